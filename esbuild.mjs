@@ -1,0 +1,32 @@
+// One build script, separate bundles (as vscode-jupyter does):
+//  - extension host: Node, CommonJS, 'vscode' external
+//  - kernel process and CLI: Node, CommonJS (the analysis library is bundled in)
+//  - mktnb library: Node CommonJS, for programs outside notebooks
+//  - renderers: browser ESM, plotly bundled (nothing from a CDN)
+import * as esbuild from 'esbuild';
+
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+
+const common = { bundle: true, sourcemap: true, logLevel: 'warning', minify: production, legalComments: 'none' };
+const node = { ...common, platform: 'node', target: 'node20', format: 'cjs' };
+
+const builds = [
+  { ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+  { ...node, entryPoints: ['src/kernel/main.ts'], outfile: 'dist/kernel.js' },
+  { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js' },
+  { ...node, entryPoints: ['src/market/index.ts'], outfile: 'dist/mktnb.js' },
+  {
+    ...common, platform: 'browser', format: 'esm', target: 'es2022',
+    entryPoints: { chart: 'renderers/chart.ts', table: 'renderers/table.ts' },
+    outdir: 'dist/renderers', minify: true, sourcemap: false,
+    loader: { '.css': 'text' },
+  },
+];
+
+if (watch) {
+  for (const b of builds) (await esbuild.context(b)).watch();
+  console.log('esbuild: watching');
+} else {
+  await Promise.all(builds.map((b) => esbuild.build(b)));
+}

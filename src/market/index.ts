@@ -1,0 +1,11 @@
+/**
+ * The 'mktnb' module: everything a cell (or any Node program) can import.
+ *   import { load, corr, plot } from 'mktnb';
+ * Cells also get these as globals.
+ */
+export * from './series';
+export { Chart, Table } from './output';
+export { runtime, setRuntime } from './context';
+export * from './core';
+export * from './plot';
+export * from './cascade';

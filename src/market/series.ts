@@ -1,0 +1,193 @@
+/**
+ * Core time-series types of the analysis library.
+ *
+ * A Series is a strictly increasing UTC timestamp index (epoch milliseconds, Float64Array)
+ * and a Float64Array of values; NaN is a missing value. A Frame is several columns on one
+ * index. Both are immutable by convention: operations return new objects.
+ */
+import { DISPLAY, TEXT_MIME, type OutputItem, type TableColumn, type TableValue } from '../shared/schemas';
+import { Table } from './output';
+
+export const DAY_MS = 86_400_000;
+
+/** How a result's inputs were put on one calendar (recorded on every analysis result). */
+export interface AlignmentInfo {
+  how: 'inner' | 'ffill' | 'outer' | 'none';
+  /** number of points the analysis stood on (after alignment and dropping NaNs) */
+  n: number;
+  from?: string;
+  to?: string;
+}
+
+export interface SeriesMeta {
+  /** file the data came from */
+  source?: string;
+  /** column of the source file */
+  column?: string;
+  /** 'crypto' when the data trades every day, 'exchange' for weekdays */
+  calendar?: 'crypto' | 'exchange' | 'unknown';
+  /** free-form notes that travel with the series */
+  [key: string]: unknown;
+}
+
+/** ISO date (YYYY-MM-DD) when the timestamp is a UTC midnight, else ISO datetime. */
+export function formatTime(t: number): string {
+  if (!Number.isFinite(t)) return 'NaT';
+  const iso = new Date(t).toISOString();
+  return t % DAY_MS === 0 ? iso.slice(0, 10) : iso.replace('.000Z', 'Z');
+}
+
+/** Parses 'YYYY-MM-DD', an ISO datetime, a Date or epoch ms into epoch ms (UTC). */
+export function toTime(d: string | number | Date): number {
+  if (typeof d === 'number') return d;
+  if (d instanceof Date) return d.getTime();
+  const s = d.trim();
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
+  const t = m ? Date.UTC(+m[1], +m[2] - 1, +m[3]) : Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(s) ? s : s + 'Z');
+  if (!Number.isFinite(t)) throw new RangeError(`not a date: ${JSON.stringify(d)}`);
+  return t;
+}
+
+export class Series {
+  readonly index: Float64Array;
+  readonly values: Float64Array;
+  readonly name: string;
+  readonly meta: SeriesMeta;
+
+  constructor(index: Float64Array | number[], values: Float64Array | number[], name = 'value', meta: SeriesMeta = {}) {
+    this.index = index instanceof Float64Array ? index : Float64Array.from(index);
+    this.values = values instanceof Float64Array ? values : Float64Array.from(values);
+    if (this.index.length !== this.values.length) {
+      throw new RangeError(`Series "${name}": index has ${this.index.length} points but values has ${this.values.length}`);
+    }
+    this.name = name;
+    this.meta = meta;
+  }
+
+  get length(): number { return this.values.length; }
+
+  /** Dates as ISO strings. */
+  dates(): string[] { return Array.from(this.index, formatTime); }
+
+  /** Value at a date (exact match), or NaN when the date is not in the index. */
+  at(date: string | number | Date): number {
+    const i = indexOfTime(this.index, toTime(date));
+    return i >= 0 ? this.values[i] : NaN;
+  }
+
+  /** Points with from <= date <= to (either bound optional). */
+  slice(from?: string | number | Date, to?: string | number | Date): Series {
+    const lo = from === undefined ? 0 : lowerBound(this.index, toTime(from));
+    const hi = to === undefined ? this.length : upperBound(this.index, toTime(to));
+    return new Series(this.index.slice(lo, hi), this.values.slice(lo, hi), this.name, this.meta);
+  }
+
+  rename(name: string): Series { return new Series(this.index, this.values, name, this.meta); }
+
+  /** Drops missing (NaN) values. */
+  dropna(): Series {
+    let k = 0;
+    for (let i = 0; i < this.length; i++) if (!Number.isNaN(this.values[i])) k++;
+    if (k === this.length) return this;
+    const idx = new Float64Array(k), val = new Float64Array(k);
+    for (let i = 0, j = 0; i < this.length; i++) if (!Number.isNaN(this.values[i])) { idx[j] = this.index[i]; val[j++] = this.values[i]; }
+    return new Series(idx, val, this.name, this.meta);
+  }
+
+  map(f: (v: number, t: number, i: number) => number, name = this.name): Series {
+    const out = new Float64Array(this.length);
+    for (let i = 0; i < this.length; i++) out[i] = f(this.values[i], this.index[i], i);
+    return new Series(this.index, out, name, this.meta);
+  }
+
+  first(): number { return this.values[0]; }
+  last(): number { return this.values[this.length - 1]; }
+
+  toTable(): Table {
+    const cols: TableColumn[] = [{ name: 'date', type: 'date' }, { name: this.name, type: 'number' }];
+    const rows: TableValue[][] = new Array(this.length);
+    for (let i = 0; i < this.length; i++) rows[i] = [formatTime(this.index[i]), numOrNull(this.values[i])];
+    const src = this.meta.source ? ` from ${this.meta.source}` : '';
+    return new Table(cols, rows, { title: `Series "${this.name}"${src}` });
+  }
+
+  toString(): string {
+    return this.length ? `Series "${this.name}" [${this.length} points, ${formatTime(this.index[0])} .. ${formatTime(this.index[this.length - 1])}]` : `Series "${this.name}" [empty]`;
+  }
+
+  [DISPLAY](): OutputItem[] { return this.toTable()[DISPLAY](); }
+}
+
+export class Frame {
+  readonly index: Float64Array;
+  readonly columns: Record<string, Float64Array>;
+  readonly meta: SeriesMeta;
+
+  constructor(index: Float64Array | number[], columns: Record<string, Float64Array | number[]>, meta: SeriesMeta = {}) {
+    this.index = index instanceof Float64Array ? index : Float64Array.from(index);
+    this.columns = {};
+    for (const [k, v] of Object.entries(columns)) {
+      const arr = v instanceof Float64Array ? v : Float64Array.from(v);
+      if (arr.length !== this.index.length) throw new RangeError(`Frame column "${k}" has ${arr.length} values for an index of ${this.index.length}`);
+      this.columns[k] = arr;
+    }
+    this.meta = meta;
+  }
+
+  get length(): number { return this.index.length; }
+  get names(): string[] { return Object.keys(this.columns); }
+
+  /** One column as a Series. */
+  get(name: string): Series {
+    const col = this.columns[name];
+    if (!col) throw new RangeError(`no column "${name}"; the columns are: ${this.names.join(', ')}`);
+    return new Series(this.index, col, name, { ...this.meta, column: name });
+  }
+
+  dates(): string[] { return Array.from(this.index, formatTime); }
+
+  slice(from?: string | number | Date, to?: string | number | Date): Frame {
+    const lo = from === undefined ? 0 : lowerBound(this.index, toTime(from));
+    const hi = to === undefined ? this.length : upperBound(this.index, toTime(to));
+    const cols: Record<string, Float64Array> = {};
+    for (const k of this.names) cols[k] = this.columns[k].slice(lo, hi);
+    return new Frame(this.index.slice(lo, hi), cols, this.meta);
+  }
+
+  toTable(): Table {
+    const names = this.names;
+    const cols: TableColumn[] = [{ name: 'date', type: 'date' }, ...names.map((n) => ({ name: n, type: 'number' as const }))];
+    const rows: TableValue[][] = new Array(this.length);
+    for (let i = 0; i < this.length; i++) rows[i] = [formatTime(this.index[i]), ...names.map((n) => numOrNull(this.columns[n][i]))];
+    const src = this.meta.source ? ` from ${this.meta.source}` : '';
+    return new Table(cols, rows, { title: `Frame${src}` });
+  }
+
+  toString(): string {
+    return `Frame [${this.length} rows x ${this.names.length} columns: ${this.names.join(', ')}]`;
+  }
+
+  [DISPLAY](): OutputItem[] { return this.toTable()[DISPLAY](); }
+}
+
+export function numOrNull(v: number): number | null { return Number.isFinite(v) ? v : null; }
+
+/** First i with a[i] >= t. */
+export function lowerBound(a: Float64Array, t: number): number {
+  let lo = 0, hi = a.length;
+  while (lo < hi) { const m = (lo + hi) >>> 1; if (a[m] < t) lo = m + 1; else hi = m; }
+  return lo;
+}
+/** First i with a[i] > t. */
+export function upperBound(a: Float64Array, t: number): number {
+  let lo = 0, hi = a.length;
+  while (lo < hi) { const m = (lo + hi) >>> 1; if (a[m] <= t) lo = m + 1; else hi = m; }
+  return lo;
+}
+export function indexOfTime(a: Float64Array, t: number): number {
+  const i = lowerBound(a, t);
+  return i < a.length && a[i] === t ? i : -1;
+}
+
+/** Makes a text/plain output for any value (used for display fallbacks). */
+export function textItem(s: string): OutputItem { return { mime: TEXT_MIME, data: s }; }
