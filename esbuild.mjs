@@ -4,6 +4,8 @@
 //  - mktnb library: Node CommonJS, for programs outside notebooks
 //  - renderers: browser ESM, plotly bundled (nothing from a CDN)
 import * as esbuild from 'esbuild';
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -23,6 +25,10 @@ const builds = [
     loader: { '.css': 'text' },
   },
 ];
+
+// The standalone plotly bundle is inlined into HTML exports (they must work offline).
+mkdirSync('dist', { recursive: true });
+copyFileSync(createRequire(import.meta.url).resolve('plotly.js-dist-min/plotly.min.js'), 'dist/plotly.min.js');
 
 if (watch) {
   for (const b of builds) (await esbuild.context(b)).watch();

@@ -1,0 +1,145 @@
+/**
+ * Reading and writing .mktnb files (format documented in docs/format.md). Pure: no Node APIs,
+ * no vscode, so the serializer, the CLI and other tools share it.
+ *
+ * Writing is deterministic: known keys in a fixed order, every other object's keys sorted,
+ * 2-space indent, arrays of plain values (numbers, short strings) kept on one line so a chart's
+ * data does not become thousands of lines, and a final newline.
+ */
+import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
+import { FORMAT_NAME, FORMAT_VERSION, type MktnbCell, type MktnbFile } from './types';
+
+export class NotebookFormatError extends Error {
+  constructor(
+    message: string,
+    readonly file: string,
+    readonly line?: number,
+    readonly column?: number,
+  ) {
+    super(message);
+    this.name = 'NotebookFormatError';
+  }
+}
+
+const SUPPORTED_MAJOR = 1;
+
+/** Parses the text of a .mktnb file. An empty (or all-whitespace) file is an empty notebook. */
+export function parseNotebook(text: string, file = 'notebook.mktnb'): MktnbFile {
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  if (text.trim() === '') return { format: FORMAT_NAME, version: FORMAT_VERSION, metadata: {}, cells: [] };
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    // V8's message carries no position on Node 20; jsonc-parser (strict mode) finds the offset.
+    const { line, column, reason } = locateJsonError(text, (e as Error).message);
+    const where = line ? `line ${line}, column ${column}` : 'an unknown position';
+    throw new NotebookFormatError(`${file}: not valid JSON at ${where}: ${reason}. The file was not changed.`, file, line, column);
+  }
+  const fail = (msg: string): never => { throw new NotebookFormatError(`${file}: ${msg}. The file was not changed.`, file); };
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) fail('not a Market Notebook: the top level must be a JSON object with "format": "mktnb"');
+  const nb = raw as Record<string, unknown>;
+  if (nb.format !== FORMAT_NAME) {
+    const hint = 'nbformat' in nb ? ' (this looks like a Jupyter .ipynb file)' : '';
+    fail(`not a Market Notebook: "format" is ${JSON.stringify(nb.format)}, expected "${FORMAT_NAME}"${hint}`);
+  }
+  if (typeof nb.version !== 'string' || !/^\d+\.\d+$/.test(nb.version)) fail(`"version" must be a string like "1.0" (got ${JSON.stringify(nb.version)})`);
+  const major = Number((nb.version as string).split('.')[0]);
+  if (major > SUPPORTED_MAJOR) fail(`format version ${nb.version} is newer than this version of Market Notebooks supports (${SUPPORTED_MAJOR}.x); update the extension to open it`);
+  if (!Array.isArray(nb.cells)) fail('"cells" must be an array');
+  if (nb.metadata !== undefined && !isObject(nb.metadata)) fail('"metadata" must be an object');
+  (nb.cells as unknown[]).forEach((c, i) => validateCell(c, i, fail));
+  return nb as unknown as MktnbFile;
+}
+
+function validateCell(c: unknown, i: number, fail: (m: string) => never): void {
+  const at = `cells[${i}]`;
+  if (!isObject(c)) fail(`${at} must be an object`);
+  const cell = c as Record<string, unknown>;
+  if (cell.kind !== 'code' && cell.kind !== 'markdown') fail(`${at}.kind must be "code" or "markdown" (got ${JSON.stringify(cell.kind)})`);
+  if (typeof cell.language !== 'string') fail(`${at}.language must be a string`);
+  if (typeof cell.source === 'string') cell.source = (cell.source as string).split(/\r?\n/); // tolerate a single string
+  if (!Array.isArray(cell.source) || !(cell.source as unknown[]).every((l) => typeof l === 'string')) fail(`${at}.source must be an array of lines (strings)`);
+  if (cell.metadata !== undefined && !isObject(cell.metadata)) fail(`${at}.metadata must be an object`);
+  if (cell.outputs !== undefined) {
+    if (!Array.isArray(cell.outputs)) fail(`${at}.outputs must be an array`);
+    (cell.outputs as unknown[]).forEach((o, j) => {
+      if (!isObject(o) || !Array.isArray((o as any).items)) fail(`${at}.outputs[${j}] must be an object with an "items" array`);
+      ((o as any).items as unknown[]).forEach((it, k) => {
+        if (!isObject(it) || typeof (it as any).mime !== 'string') fail(`${at}.outputs[${j}].items[${k}] must have a "mime" string`);
+      });
+    });
+  }
+}
+
+/** Serializes a notebook to its canonical text. */
+export function serializeNotebook(nb: MktnbFile, opts: { saveOutputs?: boolean } = {}): string {
+  const saveOutputs = opts.saveOutputs ?? true;
+  const cells = nb.cells.map((c) => {
+    const cell: MktnbCell = { ...c };
+    if (!saveOutputs || cell.kind === 'markdown') { delete cell.outputs; delete cell.execution; }
+    if (cell.outputs && cell.outputs.length === 0) delete cell.outputs;
+    if (cell.metadata && Object.keys(cell.metadata).length === 0) delete cell.metadata;
+    return ordered(cell, ['kind', 'language', 'source', 'metadata', 'execution', 'outputs']);
+  });
+  const top = ordered({ ...nb, format: FORMAT_NAME, version: nb.version || FORMAT_VERSION, metadata: nb.metadata ?? {}, cells }, ['format', 'version', 'metadata', 'cells']);
+  return stringify(top, '') + '\n';
+}
+
+/** Splits cell text into source lines (no line breaks kept) and joins them back. */
+export function toSourceLines(text: string): string[] { return text.split(/\r?\n/); }
+export function fromSourceLines(lines: string[]): string { return lines.join('\n'); }
+
+// A marker for objects whose first keys come in a fixed order.
+const ORDER = Symbol('order');
+function ordered<T extends object>(o: T, keys: string[]): T {
+  Object.defineProperty(o, ORDER, { value: keys, enumerable: false });
+  return o;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> { return typeof v === 'object' && v !== null && !Array.isArray(v); }
+
+const INLINE_WIDTH = 100;
+
+function stringify(v: unknown, indent: string, key = ''): string {
+  if (v === null || typeof v !== 'object') return JSON.stringify(v ?? null) ?? 'null';
+  const inner = indent + '  ';
+  if (Array.isArray(v)) {
+    if (v.length === 0) return '[]';
+    // Arrays of numbers / booleans / nulls stay on one line (chart data); so do short string arrays.
+    const allPlain = v.every((x) => x === null || typeof x === 'number' || typeof x === 'boolean');
+    if (allPlain) return '[' + v.map((x) => JSON.stringify(x ?? null) ?? 'null').join(', ') + ']';
+    // Source stays one line per line (diff-friendly); short labels and dates go on one line.
+    const allShortStrings = key !== 'source' && v.every((x) => typeof x === 'string' && x.length <= 30);
+    if (allShortStrings) {
+      const one = '[' + v.map((x) => JSON.stringify(x)).join(', ') + ']';
+      if (one.length + indent.length <= INLINE_WIDTH || v.length > 20) return one;
+    }
+    return '[\n' + v.map((x) => inner + stringify(x, inner)).join(',\n') + '\n' + indent + ']';
+  }
+  const obj = v as Record<string | symbol, unknown>;
+  const first = (obj[ORDER] as string[] | undefined) ?? [];
+  const keys = [...first.filter((k) => obj[k] !== undefined), ...Object.keys(obj).filter((k) => !first.includes(k) && obj[k] !== undefined).sort()];
+  if (keys.length === 0) return '{}';
+  return '{\n' + keys.map((k) => `${inner}${JSON.stringify(k)}: ${stringify(obj[k], inner, k)}`).join(',\n') + '\n' + indent + '}';
+}
+
+/** Line, column (1-based) and a short reason for the first JSON syntax error in text. */
+export function locateJsonError(text: string, fallback: string): { line?: number; column?: number; reason: string } {
+  const errors: ParseError[] = [];
+  parseJsonc(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  if (!errors.length) return { reason: fallback };
+  const { offset, error } = errors[0];
+  let line = 1, column = 1;
+  for (let i = 0; i < offset && i < text.length; i++) {
+    if (text.charCodeAt(i) === 10) { line++; column = 1; } else column++;
+  }
+  const reasons: Record<string, string> = {
+    InvalidSymbol: 'unexpected character', ValueExpected: 'a value is expected', PropertyNameExpected: 'a property name is expected',
+    ColonExpected: 'a colon is expected', CommaExpected: 'a comma is expected', CloseBraceExpected: 'a closing } is expected',
+    CloseBracketExpected: 'a closing ] is expected', EndOfFileExpected: 'unexpected content after the end', UnexpectedEndOfString: 'unterminated string',
+    InvalidCommentToken: 'comments are not allowed', UnexpectedEndOfComment: 'comments are not allowed', InvalidEscapeCharacter: 'invalid escape in a string',
+  };
+  const code = printParseErrorCode(error);
+  return { line, column, reason: reasons[code] ?? code };
+}

@@ -1,0 +1,95 @@
+/**
+ * Commands that build or act on notebooks: New Notebook, Restart Kernel, Export as HTML,
+ * Open Sample Notebook.
+ */
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { notebookToHtml } from '../export/html';
+import { serializeNotebook } from '../format/serialize';
+import { documentCells, notebookDataToFile } from './serializer';
+import type { MarketController } from './controller';
+import { NOTEBOOK_TYPE } from './controller';
+
+export function activeMarketNotebook(): vscode.NotebookDocument | undefined {
+  const nb = vscode.window.activeNotebookEditor?.notebook;
+  return nb?.notebookType === NOTEBOOK_TYPE ? nb : undefined;
+}
+
+/** Opens a new untitled Market Notebook with the given cells and shows it. */
+export async function openNewNotebook(cells: vscode.NotebookCellData[]): Promise<vscode.NotebookEditor> {
+  const doc = await vscode.workspace.openNotebookDocument(NOTEBOOK_TYPE, new vscode.NotebookData(cells));
+  return vscode.window.showNotebookDocument(doc);
+}
+
+export function markdownCell(text: string): vscode.NotebookCellData {
+  return new vscode.NotebookCellData(vscode.NotebookCellKind.Markup, text, 'markdown');
+}
+export function codeCell(text: string): vscode.NotebookCellData {
+  return new vscode.NotebookCellData(vscode.NotebookCellKind.Code, text, 'typescript');
+}
+
+export function registerCommands(context: vscode.ExtensionContext, controller: MarketController): void {
+  const reg = (id: string, fn: (...a: any[]) => unknown) => context.subscriptions.push(vscode.commands.registerCommand(id, fn));
+
+  reg('mktnb.newNotebook', () => openNewNotebook([
+    markdownCell('# Market notebook\n\nCells are TypeScript. The analysis library is available as globals and as `import { … } from \'mktnb\'`.'),
+    codeCell("// Paths resolve against this notebook's folder once it is saved.\nconst x = 1 + 1;\nx"),
+  ]));
+
+  reg('mktnb.restartKernel', async (arg?: { notebookEditor?: { notebookUri: vscode.Uri } } | vscode.Uri) => {
+    const uri = arg instanceof vscode.Uri ? arg : arg?.notebookEditor?.notebookUri;
+    const nb = (uri && vscode.workspace.notebookDocuments.find((d) => d.uri.toString() === uri.toString())) ?? activeMarketNotebook();
+    if (!nb) { void vscode.window.showInformationMessage('Open a Market Notebook to restart its kernel.'); return; }
+    await controller.restart(nb);
+    void vscode.window.setStatusBarMessage('Market Notebooks: kernel restarted; variables cleared', 4000);
+  });
+
+  reg('mktnb.exportHtml', async () => {
+    const nb = activeMarketNotebook();
+    if (!nb) { void vscode.window.showInformationMessage('Open a Market Notebook to export it.'); return; }
+    const base = nb.isUntitled ? 'notebook' : path.basename(nb.uri.path, '.mktnb');
+    const defaultUri = nb.isUntitled ? undefined : vscode.Uri.joinPath(nb.uri, '..', `${base}.html`);
+    const target = await vscode.window.showSaveDialog({ defaultUri, filters: { HTML: ['html'] }, title: 'Export notebook as HTML' });
+    if (!target) return;
+    const file = notebookDataToFile({ metadata: nb.metadata, cells: documentCells(nb) });
+    const plotly = await vscode.workspace.fs.readFile(vscode.Uri.joinPath(context.extensionUri, 'dist', 'plotly.min.js'));
+    const html = notebookToHtml(file, { title: base, plotlySource: new TextDecoder().decode(plotly) });
+    await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(html));
+    const pick = await vscode.window.showInformationMessage(`Exported ${vscode.workspace.asRelativePath(target)}`, 'Open in Browser');
+    if (pick) void vscode.env.openExternal(target);
+  });
+
+  reg('mktnb.openSample', async () => {
+    const samplesDir = vscode.Uri.joinPath(context.extensionUri, 'samples');
+    const entries = await vscode.workspace.fs.readDirectory(samplesDir);
+    const items = await Promise.all(entries.filter(([n]) => n.endsWith('.mktnb')).sort().map(async ([n]) => {
+      const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(samplesDir, n)));
+      const title = /"#\s+([^"\\]+)/.exec(text)?.[1] ?? n;
+      return { label: title, description: n, file: n };
+    }));
+    const pick = await vscode.window.showQuickPick(items, { title: 'Open Sample Notebook', placeHolder: 'Samples run on bundled real daily data (2024-01 .. 2026-02)' });
+    if (!pick) return;
+    // Samples are copied out of the extension so they can be edited, saved and rerun; their data comes along.
+    const root = vscode.workspace.workspaceFolders?.[0]?.uri ?? context.globalStorageUri;
+    const dest = vscode.Uri.joinPath(root, 'market-notebooks-samples');
+    await copyIfMissing(vscode.Uri.joinPath(samplesDir, 'data'), vscode.Uri.joinPath(dest, 'data'));
+    const target = vscode.Uri.joinPath(dest, pick.file);
+    await copyIfMissing(vscode.Uri.joinPath(samplesDir, pick.file), target);
+    const doc = await vscode.workspace.openNotebookDocument(target);
+    await vscode.window.showNotebookDocument(doc);
+  });
+
+  reg('mktnb.saveWithoutOutputs', async () => {
+    const nb = activeMarketNotebook();
+    if (!nb || nb.isUntitled) { void vscode.window.showInformationMessage('Open a saved Market Notebook first.'); return; }
+    const file = notebookDataToFile({ metadata: nb.metadata, cells: documentCells(nb) });
+    const target = await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.joinPath(nb.uri, '..', path.basename(nb.uri.path, '.mktnb') + '.clean.mktnb'), filters: { 'Market Notebook': ['mktnb'] } });
+    if (!target) return;
+    await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(serializeNotebook(file, { saveOutputs: false })));
+  });
+}
+
+async function copyIfMissing(src: vscode.Uri, dest: vscode.Uri): Promise<void> {
+  try { await vscode.workspace.fs.stat(dest); return; } catch { /* missing: copy */ }
+  await vscode.workspace.fs.copy(src, dest, { overwrite: false });
+}
