@@ -7,6 +7,7 @@ import { MarketController, NOTEBOOK_TYPE } from './notebook/controller';
 import { MktnbSerializer } from './notebook/serializer';
 import { registerCommands } from './notebook/commands';
 import { registerRendererMessaging } from './notebook/rendererMessaging';
+import { registerQuickAnalyses } from './notebook/quick';
 
 export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(
@@ -19,6 +20,7 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(controller);
   registerCommands(context, controller);
   registerRendererMessaging(context);
+  registerQuickAnalyses(context);
   runExtensionHostSuiteIfAsked();
 }
 

@@ -1,0 +1,232 @@
+/**
+ * Command-palette quick analyses: ask through quick picks which series (price files in the
+ * workspace, recognised by their header, plus the bundled samples), window, method and dates;
+ * check the choice with the analysis library itself (so a file without a date column, or too
+ * little overlap for the window, gets a clear message before anything runs); then open a new
+ * untitled notebook of readable cells and run it with progress that can be cancelled.
+ */
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { generateCells, identifier, QUICK_TITLES, type QuickChoices, type QuickKind, type QuickSeries } from '../quick/cells';
+import { codeCell, markdownCell, openNewNotebook } from './commands';
+import { CONTROLLER_ID } from './controller';
+// Only the loader and core types: the extension host does not need the rest of the library.
+import { load } from '../market/load';
+import { setRuntime } from '../market/context';
+import { Frame, type Series } from '../market/series';
+
+interface PriceFile { label: string; uri: vscode.Uri; description: string; bundled: boolean }
+
+const STATE_KEY = 'mktnb.quick.last';
+interface Remembered { files?: string[]; window?: number; method?: 'pearson' | 'spearman'; range?: string; on?: 'returns' | 'levels'; maxLag?: number }
+
+export function registerQuickAnalyses(context: vscode.ExtensionContext): void {
+  const kinds: Array<[string, QuickKind]> = [
+    ['mktnb.quick.correlation', 'correlation'],
+    ['mktnb.quick.rollingCorrelation', 'rolling'],
+    ['mktnb.quick.beta', 'beta'],
+    ['mktnb.quick.leadLag', 'leadlag'],
+    ['mktnb.quick.drawdowns', 'drawdown'],
+    ['mktnb.quick.cascade', 'cascade'],
+  ];
+  for (const [id, kind] of kinds) {
+    context.subscriptions.push(vscode.commands.registerCommand(id, () => quickAnalysis(context, kind).catch(showError)));
+  }
+  context.subscriptions.push(vscode.commands.registerCommand('mktnb.analyzeFile', (uri?: vscode.Uri) => quickAnalysis(context, 'analyze', uri).catch(showError)));
+}
+
+function showError(e: unknown): void {
+  void vscode.window.showErrorMessage(`Market Notebooks: ${(e as Error).message ?? e}`);
+}
+
+/** A header that has a date-like column and at least one other column. */
+export function looksLikePriceHeader(header: string[]): boolean {
+  const cols = header.map((h) => h.trim().replace(/^"|"$/g, '').toLowerCase());
+  return cols.some((c) => /^(date|datetime|timestamp|time|day|observation_date)$/.test(c)) && cols.length >= 2;
+}
+
+async function findPriceFiles(context: vscode.ExtensionContext): Promise<PriceFile[]> {
+  const out: PriceFile[] = [];
+  const found = await vscode.workspace.findFiles('**/*.{csv,json}', '{**/node_modules/**,**/.git/**,**/.vscode-test/**,**/dist/**}', 500);
+  const bundledDir = vscode.Uri.joinPath(context.extensionUri, 'samples', 'data');
+  let bundled: vscode.Uri[] = [];
+  try { bundled = (await vscode.workspace.fs.readDirectory(bundledDir)).filter(([n]) => n.endsWith('.csv')).map(([n]) => vscode.Uri.joinPath(bundledDir, n)); } catch { /* none */ }
+  const seen = new Set<string>();
+  for (const uri of [...found, ...bundled]) {
+    if (seen.has(uri.fsPath)) continue;
+    seen.add(uri.fsPath);
+    const isBundled = uri.fsPath.startsWith(bundledDir.fsPath);
+    if (!(await isPriceFile(uri))) continue;
+    out.push({ label: path.basename(uri.fsPath), uri, bundled: isBundled, description: isBundled ? 'bundled sample data' : vscode.workspace.asRelativePath(uri) });
+  }
+  return out.sort((a, b) => Number(a.bundled) - Number(b.bundled) || a.label.localeCompare(b.label));
+}
+
+async function isPriceFile(uri: vscode.Uri): Promise<boolean> {
+  try {
+    const bytes = await vscode.workspace.fs.readFile(uri);
+    const head = new TextDecoder().decode(bytes.subarray(0, 4096));
+    if (uri.fsPath.endsWith('.json')) {
+      const m = /^\s*\[\s*\{([^}]*)\}/.exec(head);
+      return !!m && looksLikePriceHeader(Array.from(m[1].matchAll(/"([^"]+)"\s*:/g), (x) => x[1]));
+    }
+    const first = head.split(/\r?\n/)[0] ?? '';
+    return looksLikePriceHeader(first.split(/[,;\t]/));
+  } catch { return false; }
+}
+
+function needs(kind: QuickKind): { count: number | 'many'; window: boolean; method: boolean; on: boolean; lag: boolean } {
+  switch (kind) {
+    case 'correlation': return { count: 2, window: false, method: true, on: true, lag: false };
+    case 'rolling': return { count: 2, window: true, method: true, on: true, lag: false };
+    case 'beta': return { count: 2, window: true, method: false, on: false, lag: false };
+    case 'leadlag': return { count: 2, window: false, method: false, on: false, lag: true };
+    case 'drawdown': return { count: 'many', window: false, method: false, on: false, lag: false };
+    case 'cascade': return { count: 1, window: false, method: false, on: false, lag: false };
+    case 'analyze': return { count: 1, window: false, method: false, on: false, lag: false };
+  }
+}
+
+const RANGES: Array<{ label: string; from?: string; to?: string; detail?: string }> = [
+  { label: 'All dates' },
+  { label: 'Since 2025-01-01', from: '2025-01-01' },
+  { label: 'Since the Fed cut of 2025-09-17', from: '2025-09-17' },
+  { label: 'October 2025 onward', from: '2025-10-01' },
+  { label: 'January-February 2026 sell-off', from: '2026-01-01', to: '2026-02-28' },
+  { label: 'Custom…', detail: 'type the first and last dates' },
+];
+
+async function quickAnalysis(context: vscode.ExtensionContext, kind: QuickKind, fileArg?: vscode.Uri): Promise<void> {
+  const title = kind === 'analyze' ? 'Analyze Price File' : `Quick Analysis: ${QUICK_TITLES[kind]}`;
+  const last = context.globalState.get<Remembered>(STATE_KEY) ?? {};
+  const need = needs(kind);
+
+  // 1. Series
+  let chosen: PriceFile[];
+  if (fileArg) {
+    chosen = [{ label: path.basename(fileArg.fsPath), uri: fileArg, bundled: false, description: '' }];
+  } else {
+    const files = await findPriceFiles(context);
+    if (!files.length) throw new Error('no price files found: the workspace has no .csv/.json file with a date column, and the bundled samples are missing.');
+    chosen = [];
+    const count = need.count === 'many' ? 1 : need.count;
+    for (let i = 0; i < count; i++) {
+      const role = count === 1 ? 'Series' : i === 0 ? (kind === 'beta' ? 'Asset (y)' : 'First series') : (kind === 'beta' ? 'Benchmark (x)' : 'Second series');
+      const items = files.filter((f) => !chosen.includes(f)).map((f) => ({ ...f, picked: last.files?.[i] === f.uri.toString() }));
+      items.sort((a, b) => Number(b.picked) - Number(a.picked));
+      const pick = await vscode.window.showQuickPick(items, { title: `${title} (${i + 1}/${count})`, placeHolder: role, matchOnDescription: true });
+      if (!pick) return;
+      chosen.push(pick);
+    }
+    if (need.count === 'many') {
+      const more = await vscode.window.showQuickPick(files.filter((f) => !chosen.includes(f)).map((f) => ({ ...f, picked: !!last.files?.includes(f.uri.toString()) })), { title: `${title}: more series (optional)`, placeHolder: 'Add series to compare, or press Enter', canPickMany: true });
+      if (!more) return;
+      chosen.push(...more);
+    }
+  }
+
+  // 2. Parameters
+  const choices: Partial<QuickChoices> = {};
+  if (need.on) {
+    const items = [{ label: 'Daily log returns', value: 'returns' as const, detail: 'co-movement day to day (recommended)' }, { label: 'Price levels', value: 'levels' as const, detail: 'shared trends dominate: often misleading' }];
+    if (last.on === 'levels') items.reverse();
+    const p = await vscode.window.showQuickPick(items, { title, placeHolder: 'Correlate what?' });
+    if (!p) return;
+    choices.on = p.value;
+  }
+  if (need.method) {
+    const items = [{ label: 'pearson', detail: 'linear correlation' }, { label: 'spearman', detail: 'rank correlation: robust to outliers' }];
+    if (last.method === 'spearman') items.reverse();
+    const p = await vscode.window.showQuickPick(items, { title, placeHolder: 'Method' });
+    if (!p) return;
+    choices.method = p.label as 'pearson' | 'spearman';
+  }
+  if (need.window) {
+    const def = kind === 'beta' ? 63 : 30;
+    const options = [30, 63, 90, 252].map((w) => ({ label: String(w), description: w === 30 ? 'about a month' : w === 63 ? 'a quarter of trading days' : w === 90 ? 'three months (crypto days)' : 'a trading year' }));
+    const lastW = String(last.window ?? def);
+    options.sort((a, b) => Number(b.label === lastW) - Number(a.label === lastW));
+    const p = await vscode.window.showQuickPick([...options, { label: 'Other…', description: 'type a window' }], { title, placeHolder: 'Rolling window (observations)' });
+    if (!p) return;
+    let w = Number(p.label);
+    if (p.label === 'Other…') {
+      const s = await vscode.window.showInputBox({ title, prompt: 'Rolling window in observations (an integer of 2 or more)', value: lastW, validateInput: (v) => (/^\d+$/.test(v.trim()) && +v >= 2 ? undefined : 'an integer of 2 or more') });
+      if (!s) return;
+      w = Number(s);
+    }
+    choices.window = w;
+  }
+  if (need.lag) {
+    const s = await vscode.window.showInputBox({ title, prompt: 'Largest lead/lag in days', value: String(last.maxLag ?? 10), validateInput: (v) => (/^\d+$/.test(v.trim()) && +v >= 1 && +v <= 120 ? undefined : 'an integer from 1 to 120') });
+    if (!s) return;
+    choices.maxLag = Number(s);
+  }
+  const rangeItems = RANGES.map((r) => ({ ...r }));
+  rangeItems.sort((a, b) => Number(b.label === last.range) - Number(a.label === last.range));
+  const r = await vscode.window.showQuickPick(rangeItems, { title, placeHolder: 'Dates' });
+  if (!r) return;
+  if (r.label === 'Custom…') {
+    const isDate = (v: string) => (v.trim() === '' || /^\d{4}-\d{2}-\d{2}$/.test(v.trim()) ? undefined : 'a date as YYYY-MM-DD, or empty');
+    const from = await vscode.window.showInputBox({ title, prompt: 'First date (YYYY-MM-DD, empty for the start)', validateInput: isDate });
+    if (from === undefined) return;
+    const to = await vscode.window.showInputBox({ title, prompt: 'Last date (YYYY-MM-DD, empty for the end)', validateInput: isDate });
+    if (to === undefined) return;
+    choices.from = from.trim() || undefined;
+    choices.to = to.trim() || undefined;
+  } else { choices.from = r.from; choices.to = r.to; }
+
+  await context.globalState.update(STATE_KEY, { files: chosen.map((f) => f.uri.toString()), window: choices.window ?? last.window, method: choices.method ?? last.method, range: r.label, on: choices.on ?? last.on, maxLag: choices.maxLag ?? last.maxLag } satisfies Remembered);
+
+  // 3. Check the choice with the library itself, then generate and run.
+  const taken = new Set<string>();
+  const series: QuickSeries[] = chosen.map((f) => ({ name: identifier(f.label.replace(/\.(csv|json)$/i, ''), taken), path: pathForCode(f.uri) }));
+  const full: QuickChoices = { kind, series, ...choices };
+  validateChoice(full, chosen);
+
+  const cells = generateCells(full).map((c) => (c.kind === 'markdown' ? markdownCell(c.source) : codeCell(c.source)));
+  const editor = await openNewNotebook(cells);
+  await runWithProgress(editor, title);
+}
+
+/** Paths inside the workspace are written relative to it (an untitled notebook's folder); others absolute. */
+function pathForCode(uri: vscode.Uri): string {
+  const folder = vscode.workspace.getWorkspaceFolder(uri);
+  return folder ? path.relative(folder.uri.fsPath, uri.fsPath).split(path.sep).join('/') : uri.fsPath;
+}
+
+/** Loads the chosen files with the analysis library and checks there is enough data; throws a readable message. */
+export function validateChoice(c: QuickChoices, files: PriceFile[]): void {
+  setRuntime({ baseDir: vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? process.cwd() });
+  const loaded = files.map((f, i) => {
+    let v: Series | Frame;
+    try { v = load(f.uri.fsPath) as Series | Frame; } catch (e) { throw new Error(`${f.label} cannot be used: ${(e as Error).message}`); }
+    const s = v instanceof Frame ? (v.names.includes('close') ? v.get('close') : v.get(v.names[0])) : v;
+    const sliced = s.slice(c.from, c.to).dropna();
+    if (sliced.length < 2) throw new Error(`${f.label} has ${sliced.length} data point${sliced.length === 1 ? '' : 's'} between ${c.from ?? 'the start'} and ${c.to ?? 'the end'}: choose other dates.`);
+    return { name: c.series[i].name, s: sliced };
+  });
+  if (c.kind === 'cascade') {
+    const v = load(files[0].uri.fsPath);
+    if (!(v instanceof Frame) || !v.names.includes('high') || !v.names.includes('low')) throw new Error(`${files[0].label} has no high and low columns: a cascade replay needs daily OHLC prices.`);
+  }
+  if (loaded.length >= 2 && c.kind !== 'drawdown') {
+    const [a, b] = loaded;
+    const bSet = new Set(b.s.index);
+    let common = 0;
+    for (const t of a.s.index) if (bSet.has(t)) common++;
+    const needPts = (c.window ?? 2) + 1;
+    if (common < needPts) {
+      throw new Error(`${a.name} and ${b.name} share only ${common} date${common === 1 ? '' : 's'} between ${c.from ?? 'the start'} and ${c.to ?? 'the end'}; ${c.window ? `a ${c.window}-point window needs at least ${needPts}` : 'at least 3 are needed'}. Choose a wider date range${c.window ? ' or a shorter window' : ''}.`);
+    }
+  }
+}
+
+async function runWithProgress(editor: vscode.NotebookEditor, title: string): Promise<void> {
+  await vscode.commands.executeCommand('notebook.selectKernel', { notebookEditor: editor, id: CONTROLLER_ID, extension: 'market-notebooks.market-notebooks' });
+  await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `${title}: running`, cancellable: true }, async (_p, token) => {
+    const sub = token.onCancellationRequested(() => void vscode.commands.executeCommand('notebook.cancelExecution', editor.notebook.uri));
+    try {
+      await vscode.commands.executeCommand('notebook.execute', editor.notebook.uri);
+    } finally { sub.dispose(); }
+  });
+}
