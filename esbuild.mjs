@@ -11,7 +11,8 @@ const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
 
 const common = { bundle: true, sourcemap: true, logLevel: 'warning', minify: production, legalComments: 'none' };
-const node = { ...common, platform: 'node', target: 'node20', format: 'cjs' };
+// mainFields: prefer ES module entries (jsonc-parser's UMD build hides requires from the bundler).
+const node = { ...common, platform: 'node', target: 'node20', format: 'cjs', mainFields: ['module', 'main'] };
 
 const builds = [
   { ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },

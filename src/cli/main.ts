@@ -68,10 +68,8 @@ function writeAtomic(file: string, text: string): void {
 
 let plotlySource: string | undefined;
 function plotly(): string {
-  if (plotlySource === undefined) {
-    const bundled = path.join(__dirname, 'plotly.min.js');
-    plotlySource = fs.readFileSync(fs.existsSync(bundled) ? bundled : require.resolve('plotly.js-dist-min/plotly.min.js'), 'utf8');
-  }
+  // esbuild.mjs copies the standalone bundle next to cli.js
+  plotlySource ??= fs.readFileSync(path.join(__dirname, 'plotly.min.js'), 'utf8');
   return plotlySource;
 }
 
