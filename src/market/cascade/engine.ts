@@ -1,0 +1,369 @@
+/**
+ * The cascade engine. One driver (steps, legs, rounds, impact, circuit breaker, margin
+ * accounting) and two ways to find the positions a mark price triggers:
+ *  - the sweep (default): longs sorted by liquidation price descending and shorts ascending,
+ *    once; a pointer per side advances past every position the mark has reached, so a step
+ *    costs O(positions it liquidates), never O(book);
+ *  - the naive scan in reference.ts, which tests every position at every check, for checking.
+ *
+ * Semantics (both selectors give the same liquidations):
+ *  - A step is a list of legs: simulate = one leg per step (the exogenous price); replay =
+ *    the open, the day's extremes in candle order (down day: high then low; up day: low then
+ *    high), then the close. At each leg the mark is set (replay without feedback: the
+ *    historical price; otherwise exogenous price x permanent endogenous displacement D x the
+ *    not-yet-reverted transient impact), then rounds run: every long with
+ *    mark <= liq and every short with mark >= liq is liquidated (isolated margin: the whole
+ *    position, or for positions above `partial.above` notional a `partial.fraction` of the
+ *    original size, at most once per step); the round's longs sell as one market order, then
+ *    its shorts buy as one, walking the depth curve; the fill is the order's volume-weighted
+ *    price; with feedback the mark moves to where the walk ended. Rounds repeat until nothing
+ *    new triggers (or `maxRoundsPerStep`).
+ *  - Margin: a liquidated quantity q releases its margin qE/L and realises q(fill - E) (long)
+ *    or q(E - fill) (short). A positive remainder goes to the insurance fund; a negative one
+ *    (loss beyond margin) is paid by the fund, and what the fund cannot pay is auto-deleveraging
+ *    (ADL) of the opposite side (recorded as an amount, see docs).
+ *  - Circuit breaker: at every check, if |mark / ref - 1| > move, where ref is the close mark
+ *    `within` steps earlier (or at the last resumption), trading halts for the rest of the step
+ *    and `halt` more steps: no liquidations execute, depth keeps refilling, the exogenous
+ *    path keeps moving. Triggered positions are liquidated when trading resumes.
+ */
+import type { PositionBook } from './book';
+import { toOHLC, type OHLCPath, type PathInput } from './path';
+import { Book2, DEFAULT_IMPACT, type DipBuyer, type ImpactSpec } from './impact';
+import { mulberry32, normals } from './rng';
+
+export interface CircuitBreaker {
+  /** halt when the mark has moved more than this fraction (e.g. 0.08 = 8%) ... */
+  move: number;
+  /** ... relative to the close `within` steps earlier (default 1) ... */
+  within?: number;
+  /** ... for this many further steps (default 1) */
+  halt?: number;
+}
+
+export interface CascadeOptions {
+  book: PositionBook;
+  mode: 'replay' | 'simulate';
+  /** replay: the historical path (Frame with high/low/close, Series, or arrays) */
+  path?: PathInput;
+  /** replay: let liquidations move the price on top of the historical path (default false) */
+  feedback?: boolean;
+  /** simulate: starting price (default: the book's reference price, the last close it was built on) */
+  start?: number;
+  /** simulate: number of steps (default 50) */
+  steps?: number;
+  /** simulate: initial exogenous move as a fraction, e.g. -0.05 */
+  shock?: number;
+  /** simulate: spread the shock over this many steps (default 1) */
+  shockSteps?: number;
+  /** simulate: exogenous log-return noise per step */
+  noise?: { sigma: number; seed?: number };
+  /** market impact model (default: square-root, sigma 3%/step, $25bn volume/step, half-life 1 step) */
+  impact?: ImpactSpec;
+  /** passive resting bids that absorb sells once */
+  dipBuyers?: DipBuyer[];
+  /** partial liquidation of large positions: above this entry notional, `fraction` of the size per step (default 0.2) */
+  partial?: { above: number; fraction?: number };
+  /** cap on liquidation rounds per step; what is left triggers again next step (default unlimited) */
+  maxRoundsPerStep?: number;
+  circuitBreaker?: CircuitBreaker;
+  /** insurance fund at the start, USDT (default 0) */
+  insuranceFund?: number;
+  /** name shown in titles */
+  label?: string;
+}
+
+/** Growable typed arrays. */
+class F64 { a = new Float64Array(1024); n = 0; push(v: number) { if (this.n === this.a.length) { const b = new Float64Array(this.a.length * 2); b.set(this.a); this.a = b; } this.a[this.n++] = v; } done() { return this.a.slice(0, this.n); } }
+class I32 { a = new Int32Array(1024); n = 0; push(v: number) { if (this.n === this.a.length) { const b = new Int32Array(this.a.length * 2); b.set(this.a); this.a = b; } this.a[this.n++] = v; } done() { return this.a.slice(0, this.n); } }
+
+/** Engine state the selectors read and update. */
+export interface EngineState {
+  book: PositionBook;
+  remaining: Float64Array;
+  lastChunk: Int32Array;
+  partialAbove: number;
+  partialFraction: number;
+}
+
+/** Liquidates (fully, or one partial chunk) position i at this step; returns the quantity. */
+export function take(st: EngineState, i: number, step: number): number {
+  const b = st.book;
+  const rem = st.remaining[i];
+  let q = rem;
+  if (b.size[i] * b.entry[i] > st.partialAbove) {
+    q = Math.min(rem, st.partialFraction * b.size[i]);
+    if (rem - q <= b.size[i] * 1e-12) q = rem;
+  }
+  st.remaining[i] = q === rem ? 0 : rem - q;
+  st.lastChunk[i] = step;
+  return q;
+}
+
+/** The positions a round liquidates: index and quantity (typed, growable). */
+export class Sink {
+  pos = new Int32Array(4096);
+  qty = new Float64Array(4096);
+  n = 0;
+  add(i: number, q: number): void {
+    if (this.n === this.pos.length) {
+      const p = new Int32Array(this.n * 2); p.set(this.pos); this.pos = p;
+      const qq = new Float64Array(this.n * 2); qq.set(this.qty); this.qty = qq;
+    }
+    this.pos[this.n] = i; this.qty[this.n++] = q;
+  }
+}
+
+/** Finds the positions of one side a mark triggers and liquidates them via `take`. */
+export interface Selector {
+  /** adds to `out` every position of `side` the mark triggers this round (after `take`) */
+  collect(side: 1 | -1, mark: number, step: number, out: Sink): void;
+}
+
+export type SelectorFactory = (st: EngineState) => Selector;
+
+/** The sweep selector: sorted once, one pointer per side, plus the few partially liquidated positions. */
+export const sweepSelector: SelectorFactory = (st) => {
+  const { longs, shorts } = st.book.order();
+  const liq = st.book.liq, size = st.book.size, entry = st.book.entry, remaining = st.remaining, lastChunk = st.lastChunk;
+  const above = st.partialAbove;
+  let pL = 0, pS = 0;
+  let activeL: number[] = [], activeS: number[] = [];
+  const partials = (active: number[], side: 1 | -1, mark: number, step: number, out: Sink): number[] => {
+    const keep: number[] = [];
+    for (const i of active) {
+      if (remaining[i] > 0 && lastChunk[i] !== step && (side === 1 ? mark <= liq[i] : mark >= liq[i])) out.add(i, take(st, i, step));
+      if (remaining[i] > 0) keep.push(i);
+    }
+    return keep;
+  };
+  return {
+    collect(side, mark, step, out) {
+      if (side === 1) {
+        if (activeL.length) activeL = partials(activeL, 1, mark, step, out);
+        while (pL < longs.length && liq[longs[pL]] >= mark) {
+          const i = longs[pL++];
+          if (size[i] * entry[i] > above) { out.add(i, take(st, i, step)); if (remaining[i] > 0) activeL.push(i); }
+          else { out.add(i, remaining[i]); remaining[i] = 0; lastChunk[i] = step; }
+        }
+      } else {
+        if (activeS.length) activeS = partials(activeS, -1, mark, step, out);
+        while (pS < shorts.length && liq[shorts[pS]] <= mark) {
+          const i = shorts[pS++];
+          if (size[i] * entry[i] > above) { out.add(i, take(st, i, step)); if (remaining[i] > 0) activeS.push(i); }
+          else { out.add(i, remaining[i]); remaining[i] = 0; lastChunk[i] = step; }
+        }
+      }
+    },
+  };
+};
+
+/** Liquidation events, one per liquidated quantity (growable struct of arrays). */
+class EventLog {
+  pos = new Int32Array(1 << 14); step = new Int32Array(1 << 14); round = new Int32Array(1 << 14); cp = new Int32Array(1 << 14);
+  qty = new Float64Array(1 << 14); fill = new Float64Array(1 << 14);
+  n = 0;
+  private grow(): void {
+    const c = this.pos.length * 2;
+    const gi = (a: Int32Array) => { const b = new Int32Array(c); b.set(a); return b; };
+    const gf = (a: Float64Array) => { const b = new Float64Array(c); b.set(a); return b; };
+    this.pos = gi(this.pos); this.step = gi(this.step); this.round = gi(this.round); this.cp = gi(this.cp); this.qty = gf(this.qty); this.fill = gf(this.fill);
+  }
+  ensure(k: number): void { while (this.n + k > this.pos.length) this.grow(); }
+}
+
+/** Everything a run produced, in typed arrays (CascadeResult wraps it). */
+export interface RawRun {
+  mode: 'replay' | 'simulate';
+  feedback: boolean;
+  steps: number;
+  hasTime: boolean;
+  startPrice: number;
+  /** per step */
+  time: Float64Array; exo: Float64Array; histLow: Float64Array; histHigh: Float64Array;
+  open: Float64Array; low: Float64Array; high: Float64Array; close: Float64Array;
+  /** liquidated entry notional (OI removed) and fill value (USDT sold/bought into the book) */
+  liqLongNotional: Float64Array; liqShortNotional: Float64Array; liqLongValue: Float64Array; liqShortValue: Float64Array;
+  liqLongCount: Int32Array; liqShortCount: Int32Array;
+  rounds: Int32Array; halted: Uint8Array; haltTriggered: Uint8Array;
+  /** sum of the liquidation walks' price moves, percent (signed) */
+  impactPct: Float64Array;
+  insurance: Float64Array; badDebt: Float64Array; adl: Float64Array; oiLong: Float64Array; oiShort: Float64Array;
+  /** checkpoints: each mark at which triggers were checked */
+  cpStep: Int32Array; cpRound: Int32Array; cpMark: Float64Array;
+  /** events: one per liquidation (or partial chunk) */
+  evPos: Int32Array; evStep: Int32Array; evRound: Int32Array; evCp: Int32Array; evQty: Float64Array; evFill: Float64Array;
+  remaining: Float64Array;
+  oiBefore: { long: number; short: number };
+  insuranceStart: number;
+  initialShock: number;
+  exoMove: number;
+  options: CascadeOptions;
+}
+
+export function runEngine(o: CascadeOptions, factory: SelectorFactory = sweepSelector): RawRun {
+  const book = o.book;
+  if (!book || typeof book.order !== 'function') throw new TypeError('cascade: `book` must be a PositionBook (buildBook or positionBook)');
+  const mode = o.mode;
+  if (mode !== 'replay' && mode !== 'simulate') throw new RangeError("cascade: mode must be 'replay' or 'simulate'");
+  let path: OHLCPath | undefined;
+  let steps: number, startPrice: number;
+  const shock = o.shock ?? 0;
+  const shockSteps = Math.max(1, Math.floor(o.shockSteps ?? 1));
+  if (mode === 'replay') {
+    if (!o.path) throw new RangeError("cascade: replay needs a `path` (Frame with high/low/close or {time, high, low, close})");
+    path = toOHLC(o.path, 'replay path');
+    steps = path.length;
+    startPrice = path.open[0];
+  } else {
+    steps = Math.floor(o.steps ?? 50);
+    startPrice = o.start ?? book.meta.refPrice ?? NaN;
+    if (!(startPrice > 0)) throw new RangeError('cascade: simulate needs `start` (the book has no reference price)');
+    if (!(shock > -1)) throw new RangeError('cascade: shock must be > -1');
+  }
+  if (!(steps >= 1)) throw new RangeError('cascade: need at least one step');
+  const feedback = mode === 'simulate' ? true : !!o.feedback;
+  const impact = new Book2(o.impact ?? DEFAULT_IMPACT, o.dipBuyers ?? []);
+  const maxRounds = o.maxRoundsPerStep ?? Infinity;
+  const cb = o.circuitBreaker;
+  const cbWithin = Math.max(1, Math.floor(cb?.within ?? 1)), cbHalt = Math.max(0, Math.floor(cb?.halt ?? 1));
+  if (cb && !(cb.move > 0)) throw new RangeError('circuitBreaker.move must be > 0 (a fraction, e.g. 0.08)');
+
+  const n = book.n;
+  const st: EngineState = {
+    book, remaining: book.size.slice(), lastChunk: new Int32Array(n).fill(-1),
+    partialAbove: o.partial ? o.partial.above : Infinity, partialFraction: o.partial?.fraction ?? 0.2,
+  };
+  if (o.partial && !(st.partialFraction > 0 && st.partialFraction <= 1)) throw new RangeError('partial.fraction must be in (0, 1]');
+  const sel = factory(st);
+  const oi0 = book.oi();
+  let oiL = oi0.long, oiS = oi0.short;
+  let fund = o.insuranceFund ?? 0, badDebt = 0, adl = 0;
+
+  const f64 = () => new Float64Array(steps);
+  const R: RawRun = {
+    mode, feedback, steps, hasTime: path ? path.hasTime : false, startPrice,
+    time: path ? path.time.slice() : Float64Array.from({ length: steps }, () => NaN),
+    exo: f64(), histLow: f64(), histHigh: f64(), open: f64(), low: f64(), high: f64(), close: f64(),
+    liqLongNotional: f64(), liqShortNotional: f64(), liqLongValue: f64(), liqShortValue: f64(),
+    liqLongCount: new Int32Array(steps), liqShortCount: new Int32Array(steps),
+    rounds: new Int32Array(steps), halted: new Uint8Array(steps), haltTriggered: new Uint8Array(steps),
+    impactPct: f64(), insurance: f64(), badDebt: f64(), adl: f64(), oiLong: f64(), oiShort: f64(),
+    cpStep: new Int32Array(0), cpRound: new Int32Array(0), cpMark: new Float64Array(0),
+    evPos: new Int32Array(0), evStep: new Int32Array(0), evRound: new Int32Array(0), evCp: new Int32Array(0), evQty: new Float64Array(0), evFill: new Float64Array(0),
+    remaining: st.remaining, oiBefore: { long: oi0.long, short: oi0.short }, insuranceStart: fund,
+    initialShock: mode === 'simulate' ? shock : (path!.close[path!.length - 1] / startPrice - 1), exoMove: 0, options: o,
+  };
+  const cpStep = new I32(), cpRound = new I32(), cpMark = new F64();
+  const ev = new EventLog();
+  const closes = new Float64Array(steps + 1);
+  closes[0] = startPrice;
+  let resumeIdx = 0, haltUntil = -1;
+  let D = 1; // permanent endogenous displacement (feedback); the transient part is impact.transient()
+  let X = startPrice; // exogenous price
+  const gauss = o.noise && o.noise.sigma > 0 ? normals(mulberry32(o.noise.seed ?? 1)) : undefined;
+  const sigma = o.noise?.sigma ?? 0;
+  const shockPerStep = Math.pow(1 + shock, 1 / shockSteps);
+  let mark = startPrice;
+  cpStep.push(-1); cpRound.push(0); cpMark.push(mark);
+
+  const buf = new Sink();
+  const entry = book.entry, leverage = book.leverage;
+  const legs: number[] = [];
+
+  for (let t = 0; t < steps; t++) {
+    legs.length = 0;
+    if (path) {
+      R.histLow[t] = path.low[t]; R.histHigh[t] = path.high[t];
+      if (path.close[t] >= path.open[t]) legs.push(path.open[t], path.low[t], path.high[t], path.close[t]);
+      else legs.push(path.open[t], path.high[t], path.low[t], path.close[t]);
+      X = path.close[t];
+    } else {
+      if (t < shockSteps) X *= shockPerStep;
+      if (gauss) X *= Math.exp(sigma * gauss());
+      legs.push(X);
+      R.histLow[t] = R.histHigh[t] = X;
+    }
+    R.exo[t] = X;
+    const halted = t < haltUntil;
+    R.open[t] = mark; let lo = mark, hi = mark;
+    let rounds = 0;
+    let stop = false, stopLeg = -1;
+    for (let li = 0; li < legs.length && !stop; li++) {
+      stopLeg = li;
+      mark = feedback ? legs[li] * D * impact.transient() : legs[li];
+      if (mark < lo) lo = mark; if (mark > hi) hi = mark;
+      if (halted || stop) continue;
+      cpStep.push(t); cpRound.push(rounds); cpMark.push(mark);
+      if (cb && Math.abs(mark / closes[Math.max(t + 1 - cbWithin, resumeIdx)] - 1) > cb.move) { stop = true; break; }
+      while (rounds < maxRounds) {
+        const cp = cpMark.n - 1;
+        buf.n = 0;
+        sel.collect(1, mark, t, buf);
+        const longN = buf.n;
+        sel.collect(-1, mark, t, buf);
+        const bufN = buf.n;
+        if (bufN === 0) break;
+        const bufPos = buf.pos, bufQty = buf.qty;
+        ev.ensure(bufN);
+        rounds++;
+        let surplus = 0, deficit = 0;
+        for (let sIdx = 0; sIdx < 2; sIdx++) {
+          const a = sIdx === 0 ? 0 : longN, b = sIdx === 0 ? longN : bufN;
+          if (a === b) continue;
+          const s = sIdx === 0 ? 1 : -1;
+          let q = 0;
+          for (let k = a; k < b; k++) q += bufQty[k];
+          const w = impact.walk(mark, q * mark, s === 1 ? -1 : 1);
+          R.impactPct[t] += w.pct;
+          let notional = 0;
+          const fill = w.fill;
+          let e = ev.n;
+          const eP = ev.pos, eS = ev.step, eR = ev.round, eC = ev.cp, eQ = ev.qty, eF = ev.fill;
+          for (let k = a; k < b; k++, e++) {
+            const i = bufPos[k], qi = bufQty[k], E = entry[i];
+            notional += qi * E;
+            const res = (qi * E) / leverage[i] + s * qi * (fill - E);
+            if (res >= 0) surplus += res; else deficit -= res;
+            eP[e] = i; eS[e] = t; eR[e] = rounds - 1; eC[e] = cp; eQ[e] = qi; eF[e] = fill;
+          }
+          ev.n = e;
+          if (s === 1) { R.liqLongNotional[t] += notional; R.liqLongValue[t] += q * w.fill; R.liqLongCount[t] += b - a; oiL -= notional; }
+          else { R.liqShortNotional[t] += notional; R.liqShortValue[t] += q * w.fill; R.liqShortCount[t] += b - a; oiS -= notional; }
+          if (feedback) { D *= Math.pow(w.price / mark, impact.permanent); mark = w.price; }
+        }
+        fund += surplus;
+        const cover = Math.min(fund, deficit);
+        fund -= cover; badDebt += deficit; adl += deficit - cover;
+        if (mark < lo) lo = mark; if (mark > hi) hi = mark;
+        cpStep.push(t); cpRound.push(rounds); cpMark.push(mark);
+        if (cb && Math.abs(mark / closes[Math.max(t + 1 - cbWithin, resumeIdx)] - 1) > cb.move) { stop = true; break; }
+      }
+    }
+    if (stop) {
+      R.haltTriggered[t] = 1;
+      haltUntil = t + 1 + cbHalt;
+      resumeIdx = t + 1 + cbHalt;
+      // the rest of this step's path still happens, without liquidations
+      for (let li = stopLeg + 1; li < legs.length; li++) {
+        mark = feedback ? legs[li] * D * impact.transient() : legs[li];
+        if (mark < lo) lo = mark; if (mark > hi) hi = mark;
+      }
+    }
+    R.halted[t] = halted || stop ? 1 : 0;
+    R.rounds[t] = rounds;
+    impact.refill();
+    if (feedback && impact.permanent < 1) {
+      // the transient part reverts as the depth refills: the step closes there
+      mark = legs[legs.length - 1] * D * impact.transient();
+      if (mark < lo) lo = mark; if (mark > hi) hi = mark;
+    }
+    R.low[t] = lo; R.high[t] = hi; R.close[t] = mark;
+    closes[t + 1] = mark;
+    R.insurance[t] = fund; R.badDebt[t] = badDebt; R.adl[t] = adl; R.oiLong[t] = oiL; R.oiShort[t] = oiS;
+  }
+  R.exoMove = R.exo[steps - 1] / startPrice - 1;
+  R.cpStep = cpStep.done(); R.cpRound = cpRound.done(); R.cpMark = cpMark.done();
+  R.evPos = ev.pos.slice(0, ev.n); R.evStep = ev.step.slice(0, ev.n); R.evRound = ev.round.slice(0, ev.n); R.evCp = ev.cp.slice(0, ev.n); R.evQty = ev.qty.slice(0, ev.n); R.evFill = ev.fill.slice(0, ev.n);
+  return R;
+}
