@@ -5,7 +5,7 @@
 import { KernelClient, type KernelOutputEvent } from '../kernel/client';
 import { fromSourceLines } from '../format/serialize';
 import type { MktnbCell, MktnbFile, MktnbOutput } from '../format/types';
-import { ERROR_MIME, STDERR_MIME, STDOUT_MIME } from '../shared/schemas';
+import { ERROR_MIME, splitOutputs, STDERR_MIME, STDOUT_MIME } from '../shared/schemas';
 
 export interface RunOptions {
   cwd: string;
@@ -53,7 +53,7 @@ export async function runNotebook(nb: MktnbFile, opts: RunOptions): Promise<RunR
           if (last?.kind === 'stream' && last.items[0]?.mime === mime) last.items[0].data = String(last.items[0].data) + e.text;
           else outputs.push({ kind: 'stream', items: [{ mime, data: e.text }] });
         } else {
-          outputs.push({ kind: 'display', items: e.items.map((it) => ({ mime: it.mime, data: it.data })) });
+          for (const group of splitOutputs(e.items)) outputs.push({ kind: 'display', items: group.map((it) => ({ mime: it.mime, data: it.data })) });
         }
       };
       const lang = cell.language === 'javascript' ? 'javascript' : 'typescript';

@@ -7,7 +7,7 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { KernelClient, type KernelOutputEvent } from '../kernel/client';
-import { STDERR_MIME, STDOUT_MIME } from '../shared/schemas';
+import { splitOutputs, STDERR_MIME, STDOUT_MIME } from '../shared/schemas';
 import { isJsonMime } from '../format/items';
 
 export const CONTROLLER_ID = 'mktnb-typescript';
@@ -95,10 +95,10 @@ export class MarketController implements vscode.Disposable {
         else { const output = new vscode.NotebookCellOutput([item], { mktnb: { kind: 'stream' } }); lastStream = { name: e.name, output }; void exec.appendOutput(output); }
       } else {
         lastStream = undefined;
-        const items = e.items.map((it) => isJsonMime(it.mime)
+        const outputs = splitOutputs(e.items).map((group) => new vscode.NotebookCellOutput(group.map((it) => isJsonMime(it.mime)
           ? vscode.NotebookCellOutputItem.json(it.data, it.mime)
-          : vscode.NotebookCellOutputItem.text(String(it.data), it.mime));
-        void exec.appendOutput(new vscode.NotebookCellOutput(items, { mktnb: { kind: 'display' } }));
+          : vscode.NotebookCellOutputItem.text(String(it.data), it.mime)), { mktnb: { kind: 'display' } }));
+        void exec.appendOutput(outputs);
       }
     };
     const languageId = cell.document.languageId === 'javascript' ? 'javascript' : 'typescript';

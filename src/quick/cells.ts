@@ -49,7 +49,7 @@ export function identifier(label: string, taken: Set<string> = new Set()): strin
   taken.add(out);
   return out;
 }
-const RESERVED = new Set(['load', 'plot', 'corr', 'beta', 'returns', 'align', 'display', 'drawdown', 'cascade', 'window', 'Chart', 'Table', 'Series', 'Frame', 'class', 'function', 'const', 'let', 'var', 'new', 'delete', 'in', 'of', 'do', 'if', 'for', 'while', 'return', 'import', 'export', 'default']);
+const RESERVED = new Set(['load', 'asSeries', 'plot', 'corr', 'beta', 'returns', 'align', 'display', 'drawdown', 'cascade', 'window', 'Chart', 'Table', 'Series', 'Frame', 'class', 'function', 'const', 'let', 'var', 'new', 'delete', 'in', 'of', 'do', 'if', 'for', 'while', 'return', 'import', 'export', 'default']);
 
 function q(s: string): string { return JSON.stringify(s); }
 
@@ -61,7 +61,7 @@ function rangeText(c: QuickChoices): string {
 function loadCell(c: QuickChoices): string {
   const lines = ['// Prices (the close for OHLCV files), limited to the chosen dates.'];
   const range = c.from || c.to ? `.slice(${c.from ? q(c.from) : 'undefined'}${c.to ? `, ${q(c.to)}` : ''})` : '';
-  for (const s of c.series) lines.push(`const ${s.name} = price(load(${q(s.path)}))${range};`);
+  for (const s of c.series) lines.push(`const ${s.name} = asSeries(load(${q(s.path)}))${range};`);
   lines.push(c.series.map((s) => s.name).join(', ').replace(/^/, '[') + ']');
   return lines.join('\n');
 }
@@ -118,40 +118,46 @@ export function generateCells(c: QuickChoices): GeneratedCell[] {
       return [
         md(`# Drawdowns: ${names.join(', ')}\n\n${asked}\n\nData: ${files}; ${rangeText(c)}. Drawdown is the fall from the running peak; the table gives the maximum with its peak, trough and recovery dates.`),
         code(loadCell(c)),
-        ...c.series.map((s) => code(`const dd_${s.name} = drawdown(${s.name});\ndd_${s.name}`)),
-        code(`plot.drawdown({ ${names.map((n) => `${n}: ${n}`).join(', ')} }, { title: 'Drawdown from running peak' })`),
+        ...c.series.map((s) => code(`const dd_${s.name} = drawdown(${s.name});\ndisplay(dd_${s.name});\nplot.drawdown(dd_${s.name}, { title: ${q(`${s.name}: drawdown from running peak`)} })`)),
       ];
     case 'analyze':
       return [
         md(`# ${A}: overview\n\n${asked}\n\nData: ${files}; ${rangeText(c)}.`),
         code(`const data = load(${q(c.series[0].path)});\ndata`),
-        code(`const ${A} = price(data)${c.from || c.to ? `.slice(${c.from ? q(c.from) : 'undefined'}${c.to ? `, ${q(c.to)}` : ''})` : ''};\nplot.line(${A}, { title: ${q(`${A}`)} })`),
+        code(`const ${A} = asSeries(data)${c.from || c.to ? `.slice(${c.from ? q(c.from) : 'undefined'}${c.to ? `, ${q(c.to)}` : ''})` : ''};\nplot.line(${A}, { title: ${q(`${A}`)} })`),
         code(`drawdown(${A})`),
         code(`// Annualised volatility over 30 observations (365 periods a year for crypto, 252 for exchange-traded series)\nplot.rolling(volatility(returns(${A}, 'log'), 30, { annualize: ${A}.meta.calendar === 'crypto' ? 365 : 252 }), { title: ${q(`${A}: 30-day annualised volatility`)} })`),
       ];
     case 'cascade':
       return [
-        md(`# Liquidation cascade replay on ${A}\n\n${asked}\n\nData: ${files}; replayed over ${rangeText(c)}. The position book is a stated assumption (edit it below): open interest, leverage mix and the share of longs, with entries spread over the 90 days before the replay. Daily lows trigger long liquidations and highs trigger shorts; liquidation orders walk an order book of the stated depth and move the price.`),
+        md(`# Liquidation cascade replay on ${A}\n\n${asked}\n\nData: ${files}; replayed over ${rangeText(c)}. The position book is a stated assumption (edit it below): open interest, leverage mix and the share of longs, with entries spread over the 90 days before the replay. Daily lows trigger long liquidations and highs trigger shorts; liquidation orders move the price further through a square-root impact model (stated in the cell), which can trigger the next layer.`),
         code(`const ohlc = load(${q(c.series[0].path)});\nohlc`),
         code(cascadeCell(c)),
       ];
   }
 }
 
+/** ISO date plus a number of days (UTC). */
+export function shiftDate(iso: string, days: number): string {
+  const [y, m, d] = iso.split('-').map(Number);
+  return new Date(Date.UTC(y, m - 1, d) + days * 86_400_000).toISOString().slice(0, 10);
+}
+
 function cascadeCell(c: QuickChoices): string {
   const from = c.from ?? '2026-01-15';
   const to = c.to ?? '2026-02-28';
   return [
-    `// Assumptions: edit and rerun`,
-    `const start = ${q(from)}, end = ${q(to)};`,
+    `// Assumptions: edit and rerun. Positions are opened along the 90 days before the replay.`,
     `const book = buildBook({`,
-    `  path: ohlc.slice(addDays(start, -90), addDays(start, -1)),`,
-    `  totalOI: 8e9,                                     // USD notional of open positions`,
+    `  path: ohlc.slice(${q(shiftDate(from, -90))}, ${q(shiftDate(from, -1))}),`,
+    `  totalOI: 8e9,                                      // USDT notional of open positions, both sides`,
     `  leverageMix: { 5: 0.3, 10: 0.3, 25: 0.25, 50: 0.15 },`,
-    `  longShare: 0.65,`,
+    `  longShare: 0.65,                                   // share of the notional that is long`,
     `  seed: 1,`,
     `});`,
-    `const replay = cascade({ book, mode: 'replay', path: ohlc.slice(start, end) });`,
+    `// Square-root impact of liquidation orders: dP/P = Y * sigma * sqrt(Q / V)`,
+    `const impact = { model: 'sqrt' as const, sigma: 0.03, volume: 10e9, halfLife: 1, permanent: 0.5 };`,
+    `const replay = cascade({ book, mode: 'replay', path: ohlc.slice(${q(from)}, ${q(to)}), feedback: true, impact });`,
     `replay`,
   ].join('\n');
 }

@@ -86,13 +86,27 @@ export interface OutputItem {
 
 /**
  * The display protocol. A value that has a method under this symbol chooses its own outputs:
- * the kernel calls it and shows every returned item (richest first; VS Code picks the
- * best mime it can render, text/plain is the fallback every value should include).
+ * the kernel calls it and shows every returned item. Consecutive items with different mimes
+ * are alternative representations of one output (richest first; VS Code picks the best mime
+ * it can render, text/plain is the fallback every value should include); a mime that repeats
+ * starts the next output, so [table, text, chart, text] is two outputs (see splitOutputs).
  */
 export const DISPLAY = Symbol.for('mktnb.display');
 
 export interface Displayable {
   [DISPLAY](): OutputItem[];
+}
+
+/** Groups display items into outputs: a new output starts where a mime repeats. */
+export function splitOutputs(items: OutputItem[]): OutputItem[][] {
+  const out: OutputItem[][] = [];
+  let cur: OutputItem[] = [];
+  for (const it of items) {
+    if (cur.some((c) => c.mime === it.mime)) { out.push(cur); cur = []; }
+    cur.push(it);
+  }
+  if (cur.length) out.push(cur);
+  return out;
 }
 
 export function isDisplayable(v: unknown): v is Displayable {
