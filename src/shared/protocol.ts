@@ -1,15 +1,28 @@
 /**
  * Messages between a kernel client (extension host or CLI) and a kernel process.
- * Transport: Node IPC (child_process.fork). Shared by src/kernel/* only on the Node side.
+ * Transport: Node IPC (child_process.fork, JSON serialization). Shared by src/kernel/* only on the
+ * Node side. The client sends one `execute` at a time (it queues the rest) and waits for `done`.
+ *
+ * Interrupt, in three ways, each naming the cell (a late one never stops the next cell):
+ *  - an `interrupt` message: handled whenever the kernel's event loop is free (an awaiting cell);
+ *  - "<id>\n" on the interrupt pipe (fd KERNEL_ENV.interruptFd): a watchdog thread sets a flag that
+ *    every loop of the cell checks, so a loop stops even after an await or in a timer callback;
+ *  - SIGINT (not on Windows), 100 ms later if the cell still runs: stops long synchronous work
+ *    outside cell loops (a package's) through vm's breakOnSigint. Not sent at once: a SIGINT
+ *    that arrives just as a vm run ends (the loop check stopped it) would end the process.
+ * If the kernel does not answer with `done` soon (a loop in library code), the client kills and
+ * restarts it.
  */
 import type { OutputItem } from './schemas';
 
 export type ToKernel =
   | { type: 'execute'; id: number; code: string; language: 'typescript' | 'javascript'; cellLabel: string }
+  | { type: 'interrupt'; id: number }
   | { type: 'shutdown' };
 
 export type FromKernel =
-  | { type: 'ready'; pid: number }
+  | { type: 'ready'; pid: number; startMs: number }
+  /** `id` is the cell whose code produced the output (0: none known); it may arrive after that cell's `done` (timers, promises) */
   | { type: 'stream'; id: number; name: 'stdout' | 'stderr'; text: string }
   | { type: 'display'; id: number; items: OutputItem[] }
   | { type: 'error'; id: number; error: CellError }
@@ -18,8 +31,20 @@ export type FromKernel =
 export interface CellError {
   name: string;
   message: string;
-  /** Stack with frames mapped to the cell's own source lines ("cell 3:12:5"). */
+  /** Stack with frames mapped to the cell's own source lines ("cell 3:12:5"), header line included. */
   stack: string;
   /** True when the error was an interrupt. */
   interrupted?: boolean;
 }
+
+/** Environment variables the client passes to the kernel process. */
+export const KERNEL_ENV = {
+  /** absolute path of the notebook file (unset for untitled notebooks) */
+  notebookPath: 'MKTNB_NOTEBOOK_PATH',
+  /** folder relative paths resolve against (the process's cwd is set to it too) */
+  baseDir: 'MKTNB_BASE_DIR',
+  /** optional: path of the esbuild package to transpile TypeScript with */
+  esbuild: 'MKTNB_ESBUILD',
+  /** file descriptor of the interrupt pipe: the client writes "<cell id>\n" to interrupt that cell */
+  interruptFd: 'MKTNB_INTERRUPT_FD',
+} as const;

@@ -1,0 +1,277 @@
+/**
+ * `import` for cells: the built-in 'mktnb' module, Node built-ins, packages from node_modules
+ * folders from the notebook's folder upwards (CommonJS through require, ES modules through a
+ * real dynamic import(), so ESM-only packages work), and relative files (TypeScript or
+ * JavaScript, bundled on the fly with esbuild; re-imported when they change).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vm from 'node:vm';
+import { createRequire, isBuiltin } from 'node:module';
+import { pathToFileURL, fileURLToPath } from 'node:url';
+import { TraceMap, originalPositionFor } from '@jridgewell/trace-mapping';
+import { registerScript } from './errors';
+import { instrumentLoops, lineStarts, offsetToLineCol } from './transform';
+
+export type Loaded =
+  | { kind: 'cjs'; exports: any; file?: string }
+  | { kind: 'esm'; ns: any; file?: string };
+
+type EsbuildApi = typeof import('esbuild');
+
+const EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.mjs', '.cjs', '.jsx', '.json'];
+const ESM_CONDITIONS = ['import', 'node', 'module-sync', 'default'];
+const CJS_CONDITIONS = ['require', 'node', 'default'];
+
+export class ModuleLoader {
+  private cjsNs = new WeakMap<object, any>();
+  private local = new Map<string, { stamps: Array<[string, number]>; ns: any }>();
+  private inflight = new Map<string, Promise<any>>();
+
+  constructor(
+    private readonly baseDir: string,
+    private readonly builtins: Record<string, any>,
+    private readonly esbuild: () => EsbuildApi,
+  ) {}
+
+  /** What `import … from spec` / `import(spec)` gives a cell: a namespace object. */
+  async import(spec: string, fromDir = this.baseDir): Promise<any> {
+    if (typeof spec !== 'string') spec = String(spec);
+    return this.namespace(await this.load(spec, fromDir));
+  }
+
+  namespace(l: Loaded): any {
+    if (l.kind === 'esm') return l.ns;
+    return this.cjsNamespace(l.exports);
+  }
+
+  /** CommonJS interop as TypeScript's esModuleInterop and bundlers do it. */
+  cjsNamespace(exp: any): any {
+    if ((typeof exp !== 'object' && typeof exp !== 'function') || exp === null) return { default: exp };
+    let ns = this.cjsNs.get(exp);
+    if (!ns) {
+      ns = {};
+      for (const k of Object.keys(exp)) { try { ns[k] = exp[k]; } catch { /* throwing getter */ } }
+      ns.default = exp.__esModule && 'default' in exp ? exp.default : exp;
+      this.cjsNs.set(exp, ns);
+    }
+    return ns;
+  }
+
+  async load(spec: string, fromDir: string): Promise<Loaded> {
+    if (spec.startsWith('file:')) spec = fileURLToPath(spec);
+    if (Object.prototype.hasOwnProperty.call(this.builtins, spec)) return { kind: 'esm', ns: this.builtins[spec] };
+    if (spec.startsWith('node:') || isBuiltin(spec)) return { kind: 'cjs', exports: createRequire(path.join(fromDir, '_'))(spec) };
+    if (spec.startsWith('./') || spec.startsWith('../') || spec === '.' || spec === '..' || path.isAbsolute(spec)) {
+      const abs = path.resolve(fromDir, spec);
+      const file = resolveFile(abs) ?? resolveFile(path.join(abs, 'index'));
+      if (!file) throw moduleNotFound(spec, fromDir, `no file ${abs} (tried the extensions ${EXTENSIONS.join(' ')})`);
+      return this.loadFile(file);
+    }
+    const file = resolvePackage(spec, fromDir);
+    return this.loadFile(file);
+  }
+
+  private async loadFile(file: string): Promise<Loaded> {
+    const ext = path.extname(file);
+    if (ext === '.json') return { kind: 'cjs', exports: JSON.parse(fs.readFileSync(file, 'utf8')), file };
+    const inNodeModules = file.split(path.sep).includes('node_modules');
+    if (ext === '.mjs' || (inNodeModules && ext === '.js' && packageType(file) === 'module')) {
+      return { kind: 'esm', ns: await import(pathToFileURL(file).href), file };
+    }
+    if (ext === '.cjs' || ext === '.node' || (inNodeModules && (ext === '.js' || ext === ''))) {
+      return { kind: 'cjs', exports: createRequire(file)(file), file };
+    }
+    // the notebook's own files (.ts, .tsx, .js, …): bundled with esbuild, re-imported when changed
+    return { kind: 'esm', ns: await this.loadLocal(file), file };
+  }
+
+  private async loadLocal(file: string): Promise<any> {
+    const cached = this.local.get(file);
+    if (cached && cached.stamps.every(([f, t]) => mtime(f) === t)) return cached.ns;
+    let p = this.inflight.get(file);
+    if (!p) {
+      p = this.compileLocal(file).finally(() => this.inflight.delete(file));
+      this.inflight.set(file, p);
+    }
+    return p;
+  }
+
+  private async compileLocal(file: string): Promise<any> {
+    const esbuild = this.esbuild();
+    const dir = path.dirname(file);
+    const outfile = path.join(dir, '__mktnb_bundle__.js');
+    const result = await esbuild.build({
+      entryPoints: [file], bundle: true, packages: 'external', platform: 'node', format: 'cjs', target: 'node20',
+      write: false, sourcemap: 'external', metafile: true, outfile, absWorkingDir: dir, logLevel: 'silent',
+    }).catch((e: any) => {
+      const first = e?.errors?.[0];
+      const where = first?.location ? `${first.location.file}:${first.location.line}:${first.location.column + 1}: ` : '';
+      const err = new SyntaxError(`${where}${first?.text ?? e.message}`);
+      throw err;
+    });
+    const js = result.outputFiles!.find((o) => o.path.endsWith('.js'))!.text;
+    const mapText = result.outputFiles!.find((o) => o.path.endsWith('.map'))?.text;
+    const inputs = Object.keys(result.metafile!.inputs).map((f) => path.resolve(dir, f));
+    // preload the externals (packages, built-ins) with the same machinery as cells use
+    const externals = new Set<string>();
+    for (const inp of Object.values(result.metafile!.inputs)) for (const im of inp.imports) if (im.external) externals.add(im.path);
+    const preloaded = new Map<string, any>();
+    for (const spec of externals) {
+      try {
+        const l = await this.load(spec, dir);
+        preloaded.set(spec, l.kind === 'cjs' ? l.exports : { ...l.ns, __esModule: true });
+      } catch (e) {
+        if (!(e as any)?.code?.startsWith?.('MODULE_NOT_FOUND') && (e as any)?.code !== 'ERR_MODULE_NOT_FOUND') throw e;
+        // a require() inside a try block may name an optional package: leave it to require()
+      }
+    }
+    const nodeRequire = createRequire(file);
+    const req = Object.assign((s: string) => (preloaded.has(s) ? preloaded.get(s) : nodeRequire(s)), nodeRequire);
+    const filename = `${file}`;
+    // loops of the notebook's own files stop on interrupt too (packages are left as they are)
+    const WRAP = '(function (exports, require, module, __filename, __dirname) {';
+    const inst = instrumentLoops(js);
+    const code = inst?.code ?? js;
+    if (mapText) {
+      const map = new TraceMap(mapText);
+      let outStarts: number[] | undefined, jsStarts: number[] | undefined;
+      registerScript(filename, {
+        label: (line1, column1) => {
+          outStarts ??= lineStarts(code);
+          jsStarts ??= lineStarts(js);
+          let off = (outStarts[line1 - 1] ?? 0) + column1 - 1 - (line1 === 1 ? WRAP.length : 0);
+          if (inst) off = inst.toInput(off);
+          const { line, column } = offsetToLineCol(jsStarts, off);
+          const o = originalPositionFor(map, { line, column });
+          if (o.line == null || !o.source) return null;
+          const src = path.resolve(dir, o.source);
+          const rel = path.relative(this.baseDir, src);
+          return { label: rel.startsWith('..') ? src : rel, line: o.line, column: o.column + 1 };
+        },
+      });
+    }
+    const fn = vm.runInThisContext(`${WRAP}${code}\n})`, { filename });
+    const mod = { exports: {} as any };
+    fn(mod.exports, req, mod, file, dir);
+    const exp = mod.exports;
+    const ns: any = {};
+    for (const k of Object.keys(exp)) ns[k] = exp[k];
+    if (!('default' in ns)) ns.default = exp;
+    this.local.set(file, { stamps: inputs.map((f) => [f, mtime(f)]), ns });
+    return ns;
+  }
+}
+
+function mtime(f: string): number {
+  try { return fs.statSync(f).mtimeMs; } catch { return -1; }
+}
+
+function isFile(f: string): boolean {
+  try { return fs.statSync(f).isFile(); } catch { return false; }
+}
+
+function resolveFile(abs: string): string | undefined {
+  if (isFile(abs)) return abs;
+  for (const e of EXTENSIONS) if (isFile(abs + e)) return abs + e;
+  // import './x.js' written for a TypeScript file x.ts (the TS convention)
+  const m = /\.(m|c)?js$/.exec(abs);
+  if (m) for (const e of m[1] ? [`.${m[1]}ts`] : ['.ts', '.tsx']) if (isFile(abs.slice(0, -m[0].length) + e)) return abs.slice(0, -m[0].length) + e;
+  return undefined;
+}
+
+function moduleNotFound(spec: string, fromDir: string, detail: string): Error {
+  const e = new Error(`Cannot find module '${spec}' from ${fromDir}: ${detail}`);
+  (e as any).code = 'MODULE_NOT_FOUND';
+  return e;
+}
+
+/** "type" of the nearest package.json above a file. */
+function packageType(file: string): string | undefined {
+  let dir = path.dirname(file);
+  for (;;) {
+    const pj = path.join(dir, 'package.json');
+    if (isFile(pj)) {
+      try { return JSON.parse(fs.readFileSync(pj, 'utf8')).type; } catch { return undefined; }
+    }
+    const up = path.dirname(dir);
+    if (up === dir) return undefined;
+    dir = up;
+  }
+}
+
+/** Resolves a bare specifier from a folder as Node's ESM resolver would (conditions import, node, default). */
+export function resolvePackage(spec: string, fromDir: string): string {
+  const m = /^((?:@[^/]+\/)?[^/]+)(\/.*)?$/.exec(spec);
+  if (!m) throw moduleNotFound(spec, fromDir, 'not a package name');
+  const [, name, sub] = m;
+  const subpath = sub ? `.${sub}` : '.';
+  let dir = fromDir;
+  for (;;) {
+    const pkgDir = path.join(dir, 'node_modules', name);
+    const pj = path.join(pkgDir, 'package.json');
+    if (isFile(pj)) {
+      const pkg = JSON.parse(fs.readFileSync(pj, 'utf8'));
+      if (pkg.exports !== undefined && pkg.exports !== null) {
+        const target = resolveExports(pkg.exports, subpath, ESM_CONDITIONS) ?? resolveExports(pkg.exports, subpath, CJS_CONDITIONS);
+        if (!target) throw Object.assign(new Error(`Package subpath '${subpath}' is not defined by "exports" in ${pj}`), { code: 'ERR_PACKAGE_PATH_NOT_EXPORTED' });
+        const f = path.join(pkgDir, target);
+        if (!isFile(f)) throw moduleNotFound(spec, fromDir, `${f} (from "exports" of ${pj}) does not exist`);
+        return f;
+      }
+      if (subpath === '.') {
+        const main = pkg.main ? resolveFile(path.join(pkgDir, pkg.main)) ?? resolveFile(path.join(pkgDir, pkg.main, 'index')) : undefined;
+        const f = main ?? resolveFile(path.join(pkgDir, 'index'));
+        if (!f) throw moduleNotFound(spec, fromDir, `${pkgDir} has no main file`);
+        return f;
+      }
+      const f = resolveFile(path.join(pkgDir, subpath)) ?? resolveFile(path.join(pkgDir, subpath, 'index'));
+      if (!f) throw moduleNotFound(spec, fromDir, `no ${subpath} in ${pkgDir}`);
+      return f;
+    }
+    const up = path.dirname(dir);
+    if (up === dir) break;
+    dir = up;
+  }
+  // NODE_PATH, global folders: let Node's CommonJS resolver try
+  try {
+    return createRequire(path.join(fromDir, '_')).resolve(spec);
+  } catch {
+    throw moduleNotFound(spec, fromDir, `no node_modules/${name} in ${fromDir} or any folder above it (install it next to the notebook or in the workspace)`);
+  }
+}
+
+/** The "exports" field resolution of the Node.js docs (subpaths, patterns, nested conditions). */
+export function resolveExports(exports: any, subpath: string, conditions: string[]): string | null {
+  let map: any = exports;
+  const isSubpathMap = typeof exports === 'object' && !Array.isArray(exports) && Object.keys(exports).some((k) => k.startsWith('.'));
+  if (!isSubpathMap) map = { '.': exports };
+  if (Object.prototype.hasOwnProperty.call(map, subpath) && !subpath.includes('*')) return target(map[subpath], '', conditions);
+  let best: string | null = null;
+  for (const key of Object.keys(map)) {
+    const star = key.indexOf('*');
+    if (star < 0) continue;
+    const pre = key.slice(0, star), post = key.slice(star + 1);
+    if (subpath.startsWith(pre) && subpath.endsWith(post) && subpath.length >= key.length - 1) {
+      if (!best || pre.length > best.indexOf('*')) best = key;
+    }
+  }
+  if (best) {
+    const star = best.indexOf('*');
+    const match = subpath.slice(star, subpath.length - (best.length - star - 1));
+    return target(map[best], match, conditions);
+  }
+  return null;
+}
+
+function target(t: any, match: string, conditions: string[]): string | null {
+  if (typeof t === 'string') return t.replace(/\*/g, match);
+  if (Array.isArray(t)) {
+    for (const x of t) { const r = target(x, match, conditions); if (r) return r; }
+    return null;
+  }
+  if (t && typeof t === 'object') {
+    for (const k of Object.keys(t)) if (conditions.includes(k)) { const r = target(t[k], match, conditions); if (r) return r; }
+  }
+  return null;
+}

@@ -1,0 +1,397 @@
+/**
+ * The kernel process (bundled to dist/kernel.js, started by KernelClient with child_process.fork).
+ *
+ * Cells run with vm.Script#runInThisContext in this process's own global scope (the same realm as
+ * the analysis library and the packages cells import, so instanceof, typed arrays and errors
+ * behave as in any Node program). A cell's top-level names become global properties (see
+ * transform.ts), so they persist across cells; Restart Kernel starts a fresh process.
+ */
+import * as path from 'node:path';
+import * as vm from 'node:vm';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { Console } from 'node:console';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { inspect } from 'node:util';
+import { TraceMap, originalPositionFor } from '@jridgewell/trace-mapping';
+import * as mktnb from '../market/index';
+import { setRuntime } from '../market/context';
+import { KERNEL_ENV, type CellError, type FromKernel, type ToKernel } from '../shared/protocol';
+import type { OutputItem } from '../shared/schemas';
+import { TEXT_MIME } from '../shared/schemas';
+import { CellSyntaxError, HELPER, LOOP_FLAG, lineStarts, offsetToLineCol, rewriteCell } from './transform';
+import { Worker } from 'node:worker_threads';
+import { addInternalFile, installStackMapping, interruptedError, registerScript, syntaxError, toCellError } from './errors';
+import { toOutputItems, markdown, html, text } from './display';
+import { ModuleLoader } from './loader';
+
+type EsbuildApi = typeof import('esbuild');
+
+// ---------------------------------------------------------------------------------------------
+// what the kernel needs, captured before any cell can replace it
+const proc = process;
+const send = process.send!.bind(process) as (m: FromKernel) => boolean;
+const realExit = process.exit.bind(process);
+const now = () => performance.now();
+const { setTimeout: origSetTimeout, setInterval: origSetInterval, setImmediate: origSetImmediate } = globalThis;
+const { clearTimeout: origClearTimeout, clearInterval: origClearInterval, clearImmediate: origClearImmediate } = globalThis;
+
+const baseDir = process.env[KERNEL_ENV.baseDir] || process.cwd();
+const notebookPath = process.env[KERNEL_ENV.notebookPath] || undefined;
+setRuntime({ baseDir, notebookPath });
+const interruptFd = Number(process.env[KERNEL_ENV.interruptFd]);
+const esbuildPath = process.env[KERNEL_ENV.esbuild];
+// cells and the programs they start see the environment of the editor, not the kernel's plumbing
+for (const k of Object.values(KERNEL_ENV)) delete process.env[k];
+process.title = 'mktnb-kernel';
+// kernel frames are dropped from cell stacks: leave room for the user's own
+Error.stackTraceLimit = Math.max(Error.stackTraceLimit, 30);
+addInternalFile(__filename);
+installStackMapping();
+
+// ---------------------------------------------------------------------------------------------
+// which cell is running, and which cell an output belongs to
+
+interface CellContext {
+  id: number;
+  /** short in util.inspect (it shows on promises while async hooks are on) */
+  [inspect.custom]?: () => string;
+  interrupted: boolean;
+  done: boolean;
+  /** pending timers the cell created while running: cleared when it is interrupted */
+  timers: Set<{ handle: any; clear: (h: any) => void }>;
+}
+
+const als = new AsyncLocalStorage<CellContext>();
+let running: { ctx: CellContext; interrupt: () => void } | null = null;
+
+/** The cell an output belongs to: the one whose code (or callbacks) is running, else the running cell. */
+function outputId(): number {
+  return als.getStore()?.id ?? running?.ctx.id ?? 0;
+}
+
+function post(msg: FromKernel): void {
+  try {
+    send(msg);
+  } catch (e) {
+    if (msg.type === 'display') {
+      try { send({ type: 'display', id: msg.id, items: [{ mime: TEXT_MIME, data: `(output could not be sent: ${(e as Error).message})` }] }); } catch { /* channel closed */ }
+    }
+  }
+}
+
+function streamWrite(name: 'stdout' | 'stderr') {
+  return function write(chunk: any, encoding?: any, cb?: any): boolean {
+    const textOut = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString(typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8');
+    if (textOut) post({ type: 'stream', id: outputId(), name, text: textOut });
+    const done = typeof encoding === 'function' ? encoding : cb;
+    if (typeof done === 'function') proc.nextTick(done);
+    return true;
+  };
+}
+process.stdout.write = streamWrite('stdout') as any;
+process.stderr.write = streamWrite('stderr') as any;
+
+function displayItems(items: OutputItem[]): void {
+  post({ type: 'display', id: outputId(), items });
+}
+
+// ---------------------------------------------------------------------------------------------
+// interrupt
+
+class InterruptSignal extends Error { override name = 'Interrupted'; }
+const INTERRUPTED = new InterruptSignal('the cell was interrupted');
+
+/**
+ * The client sends an `interrupt` message with the cell's id, then SIGINT. A synchronous loop is
+ * stopped by the signal (breakOnSigint); otherwise whichever of the two the event loop sees first
+ * ends the cell. The signal alone carries no id: it only acts on the cell named by the last
+ * `interrupt` message, so a late signal can never stop the next cell.
+ */
+let lastInterruptId = 0;
+process.on('SIGINT', () => {
+  if (running && running.ctx.id === lastInterruptId) running.interrupt();
+});
+
+/**
+ * The third way in: a loop that never yields, outside what breakOnSigint covers (after an await,
+ * in a timer). Every loop of a cell checks this flag (see transform.ts); a watchdog thread sets
+ * it to the cell's id when the client writes that id to the interrupt pipe, which the thread
+ * reads even while the main thread is busy.
+ */
+const interruptFlag = new Int32Array(new SharedArrayBuffer(4));
+Object.defineProperty(globalThis, LOOP_FLAG, { value: interruptFlag, enumerable: false, writable: false, configurable: false });
+
+function stopIfInterrupted(): void {
+  const id = Atomics.exchange(interruptFlag, 0, 0);
+  if (running && running.ctx.id === id) {
+    running.interrupt();
+    throw INTERRUPTED;
+  }
+}
+
+const WATCHDOG = `
+const { workerData } = require('node:worker_threads');
+const net = require('node:net');
+const flag = new Int32Array(workerData.sab);
+const sock = new net.Socket({ fd: workerData.fd, readable: true, writable: false });
+let buf = '';
+sock.setEncoding('utf8');
+sock.on('data', (d) => {
+  buf += d;
+  for (let i; (i = buf.indexOf('\\n')) >= 0; buf = buf.slice(i + 1)) {
+    const id = Number(buf.slice(0, i));
+    if (id > 0) Atomics.store(flag, 0, id);
+  }
+});
+sock.on('error', () => {});
+`;
+
+function startWatchdog(): void {
+  const fd = interruptFd;
+  if (!Number.isInteger(fd) || fd < 3) return;
+  try {
+    const w = new Worker(WATCHDOG, { eval: true, workerData: { sab: interruptFlag.buffer, fd }, stdout: false, stderr: false });
+    w.on('error', () => undefined);
+    w.unref();
+  } catch { /* interrupts still work through SIGINT and messages, and restart as the last resort */ }
+}
+
+function tracked<F extends (...a: any[]) => any>(orig: F, clear: (h: any) => void, once: boolean): F {
+  const wrapped = function (this: unknown, fn: any, ...rest: any[]) {
+    const ctx = als.getStore();
+    if (!ctx || ctx.done || typeof fn !== 'function') return orig.call(this, fn, ...rest);
+    const entry = { handle: undefined as any, clear };
+    const cb = once ? function (this: unknown, ...args: any[]) { ctx.timers.delete(entry); return fn.apply(this, args); } : fn;
+    entry.handle = orig.call(this, cb, ...rest);
+    ctx.timers.add(entry);
+    return entry.handle;
+  } as unknown as F;
+  for (const k of Reflect.ownKeys(orig)) if (k !== 'length' && k !== 'name' && k !== 'prototype') {
+    try { Object.defineProperty(wrapped, k, Object.getOwnPropertyDescriptor(orig, k)!); } catch { /* non-configurable */ }
+  }
+  return wrapped;
+}
+globalThis.setTimeout = tracked(origSetTimeout, origClearTimeout, true);
+globalThis.setInterval = tracked(origSetInterval, origClearInterval, false);
+globalThis.setImmediate = tracked(origSetImmediate, origClearImmediate, true);
+
+// ---------------------------------------------------------------------------------------------
+// TypeScript: esbuild, loaded on first use (its service process starts once)
+
+let esbuildApi: EsbuildApi | undefined;
+function getEsbuild(): EsbuildApi {
+  if (esbuildApi) return esbuildApi;
+  const tries: Array<() => EsbuildApi> = [];
+  const fromEnv = esbuildPath;
+  if (fromEnv) tries.push(() => createRequire(__filename)(fromEnv));
+  // From dist/kernel.js this finds the project's node_modules/esbuild (development, the CLI)
+  // or dist/node_modules/esbuild, which scripts/package.mjs puts into each platform's VSIX.
+  tries.push(() => createRequire(__filename)('esbuild'));
+  tries.push(() => createRequire(path.join(baseDir, '_'))('esbuild'));
+  const errors: string[] = [];
+  for (const t of tries) {
+    try { return (esbuildApi = t()); } catch (e) { errors.push((e as Error).message.split('\n')[0]); }
+  }
+  throw new Error(`TypeScript cells need the esbuild package, which was not found (${errors.join('; ')}). Set ${KERNEL_ENV.esbuild} to its path.`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// the cell's environment
+
+const mktnbModule = { ...mktnb, default: mktnb };
+const loader = new ModuleLoader(baseDir, { mktnb: mktnbModule }, getEsbuild);
+const notebookFile = notebookPath ?? path.join(baseDir, 'untitled.mktnb');
+
+/** the static imports of the cell being run, loaded before it runs */
+let preloaded = new Map<string, unknown>();
+
+const helper = {
+  imp: (spec: string) => loader.import(spec),
+  pre(spec: string): unknown {
+    if (!preloaded.has(spec)) throw new Error(`internal: the import of '${spec}' was not loaded before the cell ran`);
+    return preloaded.get(spec);
+  },
+  named(ns: any, name: string, spec: string, strict: boolean): any {
+    if (ns != null && name in ns) return ns[name];
+    if (strict) throw new SyntaxError(`The requested module '${spec}' does not provide an export named '${name}'`);
+    return undefined;
+  },
+  stop: stopIfInterrupted,
+  /** after each await of a cell: stop the cell's async code once it was interrupted */
+  ck<T>(v: T): T {
+    if (als.getStore()?.interrupted) throw INTERRUPTED;
+    if (interruptFlag[0] !== 0) stopIfInterrupted();
+    return v;
+  },
+  meta: {
+    url: pathToFileURL(notebookFile).href,
+    filename: notebookFile,
+    dirname: baseDir,
+    resolve: (spec: string) => pathToFileURL(createRequire(notebookFile).resolve(spec)).href,
+  },
+};
+Object.defineProperty(globalThis, HELPER, { value: helper, enumerable: false, writable: false, configurable: false });
+
+const g = globalThis as any;
+for (const [k, v] of Object.entries(mktnb)) if (!(k in g)) g[k] = v;
+g.display = Object.assign((...values: unknown[]) => { for (const v of values) displayItems(toOutputItems(v)); }, { markdown, html, text });
+g.require = createRequire(notebookFile);
+g.__dirname = baseDir;
+g.__filename = notebookFile;
+g.console = new Console({ stdout: process.stdout, stderr: process.stderr, colorMode: false });
+process.exit = ((code?: number) => {
+  throw new Error(`process.exit(${code ?? ''}) was called: the kernel keeps running (use Restart Kernel to start afresh)`);
+}) as any;
+
+process.on('unhandledRejection', (reason) => {
+  if (reason === INTERRUPTED || reason instanceof InterruptSignal) return;
+  post({ type: 'stream', id: outputId(), name: 'stderr', text: `Unhandled promise rejection: ${toCellError(reason).stack}\n` });
+});
+process.on('uncaughtException', (err) => {
+  if (err === INTERRUPTED || err instanceof InterruptSignal) return;
+  post({ type: 'stream', id: outputId(), name: 'stderr', text: `Uncaught exception: ${toCellError(err).stack}\n` });
+});
+
+// ---------------------------------------------------------------------------------------------
+// compiling a cell
+
+interface Compiled { script: vm.Script; imports: string[] }
+const compiled = new Map<string, Compiled>();
+const COMPILE_CACHE = 500;
+let scriptSeq = 0;
+
+class CompileError extends Error { constructor(public cellError: CellError) { super(cellError.message); } }
+
+async function compile(code: string, language: 'typescript' | 'javascript', label: string): Promise<Compiled> {
+  const key = `${language}\u0000${label}\u0000${code}`;
+  const hit = compiled.get(key);
+  if (hit) return hit;
+
+  let js = code;
+  let map: TraceMap | undefined;
+  if (language === 'typescript') {
+    try {
+      const r = await getEsbuild().transform(code, {
+        loader: 'ts', sourcemap: 'external', sourcefile: label, target: 'es2022', logLevel: 'silent',
+        // keep every import: a cell may import a name only a later cell uses
+        tsconfigRaw: { compilerOptions: { verbatimModuleSyntax: true, useDefineForClassFields: true } },
+      });
+      js = r.code;
+      map = new TraceMap(r.map);
+    } catch (e: any) {
+      const first = e?.errors?.[0];
+      if (!first?.location) throw e;
+      throw new CompileError(syntaxError(label, code, first.text, first.location.line, first.location.column));
+    }
+  }
+  const toSource = (line: number, column: number): { line: number; column: number } => {
+    if (!map) return { line, column };
+    const o = originalPositionFor(map, { line, column });
+    return o.line == null ? { line, column } : { line: o.line, column: o.column };
+  };
+
+  let rw;
+  try {
+    rw = rewriteCell(js, { strictImports: language === 'javascript', cellLabel: label });
+  } catch (e) {
+    if (!(e instanceof CellSyntaxError)) throw e;
+    const p = toSource(e.line, e.column);
+    throw new CompileError(syntaxError(label, code, e.message, p.line, p.column));
+  }
+
+  const filename = `__mktnb_cell_${++scriptSeq}__`;
+  let outStarts: number[] | undefined, jsStarts: number[] | undefined;
+  const toCell = (line: number, column1: number) => {
+    outStarts ??= lineStarts(rw.code);
+    jsStarts ??= lineStarts(js);
+    const off = (outStarts[line - 1] ?? 0) + column1 - 1;
+    if (rw.inWrapper(off)) return null;
+    const lc = offsetToLineCol(jsStarts, rw.toInput(off));
+    const p = toSource(lc.line, lc.column);
+    return { line: p.line, column: p.column + 1 };
+  };
+  registerScript(filename, { label: (line, column) => { const p = toCell(line, column); return p && { label, ...p }; } });
+
+  let script: vm.Script;
+  try {
+    script = new vm.Script(rw.code, { filename });
+  } catch (e: any) {
+    // the rewrite parsed with acorn, but V8 may still refuse (early errors acorn does not check)
+    const m = new RegExp(`${filename}:(\\d+)`).exec(String(e?.stack));
+    const p = toCell(m ? Number(m[1]) : 1, 1) ?? { line: 1, column: 1 };
+    throw new CompileError(syntaxError(label, code, e?.message ?? String(e), p.line, p.column - 1));
+  }
+  const c = { script, imports: rw.imports };
+  if (compiled.size >= COMPILE_CACHE) compiled.delete(compiled.keys().next().value!);
+  compiled.set(key, c);
+  return c;
+}
+
+// ---------------------------------------------------------------------------------------------
+// running a cell
+
+async function execute(msg: Extract<ToKernel, { type: 'execute' }>): Promise<void> {
+  const t0 = now();
+  const ctx: CellContext = { id: msg.id, interrupted: false, done: false, timers: new Set() };
+  Object.defineProperty(ctx, inspect.custom, { value: () => `[cell ${msg.id}]`, enumerable: false });
+  let rejectInterrupt!: (e: unknown) => void;
+  const interrupted = new Promise<never>((_, rej) => { rejectInterrupt = rej; });
+  interrupted.catch(() => { /* raced below */ });
+  running = {
+    ctx,
+    interrupt: () => {
+      if (ctx.interrupted || ctx.done) return;
+      ctx.interrupted = true;
+      for (const t of ctx.timers) t.clear(t.handle);
+      ctx.timers.clear();
+      rejectInterrupt(INTERRUPTED);
+    },
+  };
+  let ok = false;
+  try {
+    const { script, imports } = await Promise.race([compile(msg.code, msg.language, msg.cellLabel), interrupted]);
+    if (imports.length) {
+      const loaded = new Map<string, unknown>();
+      // one after another, in the cell's order, as a module's imports are evaluated
+      for (const spec of imports) loaded.set(spec, await Promise.race([als.run(ctx, () => loader.import(spec)), interrupted]));
+      preloaded = loaded;
+    }
+    const result = await Promise.race([als.run(ctx, () => script.runInThisContext({ breakOnSigint: true })), interrupted]);
+    if (Array.isArray(result) && result.length === 1 && result[0] !== undefined) displayItems(toOutputItems(result[0]));
+    ok = true;
+  } catch (e: any) {
+    let error: CellError;
+    if (ctx.interrupted || e === INTERRUPTED || e?.code === 'ERR_SCRIPT_EXECUTION_INTERRUPTED') {
+      running.interrupt();
+      error = interruptedError();
+    } else if (e instanceof CompileError) error = e.cellError;
+    else error = toCellError(e);
+    post({ type: 'error', id: msg.id, error });
+  } finally {
+    ctx.done = true;
+    ctx.timers.clear();
+    running = null;
+  }
+  post({ type: 'done', id: msg.id, ok, durationMs: now() - t0 });
+}
+
+let queue: Promise<void> = Promise.resolve();
+process.on('message', (m: ToKernel) => {
+  switch (m.type) {
+    case 'execute': queue = queue.then(() => execute(m)); break;
+    case 'interrupt':
+      lastInterruptId = Math.max(lastInterruptId, m.id);
+      if (running && running.ctx.id === m.id) running.interrupt();
+      break;
+    case 'shutdown': realExit(0);
+  }
+});
+process.on('disconnect', () => realExit(0));
+
+post({ type: 'ready', pid: process.pid, startMs: process.uptime() * 1000 });
+// start the watchdog and esbuild's service now, off the critical path of start and first cell
+origSetImmediate(() => {
+  startWatchdog();
+  try { getEsbuild().transform('let a: number = 1', { loader: 'ts' }).catch(() => undefined); } catch { /* reported when a TS cell runs */ }
+});
