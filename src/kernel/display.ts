@@ -5,15 +5,17 @@
  *    the kernel sends all of them (a text/plain item is added when the value gave none);
  *  - anything else is shown as text/plain with util.inspect (compact, no colours), as the
  *    Node REPL and Jupyter do: strings are shown quoted ('abc'), like Jupyter's repr;
- *    console.log prints them raw. display.text / display.markdown / display.html show raw text.
+ *    console.log prints them raw. display.text(s) / display.markdown(s) show s at once, as is.
+ *    There is deliberately no display.html: VS Code's HTML renderer runs scripts, and a notebook
+ *    shared with its outputs must never run script when a colleague opens it.
  *  - undefined as the last expression shows nothing (display(undefined) shows "undefined").
  */
 import { inspect } from 'node:util';
-import { DISPLAY, HTML_MIME, isDisplayable, MARKDOWN_MIME, TEXT_MIME, type OutputItem } from '../shared/schemas';
+import { DISPLAY, isDisplayable, MARKDOWN_MIME, TEXT_MIME, type OutputItem } from '../shared/schemas';
 
 export const INSPECT_OPTIONS = { colors: false, depth: 4, maxArrayLength: 100, maxStringLength: 10_000, breakLength: 100, compact: 3 } as const;
 
-/** A value that shows a fixed list of output items (what display.text/markdown/html return). */
+/** A value that shows a fixed list of output items (what display.text/markdown show). */
 class RawOutput {
   constructor(private readonly items: OutputItem[]) {}
   [DISPLAY](): OutputItem[] { return this.items; }
@@ -26,7 +28,6 @@ export function rawOutput(mime: string, text: string): unknown {
 }
 
 export const markdown = (s: string) => rawOutput(MARKDOWN_MIME, s);
-export const html = (s: string) => rawOutput(HTML_MIME, s);
 export const text = (s: string) => rawOutput(TEXT_MIME, s);
 
 /** Symbols Node's async hooks put on promises (AsyncLocalStorage is on in the kernel). */

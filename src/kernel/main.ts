@@ -22,7 +22,7 @@ import { TEXT_MIME } from '../shared/schemas';
 import { CellSyntaxError, HELPER, LOOP_FLAG, lineStarts, offsetToLineCol, rewriteCell } from './transform';
 import { Worker } from 'node:worker_threads';
 import { addInternalFile, installStackMapping, interruptedError, registerScript, syntaxError, toCellError } from './errors';
-import { toOutputItems, markdown, html, text } from './display';
+import { toOutputItems, markdown, text } from './display';
 import { ModuleLoader } from './loader';
 
 type EsbuildApi = typeof import('esbuild');
@@ -235,7 +235,12 @@ Object.defineProperty(globalThis, HELPER, { value: helper, enumerable: false, wr
 
 const g = globalThis as any;
 for (const [k, v] of Object.entries(mktnb)) if (!(k in g)) g[k] = v;
-g.display = Object.assign((...values: unknown[]) => { for (const v of values) displayItems(toOutputItems(v)); }, { markdown, html, text });
+g.display = Object.assign((...values: unknown[]) => { for (const v of values) displayItems(toOutputItems(v)); }, {
+  /** shows markdown at once (VS Code's markdown renderer sanitises it) */
+  markdown: (s: string): void => displayItems(toOutputItems(markdown(s))),
+  /** shows text at once, as is (a string as a last expression is shown quoted, like Jupyter) */
+  text: (s: string): void => displayItems(toOutputItems(text(s))),
+});
 g.require = createRequire(notebookFile);
 g.__dirname = baseDir;
 g.__filename = notebookFile;

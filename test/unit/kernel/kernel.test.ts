@@ -251,6 +251,16 @@ describe('kernel (process)', function () {
       ]);
     });
 
+    it('display.markdown and display.text show at once; there is no display.html', async () => {
+      const r = await run(k, 'display.markdown("# Title");\ndisplay.text("raw");\ntypeof (display as any).html');
+      assert.equal(r.ok, true, r.error?.stack);
+      assert.deepEqual(r.out, [
+        { kind: 'display', items: [{ mime: 'text/markdown', data: '# Title' }, { mime: TEXT_MIME, data: '# Title' }] },
+        { kind: 'display', items: [{ mime: TEXT_MIME, data: 'raw' }] },
+        { kind: 'display', items: [{ mime: TEXT_MIME, data: "'undefined'" }] },
+      ]);
+    });
+
     it('displays a library Table with its table mime type', async () => {
       const r = await run(k, 'new Table([{ name: "a", type: "number" }], [[1], [2]])');
       assert.equal(r.ok, true, r.error?.stack);
