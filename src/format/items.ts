@@ -13,6 +13,15 @@ export function isTextMime(mime: string): boolean {
   return mime.startsWith('text/') || mime === STDOUT_MIME || mime === STDERR_MIME || mime.endsWith('+xml') || mime === 'application/javascript';
 }
 
+/**
+ * Mimes whose renderers run script (HTML, JavaScript, SVG). The kernel never produces them; when a
+ * notebook file holds them, viewers show them as inert text so opening a shared notebook never
+ * runs script (the items are kept unchanged in the file).
+ */
+export function isScriptCapable(mime: string): boolean {
+  return /^(text\/html|application\/xhtml\+xml|(application|text)\/(x-)?javascript|application\/ecmascript|image\/svg\+xml)$/i.test(mime.trim());
+}
+
 const enc = new TextEncoder();
 const dec = new TextDecoder();
 

@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { fromSourceLines, NotebookFormatError, parseNotebook, serializeNotebook, toSourceLines } from '../format/serialize';
-import { itemFromBytes, itemToBytes } from '../format/items';
+import { isScriptCapable, itemFromBytes, itemToBytes } from '../format/items';
 import { FORMAT_VERSION, type MktnbCell, type MktnbFile, type MktnbOutput } from '../format/types';
 
 const KNOWN_TOP = new Set(['format', 'version', 'metadata', 'cells']);
@@ -20,6 +20,10 @@ function pickUnknown(o: Record<string, unknown>, known: Set<string>): Record<str
   return Object.keys(extra).length ? extra : undefined;
 }
 
+function heldText(mimes: string[]): string {
+  return `[Market Notebooks: this output (${[...new Set(mimes)].join(', ')}) was not rendered because it could run script. It is kept unchanged in the file; rerun the cell to see a fresh output.]`;
+}
+
 export function fileToNotebookData(nb: MktnbFile): vscode.NotebookData {
   const cells = nb.cells.map((c) => {
     const kind = c.kind === 'markdown' ? vscode.NotebookCellKind.Markup : vscode.NotebookCellKind.Code;
@@ -28,10 +32,15 @@ export function fileToNotebookData(nb: MktnbFile): vscode.NotebookData {
     const extra = pickUnknown(c, KNOWN_CELL);
     if (extra) cell.metadata[M] = { extra };
     cell.outputs = (c.outputs ?? []).map((o) => {
-      const items = o.items.map((it) => new vscode.NotebookCellOutputItem(itemToBytes(it), it.mime));
       const metadata: Record<string, unknown> = { ...(o.metadata ?? {}) };
       const oextra = pickUnknown(o, KNOWN_OUTPUT);
-      if (o.kind || oextra) metadata[M] = { kind: o.kind, extra: oextra };
+      const held = o.items.some((it) => isScriptCapable(it.mime));
+      // Outputs that VS Code would render with script (HTML, JavaScript) are shown as inert
+      // text; the original items are kept aside and written back unchanged on save.
+      const items = held
+        ? [vscode.NotebookCellOutputItem.text(heldText(o.items.map((it) => it.mime)), 'text/plain')]
+        : o.items.map((it) => new vscode.NotebookCellOutputItem(itemToBytes(it), it.mime));
+      if (o.kind || oextra || held) metadata[M] = { kind: o.kind, extra: oextra, ...(held ? { heldItems: o.items } : {}) };
       return new vscode.NotebookCellOutput(items, metadata);
     });
     if (c.execution && kind === vscode.NotebookCellKind.Code) {
@@ -64,9 +73,10 @@ export function notebookDataToFile(data: { metadata?: Record<string, any>; cells
     if (!markdown) {
       const outputs: MktnbOutput[] = (c.outputs ?? []).map((o) => {
         const ometa = { ...(o.metadata ?? {}) };
-        const oown = ometa[M] as { kind?: string; extra?: Record<string, unknown> } | undefined;
+        const oown = ometa[M] as { kind?: string; extra?: Record<string, unknown>; heldItems?: MktnbOutput['items'] } | undefined;
         delete ometa[M];
-        const out: MktnbOutput = { ...(oown?.extra ?? {}), items: o.items.map((it) => itemFromBytes(it.mime, it.data)) };
+        const items = oown?.heldItems ?? o.items.map((it) => itemFromBytes(it.mime, it.data));
+        const out: MktnbOutput = { ...(oown?.extra ?? {}), items };
         if (oown?.kind) out.kind = oown.kind;
         if (Object.keys(ometa).length) out.metadata = ometa;
         return out;

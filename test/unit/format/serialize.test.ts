@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { NotebookFormatError, parseNotebook, serializeNotebook } from '../../../src/format/serialize';
-import { itemFromBytes, itemToBytes } from '../../../src/format/items';
+import { isScriptCapable, itemFromBytes, itemToBytes } from '../../../src/format/items';
 import type { MktnbFile } from '../../../src/format/types';
 
 const sample: MktnbFile = {
@@ -122,6 +122,13 @@ describe('format: output items', () => {
     assert.equal((stored as any).encoding, 'base64');
     assert.deepEqual(Array.from(itemToBytes(stored)), Array.from(png));
     assert.equal(new TextDecoder().decode(itemToBytes({ mime: 'application/vnd.mktnb.chart+json', data: { a: 1 } })), '{"a":1}');
+  });
+});
+
+describe('format: script-capable outputs', () => {
+  it('recognises the mimes whose renderers run script', () => {
+    for (const m of ['text/html', 'TEXT/HTML', 'application/javascript', 'text/javascript', 'application/x-javascript', 'image/svg+xml', 'application/xhtml+xml']) assert.ok(isScriptCapable(m), m);
+    for (const m of ['text/plain', 'text/markdown', 'application/vnd.mktnb.chart+json', 'application/vnd.mktnb.table+json', 'image/png', 'application/vnd.code.notebook.stdout']) assert.ok(!isScriptCapable(m), m);
   });
 });
 
