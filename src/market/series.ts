@@ -103,6 +103,11 @@ export class Series {
   first(): number { return this.values[0]; }
   last(): number { return this.values[this.length - 1]; }
 
+  /** The series itself: with Frame.series() / Frame.close, code can treat whatever load() returned alike. */
+  series(): Series { return this; }
+  /** The series itself (see Frame.close), so `load(path).close` works for date,value files too. */
+  get close(): Series { return this; }
+
   toTable(): Table {
     const cols: TableColumn[] = [{ name: 'date', type: 'date' }, { name: this.name, type: 'number' }];
     const rows: TableValue[][] = new Array(this.length);
@@ -165,6 +170,30 @@ export class Frame {
 
   toString(): string {
     return `Frame [${this.length} rows x ${this.names.length} columns: ${this.names.join(', ')}]`;
+  }
+
+  /**
+   * The default series of the frame: the "close" column (case-insensitive) when there is
+   * one, else the only column. Named after meta.name (e.g. the file name "BTC-USD") when set.
+   * Every analysis function accepts a Frame and uses this series.
+   */
+  series(): Series {
+    const names = this.names;
+    const close = names.find((n) => n.toLowerCase() === 'close');
+    const col = close ?? (names.length === 1 ? names[0] : undefined);
+    if (col === undefined) {
+      throw new RangeError(`${this.meta.name ? `"${String(this.meta.name)}": ` : ''}this frame has no "close" column and ${names.length} columns (${names.join(', ')}); pick one with frame.get(name)`);
+    }
+    const s = this.get(col);
+    return typeof this.meta.name === 'string' ? s.rename(this.meta.name) : s;
+  }
+
+  /** The close column as a Series (named after the frame, e.g. "BTC-USD"). Same as series() for OHLCV data. */
+  get close(): Series { return this.series(); }
+
+  /** Iterates the columns as Series, so `const [a, b] = align(x, y)` works. */
+  *[Symbol.iterator](): IterableIterator<Series> {
+    for (const k of this.names) yield this.get(k);
   }
 
   [DISPLAY](): OutputItem[] { return this.toTable()[DISPLAY](); }

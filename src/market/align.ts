@@ -1,0 +1,284 @@
+/**
+ * Calendar alignment and resampling.
+ *
+ * Policies (every analysis result records the one it used in `alignment`):
+ *  - 'inner' (default): only the dates present in every input. BTC (7 days a week) against
+ *    GLD (exchange days) keeps the exchange days, so no weekend is invented.
+ *  - 'ffill': the dates of the FIRST input; every other input contributes its last
+ *    observation on or before each date (an as-of join), and leading dates before some
+ *    input has started are dropped. Use it for mixed frequencies (daily prices against
+ *    monthly M2), and put the series whose calendar you want first. Note that carrying an
+ *    exchange price over crypto weekends fakes zero returns on those days.
+ *  - 'outer': the union of dates, NaN where an input has no observation (no filling).
+ */
+import { Frame, Series, formatTime, DAY_MS, type AlignmentInfo, type SeriesMeta } from './series';
+
+/** Anything an analysis accepts: a Series, or a Frame (whose default series, the close, is used). */
+export type SeriesLike = Series | Frame;
+export type AlignHow = 'inner' | 'ffill' | 'outer';
+export interface AlignOptions { how?: AlignHow }
+
+/** The Series of a SeriesLike: itself, or a Frame's default series (close, or its only column). */
+export function asSeries(x: SeriesLike, what = 'argument'): Series {
+  if (x instanceof Series) return x;
+  if (x instanceof Frame) return x.series();
+  throw new TypeError(`${what}: expected a Series or a Frame (from load()), got ${describe(x)}`);
+}
+
+function describe(x: unknown): string {
+  if (x === null) return 'null';
+  if (Array.isArray(x)) return 'an array';
+  return typeof x === 'object' ? `an object (${Object.keys(x as object).slice(0, 5).join(', ')})` : typeof x;
+}
+
+function isOptions(x: unknown): x is AlignOptions {
+  if (typeof x !== 'object' || x === null || x instanceof Series || x instanceof Frame || Array.isArray(x)) return false;
+  const keys = Object.keys(x);
+  return keys.every((k) => k === 'how');
+}
+
+function sameIndex(a: Float64Array, b: Float64Array): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Index of the union or intersection of sorted indexes. */
+function combineIndex(idx: Float64Array[], how: 'inner' | 'outer'): Float64Array {
+  let cur = idx[0];
+  for (let k = 1; k < idx.length; k++) {
+    const b = idx[k];
+    if (sameIndex(cur, b)) continue;
+    const out = new Float64Array(how === 'inner' ? Math.min(cur.length, b.length) : cur.length + b.length);
+    let i = 0, j = 0, m = 0;
+    while (i < cur.length && j < b.length) {
+      const x = cur[i], y = b[j];
+      if (x === y) { out[m++] = x; i++; j++; }
+      else if (x < y) { if (how === 'outer') out[m++] = x; i++; }
+      else { if (how === 'outer') out[m++] = y; j++; }
+    }
+    if (how === 'outer') { while (i < cur.length) out[m++] = cur[i++]; while (j < b.length) out[m++] = b[j++]; }
+    cur = out.slice(0, m);
+  }
+  return cur;
+}
+
+/** Values of s on `index`: exact matches (NaN elsewhere) or, with asof, the last non-NaN value on or before each date. */
+export function reindex(s: Series, index: Float64Array, asof = false): Float64Array {
+  if (sameIndex(s.index, index) && !asof) return s.values;
+  const out = new Float64Array(index.length);
+  const si = s.index, sv = s.values;
+  let j = 0;
+  let last = NaN;
+  for (let i = 0; i < index.length; i++) {
+    const t = index[i];
+    if (asof) {
+      while (j < si.length && si[j] <= t) { if (!Number.isNaN(sv[j])) last = sv[j]; j++; }
+      out[i] = last;
+    } else {
+      while (j < si.length && si[j] < t) j++;
+      out[i] = j < si.length && si[j] === t ? sv[j] : NaN;
+    }
+  }
+  return out;
+}
+
+/** Puts several series on one calendar; returns the aligned columns and the shared index. */
+export function alignArrays(series: Series[], how: AlignHow = 'inner'): { index: Float64Array; values: Float64Array[] } {
+  if (series.length === 0) return { index: new Float64Array(0), values: [] };
+  if (series.every((s) => sameIndex(s.index, series[0].index))) return { index: series[0].index, values: series.map((s) => s.values) };
+  if (how === 'ffill') {
+    let index = series[0].index;
+    let values = series.map((s, k) => (k === 0 ? s.values : reindex(s, index, true)));
+    // drop leading dates where a carried series has not started yet
+    let start = 0;
+    while (start < index.length && values.some((v, k) => k > 0 && Number.isNaN(v[start]))) start++;
+    if (start > 0) { index = index.slice(start); values = values.map((v) => v.slice(start)); }
+    return { index, values };
+  }
+  if (how !== 'inner' && how !== 'outer') throw new RangeError(`align: how must be 'inner', 'ffill' or 'outer', got ${JSON.stringify(how)}`);
+  const index = combineIndex(series.map((s) => s.index), how);
+  return { index, values: series.map((s) => reindex(s, index, false)) };
+}
+
+function uniqueNames(names: string[]): string[] {
+  const seen = new Map<string, number>();
+  return names.map((n) => {
+    const c = seen.get(n) ?? 0;
+    seen.set(n, c + 1);
+    return c === 0 ? n : `${n}_${c + 1}`;
+  });
+}
+
+/** The alignment record for an analysis on `index` where `valid[i]` marks the points used. */
+export function alignmentOf(how: AlignmentInfo['how'], index: Float64Array, used?: (i: number) => boolean): AlignmentInfo {
+  let n = 0, first = -1, last = -1;
+  for (let i = 0; i < index.length; i++) {
+    if (used && !used(i)) continue;
+    n++;
+    if (first < 0) first = i;
+    last = i;
+  }
+  const info: AlignmentInfo = { how, n };
+  if (first >= 0) { info.from = formatTime(index[first]); info.to = formatTime(index[last]); }
+  return info;
+}
+
+/** alignmentOf for a result array: the points where it is finite (`finite` = their count when already known). */
+export function alignmentOfFinite(how: AlignmentInfo['how'], index: Float64Array, out: Float64Array, finite?: number): AlignmentInfo {
+  let n = 0, first = -1, last = -1;
+  if (finite === undefined) {
+    for (let i = 0; i < out.length; i++) if (out[i] - out[i] === 0) { n++; if (first < 0) first = i; last = i; }
+  } else {
+    n = finite;
+    if (n > 0) {
+      first = 0; while (out[first] - out[first] !== 0) first++;
+      last = out.length - 1; while (out[last] - out[last] !== 0) last--;
+    }
+  }
+  const info: AlignmentInfo = { how, n };
+  if (first >= 0) { info.from = formatTime(index[first]); info.to = formatTime(index[last]); }
+  return info;
+}
+
+export function describeAlignment(a: AlignmentInfo): string {
+  const span = a.from ? `, ${a.from} .. ${a.to}` : '';
+  const how = a.how === 'none' ? 'no alignment needed (one calendar)' : `alignment: ${a.how}`;
+  return `${how}; ${a.n} point${a.n === 1 ? '' : 's'} used${span}`;
+}
+
+/**
+ * align(a, b, ..., { how }) or align({ BTC: btc, GLD: gld }, { how }): one Frame whose columns
+ * are the inputs (named by the record keys, else by the series names, made unique), on one
+ * calendar. The Frame is iterable: `const [b, g] = align(btc, gld)`. meta.alignment records
+ * the policy and size, meta.dropped how many dates each input lost.
+ */
+export function align(...args: Array<SeriesLike | Record<string, SeriesLike> | AlignOptions>): Frame {
+  let opts: AlignOptions = {};
+  if (args.length > 1 && isOptions(args[args.length - 1])) opts = args.pop() as AlignOptions;
+  const named: Array<[string, Series]> = [];
+  for (const a of args) {
+    if (a instanceof Series || a instanceof Frame) { const s = asSeries(a); named.push([s.name, s]); }
+    else if (typeof a === 'object' && a !== null && !Array.isArray(a)) {
+      for (const [k, v] of Object.entries(a)) named.push([k, asSeries(v as SeriesLike, `align: "${k}"`).rename(k)]);
+    } else throw new TypeError(`align: expected Series, Frames or a record of them, got ${describe(a)}`);
+  }
+  if (named.length === 0) throw new RangeError('align: nothing to align');
+  const how = opts.how ?? 'inner';
+  const { index, values } = alignArrays(named.map(([, s]) => s), how);
+  const names = uniqueNames(named.map(([n]) => n));
+  const cols: Record<string, Float64Array> = {};
+  names.forEach((n, k) => { cols[n] = values[k]; });
+  const dropped: Record<string, number> = {};
+  names.forEach((n, k) => { dropped[n] = Math.max(0, named[k][1].length - (how === 'outer' ? named[k][1].length : countIn(named[k][1].index, index))); });
+  const meta: SeriesMeta = { alignment: alignmentOf(how, index), dropped };
+  return new Frame(index, cols, meta);
+}
+
+function countIn(a: Float64Array, index: Float64Array): number {
+  let i = 0, j = 0, c = 0;
+  while (i < a.length && j < index.length) { if (a[i] === index[j]) { c++; i++; j++; } else if (a[i] < index[j]) i++; else j++; }
+  return c;
+}
+
+/**
+ * Two inputs on one calendar (the pair analyses' first step). With equal calendars the
+ * arrays are used as they are ('none' is recorded unless a policy was asked for).
+ */
+export function alignPair(a: SeriesLike, b: SeriesLike, how: AlignHow | undefined, fn: string): { a: Series; b: Series; index: Float64Array; x: Float64Array; y: Float64Array; how: AlignmentInfo['how'] } {
+  const sa = asSeries(a, `${fn}: first argument`), sb = asSeries(b, `${fn}: second argument`);
+  if (sameIndex(sa.index, sb.index)) return { a: sa, b: sb, index: sa.index, x: sa.values, y: sb.values, how: how ?? 'none' };
+  const h = how ?? 'inner';
+  const { index, values } = alignArrays([sa, sb], h);
+  if (index.length === 0 && sa.length > 0 && sb.length > 0) {
+    const span = (s: Series) => `"${s.name}" ${formatTime(s.index[0])} .. ${formatTime(s.index[s.length - 1])} (${s.length} points)`;
+    throw new RangeError(`${fn}: the two series have no date in common under how: '${h}': ${span(sa)} and ${span(sb)}. `
+      + `Different frequencies (e.g. monthly data dated the 1st against month-end labels) need resample() on both, or { how: 'ffill' }`);
+  }
+  return { a: sa, b: sb, index, x: values[0], y: values[1], how: h };
+}
+
+// ---------------------------------------------------------------------------------------
+// resampling
+
+export type ResampleRule = 'D' | 'W' | 'W-MON' | 'W-TUE' | 'W-WED' | 'W-THU' | 'W-FRI' | 'W-SAT' | 'W-SUN' | 'M' | 'Q' | 'A' | 'Y';
+export type ResampleAgg = 'last' | 'first' | 'mean' | 'sum' | 'max' | 'min';
+const WEEKDAYS: Record<string, number> = { SUN: 0, MON: 1, TUE: 2, WED: 3, THU: 4, FRI: 5, SAT: 6 };
+
+/** Label (epoch ms, UTC midnight) of the bin holding t, pandas style: right-closed, right-labelled. */
+function binLabel(rule: ResampleRule, t: number): number {
+  const day = Math.floor(t / DAY_MS);
+  if (rule === 'D') return day * DAY_MS;
+  if (rule === 'W' || rule.startsWith('W-')) {
+    const anchor = rule === 'W' ? 0 : WEEKDAYS[rule.slice(2)];
+    const wd = (((day + 4) % 7) + 7) % 7; // 1970-01-01 was a Thursday
+    return (day + ((anchor - wd + 7) % 7)) * DAY_MS;
+  }
+  const d = new Date(day * DAY_MS);
+  const y = d.getUTCFullYear(), m = d.getUTCMonth();
+  if (rule === 'M') return Date.UTC(y, m + 1, 0);
+  if (rule === 'Q') return Date.UTC(y, Math.floor(m / 3) * 3 + 3, 0);
+  return Date.UTC(y, 12, 0);
+}
+
+/** Next label after `label`. */
+function nextLabel(rule: ResampleRule, label: number): number {
+  if (rule === 'D') return label + DAY_MS;
+  if (rule === 'W' || rule.startsWith('W-')) return label + 7 * DAY_MS;
+  return binLabel(rule, label + DAY_MS);
+}
+
+/**
+ * resample(x, 'W-FRI' | 'M' | ..., 'last'): pandas `x.resample(rule).agg()`. Bins are right-closed
+ * and labelled by their last day (W-FRI: the Friday; M: the month's last day). 'last'/'first'
+ * take the last/first non-NaN value in the bin; empty bins between the first and the last are
+ * NaN (0 for 'sum', like pandas). A Frame is resampled column by column.
+ */
+export function resample(x: Series, rule: ResampleRule, agg?: ResampleAgg): Series;
+export function resample(x: Frame, rule: ResampleRule, agg?: ResampleAgg): Frame;
+export function resample(x: SeriesLike, rule: ResampleRule, agg: ResampleAgg = 'last'): Series | Frame {
+  const ok = ['D', 'W', 'M', 'Q', 'A', 'Y'].includes(rule) || (rule.startsWith('W-') && WEEKDAYS[rule.slice(2)] !== undefined);
+  if (!ok) throw new RangeError(`resample: unknown rule ${JSON.stringify(rule)}; use 'D', 'W-FRI' (or another W-day), 'M', 'Q' or 'A'`);
+  if (!['last', 'first', 'mean', 'sum', 'max', 'min'].includes(agg)) throw new RangeError(`resample: unknown aggregation ${JSON.stringify(agg)}`);
+  if (x instanceof Frame) {
+    const cols: Record<string, Float64Array> = {};
+    let index: Float64Array = new Float64Array(0);
+    for (const n of x.names) { const r = resampleSeries(x.get(n), rule, agg); cols[n] = r.values; index = r.index; }
+    return new Frame(index, cols, { ...x.meta, resampled: `${rule} ${agg}` });
+  }
+  return resampleSeries(asSeries(x, 'resample'), rule, agg);
+}
+
+function resampleSeries(s: Series, rule: ResampleRule, agg: ResampleAgg): Series {
+  const n = s.length;
+  if (n === 0) return s;
+  const labels: number[] = [];
+  let lab = binLabel(rule, s.index[0]);
+  const lastLab = binLabel(rule, s.index[n - 1]);
+  while (lab <= lastLab) { labels.push(lab); lab = nextLabel(rule, lab); }
+  const out = new Float64Array(labels.length);
+  let i = 0;
+  for (let k = 0; k < labels.length; k++) {
+    let acc = agg === 'sum' ? 0 : NaN, cnt = 0;
+    while (i < n && binLabel(rule, s.index[i]) === labels[k]) {
+      const v = s.values[i++];
+      if (Number.isNaN(v)) continue;
+      if (agg === 'last') acc = v;
+      else if (agg === 'first') { if (cnt === 0) acc = v; }
+      else if (agg === 'max') acc = cnt === 0 || v > acc ? v : acc;
+      else if (agg === 'min') acc = cnt === 0 || v < acc ? v : acc;
+      else acc = cnt === 0 && agg === 'mean' ? v : acc + v;
+      cnt++;
+    }
+    out[k] = agg === 'mean' ? (cnt ? acc / cnt : NaN) : acc;
+  }
+  return new Series(Float64Array.from(labels), out, s.name, { ...s.meta, resampled: `${rule} ${agg}` });
+}
+
+/** Carries the last non-NaN value forward over NaN points (pandas ffill). */
+export function ffill(x: SeriesLike): Series {
+  const s = asSeries(x, 'ffill');
+  let last = NaN;
+  return s.map((v) => (Number.isNaN(v) ? last : (last = v)));
+}

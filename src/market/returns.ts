@@ -1,0 +1,94 @@
+/**
+ * Returns: point-over-previous-point returns, cumulative returns, rebasing, change between dates.
+ */
+import { DISPLAY, type OutputItem } from '../shared/schemas';
+import { Series, formatTime, lowerBound, toTime, upperBound } from './series';
+import { asSeries, type SeriesLike } from './align';
+import { numOrNull, pct, resultOutputs } from './stats';
+
+export type ReturnKind = 'simple' | 'log';
+
+/**
+ * returns(x, 'simple' | 'log'): r[i] = x[i]/x[i-1] - 1 (pandas pct_change) or ln(x[i]/x[i-1]).
+ * Same index as x; r[0] is NaN, and r[i] is NaN when x[i] or x[i-1] is missing (no filling:
+ * the return across a gap is not invented). Over the points of the series, so after an
+ * 'inner' alignment a Monday return spans the weekend.
+ */
+export function returns(x: SeriesLike, kind: ReturnKind = 'simple'): Series {
+  if (kind !== 'simple' && kind !== 'log') throw new RangeError(`returns: kind must be 'simple' or 'log', got ${JSON.stringify(kind)}`);
+  const s = asSeries(x, 'returns');
+  const v = s.values, n = v.length;
+  const out = new Float64Array(n);
+  if (n) out[0] = NaN;
+  if (kind === 'simple') for (let i = 1; i < n; i++) out[i] = v[i] / v[i - 1] - 1;
+  else for (let i = 1; i < n; i++) out[i] = Math.log(v[i] / v[i - 1]);
+  return new Series(s.index, out, s.name, { ...s.meta, returns: kind });
+}
+
+/**
+ * cumulative(r, kind): growth since the start from a returns series: Π(1 + r) - 1 for simple
+ * returns, exp(Σr) - 1 for log returns. NaN returns count as 0 but stay NaN in the output
+ * (pandas cumprod/cumsum with skipna).
+ */
+export function cumulative(r: SeriesLike, kind?: ReturnKind): Series {
+  const s = asSeries(r, 'cumulative');
+  const k = kind ?? (s.meta.returns as ReturnKind | undefined) ?? 'simple';
+  const n = s.length, v = s.values;
+  const out = new Float64Array(n);
+  let acc = k === 'simple' ? 1 : 0;
+  for (let i = 0; i < n; i++) {
+    if (Number.isNaN(v[i])) { out[i] = NaN; continue; }
+    if (k === 'simple') { acc *= 1 + v[i]; out[i] = acc - 1; } else { acc += v[i]; out[i] = Math.expm1(acc); }
+  }
+  return new Series(s.index, out, s.name, { ...s.meta, cumulative: k });
+}
+
+/** rebase(x, 100, at?): x scaled so that its first valid value (or its value as of `at`) is `base`. */
+export function rebase(x: SeriesLike, base = 100, at?: string | number | Date): Series {
+  const s = asSeries(x, 'rebase');
+  let ref = NaN;
+  if (at === undefined) { for (let i = 0; i < s.length; i++) if (Number.isFinite(s.values[i])) { ref = s.values[i]; break; } }
+  else ref = valueAsOf(s, toTime(at)).value;
+  if (!Number.isFinite(ref) || ref === 0) throw new RangeError(`rebase: no usable reference value for "${s.name}"${at !== undefined ? ` as of ${String(at)}` : ''}`);
+  const f = base / ref;
+  return s.map((v) => v * f);
+}
+
+/** The last non-NaN observation on or before t. */
+export function valueAsOf(s: Series, t: number): { value: number; time: number } {
+  let i = upperBound(s.index, t) - 1;
+  while (i >= 0 && Number.isNaN(s.values[i])) i--;
+  return i < 0 ? { value: NaN, time: NaN } : { value: s.values[i], time: s.index[i] };
+}
+
+/** Result of pctChange(): the change as a fraction (0.05 = +5%) and the observations it used. valueOf() is the change. */
+export class PctChange {
+  constructor(
+    public change: number,
+    /** dates of the observations used (the last ones on or before the dates asked for) */
+    public from: string,
+    public to: string,
+    public fromValue: number,
+    public toValue: number,
+    public name: string,
+  ) {}
+  valueOf(): number { return this.change; }
+  toString(): string { return `${this.name}: ${pct(this.change)} from ${this.from} (${this.fromValue}) to ${this.to} (${this.toValue})`; }
+  [DISPLAY](): OutputItem[] {
+    return resultOutputs(this.toString(), [{ name: 'from', type: 'date' }, { name: 'to', type: 'date' }, { name: 'from value', type: 'number' }, { name: 'to value', type: 'number' }, { name: 'change', type: 'number', percent: true }],
+      [[this.from, this.to, numOrNull(this.fromValue), numOrNull(this.toValue), numOrNull(this.change)]], `change of ${this.name}`);
+  }
+}
+
+/**
+ * pctChange(x, from, to): x(to)/x(from) - 1, each value being the last observation on or
+ * before the date asked (so a weekend date uses Friday's close). Throws when `from` is
+ * before the series starts.
+ */
+export function pctChange(x: SeriesLike, from: string | number | Date, to: string | number | Date): PctChange {
+  const s = asSeries(x, 'pctChange');
+  const a = valueAsOf(s, toTime(from)), b = valueAsOf(s, toTime(to));
+  if (Number.isNaN(a.time)) throw new RangeError(`pctChange: "${s.name}" has no value on or before ${String(from)} (it starts ${s.length ? formatTime(s.index[lowerBound(s.index, -Infinity)]) : 'nowhere: it is empty'})`);
+  if (Number.isNaN(b.time)) throw new RangeError(`pctChange: "${s.name}" has no value on or before ${String(to)}`);
+  return new PctChange(b.value / a.value - 1, formatTime(a.time), formatTime(b.time), a.value, b.value, s.name);
+}
