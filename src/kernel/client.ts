@@ -85,8 +85,6 @@ interface Proc {
 
 const DEFAULT_HEAP_MB = 4096;
 const STREAM_FLUSH_MS = 25;
-/** how long interrupt waits for the message and the loop checks before it sends SIGINT */
-const SIGINT_DELAY_MS = 100;
 /** the kernel's end of the interrupt pipe (see src/shared/protocol.ts) */
 const INTERRUPT_FD = 4;
 
@@ -100,7 +98,6 @@ export class KernelClient {
   private backgroundListeners: Array<(e: KernelOutputEvent & { cellId: number }) => void> = [];
   private finishedCells = new Set<number>();
   private interruptTimer: NodeJS.Timeout | undefined;
-  private sigintTimer: NodeJS.Timeout | undefined;
   /** stream text not yet delivered: consecutive writes are merged for up to STREAM_FLUSH_MS */
   private pendingStream: { job: Job; name: 'stdout' | 'stderr'; text: string } | undefined;
   private streamTimer: NodeJS.Timeout | undefined;
@@ -156,14 +153,8 @@ export class KernelClient {
     this.sendTo(p, { type: 'interrupt', id: job.id });
     const pipe = p.child.stdio[INTERRUPT_FD] as NodeJS.WritableStream | null | undefined;
     if (pipe && !p.exited) { try { pipe.write(`${job.id}\n`); } catch { /* exited */ } }
-    // 3. SIGINT (breakOnSigint: long synchronous work outside cell loops, e.g. in a package), only
-    // when the cell is still running: a SIGINT that lands just as a vm run ends kills the process
-    if (process.platform !== 'win32' && !this.sigintTimer) {
-      this.sigintTimer = setTimeout(() => {
-        this.sigintTimer = undefined;
-        if (this.current === job && !p.exited) { try { p.child.kill('SIGINT'); } catch { /* exited */ } }
-      }, SIGINT_DELAY_MS);
-    }
+    // 3. SIGINT for long synchronous work outside the loop checks is raised by the kernel's own
+    // watchdog thread (src/kernel/main.ts), which can tell whether this cell is still running.
     if (!this.interruptTimer) {
       this.interruptTimer = setTimeout(() => {
         this.interruptTimer = undefined;
@@ -308,7 +299,6 @@ export class KernelClient {
     if (this.current === job) {
       this.current = undefined;
       if (this.interruptTimer) { clearTimeout(this.interruptTimer); this.interruptTimer = undefined; }
-      if (this.sigintTimer) { clearTimeout(this.sigintTimer); this.sigintTimer = undefined; }
     }
     this.finishedCells.add(job.id);
     job.resolve(r);

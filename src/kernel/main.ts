@@ -103,10 +103,11 @@ class InterruptSignal extends Error { override name = 'Interrupted'; }
 const INTERRUPTED = new InterruptSignal('the cell was interrupted');
 
 /**
- * The client sends an `interrupt` message with the cell's id, then SIGINT. A synchronous loop is
- * stopped by the signal (breakOnSigint); otherwise whichever of the two the event loop sees first
- * ends the cell. The signal alone carries no id: it only acts on the cell named by the last
- * `interrupt` message, so a late signal can never stop the next cell.
+ * The client sends an `interrupt` message with the cell's id and writes the id to the interrupt
+ * pipe; the watchdog thread raises SIGINT if that cell is still in its synchronous part 100 ms
+ * later. A synchronous loop is stopped by the loop check or the signal (breakOnSigint);
+ * otherwise whichever the event loop sees first ends the cell. The signal alone carries no id:
+ * this handler only acts on the cell named by the last `interrupt` message.
  */
 let lastInterruptId = 0;
 process.on('SIGINT', () => {
@@ -130,10 +131,21 @@ function stopIfInterrupted(): void {
   }
 }
 
+/**
+ * The id of the cell whose synchronous part is running in the vm right now (0 otherwise). The
+ * watchdog raises SIGINT only while the interrupted cell is still there: a signal sent from
+ * the client could arrive after that cell ended and break the NEXT cell's run, since
+ * breakOnSigint stops whatever vm run is active (a race seen under load).
+ */
+const syncRun = new Int32Array(new SharedArrayBuffer(4));
+/** how long the loop checks get before the watchdog falls back to SIGINT */
+const SIGINT_DELAY_MS = 100;
+
 const WATCHDOG = `
 const { workerData } = require('node:worker_threads');
 const net = require('node:net');
 const flag = new Int32Array(workerData.sab);
+const syncRun = new Int32Array(workerData.syncSab);
 const sock = new net.Socket({ fd: workerData.fd, readable: true, writable: false });
 let buf = '';
 sock.setEncoding('utf8');
@@ -141,7 +153,11 @@ sock.on('data', (d) => {
   buf += d;
   for (let i; (i = buf.indexOf('\\n')) >= 0; buf = buf.slice(i + 1)) {
     const id = Number(buf.slice(0, i));
-    if (id > 0) Atomics.store(flag, 0, id);
+    if (id > 0) {
+      Atomics.store(flag, 0, id);
+      // breakOnSigint: long synchronous work outside the loop checks (e.g. in a package)
+      if (process.platform !== 'win32') setTimeout(() => { if (Atomics.load(syncRun, 0) === id) process.kill(process.pid, 'SIGINT'); }, workerData.sigintDelay);
+    }
   }
 });
 sock.on('error', () => {});
@@ -151,7 +167,7 @@ function startWatchdog(): void {
   const fd = interruptFd;
   if (!Number.isInteger(fd) || fd < 3) return;
   try {
-    const w = new Worker(WATCHDOG, { eval: true, workerData: { sab: interruptFlag.buffer, fd }, stdout: false, stderr: false });
+    const w = new Worker(WATCHDOG, { eval: true, workerData: { sab: interruptFlag.buffer, syncSab: syncRun.buffer, sigintDelay: SIGINT_DELAY_MS, fd }, stdout: false, stderr: false });
     w.on('error', () => undefined);
     w.unref();
   } catch { /* interrupts still work through SIGINT and messages, and restart as the last resort */ }
@@ -362,7 +378,10 @@ async function execute(msg: Extract<ToKernel, { type: 'execute' }>): Promise<voi
       for (const spec of imports) loaded.set(spec, await Promise.race([als.run(ctx, () => loader.import(spec)), interrupted]));
       preloaded = loaded;
     }
-    const result = await Promise.race([als.run(ctx, () => script.runInThisContext({ breakOnSigint: true })), interrupted]);
+    const result = await Promise.race([als.run(ctx, () => {
+      Atomics.store(syncRun, 0, msg.id);
+      try { return script.runInThisContext({ breakOnSigint: true }); } finally { Atomics.store(syncRun, 0, 0); }
+    }), interrupted]);
     if (Array.isArray(result) && result.length === 1 && result[0] !== undefined) displayItems(toOutputItems(result[0]));
     ok = true;
   } catch (e: any) {
