@@ -59,11 +59,25 @@ function rangeText(c: QuickChoices): string {
 }
 
 function loadCell(c: QuickChoices): string {
-  const lines = ['// Prices (the close for OHLCV files), limited to the chosen dates.'];
   const range = c.from || c.to ? `.slice(${c.from ? q(c.from) : 'undefined'}${c.to ? `, ${q(c.to)}` : ''})` : '';
-  for (const s of c.series) lines.push(`const ${s.name} = asSeries(load(${q(s.path)}))${range};`);
-  lines.push(c.series.map((s) => s.name).join(', ').replace(/^/, '[') + ']');
-  return lines.join('\n');
+  const names = c.series.map((s) => s.name);
+  const files = `load({ ${c.series.map((s) => `${s.name}: ${q(s.path)}`).join(', ')} })`;
+  if (c.series.length === 1 || c.kind === 'drawdown') {
+    return [
+      '// Prices (the close for OHLCV files), limited to the chosen dates.',
+      `const prices = ${files};`,
+      ...names.map((n) => `const ${n} = prices.${n}.series()${range};`),
+      `[${names.join(', ')}]`,
+    ].join('\n');
+  }
+  return [
+    '// Prices (the close for OHLCV files) on the dates all series share (inner alignment),',
+    '// aligned BEFORE any return is taken: otherwise a Monday return of a crypto series',
+    "// (Sunday to Monday) would be paired with an exchange series' Friday-to-Monday return.",
+    `const prices = ${files};`,
+    `const [${names.join(', ')}] = align(${names.map((n) => `prices.${n}`).join(', ')})${range};`,
+    `[${names.join(', ')}]`,
+  ].join('\n');
 }
 
 export function generateCells(c: QuickChoices): GeneratedCell[] {
