@@ -5,7 +5,7 @@
 import { DISPLAY, type OutputItem } from '../shared/schemas';
 import { Series, formatTime, type AlignmentInfo } from './series';
 import { alignArrays, alignmentOf, asSeries, type SeriesLike } from './align';
-import { fmt, numOrNull, pct, resultOutputs } from './stats';
+import { fmt, pct, resultOutputs } from './stats';
 
 export interface OutflowRun {
   /** consecutive flow observations (trading days) below zero */
@@ -43,13 +43,16 @@ export class EtfFlows {
   [DISPLAY](): OutputItem[] {
     const r = this.longestOutflow;
     const last = this.cumulative.length - 1;
-    return resultOutputs(this.toString(), [{ name: 'quantity', type: 'string' }, { name: 'value', type: 'number' }, { name: 'date', type: 'string' }], [
-      ['cumulative net flow', numOrNull(this.total), formatTime(this.cumulative.index[last])],
-      ['buyers\' average cost', numOrNull(this.lastCostBasis), formatTime(this.costBasis.index[last])],
-      ['price', numOrNull(this.price.last()), formatTime(this.price.index[last])],
-      ['price vs cost', numOrNull(this.premium.last()), formatTime(this.price.index[last])],
-      ['longest outflow run (days)', r ? r.days : null, r ? `${r.start} .. ${r.end}` : ''],
-      ['longest outflow run (total)', r ? numOrNull(r.total) : null, r ? `${r.start} .. ${r.end}` : ''],
+    // The rows hold different units (flow currency, price, a percentage, days), so the value
+    // column is text formatted per row rather than one number format for all.
+    const num = (v: number) => (Number.isFinite(v) ? v.toLocaleString('en-US', { maximumFractionDigits: 2 }) : 'NaN');
+    return resultOutputs(this.toString(), [{ name: 'quantity', type: 'string' }, { name: 'value', type: 'string' }, { name: 'date', type: 'string' }], [
+      ['cumulative net flow', num(this.total), formatTime(this.cumulative.index[last])],
+      ['buyers\' average cost', num(this.lastCostBasis), formatTime(this.costBasis.index[last])],
+      ['price', num(this.price.last()), formatTime(this.price.index[last])],
+      ['price vs cost', Number.isFinite(this.premium.last()) ? pct(this.premium.last()) : 'NaN', formatTime(this.price.index[last])],
+      ['longest outflow run (days)', r ? String(r.days) : '', r ? `${r.start} .. ${r.end}` : ''],
+      ['longest outflow run (total)', r ? num(r.total) : '', r ? `${r.start} .. ${r.end}` : ''],
     ], `ETF flows: ${this.name}`, this.alignment, ['cost basis: average-cost method (inflows buy at the day\'s price; outflows sell at the running average cost)', 'series: result.cumulative, result.costBasis, result.price, result.premium']);
   }
 }
