@@ -4,6 +4,7 @@
 //  - mktnb library: Node CommonJS, for programs outside notebooks
 //  - renderers: browser ESM, plotly bundled (nothing from a CDN)
 import * as esbuild from 'esbuild';
+import { buildTsPlugin } from './scripts/build-tsplugin.mjs';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
@@ -30,6 +31,10 @@ const builds = [
 // The standalone plotly bundle is inlined into HTML exports (they must work offline).
 mkdirSync('dist', { recursive: true });
 copyFileSync(createRequire(import.meta.url).resolve('plotly.js-dist-min/plotly.min.js'), 'dist/plotly.min.js');
+
+// IntelliSense for cells: the tsserver plugin, built into node_modules/mktnb-tsserver-plugin
+// because tsserver loads plugins only by package name (docs/intellisense.md).
+await buildTsPlugin({ minify: production });
 
 if (watch) {
   for (const b of builds) (await esbuild.context(b)).watch();

@@ -48,5 +48,7 @@ if (!existsSync(platformDir) || require(path.resolve(platformDir, 'package.json'
 cpSync(platformDir, path.join(out, '@esbuild', esbuildPkg), { recursive: true });
 
 const vsix = path.join('dist', target === here ? 'market-notebooks.vsix' : `market-notebooks-${target}.vsix`);
-execFileSync('npx', ['vsce', 'package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--target', target, '-o', vsix], { stdio: 'inherit' });
+// No --no-dependencies: it would drop node_modules/mktnb-tsserver-plugin whatever
+// .vscodeignore says; the project has no runtime dependencies, so nothing else comes in.
+execFileSync('npx', ['vsce', 'package', '--allow-missing-repository', '--no-rewrite-relative-links', '--target', target, '-o', vsix], { stdio: 'inherit' });
 console.log(`package: ${vsix} (${target}, esbuild ${version})`);

@@ -8,6 +8,7 @@ import { MktnbSerializer } from './notebook/serializer';
 import { registerCommands } from './notebook/commands';
 import { registerRendererMessaging } from './notebook/rendererMessaging';
 import { registerQuickAnalyses } from './notebook/quick';
+import { registerCellOrder } from './notebook/intellisense';
 
 export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(
@@ -21,6 +22,7 @@ export function activate(context: vscode.ExtensionContext): void {
   registerCommands(context, controller);
   registerRendererMessaging(context);
   registerQuickAnalyses(context);
+  registerCellOrder(context);
   runExtensionHostSuiteIfAsked();
 }
 

@@ -1,0 +1,221 @@
+/**
+ * The built plugin (node_modules/mktnb-tsserver-plugin, rebuilt here into a temp dir) on a real
+ * TypeScript 5 language service whose host mimics tsserver's inferred project for notebook cells:
+ * cells are open files named ^/vscode-notebook-cell/<authority>/<path>#<fragment>, with VS Code's
+ * compiler options for inferred projects.
+ */
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadTs5 } from './ts5';
+
+const ROOT = path.resolve(__dirname, '..', '..', '..');
+const NB = '^/vscode-notebook-cell/127.0.0.1:8080/ws/study.mktnb#';
+const cellOf = (fileName: string) => Number(fileName.split('#')[1][1]);
+const frag = (i: number) => `W${i}sdnNjb2RlLXJlbW90ZQ==`;
+const cellName = (i: number) => NB + frag(i);
+
+// the options VS Code sends for inferred projects (compilerOptionsForInferredProjects)
+const INFERRED = {
+  module: 'ESNext', moduleResolution: 'Bundler', target: 'ES2022', jsx: 'react-jsx', allowImportingTsExtensions: true,
+  strictNullChecks: true, strictFunctionTypes: true, sourceMap: true, allowJs: true, allowSyntheticDefaultImports: true,
+  allowNonTsExtensions: true, resolveJsonModule: true,
+};
+
+class Host {
+  files = new Map<string, { text: string; version: number }>();
+  projectVersion = 0;
+  constructor(private ts: any, private options: any) {}
+  set(name: string, text: string) {
+    const old = this.files.get(name);
+    this.files.set(name, { text, version: (old?.version ?? 0) + 1 });
+    this.projectVersion++;
+  }
+  remove(name: string) { this.files.delete(name); this.projectVersion++; }
+  getProjectVersion() { return String(this.projectVersion); }
+  getScriptFileNames() { return [...this.files.keys()]; }
+  getScriptVersion(f: string) { return String(this.files.get(f)?.version ?? (fs.existsSync(f) ? 'disk' : '')); }
+  getScriptSnapshot(f: string) {
+    const m = this.files.get(f);
+    if (m) return this.ts.ScriptSnapshot.fromString(m.text);
+    return fs.existsSync(f) ? this.ts.ScriptSnapshot.fromString(fs.readFileSync(f, 'utf8')) : undefined;
+  }
+  // tsserver takes the kind from the open request (VS Code sends "TS" for TypeScript cells)
+  getScriptKind(f: string) { return this.files.has(f) && f.includes('#') ? this.ts.ScriptKind.TS : this.ts.getScriptKindFromFileName?.(f) ?? 0; }
+  getCompilationSettings() { return this.options; }
+  getCurrentDirectory() { return '/ws'; }
+  getDefaultLibFileName(o: any) { return this.ts.getDefaultLibFilePath(o); }
+  fileExists(f: string) { return this.files.has(f) || fs.existsSync(f); }
+  readFile(f: string) { return this.files.get(f)?.text ?? (fs.existsSync(f) ? fs.readFileSync(f, 'utf8') : undefined); }
+  directoryExists(d: string) { return fs.existsSync(d); }
+  getDirectories(d: string) { return fs.existsSync(d) ? fs.readdirSync(d, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name) : []; }
+}
+
+describe('tsplugin: language service with the plugin', function () {
+  this.timeout(60_000);
+  const ts = loadTs5();
+  let pluginDir: string;
+  let factory: any;
+
+  before(async function () {
+    if (!ts) return this.skip();
+    pluginDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mktnb-tsplugin-test-'));
+    const { buildTsPlugin } = await import(path.join(ROOT, 'scripts/build-tsplugin.mjs'));
+    await buildTsPlugin({ outDir: pluginDir });
+    factory = require(path.join(pluginDir, 'index.js'));
+  });
+  after(() => { if (pluginDir) fs.rmSync(pluginDir, { recursive: true, force: true }); });
+
+  function setup(cells: string[], { plugin = true, extra = {} as Record<string, string>, config = {} as any } = {}) {
+    const host = new Host(ts, { ...INFERRED, ...(ts.parseJsonConfigFileContent({ compilerOptions: INFERRED }, ts.sys, '/ws').options) });
+    cells.forEach((src, i) => host.set(cellName(i), src));
+    for (const [f, t] of Object.entries(extra)) host.set(f, t);
+    let ls = ts.createLanguageService(host, ts.createDocumentRegistry());
+    if (plugin) {
+      const mod = factory({ typescript: ts });
+      ls = mod.create({ languageService: ls, languageServiceHost: host, project: undefined, config: { typesDir: path.join(pluginDir, 'types'), ...config } });
+      if (config.cellOrder) mod.onConfigurationChanged(config);
+    }
+    const diags = (i: number | string) => {
+      const f = typeof i === 'number' ? cellName(i) : i;
+      return [...ls.getSyntacticDiagnostics(f), ...ls.getSemanticDiagnostics(f)].map((d: any) => ({
+        code: d.code, start: d.start, text: ts.flattenDiagnosticMessageText(d.messageText, '\n'),
+      }));
+    };
+    const pos = (i: number, needle: string, offset = 0) => {
+      const p = cells[i].indexOf(needle);
+      assert.ok(p >= 0, `${needle} in cell ${i}`);
+      return p + offset;
+    };
+    return { host, ls, diags, pos };
+  }
+
+  const CELLS = [
+    "import { corr } from 'mktnb';\nconst btc = load('data/BTC-USD.csv');\nlet window = 30;\n",
+    "const r = returns(btc);\ndisplay(corr(r, r), window);\ndisplay.markdown('# hi');\nplot.line(btc);\nconst c = new Chart({ data: [] } as any);\nwindow = 60;\n",
+    'const btc = 1;\nconst s: string = r.name ?? "";\n',
+  ];
+
+  it('without the plugin: the problem (unknown globals, module and names of other cells)', () => {
+    const { diags } = setup(CELLS, { plugin: false });
+    const texts = [...diags(0), ...diags(1)].map((d) => d.text).join('\n');
+    assert.match(texts, /Cannot find module 'mktnb'/);
+    assert.match(texts, /Cannot find name 'load'/);
+    assert.match(texts, /Cannot find name 'returns'/);
+    assert.match(texts, /Cannot find name 'display'/);
+  });
+
+  it('with the plugin: no errors for globals, display, the mktnb module, names of other cells, redeclarations', () => {
+    const { diags } = setup(CELLS);
+    for (let i = 0; i < CELLS.length; i++) assert.deepEqual(diags(i), [], `cell ${i}`);
+  });
+
+  it('keeps real errors, at their positions in the cell', () => {
+    const cells = ['const n: string = 1;\nnotDeclaredAnywhere();\nload(42);\n', 'const r = returns(load("x"));\nr.'];
+    const { diags, pos } = setup(cells);
+    const d0 = diags(0);
+    assert.equal(d0.length, 3, JSON.stringify(d0));
+    assert.ok(d0.some((d) => d.code === 2322 && d.start === pos(0, 'n:')), 'type error reported at its place');
+    assert.ok(d0.some((d) => d.code === 2304 && d.start === pos(0, 'notDeclared') && /'notDeclaredAnywhere'/.test(d.text)));
+    assert.ok(d0.some((d) => d.start === pos(0, '42')), 'a wrong argument to load is an error');
+    // `r.` at the end of a cell: exactly the syntax error the cell's text has, where it is
+    const d1 = diags(1);
+    assert.deepEqual(d1.map((d) => [d.code, d.start]), [[1003, cells[1].length]]);
+  });
+
+  it('types flow from earlier cells: hover and member completions', () => {
+    const { ls, pos } = setup(CELLS);
+    const qi = ls.getQuickInfoAtPosition(cellName(1), pos(1, 'btc'));
+    const shown = ts.displayPartsToString(qi.displayParts);
+    assert.match(shown, /btc: .*(Series|Frame|Loaded)/);
+    assert.doesNotMatch(shown, /alias|import/, 'the synthetic import does not show');
+    const qr = ts.displayPartsToString(ls.getQuickInfoAtPosition(cellName(2), CELLS[2].indexOf('r.name')).displayParts);
+    assert.match(qr, /r: Series/);
+    // the library's own docs come through the generated declarations
+    const ql = ls.getQuickInfoAtPosition(cellName(0), pos(0, 'load'));
+    assert.match(ts.displayPartsToString(ql.displayParts), /function load\(file: string/);
+    assert.ok(ql.documentation.length > 0, 'JSDoc from src/market');
+    assert.doesNotMatch(ts.displayPartsToString(ql.displayParts), /__mktnb|alias/);
+    // own redeclaration wins in cell 2
+    assert.match(ts.displayPartsToString(ls.getQuickInfoAtPosition(cellName(2), pos(2, 'btc')).displayParts), /const btc: 1/);
+  });
+
+  it('completes globals and names of other cells', () => {
+    const cells = [CELLS[0], 'lo', 'returns(btc).'];
+    const { ls } = setup(cells);
+    const names = ls.getCompletionsAtPosition(cellName(1), 2, {}).entries.map((e: any) => e.name);
+    for (const n of ['load', 'corr', 'btc', 'window', 'returns', 'plot', 'display', 'Chart']) assert.ok(names.includes(n), `${n} completes`);
+    const details = ls.getCompletionEntryDetails(cellName(1), 2, 'load', {}, undefined, {}, undefined);
+    assert.match(ts.displayPartsToString(details.displayParts), /^function load\(file: string/);
+    const btcDetails = ls.getCompletionEntryDetails(cellName(1), 2, 'btc', {}, undefined, {}, undefined);
+    assert.doesNotMatch(ts.displayPartsToString(btcDetails.displayParts), /alias|import/);
+    const members = ls.getCompletionsAtPosition(cellName(2), cells[2].length, { triggerCharacter: '.' }).entries.map((e: any) => e.name);
+    for (const m of ['slice', 'dropna', 'last']) assert.ok(members.includes(m), `returns(btc).${m} completes`);
+  });
+
+  it('cross-cell navigation: definition, references and rename stay in the cells\' text', () => {
+    const { ls, pos } = setup(CELLS);
+    const defs = ls.getDefinitionAtPosition(cellName(1), pos(1, 'btc'));
+    assert.deepEqual(defs.map((d: any) => [d.fileName, d.textSpan.start]), [[cellName(0), pos(0, 'btc')]]);
+    const refs = ls.findReferences(cellName(0), pos(0, 'btc')).flatMap((s: any) => s.references);
+    const spots = refs.map((r: any) => `${cellOf(r.fileName)}:${r.textSpan.start}`).sort();
+    assert.deepEqual(spots, [`0:${pos(0, 'btc')}`, `1:${pos(1, 'btc')}`, `1:${pos(1, 'line(btc', 5)}`].sort());
+    const renames = ls.findRenameLocations(cellName(1), pos(1, 'btc'), false, false, { providePrefixAndSuffixTextForRename: true });
+    for (const r of renames) assert.ok(r.textSpan.start < CELLS[cellOf(r.fileName)].length, 'no rename inside a footer');
+    assert.ok(renames.some((r: any) => r.fileName === cellName(0)), 'rename reaches the declaring cell');
+    assert.ok(!renames.some((r: any) => r.fileName === cellName(2)), 'cell 2 has its own btc');
+  });
+
+  it('outline, folding and classifications show nothing of the footer', () => {
+    const { ls } = setup(CELLS);
+    const tree = ls.getNavigationTree(cellName(1));
+    const names = (tree.childItems ?? []).map((c: any) => c.text);
+    assert.deepEqual(names.sort(), ['c', 'r']);
+    const cls = ls.getEncodedSemanticClassifications(cellName(1), { start: 0, length: 100000 }, ts.SemanticClassificationFormat.TwentyTwenty);
+    for (let i = 0; i < cls.spans.length; i += 3) assert.ok(cls.spans[i] < CELLS[1].length);
+    for (const s of ls.getOutliningSpans(cellName(1))) assert.ok(s.textSpan.start < CELLS[1].length);
+  });
+
+  it('follows edits: a name added to cell 0 appears in cell 1; removed, it is an error again', () => {
+    const cells = ['const a = 1;', 'a + b;'];
+    const { host, diags, ls } = setup(cells);
+    assert.deepEqual(diags(1).map((d) => d.text), ["Cannot find name 'b'."]);
+    host.set(cellName(0), 'const a = 1; const b = "x";');
+    assert.deepEqual(diags(1), []);
+    assert.match(ts.displayPartsToString(ls.getQuickInfoAtPosition(cellName(1), 4).displayParts), /b: "x"/);
+    host.set(cellName(0), 'const a = 1;');
+    assert.deepEqual(diags(1).map((d) => d.text), ["Cannot find name 'b'."]);
+  });
+
+  it('nearest declaration above wins; the reported cell order overrides handles', () => {
+    const cells = ['const x = 1;', 'const x = "s";', 'x;'];
+    const t = (ls: any) => ts.displayPartsToString(ls.getQuickInfoAtPosition(cellName(2), 0).displayParts);
+    assert.match(t(setup(cells).ls), /x: "s"/);
+    // the extension says cell 1 sits above cell 0: the nearest above cell 2 is then cell 0
+    const reordered = setup(cells, { config: { cellOrder: { '/ws/study.mktnb': [frag(1), frag(0), frag(2)] } } });
+    assert.match(t(reordered.ls), /x: 1/);
+    setup([], { config: { cellOrder: {} } }); // reset the shared order for later tests
+  });
+
+  it('leaves other files alone: no footer, no module resolution of mktnb', () => {
+    const { ls } = setup(CELLS, { extra: { '/ws/loose.ts': "import { load } from 'mktnb';\nconst v = 1;\n" } });
+    const d = ls.getSemanticDiagnostics('/ws/loose.ts').map((x: any) => x.code);
+    assert.deepEqual(d, [2307], 'mktnb is a cell-only module name');
+    const tree = ls.getNavigationTree('/ws/loose.ts');
+    assert.deepEqual(tree.childItems.map((c: any) => c.text).sort(), ['load', 'v']);
+  });
+
+  it('a cell ending inside a comment or template literal: no crash, no false "Cannot find name"', () => {
+    const { diags, ls } = setup(['const a = 1;', 'a + 1; /* not closed', 'a + `not closed ${a}']);
+    assert.deepEqual(diags(1).map((d) => d.code), [1010], "only '*/' expected");
+    assert.deepEqual(diags(2).map((d) => d.code), [1160], 'only the unterminated template literal');
+    assert.ok(ls.getCompletionsAtPosition(cellName(2), 3, {}));
+  });
+
+  it('cells of another notebook do not see this notebook\'s names', () => {
+    const other = '^/vscode-notebook-cell/127.0.0.1:8080/ws/other.mktnb#W0sZmlsZQ==';
+    const { diags } = setup(CELLS, { extra: { [other]: 'btc;' } });
+    assert.deepEqual(diags(other).map((d) => d.text), ["Cannot find name 'btc'."]);
+  });
+});
