@@ -1,0 +1,313 @@
+/**
+ * A notebook as ONE self-contained HTML file: markdown cells rendered, code cells' source,
+ * text / stream / error outputs, tables, and interactive Plotly charts (plotly.js inlined from
+ * the `plotlySource` the caller reads from node_modules/plotly.js-dist-min/plotly.min.js), so
+ * the page works offline.
+ *
+ * Safety: everything from the notebook is untrusted.
+ *  - markdown-it with html: false (raw HTML in markdown is shown as text, javascript: links refused);
+ *  - code, text and table cells are HTML-escaped; text/html outputs go into a sandboxed iframe
+ *    (no scripts); chart JSON sits in <script type="application/json"> with <, >, & escaped as
+ *    \u003c etc., and its strings are sanitized before Plotly sees them (figure-sanitize.ts);
+ *  - a Content-Security-Policy allows only the page's own scripts (a per-file nonce) and no
+ *    network at all.
+ * Pure: no Node or vscode APIs (the CLI and the VS Code command both call it).
+ */
+import MarkdownIt from 'markdown-it';
+import type { MktnbCell, MktnbFile, MktnbOutput, MktnbOutputItem } from '../format/types';
+import {
+  CHART_MIME, ERROR_MIME, HTML_MIME, MARKDOWN_MIME, STDERR_MIME, STDOUT_MIME, TABLE_MIME, TEXT_MIME,
+  validateChart, validateTable, type ChartOutput, type TableColumn, type TableOutput, type TableValue,
+} from '../shared/schemas';
+import { sanitizeFigure } from './figure-sanitize';
+
+export interface HtmlExportOptions {
+  /** Page title and heading. */
+  title: string;
+  /** The text of plotly.min.js (plotly.js-dist-min), inlined once. */
+  plotlySource: string;
+  /** Show code cells' source (default true). */
+  includeCode?: boolean;
+}
+
+/** Escapes text for HTML element content and attribute values. */
+export function escapeHtml(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+}
+
+/** JSON safe inside a <script> element: no '<', '>', '&' or line separators left. */
+export function jsonForScript(v: unknown): string {
+  return JSON.stringify(v)
+    .replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026')
+    .replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+}
+
+/** A script's text safe to inline: '</script' cannot close the element early. */
+function inlineScript(js: string): string {
+  return js.replace(/<\/(script)/gi, '<\\/$1');
+}
+
+function nonce(): string {
+  const b = new Uint8Array(16);
+  globalThis.crypto.getRandomValues(b);
+  return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+}
+
+const ORDER = [CHART_MIME, TABLE_MIME, ERROR_MIME, MARKDOWN_MIME, 'image/png', 'image/jpeg', 'image/svg+xml', HTML_MIME, STDOUT_MIME, STDERR_MIME, TEXT_MIME];
+
+/** The item an output shows: the richest mime this exporter knows (as VS Code picks one). */
+function pickItem(o: MktnbOutput): MktnbOutputItem | undefined {
+  const items = o.items ?? [];
+  for (const m of ORDER) { const it = items.find((i) => i.mime === m); if (it) return it; }
+  return items[0];
+}
+
+function asText(d: unknown): string {
+  return typeof d === 'string' ? d : JSON.stringify(d, null, 2);
+}
+
+function asJson(d: unknown): unknown {
+  if (typeof d !== 'string') return d;
+  try { return JSON.parse(d); } catch { return d; }
+}
+
+function formatDuration(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+/** Strips ANSI color codes from stream text. */
+function stripAnsi(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/\u001b\[[0-9;]*[A-Za-z]/g, '');
+}
+
+class Exporter {
+  private charts = 0;
+  readonly md: InstanceType<typeof MarkdownIt>;
+  constructor(readonly opts: HtmlExportOptions, readonly nonce: string) {
+    this.md = new MarkdownIt({ html: false, linkify: true, typographer: false });
+  }
+
+  cell(c: MktnbCell, i: number): string {
+    const src = (c.source ?? []).join('\n');
+    if (c.kind === 'markdown') return `<section class="cell markdown" id="cell-${i + 1}">${this.md.render(src)}</section>`;
+    const order = c.execution?.order;
+    const code = this.opts.includeCode === false ? '' :
+      `<div class="source"><span class="prompt">[${order ?? ' '}]${c.execution?.durationMs !== undefined ? ` ${escapeHtml(formatDuration(c.execution.durationMs))}` : ''}</span><pre><code class="language-${escapeHtml(c.language || 'typescript')}">${escapeHtml(src)}</code></pre></div>`;
+    const outs = (c.outputs ?? []).map((o) => this.output(o)).join('\n');
+    return `<section class="cell code${c.execution?.success === false ? ' failed' : ''}" id="cell-${i + 1}">${code}${outs ? `<div class="outputs">${outs}</div>` : ''}</section>`;
+  }
+
+  output(o: MktnbOutput): string {
+    const it = pickItem(o);
+    if (!it) return '';
+    const d = it.data;
+    switch (it.mime) {
+      case CHART_MIME: return this.chart(asJson(d));
+      case TABLE_MIME: return this.table(asJson(d));
+      case ERROR_MIME: {
+        const e = asJson(d) as { name?: string; message?: string; stack?: string };
+        const text = typeof e === 'object' && e ? (e.stack || `${e.name ?? 'Error'}: ${e.message ?? ''}`) : asText(d);
+        return `<pre class="output error">${escapeHtml(stripAnsi(text))}</pre>`;
+      }
+      case STDOUT_MIME: return `<pre class="output stream">${escapeHtml(stripAnsi(asText(d)))}</pre>`;
+      case STDERR_MIME: return `<pre class="output stream stderr">${escapeHtml(stripAnsi(asText(d)))}</pre>`;
+      case MARKDOWN_MIME: return `<div class="output markdown">${this.md.render(asText(d))}</div>`;
+      case HTML_MIME:
+        // untrusted HTML: shown in a sandboxed frame that cannot run scripts or reach the page
+        return `<iframe class="output html" sandbox="" referrerpolicy="no-referrer" srcdoc="${escapeHtml(asText(d))}"></iframe>`;
+      case 'image/png': case 'image/jpeg': {
+        const b64 = typeof d === 'string' ? d.replace(/\s+/g, '') : '';
+        return /^[A-Za-z0-9+/]*={0,2}$/.test(b64) && b64 ? `<img class="output image" alt="" src="data:${it.mime};base64,${b64}">` : '';
+      }
+      case 'image/svg+xml': {
+        // as an <img>: an SVG image cannot run scripts
+        const b64 = typeof d === 'string' ? btoa(String.fromCharCode(...new TextEncoder().encode(d))) : '';
+        return b64 ? `<img class="output image" alt="" src="data:image/svg+xml;base64,${b64}">` : '';
+      }
+      default: return `<pre class="output text">${escapeHtml(stripAnsi(asText(d)))}</pre>`;
+    }
+  }
+
+  chart(v: unknown): string {
+    const errs = validateChart(v);
+    if (errs.length) return `<div class="output invalid" role="alert"><b>This chart output cannot be shown:</b><ul>${errs.map((e) => `<li>${escapeHtml(e)}</li>`).join('')}</ul></div>`;
+    const c = v as ChartOutput;
+    const id = `chart-${++this.charts}`;
+    const fig = sanitizeFigure(c.figure);
+    const h = Number((fig.layout as any)?.height) || 420;
+    const notes = (c.decimation ?? []).map((d) => `${d.storedPoints.toLocaleString('en-US')} of ${d.originalPoints.toLocaleString('en-US')} points stored (${d.method.toUpperCase()})`);
+    return `<figure class="output chart"><div class="plot" id="${id}" style="min-height:${h}px" aria-label="${escapeHtml(c.title ?? 'chart')}"></div>`
+      + `<script type="application/json" id="${id}-data">${jsonForScript(fig)}</script>`
+      + (notes.length ? `<figcaption>Reduced for storage: ${escapeHtml(notes.join('; '))}</figcaption>` : '')
+      + `</figure>`;
+  }
+
+  table(v: unknown): string {
+    const errs = validateTable(v);
+    if (errs.length) return `<div class="output invalid" role="alert"><b>This table output cannot be shown:</b><ul>${errs.map((e) => `<li>${escapeHtml(e)}</li>`).join('')}</ul></div>`;
+    const t = v as TableOutput;
+    const head = t.columns.map((c) => `<th${c.type === 'number' ? ' class="num"' : ''}>${escapeHtml(c.name)}</th>`).join('');
+    const rows: string[] = [];
+    t.rows.forEach((r, k) => {
+      if (t.headRows !== undefined && k === t.headRows && t.rows.length < t.totalRows) {
+        const n = t.totalRows - t.rows.length;
+        rows.push(`<tr class="gap"><td colspan="${t.columns.length}">… ${n.toLocaleString('en-US')} rows …</td></tr>`);
+      }
+      rows.push(`<tr>${r.map((x, j) => `<td${t.columns[j].type === 'number' ? ' class="num"' : ''}>${escapeHtml(formatValue(x, t.columns[j]))}</td>`).join('')}</tr>`);
+    });
+    const foot = `${t.totalRows.toLocaleString('en-US')} row${t.totalRows === 1 ? '' : 's'}${t.footer ? ` · ${t.footer}` : ''}`;
+    return `<div class="output table">${t.title ? `<div class="table-title">${escapeHtml(t.title)}</div>` : ''}`
+      + `<table><thead><tr>${head}</tr></thead><tbody>${rows.join('')}</tbody></table><div class="table-footer">${escapeHtml(foot)}</div></div>`;
+  }
+}
+
+/** Table cell text, as the table renderer shows it. */
+export function formatValue(v: TableValue, c: TableColumn): string {
+  if (v === null) return '—';
+  if (typeof v === 'number') {
+    if (!Number.isFinite(v)) return '—';
+    if (c.percent) return `${(v * 100).toFixed(c.digits ?? 2)}%`;
+    if (c.digits !== undefined) return v.toLocaleString('en-US', { minimumFractionDigits: c.digits, maximumFractionDigits: c.digits });
+    if (Number.isInteger(v)) return v.toLocaleString('en-US');
+    return Math.abs(v) >= 1000 ? v.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 }) : String(Number(v.toPrecision(6)));
+  }
+  if (c.type === 'date' && typeof v === 'string') {
+    const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})(:\d{2})?(\.\d+)?Z?$/.exec(v);
+    if (m) return `${m[1]} ${m[2]}${m[3] && m[3] !== ':00' ? m[3] : ''}`;
+  }
+  return String(v);
+}
+
+const CSS = `
+:root { color-scheme: light dark; --bg: #ffffff; --fg: #1f2328; --muted: #656d76; --border: #d0d7de; --code-bg: #f6f8fa; --err: #cf222e; --accent: #0969da; }
+@media (prefers-color-scheme: dark) { :root { --bg: #0d1117; --fg: #e6edf3; --muted: #8d96a0; --border: #30363d; --code-bg: #161b22; --err: #ff7b72; --accent: #4493f8; } }
+* { box-sizing: border-box; }
+body { margin: 0; background: var(--bg); color: var(--fg); font: 15px/1.55 -apple-system, BlinkMacSystemFont, "Segoe UI", "Noto Sans", Helvetica, Arial, sans-serif; }
+main { max-width: 1100px; margin: 0 auto; padding: 24px 20px 64px; }
+header.doc { border-bottom: 1px solid var(--border); margin-bottom: 20px; }
+header.doc .meta { color: var(--muted); font-size: 13px; margin: -8px 0 12px; }
+.cell { margin: 18px 0; }
+.cell.markdown img { max-width: 100%; }
+a { color: var(--accent); }
+.source { position: relative; }
+.prompt { display: block; color: var(--muted); font: 12px ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; margin: 0 0 2px 2px; }
+pre { margin: 0; padding: 10px 12px; overflow-x: auto; background: var(--code-bg); border: 1px solid var(--border); border-radius: 6px; font: 13px/1.45 ui-monospace, SFMono-Regular, Menlo, Consolas, "DejaVu Sans Mono", monospace; }
+code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
+.outputs { margin-top: 6px; display: flex; flex-direction: column; gap: 8px; }
+pre.output { background: transparent; border: none; border-left: 3px solid var(--border); border-radius: 0; }
+pre.output.error, pre.output.stderr { border-left-color: var(--err); color: var(--err); }
+.output.invalid { border-left: 3px solid var(--err); padding: 6px 10px; }
+figure.chart { margin: 0; }
+figure.chart figcaption { color: var(--muted); font-size: 12px; }
+iframe.output.html { width: 100%; min-height: 200px; border: 1px solid var(--border); border-radius: 6px; background: #fff; }
+img.output { max-width: 100%; }
+.output.table { overflow-x: auto; }
+.table-title { font-weight: 600; margin-bottom: 4px; }
+table { border-collapse: collapse; font-size: 13px; font-variant-numeric: tabular-nums; }
+th, td { padding: 3px 10px; border-bottom: 1px solid var(--border); white-space: nowrap; text-align: left; }
+th.num, td.num { text-align: right; }
+tr.gap td { text-align: center; font-style: italic; color: var(--muted); }
+th.sortable { cursor: pointer; } th[aria-sort=ascending]::after { content: " ▲"; } th[aria-sort=descending]::after { content: " ▼"; }
+.table-footer { color: var(--muted); font-size: 12px; margin-top: 4px; }
+@media (max-width: 700px) { main { padding: 12px; } }
+`;
+
+/** Runs in the exported page: draws charts when visible, themed by prefers-color-scheme; sortable tables. */
+const PAGE_SCRIPT = `(() => {
+  const dark = matchMedia('(prefers-color-scheme: dark)');
+  const css = (n) => getComputedStyle(document.documentElement).getPropertyValue(n).trim();
+  const template = () => {
+    const fg = css('--fg'), bg = css('--bg'), grid = dark.matches ? 'rgba(230,237,243,0.14)' : 'rgba(31,35,40,0.12)';
+    const axis = { gridcolor: grid, zerolinecolor: dark.matches ? 'rgba(230,237,243,0.4)' : 'rgba(31,35,40,0.4)', linecolor: grid, automargin: true };
+    return { layout: { paper_bgcolor: bg, plot_bgcolor: bg, font: { color: fg, family: getComputedStyle(document.body).fontFamily, size: 13 },
+      colorway: dark.matches ? ['#4493f8','#f0883e','#3fb950','#f85149','#a371f7','#d29922','#39c5cf','#db61a2'] : ['#0969da','#bc4c00','#1a7f37','#cf222e','#8250df','#9a6700','#1b7c83','#bf3989'],
+      xaxis: axis, yaxis: axis, yaxis2: axis, legend: { bgcolor: 'rgba(0,0,0,0)' },
+      hoverlabel: { bgcolor: bg, font: { color: fg } }, annotationdefaults: { font: { color: fg } },
+      modebar: { bgcolor: 'rgba(0,0,0,0)', color: css('--muted'), activecolor: css('--accent') } } };
+  };
+  const drawn = new Set();
+  const draw = (el) => {
+    if (drawn.has(el)) return;
+    drawn.add(el);
+    if (typeof Plotly === 'undefined') { el.style.minHeight = ''; el.textContent = 'This export does not include plotly.js, so its charts cannot be drawn.'; return; }
+    const fig = JSON.parse(document.getElementById(el.id + '-data').textContent);
+    const layout = Object.assign({}, fig.layout || {}, { template: template(), autosize: true });
+    layout.height = Number(layout.height) || 420;
+    delete layout.width;
+    Plotly.newPlot(el, fig.data, layout, { responsive: true, displaylogo: false, typesetMath: false, showLink: false })
+      .then(() => { el.style.minHeight = ''; el.dataset.rendered = '1'; })
+      .catch((e) => { el.textContent = 'Plotly could not draw this chart: ' + (e && e.message || e); });
+  };
+  const plots = Array.from(document.querySelectorAll('figure.chart .plot'));
+  if ('IntersectionObserver' in window) {
+    const io = new IntersectionObserver((es) => es.forEach((e) => { if (e.isIntersecting) { io.unobserve(e.target); draw(e.target); } }), { rootMargin: '400px 0px' });
+    plots.forEach((p) => io.observe(p));
+  } else plots.forEach(draw);
+  const retheme = () => drawn.forEach((el) => Plotly.relayout(el, { template: template() }));
+  dark.addEventListener ? dark.addEventListener('change', retheme) : dark.addListener(retheme);
+  window.addEventListener('beforeprint', () => plots.forEach(draw));
+  document.querySelectorAll('.output.table table').forEach((table) => {
+    const body = table.tBodies[0];
+    const original = Array.from(body.rows);
+    table.querySelectorAll('th').forEach((th, col) => {
+      th.classList.add('sortable'); th.tabIndex = 0; th.setAttribute('aria-sort', 'none');
+      const key = (tr) => { const c = tr.cells[col]; if (!c) return null; const t = c.textContent.replace(/[,%]/g, ''); const n = parseFloat(t); return c.classList.contains('num') ? (isNaN(n) ? null : n) : t; };
+      const sort = () => {
+        const cur = th.getAttribute('aria-sort');
+        const dir = cur === 'none' ? 1 : cur === 'ascending' ? -1 : 0;
+        table.querySelectorAll('th').forEach((h) => h.setAttribute('aria-sort', 'none'));
+        let rows = original;
+        if (dir) {
+          th.setAttribute('aria-sort', dir === 1 ? 'ascending' : 'descending');
+          rows = original.filter((r) => !r.classList.contains('gap')).slice().sort((a, b) => {
+            const x = key(a), y = key(b);
+            if (x === null || y === null) return x === y ? 0 : x === null ? 1 : -1;
+            return dir * (x < y ? -1 : x > y ? 1 : 0);
+          });
+        }
+        body.replaceChildren(...rows);
+      };
+      th.addEventListener('click', sort);
+      th.addEventListener('keydown', (e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); sort(); } });
+    });
+  });
+})();`;
+
+/** The notebook as one self-contained, offline HTML page. */
+export function notebookToHtml(nb: MktnbFile, opts: HtmlExportOptions): string {
+  const n = nonce();
+  const ex = new Exporter(opts, n);
+  const cells = (nb.cells ?? []).map((c, i) => ex.cell(c, i)).join('\n');
+  const csp = [
+    "default-src 'none'",
+    `script-src 'nonce-${n}' 'unsafe-eval'`,
+    "style-src 'unsafe-inline'",
+    'img-src data: blob:',
+    'font-src data:',
+    "frame-src 'self' about:",
+    "base-uri 'none'",
+    "form-action 'none'",
+  ].join('; ');
+  const title = escapeHtml(opts.title);
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="generator" content="Market Notebooks">
+<title>${title}</title>
+<style>${CSS}</style>
+<script nonce="${n}">${inlineScript(opts.plotlySource)}</script>
+</head>
+<body>
+<main>
+<header class="doc"><h1>${title}</h1><p class="meta">Exported from a Market Notebook · ${(nb.cells ?? []).length} cells</p></header>
+${cells}
+</main>
+<script nonce="${n}">${PAGE_SCRIPT}</script>
+</body>
+</html>
+`;
+}
