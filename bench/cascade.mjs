@@ -4,7 +4,7 @@
 //   node --import tsx bench/cascade.mjs [positions] [steps]
 //
 // Prints timings; never asserts on them. Exits 1 if the two engines disagree.
-import { readFileSync, existsSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { buildBook, runEngine, cascadeReference, compareRuns, CascadeResult, PositionBook } from '../src/market/cascade/index.ts';
@@ -14,25 +14,20 @@ import { argsortFloat64 } from '../src/market/cascade/sort.ts';
 const N = Number(process.argv[2] ?? 1_000_000);
 const STEPS = Number(process.argv[3] ?? 1_000);
 const here = dirname(fileURLToPath(import.meta.url));
-const csv = ['/work/shared/data/BTC-USD.csv', join(here, '../samples/data/BTC-USD.csv')].find(existsSync);
+const csv = join(here, '../samples/data/BTC-USD.csv');
 
-// the 2025 BTC path (tiny parser), or a seeded random walk when the data is not there
+// the 2025 BTC path from the bundled sample data (tiny parser)
 let path;
-if (csv) {
+{
   const [head, ...lines] = readFileSync(csv, 'utf8').trim().split(/\r?\n/);
   const cols = head.split(',');
   const rows = lines.map((l) => l.split(',')).filter((f) => f[0] >= '2025-01-01' && f[0] <= '2025-12-31');
   const col = (n) => rows.map((f) => +f[cols.indexOf(n)]);
   path = { time: rows.map((f) => f[0]), open: col('open'), high: col('high'), low: col('low'), close: col('close') };
-} else {
-  let p = 100_000, s = 7;
-  const rnd = () => ((s = (s * 16807) % 2147483647) / 2147483647);
-  const close = Array.from({ length: 365 }, () => (p *= Math.exp(0.03 * (rnd() - 0.5))));
-  path = { close, high: close.map((c) => c * 1.01), low: close.map((c) => c * 0.99) };
 }
 
 const ms = (t0) => (performance.now() - t0).toFixed(0).padStart(6) + ' ms';
-console.log(`cascade bench: ${N.toLocaleString('en')} positions, ${STEPS.toLocaleString('en')} steps (node ${process.version}, ${csv ? 'BTC 2025 path' : 'random path'})`);
+console.log(`cascade bench: ${N.toLocaleString('en')} positions, ${STEPS.toLocaleString('en')} steps (node ${process.version}, BTC 2025 path)`);
 
 let t0 = performance.now();
 const book = buildBook({ path, totalOI: 20e9, leverageMix: { 2: 0.1, 5: 0.25, 10: 0.3, 25: 0.2, 50: 0.1, 100: 0.05 }, longShare: 0.6, count: N, seed: 1 });

@@ -1,18 +1,15 @@
 /**
  * Replay of the January-February 2026 sell-off on the real BTC path
- * (/work/shared/data/BTC-USD.csv, or the copy in samples/data), read with a tiny local parser.
+ * (samples/data/BTC-USD.csv, the project's copy of the shared data), read with a tiny local parser.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildBook, cascade, cascadeReference, compareRuns, runEngine, type PathArrays } from '../../../src/market/cascade';
 import { CHART_MIME, DISPLAY, TABLE_MIME, TEXT_MIME, validateChart, validateTable } from '../../../src/shared/schemas';
 
 function dataFile(name: string): string {
-  const candidates = [join('/work/shared/data', name), join(__dirname, '../../../samples/data', name), join(__dirname, '../../../../shared/data', name)];
-  const hit = candidates.find((p) => existsSync(p));
-  if (!hit) throw new Error(`${name} not found in ${candidates.join(', ')}`);
-  return hit;
+  return join(__dirname, '../../../samples/data', name);
 }
 
 /** date,open,high,low,close,... -> arrays between from and to (inclusive, ISO strings compare). */
