@@ -17,7 +17,7 @@ import { validateChart, type ChartOutput } from '../src/shared/schemas';
 import { isExtensionToRenderer, safeFileName, type ExtensionToRenderer, type ImageFormat, type RendererToExtension } from '../src/shared/renderer-messages';
 import type { ActivationFunction, OutputItem, RendererContext } from './api';
 import { minMaxColumns, pointsFor, prepareBigTrace, type BigTrace } from './decimate';
-import { sanitizeConfig, sanitizeDeep } from './sanitize';
+import { sanitizeConfig, sanitizeDeep } from '../src/shared/sanitize';
 import { plotlyTemplate, readTheme, themeKey, withAlpha, type Theme } from './theme';
 import { installStyle } from './style';
 

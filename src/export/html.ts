@@ -8,7 +8,7 @@
  *  - markdown-it with html: false (raw HTML in markdown is shown as text, javascript: links refused);
  *  - code, text and table cells are HTML-escaped; text/html outputs go into a sandboxed iframe
  *    (no scripts); chart JSON sits in <script type="application/json"> with <, >, & escaped as
- *    \u003c etc., and its strings are sanitized before Plotly sees them (figure-sanitize.ts);
+ *    \u003c etc., and its strings are sanitized before Plotly sees them (src/shared/sanitize.ts, the same code as the renderer);
  *  - a Content-Security-Policy allows only the page's own scripts (a per-file nonce) and no
  *    network at all.
  * Pure: no Node or vscode APIs (the CLI and the VS Code command both call it).
@@ -19,7 +19,7 @@ import {
   CHART_MIME, ERROR_MIME, HTML_MIME, MARKDOWN_MIME, STDERR_MIME, STDOUT_MIME, TABLE_MIME, TEXT_MIME,
   validateChart, validateTable, type ChartOutput, type TableColumn, type TableOutput, type TableValue,
 } from '../shared/schemas';
-import { sanitizeFigure } from './figure-sanitize';
+import { sanitizeFigure } from '../shared/sanitize';
 
 export interface HtmlExportOptions {
   /** Page title and heading. */

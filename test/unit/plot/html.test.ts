@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { notebookToHtml, jsonForScript } from '../../../src/export/html';
-import { sanitizePlotlyText } from '../../../src/export/figure-sanitize';
+import { sanitizeText as sanitizePlotlyText } from '../../../src/shared/sanitize';
 import type { MktnbFile } from '../../../src/format/types';
 import { CHART_MIME, DISPLAY, TABLE_MIME } from '../../../src/shared/schemas';
 import { Table } from '../../../src/market/output';

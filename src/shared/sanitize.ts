@@ -1,4 +1,7 @@
 /**
+ * Sanitizing Plotly figures from an untrusted notebook, shared by the chart renderer (webview)
+ * and the HTML export, so both draw exactly the same safe figure. Pure: no DOM, no Node.
+ *
  * Text from a shared notebook is untrusted. Plotly renders its own small HTML-like markup in
  * titles, labels, hover and annotation text (b, i, sup, sub, br, span, a …). We keep a few
  * formatting tags with every attribute removed, and escape everything else as entities, which
@@ -58,5 +61,14 @@ export function sanitizeDeep(v: unknown, key = ''): unknown {
     }
     out[k] = sanitizeDeep(x, k);
   }
+  return out;
+}
+
+/** A sanitized copy of a whole figure (data, layout, frames, config). */
+export function sanitizeFigure<F extends { data: unknown[]; layout?: unknown; frames?: unknown[]; config?: unknown }>(f: F): F {
+  const out = { ...f, data: sanitizeDeep(f.data) } as F;
+  if (f.layout !== undefined) out.layout = sanitizeDeep(f.layout);
+  if (f.frames !== undefined) out.frames = sanitizeDeep(f.frames) as unknown[];
+  if (f.config !== undefined) out.config = sanitizeConfig(f.config);
   return out;
 }
