@@ -13,7 +13,8 @@ const production = process.argv.includes('--production');
 
 const common = { bundle: true, sourcemap: true, logLevel: 'warning', minify: production, legalComments: 'none' };
 // mainFields: prefer ES module entries (jsonc-parser's UMD build hides requires from the bundler).
-const node = { ...common, platform: 'node', target: 'node20', format: 'cjs', mainFields: ['module', 'main'] };
+// keepNames: class and function names reach users (util.inspect, stack traces) even when minified.
+const node = { ...common, platform: 'node', target: 'node20', format: 'cjs', mainFields: ['module', 'main'], keepNames: true };
 
 const builds = [
   { ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },

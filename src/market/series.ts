@@ -10,6 +10,9 @@ import { Table } from './output';
 
 export const DAY_MS = 86_400_000;
 
+/** Node's util.inspect hook: console.log(series) and arrays of series print one summary line. */
+const INSPECT = Symbol.for('nodejs.util.inspect.custom');
+
 /** How a result's inputs were put on one calendar (recorded on every analysis result). */
 export interface AlignmentInfo {
   how: 'inner' | 'ffill' | 'outer' | 'none';
@@ -121,6 +124,7 @@ export class Series {
   }
 
   [DISPLAY](): OutputItem[] { return this.toTable()[DISPLAY](); }
+  [INSPECT](): string { return this.toString(); }
 }
 
 export class Frame {
@@ -197,6 +201,7 @@ export class Frame {
   }
 
   [DISPLAY](): OutputItem[] { return this.toTable()[DISPLAY](); }
+  [INSPECT](): string { return this.toString(); }
 }
 
 export function numOrNull(v: number): number | null { return Number.isFinite(v) ? v : null; }

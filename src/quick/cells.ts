@@ -67,7 +67,7 @@ function loadCell(c: QuickChoices): string {
       '// Prices (the close for OHLCV files), limited to the chosen dates.',
       `const prices = ${files};`,
       ...names.map((n) => `const ${n} = prices.${n}.series()${range};`),
-      `[${names.join(', ')}]`,
+      names.length === 1 ? names[0] : `align(${names.join(', ')}, { how: 'outer' })   // an overview: each series on its own calendar`,
     ].join('\n');
   }
   return [
@@ -75,8 +75,9 @@ function loadCell(c: QuickChoices): string {
     '// aligned BEFORE any return is taken: otherwise a Monday return of a crypto series',
     "// (Sunday to Monday) would be paired with an exchange series' Friday-to-Monday return.",
     `const prices = ${files};`,
-    `const [${names.join(', ')}] = align(${names.map((n) => `prices.${n}`).join(', ')})${range};`,
-    `[${names.join(', ')}]`,
+    `const aligned = align(${names.map((n) => `prices.${n}`).join(', ')})${range};`,
+    `const [${names.join(', ')}] = aligned;`,
+    'aligned',
   ].join('\n');
 }
 
