@@ -56,7 +56,16 @@ export class MarketController implements vscode.Disposable {
       const client = KernelClient.start({ cwd, notebookPath, kernelScript: this.context.asAbsolutePath('dist/kernel.js'), maxOldSpaceMb: memory });
       s = { client, order: 0 };
       this.sessions.set(key, s);
-      client.catch(() => this.sessions.delete(key));
+      const session = s;
+      client.then((c) => c.onDidExit((info) => {
+        // A cell that was running reports this in its own output; an idle kernel (a timer a cell
+        // left behind ran out of memory, say) would otherwise restart without a word.
+        if ((info.kind === 'oom' || info.kind === 'crash') && !c.busy) {
+          session.order = 0;
+          const name = nb.isUntitled ? 'an untitled notebook' : vscode.workspace.asRelativePath(nb.uri);
+          void vscode.window.showWarningMessage(`Market Notebooks: the kernel of ${name} stopped while no cell was running: ${info.reason}`);
+        }
+      }), () => this.sessions.delete(key));
     }
     return s;
   }
