@@ -1,6 +1,6 @@
 /**
  * Screenshots of the renderers in the harness (light and dark), for docs/charts.md:
- *   npx tsx test/renderer/screenshots.ts [outDir]   (default media/screenshots)
+ *   npx tsx test/renderer/screenshots.ts [outDir]   (default docs/screenshots)
  * Charts come from the cell API (src/market/plot) on the sample data.
  */
 import fs from 'node:fs';
@@ -19,7 +19,7 @@ function csv(file: string, col: string, name: string): Series {
 }
 
 async function main() {
-  const outDir = path.resolve(process.argv[2] ?? path.resolve(__dirname, '../../media/screenshots'));
+  const outDir = path.resolve(process.argv[2] ?? path.resolve(__dirname, '../../docs/screenshots'));
   fs.mkdirSync(outDir, { recursive: true });
   const btc = csv('BTC-USD.csv', 'close', 'BTC');
   const amd = csv('AMD.csv', 'close', 'AMD');

@@ -74,9 +74,9 @@ describe('Run All on a notebook', function () {
     assert.equal(await page.locator('.tabs-container .tab.active.dirty').count(), 0, 'the reopened notebook is not modified');
   });
 
-  const samples = sampleNotebooks();
-  (samples.length ? it : it.skip)(`runs a sample notebook (${samples[0] ?? 'pending: no samples/*.mktnb yet'}): every cell succeeds and its charts are drawn`, async function () {
-    const rel = samples[0];
+  // every bundled sample runs in VS Code too (issues 6 and 7), not only headless
+  for (const rel of sampleNotebooks()) it(`runs the sample notebook ${rel}: every cell succeeds and its charts are drawn`, async function () {
+    const tag = path.basename(rel, '.mktnb').slice(0, 2);
     await runCommand(page, 'View: Close All Editors');
     await openNotebook(page, rel);
     // samples carry saved outputs: clear them first, so "done" means this run is done
@@ -84,7 +84,7 @@ describe('Run All on a notebook', function () {
     await notebookEditor(page).locator('.cell-statusbar-container .codicon-notebook-state-success, .cell-statusbar-container .codicon-notebook-state-error').first().waitFor({ state: 'detached' });
     await clickRunAll(page);
     await waitRunDone(page, 300_000);
-    await shot('sample-run-all');
+    await shot(`sample-${tag}-run-all`);
     assert.equal(await notebookEditor(page).locator('.cell-statusbar-container .codicon-notebook-state-error').count(), 0, 'no visible cell failed');
     await saveActive(page);
     const saved = await savedNotebook(path.join(ws, rel), (nb) => nb.cells.some((c) => c.outputs?.length));
@@ -97,7 +97,7 @@ describe('Run All on a notebook', function () {
     // charts draw as they scroll into view: scroll through the notebook and collect them
     const drawn = await collectChartsByScrolling(page);
     await scrollChartIntoView(page, 0);
-    await shot('sample-first-chart');
+    await shot(`sample-${tag}-first-chart`);
     assert.equal(drawn.length, onDisk.length, `every chart output is drawn (${drawn.length} of ${onDisk.length}); the output webview holds:\n${await describeOutputs(page)}`);
     for (const d of drawn) {
       assert.ok(d.svgTraces >= 1 || d.hasCanvas, `chart "${d.title}" has drawn traces`);
