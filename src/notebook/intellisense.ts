@@ -23,14 +23,16 @@ export function registerCellOrder(context: vscode.ExtensionContext): void {
     vscode.workspace.onDidChangeNotebookDocument((e) => { if (e.contentChanges.length) schedule(); }),
     { dispose: () => clearTimeout(pending) },
   );
-  // The TypeScript extension activates anyway when a TypeScript cell is shown; wait for it
-  // rather than activating it here, so opening a notebook stays light.
+  // The TypeScript extension serves the cells anyway; activating it (idempotent) once a Market
+  // Notebook is open costs nothing extra and gives its API.
   const ts = vscode.extensions.getExtension<{ getAPI?(v: number): TsApi }>('vscode.typescript-language-features');
   if (!ts) return;
-  const attach = () => { api = ts.exports?.getAPI?.(0); schedule(); };
-  if (ts.isActive) attach();
-  else {
-    const timer = setInterval(() => { if (ts.isActive) { clearInterval(timer); attach(); } }, 1000);
-    context.subscriptions.push({ dispose: () => clearInterval(timer) });
-  }
+  let asked = false;
+  const connect = (nb: vscode.NotebookDocument) => {
+    if (asked || nb.notebookType !== NOTEBOOK_TYPE) return;
+    asked = true;
+    ts.activate().then((exports) => { api = exports?.getAPI?.(0); schedule(); }, () => undefined);
+  };
+  context.subscriptions.push(vscode.workspace.onDidOpenNotebookDocument(connect));
+  vscode.workspace.notebookDocuments.forEach(connect);
 }

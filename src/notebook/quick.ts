@@ -203,10 +203,10 @@ export function validateChoice(c: QuickChoices, files: PriceFile[]): void {
     const s = v instanceof Frame ? (v.names.includes('close') ? v.get('close') : v.get(v.names[0])) : v;
     const sliced = s.slice(c.from, c.to).dropna();
     if (sliced.length < 2) throw new Error(`${f.label} has ${sliced.length} data point${sliced.length === 1 ? '' : 's'} between ${c.from ?? 'the start'} and ${c.to ?? 'the end'}: choose other dates.`);
-    return { name: c.series[i].name, s: sliced };
+    return { name: c.series[i].name, s: sliced, raw: v };
   });
   if (c.kind === 'cascade') {
-    const v = load(files[0].uri.fsPath);
+    const v = loaded[0].raw;
     if (!(v instanceof Frame) || !v.names.includes('high') || !v.names.includes('low')) throw new Error(`${files[0].label} has no high and low columns: a cascade replay needs daily OHLC prices.`);
   }
   if (loaded.length >= 2 && c.kind !== 'drawdown') {
