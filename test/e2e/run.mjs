@@ -11,7 +11,7 @@
 // Options: --skip-build (reuse dist/), --from-folder (install the built folder, not the .vsix),
 //          --extension-dir <dir> (install that folder as is), --grep <re> (run matching
 //          scenarios), --keep (keep the temp dir)
-// Exit code: 0 when nothing failed. Last line: "N passed, N failed".
+// Exit code: 0 when tests ran and none failed. Last line: "N passed, N failed".
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -108,7 +108,9 @@ async function main() {
   log(`screenshots: ${path.relative(ROOT, RESULTS_DIR)}/ (${fs.readdirSync(RESULTS_DIR).length} files)`);
   log(`time: ${Math.round((Date.now() - started) / 1000)} s`);
   if (counts.pending.length) log(`${counts.pending.length} pending (feature not landed yet):\n  - ${counts.pending.join('\n  - ')}`);
-  finish(counts.passed, counts.failed, counts.failed ? 1 : 0);
+  // a run in which no test ran (a --grep that matches nothing, a broken scenario file) is a failure
+  if (counts.passed + counts.failed === 0) console.error('[e2e] no test ran');
+  finish(counts.passed, counts.failed, counts.failed || counts.passed === 0 ? 1 : 0);
 }
 
 for (const sig of ['SIGINT', 'SIGTERM']) {

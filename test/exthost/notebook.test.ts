@@ -105,6 +105,35 @@ describe('Market Notebooks in the extension host', function () {
     assert.strictEqual(cells[2].outputs.length, 0);
   });
 
+  it('refuses a broken file with its position and leaves it untouched', async function () {
+    const file = path.join(dir, 'broken.mktnb');
+    const text = '{\n  "format": "mktnb",\n  "version": "1.0",\n  "cells": [ oops ]\n}\n';
+    fs.writeFileSync(file, text);
+    await assert.rejects(vscode.workspace.openNotebookDocument(vscode.Uri.file(file)), (e: Error) => /not valid JSON at line 4, column 14/.test(e.message) && /not changed/.test(e.message));
+    assert.strictEqual(fs.readFileSync(file, 'utf8'), text);
+  });
+
+  it('shows a script-capable output as inert text, and writes it back unchanged on save', async function () {
+    const html = '<img src=x onerror="alert(1)"><script>alert(2)</script>';
+    const content = {
+      format: 'mktnb', version: '1.0', metadata: {}, future: { kept: true },
+      cells: [{ kind: 'code', language: 'typescript', source: ['1'], outputs: [{ items: [{ mime: 'text/html', data: html }] }] }],
+    };
+    const uri = writeFixture(dir, 'held.mktnb', content);
+    const nb = await open(uri);
+    const items = codeCells(nb)[0].outputs[0].items;
+    assert.deepStrictEqual(items.map((i) => i.mime), ['text/plain'], 'not handed to the HTML renderer');
+    assert.match(dec.decode(items[0].data), /not rendered because it could run script/);
+    const edit = new vscode.WorkspaceEdit();
+    edit.set(nb.uri, [vscode.NotebookEdit.updateNotebookMetadata({ ...nb.metadata, touched: 1 })]);
+    await vscode.workspace.applyEdit(edit);
+    await nb.save();
+    const onDisk = JSON.parse(fs.readFileSync(uri.fsPath, 'utf8'));
+    assert.deepStrictEqual(onDisk.cells[0].outputs[0].items, [{ mime: 'text/html', data: html }], 'the original output is written back');
+    assert.deepStrictEqual(onDisk.future, { kept: true }, 'an unknown top-level field survives a save through VS Code');
+    assert.strictEqual(onDisk.metadata.touched, 1);
+  });
+
   it('runs all cells: a value, a chart and printed text', async function () {
     if (!vscode.workspace.isTrusted) this.skip(); // execution is disabled in Restricted Mode
     const nb = await open(writeFixture(dir, 'basic.mktnb', basic));
