@@ -275,6 +275,17 @@ async function atListBottom(page) {
 export async function collectChartsByScrolling(page, { timeout = 30_000 } = {}) {
   const deadline = Date.now() + timeout;
   const seen = new Map();
+  // a notebook that has just opened may not have laid out its cells yet: an empty list has no
+  // scrollbar and would count as "at the bottom" before anything was seen
+  await page.waitForFunction(() => [...document.querySelectorAll('.notebook-editor')].some((e) => {
+    const box = e.querySelector('.cell-list-container')?.getBoundingClientRect();
+    if (!box || box.height === 0) return false;
+    const rows = [...e.querySelectorAll('.cell-list-container .monaco-list-row')];
+    if (!rows.length) return false;
+    const slider = e.querySelector('.cell-list-container .scrollbar.vertical .slider');
+    const fits = Math.max(...rows.map((r) => r.getBoundingClientRect().bottom)) <= box.bottom;
+    return (slider && slider.getBoundingClientRect().height > 0) || fits; // scrollable, or everything fits
+  }), undefined, { timeout, polling: 100 });
   const list = await notebookEditor(page).locator('.cell-list-container').first().boundingBox();
   const webview = page.locator('iframe.webview.ready >> visible=true');
   // the list side reserves a slot for every output, marked with its mime type
