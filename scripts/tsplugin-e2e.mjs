@@ -166,27 +166,20 @@ try {
   summary.problems = (await panel.locator('.monaco-list-row').allTextContents()).map((s) => s.trim());
   await shot('problems');
 
-  // hover over `load` in cell 1
-  const cell0 = editor.locator('.cell-list-container .code-cell-row').nth(0);
-  const loadTok = cell0.locator('.view-line span', { hasText: /^load$/ }).first();
-  if (await loadTok.count()) {
-    await loadTok.hover();
+  /** Hovers the first `token` in code cell `n` and returns the hover's text (or a note that none came). */
+  async function hoverText(n, token, name) {
+    const tok = editor.locator('.cell-list-container .code-cell-row').nth(n).locator('.view-line span', { hasText: new RegExp(`^${token}$`) }).first();
+    if (!(await tok.count())) return undefined;
+    await tok.hover();
     const hover = page.locator('.monaco-hover:visible').first();
-    try { await hover.waitFor({ state: 'visible', timeout: 15_000 }); summary.hover = (await hover.textContent())?.trim() ?? ''; } catch { summary.hover = '(no hover)'; }
-    await shot('hover-load');
+    let text;
+    try { await hover.waitFor({ state: 'visible', timeout: 15_000 }); text = (await hover.textContent())?.trim() ?? ''; } catch { text = '(no hover)'; }
+    await shot(name);
     await page.mouse.move(5, 5);
+    return text;
   }
-
-  // hover over `btc` in cell 2 (declared in cell 1)
-  const cell1h = editor.locator('.cell-list-container .code-cell-row').nth(1);
-  const btcTok = cell1h.locator('.view-line span', { hasText: /^btc$/ }).first();
-  if (await btcTok.count()) {
-    await btcTok.hover();
-    const hover = page.locator('.monaco-hover:visible').first();
-    try { await hover.waitFor({ state: 'visible', timeout: 15_000 }); summary.hoverCrossCell = (await hover.textContent())?.trim() ?? ''; } catch { summary.hoverCrossCell = '(no hover)'; }
-    await shot('hover-btc');
-    await page.mouse.move(5, 5);
-  }
+  summary.hover = await hoverText(0, 'load', 'hover-load');            // a library global, in cell 1
+  summary.hoverCrossCell = await hoverText(1, 'btc', 'hover-btc');    // declared in cell 1, used in cell 2
 
   // completion: cell 3 holds 'lo'; put the cursor after it and press Ctrl+Space
   const cell2 = editor.locator('.cell-list-container .code-cell-row').nth(2);
@@ -216,7 +209,7 @@ try {
   await page.keyboard.press('Escape');
 
   // live edit: declare a new name in cell 1, then complete it in cell 3
-  await cell0.locator('.view-line').nth(2).click();
+  await editor.locator('.cell-list-container .code-cell-row').nth(0).locator('.view-line').nth(2).click();
   await page.keyboard.press('End');
   await page.keyboard.press('Enter');
   await page.keyboard.type("const ethUsd = load('data/ETH.csv');", { delay: 5 });

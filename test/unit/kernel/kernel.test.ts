@@ -24,6 +24,20 @@ async function value(k: KernelClient, code: string, language: 'typescript' | 'ja
   return r.text;
 }
 
+/** Runs a cell and interrupts it after `ms`. */
+function runAndInterrupt(k: KernelClient, code: string, ms: number): ReturnType<typeof run> {
+  const p = run(k, code);
+  setTimeout(() => k.interrupt(), ms);
+  return p;
+}
+
+/** The cell ended as interrupted in the same process: no restart, so earlier state is kept. */
+function assertInterruptedInPlace(k: KernelClient, r: Awaited<ReturnType<typeof run>>, pid: number): void {
+  assert.equal(r.error?.interrupted, true, JSON.stringify(r));
+  assert.equal(r.restarted, undefined);
+  assert.equal(k.pid, pid);
+}
+
 describe('kernel (process)', function () {
   this.timeout(60_000);
   let kernelScript: string;
@@ -315,41 +329,25 @@ describe('kernel (process)', function () {
     it('stops a loop that runs after an await, or in a timer callback, keeping state', async () => {
       const pid = k.pid;
       // breakOnSigint cannot reach these: the loop runs in a callback of the event loop
-      const p = run(k, 'let laps = 0;\nawait new Promise((r) => setTimeout(r, 10));\nwhile (true) { laps++; }');
-      setTimeout(() => k.interrupt(), 200);
-      const r = await p;
-      assert.equal(r.error?.interrupted, true, JSON.stringify(r));
-      assert.equal(r.restarted, undefined);
-      assert.equal(k.pid, pid);
-      const q = run(k, 'await new Promise<void>((done) => setTimeout(() => { for (;;) laps++; }, 10)); "never"');
-      setTimeout(() => k.interrupt(), 200);
-      const r2 = await q;
-      assert.equal(r2.error?.interrupted, true, JSON.stringify(r2));
-      assert.equal(r2.restarted, undefined);
-      assert.equal(k.pid, pid);
+      const r = await runAndInterrupt(k, 'let laps = 0;\nawait new Promise((r) => setTimeout(r, 10));\nwhile (true) { laps++; }', 200);
+      assertInterruptedInPlace(k, r, pid);
+      const r2 = await runAndInterrupt(k, 'await new Promise<void>((done) => setTimeout(() => { for (;;) laps++; }, 10)); "never"', 200);
+      assertInterruptedInPlace(k, r2, pid);
       assert.equal(await value(k, 'kept'), "'still here'");
     });
 
     it("stops a loop in the notebook's own helper file without a restart", async () => {
       const pid = k.pid;
-      const p = run(k, 'import { waitThenSpin } from "./helpers";\nawait waitThenSpin();');
-      setTimeout(() => k.interrupt(), 300);
-      const r = await p;
-      assert.equal(r.error?.interrupted, true, JSON.stringify(r));
-      assert.equal(r.restarted, undefined);
-      assert.equal(k.pid, pid);
+      const r = await runAndInterrupt(k, 'import { waitThenSpin } from "./helpers";\nawait waitThenSpin();', 300);
+      assertInterruptedInPlace(k, r, pid);
       assert.equal(await value(k, 'kept'), "'still here'");
     });
 
     it('stops synchronous package code in the first part of a cell (SIGINT, breakOnSigint) without a restart', async function () {
       if (process.platform === 'win32') this.skip();
       const pid = k.pid;
-      const p = run(k, 'import { spin } from "cjs-pkg";\nspin();');
-      setTimeout(() => k.interrupt(), 300);
-      const r = await p;
-      assert.equal(r.error?.interrupted, true, JSON.stringify(r));
-      assert.equal(r.restarted, undefined);
-      assert.equal(k.pid, pid);
+      const r = await runAndInterrupt(k, 'import { spin } from "cjs-pkg";\nspin();', 300);
+      assertInterruptedInPlace(k, r, pid);
       assert.equal(await value(k, 'kept'), "'still here'");
     });
 
