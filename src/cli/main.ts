@@ -6,7 +6,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { NotebookFormatError, parseNotebook, serializeNotebook } from '../format/serialize';
+import { decodeNotebookBytes, NotebookFormatError, parseNotebook, serializeNotebook } from '../format/serialize';
 import type { MktnbFile } from '../format/types';
 import { TEXT_MIME, STDOUT_MIME, STDERR_MIME } from '../shared/schemas';
 import { notebookToHtml } from '../export/html';
@@ -51,11 +51,11 @@ function parseArgs(argv: string[]): Args {
 }
 
 function readNotebook(file: string): MktnbFile {
-  let text: string;
-  try { text = fs.readFileSync(file, 'utf8'); } catch (e) {
+  let bytes: Uint8Array;
+  try { bytes = fs.readFileSync(file); } catch (e) {
     throw new NotebookFormatError(`${file}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, file);
   }
-  return parseNotebook(text, file);
+  return parseNotebook(decodeNotebookBytes(bytes, file), file);
 }
 
 /** Writes through a temporary file so a crash never leaves half a notebook. */

@@ -23,6 +23,42 @@ export class NotebookFormatError extends Error {
 
 const SUPPORTED_MAJOR = 1;
 
+/**
+ * The text of a .mktnb file's bytes, decoded as strict UTF-8: an invalid byte sequence is an
+ * error naming its byte offset (and line), never a silent U+FFFD that a save would write back.
+ */
+export function decodeNotebookBytes(bytes: Uint8Array, file = 'notebook.mktnb'): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    const at = firstInvalidUtf8(bytes);
+    let line = 1;
+    for (let i = 0; i < at; i++) if (bytes[i] === 10) line++;
+    const hex = Array.from(bytes.subarray(at, at + 4), (b) => b.toString(16).padStart(2, '0')).join(' ');
+    throw new NotebookFormatError(`${file}: not valid UTF-8 at byte offset ${at} (line ${line}: bytes ${hex}). Save the file as UTF-8. The file was not changed.`, file, line);
+  }
+}
+
+/** Offset of the first byte that does not start or continue a valid UTF-8 sequence (RFC 3629). */
+export function firstInvalidUtf8(b: Uint8Array): number {
+  let i = 0;
+  while (i < b.length) {
+    const c = b[i];
+    if (c < 0x80) { i++; continue; }
+    let n: number, min: number;
+    if (c >= 0xc2 && c <= 0xdf) { n = 1; min = 0x80; } else if (c >= 0xe0 && c <= 0xef) { n = 2; min = 0x800; } else if (c >= 0xf0 && c <= 0xf4) { n = 3; min = 0x10000; } else return i;
+    let cp = c & (0x3f >> n);
+    for (let k = 1; k <= n; k++) {
+      const x = b[i + k];
+      if (x === undefined || (x & 0xc0) !== 0x80) return i;
+      cp = (cp << 6) | (x & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return i;
+    i += n + 1;
+  }
+  return b.length;
+}
+
 /** Parses the text of a .mktnb file. An empty (or all-whitespace) file is an empty notebook. */
 export function parseNotebook(text: string, file = 'notebook.mktnb'): MktnbFile {
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);

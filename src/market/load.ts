@@ -50,6 +50,16 @@ export class LoadError extends Error {
   }
 }
 
+/**
+ * A value from a data file quoted for an error message: a JSON string literal, cut at 80
+ * characters, with '<', '>' and '&' as \u escapes, so a crafted field carries no markup into
+ * the notebook (where the error is shown and saved) and the message stays unambiguous.
+ */
+export function quoteField(text: string): string {
+  const cut = text.length > 80 ? `${text.slice(0, 80)}…` : text;
+  return JSON.stringify(cut).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026');
+}
+
 /** Tokens read as a missing value (NaN), besides a blank field: pandas' default NA strings plus FRED's ".". */
 export const NA_TOKENS: ReadonlySet<string> = new Set([
   '', '.', 'NaN', 'nan', '-NaN', '-nan', 'NA', 'N/A', 'n/a', '#N/A', '#N/A N/A', '#NA', 'NULL', 'null', '<NA>', 'None', '-1.#IND', '1.#IND', '-1.#QNAN', '1.#QNAN',
@@ -272,7 +282,7 @@ function parseCsv(buf: Buffer, file: string, options: LoadOptions): Parsed {
       keep.push(k);
     }
   } else for (let k = 0; k < ncol; k++) if (k !== dateIdx) keep.push(k);
-  if (keep.length === 0) throw new LoadError(`${file}:${headerLine}: no value columns besides the date column "${header[dateIdx]}"`, file, headerLine);
+  if (keep.length === 0) throw new LoadError(`${file}:${headerLine}: no value columns besides the date column ${quoteField(header[dateIdx])}`, file, headerLine);
   // slot of each file column in the output (-1 = skipped, -2 = date)
   const slot = new Int32Array(ncol).fill(-1);
   keep.forEach((k, j) => { slot[k] = j; });
@@ -362,8 +372,8 @@ function parseCsv(buf: Buffer, file: string, options: LoadOptions): Parsed {
           }
           if (Number.isNaN(t)) {
             const text = quoted ?? utf8(b, s, e);
-            const why = text.trim() === '' ? 'missing date' : `unparsable date ${JSON.stringify(text)} (expected YYYY-MM-DD, an ISO datetime, or epoch seconds/milliseconds${dateKind === 'epoch' ? '' : ' as in the first row'})`;
-            throw new LoadError(`${file}:${fieldLine}:${fieldCol}: ${why} in column "${header[dateIdx]}"`, file, fieldLine, fieldCol);
+            const why = text.trim() === '' ? 'missing date' : `unparsable date ${quoteField(text)} (expected YYYY-MM-DD, an ISO datetime, or epoch seconds/milliseconds${dateKind === 'epoch' ? '' : ' as in the first row'})`;
+            throw new LoadError(`${file}:${fieldLine}:${fieldCol}: ${why} in column ${quoteField(header[dateIdx])}`, file, fieldLine, fieldCol);
           }
         } else if (sl >= 0) {
           badNumber = false;
@@ -372,7 +382,7 @@ function parseCsv(buf: Buffer, file: string, options: LoadOptions): Parsed {
           else v = parseNumber(b, s, e);
           if (badNumber) {
             const text = quoted ?? utf8(b, s, e);
-            throw new LoadError(`${file}:${fieldLine}:${fieldCol}: non-numeric value ${JSON.stringify(text)} in column "${header[f]}"${options.columns ? '' : '; pass { columns: [...] } to load only numeric columns'}`, file, fieldLine, fieldCol);
+            throw new LoadError(`${file}:${fieldLine}:${fieldCol}: non-numeric value ${quoteField(text)} in column ${quoteField(header[f])}${options.columns ? '' : '; pass { columns: [...] } to load only numeric columns'}`, file, fieldLine, fieldCol);
           }
           cols[sl][rows] = v;
         }
@@ -545,7 +555,7 @@ function parseJson(buf: Buffer, file: string, options: LoadOptions): Parsed {
       if (unitMul === 0) unitMul = options.dateUnit === 'ms' ? 1 : options.dateUnit === 's' ? 1000 : Math.abs(dv) < 1e11 ? 1000 : 1;
       t = dv * unitMul;
     }
-    if (Number.isNaN(t)) throw new LoadError(`${at(i)}: ${dv === undefined || dv === null || dv === '' ? 'missing date' : `unparsable date ${JSON.stringify(dv)}`} in field "${dateKey}" of record ${i}`, file);
+    if (Number.isNaN(t)) throw new LoadError(`${at(i)}: ${dv === undefined || dv === null || dv === '' ? 'missing date' : `unparsable date ${quoteField(typeof dv === 'string' ? dv : JSON.stringify(dv) ?? String(dv))}`} in field ${quoteField(dateKey)} of record ${i}`, file);
     index[i] = t;
     for (let j = 0; j < names.length; j++) {
       const v = (r as any)[names[j]];
@@ -556,8 +566,8 @@ function parseJson(buf: Buffer, file: string, options: LoadOptions): Parsed {
         badNumber = false;
         const bb = Buffer.from(v, 'utf8');
         x = parseNumber(bb, 0, bb.length);
-        if (badNumber) throw new LoadError(`${at(i)}: non-numeric value ${JSON.stringify(v)} in field "${names[j]}" of record ${i}`, file);
-      } else throw new LoadError(`${at(i)}: non-numeric value ${JSON.stringify(v)} in field "${names[j]}" of record ${i}`, file);
+        if (badNumber) throw new LoadError(`${at(i)}: non-numeric value ${quoteField(typeof v === 'string' ? v : JSON.stringify(v) ?? String(v))} in field ${quoteField(names[j])} of record ${i}`, file);
+      } else throw new LoadError(`${at(i)}: non-numeric value ${quoteField(typeof v === 'string' ? v : JSON.stringify(v) ?? String(v))} in field ${quoteField(names[j])} of record ${i}`, file);
       cols[j][i] = x;
     }
   }

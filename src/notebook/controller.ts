@@ -7,8 +7,8 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { KernelClient, type KernelOutputEvent } from '../kernel/client';
-import { splitOutputs, STDERR_MIME, STDOUT_MIME } from '../shared/schemas';
-import { isJsonMime } from '../format/items';
+import { ERROR_MIME, splitOutputs, STDERR_MIME, STDOUT_MIME } from '../shared/schemas';
+import { isJsonMime, recreateError } from '../format/items';
 
 export const CONTROLLER_ID = 'mktnb-typescript';
 export const NOTEBOOK_TYPE = 'mktnb';
@@ -148,8 +148,9 @@ export class MarketController implements vscode.Disposable {
   }
 }
 
+/** A kernel error as VS Code's error output, through the same inert text as errors read from a file. */
 function errorOutput(name: string, message: string, stack: string): vscode.NotebookCellOutput {
-  const item = vscode.NotebookCellOutputItem.error({ name, message, stack });
+  const item = vscode.NotebookCellOutputItem.json(recreateError({ name, message, stack: stack || `${name}: ${message}` }), ERROR_MIME);
   return new vscode.NotebookCellOutput([item], { mktnb: { kind: 'error' } });
 }
 

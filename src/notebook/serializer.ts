@@ -3,8 +3,8 @@
  * Fields this version does not know are carried in metadata so they survive a round trip.
  */
 import * as vscode from 'vscode';
-import { fromSourceLines, NotebookFormatError, parseNotebook, serializeNotebook, toSourceLines } from '../format/serialize';
-import { isScriptCapable, itemFromBytes, itemToBytes } from '../format/items';
+import { decodeNotebookBytes, fromSourceLines, NotebookFormatError, parseNotebook, serializeNotebook, toSourceLines } from '../format/serialize';
+import { itemFromBytes, itemToBytes, storedOutputForDisplay } from '../format/items';
 import { FORMAT_VERSION, type MktnbCell, type MktnbFile, type MktnbOutput } from '../format/types';
 
 const KNOWN_TOP = new Set(['format', 'version', 'metadata', 'cells']);
@@ -20,10 +20,6 @@ function pickUnknown(o: Record<string, unknown>, known: Set<string>): Record<str
   return Object.keys(extra).length ? extra : undefined;
 }
 
-function heldText(mimes: string[]): string {
-  return `[Market Notebooks: this output (${[...new Set(mimes)].join(', ')}) was not rendered because it could run script. It is kept unchanged in the file; rerun the cell to see a fresh output.]`;
-}
-
 export function fileToNotebookData(nb: MktnbFile): vscode.NotebookData {
   const cells = nb.cells.map((c) => {
     const kind = c.kind === 'markdown' ? vscode.NotebookCellKind.Markup : vscode.NotebookCellKind.Code;
@@ -34,12 +30,12 @@ export function fileToNotebookData(nb: MktnbFile): vscode.NotebookData {
     cell.outputs = (c.outputs ?? []).map((o) => {
       const metadata: Record<string, unknown> = { ...(o.metadata ?? {}) };
       const oextra = pickUnknown(o, KNOWN_OUTPUT);
-      const held = o.items.some((it) => isScriptCapable(it.mime));
-      // Outputs that VS Code would render with script (HTML, JavaScript) are shown as inert
-      // text; the original items are kept aside and written back unchanged on save.
-      const items = held
-        ? [vscode.NotebookCellOutputItem.text(heldText(o.items.map((it) => it.mime)), 'text/plain')]
-        : o.items.map((it) => new vscode.NotebookCellOutputItem(itemToBytes(it), it.mime));
+      // Only allowlisted mimes reach VS Code as they are; errors are re-created as inert text and
+      // anything else becomes a text note (src/format/items.ts). The stored items are kept aside
+      // and written back unchanged on save.
+      const shown = storedOutputForDisplay(o.items);
+      const held = shown.rewritten;
+      const items = shown.items.map((it) => new vscode.NotebookCellOutputItem(itemToBytes(it), it.mime));
       if (o.kind || oextra || held) metadata[M] = { kind: o.kind, extra: oextra, ...(held ? { heldItems: o.items } : {}) };
       return new vscode.NotebookCellOutput(items, metadata);
     });
@@ -115,8 +111,8 @@ export function documentCells(doc: vscode.NotebookDocument): CellLike[] {
 
 export class MktnbSerializer implements vscode.NotebookSerializer {
   async deserializeNotebook(content: Uint8Array): Promise<vscode.NotebookData> {
-    const text = new TextDecoder().decode(content);
     try {
+      const text = decodeNotebookBytes(content, 'this notebook');
       return fileToNotebookData(parseNotebook(text, 'this notebook'));
     } catch (e) {
       if (e instanceof NotebookFormatError) {
