@@ -30,9 +30,33 @@ export interface HtmlExportOptions {
   includeCode?: boolean;
 }
 
-/** Escapes text for HTML element content and attribute values. */
-export function escapeHtml(s: string): string {
+/** Escapes text for HTML element content and attribute values (any value: numbers, null, objects). */
+export function escapeHtml(v: unknown): string {
+  const s = typeof v === 'string' ? v : v === undefined || v === null ? '' : typeof v === 'object' ? JSON.stringify(v) ?? '' : String(v);
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+}
+
+/** Markup the exporter built itself (never text from the notebook). */
+export class Markup {
+  constructor(readonly html: string) {}
+  toString(): string { return this.html; }
+}
+
+/**
+ * The one way the page is assembled: a template whose interpolations are escaped, unless they
+ * are Markup (built by this tag, by markdown-it with html off, or by the exporter's own code)
+ * or arrays of Markup. A notebook field can therefore never become markup by accident.
+ */
+export function html(strings: TemplateStringsArray, ...values: unknown[]): Markup {
+  let out = strings[0];
+  values.forEach((v, i) => { out += piece(v) + strings[i + 1]; });
+  return new Markup(out);
+}
+function piece(v: unknown): string {
+  if (v instanceof Markup) return v.html;
+  if (Array.isArray(v)) return v.map(piece).join('');
+  if (v === false || v === undefined || v === null) return '';
+  return escapeHtml(v);
 }
 
 /** JSON safe inside a <script> element: no '<', '>', '&' or line separators left. */
@@ -63,7 +87,7 @@ function pickItem(o: MktnbOutput): MktnbOutputItem | undefined {
 }
 
 function asText(d: unknown): string {
-  return typeof d === 'string' ? d : JSON.stringify(d, null, 2);
+  return typeof d === 'string' ? d : d === undefined ? '' : JSON.stringify(d, null, 2) ?? String(d);
 }
 
 function asJson(d: unknown): unknown {
@@ -82,83 +106,92 @@ function stripAnsi(s: string): string {
 }
 
 class Exporter {
-  private charts = 0;
   readonly md: InstanceType<typeof MarkdownIt>;
   constructor(readonly opts: HtmlExportOptions, readonly nonce: string) {
     this.md = new MarkdownIt({ html: false, linkify: true, typographer: false });
   }
 
-  cell(c: MktnbCell, i: number): string {
-    const src = (c.source ?? []).join('\n');
-    if (c.kind === 'markdown') return `<section class="cell markdown" id="cell-${i + 1}">${this.md.render(src)}</section>`;
-    const order = c.execution?.order;
+  private markdown(src: string): Markup { return new Markup(this.md.render(src)); }
+
+  cell(c: MktnbCell, i: number): Markup {
+    const src = Array.isArray(c.source) ? c.source.map(String).join('\n') : String(c.source ?? '');
+    if (c.kind === 'markdown') return html`<section class="cell markdown" id="cell-${i + 1}">${this.markdown(src)}</section>`;
+    const ex = (typeof c.execution === 'object' && c.execution !== null ? c.execution : {}) as NonNullable<MktnbCell['execution']>;
+    // a stored execution order is shown only when it is a whole number; anything else is not ours
+    const order = Number.isSafeInteger(ex.order) ? String(ex.order) : ' ';
+    const duration = typeof ex.durationMs === 'number' && Number.isFinite(ex.durationMs) ? ` ${formatDuration(ex.durationMs)}` : '';
+    const lang = typeof c.language === 'string' && /^[\w+#.-]{1,40}$/.test(c.language) ? c.language : 'typescript';
     const code = this.opts.includeCode === false ? '' :
-      `<div class="source"><span class="prompt">[${order ?? ' '}]${c.execution?.durationMs !== undefined ? ` ${escapeHtml(formatDuration(c.execution.durationMs))}` : ''}</span><pre><code class="language-${escapeHtml(c.language || 'typescript')}">${escapeHtml(src)}</code></pre></div>`;
-    const outs = (c.outputs ?? []).map((o) => this.output(o)).join('\n');
-    return `<section class="cell code${c.execution?.success === false ? ' failed' : ''}" id="cell-${i + 1}">${code}${outs ? `<div class="outputs">${outs}</div>` : ''}</section>`;
+      html`<div class="source"><span class="prompt">[${order}]${duration}</span><pre><code class="language-${lang}">${src}</code></pre></div>`;
+    const outs = (Array.isArray(c.outputs) ? c.outputs : []).map((o) => this.output(o)).filter((m) => m.html !== '');
+    return html`<section class="cell code${ex.success === false ? ' failed' : ''}" id="cell-${i + 1}">${code}${outs.length ? html`<div class="outputs">${outs.map((m) => html`${m}\n`)}</div>` : ''}</section>`;
   }
 
-  output(o: MktnbOutput): string {
+  output(o: MktnbOutput): Markup {
     const it = pickItem(o);
-    if (!it) return '';
+    if (!it) return html``;
     const d = it.data;
     switch (it.mime) {
       case CHART_MIME: return this.chart(asJson(d));
       case TABLE_MIME: return this.table(asJson(d));
       case ERROR_MIME: {
-        const e = asJson(d) as { name?: string; message?: string; stack?: string };
-        const text = typeof e === 'object' && e ? (e.stack || `${e.name ?? 'Error'}: ${e.message ?? ''}`) : asText(d);
-        return `<pre class="output error">${escapeHtml(stripAnsi(text))}</pre>`;
+        const e = asJson(d) as { name?: unknown; message?: unknown; stack?: unknown };
+        const text = typeof e === 'object' && e ? (typeof e.stack === 'string' && e.stack ? e.stack : `${asText(e.name ?? 'Error')}: ${asText(e.message ?? '')}`) : asText(d);
+        return html`<pre class="output error">${stripAnsi(text)}</pre>`;
       }
-      case STDOUT_MIME: return `<pre class="output stream">${escapeHtml(stripAnsi(asText(d)))}</pre>`;
-      case STDERR_MIME: return `<pre class="output stream stderr">${escapeHtml(stripAnsi(asText(d)))}</pre>`;
-      case MARKDOWN_MIME: return `<div class="output markdown">${this.md.render(asText(d))}</div>`;
+      case STDOUT_MIME: return html`<pre class="output stream">${stripAnsi(asText(d))}</pre>`;
+      case STDERR_MIME: return html`<pre class="output stream stderr">${stripAnsi(asText(d))}</pre>`;
+      case MARKDOWN_MIME: return html`<div class="output markdown">${this.markdown(asText(d))}</div>`;
       case HTML_MIME:
         // untrusted HTML: shown in a sandboxed frame that cannot run scripts or reach the page
-        return `<iframe class="output html" sandbox="" referrerpolicy="no-referrer" srcdoc="${escapeHtml(asText(d))}"></iframe>`;
+        return html`<iframe class="output html" sandbox="" referrerpolicy="no-referrer" srcdoc="${asText(d)}"></iframe>`;
       case 'image/png': case 'image/jpeg': {
         const b64 = typeof d === 'string' ? d.replace(/\s+/g, '') : '';
-        return /^[A-Za-z0-9+/]*={0,2}$/.test(b64) && b64 ? `<img class="output image" alt="" src="data:${it.mime};base64,${b64}">` : '';
+        return /^[A-Za-z0-9+/]*={0,2}$/.test(b64) && b64 ? html`<img class="output image" alt="" src="data:${it.mime};base64,${b64}">` : html``;
       }
       case 'image/svg+xml': {
-        // as an <img>: an SVG image cannot run scripts
-        const b64 = typeof d === 'string' ? btoa(String.fromCharCode(...new TextEncoder().encode(d))) : '';
-        return b64 ? `<img class="output image" alt="" src="data:image/svg+xml;base64,${b64}">` : '';
+        // as an <img>: an SVG image cannot run scripts or load anything
+        const b64 = typeof d === 'string' ? btoa(Array.from(new TextEncoder().encode(d), (x) => String.fromCharCode(x)).join('')) : '';
+        return b64 ? html`<img class="output image" alt="" src="data:image/svg+xml;base64,${b64}">` : html``;
       }
-      default: return `<pre class="output text">${escapeHtml(stripAnsi(asText(d)))}</pre>`;
+      default: return html`<pre class="output text">${stripAnsi(asText(d))}</pre>`;
     }
   }
 
-  chart(v: unknown): string {
-    const errs = validateChart(v);
-    if (errs.length) return `<div class="output invalid" role="alert"><b>This chart output cannot be shown:</b><ul>${errs.map((e) => `<li>${escapeHtml(e)}</li>`).join('')}</ul></div>`;
-    const c = v as ChartOutput;
-    const id = `chart-${++this.charts}`;
-    const fig = sanitizeFigure(c.figure);
-    const h = Number((fig.layout as any)?.height) || 420;
-    const notes = (c.decimation ?? []).map((d) => `${d.storedPoints.toLocaleString('en-US')} of ${d.originalPoints.toLocaleString('en-US')} points stored (${d.method.toUpperCase()})`);
-    return `<figure class="output chart"><div class="plot" id="${id}" style="min-height:${h}px" aria-label="${escapeHtml(c.title ?? 'chart')}"></div>`
-      + `<script type="application/json" id="${id}-data">${jsonForScript(fig)}</script>`
-      + (notes.length ? `<figcaption>Reduced for storage: ${escapeHtml(notes.join('; '))}</figcaption>` : '')
-      + `</figure>`;
+  private invalid(what: string, errs: string[]): Markup {
+    return html`<div class="output invalid" role="alert"><b>This ${what} output cannot be shown:</b><ul>${errs.map((e) => html`<li>${e}</li>`)}</ul></div>`;
   }
 
-  table(v: unknown): string {
+  chart(v: unknown): Markup {
+    const errs = validateChart(v);
+    if (errs.length) return this.invalid('chart', errs);
+    const c = v as ChartOutput;
+    const fig = sanitizeFigure(c.figure);
+    const h = Math.min(Math.max(Number((fig.layout as any)?.height) || 420, 100), 4000);
+    const notes = (Array.isArray(c.decimation) ? c.decimation : []).map((d) => `${asText(d?.storedPoints)} of ${asText(d?.originalPoints)} points stored (${asText(d?.method).toUpperCase()})`);
+    // the page script finds a chart's data as the <script> child of its own <figure>, never by a global id
+    return html`<figure class="output chart"><div class="plot" style="min-height:${h}px" aria-label="${asText(c.title ?? 'chart')}"></div>${''
+    }<script type="application/json" class="figure-data">${new Markup(jsonForScript(fig))}</script>${''
+    }${notes.length ? html`<figcaption>Reduced for storage: ${notes.join('; ')}</figcaption>` : ''}</figure>`;
+  }
+
+  table(v: unknown): Markup {
     const errs = validateTable(v);
-    if (errs.length) return `<div class="output invalid" role="alert"><b>This table output cannot be shown:</b><ul>${errs.map((e) => `<li>${escapeHtml(e)}</li>`).join('')}</ul></div>`;
+    if (errs.length) return this.invalid('table', errs);
     const t = v as TableOutput;
-    const head = t.columns.map((c) => `<th${c.type === 'number' ? ' class="num"' : ''}>${escapeHtml(c.name)}</th>`).join('');
-    const rows: string[] = [];
+    const num = (j: number) => t.columns[j]?.type === 'number';
+    const head = t.columns.map((c, j) => html`<th${num(j) ? new Markup(' class="num"') : ''}>${c?.name}</th>`);
+    const rows: Markup[] = [];
+    const total = Number.isFinite(t.totalRows) ? t.totalRows : t.rows.length;
     t.rows.forEach((r, k) => {
-      if (t.headRows !== undefined && k === t.headRows && t.rows.length < t.totalRows) {
-        const n = t.totalRows - t.rows.length;
-        rows.push(`<tr class="gap"><td colspan="${t.columns.length}">… ${n.toLocaleString('en-US')} rows …</td></tr>`);
+      if (t.headRows !== undefined && k === t.headRows && t.rows.length < total) {
+        rows.push(html`<tr class="gap"><td colspan="${t.columns.length}">… ${(total - t.rows.length).toLocaleString('en-US')} rows …</td></tr>`);
       }
-      rows.push(`<tr>${r.map((x, j) => `<td${t.columns[j].type === 'number' ? ' class="num"' : ''}>${escapeHtml(formatValue(x, t.columns[j]))}</td>`).join('')}</tr>`);
+      rows.push(html`<tr>${r.map((x, j) => html`<td${num(j) ? new Markup(' class="num"') : ''}>${formatValue(x, t.columns[j] ?? { name: '', type: 'string' })}</td>`)}</tr>`);
     });
-    const foot = `${t.totalRows.toLocaleString('en-US')} row${t.totalRows === 1 ? '' : 's'}${t.footer ? ` · ${t.footer}` : ''}`;
-    return `<div class="output table">${t.title ? `<div class="table-title">${escapeHtml(t.title)}</div>` : ''}`
-      + `<table><thead><tr>${head}</tr></thead><tbody>${rows.join('')}</tbody></table><div class="table-footer">${escapeHtml(foot)}</div></div>`;
+    const foot = `${total.toLocaleString('en-US')} row${total === 1 ? '' : 's'}${t.footer ? ` · ${asText(t.footer)}` : ''}`;
+    return html`<div class="output table">${t.title ? html`<div class="table-title">${asText(t.title)}</div>` : ''}${''
+    }<table><thead><tr>${head}</tr></thead><tbody>${rows}</tbody></table><div class="table-footer">${foot}</div></div>`;
   }
 }
 
@@ -231,7 +264,9 @@ const PAGE_SCRIPT = `(() => {
     if (drawn.has(el)) return;
     drawn.add(el);
     if (typeof Plotly === 'undefined') { el.style.minHeight = ''; el.textContent = 'This export does not include plotly.js, so its charts cannot be drawn.'; return; }
-    const fig = JSON.parse(document.getElementById(el.id + '-data').textContent);
+    const data = el.parentElement && el.parentElement.querySelector(':scope > script.figure-data');
+    if (!data) { el.textContent = 'This chart has no data.'; return; }
+    const fig = JSON.parse(data.textContent);
     const layout = Object.assign({}, fig.layout || {}, { template: template(), autosize: true });
     layout.height = Number(layout.height) || 420;
     delete layout.width;
@@ -278,7 +313,8 @@ const PAGE_SCRIPT = `(() => {
 export function notebookToHtml(nb: MktnbFile, opts: HtmlExportOptions): string {
   const n = nonce();
   const ex = new Exporter(opts, n);
-  const cells = (nb.cells ?? []).map((c, i) => ex.cell(c, i)).join('\n');
+  const list = Array.isArray(nb.cells) ? nb.cells : [];
+  const cells = list.map((c, i) => html`${ex.cell(c, i)}\n`);
   const csp = [
     "default-src 'none'",
     `script-src 'nonce-${n}' 'unsafe-eval'`,
@@ -289,25 +325,24 @@ export function notebookToHtml(nb: MktnbFile, opts: HtmlExportOptions): string {
     "base-uri 'none'",
     "form-action 'none'",
   ].join('; ');
-  const title = escapeHtml(opts.title);
-  return `<!doctype html>
+  const script = (js: string) => html`<script nonce="${n}">${new Markup(inlineScript(js))}</script>`;
+  return html`<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta http-equiv="Content-Security-Policy" content="${new Markup(csp)}">
 <meta name="generator" content="Market Notebooks">
-<title>${title}</title>
-<style>${CSS}</style>
-<script nonce="${n}">${inlineScript(opts.plotlySource)}</script>
+<title>${opts.title}</title>
+<style>${new Markup(CSS)}</style>
+${script(opts.plotlySource)}
 </head>
 <body>
 <main>
-<header class="doc"><h1>${title}</h1><p class="meta">Exported from a Market Notebook · ${(nb.cells ?? []).length} cells</p></header>
-${cells}
-</main>
-<script nonce="${n}">${PAGE_SCRIPT}</script>
+<header class="doc"><h1>${opts.title}</h1><p class="meta">Exported from a Market Notebook · ${list.length} cells</p></header>
+${cells}</main>
+${script(PAGE_SCRIPT)}
 </body>
 </html>
-`;
+`.html;
 }

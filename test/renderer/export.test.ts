@@ -49,14 +49,14 @@ describe('HTML export (Chromium)', function () {
     await page.waitForFunction(() => document.querySelectorAll('figure.chart .plot[data-rendered="1"]').length >= 1, null, { timeout: 60_000 });
     await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
     await page.waitForFunction(() => document.querySelectorAll('figure.chart .plot[data-rendered="1"]').length === 2, null, { timeout: 60_000 });
-    const r = await page.evaluate(() => ({
-      traces: document.querySelectorAll('#chart-1 .scatterlayer .trace').length,
-      y2: !!document.querySelector('#chart-1 .yaxislayer-above .y2tick, #chart-1 g.y2tick'),
-      title: document.querySelector('#chart-1 .gtitle')?.textContent,
+    const r = await page.evaluate(() => { const c1 = document.querySelectorAll('figure.chart .plot')[0]; return {
+      traces: c1.querySelectorAll('.scatterlayer .trace').length,
+      y2: !!c1.querySelector('.yaxislayer-above .y2tick, g.y2tick'),
+      title: c1.querySelector('.gtitle')?.textContent,
       pwned: (window as any).__pwned ?? 0,
       imgs: document.querySelectorAll('main img').length,
       h1: document.querySelector('h1')?.textContent,
-    }));
+    }; });
     assert.equal(r.traces, 2);
     assert.ok(r.y2, 'second axis drawn');
     assert.ok(r.title!.startsWith('Prices <script>'), r.title);

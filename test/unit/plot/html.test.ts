@@ -42,7 +42,7 @@ describe('notebookToHtml', () => {
     const tags = html.replace(inlined, '').match(/<script\b[^>]*>/gi) ?? [];
     const nonce = /<script nonce="([0-9a-f]{32})">/.exec(html)![1];
     const own = tags.filter((t) => t === `<script nonce="${nonce}">`);
-    const data = tags.filter((t) => /^<script type="application\/json" id="chart-\d+-data">$/.test(t));
+    const data = tags.filter((t) => /^<script type="application\/json" class="figure-data">$/.test(t));
     assert.equal(own.length, 2, 'plotly + page script');
     assert.equal(data.length, 1, 'one valid chart');
     assert.equal(tags.length, own.length + data.length, `unexpected script tags: ${tags.join(' ')}`);
@@ -70,7 +70,7 @@ describe('notebookToHtml', () => {
   });
 
   it('embeds chart JSON that cannot close its script element, with sanitized strings', () => {
-    const m = /<script type="application\/json" id="chart-1-data">([^<]*)<\/script>/.exec(html);
+    const m = /<script type="application\/json" class="figure-data">([^<]*)<\/script>/.exec(html);
     assert.ok(m, 'chart data block present and free of "<"');
     const fig = JSON.parse(m![1]);
     assert.equal(fig.layout.title.text, 'Title &lt;script&gt;window.__pwned=1&lt;/script&gt;&lt;img src=x onerror="window.__pwned=2"&gt;');
