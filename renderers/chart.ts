@@ -17,7 +17,7 @@ import { validateChart, type ChartOutput } from '../src/shared/schemas';
 import { isExtensionToRenderer, safeFileName, type ExtensionToRenderer, type ImageFormat, type RendererToExtension } from '../src/shared/renderer-messages';
 import type { ActivationFunction, OutputItem, RendererContext } from './api';
 import { minMaxColumns, pointsFor, prepareBigTrace, type BigTrace } from './decimate';
-import { sanitizeConfig, sanitizeDeep } from '../src/shared/sanitize';
+import { droppedNote, sanitizeConfig, sanitizeFigureReport } from '../src/shared/sanitize';
 import { plotlyTemplate, readTheme, themeKey, withAlpha, type Theme } from './theme';
 import { installStyle } from './style';
 
@@ -150,16 +150,21 @@ class ChartView {
   /** Sanitizes the figure and finds the traces to decimate. */
   private prepare(): void {
     const f = this.output.figure;
-    this.data = (sanitizeDeep(f.data) as Record<string, unknown>[]).map((t) => ({ ...t }));
-    this.layout = { ...(sanitizeDeep(f.layout ?? {}) as Record<string, unknown>) };
+    // attribute allowlist + text that cannot compose markup (src/shared/sanitize.ts, docs/security.md)
+    const { figure, dropped } = sanitizeFigureReport(f);
+    this.data = (figure.data as Record<string, unknown>[]).map((t) => ({ ...t }));
+    this.layout = { ...((figure.layout ?? {}) as Record<string, unknown>) };
     this.config = sanitizeConfig(f.config);
+    const why = droppedNote(dropped);
     const notes: string[] = [];
     for (const d of this.output.decimation ?? []) {
       const name = (this.data[d.trace] as any)?.name;
       notes.push(`${typeof name === 'string' ? name.replace(/<[^>]*>/g, '') : `trace ${d.trace + 1}`}: ${d.storedPoints.toLocaleString('en-US')} of ${d.originalPoints.toLocaleString('en-US')} points stored (${d.method.toUpperCase()})`);
     }
-    this.note.textContent = notes.length ? `Reduced for storage — ${notes.join('; ')}. Zoom shows the stored points only.` : '';
-    this.note.hidden = notes.length === 0;
+    const text = [notes.length ? `Reduced for storage — ${notes.join('; ')}. Zoom shows the stored points only.` : '', why ?? ''].filter(Boolean).join(' ');
+    this.note.textContent = text;
+    this.note.hidden = text === '';
+    if (why) this.root.dataset.sanitized = '1';
   }
 
   start(): void {
@@ -229,6 +234,8 @@ class ChartView {
       this.plotEl.classList.remove('mktnb-pending');
       this.plotEl.style.minHeight = '';
       (this.plotEl as any).on?.('plotly_relayout', (ev: Record<string, unknown>) => this.onRelayout(ev));
+      scrubSvgText(this.plotEl);
+      (this.plotEl as any).on?.('plotly_afterplot', () => scrubSvgText(this.plotEl));
       if (typeof ResizeObserver !== 'undefined') {
         this.ro = new ResizeObserver(() => this.onResize());
         this.ro.observe(this.root);
@@ -357,6 +364,25 @@ class ChartView {
 }
 
 function post(m: RendererToExtension): void { ctxRef?.postMessage?.(m); }
+
+/**
+ * Second layer behind the sanitizer: in the SVG Plotly drew, text holds no links and no styles
+ * that load anything. <a> elements are replaced by their children; tspans keep only the
+ * properties Plotly's own b/i/sup/sub/s markup sets; a declaration holding url() is removed.
+ */
+export function scrubSvgText(root: Element): number {
+  let changed = 0;
+  for (const a of Array.from(root.querySelectorAll('svg text a, svg a'))) { a.replaceWith(...Array.from(a.childNodes)); changed++; }
+  for (const t of Array.from(root.querySelectorAll<SVGElement>('svg text, svg tspan'))) {
+    const style = t.getAttribute('style');
+    if (!style) continue;
+    const keep = style.split(';').map((d) => d.trim()).filter((d) => d && !/url\s*\(|expression|@import|image|behavior|binding/i.test(d))
+      .filter((d) => t.tagName.toLowerCase() !== 'tspan' || /^(font-weight|font-style|font-size|baseline-shift|text-decoration|dy|fill|white-space)\s*:/i.test(d));
+    const next = keep.join('; ');
+    if (next !== style.trim().replace(/;\s*$/, '')) { if (next) t.setAttribute('style', next); else t.removeAttribute('style'); changed++; }
+  }
+  return changed;
+}
 
 function toNumber(v: unknown, isDate: boolean): number {
   if (typeof v === 'number') return v;

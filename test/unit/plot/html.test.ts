@@ -73,7 +73,7 @@ describe('notebookToHtml', () => {
     const m = /<script type="application\/json" class="figure-data">([^<]*)<\/script>/.exec(html);
     assert.ok(m, 'chart data block present and free of "<"');
     const fig = JSON.parse(m![1]);
-    assert.equal(fig.layout.title.text, 'Title &lt;script&gt;window.__pwned=1&lt;/script&gt;&lt;img src=x onerror="window.__pwned=2"&gt;');
+    assert.equal(fig.layout.title.text, 'Title &lt;script>window.__pwned=1&lt;/script>&lt;img src=x onerror="window.__pwned=2">');
     assert.equal(fig.data.length, 1);
   });
 
@@ -96,6 +96,6 @@ describe('notebookToHtml', () => {
 
   it('json and text helpers', () => {
     assert.equal(jsonForScript({ a: '</script>&' }), '{"a":"\\u003c/script\\u003e\\u0026"}');
-    assert.equal(sanitizePlotlyText('<b>bold</b> <B onclick=x>b</B> <a href="javascript:x">l</a> <br/> x<5'), '<b>bold</b> <b>b</b> &lt;a href="javascript:x"&gt;l&lt;/a&gt; <br> x<5');
+    assert.equal(sanitizePlotlyText('<b>bold</b> <B onclick=x>b</B> <a href="javascript:x">l</a> <br/> x<5'), '<b>bold</b> <b>b</b> &lt;a href="javascript:x">l&lt;/a> <br> x&lt;5');
   });
 });

@@ -37,10 +37,10 @@ describe('renderer decimation (renderers/decimate.ts)', () => {
   });
 
   it('sanitizes text: formatting tags kept without attributes, every other tag escaped', () => {
-    assert.equal(sanitizeText('<b>x</b><script>a()</script>'), '<b>x</b>&lt;script&gt;a()&lt;/script&gt;');
-    assert.equal(sanitizeText('<img src=x onerror=y>'), '&lt;img src=x onerror=y&gt;');
+    assert.equal(sanitizeText('<b>x</b><script>a()</script>'), '<b>x</b>&lt;script>a()&lt;/script>');
+    assert.equal(sanitizeText('<img src=x onerror=y>'), '&lt;img src=x onerror=y>');
     assert.equal(sanitizeText('<BR/><SUP class=x>2</SUP>'), '<br><sup>2</sup>');
-    assert.equal(sanitizeText('a<5 & b>3'), 'a<5 & b>3');
-    assert.equal(sanitizeText('<scr<script>ipt>'), '&lt;scr&lt;script&gt;ipt>');
+    assert.equal(sanitizeText('a<5 & b>3'), 'a&lt;5 & b>3');
+    assert.equal(sanitizeText('<scr<script>ipt>'), '&lt;scr&lt;script>ipt>');
   });
 });
