@@ -8,6 +8,7 @@ import { notebookToHtml } from '../export/html';
 import { serializeNotebook } from '../format/serialize';
 import { documentCells, notebookDataToFile } from './serializer';
 import type { MarketController } from './controller';
+import { copySample, freshFolder, SampleCopyError } from './samples';
 import { NOTEBOOK_TYPE } from './controller';
 
 export function activeMarketNotebook(): vscode.NotebookDocument | undefined {
@@ -69,13 +70,24 @@ export function registerCommands(context: vscode.ExtensionContext, controller: M
     }));
     const pick = await vscode.window.showQuickPick(items, { title: 'Open Sample Notebook', placeHolder: 'Samples run on bundled real daily data (2024-01 .. 2026-02)' });
     if (!pick) return;
-    // Samples are copied out of the extension so they can be edited, saved and rerun; their data comes along.
+    // Samples are copied out of the extension so they can be edited, saved and rerun; their data
+    // comes along. A folder holding other files of the same names (a cloned repository can plant
+    // them) is never opened as the sample: src/notebook/samples.ts.
     const root = vscode.workspace.workspaceFolders?.[0]?.uri ?? context.globalStorageUri;
-    const dest = vscode.Uri.joinPath(root, 'market-notebooks-samples');
-    await copyIfMissing(vscode.Uri.joinPath(samplesDir, 'data'), vscode.Uri.joinPath(dest, 'data'));
-    const target = vscode.Uri.joinPath(dest, pick.file);
-    await copyIfMissing(vscode.Uri.joinPath(samplesDir, pick.file), target);
-    const doc = await vscode.workspace.openNotebookDocument(target);
+    if (root.scheme !== 'file' || samplesDir.scheme !== 'file') { void vscode.window.showErrorMessage('Market Notebooks: samples can only be copied into a local folder.'); return; }
+    const show = (p: string) => vscode.workspace.asRelativePath(p);
+    let dest = path.join(root.fsPath, 'market-notebooks-samples');
+    let target: string | undefined;
+    for (;;) {
+      try { target = copySample(samplesDir.fsPath, dest, pick.file, show); break; } catch (e) {
+        if (!(e instanceof SampleCopyError)) throw e;
+        const fresh = freshFolder(path.join(root.fsPath, 'market-notebooks-samples'));
+        const again = await vscode.window.showWarningMessage(`Market Notebooks did not open the sample: ${e.message}. It copies samples only into a folder that holds nothing else under their names.`, { modal: true }, `Copy into ${path.basename(fresh)}/`);
+        if (!again) return;
+        dest = fresh;
+      }
+    }
+    const doc = await vscode.workspace.openNotebookDocument(vscode.Uri.file(target));
     await vscode.window.showNotebookDocument(doc);
   });
 
@@ -89,7 +101,3 @@ export function registerCommands(context: vscode.ExtensionContext, controller: M
   });
 }
 
-async function copyIfMissing(src: vscode.Uri, dest: vscode.Uri): Promise<void> {
-  try { await vscode.workspace.fs.stat(dest); return; } catch { /* missing: copy */ }
-  await vscode.workspace.fs.copy(src, dest, { overwrite: false });
-}
