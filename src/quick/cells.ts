@@ -3,6 +3,8 @@
  * user gets is unit-tested. Generated code is meant to be read and edited: one idea per cell,
  * names from the series, no hidden helpers.
  */
+import * as market from '../market/index';
+
 export type QuickKind = 'correlation' | 'rolling' | 'beta' | 'leadlag' | 'drawdown' | 'cascade' | 'analyze';
 
 export interface QuickSeries {
@@ -39,23 +41,66 @@ export const QUICK_TITLES: Record<QuickKind, string> = {
   analyze: 'Price File Overview',
 };
 
-/** A JavaScript identifier from a label: "BTC-USD" -> "BTC_USD", "2x" -> "_2x". */
+/**
+ * A JavaScript identifier from a label: "BTC-USD" -> "BTC_USD", "2x" -> "_2x". It never is a
+ * reserved word, a literal, a global of the kernel (the analysis library's names, JavaScript's
+ * own globals) or a name the generated cells declare themselves; those get a trailing "_".
+ */
 export function identifier(label: string, taken: Set<string> = new Set()): string {
   let id = label.replace(/\.[a-z]+$/i, '').replace(/[^A-Za-z0-9_$]+/g, '_').replace(/^_+|_+$/g, '') || 'series';
   if (/^[0-9]/.test(id)) id = '_' + id;
-  if (RESERVED.has(id)) id = id + '_';
+  if (isReservedName(id)) id = id + '_';
   let out = id, k = 2;
-  while (taken.has(out)) out = `${id}_${k++}`;
+  while (taken.has(out) || isReservedName(out)) out = `${id}_${k++}`;
   taken.add(out);
   return out;
 }
-const RESERVED = new Set(['load', 'asSeries', 'plot', 'corr', 'beta', 'returns', 'align', 'display', 'drawdown', 'cascade', 'window', 'Chart', 'Table', 'Series', 'Frame', 'class', 'function', 'const', 'let', 'var', 'new', 'delete', 'in', 'of', 'do', 'if', 'for', 'while', 'return', 'import', 'export', 'default']);
+
+/** Whether a generated variable may not be named `id` (see identifier). */
+export function isReservedName(id: string): boolean {
+  return RESERVED.has(id) || LIBRARY_GLOBALS.has(id) || JS_GLOBALS.has(id) || id in globalThis;
+}
+
+/** Reserved words (also in strict mode and modules) and literals. */
+const RESERVED = new Set([
+  'break', 'case', 'catch', 'class', 'const', 'continue', 'debugger', 'default', 'delete', 'do', 'else', 'enum', 'export', 'extends',
+  'false', 'finally', 'for', 'function', 'if', 'import', 'in', 'instanceof', 'new', 'null', 'return', 'super', 'switch', 'this', 'throw',
+  'true', 'try', 'typeof', 'var', 'void', 'while', 'with', 'yield', 'let', 'static', 'implements', 'interface', 'package', 'private',
+  'protected', 'public', 'await', 'async', 'of', 'as', 'from', 'get', 'set', 'type', 'declare', 'namespace', 'module', 'abstract',
+  'readonly', 'keyof', 'infer', 'is', 'asserts', 'satisfies', 'unique', 'never', 'unknown', 'any', 'symbol', 'object', 'number', 'string', 'boolean', 'bigint',
+  'undefined', 'NaN', 'Infinity', 'arguments', 'eval',
+  // names the generated cells declare
+  'data', 'prices', 'aligned', 'ohlc', 'book', 'impact', 'replay', 'rc', 'cc',
+]);
+/** The analysis library's names: globals in every cell, plus the kernel's own (display, mktnb). */
+export const LIBRARY_GLOBALS: ReadonlySet<string> = new Set([...Object.keys(market), 'display', 'mktnb', 'window']);
+/** JavaScript's and Node's globals (also when the generating process is not the kernel). */
+const JS_GLOBALS = new Set([
+  'globalThis', 'console', 'process', 'require', 'exports', 'Buffer', 'setTimeout', 'setInterval', 'clearTimeout', 'clearInterval', 'queueMicrotask',
+  'Math', 'Date', 'JSON', 'Object', 'Array', 'Number', 'String', 'Boolean', 'Symbol', 'BigInt', 'Promise', 'Error', 'TypeError', 'RangeError',
+  'Map', 'Set', 'WeakMap', 'WeakSet', 'RegExp', 'Function', 'Reflect', 'Proxy', 'Intl', 'Atomics', 'fetch', 'URL', 'structuredClone',
+  'isNaN', 'isFinite', 'parseInt', 'parseFloat', 'encodeURIComponent', 'decodeURIComponent', 'escape', 'unescape', 'self', 'global', '__dirname', '__filename',
+]);
+
+/** Text for generated markdown: characters with a meaning in CommonMark (or HTML) are backslash-escaped. */
+export function mdText(s: string): string {
+  return s.replace(/[\\`*_[\]()!#|~$<>&]/g, (c) => (c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '&' ? '&amp;' : `\\${c}`)).replace(/\r?\n/g, ' ');
+}
+
+/** A code span for generated markdown that no content can close: a fence longer than any backtick run inside. */
+export function mdCode(s: string): string {
+  const text = s.replace(/\r?\n/g, ' ');
+  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((r) => r.length));
+  const fence = '`'.repeat(longest + 1);
+  const pad = text.startsWith('`') || text.endsWith('`') || text.startsWith(' ') ? ' ' : '';
+  return `${fence}${pad}${text}${pad}${fence}`;
+}
 
 function q(s: string): string { return JSON.stringify(s); }
 
 function rangeText(c: QuickChoices): string {
   if (!c.from && !c.to) return 'all available dates';
-  return `${c.from ?? 'the start'} .. ${c.to ?? 'the end'}`;
+  return `${c.from ? mdText(c.from) : 'the start'} .. ${c.to ? mdText(c.to) : 'the end'}`;
 }
 
 function loadCell(c: QuickChoices): string {
@@ -81,21 +126,26 @@ function loadCell(c: QuickChoices): string {
   ].join('\n');
 }
 
-export function generateCells(c: QuickChoices): GeneratedCell[] {
+export function generateCells(choices: QuickChoices): GeneratedCell[] {
+  // names enter code as identifiers, so they must be identifiers (and not reserved); paths enter
+  // code only as JSON string literals (q) and markdown only as code spans (mdCode)
+  const taken = new Set<string>();
+  const c: QuickChoices = { ...choices, series: choices.series.map((s) => ({ ...s, name: /^[A-Za-z_$][\w$]*$/.test(s.name) && !isReservedName(s.name) && !taken.has(s.name) ? (taken.add(s.name), s.name) : identifier(s.name, taken) })) };
   const names = c.series.map((s) => s.name);
   const [A, B] = names;
+  const [mA, mB] = names.map(mdText);
   const method = c.method ?? 'pearson';
   const on = c.on ?? 'returns';
   const md = (s: string): GeneratedCell => ({ kind: 'markdown', source: s });
   const code = (s: string): GeneratedCell => ({ kind: 'code', source: s });
   const asked = `*Generated by **Market Notebooks: Quick Analysis: ${QUICK_TITLES[c.kind]}**. The cells are ordinary code: edit them and run again.*`;
-  const files = c.series.map((s) => `\`${s.name}\` from \`${s.path}\``).join(', ');
+  const files = c.series.map((s) => `${mdCode(s.name)} from ${mdCode(s.path)}`).join(', ');
   const ret = (n: string) => (on === 'returns' ? `returns(${n}, 'log')` : n);
 
   switch (c.kind) {
     case 'correlation':
       return [
-        md(`# ${A} vs ${B}: ${method} correlation\n\n${asked}\n\nData: ${files}; ${rangeText(c)}. Correlation of daily ${on === 'returns' ? 'log returns' : 'price levels'} on the dates both series have (inner alignment).${on === 'levels' ? '\n\nNote: correlations of price levels are dominated by shared trends; returns say more about co-movement.' : ''}`),
+        md(`# ${mA} vs ${mB}: ${method} correlation\n\n${asked}\n\nData: ${files}; ${rangeText(c)}. Correlation of daily ${on === 'returns' ? 'log returns' : 'price levels'} on the dates both series have (inner alignment).${on === 'levels' ? '\n\nNote: correlations of price levels are dominated by shared trends; returns say more about co-movement.' : ''}`),
         code(loadCell(c)),
         code(`// Coefficient, n, 95% confidence interval and p-value (Fisher z)\ncorr(${ret(A)}, ${ret(B)}, { method: ${q(method)} })`),
         code(`// Each point is one day; the line is the OLS fit\nplot.scatter(${ret(A)}, ${ret(B)}, { fit: true, title: ${q(`${A} vs ${B} (${on === 'returns' ? 'daily log returns' : 'levels'})`)} })`),
@@ -103,7 +153,7 @@ export function generateCells(c: QuickChoices): GeneratedCell[] {
     case 'rolling': {
       const w = c.window ?? 30;
       return [
-        md(`# ${A} vs ${B}: ${w}-day rolling ${method} correlation\n\n${asked}\n\nData: ${files}; ${rangeText(c)}. The first ${w - 1} points of the rolling window are empty, as in pandas \`rolling(${w}).corr()\`.`),
+        md(`# ${mA} vs ${mB}: ${w}-day rolling ${method} correlation\n\n${asked}\n\nData: ${files}; ${rangeText(c)}. The first ${w - 1} points of the rolling window are empty, as in pandas \`rolling(${w}).corr()\`.`),
         code(loadCell(c)),
         code(`const rc = rollingCorr(${ret(A)}, ${ret(B)}, ${w}, { method: ${q(method)} });\nplot.rolling(rc, { title: ${q(`${A} vs ${B}: ${w}-day rolling correlation of ${on}`)} })`),
         code(`// Whole-period correlation for reference\ncorr(${ret(A)}, ${ret(B)}, { method: ${q(method)} })`),
@@ -112,7 +162,7 @@ export function generateCells(c: QuickChoices): GeneratedCell[] {
     case 'beta': {
       const w = c.window ?? 63;
       return [
-        md(`# Beta of ${A} to ${B}\n\n${asked}\n\nData: ${files}; ${rangeText(c)}. OLS of ${A}'s daily log returns on ${B}'s, with intercept. A beta of 2 means ${A} moved twice as much as ${B} on average.`),
+        md(`# Beta of ${mA} to ${mB}\n\n${asked}\n\nData: ${files}; ${rangeText(c)}. OLS of ${mA}'s daily log returns on ${mB}'s, with intercept. A beta of 2 means ${mA} moved twice as much as ${mB} on average.`),
         code(loadCell(c)),
         code(`// beta, alpha, r², standard error, n\nbeta(returns(${A}, 'log'), returns(${B}, 'log'))`),
         code(`// Beta on days ${B} rose vs days it fell\nupDownBeta(returns(${A}, 'log'), returns(${B}, 'log'))`),
@@ -123,7 +173,7 @@ export function generateCells(c: QuickChoices): GeneratedCell[] {
     case 'leadlag': {
       const L = c.maxLag ?? 10;
       return [
-        md(`# Does ${A} lead ${B}?\n\n${asked}\n\nData: ${files}; ${rangeText(c)}. Cross-correlation of daily log returns for lags -${L} .. ${L} days (statsmodels \`ccf\` convention, see the result's note on which series leads).`),
+        md(`# Does ${mA} lead ${mB}?\n\n${asked}\n\nData: ${files}; ${rangeText(c)}. Cross-correlation of daily log returns for lags -${L} .. ${L} days (statsmodels \`ccf\` convention, see the result's note on which series leads).`),
         code(loadCell(c)),
         code(`const cc = crossCorr(returns(${A}, 'log'), returns(${B}, 'log'), ${L});\ncc`),
         code(`plot.bar({ names: cc.lags.map(String), values: cc.values }, { title: ${q(`Cross-correlation ${A} / ${B} by lag (days)`)} })`),
@@ -131,13 +181,13 @@ export function generateCells(c: QuickChoices): GeneratedCell[] {
     }
     case 'drawdown':
       return [
-        md(`# Drawdowns: ${names.join(', ')}\n\n${asked}\n\nData: ${files}; ${rangeText(c)}. Drawdown is the fall from the running peak; the table gives the maximum with its peak, trough and recovery dates.`),
+        md(`# Drawdowns: ${names.map(mdText).join(', ')}\n\n${asked}\n\nData: ${files}; ${rangeText(c)}. Drawdown is the fall from the running peak; the table gives the maximum with its peak, trough and recovery dates.`),
         code(loadCell(c)),
         ...c.series.map((s) => code(`const dd_${s.name} = drawdown(${s.name});\ndisplay(dd_${s.name});\nplot.drawdown(dd_${s.name}, { title: ${q(`${s.name}: drawdown from running peak`)} })`)),
       ];
     case 'analyze':
       return [
-        md(`# ${A}: overview\n\n${asked}\n\nData: ${files}; ${rangeText(c)}.`),
+        md(`# ${mA}: overview\n\n${asked}\n\nData: ${files}; ${rangeText(c)}.`),
         code(`const data = load(${q(c.series[0].path)});\ndata`),
         code(`const ${A} = asSeries(data)${c.from || c.to ? `.slice(${c.from ? q(c.from) : 'undefined'}${c.to ? `, ${q(c.to)}` : ''})` : ''};\nplot.line(${A}, { title: ${q(`${A}`)} })`),
         code(`drawdown(${A})`),
@@ -145,7 +195,7 @@ export function generateCells(c: QuickChoices): GeneratedCell[] {
       ];
     case 'cascade':
       return [
-        md(`# Liquidation cascade replay on ${A}\n\n${asked}\n\nData: ${files}; replayed over ${rangeText(c)}. The position book is a stated assumption (edit it below): open interest, leverage mix and the share of longs, with entries spread over the 90 days before the replay. Daily lows trigger long liquidations and highs trigger shorts; liquidation orders move the price further through a square-root impact model (stated in the cell), which can trigger the next layer.`),
+        md(`# Liquidation cascade replay on ${mA}\n\n${asked}\n\nData: ${files}; replayed over ${rangeText(c)}. The position book is a stated assumption (edit it below): open interest, leverage mix and the share of longs, with entries spread over the 90 days before the replay. Daily lows trigger long liquidations and highs trigger shorts; liquidation orders move the price further through a square-root impact model (stated in the cell), which can trigger the next layer.`),
         code(`const ohlc = load(${q(c.series[0].path)});\nohlc`),
         code(cascadeCell(c)),
       ];
