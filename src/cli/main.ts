@@ -1,6 +1,6 @@
 /**
  * mktnb: the headless runner.
- *   mktnb run NOTEBOOK.mktnb... [--out FILE | --out-dir DIR | --in-place] [--html FILE | --html-dir DIR] [--quiet]
+ *   mktnb run NOTEBOOK.mktnb... [--out FILE | --out-dir DIR | --in-place] [--html FILE | --html-dir DIR] [--env NAME]... [--quiet]
  *   mktnb export NOTEBOOK.mktnb --html FILE
  * Exits 1 when a cell fails (cell number and error on stderr), 2 on bad usage or an unreadable notebook.
  */
@@ -11,25 +11,28 @@ import type { MktnbFile } from '../format/types';
 import { TEXT_MIME, STDOUT_MIME, STDERR_MIME } from '../shared/schemas';
 import { notebookToHtml } from '../export/html';
 import { runNotebook } from './run';
+import { ENV_NAME } from '../kernel/env';
 
 const USAGE = `usage:
-  mktnb run NOTEBOOK.mktnb... [--out FILE | --out-dir DIR | --in-place] [--html FILE | --html-dir DIR] [--quiet]
+  mktnb run NOTEBOOK.mktnb... [--out FILE | --out-dir DIR | --in-place] [--html FILE | --html-dir DIR] [--env NAME]... [--quiet]
       Runs every code cell in order with the Market Notebooks kernel and stops at the first failing cell.
       --out FILE      write the executed notebook (with outputs) to FILE (one notebook only)
       --out-dir DIR   write each executed notebook to DIR/<name>.mktnb
       --in-place      overwrite each notebook with its executed version
       --html FILE     also write a self-contained HTML report (one notebook only)
       --html-dir DIR  write DIR/<name>.html for each notebook
+      --env NAME      let cells read the environment variable NAME (repeatable); besides it they see
+                      only PATH, HOME, USER, LANG/LC_*, TZ, TMPDIR and the proxy variables
       --quiet         print only failures and the summary
   mktnb export NOTEBOOK.mktnb --html FILE
       Writes the notebook as it is saved (no execution) as a self-contained HTML report.`;
 
-interface Args { cmd: string; files: string[]; out?: string; outDir?: string; inPlace: boolean; html?: string; htmlDir?: string; quiet: boolean }
+interface Args { cmd: string; files: string[]; env: string[]; out?: string; outDir?: string; inPlace: boolean; html?: string; htmlDir?: string; quiet: boolean }
 
 class UsageError extends Error {}
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { cmd: argv[0] ?? '', files: [], inPlace: false, quiet: false };
+  const a: Args = { cmd: argv[0] ?? '', files: [], env: [], inPlace: false, quiet: false };
   for (let i = 1; i < argv.length; i++) {
     const v = argv[i];
     const next = (): string => { const n = argv[++i]; if (n === undefined || n.startsWith('--')) throw new UsageError(`${v} needs a value`); return n; };
@@ -39,6 +42,7 @@ function parseArgs(argv: string[]): Args {
     else if (v === '--html') a.html = next();
     else if (v === '--html-dir') a.htmlDir = next();
     else if (v === '--quiet' || v === '-q') a.quiet = true;
+    else if (v === '--env') { const n = next(); if (!ENV_NAME.test(n)) throw new UsageError(`--env takes a variable name (letters, digits, _), got ${JSON.stringify(n)}`); a.env.push(n); }
     else if (v.startsWith('-')) throw new UsageError(`unknown option ${v}`);
     else a.files.push(v);
   }
@@ -101,7 +105,7 @@ export async function main(argv: string[]): Promise<number> {
     if (!args.quiet) process.stderr.write(`${file}: running ${codeCells} code cell${codeCells === 1 ? '' : 's'}\n`);
     const t0 = Date.now();
     const res = await runNotebook(nb, {
-      cwd: path.dirname(abs), notebookPath: abs, kernelScript: path.join(__dirname, 'kernel.js'),
+      cwd: path.dirname(abs), notebookPath: abs, kernelScript: path.join(__dirname, 'kernel.js'), passEnv: args.env,
       onCell: (r) => {
         if (r.ok && args.quiet) return;
         const status = r.ok ? 'ok' : 'FAILED';

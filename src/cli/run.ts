@@ -12,6 +12,8 @@ export interface RunOptions {
   notebookPath?: string;
   kernelScript?: string;
   maxOldSpaceMb?: number;
+  /** environment variable names passed to the kernel besides the allowlist (src/kernel/env.ts) */
+  passEnv?: readonly string[];
   /** called after each code cell */
   onCell?: (info: CellReport) => void;
 }
@@ -35,7 +37,7 @@ export interface RunResult {
 
 /** Executes all code cells in order; stops at the first failing cell (later cells keep no outputs). */
 export async function runNotebook(nb: MktnbFile, opts: RunOptions): Promise<RunResult> {
-  const client = await KernelClient.start({ cwd: opts.cwd, notebookPath: opts.notebookPath, kernelScript: opts.kernelScript, maxOldSpaceMb: opts.maxOldSpaceMb });
+  const client = await KernelClient.start({ cwd: opts.cwd, notebookPath: opts.notebookPath, kernelScript: opts.kernelScript, maxOldSpaceMb: opts.maxOldSpaceMb, passEnv: opts.passEnv });
   const cells: MktnbCell[] = nb.cells.map((c) => ({ ...c }));
   let order = 0, cellsRun = 0;
   let failedCell: CellReport | undefined;

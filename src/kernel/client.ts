@@ -11,6 +11,7 @@
  * cell's first synchronous part) it is killed and restarted, and the result says so in `restarted`.
  * A kernel that dies (out of memory, crash) is restarted automatically as well.
  */
+import { kernelEnv } from './env';
 import { fork, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -30,8 +31,10 @@ export interface KernelOptions {
   maxOldSpaceMb?: number;
   /** Node executable; default process.execPath (run as Node also inside Electron) */
   execPath?: string;
-  /** extra environment variables for the kernel process */
+  /** extra environment variables for the kernel process (set as given) */
   env?: Record<string, string | undefined>;
+  /** names of variables of this process's environment to pass on, besides the allowlist (src/kernel/env.ts) */
+  passEnv?: readonly string[];
   /** how long an interrupted cell may take to stop before the kernel is restarted (ms, default 600) */
   interruptGraceMs?: number;
   /** how long the kernel may take to start (ms, default 20000) */
@@ -205,7 +208,8 @@ export class KernelClient {
     const o = this.opts;
     const script = o.kernelScript ?? path.join(__dirname, 'kernel.js');
     const env: NodeJS.ProcessEnv = {
-      ...process.env, ...o.env, ELECTRON_RUN_AS_NODE: '1', [KERNEL_ENV.baseDir]: o.cwd, [KERNEL_ENV.interruptFd]: String(INTERRUPT_FD),
+      // an allowlist of this process's environment, never all of it (src/kernel/env.ts)
+      ...kernelEnv(process.env, [...(o.passEnv ?? []), KERNEL_ENV.esbuild]), ...o.env, ELECTRON_RUN_AS_NODE: '1', [KERNEL_ENV.baseDir]: o.cwd, [KERNEL_ENV.interruptFd]: String(INTERRUPT_FD),
     };
     if (o.notebookPath) env[KERNEL_ENV.notebookPath] = o.notebookPath; else delete env[KERNEL_ENV.notebookPath];
     const child = fork(script, [], {

@@ -203,8 +203,9 @@ function getEsbuild(): EsbuildApi {
   if (fromEnv) tries.push(() => createRequire(__filename)(fromEnv));
   // From dist/kernel.js this finds the project's node_modules/esbuild (development, the CLI)
   // or dist/node_modules/esbuild, which scripts/package.mjs puts into each platform's VSIX.
+  // Never from the notebook's folder: a shared workspace could plant node_modules/esbuild there
+  // and have the kernel load it as the compiler (docs/security.md).
   tries.push(() => createRequire(__filename)('esbuild'));
-  tries.push(() => createRequire(path.join(baseDir, '_'))('esbuild'));
   const errors: string[] = [];
   for (const t of tries) {
     try { return (esbuildApi = t()); } catch (e) { errors.push((e as Error).message.split('\n')[0]); }

@@ -53,7 +53,9 @@ export class MarketController implements vscode.Disposable {
       const folder = vscode.workspace.getWorkspaceFolder(nb.uri)?.uri.fsPath;
       const cwd = notebookPath ? path.dirname(notebookPath) : folder ?? process.cwd();
       const memory = vscode.workspace.getConfiguration('marketNotebooks').get<number>('kernel.memoryLimitMb', 4096);
-      const client = KernelClient.start({ cwd, notebookPath, kernelScript: this.context.asAbsolutePath('dist/kernel.js'), maxOldSpaceMb: memory });
+      // scope "machine": a workspace's .vscode/settings.json cannot widen what cells see
+      const passEnv = vscode.workspace.getConfiguration('marketNotebooks').get<string[]>('kernel.env', []).filter((n) => typeof n === 'string');
+      const client = KernelClient.start({ cwd, notebookPath, kernelScript: this.context.asAbsolutePath('dist/kernel.js'), maxOldSpaceMb: memory, passEnv });
       s = { client, order: 0 };
       this.sessions.set(key, s);
       const session = s;
