@@ -1,8 +1,8 @@
 /**
  * The in-extension-host suite: mocha tests that use the `vscode` API. Bundled by build.mjs into
  * .vscode-test/exthost/suite.js and run two ways (docs/testing.md):
- *  - inside code-server: the extension's activate() requires the file named by
- *    MKTNB_EXTHOST_SUITE and writes `await run()` to MKTNB_EXTHOST_RESULT (test/e2e/run.mjs);
+ *  - inside code-server: a test-only runner extension (build.mjs writeRunnerExtension) requires
+ *    it on startup and writes `await run()` to a result file (test/e2e/scenarios/01-exthost.mjs);
  *  - inside a downloaded VS Code: @vscode/test-electron's extensionTestsPath (test/electron).
  */
 import Mocha from 'mocha';

@@ -1,13 +1,13 @@
 // The in-extension-host mocha suite (test/exthost), run inside code-server's extension host:
-// code-server is started with MKTNB_EXTHOST_SUITE/MKTNB_EXTHOST_RESULT in its environment
-// (inherited by the extension host); the extension's activate() runs the suite and writes the
-// result. Opening a .mktnb file in the browser activates the extension.
+// a test-only runner extension (test/exthost/build.mjs writeRunnerExtension) is added to a copy
+// of the extensions dir next to the installed Market Notebooks; it runs the suite on startup and
+// writes the result. The installed extension itself has no test hook.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { closeWindows, ctx, openWindow, server, workspace } from '../lib/context.mjs';
 import { openNotebook } from '../lib/workbench.mjs';
-import { SUITE_JS } from '../../exthost/build.mjs';
+import { writeRunnerExtension } from '../../exthost/build.mjs';
 
 describe('in-extension-host suite inside code-server', function () {
   after(closeWindows);
@@ -15,7 +15,12 @@ describe('in-extension-host suite inside code-server', function () {
   it('passes (vscode API: open, run all, save, interrupt)', async function () {
     this.timeout(330_000);
     const result = path.join(ctx.tmp, 'exthost-result.json');
-    await server('exthost', { trust: true, env: { MKTNB_EXTHOST_SUITE: SUITE_JS, MKTNB_EXTHOST_RESULT: result } });
+    const extDir = path.join(ctx.tmp, 'exthost-extensions');
+    fs.cpSync(ctx.extensionsDir, extDir, { recursive: true });
+    const manifest = path.join(extDir, 'extensions.json');
+    if (fs.existsSync(manifest)) fs.writeFileSync(manifest, fs.readFileSync(manifest, 'utf8').split(JSON.stringify(ctx.extensionsDir).slice(1, -1)).join(JSON.stringify(extDir).slice(1, -1)));
+    writeRunnerExtension(extDir, result, `${ctx.manifest.publisher}.${ctx.manifest.name}`);
+    await server('exthost', { trust: true, extensionsDir: extDir });
     const ws = workspace('exthost');
     const { page } = await openWindow('exthost', ws);
     await openNotebook(page, 'fixtures/saved-outputs.mktnb'); // onNotebook:mktnb activates the extension
