@@ -61,10 +61,15 @@ export function imageProblem(bytes: Uint8Array, format: ImageFormat): string | u
   const head = text.replace(/^\uFEFF?\s*(<\?xml[^>]*\?>\s*)?/, '');
   if (!/^<svg[\s>]/.test(head) || !/^<svg[^>]*\sxmlns="http:\/\/www\.w3\.org\/2000\/svg"/.test(head)) return 'the content is not an SVG document (no <svg> root in the SVG namespace)';
   if (!/<\/svg>\s*$/.test(text)) return 'the content is not an SVG document (it does not end with </svg>)';
-  if (/<\s*(script|foreignObject|iframe|object|embed|use\s[^>]*href\s*=\s*["']?(?!#))/i.test(text)) return 'the SVG holds script or embedded content, which a chart image never has';
-  if (/\son[a-z]+\s*=/i.test(text)) return 'the SVG holds event handlers, which a chart image never has';
-  if (/(?:href|src)\s*=\s*["']?\s*(?:javascript|vbscript|data:text\/html|https?:)/i.test(text)) return 'the SVG links to script or to the network, which a chart image never does';
   if (/<!DOCTYPE|<!ENTITY/i.test(text)) return 'the SVG declares a DOCTYPE or entities, which a chart image never has';
+  // only markup counts: text content is entity-escaped ("&#60;a href=…" in a title is text)
+  for (const [tag] of text.matchAll(/<[^>]*>/g)) {
+    const name = /^<\/?\s*([\w:-]+)/.exec(tag)?.[1]?.toLowerCase() ?? '';
+    if (/^(script|foreignobject|iframe|object|embed|handler|listener)$/.test(name)) return 'the SVG holds script or embedded content, which a chart image never has';
+    if (/\son[a-z]+\s*=/i.test(tag)) return 'the SVG holds event handlers, which a chart image never has';
+    if (/(?:href|src)\s*=\s*["']?\s*(?!#|data:image\/(?:png|jpeg|gif|webp);)[^"'\s>]/i.test(tag)) return 'the SVG links to a document or to the network, which a chart image never does';
+    if (/url\(\s*["']?\s*(?!#)/i.test(tag)) return 'the SVG loads a resource through url(), which a chart image never does';
+  }
   return undefined;
 }
 
