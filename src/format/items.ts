@@ -3,9 +3,9 @@
  * as strings, anything else as base64. Pure (TextEncoder/TextDecoder and btoa are in Node and browsers).
  *
  * Trust (docs/security.md): an output read from a file is data, never markup. Only the mimes in
- * SHOWN_MIMES reach VS Code's renderers as they are; error items are re-created from their
- * name, message and stack as inert text (inertErrorText); anything else is shown as a plain text
- * note and written back unchanged.
+ * SHOWN_MIMES reach VS Code's renderers; error items are re-created from their name, message and
+ * stack as inert text (inertErrorText), markdown items lose the power to carry HTML
+ * (inertMarkdown); anything else is shown as a plain text note and written back unchanged.
  */
 import { CHART_MIME, ERROR_MIME, MARKDOWN_MIME, STDERR_MIME, STDOUT_MIME, TABLE_MIME, TEXT_MIME } from '../shared/schemas';
 import type { MktnbOutputItem } from './types';
@@ -55,6 +55,23 @@ const RESTORE = /([<&]|File|Cell|Input)\u2060/g;
 export function inertErrorText(s: string): string { return s.replace(INERT, (m) => m + WJ); }
 export function restoreErrorText(s: string): string { return s.replace(RESTORE, '$1'); }
 
+/**
+ * Markdown for VS Code's markdown output renderer that holds no HTML. In a trusted workspace that
+ * renderer runs markdown-it with `html: true` and puts the result into the page unsanitized, so an
+ * `<img onerror>` in a stored (or kernel-made) text/markdown output would run. A WORD JOINER after
+ * every '<' makes markdown-it see text instead of a tag (or an autolink) and reads the same;
+ * restoreMarkdown is the exact inverse, applied when saving.
+ */
+export function inertMarkdown(s: string): string { return s.replace(/</g, '<\u2060'); }
+export function restoreMarkdown(s: string): string { return s.replace(/<\u2060/g, '<'); }
+
+/** The item VS Code gets for a stored or kernel-made item: errors and markdown made inert, the rest as is. */
+export function displayItem(it: MktnbOutputItem): MktnbOutputItem {
+  if (it.mime === ERROR_MIME) return { mime: ERROR_MIME, data: recreateError(typeof it.data === 'string' ? safeJson(it.data) : it.data) };
+  if (it.mime === MARKDOWN_MIME) return { mime: MARKDOWN_MIME, data: inertMarkdown(typeof it.data === 'string' ? it.data : JSON.stringify(it.data) ?? '') };
+  return it;
+}
+
 /** A VS Code error item's JSON, re-created from any value: three strings, nothing else. */
 export function recreateError(v: unknown, transform: (s: string) => string = inertErrorText): { name: string; message: string; stack: string } {
   const o = (typeof v === 'object' && v !== null ? v : { message: typeof v === 'string' ? v : JSON.stringify(v) }) as Record<string, unknown>;
@@ -77,9 +94,7 @@ export function storedOutputForDisplay(items: MktnbOutputItem[]): { items: Mktnb
     const note = `[Market Notebooks: this output (${mimes}) was not rendered because ${why}. It is kept unchanged in the file; rerun the cell to see a fresh output.]`;
     return { items: [{ mime: TEXT_MIME, data: note }], rewritten: true };
   }
-  if (items.some((it) => it.mime === ERROR_MIME)) {
-    return { items: items.map((it) => (it.mime === ERROR_MIME ? { mime: ERROR_MIME, data: recreateError(typeof it.data === 'string' ? safeJson(it.data) : it.data) } : it)), rewritten: true };
-  }
+  if (items.some((it) => it.mime === ERROR_MIME || it.mime === MARKDOWN_MIME)) return { items: items.map(displayItem), rewritten: true };
   return { items, rewritten: false };
 }
 
@@ -99,6 +114,7 @@ export function itemFromBytes(mime: string, bytes: Uint8Array): MktnbOutputItem 
     const text = dec.decode(bytes);
     try { return { mime, data: JSON.parse(text) }; } catch { return { mime, data: text }; }
   }
+  if (mime === MARKDOWN_MIME) return { mime, data: restoreMarkdown(dec.decode(bytes)) };
   if (isTextMime(mime)) return { mime, data: dec.decode(bytes) };
   return { mime, data: toBase64(bytes), encoding: 'base64' } as MktnbOutputItem;
 }

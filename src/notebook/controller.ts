@@ -8,7 +8,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { KernelClient, type KernelOutputEvent } from '../kernel/client';
 import { ERROR_MIME, splitOutputs, STDERR_MIME, STDOUT_MIME } from '../shared/schemas';
-import { isJsonMime, recreateError } from '../format/items';
+import { displayItem, isJsonMime, recreateError } from '../format/items';
 
 export const CONTROLLER_ID = 'mktnb-typescript';
 export const NOTEBOOK_TYPE = 'mktnb';
@@ -106,7 +106,8 @@ export class MarketController implements vscode.Disposable {
         else { const output = new vscode.NotebookCellOutput([item], { mktnb: { kind: 'stream' } }); lastStream = { name: e.name, output }; void exec.appendOutput(output); }
       } else {
         lastStream = undefined;
-        const outputs = splitOutputs(e.items).map((group) => new vscode.NotebookCellOutput(group.map((it) => isJsonMime(it.mime)
+        // through the same inert text as outputs read from a file (markdown, errors: src/format/items.ts)
+        const outputs = splitOutputs(e.items).map((group) => new vscode.NotebookCellOutput(group.map(displayItem).map((it) => isJsonMime(it.mime)
           ? vscode.NotebookCellOutputItem.json(it.data, it.mime)
           : vscode.NotebookCellOutputItem.text(String(it.data), it.mime)), { mktnb: { kind: 'display' } }));
         void exec.appendOutput(outputs);

@@ -5,6 +5,7 @@
  * with the hostile corpus in code-server (test/e2e/scenarios/07-security.mjs).
  */
 import assert from 'node:assert/strict';
+import MarkdownIt from 'markdown-it';
 import {
   inertErrorText, isShownMime, itemFromBytes, itemToBytes, recreateError, restoreErrorText, storedOutputForDisplay,
 } from '../../../src/format/items';
@@ -53,6 +54,19 @@ describe('security: output mimes read from a file', () => {
     }
     // a stored error that is not even an object still shows as text
     assert.equal(recreateError('<img src=x>').message, '<\u2060img src=x>');
+  });
+
+  it('markdown outputs carry no HTML for VS Code\'s renderer (markdown-it with html: true, unsanitized when trusted)', () => {
+    const md = new MarkdownIt({ html: true, linkify: true });
+    const stored = `**bold** ${PAYLOAD} <script>window.__pwned=3</script>\n\n<div onmouseover="x">block</div>\n\n\`a<b\` <http://127.0.0.1:9/x>`;
+    const r = storedOutputForDisplay([{ mime: 'text/markdown', data: stored }]);
+    assert.equal(r.rewritten, true);
+    const html = md.render(String(r.items[0].data));
+    assert.ok(!/<(img|script|div|iframe)[\s>]|<a (?!href="https?:)/i.test(html), html); // a bare URL is still linkified, as text is
+    assert.match(html, /<strong>bold<\/strong>/);
+    assert.equal(html.replace(/\u2060/g, '').includes('&lt;img src=x onerror='), true, 'the payload is shown as text');
+    // the file gets the original text back
+    assert.deepEqual(itemFromBytes('text/markdown', itemToBytes(r.items[0])), { mime: 'text/markdown', data: stored });
   });
 
   it('writes the original error text back to the file (inert text is for display only)', () => {
