@@ -10,3 +10,4 @@ export { rollingRegress, RollingRegressResult } from './rollingRegress';
 export { granger, GrangerResult, type GrangerLag } from './granger';
 export { adf, coint, mackinnonP, mackinnonCrit, AdfResult, CointResult, type AdfOptions, type CointOptions, type AutoLag, type Trend } from './adf';
 export { eventStudy, EventStudyResult, type EventStudyEvent, type EventStudyOptions } from './eventStudy';
+export { bootstrap, BootstrapResult, resampleIndices, type BootstrapMethod, type BootstrapOptions } from './bootstrap';
