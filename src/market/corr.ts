@@ -8,6 +8,7 @@ import { DISPLAY, type OutputItem, type TableValue } from '../shared/schemas';
 import { Frame, Series, type AlignmentInfo } from './series';
 import { alignArrays, alignPair, alignmentOf, alignmentOfFinite, asSeries, type AlignHow, type SeriesLike } from './align';
 import { pearsonP, spearmanP } from './inference/distributions';
+import { rollingSpearmanComplete } from './inference/rollingSpearman';
 import { checkWindow, completePairs, fisher, fmt, numOrNull, pearsonArrays, pearsonIfComplete, rankAverage, resultOutputs, rollingStats, RollKind } from './stats';
 
 export type CorrMethod = 'pearson' | 'spearman';
@@ -74,7 +75,8 @@ export interface RollingCorrOptions { method?: CorrMethod; how?: AlignHow; /** c
  * rollingCorr(a, b, window, { method }): pandas `a.rolling(window).corr(b)` on the aligned
  * pairs: NaN for the first window-1 points and for every window with a missing value
  * (unless minPeriods is lowered). Pearson is O(n) whatever the window (see rollingKernel).
- * Spearman ranks each window: O(n·w·log w), fine for daily data (n·w of a few million).
+ * Spearman updates the window's ranks per step (rollingSpearmanComplete): O(n·w) without sorting;
+ * with minPeriods below the window it ranks each window (O(n·w·log w)).
  * Returns a Series on the aligned calendar; meta.alignment records the policy.
  */
 export function rollingCorr(a: SeriesLike, b: SeriesLike, window: number, options: RollingCorrOptions = {}): Series {
@@ -89,6 +91,7 @@ export function rollingCorr(a: SeriesLike, b: SeriesLike, window: number, option
 
 /** Rolling Spearman: Pearson correlation of the average ranks within each window. */
 function rollingSpearman(x: Float64Array, y: Float64Array, w: number, minp: number): Float64Array {
+  if (minp >= w) return rollingSpearmanComplete(x, y, w);
   const n = x.length;
   const out = new Float64Array(n).fill(NaN);
   const bx = new Float64Array(w), by = new Float64Array(w);
