@@ -23,6 +23,8 @@ export interface BootstrapOptions {
   /** confidence level (default 0.95) */
   level?: number;
   how?: AlignHow;
+  /** what the statistic is, for the display (default 'statistic of <series names>') */
+  name?: string;
 }
 
 /** Result of bootstrap(). */
@@ -59,10 +61,12 @@ export class BootstrapResult {
   toString(): string { return `bootstrap ${this.name} = ${fmt(this.estimate)} ± ${fmt(this.se, 2)}`; }
   [DISPLAY](): OutputItem[] {
     const z = `${Math.round(this.level * 100)}%`;
+    const bca = this.bca;
     return resultOutputs(`${this.toString()}\n${this.reading}`, [
       { name: 'estimate', type: 'number', digits: 4 }, { name: 'se', type: 'number', digits: 4 }, { name: `${z} low`, type: 'number', digits: 4 }, { name: `${z} high`, type: 'number', digits: 4 },
-      { name: 'BCa low', type: 'number', digits: 4 }, { name: 'BCa high', type: 'number', digits: 4 }, { name: 'method', type: 'string' }, { name: 'block', type: 'number' }, { name: 'resamples', type: 'number' },
-    ], [[numOrNull(this.estimate), numOrNull(this.se), numOrNull(this.ci[0]), numOrNull(this.ci[1]), this.bca ? numOrNull(this.bca[0]) : null, this.bca ? numOrNull(this.bca[1]) : null,
+      ...(bca ? [{ name: 'BCa low', type: 'number' as const, digits: 4 }, { name: 'BCa high', type: 'number' as const, digits: 4 }] : []),
+      { name: 'method', type: 'string' }, { name: 'block', type: 'number' }, { name: 'resamples', type: 'number' },
+    ], [[numOrNull(this.estimate), numOrNull(this.se), numOrNull(this.ci[0]), numOrNull(this.ci[1]), ...(bca ? [numOrNull(bca[0]), numOrNull(bca[1])] : []),
       this.method, this.block, this.valid]], `bootstrap of ${this.name}`, this.alignment, [`seed ${this.seed}`, this.reading]);
   }
 }
@@ -164,6 +168,6 @@ export function bootstrap(statistic: (...s: Series[]) => number | { valueOf(): n
     const adj = (z: number) => normCdf(z0 + (z0 + z) / (1 - a * (z0 + z)));
     if (Number.isFinite(z0)) bca = [quantile(sorted, adj(normPpf(alpha))), quantile(sorted, adj(normPpf(1 - alpha)))];
   }
-  const name = names.length === 1 ? `statistic of ${names[0]}` : `statistic of ${names.join(', ')}`;
+  const name = o.name ?? `statistic of ${names.join(', ')}`;
   return new BootstrapResult(name, estimate, se, ci, bca, method, block, reps, m, level, seed, sorted, alignmentOf(how, al.index, ok));
 }

@@ -55,23 +55,27 @@ export class EventStudyResult {
     public window: [number, number],
     public alignment: AlignmentInfo,
   ) {}
-  /** CAR over the whole window: per event and averaged, with t = CAR/se and a two-sided normal p */
+  /** CAR over the whole window: per event and (with several events) averaged, with t = CAR/se and a two-sided normal p */
   get summary(): Array<{ label: string; car: number; se: number; t: number; p: number }> {
     const last = this.offsets.length - 1;
     const row = (label: string, car: number, se: number) => ({ label, car, se, t: car / se, p: 2 * normSf(Math.abs(car / se)) });
-    return [...this.events.map((e) => row(e.eventDate, e.car[last], e.carSe[last])), row(`average of ${this.events.length}`, this.caar[last], this.caarSe[last])];
+    const each = this.events.map((e) => row(e.eventDate, e.car[last], e.carSe[last]));
+    return this.events.length > 1 ? [...each, row(`average of ${this.events.length}`, this.caar[last], this.caarSe[last])] : each;
   }
   get reading(): string {
     const s = this.summary[this.summary.length - 1];
     const [a, b] = this.window;
-    return `average CAR over [${a}, +${b}] ${pct(s.car)} (t ${fmt(s.t, 3)}, p ${fmt(s.p, 3)}): ${s.p < 0.05 ? 'abnormal at 5%' : 'not distinguishable from zero at 5%'}`
+    return `${this.events.length > 1 ? 'average ' : ''}CAR over [${a}, +${b}] ${pct(s.car)} (t ${fmt(s.t, 3)}, p ${fmt(s.p, 3)}): ${s.p < 0.05 ? 'abnormal at 5%' : 'not distinguishable from zero at 5%'}`
       + `; market model on [${this.estimationWindow.join(', ')}] against ${this.market}; errors assume no event-induced variance change and non-overlapping events; ${this.events.length} event${this.events.length === 1 ? '' : 's'}`;
   }
   toString(): string { return `eventStudy(${this.asset} vs ${this.market}, ${this.events.length} events)`; }
   [DISPLAY](): OutputItem[] {
     const d0 = this.offsets.indexOf(0);
     const rows: TableValue[][] = this.events.map((e) => [e.eventDate, numOrNull(e.alpha), numOrNull(e.beta), numOrNull(e.ar[d0]), numOrNull(e.ar[d0] / e.arSe[d0])]);
-    rows.push([`average of ${this.events.length}`, null, null, numOrNull(mean(this.events.map((e) => e.ar[d0]))), null]);
+    if (this.events.length > 1) {
+      const m = mean(this.events.map((e) => e.ar[d0])), se = Math.sqrt(this.events.reduce((s, e) => s + e.arSe[d0] ** 2, 0)) / this.events.length;
+      rows.push([`average of ${this.events.length}`, null, null, numOrNull(m), numOrNull(m / se)]);
+    }
     this.summary.forEach((s, i) => rows[i].push(numOrNull(s.car), numOrNull(s.se), numOrNull(s.t), numOrNull(s.p)));
     const table = resultOutputs(`${this.toString()}\n${this.reading}`, [
       { name: 'event (day 0)', type: 'string' }, { name: 'alpha', type: 'number', digits: 5 }, { name: 'beta', type: 'number', digits: 3 },
