@@ -15,7 +15,7 @@ const LN_SQRT_2PI = 0.9189385332046728;
 const LANCZOS = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
   12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
 
-/** ln Γ(x) for x > 0 (Lanczos; Stirling's series with corrections above 1e6 keeps the relative error small). */
+/** ln Γ(x) for x > 0: Lanczos (g = 7) up to 15, Stirling's series above. scipy: `scipy.special.gammaln`. */
 export function lgamma(x: number): number {
   if (!(x > 0)) return x === 0 ? Infinity : NaN;
   if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - lgamma(1 - x);
@@ -86,7 +86,7 @@ function betacf(a: number, b: number, x: number, y: number): number {
 }
 
 /**
- * Regularized incomplete beta I_x(a, b) (scipy.special.betainc), and its complement
+ * Regularized incomplete beta I_x(a, b) = B(x; a, b)/B(a, b) (scipy.special.betainc), and its complement
  * 1 - I_x(a, b) = I_(1-x)(b, a) without cancellation when `upper` is set.
  */
 export function betainc(a: number, b: number, x: number, upper = false): number { return betaincXY(a, b, x, 1 - x, upper); }
@@ -106,7 +106,7 @@ export function betaincXY(a: number, b: number, x: number, y: number, upper = fa
   return upper ? hi : 1 - hi;
 }
 
-/** Regularized lower incomplete gamma P(a, x) (scipy.special.gammainc), or Q = 1 - P with `upper`. */
+/** Regularized lower incomplete gamma P(a, x) = γ(a, x)/Γ(a) (scipy.special.gammainc), or Q = 1 - P with `upper`. @example gammainc(2, 1.5) // 0.442175 */
 export function gammainc(a: number, x: number, upper = false): number {
   if (!(a > 0) || Number.isNaN(x)) return NaN;
   if (x <= 0) return upper ? 1 : 0;
@@ -143,7 +143,7 @@ export function gammainc(a: number, x: number, upper = false): number {
 export function normPdf(z: number): number { return Math.exp(-0.5 * z * z - LN_SQRT_2PI); }
 /** P(Z <= z) (scipy.stats.norm.cdf). */
 export function normCdf(z: number): number { return 0.5 * erfc(-z / Math.SQRT2); }
-/** P(Z > z) (scipy.stats.norm.sf). */
+/** P(Z > z) = ½·erfc(z/√2). scipy: `scipy.stats.norm.sf(z)`. @example normSf(1.96) // 0.024998 */
 export function normSf(z: number): number { return 0.5 * erfc(z / Math.SQRT2); }
 
 /** Standard normal quantile (scipy.stats.norm.ppf): Wichura's AS 241 (PPND16), ~1e-16 relative. */
@@ -181,7 +181,10 @@ export function normPpf(p: number): number {
 // ---------------------------------------------------------------------------------------
 // Student-t, F, chi-square
 
-/** P(T > t) for Student-t with df degrees of freedom (scipy.stats.t.sf). */
+/**
+ * P(T > t) for Student-t with df degrees of freedom: ½·I_(df/(df+t²))(df/2, ½) for t > 0.
+ * scipy: `scipy.stats.t.sf(t, df)`. @example tSf(2, 10) // 0.036694
+ */
 export function tSf(t: number, df: number): number {
   if (Number.isNaN(t) || !(df > 0)) return NaN;
   if (df === Infinity) return normSf(t);
@@ -190,7 +193,10 @@ export function tSf(t: number, df: number): number {
 }
 /** P(T <= t) (scipy.stats.t.cdf). */
 export function tCdf(t: number, df: number): number { return tSf(-t, df); }
-/** Two-sided p-value P(|T| > |t|), computed without the 1 - cdf cancellation. */
+/**
+ * Two-sided p-value P(|T| > |t|) = I_(df/(df+t²))(df/2, ½), without the 1 - cdf cancellation.
+ * scipy: `2 * scipy.stats.t.sf(abs(t), df)`. @example tTwoSided(2, 10) // 0.073388
+ */
 export function tTwoSided(t: number, df: number): number {
   if (Number.isNaN(t) || !(df > 0)) return NaN;
   if (df === Infinity) return 2 * normSf(Math.abs(t));
@@ -201,7 +207,11 @@ export function tTwoSided(t: number, df: number): number {
 export function tPdf(t: number, df: number): number {
   return Math.exp(lgamma((df + 1) / 2) - lgamma(df / 2) - 0.5 * Math.log(df * Math.PI) - ((df + 1) / 2) * Math.log1p((t * t) / df));
 }
-/** Student-t quantile (scipy.stats.t.ppf): Newton steps on the exact tail from a normal start, bisection-guarded. */
+/**
+ * Student-t quantile: Newton steps on the exact tail from a normal start, bisection-guarded
+ * (the tail at the result equals 1 - p to ~1e-15). scipy: `scipy.stats.t.ppf(p, df)`.
+ * @example tPpf(0.975, 10) // 2.228139
+ */
 export function tPpf(p: number, df: number): number {
   if (Number.isNaN(p) || p < 0 || p > 1 || !(df > 0)) return NaN;
   if (p === 0) return -Infinity;
@@ -226,7 +236,10 @@ export function tPpf(p: number, df: number): number {
   return x;
 }
 
-/** P(F > f) for the F distribution with (d1, d2) degrees of freedom (scipy.stats.f.sf). */
+/**
+ * P(F > f) for the F distribution with (d1, d2) degrees of freedom: I_(d2/(d2+d1·f))(d2/2, d1/2).
+ * scipy: `scipy.stats.f.sf(f, d1, d2)`. @example fSf(3, 2, 20) // 0.072538
+ */
 export function fSf(f: number, d1: number, d2: number): number {
   if (Number.isNaN(f) || !(d1 > 0) || !(d2 > 0)) return NaN;
   if (f <= 0) return 1;
@@ -239,7 +252,10 @@ export function fCdf(f: number, d1: number, d2: number): number {
   return betaincXY(d2 / 2, d1 / 2, d2 / (d2 + d1 * f), (d1 * f) / (d2 + d1 * f), true);
 }
 
-/** P(X > x) for chi-square with k degrees of freedom (scipy.stats.chi2.sf). */
+/**
+ * P(X > x) for chi-square with k degrees of freedom: Q(k/2, x/2).
+ * scipy: `scipy.stats.chi2.sf(x, k)`. @example chi2Sf(3.84, 1) // 0.050044
+ */
 export function chi2Sf(x: number, k: number): number { return x <= 0 ? 1 : gammainc(k / 2, x / 2, true); }
 /** P(X <= x) (scipy.stats.chi2.cdf). */
 export function chi2Cdf(x: number, k: number): number { return x <= 0 ? 0 : gammainc(k / 2, x / 2); }
@@ -251,6 +267,7 @@ export function chi2Cdf(x: number, k: number): number { return x <= 0 ? 0 : gamm
  * Two-sided p-value of r = 0 for a Pearson correlation of n pairs, exact under normality, as
  * scipy.stats.pearsonr: 2·I_((1-|r|)/2)(n/2-1, n/2-1) (the beta form of the t test with n-2 df).
  * n = 2 gives 1 (scipy's convention); n < 2 or a NaN r gives NaN.
+ * @example pearsonP(0.8, 5) // 0.104088 (scipy.stats.pearsonr([1,2,3,4,5], [2,1,4,3,5]))
  */
 export function pearsonP(r: number, n: number): number {
   if (!Number.isFinite(r) || n < 2) return NaN;
@@ -262,6 +279,7 @@ export function pearsonP(r: number, n: number): number {
 /**
  * Two-sided p-value of a Spearman correlation, as scipy.stats.spearmanr: the t statistic
  * t = r·√((n-2)/((1+r)(1-r))) against Student-t with n-2 df (large-sample; no exact permutation).
+ * @example spearmanP(0.8, 5) // 0.104088
  */
 export function spearmanP(r: number, n: number): number {
   if (!Number.isFinite(r) || n < 3) return NaN;
