@@ -122,17 +122,20 @@ export function olsCov(X: Float64Array[], fit: OlsFit, se: SeKind, lags = 0, cor
   }
   const S = new Float64Array(k * k);
   const L = se === 'hac' ? lags : 0;
+  // scores x_t·u_t once, then Γ_l[a][b] = Σ_t s_a[t] s_b[t-l] (statsmodels S_hac_simple: xu[l:]'xu[:-l])
+  const sc = X.map((c) => { const o = new Float64Array(n); for (let t = 0; t < n; t++) o[t] = c[t] * resid[t]; return o; });
   for (let l = 0; l <= L; l++) {
     const w = l === 0 ? 1 : 1 - l / (L + 1);
     for (let a = 0; a < k; a++) {
-      const xa = X[a];
-      for (let b = 0; b < k; b++) {
-        if (l === 0 && b < a) continue;
-        const xb = X[b];
-        let s = 0;
-        for (let t = l; t < n; t++) s += xa[t] * resid[t] * resid[t - l] * xb[t - l];
-        if (l === 0) { S[a * k + b] += s; if (b !== a) S[b * k + a] += s; }
-        else { S[a * k + b] += w * s; S[b * k + a] += w * s; }
+      const sa = sc[a];
+      for (let b = l === 0 ? a : 0; b < k; b++) {
+        const sb = sc[b];
+        let s0 = 0, s1 = 0, t = l;
+        for (; t + 1 < n; t += 2) { s0 += sa[t] * sb[t - l]; s1 += sa[t + 1] * sb[t + 1 - l]; }
+        if (t < n) s0 += sa[t] * sb[t - l];
+        const v = s0 + s1;
+        if (l === 0) { S[a * k + b] += v; if (b !== a) S[b * k + a] += v; }
+        else { S[a * k + b] += w * v; S[b * k + a] += w * v; }
       }
     }
   }
