@@ -5,6 +5,7 @@
 import { DISPLAY, type OutputItem } from '../shared/schemas';
 import { Series, type AlignmentInfo } from './series';
 import { alignPair, alignmentOf, alignmentOfFinite, type AlignHow, type SeriesLike } from './align';
+import { regressArrays, type SeKind } from './inference/regress';
 import { checkWindow, completePairs, fmt, numOrNull, resultOutputs, rollingStats, RollKind } from './stats';
 
 /** Result of beta(): plain numeric fields (NaN when x has zero variance or n < 3). */
@@ -25,10 +26,15 @@ export class BetaResult {
     public y: string,
     public x: string,
     public alignment: AlignmentInfo,
+    /** how stderr was computed: 'classic' (default), 'hc1' or 'hac' (see regress) */
+    public seType: SeKind = 'classic',
+    /** HAC lags (0 otherwise) */
+    public lags = 0,
   ) {}
   valueOf(): number { return this.beta; }
   toString(): string {
-    return `beta(${this.y} on ${this.x}) = ${fmt(this.beta)} ± ${fmt(this.stderr, 2)} (alpha ${fmt(this.alpha)}, R² ${fmt(this.r2, 3)}, n = ${this.n})`;
+    const se = this.seType === 'classic' ? '' : this.seType === 'hc1' ? ', HC1 se' : `, HAC se (${this.lags} lags)`;
+    return `beta(${this.y} on ${this.x}) = ${fmt(this.beta)} ± ${fmt(this.stderr, 2)} (alpha ${fmt(this.alpha)}, R² ${fmt(this.r2, 3)}, n = ${this.n}${se})`;
   }
   row(label: string) { return [label, numOrNull(this.beta), numOrNull(this.stderr), numOrNull(this.alpha), numOrNull(this.r2), this.n]; }
   [DISPLAY](): OutputItem[] {
@@ -57,13 +63,21 @@ function ols(x: Float64Array, y: Float64Array) {
   return { beta, alpha, r2: syy > 0 ? 1 - ssr / syy : NaN, stderr: Math.sqrt(s2 / sxx), alphaStderr: Math.sqrt(s2 * (1 / n + (mx * mx) / sxx)) };
 }
 
-/** beta(y, x, { how }): OLS y = alpha + beta·x on the aligned complete pairs. */
-export function beta(y: SeriesLike, x: SeriesLike, options: { how?: AlignHow } = {}): BetaResult {
+/**
+ * beta(y, x, { how, se, lags }): OLS y = alpha + beta·x on the aligned complete pairs.
+ * se: 'classic' (default), 'hc1' or 'hac' with `lags` (Newey-West), as regress() and statsmodels
+ * `OLS(y, add_constant(x)).fit(cov_type='HAC', cov_kwds={'maxlags': lags})`.
+ */
+export function beta(y: SeriesLike, x: SeriesLike, options: { how?: AlignHow; se?: SeKind; lags?: number } = {}): BetaResult {
   const P = alignPair(y, x, options.how, 'beta');
   const c = completePairs(P.y, P.x);
   const o = ols(c.x, c.y);
-  return new BetaResult(o.beta, o.alpha, o.r2, o.stderr, o.alphaStderr, c.x.length, P.a.name, P.b.name,
-    alignmentOf(P.how, P.index, c.mask ? (i) => c.mask![i] === 1 : undefined));
+  const alignment = alignmentOf(P.how, P.index, c.mask ? (i) => c.mask![i] === 1 : undefined);
+  if (options.se === undefined || options.se === 'classic' || !Number.isFinite(o.beta)) {
+    return new BetaResult(o.beta, o.alpha, o.r2, o.stderr, o.alphaStderr, c.x.length, P.a.name, P.b.name, alignment);
+  }
+  const r = regressArrays(c.y, [c.x], [P.b.name], { se: options.se, lags: options.lags }, 'beta');
+  return new BetaResult(o.beta, o.alpha, o.r2, r.se[1], r.se[0], c.x.length, P.a.name, P.b.name, alignment, r.seType, r.lags);
 }
 
 /**

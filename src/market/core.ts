@@ -13,3 +13,9 @@ export { drawdown, volatility, Drawdown, type MaxDrawdown, type VolatilityOption
 export { eventWindow, EventWindow } from './events';
 export { etfFlows, EtfFlows, type OutflowRun } from './flows';
 export { erfc, normalSf, fisher, rankAverage, rollingKernel, RollKind } from './stats';
+export {
+  normCdf, normSf, normPpf, normPdf, tCdf, tSf, tPpf, tPdf, tTwoSided, fCdf, fSf, chi2Cdf, chi2Sf, betainc, gammainc, lgamma, lbeta, pearsonP, spearmanP,
+  regress, RegressResult, CollinearityError, rollingRegress, RollingRegressResult, granger, GrangerResult, adf, coint, mackinnonP, mackinnonCrit,
+  AdfResult, CointResult, eventStudy, EventStudyResult, bootstrap, BootstrapResult, type BootstrapMethod, type BootstrapOptions,
+  type RegressOptions, type Factors, type SeKind, type GrangerLag, type AdfOptions, type CointOptions, type AutoLag, type Trend, type EventStudyEvent, type EventStudyOptions,
+} from './inference';

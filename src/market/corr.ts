@@ -7,6 +7,8 @@
 import { DISPLAY, type OutputItem, type TableValue } from '../shared/schemas';
 import { Frame, Series, type AlignmentInfo } from './series';
 import { alignArrays, alignPair, alignmentOf, alignmentOfFinite, asSeries, type AlignHow, type SeriesLike } from './align';
+import { pearsonP, spearmanP } from './inference/distributions';
+import { rollingSpearmanComplete } from './inference/rollingSpearman';
 import { checkWindow, completePairs, fisher, fmt, numOrNull, pearsonArrays, pearsonIfComplete, rankAverage, resultOutputs, rollingStats, RollKind } from './stats';
 
 export type CorrMethod = 'pearson' | 'spearman';
@@ -19,9 +21,9 @@ export class CorrResult {
     public r: number,
     /** number of complete pairs used */
     public n: number,
-    /** 95% confidence interval (Fisher z; NaN when n < 4) */
+    /** 95% confidence interval (Fisher z, an approximation: tanh(atanh r ± 1.96/√(n-3)); NaN when n < 4) */
     public ci: [number, number],
-    /** two-sided p-value of r = 0 (Fisher z, normal approximation) */
+    /** two-sided p-value of r = 0: Student-t with n-2 df, as scipy.stats.pearsonr (Pearson) and spearmanr (Spearman) */
     public p: number,
     public method: CorrMethod,
     /** names of the two inputs */
@@ -31,13 +33,14 @@ export class CorrResult {
   ) {}
   valueOf(): number { return this.r; }
   toString(): string {
-    return `${this.method} corr(${this.a}, ${this.b}) = ${fmt(this.r)} [95% CI ${fmt(this.ci[0])} .. ${fmt(this.ci[1])}], p = ${fmt(this.p, 3)}, n = ${this.n}`;
+    return `${this.method} corr(${this.a}, ${this.b}) = ${fmt(this.r)} [95% CI ${fmt(this.ci[0])} .. ${fmt(this.ci[1])} (Fisher z)], p = ${fmt(this.p, 3)} (t test, n-2 df), n = ${this.n}`;
   }
   [DISPLAY](): OutputItem[] {
     return resultOutputs(this.toString(), [
       { name: 'method', type: 'string' }, { name: 'r', type: 'number', digits: 4 }, { name: 'ci_low', type: 'number', digits: 4 },
       { name: 'ci_high', type: 'number', digits: 4 }, { name: 'p', type: 'number' }, { name: 'n', type: 'number' },
-    ], [[this.method, numOrNull(this.r), numOrNull(this.ci[0]), numOrNull(this.ci[1]), numOrNull(this.p), this.n]], `corr(${this.a}, ${this.b})`, this.alignment);
+    ], [[this.method, numOrNull(this.r), numOrNull(this.ci[0]), numOrNull(this.ci[1]), numOrNull(this.p), this.n]], `corr(${this.a}, ${this.b})`, this.alignment,
+    [`ci: Fisher z approximation; p: two-sided t test with n-2 df (scipy.stats.${this.method === 'pearson' ? 'pearsonr' : 'spearmanr'}), which assumes independent pairs`]);
   }
 }
 
@@ -46,20 +49,23 @@ function checkMethod(fn: string, m: string): CorrMethod {
   return m;
 }
 
-/** corr(a, b, { method, how }): the correlation of aligned complete pairs, with n, 95% CI and p-value (Fisher z). */
+/**
+ * corr(a, b, { method, how }): the correlation of aligned complete pairs, with n, a 95% CI
+ * (Fisher z) and the two-sided p-value of r = 0 (t test as scipy.stats.pearsonr / spearmanr).
+ */
 export function corr(a: SeriesLike, b: SeriesLike, options: CorrOptions = {}): CorrResult {
   const method = checkMethod('corr', options.method ?? 'pearson');
   const P = alignPair(a, b, options.how, 'corr');
   if (method === 'pearson') {
     const r = pearsonIfComplete(P.x, P.y);
     if (r !== undefined) {
-      const n = P.x.length, { ci, p } = fisher(r, n);
+      const n = P.x.length, { ci } = fisher(r, n), p = pearsonP(r, n);
       return new CorrResult(r, n, ci, p, method, P.a.name, P.b.name, alignmentOf(P.how, P.index));
     }
   }
   const { x, y, mask } = completePairs(P.x, P.y);
   const r = method === 'pearson' ? pearsonArrays(x, y) : pearsonArrays(rankAverage(x), rankAverage(y));
-  const { ci, p } = fisher(r, x.length);
+  const { ci } = fisher(r, x.length), p = method === 'pearson' ? pearsonP(r, x.length) : spearmanP(r, x.length);
   return new CorrResult(r, x.length, ci, p, method, P.a.name, P.b.name, alignmentOf(P.how, P.index, mask ? (i) => mask[i] === 1 : undefined));
 }
 
@@ -69,7 +75,8 @@ export interface RollingCorrOptions { method?: CorrMethod; how?: AlignHow; /** c
  * rollingCorr(a, b, window, { method }): pandas `a.rolling(window).corr(b)` on the aligned
  * pairs: NaN for the first window-1 points and for every window with a missing value
  * (unless minPeriods is lowered). Pearson is O(n) whatever the window (see rollingKernel).
- * Spearman ranks each window: O(n·w·log w), fine for daily data (n·w of a few million).
+ * Spearman updates the window's ranks per step (rollingSpearmanComplete): O(n·w) without sorting;
+ * with minPeriods below the window it ranks each window (O(n·w·log w)).
  * Returns a Series on the aligned calendar; meta.alignment records the policy.
  */
 export function rollingCorr(a: SeriesLike, b: SeriesLike, window: number, options: RollingCorrOptions = {}): Series {
@@ -84,6 +91,7 @@ export function rollingCorr(a: SeriesLike, b: SeriesLike, window: number, option
 
 /** Rolling Spearman: Pearson correlation of the average ranks within each window. */
 function rollingSpearman(x: Float64Array, y: Float64Array, w: number, minp: number): Float64Array {
+  if (minp >= w) return rollingSpearmanComplete(x, y, w);
   const n = x.length;
   const out = new Float64Array(n).fill(NaN);
   const bx = new Float64Array(w), by = new Float64Array(w);

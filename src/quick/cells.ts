@@ -147,7 +147,7 @@ export function generateCells(choices: QuickChoices): GeneratedCell[] {
       return [
         md(`# ${mA} vs ${mB}: ${method} correlation\n\n${asked}\n\nData: ${files}; ${rangeText(c)}. Correlation of daily ${on === 'returns' ? 'log returns' : 'price levels'} on the dates both series have (inner alignment).${on === 'levels' ? '\n\nNote: correlations of price levels are dominated by shared trends; returns say more about co-movement.' : ''}`),
         code(loadCell(c)),
-        code(`// Coefficient, n, 95% confidence interval and p-value (Fisher z)\ncorr(${ret(A)}, ${ret(B)}, { method: ${q(method)} })`),
+        code(`// Coefficient, n, 95% confidence interval (Fisher z) and p-value (t test, as scipy)\ncorr(${ret(A)}, ${ret(B)}, { method: ${q(method)} })`),
         code(`// Each point is one day; the line is the OLS fit\nplot.scatter(${ret(A)}, ${ret(B)}, { fit: true, title: ${q(`${A} vs ${B} (${on === 'returns' ? 'daily log returns' : 'levels'})`)} })`),
       ];
     case 'rolling': {

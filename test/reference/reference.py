@@ -267,6 +267,11 @@ while i < len(neg):
 out['flows'] = {'cumulative': clean(j.iloc[:, 0].cumsum().values), 'basis': clean(basis), 'total': clean(j.iloc[:, 0].sum()),
                 'run': {'days': best[0], 'total': best[1], 'start': best[2], 'end': best[3]}}
 
+# --- statistics of issue 15 (regress, granger, adf, coint, event study, exact corr p-values)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import reference_stats  # noqa: E402
+reference_stats.compute(S, out, clean, dates)
+
 text = json.dumps(out, allow_nan=False)
 if len(sys.argv) > 1:
     with open(sys.argv[1], 'w') as fh:

@@ -76,6 +76,7 @@ describe('Run All on a notebook', function () {
 
   // every bundled sample runs in VS Code too (issues 6 and 7), not only headless
   for (const rel of sampleNotebooks()) it(`runs the sample notebook ${rel}: every cell succeeds and its charts are drawn`, async function () {
+    this.timeout(420_000); // the run alone may take up to 300 s (waitRunDone below), then every chart is scrolled into view
     const tag = path.basename(rel, '.mktnb').slice(0, 2);
     await runCommand(page, 'View: Close All Editors');
     await openNotebook(page, rel);

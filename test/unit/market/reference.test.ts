@@ -4,38 +4,15 @@
  * here must match within 1e-9 relative, except where a comment explains why not.
  */
 import { strict as assert } from 'node:assert';
-import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import {
-  align, beta, corr, corrMatrix, crossCorr, cumulative, drawdown, etfFlows, eventWindow, load, pctChange, rebase, resample,
+  align, beta, corr, fisher, corrMatrix, crossCorr, cumulative, drawdown, etfFlows, eventWindow, load, pctChange, rebase, resample,
   returns, rollingBeta, rollingCorr, setRuntime, upDownBeta, volatility, Frame, Series, type Loaded,
 } from '../../../src/market/index';
 
-const ROOT = path.resolve(__dirname, '../../..');
-const REL = 1e-9;
+import { ROOT, check, referenceData, type Num } from './referenceData';
 
-type Num = number | null;
 let ref: any;
-
-function same(ours: number, theirs: Num, rel: number): boolean {
-  if (theirs === null) return Number.isNaN(ours);
-  if (!Number.isFinite(ours)) return false;
-  if (ours === theirs) return true;
-  return Math.abs(ours - theirs) <= rel * Math.max(Math.abs(ours), Math.abs(theirs));
-}
-
-/** Compares numbers or arrays of numbers; reports the worst mismatch with its position. */
-function check(what: string, ours: number | ArrayLike<number>, theirs: Num | Num[], rel = REL): void {
-  if (typeof ours === 'number') {
-    assert.ok(same(ours, theirs as Num, rel), `${what}: ours ${ours}, reference ${theirs} (relative tolerance ${rel})`);
-    return;
-  }
-  const t = theirs as Num[];
-  assert.equal(ours.length, t.length, `${what}: ${ours.length} values, reference has ${t.length}`);
-  for (let i = 0; i < t.length; i++) {
-    if (!same(ours[i], t[i], rel)) assert.fail(`${what}[${i}]: ours ${ours[i]}, reference ${t[i]} (relative tolerance ${rel})`);
-  }
-}
 
 /** Largest relative difference between two arrays (where both are finite). */
 function worst(a: ArrayLike<number>, b: Num[]): number {
@@ -60,9 +37,7 @@ describe('reference comparison with pandas / statsmodels / scipy (real sample da
   this.timeout(120_000);
 
   before(() => {
-    const r = spawnSync('/usr/bin/python3', [path.join(ROOT, 'test/reference/reference.py')], { encoding: 'utf8', maxBuffer: 64 << 20 });
-    if (r.error || r.status !== 0) throw new Error(`reference.py failed (needs Debian's python3-pandas, python3-statsmodels, python3-scipy): ${r.error ?? r.stderr}`);
-    ref = JSON.parse(r.stdout);
+    ref = referenceData();
     setRuntime({ baseDir: path.join(ROOT, 'samples') });
     S = {};
     for (const n of Object.keys(ref.load)) {
@@ -123,7 +98,7 @@ describe('reference comparison with pandas / statsmodels / scipy (real sample da
     assert.equal(w.from, '2024-05-31'); // Saturday 2024-06-01 -> Friday's close
   });
 
-  it('corr: Pearson and Spearman with n, 95% CI and p (Fisher z), returns and levels', () => {
+  it('corr: Pearson and Spearman with n, 95% CI (Fisher z) and exact p (scipy pearsonr / spearmanr), returns and levels', () => {
     for (const key of Object.keys(ref).filter((k) => k.startsWith('corr_') && !k.startsWith('corr_levels'))) {
       const [, x, y] = /^corr_(.+)_([^_]+)$/.exec(key)!;
       const e = ref[key];
@@ -132,11 +107,12 @@ describe('reference comparison with pandas / statsmodels / scipy (real sample da
       assert.equal(p.n, e.n, `${key} n`);
       check(`${key} pearson`, p.r, e.pearson);
       check(`${key} ci`, p.ci, e.ci);
-      check(`${key} p`, p.p, e.p);
+      check(`${key} p (scipy.stats.pearsonr)`, p.p, ref[`corrp_${x}_${y}`].pearson);
+      check(`${key} Fisher-z p (fisher())`, fisher(p.r, p.n).p, e.p);
       check(`${key} spearman (pandas)`, s.r, e.spearman);
       check(`${key} spearman (scipy)`, s.r, e.spearman_scipy);
       check(`${key} ci spearman`, s.ci, e.ci_s);
-      check(`${key} p spearman`, s.p, e.p_s);
+      check(`${key} p spearman (scipy.stats.spearmanr)`, s.p, ref[`corrp_${x}_${y}`].spearman);
       const [la, lb] = align(S[x], S[y]);
       check(`${key} levels`, corr(la, lb).r, ref[`corr_levels_${x}_${y}`]);
     }

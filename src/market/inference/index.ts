@@ -1,0 +1,13 @@
+/**
+ * Statistics with honest uncertainty (issue 15): distributions, regression with robust errors,
+ * rolling regression, Granger / ADF / Engle-Granger tests, bootstrap intervals, event studies.
+ * Each function matches its statsmodels / scipy twin (test/unit/market/reference.test.ts).
+ */
+export { normCdf, normSf, normPpf, normPdf, tCdf, tSf, tPpf, tPdf, tTwoSided, fCdf, fSf, chi2Cdf, chi2Sf, betainc, gammainc, lgamma, lbeta, pearsonP, spearmanP } from './distributions';
+export { regress, RegressResult, type RegressOptions, type Factors, type SeKind } from './regress';
+export { CollinearityError } from './ols';
+export { rollingRegress, RollingRegressResult } from './rollingRegress';
+export { granger, GrangerResult, type GrangerLag } from './granger';
+export { adf, coint, mackinnonP, mackinnonCrit, AdfResult, CointResult, type AdfOptions, type CointOptions, type AutoLag, type Trend } from './adf';
+export { eventStudy, EventStudyResult, type EventStudyEvent, type EventStudyOptions } from './eventStudy';
+export { bootstrap, BootstrapResult, resampleIndices, type BootstrapMethod, type BootstrapOptions } from './bootstrap';
