@@ -1,0 +1,88 @@
+/**
+ * Auto-deleveraging on actual positions. When a round's liquidations lose more than their
+ * margin and the insurance fund cannot pay the deficit, the uncovered amount A is socialised
+ * on the profitable positions of the opposite side, as exchanges do it: the bankrupt
+ * positions' quantity is matched against opposite positions, which are closed at the
+ * bankruptcy price instead of the market.
+ *
+ * With B = the bankrupt positions' quantity-weighted bankruptcy price (E(1 -/+ k/L), see
+ * mark.ts for k) and P = the traded price after the round's walk, closing one unit of an
+ * opposite position at B instead of P costs its holder h = |B - P| (a long bankrupt's B is
+ * above P, since the fill was below B). So Q = A / h units are closed, the holders lose
+ * exactly A between them, and the fund is left at zero (never negative):
+ *  - 'queue' (Binance, Bybit): the opposite positions in profit are ranked by
+ *    PnL% x effective leverage, PnL% = unrealised profit / margin and effective leverage =
+ *    notional at P / (margin + unrealised profit) (both per unit, so size does not matter),
+ *    and closed from the top, whole, until Q is reached (the last one partly);
+ *  - 'pro-rata': every opposite position in profit is closed by the same fraction Q / (their
+ *    total quantity), so the haircut is spread in proportion to size.
+ * If the positions in profit hold less than Q, all of them are closed and the rest of A stays
+ * unsocialised (reported). ADL closes are off-book: they do not walk the depth curve.
+ */
+import type { PositionBook } from './book';
+import { argsortFloat64 } from './sort';
+
+export type AdlRule = 'queue' | 'pro-rata' | 'amount';
+
+/** Per-position ADL totals and one record per ADL action (grows as needed). */
+export class AdlLog {
+  readonly qty: Float64Array;
+  readonly haircut: Float64Array;
+  readonly firstStep: Int32Array;
+  step: number[] = []; round: number[] = []; side: number[] = []; amount: number[] = []; price: number[] = []; trade: number[] = [];
+  closed: number[] = []; positions: number[] = []; unsocialised: number[] = [];
+  private scores?: Float64Array;
+  constructor(n: number) { this.qty = new Float64Array(n); this.haircut = new Float64Array(n); this.firstStep = new Int32Array(n).fill(-1); }
+
+  /**
+   * Socialises `amount` lost by bankrupt positions of side `s` (bankruptcy price `B`) at
+   * traded price `P`, closing positions of side -s; returns the entry notional closed and the
+   * part of `amount` no one could bear.
+   */
+  run(rule: 'queue' | 'pro-rata', book: PositionBook, remaining: Float64Array, kOf: (i: number) => number,
+    s: 1 | -1, amount: number, B: number, P: number, step: number, round: number): { notional: number; unsocialised: number } {
+    const cs = -s as 1 | -1;
+    const h = s * (B - P);
+    const idx = cs === 1 ? book.order().longs : book.order().shorts;
+    const entry = book.entry, lev = book.leverage;
+    // the opposite positions still open and in profit at P
+    const cand = new Uint32Array(idx.length);
+    let m = 0, avail = 0;
+    for (let j = 0; j < idx.length; j++) {
+      const i = idx[j];
+      if (remaining[i] > 0 && cs * (P - entry[i]) > 0) { cand[m++] = i; avail += remaining[i]; }
+    }
+    const need = h > 0 ? amount / h : Infinity;
+    let closedQty = 0, notional = 0, touched = 0;
+    const close = (i: number, q: number) => {
+      if (!(q > 0)) return;
+      if (q >= remaining[i]) { q = remaining[i]; remaining[i] = 0; } else remaining[i] -= q;
+      this.qty[i] += q; this.haircut[i] += q * h;
+      if (this.firstStep[i] < 0) this.firstStep[i] = step;
+      closedQty += q; notional += q * entry[i]; touched++;
+    };
+    if (h > 0 && m > 0) {
+      if (avail <= need) { for (let j = 0; j < m; j++) close(cand[j], remaining[cand[j]]); }
+      else if (rule === 'pro-rata') { const f = need / avail; for (let j = 0; j < m; j++) close(cand[j], f * remaining[cand[j]]); }
+      else {
+        const sc = (this.scores ??= new Float64Array(book.n));
+        for (let j = 0; j < m; j++) {
+          const i = cand[j];
+          const margin = (kOf(i) * entry[i]) / lev[i], pnl = cs * (P - entry[i]);
+          sc[i] = (pnl / margin) * (P / (margin + pnl));
+        }
+        const ranked = argsortFloat64(sc, true, cand.subarray(0, m));
+        let left = need;
+        for (let j = 0; j < ranked.length && left > 0; j++) {
+          const i = ranked[j], q = Math.min(remaining[i], left);
+          left -= q; close(i, q === remaining[i] ? remaining[i] : q);
+        }
+      }
+    }
+    let unsocialised = Math.max(0, amount - closedQty * (h > 0 ? h : 0));
+    if (unsocialised <= 1e-9 * amount) unsocialised = 0;
+    this.step.push(step); this.round.push(round); this.side.push(s); this.amount.push(amount); this.price.push(B); this.trade.push(P);
+    this.closed.push(closedQty); this.positions.push(touched); this.unsocialised.push(unsocialised);
+    return { notional, unsocialised };
+  }
+}
