@@ -22,6 +22,8 @@
 import type { PositionBook } from './book';
 import { argsortFloat64 } from './sort';
 
+const NB = 1024;
+
 export type AdlRule = 'queue' | 'pro-rata' | 'amount';
 
 /** Per-position ADL totals and one record per ADL action (grows as needed). */
@@ -32,6 +34,8 @@ export class AdlLog {
   step: number[] = []; round: number[] = []; side: number[] = []; amount: number[] = []; price: number[] = []; trade: number[] = [];
   closed: number[] = []; positions: number[] = []; unsocialised: number[] = [];
   private scores?: Float64Array;
+  private cand?: Uint32Array;
+  private bk?: Uint16Array;
   constructor(n: number) { this.qty = new Float64Array(n); this.haircut = new Float64Array(n); this.firstStep = new Int32Array(n).fill(-1); }
 
   /**
@@ -45,37 +49,67 @@ export class AdlLog {
     const h = s * (B - P);
     const idx = cs === 1 ? book.order().longs : book.order().shorts;
     const entry = book.entry, lev = book.leverage;
-    // the opposite positions still open and in profit at P
-    const cand = new Uint32Array(idx.length);
-    let m = 0, avail = 0;
-    for (let j = 0; j < idx.length; j++) {
-      const i = idx[j];
-      if (remaining[i] > 0 && cs * (P - entry[i]) > 0) { cand[m++] = i; avail += remaining[i]; }
-    }
     const need = h > 0 ? amount / h : Infinity;
     let closedQty = 0, notional = 0, touched = 0;
+    const aq = this.qty, ah = this.haircut, af = this.firstStep;
     const close = (i: number, q: number) => {
       if (!(q > 0)) return;
       if (q >= remaining[i]) { q = remaining[i]; remaining[i] = 0; } else remaining[i] -= q;
-      this.qty[i] += q; this.haircut[i] += q * h;
-      if (this.firstStep[i] < 0) this.firstStep[i] = step;
+      aq[i] += q; ah[i] += q * h;
+      if (af[i] < 0) af[i] = step;
       closedQty += q; notional += q * entry[i]; touched++;
     };
-    if (h > 0 && m > 0) {
-      if (avail <= need) { for (let j = 0; j < m; j++) close(cand[j], remaining[cand[j]]); }
-      else if (rule === 'pro-rata') { const f = need / avail; for (let j = 0; j < m; j++) close(cand[j], f * remaining[cand[j]]); }
-      else {
-        const sc = (this.scores ??= new Float64Array(book.n));
-        for (let j = 0; j < m; j++) {
-          const i = cand[j];
-          const margin = (kOf(i) * entry[i]) / lev[i], pnl = cs * (P - entry[i]);
-          sc[i] = (pnl / margin) * (P / (margin + pnl));
+    if (h > 0) {
+      // one pass over the opposite side: the positions still open and in profit at P, their
+      // queue score, and a histogram of the scores by quantity (1/8-octave buckets)
+      const cand = (this.cand ??= new Uint32Array(book.n)), bk = (this.bk ??= new Uint16Array(book.n));
+      const sc = (this.scores ??= new Float64Array(book.n));
+      const hq = new Float64Array(NB);
+      const queue = rule === 'queue';
+      let m = 0, avail = 0;
+      for (let j = 0; j < idx.length; j++) {
+        const i = idx[j], r = remaining[i];
+        if (!(r > 0)) continue;
+        const pnl = cs * (P - entry[i]);
+        if (!(pnl > 0)) continue;
+        cand[m] = i; avail += r;
+        if (queue) {
+          const margin = (kOf(i) * entry[i]) / lev[i];
+          const v = (pnl / margin) * (P / (margin + pnl));
+          sc[i] = v;
+          const b = Math.min(NB - 1, Math.max(0, Math.floor(Math.log2(v) * 8) + NB / 2));
+          bk[m] = b; hq[b] += r;
         }
-        const ranked = argsortFloat64(sc, true, cand.subarray(0, m));
-        let left = need;
-        for (let j = 0; j < ranked.length && left > 0; j++) {
-          const i = ranked[j], q = Math.min(remaining[i], left);
-          left -= q; close(i, q === remaining[i] ? remaining[i] : q);
+        m++;
+      }
+      if (m > 0) {
+        if (avail <= need || !queue) {
+          // everyone in profit is closed, fully or by the same fraction (pro-rata)
+          const f = avail <= need ? 1 : need / avail;
+          for (let j = 0; j < m; j++) {
+            const i = cand[j];
+            let q = f * remaining[i];
+            if (f === 1 || q >= remaining[i]) { q = remaining[i]; remaining[i] = 0; } else remaining[i] -= q;
+            if (!(q > 0)) continue;
+            aq[i] += q; ah[i] += q * h;
+            if (af[i] < 0) af[i] = step;
+            closedQty += q; notional += q * entry[i]; touched++;
+          }
+        }
+        else {
+          // only the top of the queue is needed: the lowest bucket the closes reach, and every
+          // candidate from that bucket up, sorted (not every position in profit)
+          let acc = 0, b = NB - 1;
+          for (; b > 0; b--) { acc += hq[b]; if (acc >= need) break; }
+          const sel = new Uint32Array(m);
+          let c = 0;
+          for (let j = 0; j < m; j++) if (bk[j] >= b) sel[c++] = cand[j];
+          const ranked = argsortFloat64(sc, true, sel.subarray(0, c));
+          let left = need;
+          for (let j = 0; j < ranked.length && left > 0; j++) {
+            const i = ranked[j], q = Math.min(remaining[i], left);
+            left -= q; close(i, q === remaining[i] ? remaining[i] : q);
+          }
         }
       }
     }
