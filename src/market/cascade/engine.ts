@@ -368,14 +368,14 @@ export function runEngine(o: CascadeOptions, factory: SelectorFactory = sweepSel
     R.open[t] = trade; let lo = trade, hi = trade, mlo = Infinity, mhi = -Infinity;
     let rounds = 0, wMax = liquidity ? liquidity.w : 0, flow = 0;
     let stop = false, stopLeg = -1, exoLeg = X;
-    // a check: the mark, the breaker, then the depth's response to the stress
+    // a check: the mark, the depth's response to the stress, then the breaker
     const check = (): boolean => {
       mark = markModel.at(t, trade, exoLeg);
       if (mark < mlo) mlo = mark; if (mark > mhi) mhi = mark;
       cpStep.push(t); cpRound.push(rounds); cpMark.push(mark); cpTrade.push(trade);
-      if (cb && Math.abs(trade / closes[Math.max(t + 1 - cbWithin, resumeIdx)] - 1) > cb.move) return true;
+      // market makers react to the move even when it halts trading
       if (liquidity) { impact.withdrawn = liquidity.check(trade, closes[t], flow); if (impact.withdrawn > wMax) wMax = impact.withdrawn; }
-      return false;
+      return !!cb && Math.abs(trade / closes[Math.max(t + 1 - cbWithin, resumeIdx)] - 1) > cb.move;
     };
     for (let li = 0; li < legs.length && !stop; li++) {
       stopLeg = li;
