@@ -35,6 +35,7 @@ export class AdlLog {
   closed: number[] = []; positions: number[] = []; unsocialised: number[] = [];
   private scores?: Float64Array;
   private cand?: Uint32Array;
+  private live: Array<{ idx: Uint32Array; n: number } | undefined> = [undefined, undefined];
   private bk?: Uint16Array;
   constructor(n: number) { this.qty = new Float64Array(n); this.haircut = new Float64Array(n); this.firstStep = new Int32Array(n).fill(-1); }
 
@@ -47,7 +48,11 @@ export class AdlLog {
     s: 1 | -1, amount: number, B: number, P: number, step: number, round: number): { notional: number; unsocialised: number } {
     const cs = -s as 1 | -1;
     const h = s * (B - P);
-    const idx = cs === 1 ? book.order().longs : book.order().shorts;
+    // the side's positions still open: compacted as the scan goes (liquidations only remove)
+    const key = cs === 1 ? 0 : 1;
+    let live = this.live[key];
+    if (!live) { const o = cs === 1 ? book.order().longs : book.order().shorts; live = this.live[key] = { idx: o.slice(), n: o.length }; }
+    const idx = live.idx;
     const entry = book.entry, lev = book.leverage;
     const need = h > 0 ? amount / h : Infinity;
     let closedQty = 0, notional = 0, touched = 0;
@@ -66,10 +71,11 @@ export class AdlLog {
       const sc = (this.scores ??= new Float64Array(book.n));
       const hq = new Float64Array(NB);
       const queue = rule === 'queue';
-      let m = 0, avail = 0;
-      for (let j = 0; j < idx.length; j++) {
+      let m = 0, avail = 0, w = 0;
+      for (let j = 0; j < live.n; j++) {
         const i = idx[j], r = remaining[i];
         if (!(r > 0)) continue;
+        idx[w++] = i;
         const pnl = cs * (P - entry[i]);
         if (!(pnl > 0)) continue;
         cand[m] = i; avail += r;
@@ -82,6 +88,7 @@ export class AdlLog {
         }
         m++;
       }
+      live.n = w;
       if (m > 0) {
         if (avail <= need || !queue) {
           // everyone in profit is closed, fully or by the same fraction (pro-rata)
