@@ -6,9 +6,9 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { october2025, OCTOBER_2025_PUBLIC, tiersPerAccount, DEFAULT_TIERS, type PathArrays } from '../../../src/market/cascade';
+import { october2025, OCTOBER_2025_PUBLIC, tiersPerAccount, DEFAULT_TIERS } from '../../../src/market/cascade';
 
-function btc(): PathArrays & { time: string[] } {
+function btc(): { time: string[]; open: number[]; high: number[]; low: number[]; close: number[] } {
   const [head, ...lines] = readFileSync(join(__dirname, '../../../samples/data/BTC-USD.csv'), 'utf8').trim().split(/\r?\n/);
   const cols = head.split(',');
   const rows = lines.map((l) => l.split(',')).filter((f) => f[0] >= '2025-06-01' && f[0] <= '2025-10-31');
