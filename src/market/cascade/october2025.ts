@@ -53,7 +53,7 @@ export interface October2025Options {
   mixes?: Record<string, Record<number, number>>;
   /** share of the book's notional that is long (default 0.7: an assumption) */
   longShare?: number;
-  /** model positions (default 50,000) */
+  /** model positions (default 30,000) */
   count?: number;
   seed?: number;
   /** exogenous move of the crash hour before any liquidation feedback (default -0.05: an assumption) */
@@ -82,7 +82,7 @@ export interface CalibrationRow {
   /** sqrt-impact volume per hour that makes the simulated trough the historical low */
   hourlyVolume: number;
   troughModel: number;
-  /** the trough with a hair less volume (0.01% thinner): differs from troughModel where the cascade jumps */
+  /** the trough with a hair less volume (0.1% thinner): differs from troughModel where the cascade jumps */
   troughThinner: number;
   troughHistory: number;
   withdrawnAtTrough: number;
@@ -132,7 +132,7 @@ export function tiersPerAccount(g: number, tiers: readonly MaintenanceTier[] = D
 export function october2025(o: October2025Options): October2025Preset {
   const P = OCTOBER_2025_PUBLIC;
   const mixes = o.mixes ?? DEFAULT_MIXES;
-  const longShare = o.longShare ?? 0.7, count = o.count ?? 50_000, seed = o.seed ?? 1;
+  const longShare = o.longShare ?? 0.7, count = o.count ?? 30_000, seed = o.seed ?? 1;
   const newsShock = o.newsShock ?? -0.05, hours = Math.floor(o.hours ?? 24), fund = o.insuranceFund ?? 25e6;
   const recoveryHalfLife = o.recoveryHalfLife ?? 2, refill = o.refillHalfLife ?? 1, permanent = o.permanent ?? 0.5;
   const breaker = o.breaker ?? { move: 0.05, within: 1, halt: 1 };
@@ -201,7 +201,7 @@ export function october2025(o: October2025Options): October2025Preset {
     // the bisection ends at the jump, and both sides are reported.
     let lo = Math.log(1e6), hi = Math.log(1e13);
     if (trough(Math.exp(hi)) < troughHistory) throw new RangeError(`october2025: even a very deep market falls below the historical low with the ${name} book; the news shock is too large`);
-    for (let it = 0; it < 40 && hi - lo > 1e-4; it++) {
+    for (let it = 0; it < 40 && hi - lo > 1e-3; it++) {
       const mid = (lo + hi) / 2;
       if (trough(Math.exp(mid)) < troughHistory) lo = mid; else hi = mid;
     }
@@ -251,7 +251,7 @@ export function october2025(o: October2025Options): October2025Preset {
       return new Table(
         [{ name: 'leverage mix', type: 'string' }, { name: 'total OI', type: 'number', digits: 0 }, { name: 'accounts per position', type: 'number', digits: 1 },
           { name: 'long liquidated', type: 'number', digits: 0 }, { name: 'vs reported', type: 'number', percent: true }, { name: 'short liquidated', type: 'number', digits: 0 }, { name: 'vs reported ', type: 'number', percent: true },
-          { name: 'accounts liquidated', type: 'number', digits: 0 }, { name: 'hourly volume (depth)', type: 'number', digits: 0 }, { name: 'trough (model)', type: 'number', percent: true }, { name: 'trough, 0.01% thinner', type: 'number', percent: true },
+          { name: 'accounts liquidated', type: 'number', digits: 0 }, { name: 'hourly volume (depth)', type: 'number', digits: 0 }, { name: 'trough (model)', type: 'number', percent: true }, { name: 'trough, 0.1% thinner', type: 'number', percent: true },
           { name: 'trough (history)', type: 'number', percent: true }, { name: 'depth withdrawn at trough', type: 'number', percent: true }],
         rows, { title: 'October 2025 preset: calibration to the public totals', footer: assumptions.join(' ') },
       );
