@@ -23,6 +23,7 @@ import type { PositionBook } from './book';
 import { argsortFloat64 } from './sort';
 
 const NB = 1024;
+const F64 = new Float64Array(1), U32 = new Uint32Array(F64.buffer);
 
 export type AdlRule = 'queue' | 'pro-rata' | 'amount';
 
@@ -42,9 +43,10 @@ export class AdlLog {
   /**
    * Socialises `amount` lost by bankrupt positions of side `s` (bankruptcy price `B`) at
    * traded price `P`, closing positions of side -s; returns the entry notional closed and the
-   * part of `amount` no one could bear.
+   * part of `amount` no one could bear. `coll`/`cval`: collateral shares and the collateral's
+   * value now (margins count k = 1 - share (1 - value)).
    */
-  run(rule: 'queue' | 'pro-rata', book: PositionBook, remaining: Float64Array, kOf: (i: number) => number,
+  run(rule: 'queue' | 'pro-rata', book: PositionBook, remaining: Float64Array, coll: Float64Array | undefined, cval: number,
     s: 1 | -1, amount: number, B: number, P: number, step: number, round: number): { notional: number; unsocialised: number } {
     const cs = -s as 1 | -1;
     const h = s * (B - P);
@@ -56,14 +58,8 @@ export class AdlLog {
     const entry = book.entry, lev = book.leverage;
     const need = h > 0 ? amount / h : Infinity;
     let closedQty = 0, notional = 0, touched = 0;
+    // (no closure over these totals: V8 would keep them in a heap context, slowing every loop)
     const aq = this.qty, ah = this.haircut, af = this.firstStep;
-    const close = (i: number, q: number) => {
-      if (!(q > 0)) return;
-      if (q >= remaining[i]) { q = remaining[i]; remaining[i] = 0; } else remaining[i] -= q;
-      aq[i] += q; ah[i] += q * h;
-      if (af[i] < 0) af[i] = step;
-      closedQty += q; notional += q * entry[i]; touched++;
-    };
     if (h > 0) {
       // one pass over the opposite side: the positions still open and in profit at P, their
       // queue score, and a histogram of the scores by quantity (1/8-octave buckets)
@@ -80,10 +76,15 @@ export class AdlLog {
         if (!(pnl > 0)) continue;
         cand[m] = i; avail += r;
         if (queue) {
-          const margin = (kOf(i) * entry[i]) / lev[i];
+          // margin per unit, with a collateral below par counted at its value (k, see mark.ts)
+          const margin = ((coll && cval !== 1 ? 1 - coll[i] * (1 - cval) : 1) * entry[i]) / lev[i];
           const v = (pnl / margin) * (P / (margin + pnl));
           sc[i] = v;
-          const b = Math.min(NB - 1, Math.max(0, Math.floor(Math.log2(v) * 8) + NB / 2));
+          // the bucket from the float's bits (exponent and 3 mantissa bits: 1/8-octave,
+          // monotone in v, 2^-64 .. 2^64), much cheaper than Math.log2 per position
+          F64[0] = v;
+          const e = (U32[1] >>> 17) - (1023 - 64) * 8;
+          const b = e < 0 ? 0 : e > NB - 1 ? NB - 1 : e;
           bk[m] = b; hq[b] += r;
         }
         m++;
@@ -114,8 +115,14 @@ export class AdlLog {
           const ranked = argsortFloat64(sc, true, sel.subarray(0, c));
           let left = need;
           for (let j = 0; j < ranked.length && left > 0; j++) {
-            const i = ranked[j], q = Math.min(remaining[i], left);
-            left -= q; close(i, q === remaining[i] ? remaining[i] : q);
+            const i = ranked[j];
+            let q = Math.min(remaining[i], left);
+            left -= q;
+            if (!(q > 0)) continue;
+            if (q >= remaining[i]) { q = remaining[i]; remaining[i] = 0; } else remaining[i] -= q;
+            aq[i] += q; ah[i] += q * h;
+            if (af[i] < 0) af[i] = step;
+            closedQty += q; notional += q * entry[i]; touched++;
           }
         }
       }

@@ -438,7 +438,7 @@ export function runEngine(o: CascadeOptions, factory: SelectorFactory = sweepSel
           for (const [s, def, bq, bp] of [[1, defL, bqL, bpL], [-1, defS, bqS, bpS]] as const) {
             if (!(def > 0)) continue;
             const amount = (uncovered * def) / deficit;
-            const r = adlLog.run(adlRule, book, st.remaining, kOf, s, amount, bp / bq, trade, t, rounds - 1);
+            const r = adlLog.run(adlRule, book, st.remaining, st.coll, st.cval, s, amount, bp / bq, trade, t, rounds - 1);
             if (s === 1) { R.adlClosedShort[t] += r.notional; oiS -= r.notional; } else { R.adlClosedLong[t] += r.notional; oiL -= r.notional; }
             adlHair += amount - r.unsocialised; adlUnsoc += r.unsocialised;
           }
