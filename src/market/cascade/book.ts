@@ -21,6 +21,8 @@ export interface PositionInput {
   mmr?: number;
   /** when the position was opened (optional, for display) */
   opened?: number | string | Date;
+  /** share of the margin posted in a non-USDT collateral (0..1, default 0); see CollateralSpec in mark.ts */
+  collateral?: number;
 }
 
 export interface BookMeta {
@@ -51,12 +53,14 @@ export class PositionBook {
   readonly liq: Float64Array;
   /** epoch ms the position was opened (NaN when unknown) */
   readonly opened: Float64Array;
+  /** share of the margin posted in a collateral asset other than USDT (0..1), when the book has one; see CollateralSpec */
+  readonly collateral?: Float64Array;
   readonly tiers: readonly MaintenanceTier[];
   readonly meta: BookMeta;
   private sorted?: { longs: Uint32Array; shorts: Uint32Array };
 
   constructor(
-    a: { side: Int8Array; size: Float64Array; entry: Float64Array; leverage: Float64Array; mmr: Float64Array; opened?: Float64Array },
+    a: { side: Int8Array; size: Float64Array; entry: Float64Array; leverage: Float64Array; mmr: Float64Array; opened?: Float64Array; collateral?: Float64Array },
     tiers: readonly MaintenanceTier[] = DEFAULT_TIERS,
     meta: BookMeta = { assumptions: [] },
   ) {
@@ -65,6 +69,10 @@ export class PositionBook {
     this.n = n;
     this.side = a.side; this.size = a.size; this.entry = a.entry; this.leverage = a.leverage; this.mmr = a.mmr;
     this.opened = a.opened ?? new Float64Array(n).fill(NaN);
+    if (a.collateral) {
+      for (let i = 0; i < n; i++) if (!(a.collateral[i] >= 0 && a.collateral[i] <= 1)) throw new RangeError(`position ${i}: collateral share must be in [0, 1] (got ${a.collateral[i]})`);
+      this.collateral = a.collateral;
+    }
     this.liq = new Float64Array(n);
     for (let i = 0; i < n; i++) {
       if (a.side[i] !== 1 && a.side[i] !== -1) throw new RangeError(`position ${i}: side must be +1 (long) or -1 (short)`);
@@ -167,7 +175,9 @@ export function positionBook(positions: PositionInput[], opts: { tiers?: readonl
     mmr[i] = p.mmr ?? tierFor(size[i] * p.entry, tiers).rate;
     opened[i] = p.opened === undefined ? NaN : toTime(p.opened);
   });
-  return new PositionBook({ side, size, entry, leverage, mmr, opened }, tiers, { assumptions: [`${n} stated positions; maintenance rates ${positions.some((p) => p.mmr === undefined) ? 'from the tier table by entry notional' : 'as stated'}.`], refPrice: opts.refPrice });
+  const withColl = positions.some((p) => p.collateral !== undefined && p.collateral !== 0);
+  const collateral = withColl ? Float64Array.from(positions, (p) => p.collateral ?? 0) : undefined;
+  return new PositionBook({ side, size, entry, leverage, mmr, opened, collateral }, tiers, { assumptions: [`${n} stated positions; maintenance rates ${positions.some((p) => p.mmr === undefined) ? 'from the tier table by entry notional' : 'as stated'}.`], refPrice: opts.refPrice });
 }
 
 export interface BuildBookOptions {
@@ -199,6 +209,12 @@ export interface BuildBookOptions {
   tiers?: readonly MaintenanceTier[];
   /** drop positions the path has already liquidated after their entry (default true) */
   survivorship?: boolean;
+  /**
+   * a share of the positions post a non-USDT collateral as margin (for a collateral shock,
+   * see CollateralSpec): each position does with probability `fraction`, holding `share`
+   * (default 1) of its margin in it; drawn from its own stream so the rest of the book is the same
+   */
+  collateral?: { fraction: number; share?: number };
 }
 
 /** Builds a synthetic book from stated assumptions. Deterministic for a seed. */
@@ -251,9 +267,6 @@ export function buildBook(o: BuildBookOptions): PositionBook {
     for (let t = 0; t < T; t++) w[t] = daily[first] / T;
     for (let t = first + 1; t < T; t++) if (Number.isFinite(daily[t]) && Number.isFinite(daily[t - 1])) w[t] += Math.max(0, daily[t] - daily[t - 1]);
   } else w.fill(1);
-  const cw = new Float64Array(T);
-  for (let t = 0, s = 0; t < T; t++) { s += w[t]; cw[t] = s; }
-  const wTotal = cw[T - 1];
 
   // suffix extremes after each day (what the position would have had to survive)
   const sufLow = new Float64Array(T), sufHigh = new Float64Array(T);
@@ -262,30 +275,85 @@ export function buildBook(o: BuildBookOptions): PositionBook {
 
   const rand = mulberry32(seed);
   const gauss = normals(rand);
-  const side = new Int8Array(count), size = new Float64Array(count), entry = new Float64Array(count), lev = new Float64Array(count), mmr = new Float64Array(count), opened = new Float64Array(count);
+  // drawn in generation order: side, size, entry, and small indices for the rest (leverage and
+  // rate by (mix entry, tier), the entry day), so that putting them in sweep order below moves
+  // few bytes per position (the gather is the costly part at a million positions)
+  // (records of 3 doubles: size, entry, combo x 2^20 + day; one cache line to fetch per position)
+  const side = new Int8Array(count), rec = new Float64Array(3 * count);
   const meanNotional = totalOI / count;
+  const liq0 = new Float64Array(count);
   let m = 0, dropped = 0, capped = 0;
-  const pickDay = () => {
-    const u = rand() * wTotal;
-    let lo = 0, hi = T - 1;
-    while (lo < hi) { const mid = (lo + hi) >>> 1; if (cw[mid] <= u) lo = mid + 1; else hi = mid; }
-    return lo;
+  // tiers as arrays (the lookup runs once per position)
+  const nt = tiers.length;
+  const tFloor = Float64Array.from(tiers, (t) => t.floor), tRate = Float64Array.from(tiers, (t) => t.rate), tMax = Float64Array.from(tiers, (t) => t.maxLeverage);
+  // Entry day and price of a surviving position, sampled directly: a long with leverage L and
+  // rate m entered at e on day d survives the rest of the path iff its liquidation price
+  // e(1 - 1/L)/(1 - m) < the lowest low after d, i.e. e < thr_d = sufLow_d (1 - m)/(1 - 1/L)
+  // (a short: e > sufHigh_d (1 + m)/(1 + 1/L)). Drawing a day by weight and a price uniform in
+  // the day's range and redrawing until it survives (what this replaces: up to 200 tries, slow
+  // for high leverage) has the same distribution as drawing the day with weight
+  // w_d x (surviving share of its range) and the price uniform in the surviving part. One
+  // cumulative table per (side, leverage, rate): few of them.
+  type Surv = { cum: Float64Array; lo: Float64Array; hi: Float64Array; total: number; guide: Int32Array };
+  const nMix = mix.length;
+  const mixL = Float64Array.from(mix, ([l]) => l), mixW = Float64Array.from(mix, ([, wt]) => wt);
+  // the leverage a mix entry gets in a tier (capped to the tier's maximum, and below 1/m)
+  const levIn = new Float64Array(nMix * nt), capsIn = new Uint8Array(nMix * nt);
+  for (let j = 0; j < nMix; j++) for (let t = 0; t < nt; t++) {
+    let L = mixL[j], c = 0;
+    if (L > tMax[t]) { L = tMax[t]; c++; }
+    if (1 / L <= tRate[t]) { L = Math.floor(0.5 / tRate[t]) || 1; c++; }
+    levIn[j * nt + t] = L; capsIn[j * nt + t] = c;
+  }
+  const survCache: Array<Surv | undefined> = new Array(2 * nMix * nt);
+  const survOf = (s: 1 | -1, j: number, ti: number): Surv => {
+    const key = ((s === 1 ? 0 : 1) * nMix + j) * nt + ti;
+    let v = survCache[key];
+    if (v) return v;
+    const L = levIn[j * nt + ti], rate = tRate[ti];
+    const cum = new Float64Array(T), lo = new Float64Array(T), hi = new Float64Array(T);
+    let tot = 0;
+    for (let d = 0; d < T; d++) {
+      let a = path.low[d], b = path.high[d];
+      if (survivorship) {
+        if (s === 1) b = Math.min(b, sufLow[d] * (1 - rate) / (1 - 1 / L));
+        else a = Math.max(a, sufHigh[d] * (1 + rate) / (1 + 1 / L));
+      }
+      const range = path.high[d] - path.low[d];
+      const share = range > 0 ? Math.max(0, b - a) / range : (s === 1 ? (path.low[d] < b ? 1 : 0) : (path.high[d] > a ? 1 : 0));
+      lo[d] = range > 0 ? a : path.low[d]; hi[d] = range > 0 ? Math.max(a, b) : path.low[d];
+      tot += w[d] * share;
+      cum[d] = tot;
+    }
+    // guide[g] = first day whose cumulative weight exceeds g/T of the total: the search starts there
+    const guide = new Int32Array(T + 1);
+    for (let g = 0, d = 0; g <= T; g++) { while (d < T - 1 && cum[d] <= (g * tot) / T) d++; guide[g] = d; }
+    v = { cum, lo, hi, total: tot, guide };
+    survCache[key] = v;
+    return v;
   };
+  const halfVar = (sizeSigma * sizeSigma) / 2;
   for (let p = 0; p < count; p++) {
     const s: 1 | -1 = rand() < longShare ? 1 : -1;
-    let u = rand() * mixTotal, L = mix[mix.length - 1][0];
-    for (const [l, wt] of mix) { if (u < wt) { L = l; break; } u -= wt; }
-    const notional = meanNotional * Math.exp(sizeSigma * gauss() - (sizeSigma * sizeSigma) / 2);
-    const tier = tierFor(notional, tiers);
-    if (L > tier.maxLeverage) { L = tier.maxLeverage; capped++; }
-    if (1 / L <= tier.rate) { L = Math.floor(0.5 / tier.rate) || 1; capped++; }
+    let u = rand() * mixTotal, j = nMix - 1;
+    for (let q = 0; q < nMix; q++) { if (u < mixW[q]) { j = q; break; } u -= mixW[q]; }
+    const notional = meanNotional * Math.exp(sizeSigma * gauss() - halfVar);
+    let ti = nt - 1;
+    while (ti > 0 && notional < tFloor[ti]) ti--;
+    const rate = tRate[ti], L = levIn[j * nt + ti];
+    capped += capsIn[j * nt + ti];
+    const sv = survOf(s, j, ti);
     let ok = false;
-    for (let tries = 0; tries < 200 && !ok; tries++) {
-      const d = pickDay();
-      const e = path.low[d] + rand() * (path.high[d] - path.low[d]);
-      const lq = liquidationPrice(s, e, L, tier.rate);
+    for (let tries = 0; tries < 8 && !ok && sv.total > 0; tries++) {
+      const x = rand() * sv.total;
+      // the first day with cum > x: at or after the guide's day for floor(x / total * T)
+      let d = sv.guide[Math.floor((x / sv.total) * T)];
+      while (d < T - 1 && sv.cum[d] <= x) d++;
+      const e = sv.lo[d] + rand() * (sv.hi[d] - sv.lo[d]);
+      // the liquidation price, checked exactly (the interval's end may round either way)
+      const lq = s === 1 ? (e * (1 - 1 / L)) / (1 - rate) : (e * (1 + 1 / L)) / (1 + rate);
       ok = !survivorship || (s === 1 ? lq < sufLow[d] : lq > sufHigh[d]);
-      if (ok) { side[m] = s; entry[m] = e; lev[m] = L; mmr[m] = tier.rate; size[m] = notional / e; opened[m] = path.time[d]; m++; }
+      if (ok) { side[m] = s; rec[3 * m] = notional / e; rec[3 * m + 1] = e; rec[3 * m + 2] = (j * nt + ti) * 1048576 + d; liq0[m] = lq; m++; }
     }
     if (!ok) dropped++;
   }
@@ -293,29 +361,48 @@ export function buildBook(o: BuildBookOptions): PositionBook {
   // the scale factor is ~1, and the liquidation price does not depend on size given m)
   const targetL = totalOI * longShare, targetS = totalOI * (1 - longShare);
   let nl = 0, ns = 0;
-  for (let i = 0; i < m; i++) { const v = size[i] * entry[i]; if (side[i] === 1) nl += v; else ns += v; }
-  for (let i = 0; i < m; i++) size[i] *= side[i] === 1 ? (nl > 0 ? targetL / nl : 0) : (ns > 0 ? targetS / ns : 0);
+  for (let i = 0; i < m; i++) { const v = rec[3 * i] * rec[3 * i + 1]; if (side[i] === 1) nl += v; else ns += v; }
+  const fL = nl > 0 ? targetL / nl : 0, fS = ns > 0 ? targetS / ns : 0;
   // store the positions in sweep order (longs by liquidation price descending, then shorts
   // ascending): the engine then reads its arrays sequentially, which matters at a million positions
-  const liq0 = new Float64Array(m);
-  for (let i = 0; i < m; i++) liq0[i] = liquidationPrice(side[i] as 1 | -1, entry[i], lev[i], mmr[i]);
-  const li: number[] = [], si: number[] = [];
-  for (let i = 0; i < m; i++) (side[i] === 1 ? li : si).push(i);
+  let nLong = 0;
+  for (let i = 0; i < m; i++) if (side[i] === 1) nLong++;
+  const li = new Uint32Array(nLong), si = new Uint32Array(m - nLong);
+  for (let i = 0, a = 0, b = 0; i < m; i++) { if (side[i] === 1) li[a++] = i; else si[b++] = i; }
   const perm = new Uint32Array(m);
-  perm.set(argsortFloat64(liq0, true, Uint32Array.from(li)), 0);
-  perm.set(argsortFloat64(liq0, false, Uint32Array.from(si)), li.length);
-  const permute = <A extends Float64Array | Int8Array>(a: A): A => { const b = new (a.constructor as any)(m) as A; for (let k = 0; k < m; k++) b[k] = a[perm[k]]; return b; };
+  perm.set(argsortFloat64(liq0, true, li), 0);
+  perm.set(argsortFloat64(liq0, false, si), nLong);
+  // one pass over the permutation for all columns
+  const P = { side: new Int8Array(m), size: new Float64Array(m), entry: new Float64Array(m), leverage: new Float64Array(m), mmr: new Float64Array(m), opened: new Float64Array(m) };
+  P.side.fill(1, 0, nLong); P.side.fill(-1, nLong);
+  const tRateOf = new Float64Array(nMix * nt);
+  for (let c = 0; c < nMix * nt; c++) tRateOf[c] = tRate[c % nt];
+  for (let k = 0; k < m; k++) {
+    const r = 3 * perm[k], cd = rec[r + 2], c = Math.floor(cd / 1048576);
+    P.size[k] = rec[r] * (k < nLong ? fL : fS); P.entry[k] = rec[r + 1];
+    P.leverage[k] = levIn[c]; P.mmr[k] = tRateOf[c]; P.opened[k] = path.time[cd - c * 1048576];
+  }
+  let collateral: Float64Array | undefined, collNote = '';
+  if (o.collateral) {
+    const f = o.collateral.fraction, sh = o.collateral.share ?? 1;
+    if (!(f >= 0 && f <= 1 && sh >= 0 && sh <= 1)) throw new RangeError('buildBook: collateral.fraction and collateral.share must be in [0, 1]');
+    const cr = mulberry32((seed ^ 0x5bd1e995) >>> 0);
+    collateral = new Float64Array(m);
+    let c = 0;
+    for (let k = 0; k < m; k++) if (cr() < f) { collateral[k] = sh; c++; }
+    collNote = ` ${c} positions (${(f * 100).toFixed(0)}% drawn at random) post ${(sh * 100).toFixed(0)}% of their margin in a non-USDT collateral.`;
+  }
   const mixText = mix.map(([l, wt]) => `${l}x ${Math.round((wt / mixTotal) * 100)}%`).join(', ');
   const from = path.hasTime ? formatTime(path.time[0]) : 'step 0', to = path.hasTime ? formatTime(path.time[T - 1]) : `step ${T - 1}`;
   const book = new PositionBook(
-    { side: permute(side), size: permute(size), entry: permute(entry), leverage: permute(lev), mmr: permute(mmr), opened: permute(opened) },
+    { ...P, collateral },
     tiers,
     {
       assumptions: [
         `Synthetic book (seed ${seed}): ${m} isolated USDT-margined positions, OI ${fmtUsd(totalOI)}${oiNote} at entry, ${Math.round(longShare * 100)}% long by notional;`,
         `leverage mix ${mixText}; sizes log-normal (sigma ${sizeSigma});`,
         `entries at a uniform price within the day's low-high, on days ${o.oi ? 'weighted by open-interest growth' : 'spread evenly'} over ${from}..${to};`,
-        survivorship ? `positions the path had already liquidated after entry were redrawn (${dropped} could not be placed)${capped ? `; ${capped} leverages capped to their tier maximum` : ''}.` : 'no survivorship filter.',
+        (survivorship ? `positions the path had already liquidated after entry were redrawn (${dropped} could not be placed)${capped ? `; ${capped} leverages capped to their tier maximum` : ''}.` : 'no survivorship filter.') + collNote,
       ],
       refPrice: path.close[T - 1],
       asOf: path.hasTime ? path.time[T - 1] : undefined,

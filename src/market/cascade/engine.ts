@@ -26,11 +26,20 @@
  *    `within` steps earlier (or at the last resumption), trading halts for the rest of the step
  *    and `halt` more steps: no liquidations execute, depth keeps refilling, the exogenous
  *    path keeps moving. Triggered positions are liquidated when trading resumes.
+ *  - Stress (liquidity.ts, optional): at every check the depth curve's withdrawn fraction
+ *    rises to the stress target; it recovers with its half-life at each step's end.
+ *  - Mark vs trade (mark.ts, optional): liquidations trigger on the mark, orders fill at the
+ *    traded price; a collateral path lowers the margin of the positions that post it.
+ *  - ADL (adl.ts, optional): what the fund cannot pay closes opposite positions in profit at
+ *    the bankruptcy price, by queue or pro-rata.
  */
 import type { PositionBook } from './book';
 import { toOHLC, type OHLCPath, type PathInput } from './path';
 import { Book2, DEFAULT_IMPACT, type DipBuyer, type ImpactSpec } from './impact';
 import { mulberry32, normals } from './rng';
+import { LiquidityModel, type LiquiditySpec } from './liquidity';
+import { MarkModel, stepValues, type CollateralSpec, type MarkSpec } from './mark';
+import { AdlLog, type AdlRule } from './adl';
 
 export interface CircuitBreaker {
   /** halt when the mark has moved more than this fraction (e.g. 0.08 = 8%) ... */
@@ -71,6 +80,18 @@ export interface CascadeOptions {
   insuranceFund?: number;
   /** name shown in titles */
   label?: string;
+  /** depth that withdraws under stress and recovers with a half-life (default: none, the depth only refills) */
+  liquidity?: LiquiditySpec;
+  /** how the mark (which triggers liquidations) follows the traded price (default: it is the traded price) */
+  mark?: MarkSpec;
+  /** value on this venue of the collateral that positions with book.collateral > 0 post as margin */
+  collateral?: CollateralSpec;
+  /**
+   * what happens to the loss the insurance fund cannot pay: 'queue' or 'pro-rata' close
+   * opposite positions in profit at the bankruptcy price (adl.ts); 'amount' (default) only
+   * records it
+   */
+  adl?: AdlRule;
 }
 
 /** Growable typed arrays. */
@@ -84,6 +105,23 @@ export interface EngineState {
   lastChunk: Int32Array;
   partialAbove: number;
   partialFraction: number;
+  /** share of each position's margin held in the collateral (book.collateral), if any */
+  coll?: Float64Array;
+  /** the collateral's value at the current check (1 = par) */
+  cval: number;
+}
+
+/** Margin multiplier k of position i at the current collateral value (1 without collateral). */
+export function marginFactor(st: EngineState, i: number): number {
+  return st.coll && st.cval !== 1 ? 1 - st.coll[i] * (1 - st.cval) : 1;
+}
+
+/** Liquidation price of position i now: book.liq unless its collateral is marked below par. */
+export function liqNow(st: EngineState, i: number): number {
+  const b = st.book;
+  if (!st.coll || st.cval === 1 || st.coll[i] === 0) return b.liq[i];
+  const k = 1 - st.coll[i] * (1 - st.cval);
+  return b.side[i] === 1 ? (b.entry[i] * (1 - k / b.leverage[i])) / (1 - b.mmr[i]) : (b.entry[i] * (1 + k / b.leverage[i])) / (1 + b.mmr[i]);
 }
 
 /** Liquidates (fully, or one partial chunk) position i at this step; returns the quantity. */
@@ -122,13 +160,20 @@ export interface Selector {
 
 export type SelectorFactory = (st: EngineState) => Selector;
 
-/** The sweep selector: sorted once, one pointer per side, plus the few partially liquidated positions. */
+/**
+ * The sweep selector: sorted once, one pointer per side, plus the few partially liquidated
+ * positions; positions that post a collateral are also scanned while it is marked below par
+ * (their liquidation price then moves), and positions ADL has closed are skipped.
+ */
 export const sweepSelector: SelectorFactory = (st) => {
   const { longs, shorts } = st.book.order();
   const liq = st.book.liq, size = st.book.size, entry = st.book.entry, remaining = st.remaining, lastChunk = st.lastChunk;
   const above = st.partialAbove;
   let pL = 0, pS = 0;
   let activeL: number[] = [], activeS: number[] = [];
+  // positions with a collateral share, by side
+  let collL: number[] = [], collS: number[] = [];
+  if (st.coll) for (let i = 0; i < st.book.n; i++) if (st.coll[i] > 0) (st.book.side[i] === 1 ? collL : collS).push(i);
   const partials = (active: number[], side: 1 | -1, mark: number, step: number, out: Sink): number[] => {
     const keep: number[] = [];
     for (const i of active) {
@@ -137,22 +182,32 @@ export const sweepSelector: SelectorFactory = (st) => {
     }
     return keep;
   };
+  const collScan = (group: number[], side: 1 | -1, mark: number, step: number, out: Sink): number[] => {
+    const keep: number[] = [];
+    for (const i of group) {
+      if (remaining[i] > 0 && lastChunk[i] !== step && (side === 1 ? mark <= liqNow(st, i) : mark >= liqNow(st, i))) out.add(i, take(st, i, step));
+      if (remaining[i] > 0) keep.push(i);
+    }
+    return keep;
+  };
+  const pass = (i: number, step: number, out: Sink, active: number[]) => {
+    if (!(remaining[i] > 0)) return; // closed by ADL, or already by the collateral scan
+    const big = size[i] * entry[i] > above;
+    if (lastChunk[i] === step) { if (big) active.push(i); return; } // taken this step by the collateral scan
+    if (big) { out.add(i, take(st, i, step)); if (remaining[i] > 0) active.push(i); }
+    else { out.add(i, remaining[i]); remaining[i] = 0; lastChunk[i] = step; }
+  };
   return {
     collect(side, mark, step, out) {
+      const below = st.cval !== 1;
       if (side === 1) {
+        if (below && collL.length) collL = collScan(collL, 1, mark, step, out);
         if (activeL.length) activeL = partials(activeL, 1, mark, step, out);
-        while (pL < longs.length && liq[longs[pL]] >= mark) {
-          const i = longs[pL++];
-          if (size[i] * entry[i] > above) { out.add(i, take(st, i, step)); if (remaining[i] > 0) activeL.push(i); }
-          else { out.add(i, remaining[i]); remaining[i] = 0; lastChunk[i] = step; }
-        }
+        while (pL < longs.length && liq[longs[pL]] >= mark) pass(longs[pL++], step, out, activeL);
       } else {
+        if (below && collS.length) collS = collScan(collS, -1, mark, step, out);
         if (activeS.length) activeS = partials(activeS, -1, mark, step, out);
-        while (pS < shorts.length && liq[shorts[pS]] <= mark) {
-          const i = shorts[pS++];
-          if (size[i] * entry[i] > above) { out.add(i, take(st, i, step)); if (remaining[i] > 0) activeS.push(i); }
-          else { out.add(i, remaining[i]); remaining[i] = 0; lastChunk[i] = step; }
-        }
+        while (pS < shorts.length && liq[shorts[pS]] <= mark) pass(shorts[pS++], step, out, activeS);
       }
     },
   };
@@ -179,9 +234,13 @@ export interface RawRun {
   steps: number;
   hasTime: boolean;
   startPrice: number;
-  /** per step */
+  /** per step; open/low/high/close are the traded price */
   time: Float64Array; exo: Float64Array; histLow: Float64Array; histHigh: Float64Array;
   open: Float64Array; low: Float64Array; high: Float64Array; close: Float64Array;
+  /** the mark (liquidation trigger) per step: low, high, close (equal to the traded price without a mark rule) */
+  markLow: Float64Array; markHigh: Float64Array; markClose: Float64Array;
+  /** the collateral's value on this venue per step (1 without a collateral path) */
+  collateral: Float64Array;
   /** liquidated entry notional (OI removed) and fill value (USDT sold/bought into the book) */
   liqLongNotional: Float64Array; liqShortNotional: Float64Array; liqLongValue: Float64Array; liqShortValue: Float64Array;
   liqLongCount: Int32Array; liqShortCount: Int32Array;
@@ -189,10 +248,16 @@ export interface RawRun {
   /** sum of the liquidation walks' price moves, percent (signed) */
   impactPct: Float64Array;
   insurance: Float64Array; badDebt: Float64Array; adl: Float64Array; oiLong: Float64Array; oiShort: Float64Array;
-  /** checkpoints: each mark at which triggers were checked */
-  cpStep: Int32Array; cpRound: Int32Array; cpMark: Float64Array;
+  /** liquidity: largest withdrawn fraction of the depth in the step; resting USDT within 2% of the price at the step's end (bid, ask) */
+  withdrawn: Float64Array; depthBid: Float64Array; depthAsk: Float64Array;
+  /** ADL on positions: entry notional closed per step (long, short), cumulative haircut borne and loss no one could bear */
+  adlClosedLong: Float64Array; adlClosedShort: Float64Array; adlHaircut: Float64Array; adlUnsocialised: Float64Array;
+  /** checkpoints: each check (mark that triggers, traded price) */
+  cpStep: Int32Array; cpRound: Int32Array; cpMark: Float64Array; cpTrade: Float64Array;
   /** events: one per liquidation (or partial chunk) */
   evPos: Int32Array; evStep: Int32Array; evRound: Int32Array; evCp: Int32Array; evQty: Float64Array; evFill: Float64Array;
+  /** ADL: per-position quantity closed and haircut; one record per ADL action */
+  adlLog: AdlLog;
   remaining: Float64Array;
   oiBefore: { long: number; short: number };
   insuranceStart: number;
@@ -228,33 +293,45 @@ export function runEngine(o: CascadeOptions, factory: SelectorFactory = sweepSel
   const cb = o.circuitBreaker;
   const cbWithin = Math.max(1, Math.floor(cb?.within ?? 1)), cbHalt = Math.max(0, Math.floor(cb?.halt ?? 1));
   if (cb && !(cb.move > 0)) throw new RangeError('circuitBreaker.move must be > 0 (a fraction, e.g. 0.08)');
+  const liquidity = o.liquidity ? new LiquidityModel(o.liquidity) : undefined;
+  const markModel = new MarkModel(o.mark, steps, path?.hasTime ? path.time : undefined, startPrice);
+  const adlRule = o.adl ?? 'amount';
+  if (adlRule !== 'amount' && adlRule !== 'queue' && adlRule !== 'pro-rata') throw new RangeError("cascade: adl must be 'queue', 'pro-rata' or 'amount'");
+  const cvals = o.collateral ? stepValues(o.collateral.value, steps, path?.hasTime ? path.time : undefined, 'collateral.value') : undefined;
+  if (cvals) for (let t = 0; t < steps; t++) if (!(cvals[t] <= 1)) throw new RangeError(`collateral.value: ${cvals[t]} at step ${t}; a haircut path has values in (0, 1]`);
+  if (cvals && !book.collateral) throw new RangeError('cascade: a collateral path needs a book whose positions post it (positionBook collateral / buildBook collateral)');
 
   const n = book.n;
   const st: EngineState = {
     book, remaining: book.size.slice(), lastChunk: new Int32Array(n).fill(-1),
     partialAbove: o.partial ? o.partial.above : Infinity, partialFraction: o.partial?.fraction ?? 0.2,
+    coll: cvals ? book.collateral : undefined, cval: 1,
   };
   if (o.partial && !(st.partialFraction > 0 && st.partialFraction <= 1)) throw new RangeError('partial.fraction must be in (0, 1]');
   const sel = factory(st);
   const oi0 = book.oi();
   let oiL = oi0.long, oiS = oi0.short;
-  let fund = o.insuranceFund ?? 0, badDebt = 0, adl = 0;
+  let fund = o.insuranceFund ?? 0, badDebt = 0, adl = 0, adlHair = 0, adlUnsoc = 0;
 
   const f64 = () => new Float64Array(steps);
+  const adlLog = new AdlLog(n);
   const R: RawRun = {
     mode, feedback, steps, hasTime: path ? path.hasTime : false, startPrice,
     time: path ? path.time.slice() : Float64Array.from({ length: steps }, () => NaN),
     exo: f64(), histLow: f64(), histHigh: f64(), open: f64(), low: f64(), high: f64(), close: f64(),
+    markLow: f64(), markHigh: f64(), markClose: f64(), collateral: cvals ? cvals.slice() : f64().fill(1),
     liqLongNotional: f64(), liqShortNotional: f64(), liqLongValue: f64(), liqShortValue: f64(),
     liqLongCount: new Int32Array(steps), liqShortCount: new Int32Array(steps),
     rounds: new Int32Array(steps), halted: new Uint8Array(steps), haltTriggered: new Uint8Array(steps),
     impactPct: f64(), insurance: f64(), badDebt: f64(), adl: f64(), oiLong: f64(), oiShort: f64(),
-    cpStep: new Int32Array(0), cpRound: new Int32Array(0), cpMark: new Float64Array(0),
+    withdrawn: f64(), depthBid: f64(), depthAsk: f64(),
+    adlClosedLong: f64(), adlClosedShort: f64(), adlHaircut: f64(), adlUnsocialised: f64(),
+    cpStep: new Int32Array(0), cpRound: new Int32Array(0), cpMark: new Float64Array(0), cpTrade: new Float64Array(0),
     evPos: new Int32Array(0), evStep: new Int32Array(0), evRound: new Int32Array(0), evCp: new Int32Array(0), evQty: new Float64Array(0), evFill: new Float64Array(0),
-    remaining: st.remaining, oiBefore: { long: oi0.long, short: oi0.short }, insuranceStart: fund,
+    adlLog, remaining: st.remaining, oiBefore: { long: oi0.long, short: oi0.short }, insuranceStart: fund,
     initialShock: mode === 'simulate' ? shock : (path!.close[path!.length - 1] / startPrice - 1), exoMove: 0, options: o,
   };
-  const cpStep = new I32(), cpRound = new I32(), cpMark = new F64();
+  const cpStep = new I32(), cpRound = new I32(), cpMark = new F64(), cpTrade = new F64();
   const ev = new EventLog();
   const closes = new Float64Array(steps + 1);
   closes[0] = startPrice;
@@ -264,12 +341,13 @@ export function runEngine(o: CascadeOptions, factory: SelectorFactory = sweepSel
   const gauss = o.noise && o.noise.sigma > 0 ? normals(mulberry32(o.noise.seed ?? 1)) : undefined;
   const sigma = o.noise?.sigma ?? 0;
   const shockPerStep = Math.pow(1 + shock, 1 / shockSteps);
-  let mark = startPrice;
-  cpStep.push(-1); cpRound.push(0); cpMark.push(mark);
+  let trade = startPrice, mark = startPrice;
+  cpStep.push(-1); cpRound.push(0); cpMark.push(mark); cpTrade.push(trade);
 
   const buf = new Sink();
-  const entry = book.entry, leverage = book.leverage;
+  const entry = book.entry, leverage = book.leverage, coll = st.coll;
   const legs: number[] = [];
+  const kOf = (i: number) => marginFactor(st, i);
 
   for (let t = 0; t < steps; t++) {
     legs.length = 0;
@@ -285,17 +363,27 @@ export function runEngine(o: CascadeOptions, factory: SelectorFactory = sweepSel
       R.histLow[t] = R.histHigh[t] = X;
     }
     R.exo[t] = X;
+    st.cval = cvals ? cvals[t] : 1;
     const halted = t < haltUntil;
-    R.open[t] = mark; let lo = mark, hi = mark;
-    let rounds = 0;
-    let stop = false, stopLeg = -1;
+    R.open[t] = trade; let lo = trade, hi = trade, mlo = Infinity, mhi = -Infinity;
+    let rounds = 0, wMax = liquidity ? liquidity.w : 0, flow = 0;
+    let stop = false, stopLeg = -1, exoLeg = X;
+    // a check: the mark, the depth's response to the stress, then the breaker
+    const check = (): boolean => {
+      mark = markModel.at(t, trade, exoLeg);
+      if (mark < mlo) mlo = mark; if (mark > mhi) mhi = mark;
+      cpStep.push(t); cpRound.push(rounds); cpMark.push(mark); cpTrade.push(trade);
+      // market makers react to the move even when it halts trading
+      if (liquidity) { impact.withdrawn = liquidity.check(trade, closes[t], flow); if (impact.withdrawn > wMax) wMax = impact.withdrawn; }
+      return !!cb && Math.abs(trade / closes[Math.max(t + 1 - cbWithin, resumeIdx)] - 1) > cb.move;
+    };
     for (let li = 0; li < legs.length && !stop; li++) {
       stopLeg = li;
-      mark = feedback ? legs[li] * D * impact.transient() : legs[li];
-      if (mark < lo) lo = mark; if (mark > hi) hi = mark;
-      if (halted || stop) continue;
-      cpStep.push(t); cpRound.push(rounds); cpMark.push(mark);
-      if (cb && Math.abs(mark / closes[Math.max(t + 1 - cbWithin, resumeIdx)] - 1) > cb.move) { stop = true; break; }
+      exoLeg = legs[li];
+      trade = feedback ? legs[li] * D * impact.transient() : legs[li];
+      if (trade < lo) lo = trade; if (trade > hi) hi = trade;
+      if (halted) { const m = markModel.at(t, trade, exoLeg); if (m < mlo) mlo = m; if (m > mhi) mhi = m; continue; }
+      if (check()) { stop = true; break; }
       while (rounds < maxRounds) {
         const cp = cpMark.n - 1;
         buf.n = 0;
@@ -308,13 +396,15 @@ export function runEngine(o: CascadeOptions, factory: SelectorFactory = sweepSel
         ev.ensure(bufN);
         rounds++;
         let surplus = 0, deficit = 0;
+        // bankrupt positions per side: deficit, quantity and sum of q x bankruptcy price (for ADL)
+        let defL = 0, defS = 0, bqL = 0, bqS = 0, bpL = 0, bpS = 0;
         for (let sIdx = 0; sIdx < 2; sIdx++) {
           const a = sIdx === 0 ? 0 : longN, b = sIdx === 0 ? longN : bufN;
           if (a === b) continue;
           const s = sIdx === 0 ? 1 : -1;
           let q = 0;
           for (let k = a; k < b; k++) q += bufQty[k];
-          const w = impact.walk(mark, q * mark, s === 1 ? -1 : 1);
+          const w = impact.walk(trade, q * trade, s === 1 ? -1 : 1);
           R.impactPct[t] += w.pct;
           let notional = 0;
           const fill = w.fill;
@@ -323,21 +413,38 @@ export function runEngine(o: CascadeOptions, factory: SelectorFactory = sweepSel
           for (let k = a; k < b; k++, e++) {
             const i = bufPos[k], qi = bufQty[k], E = entry[i];
             notional += qi * E;
-            const res = (qi * E) / leverage[i] + s * qi * (fill - E);
-            if (res >= 0) surplus += res; else deficit -= res;
+            const kf = coll ? kOf(i) : 1;
+            const res = (kf * qi * E) / leverage[i] + s * qi * (fill - E);
+            if (res >= 0) surplus += res;
+            else {
+              deficit -= res;
+              const B = E * (1 - (s * kf) / leverage[i]);
+              if (s === 1) { defL -= res; bqL += qi; bpL += qi * B; } else { defS -= res; bqS += qi; bpS += qi * B; }
+            }
             eP[e] = i; eS[e] = t; eR[e] = rounds - 1; eC[e] = cp; eQ[e] = qi; eF[e] = fill;
           }
           ev.n = e;
           if (s === 1) { R.liqLongNotional[t] += notional; R.liqLongValue[t] += q * w.fill; R.liqLongCount[t] += b - a; oiL -= notional; }
           else { R.liqShortNotional[t] += notional; R.liqShortValue[t] += q * w.fill; R.liqShortCount[t] += b - a; oiS -= notional; }
-          if (feedback) { D *= Math.pow(w.price / mark, impact.permanent); mark = w.price; }
+          flow += q * w.fill;
+          if (feedback) { D *= Math.pow(w.price / trade, impact.permanent); trade = w.price; }
         }
         fund += surplus;
         const cover = Math.min(fund, deficit);
         fund -= cover; badDebt += deficit; adl += deficit - cover;
-        if (mark < lo) lo = mark; if (mark > hi) hi = mark;
-        cpStep.push(t); cpRound.push(rounds); cpMark.push(mark);
-        if (cb && Math.abs(mark / closes[Math.max(t + 1 - cbWithin, resumeIdx)] - 1) > cb.move) { stop = true; break; }
+        const uncovered = deficit - cover;
+        if (uncovered > 0 && adlRule !== 'amount') {
+          // the uncovered loss by side, in proportion to each side's deficit
+          for (const [s, def, bq, bp] of [[1, defL, bqL, bpL], [-1, defS, bqS, bpS]] as const) {
+            if (!(def > 0)) continue;
+            const amount = (uncovered * def) / deficit;
+            const r = adlLog.run(adlRule, book, st.remaining, st.coll, st.cval, s, amount, bp / bq, trade, t, rounds - 1);
+            if (s === 1) { R.adlClosedShort[t] += r.notional; oiS -= r.notional; } else { R.adlClosedLong[t] += r.notional; oiL -= r.notional; }
+            adlHair += amount - r.unsocialised; adlUnsoc += r.unsocialised;
+          }
+        }
+        if (trade < lo) lo = trade; if (trade > hi) hi = trade;
+        if (check()) { stop = true; break; }
       }
     }
     if (stop) {
@@ -346,24 +453,33 @@ export function runEngine(o: CascadeOptions, factory: SelectorFactory = sweepSel
       resumeIdx = t + 1 + cbHalt;
       // the rest of this step's path still happens, without liquidations
       for (let li = stopLeg + 1; li < legs.length; li++) {
-        mark = feedback ? legs[li] * D * impact.transient() : legs[li];
-        if (mark < lo) lo = mark; if (mark > hi) hi = mark;
+        trade = feedback ? legs[li] * D * impact.transient() : legs[li];
+        if (trade < lo) lo = trade; if (trade > hi) hi = trade;
+        const m = markModel.at(t, trade, legs[li]); if (m < mlo) mlo = m; if (m > mhi) mhi = m;
       }
     }
     R.halted[t] = halted || stop ? 1 : 0;
     R.rounds[t] = rounds;
+    R.withdrawn[t] = wMax;
+    R.depthBid[t] = impact.depthWithin(2, -1); R.depthAsk[t] = impact.depthWithin(2, 1);
     impact.refill();
     if (feedback && impact.permanent < 1) {
       // the transient part reverts as the depth refills: the step closes there
-      mark = legs[legs.length - 1] * D * impact.transient();
-      if (mark < lo) lo = mark; if (mark > hi) hi = mark;
+      trade = legs[legs.length - 1] * D * impact.transient();
+      if (trade < lo) lo = trade; if (trade > hi) hi = trade;
     }
-    R.low[t] = lo; R.high[t] = hi; R.close[t] = mark;
-    closes[t + 1] = mark;
+    mark = markModel.at(t, trade, legs[legs.length - 1]);
+    if (mark < mlo) mlo = mark; if (mark > mhi) mhi = mark;
+    markModel.endStep(trade);
+    if (liquidity) { liquidity.endStep(trade, closes[t]); impact.withdrawn = liquidity.w; }
+    R.low[t] = lo; R.high[t] = hi; R.close[t] = trade;
+    R.markLow[t] = mlo; R.markHigh[t] = mhi; R.markClose[t] = mark;
+    closes[t + 1] = trade;
     R.insurance[t] = fund; R.badDebt[t] = badDebt; R.adl[t] = adl; R.oiLong[t] = oiL; R.oiShort[t] = oiS;
+    R.adlHaircut[t] = adlHair; R.adlUnsocialised[t] = adlUnsoc;
   }
   R.exoMove = R.exo[steps - 1] / startPrice - 1;
-  R.cpStep = cpStep.done(); R.cpRound = cpRound.done(); R.cpMark = cpMark.done();
+  R.cpStep = cpStep.done(); R.cpRound = cpRound.done(); R.cpMark = cpMark.done(); R.cpTrade = cpTrade.done();
   R.evPos = ev.pos.slice(0, ev.n); R.evStep = ev.step.slice(0, ev.n); R.evRound = ev.round.slice(0, ev.n); R.evCp = ev.cp.slice(0, ev.n); R.evQty = ev.qty.slice(0, ev.n); R.evFill = ev.fill.slice(0, ev.n);
   return R;
 }

@@ -109,9 +109,15 @@ export class Book2 {
   readonly decay: number;
   /** fraction of each move that is permanent */
   readonly permanent: number;
-  /** consumed depth (USDT) on each side */
+  /**
+   * consumed depth on each side, in units of the base curve (USDT of the undisturbed book): an
+   * order of Q USDT consumes Q / available() of it, so a withdrawal makes later orders walk
+   * further without moving the price by itself
+   */
   ub = 0;
   ua = 0;
+  /** fraction of the resting depth withdrawn (stress), 0 = the stated curve; see liquidity.ts */
+  withdrawn = 0;
   private readonly dipPrice: Float64Array;
   private readonly dipLeft: Float64Array;
   private dipPtr = 0;
@@ -144,6 +150,15 @@ export class Book2 {
   /** End of a step: consumed depth refills. */
   refill(): void { this.ub *= this.decay; this.ua *= this.decay; }
 
+  /** Fraction of the stated depth still resting (1 - withdrawn). */
+  available(): number { return 1 - this.withdrawn; }
+
+  /** Resting USDT within x percent of the current price on one side (-1 bid, +1 ask), after consumption and withdrawal. */
+  depthWithin(x: number, dir: 1 | -1): number {
+    const c = dir === -1 ? this.bid : this.ask, u = dir === -1 ? this.ub : this.ua;
+    return this.available() * (c.depthAt(c.pctAt(u) + x) - u);
+  }
+
   /** Unconsumed dip-buyer USDT. */
   dipRemaining(): number { let s = 0; for (let i = this.dipPtr; i < this.dipLeft.length; i++) s += this.dipLeft[i]; return s; }
 
@@ -160,6 +175,9 @@ export class Book2 {
       // dip bids at or above the current price have been taken by the flow that got us here
       while (this.dipPtr < this.dipPrice.length && this.dipPrice[this.dipPtr] >= price) this.dipPtr++;
     }
+    // lam: the resting fraction; `take` is in USDT, `tb = take / lam` in base-curve units
+    const lam = this.available();
+    if (!(lam > 0)) throw new RangeError('depth fully withdrawn: liquidity.maxWithdraw must be < 1');
     while (left > 0) {
       const x0 = c.pctAt(u);
       let take = left;
@@ -167,15 +185,16 @@ export class Book2 {
       if (dir === -1 && this.dipPtr < this.dipPrice.length) {
         // depth between here and the next dip level
         const dx = 100 * Math.log(price / this.dipPrice[this.dipPtr]);
-        const need = c.depthAt(x0 + dx) - u;
+        const need = lam * (c.depthAt(x0 + dx) - u);
         if (need < take) { take = Math.max(need, 0); dip = this.dipPtr; }
       }
       if (take > 0) {
-        const x1 = c.pctAt(u + take);
-        const avg = (c.integral(u + take) - c.integral(u)) / take - x0;
+        const tb = take / lam;
+        const x1 = c.pctAt(u + tb);
+        const avg = (c.integral(u + tb) - c.integral(u)) / tb - x0;
         value += take * price * Math.exp((dir * avg) / 100);
         price = dip >= 0 ? this.dipPrice[dip] : price * Math.exp((dir * (x1 - x0)) / 100);
-        u += take; left -= take;
+        u += tb; left -= take;
       }
       if (dip >= 0) {
         const fill = Math.min(left, this.dipLeft[dip]);

@@ -15,6 +15,11 @@ export { runEngine, type CascadeOptions, type CircuitBreaker, type RawRun } from
 export { cascadeReference, compareRuns } from './reference';
 export { CascadeResult, type CascadeSummary, type LayerRow, type StepRow } from './result';
 export type { PathInput, PathArrays } from './path';
+export { DEFAULT_LIQUIDITY, type LiquiditySpec } from './liquidity';
+export type { MarkSpec, CollateralSpec, StepSeries } from './mark';
+export type { AdlRule } from './adl';
+export { adlRows, type AdlRow } from './panels';
+export { october2025, OCTOBER_2025_PUBLIC, tiersPerAccount, type October2025Options, type October2025Preset, type CalibrationRow, type October2025Run } from './october2025';
 
 /** Runs a replay or a simulation (see CascadeOptions) and returns a displayable result. */
 export function cascade(options: CascadeOptions): CascadeResult {

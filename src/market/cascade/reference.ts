@@ -2,7 +2,7 @@
  * The reference selector: scans every position at every check. O(book) per check, so only
  * for verifying the sweep (bench/cascade.mjs and the unit tests assert they agree).
  */
-import { runEngine, take, type CascadeOptions, type RawRun, type SelectorFactory } from './engine';
+import { liqNow, runEngine, take, type CascadeOptions, type RawRun, type SelectorFactory } from './engine';
 
 export const scanSelector: SelectorFactory = (st) => {
   const { side, liq } = st.book;
@@ -11,7 +11,9 @@ export const scanSelector: SelectorFactory = (st) => {
     collect(s, mark, step, out) {
       for (let i = 0; i < n; i++) {
         if (side[i] !== s || !(st.remaining[i] > 0) || st.lastChunk[i] === step) continue;
-        const hit = s === 1 ? mark <= liq[i] : mark >= liq[i];
+        // a position posting a collateral marked below par has a moved liquidation price
+        const L = st.coll && st.cval !== 1 ? liqNow(st, i) : liq[i];
+        const hit = s === 1 ? mark <= L : mark >= L;
         if (hit) out.add(i, take(st, i, step));
       }
     },
@@ -44,6 +46,12 @@ export function compareRuns(a: RawRun, b: RawRun, tol = 1e-9): { equal: boolean;
   check('liquidations per step (short)', a.liqShortCount, b.liqShortCount);
   check('close mark', a.close, b.close);
   check('events', [a.evPos.length], [b.evPos.length]);
+  // ADL on positions: per position closed quantity and haircut, per step closed notional
+  check('ADL closed quantity', a.adlLog.qty, b.adlLog.qty, 1e-12);
+  check('ADL haircut', a.adlLog.haircut, b.adlLog.haircut, 1e-9);
+  check('ADL closed long notional per step', a.adlClosedLong, b.adlClosedLong, 1e-6);
+  check('ADL closed short notional per step', a.adlClosedShort, b.adlClosedShort, 1e-6);
+  check('withdrawn depth per step', a.withdrawn, b.withdrawn, 1e-12);
   // which step each position was (first) liquidated in
   const firstStep = (r: RawRun) => { const f = new Int32Array(r.remaining.length).fill(-1); for (let k = 0; k < r.evPos.length; k++) if (f[r.evPos[k]] < 0) f[r.evPos[k]] = r.evStep[k]; return f; };
   check('first liquidation step', firstStep(a), firstStep(b));

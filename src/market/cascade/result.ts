@@ -5,6 +5,9 @@ import { Chart, Table } from '../output';
 import { fmtUsd, leverageBuckets, type PositionBook } from './book';
 import { describeImpact, DEFAULT_IMPACT } from './impact';
 import type { RawRun } from './engine';
+import { adlPositionsTable, adlTable, depthChart } from './panels';
+import { describeLiquidity } from './liquidity';
+import { describeMark } from './mark';
 
 export interface CascadeSummary {
   mode: 'replay' | 'simulate';
@@ -48,6 +51,21 @@ export interface CascadeSummary {
   badDebt: number;
   /** part of badDebt the insurance fund could not pay (auto-deleveraging) */
   adl: number;
+  /** ADL rule used ('amount' = recorded only) */
+  adlRule: 'queue' | 'pro-rata' | 'amount';
+  /** entry notional of opposite positions ADL closed */
+  adlClosedLong: number;
+  adlClosedShort: number;
+  /** positions ADL closed (fully or partly) */
+  adlPositions: number;
+  /** profit the ADL'd positions gave up (= the socialised loss) */
+  adlHaircut: number;
+  /** loss no position in profit was left to bear */
+  adlUnsocialised: number;
+  /** largest withdrawn fraction of the depth in any step (0 without a liquidity model) */
+  maxWithdrawn: number;
+  /** positions liquidated at a mark the traded price did not reach (mark rule or collateral path) */
+  markOnlyLiquidations: number;
 }
 
 export interface LayerRow {
@@ -75,14 +93,14 @@ export interface StepRow {
   insurance: number; adl: number; oi: number;
 }
 
-const NOT_MODELLED = 'Not modelled: cross margin, funding payments, trading and liquidation fees, the maintenance amount (tier deduction) in the liquidation price, position changes other than liquidations during the run; ADL is reported as an amount, not applied to positions.';
+const NOT_MODELLED = 'Not modelled: cross margin, funding payments, trading and liquidation fees, the maintenance amount (tier deduction) in the liquidation price, position changes other than liquidations and ADL during the run.';
 
 export class CascadeResult {
   readonly raw: RawRun;
   readonly book: PositionBook;
   readonly summary: CascadeSummary;
   readonly layers: LayerRow[];
-  private chartCache: Partial<Record<'path' | 'levels' | 'replay', Chart>> = {};
+  private chartCache: Partial<Record<'path' | 'levels' | 'replay' | 'depth', Chart>> = {};
 
   constructor(raw: RawRun) {
     this.raw = raw;
@@ -92,9 +110,10 @@ export class CascadeResult {
   }
 
   /** Charts, built on first use. */
-  get charts(): { readonly path: Chart; readonly levels: Chart; readonly replay: Chart } {
+  get charts(): { readonly path: Chart; readonly levels: Chart; readonly replay: Chart; readonly depth: Chart } {
     const self = this;
     return {
+      get depth() { return (self.chartCache.depth ??= depthChart(self)); },
       get path() { return (self.chartCache.path ??= pathChart(self)); },
       get levels() { return (self.chartCache.levels ??= levelsChart(self)); },
       get replay() { return (self.chartCache.replay ??= replayChart(self)); },
@@ -123,6 +142,12 @@ export class CascadeResult {
     return out;
   }
 
+  /** Auto-deleveraging by leverage bucket and side: positions closed, notional, haircuts (panels.ts). */
+  adlTable(): Table { return adlTable(this); }
+
+  /** The positions ADL closed, largest haircut first. */
+  adlPositionsTable(limit = 50): Table { return adlPositionsTable(this, limit); }
+
   summaryTable(): Table {
     const s = this.summary;
     const pct = (v: number) => (Number.isFinite(v) ? `${(v * 100).toFixed(2)}%` : 'n/a');
@@ -147,10 +172,13 @@ export class CascadeResult {
       ['circuit breaker', this.raw.options.circuitBreaker ? `${s.halts} halt(s), ${s.haltedSteps} halted step(s)` : 'none'],
       ['insurance fund start -> end', `${fmtUsd(s.insuranceStart)} -> ${fmtUsd(s.insuranceEnd)}`],
       ['loss beyond margin (bad debt) / ADL', `${fmtUsd(s.badDebt)} / ${fmtUsd(s.adl)}`],
+      ...(s.adlRule !== 'amount' ? [['ADL on positions', `${s.adlRule}: ${s.adlPositions} position(s) closed, ${fmtUsd(s.adlClosedLong + s.adlClosedShort)} notional (long ${fmtUsd(s.adlClosedLong)}, short ${fmtUsd(s.adlClosedShort)}), haircut ${fmtUsd(s.adlHaircut)}${s.adlUnsocialised > 0 ? `, unsocialised ${fmtUsd(s.adlUnsocialised)}` : ''}`]] : []),
+      ...(this.raw.options.liquidity ? [['depth withdrawn (largest in a step)', pct(s.maxWithdrawn)]] : []),
+      ...(this.raw.options.mark || this.raw.options.collateral ? [['liquidated at the mark only', `${s.markOnlyLiquidations} position(s) the traded price did not reach`]] : []),
     ];
     const o = this.raw.options;
     const footer = [
-      describeImpact(o.impact ?? DEFAULT_IMPACT) + (o.dipBuyers?.length ? `; ${o.dipBuyers.length} dip-buyer level(s)` : '') + (o.partial ? `; positions above ${fmtUsd(o.partial.above)} liquidated ${Math.round((o.partial.fraction ?? 0.2) * 100)}% per step` : '') + (o.circuitBreaker ? `; circuit breaker: halt ${o.circuitBreaker.halt ?? 1} step(s) when the mark moves > ${(o.circuitBreaker.move * 100).toFixed(1)}% within ${o.circuitBreaker.within ?? 1} step(s)` : '') + '.',
+      describeImpact(o.impact ?? DEFAULT_IMPACT) + (o.liquidity ? `; ${describeLiquidity(o.liquidity)}` : '') + (o.mark || o.collateral ? `; ${describeMark(o.mark, o.collateral)}` : '') + (o.dipBuyers?.length ? `; ${o.dipBuyers.length} dip-buyer level(s)` : '') + (o.partial ? `; positions above ${fmtUsd(o.partial.above)} liquidated ${Math.round((o.partial.fraction ?? 0.2) * 100)}% per step` : '') + (o.circuitBreaker ? `; circuit breaker: halt ${o.circuitBreaker.halt ?? 1} step(s) when the mark moves > ${(o.circuitBreaker.move * 100).toFixed(1)}% within ${o.circuitBreaker.within ?? 1} step(s)` : '') + '.',
       ...this.book.meta.assumptions,
       'Maintenance tiers are illustrative (Binance-like BTCUSDT brackets).',
       NOT_MODELLED,
@@ -194,6 +222,8 @@ export class CascadeResult {
       ...this.charts.path[DISPLAY](),
       ...this.charts.levels[DISPLAY](),
       ...this.charts.replay[DISPLAY](),
+      ...(this.raw.options.liquidity ? this.charts.depth[DISPLAY]() : []),
+      ...((this.raw.options.adl ?? 'amount') !== 'amount' && this.raw.adlLog.step.length ? this.adlTable()[DISPLAY]() : []),
     ];
   }
 }
@@ -224,7 +254,24 @@ function summarise(r: RawRun): CascadeSummary {
     oiBefore: r.oiBefore.long + r.oiBefore.short, oiAfter: r.oiLong[r.steps - 1] + r.oiShort[r.steps - 1],
     cascadeSteps, firstStep: first, lastStep: last, rounds, maxRoundsInStep: maxRounds, halts, haltedSteps,
     insuranceStart: r.insuranceStart, insuranceEnd: r.insurance[r.steps - 1], badDebt: r.badDebt[r.steps - 1], adl: r.adl[r.steps - 1],
+    ...adlAndStress(r),
   };
+}
+
+function adlAndStress(r: RawRun): Pick<CascadeSummary, 'adlRule' | 'adlClosedLong' | 'adlClosedShort' | 'adlPositions' | 'adlHaircut' | 'adlUnsocialised' | 'maxWithdrawn' | 'markOnlyLiquidations'> {
+  let cl = 0, cs = 0, w = 0, adlPositions = 0, markOnly = 0;
+  for (let t = 0; t < r.steps; t++) { cl += r.adlClosedLong[t]; cs += r.adlClosedShort[t]; if (r.withdrawn[t] > w) w = r.withdrawn[t]; }
+  for (let i = 0; i < r.adlLog.qty.length; i++) if (r.adlLog.qty[i] > 0) adlPositions++;
+  // a liquidation at a check whose traded price had not reached the position's liquidation price
+  const book = r.options.book, seen = new Uint8Array(book.n);
+  for (let k = 0; k < r.evPos.length; k++) {
+    const i = r.evPos[k];
+    if (seen[i]) continue;
+    seen[i] = 1;
+    const tr = r.cpTrade[r.evCp[k]];
+    if (book.side[i] === 1 ? tr > book.liq[i] : tr < book.liq[i]) markOnly++;
+  }
+  return { adlRule: r.options.adl ?? 'amount', adlClosedLong: cl, adlClosedShort: cs, adlPositions, adlHaircut: r.adlHaircut[r.steps - 1], adlUnsocialised: r.adlUnsocialised[r.steps - 1], maxWithdrawn: w, markOnlyLiquidations: markOnly };
 }
 
 function layersOf(r: RawRun): LayerRow[] {

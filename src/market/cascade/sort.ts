@@ -3,8 +3,10 @@
  * Stable, O(n); about 20x faster than a comparator sort on a million positions.
  * Keys must be finite; negative keys are handled by the usual sign flip.
  */
-export function argsortFloat64(keys: Float64Array, descending = false, subset?: Uint32Array): Uint32Array {
-  const idx = subset ? subset.slice() : Uint32Array.from({ length: keys.length }, (_, i) => i);
+function argsortFloat64Full(keys: Float64Array, descending = false, subset?: Uint32Array): Uint32Array {
+  let idx: Uint32Array<ArrayBuffer>;
+  if (subset) idx = subset.slice();
+  else { idx = new Uint32Array(keys.length); for (let i = 0; i < idx.length; i++) idx[i] = i; } // (Uint32Array.from with a map function is ~20x slower)
   const n = idx.length;
   if (n < 2) return idx;
   const u32 = new Uint32Array(keys.buffer, keys.byteOffset, keys.length * 2); // little-endian: [lo, hi]
@@ -31,6 +33,53 @@ export function argsortFloat64(keys: Float64Array, descending = false, subset?: 
       b[d] = a[j]; hb[d] = ha[j]; lb[d] = la[j];
     }
     [a, b] = [b, a]; [ha, hb] = [hb, ha]; [la, lb] = [lb, la];
+  }
+  return a;
+}
+
+/**
+ * Stable index sort by a Float64 key (same order as a stable sort on the exact keys).
+ * Fast path: a 2-pass radix sort on the keys rounded to Float32 (rounding is monotone, so it
+ * can only leave keys that round to the same Float32 out of order), then one insertion-sort
+ * pass on the exact keys, which fixes those few local inversions. When the keys are so close
+ * together that the insertion pass would do much work, the full 4-pass sort on the Float64
+ * bits is used instead.
+ */
+export function argsortFloat64(keys: Float64Array, descending = false, subset?: Uint32Array): Uint32Array {
+  const n = subset ? subset.length : keys.length;
+  if (n < 64) return argsortFloat64Full(keys, descending, subset);
+  const k32 = new Float32Array(n);
+  const u = new Uint32Array(k32.buffer);
+  if (subset) for (let j = 0; j < n; j++) k32[j] = keys[subset[j]];
+  else for (let j = 0; j < n; j++) k32[j] = keys[j];
+  const c0 = new Uint32Array(65536), c1 = new Uint32Array(65536);
+  for (let j = 0; j < n; j++) {
+    let h = u[j];
+    h = h & 0x80000000 ? ~h >>> 0 : (h | 0x80000000) >>> 0;
+    if (descending) h = ~h >>> 0;
+    u[j] = h;
+    c0[h & 0xffff]++; c1[h >>> 16]++;
+  }
+  let a = new Uint32Array(n), b = new Uint32Array(n), ka = u, kb = new Uint32Array(n);
+  if (subset) a.set(subset); else for (let j = 0; j < n; j++) a[j] = j;
+  for (let pass = 0; pass < 2; pass++) {
+    const count = pass === 0 ? c0 : c1, shift = pass * 16;
+    if (count[(ka[0] >>> shift) & 0xffff] === n) continue;
+    let sum = 0;
+    for (let k = 0; k < 65536; k++) { const c = count[k]; count[k] = sum; sum += c; }
+    for (let j = 0; j < n; j++) { const d = count[(ka[j] >>> shift) & 0xffff]++; b[d] = a[j]; kb[d] = ka[j]; }
+    let t = a; a = b; b = t;
+    t = ka; ka = kb; kb = t;
+  }
+  // insertion pass on the exact keys (stable: moves an element only past strictly larger/smaller keys)
+  let budget = 4 * n;
+  for (let j = 1; j < n; j++) {
+    const x = a[j], kx = keys[x];
+    let i = j - 1;
+    if (descending) { while (i >= 0 && keys[a[i]] < kx) { a[i + 1] = a[i]; i--; budget--; } }
+    else { while (i >= 0 && keys[a[i]] > kx) { a[i + 1] = a[i]; i--; budget--; } }
+    a[i + 1] = x;
+    if (budget < 0) return argsortFloat64Full(keys, descending, subset);
   }
   return a;
 }
