@@ -51,6 +51,24 @@ export function toTime(d: string | number | Date): number {
   return t;
 }
 
+/** Indexes already checked by checkIndex (the same array is shared by every series derived from one). */
+const checkedIndexes = new WeakSet<Float64Array>();
+
+/**
+ * Refuses an index that is not a time axis: a NaN or infinite timestamp, or one earlier than the
+ * point before it (everything here, from at() to drawdown's peak and trough, relies on binary
+ * search over ascending times). Equal neighbours are allowed (load() decides about duplicates).
+ */
+export function checkIndex(index: Float64Array, what: string): void {
+  if (checkedIndexes.has(index)) return;
+  for (let i = 0; i < index.length; i++) {
+    const t = index[i];
+    if (!Number.isFinite(t)) throw new RangeError(`${what}: index[${i}] is ${t}, not a time; every timestamp must be a finite number (epoch ms)`);
+    if (i > 0 && t < index[i - 1]) throw new RangeError(`${what}: the index is not in ascending order: index[${i}] (${formatTime(t)}) comes before index[${i - 1}] (${formatTime(index[i - 1])}); sort the points by date first`);
+  }
+  checkedIndexes.add(index);
+}
+
 export class Series {
   readonly index: Float64Array;
   readonly values: Float64Array;
@@ -63,6 +81,7 @@ export class Series {
     if (this.index.length !== this.values.length) {
       throw new RangeError(`Series "${name}": index has ${this.index.length} points but values has ${this.values.length}`);
     }
+    checkIndex(this.index, `Series "${name}"`);
     this.name = name;
     this.meta = meta;
   }
@@ -113,8 +132,8 @@ export class Series {
 
   toTable(): Table {
     const cols: TableColumn[] = [{ name: 'date', type: 'date' }, { name: this.name, type: 'number' }];
-    const rows: TableValue[][] = new Array(this.length);
-    for (let i = 0; i < this.length; i++) rows[i] = [formatTime(this.index[i]), numOrNull(this.values[i])];
+    // rows made on demand: showing 10,000,000 points builds only the ones the table shows
+    const rows = { length: this.length, row: (i: number): TableValue[] => [formatTime(this.index[i]), numOrNull(this.values[i])] };
     const src = this.meta.source ? ` from ${this.meta.source}` : '';
     return new Table(cols, rows, { title: `Series "${this.name}"${src}` });
   }
@@ -134,6 +153,7 @@ export class Frame {
 
   constructor(index: Float64Array | number[], columns: Record<string, Float64Array | number[]>, meta: SeriesMeta = {}) {
     this.index = index instanceof Float64Array ? index : Float64Array.from(index);
+    checkIndex(this.index, 'Frame');
     this.columns = {};
     for (const [k, v] of Object.entries(columns)) {
       const arr = v instanceof Float64Array ? v : Float64Array.from(v);
@@ -166,8 +186,8 @@ export class Frame {
   toTable(): Table {
     const names = this.names;
     const cols: TableColumn[] = [{ name: 'date', type: 'date' }, ...names.map((n) => ({ name: n, type: 'number' as const }))];
-    const rows: TableValue[][] = new Array(this.length);
-    for (let i = 0; i < this.length; i++) rows[i] = [formatTime(this.index[i]), ...names.map((n) => numOrNull(this.columns[n][i]))];
+    const data = names.map((n) => this.columns[n]);
+    const rows = { length: this.length, row: (i: number): TableValue[] => [formatTime(this.index[i]), ...data.map((c) => numOrNull(c[i]))] };
     const src = this.meta.source ? ` from ${this.meta.source}` : '';
     return new Table(cols, rows, { title: `Frame${src}` });
   }
