@@ -40,13 +40,22 @@ export function formatTime(t: number): string {
   return t % DAY_MS === 0 ? iso.slice(0, 10) : iso.replace('.000Z', 'Z');
 }
 
+/**
+ * Date.UTC for any year: Date.UTC maps years 0-99 to 1900-1999, so "0001-01-01" would load as
+ * 1901. 400 Gregorian years are exactly 146097 days: shift into range and back.
+ */
+export function utcTime(y: number, mo: number, d: number, h = 0, mi = 0, s = 0, ms = 0): number {
+  if (y >= 0 && y < 100) return Date.UTC(y + 400, mo, d, h, mi, s, ms) - 146097 * DAY_MS;
+  return Date.UTC(y, mo, d, h, mi, s, ms);
+}
+
 /** Parses 'YYYY-MM-DD', an ISO datetime, a Date or epoch ms into epoch ms (UTC). */
 export function toTime(d: string | number | Date): number {
   if (typeof d === 'number') return d;
   if (d instanceof Date) return d.getTime();
   const s = d.trim();
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
-  const t = m ? Date.UTC(+m[1], +m[2] - 1, +m[3]) : Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(s) ? s : s + 'Z');
+  const t = m ? utcTime(+m[1], +m[2] - 1, +m[3]) : Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(s) ? s : s + 'Z');
   if (!Number.isFinite(t)) throw new RangeError(`not a date: ${JSON.stringify(d)}`);
   return t;
 }
@@ -154,8 +163,10 @@ export class Frame {
   constructor(index: Float64Array | number[], columns: Record<string, Float64Array | number[]>, meta: SeriesMeta = {}) {
     this.index = index instanceof Float64Array ? index : Float64Array.from(index);
     checkIndex(this.index, 'Frame');
-    this.columns = {};
-    for (const [k, v] of Object.entries(columns)) {
+    // keyed by column name with a null prototype: a column named "__proto__" or "constructor" is kept
+    this.columns = Object.create(null);
+    for (const k of Object.keys(columns)) {
+      const v = columns[k];
       const arr = v instanceof Float64Array ? v : Float64Array.from(v);
       if (arr.length !== this.index.length) throw new RangeError(`Frame column "${k}" has ${arr.length} values for an index of ${this.index.length}`);
       this.columns[k] = arr;
@@ -168,7 +179,7 @@ export class Frame {
 
   /** One column as a Series. */
   get(name: string): Series {
-    const col = this.columns[name];
+    const col = Object.prototype.hasOwnProperty.call(this.columns, name) ? this.columns[name] : undefined;
     if (!col) throw new RangeError(`no column "${name}"; the columns are: ${this.names.join(', ')}`);
     return new Series(this.index, col, name, { ...this.meta, column: name });
   }
@@ -178,7 +189,7 @@ export class Frame {
   slice(from?: string | number | Date, to?: string | number | Date): Frame {
     const lo = from === undefined ? 0 : lowerBound(this.index, toTime(from));
     const hi = to === undefined ? this.length : upperBound(this.index, toTime(to));
-    const cols: Record<string, Float64Array> = {};
+    const cols: Record<string, Float64Array> = Object.create(null);
     for (const k of this.names) cols[k] = this.columns[k].slice(lo, hi);
     return new Frame(this.index.slice(lo, hi), cols, this.meta);
   }
