@@ -25,3 +25,14 @@ export function ensureBuilt(): void {
   }
   built = true;
 }
+
+/**
+ * Parameters of the property-based fuzzers (fast-check): a fixed seed, so CI runs the same
+ * cases every time; FUZZ_RUNS=N runs N cases per property instead of the default, and
+ * FUZZ_SEED=S another seed (a failure prints the seed and path to replay it).
+ */
+export function fuzzParams(defaultRuns: number): { seed: number; numRuns: number; endOnFailure: boolean } {
+  const runs = Number(process.env.FUZZ_RUNS);
+  const seed = Number(process.env.FUZZ_SEED);
+  return { seed: Number.isInteger(seed) ? seed : 20261101, numRuns: Number.isInteger(runs) && runs > 0 ? runs : defaultRuns, endOnFailure: true };
+}
