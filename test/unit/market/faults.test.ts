@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { crossCorr, Frame, load, LoadError, returns, rollingBeta, rollingCorr, runtime, Series, setRuntime, Table, toTime } from '../../../src/market/index';
 import { DISPLAY } from '../../../src/shared/schemas';
+import { throwsWith } from '../helpers';
 
 let dir: string;
 const saved = { ...runtime };
@@ -19,14 +20,7 @@ function csv(text: string | Buffer, ext = 'csv'): string {
   writeFileSync(path.join(dir, name), text);
   return name;
 }
-function fails(fn: () => unknown, ...parts: Array<string | RegExp>): LoadError {
-  try { fn(); } catch (e) {
-    const m = String((e as Error).message);
-    for (const p of parts) assert.ok(typeof p === 'string' ? m.includes(p) : p.test(m), `message ${JSON.stringify(m)} should contain ${String(p)}`);
-    return e as LoadError;
-  }
-  assert.fail('expected an error');
-}
+const fails = (fn: () => unknown, ...parts: Array<string | RegExp>): LoadError => throwsWith<LoadError>(fn, ...parts);
 const D = (s: string) => toTime(s);
 
 describe('load: hostile CSV files', () => {
