@@ -3,8 +3,14 @@
  * no vscode, so the serializer, the CLI and other tools share it.
  *
  * Writing is deterministic: known keys in a fixed order, every other object's keys sorted,
- * 2-space indent, arrays of plain values (numbers, short strings) kept on one line so a chart's
- * data does not become thousands of lines, and a final newline.
+ * 2-space indent (growing to at most 200 spaces, so deep nesting stays linear in size), arrays of
+ * plain values (numbers, short strings) kept on one line so a chart's data does not become
+ * thousands of lines, and a final newline. The writer is iterative: any depth of nesting.
+ *
+ * Numbers a double cannot hold (1e400, 12345678901234567890, 1e-400, more than 17 significant
+ * digits) are kept as written everywhere but in output items (which renderers read as values):
+ * the reader gives them as { "$mktnb.number": "1e400" } (see RawNumber) and the writer writes
+ * the text back unchanged.
  */
 import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { FORMAT_NAME, FORMAT_VERSION, type MktnbCell, type MktnbFile } from './types';
@@ -66,6 +72,7 @@ export function parseNotebook(text: string, file = 'notebook.mktnb'): MktnbFile 
   let raw: unknown;
   try {
     raw = JSON.parse(text);
+    if (hasInexactNumber(text)) raw = keepOutputNumbers(parseExact(text));
   } catch (e) {
     // V8's message carries no position on Node 20; jsonc-parser (strict mode) finds the offset.
     const { line, column, reason } = locateJsonError(text, (e as Error).message);
@@ -136,28 +143,168 @@ function ordered<T extends object>(o: T, keys: string[]): T {
 function isObject(v: unknown): v is Record<string, unknown> { return typeof v === 'object' && v !== null && !Array.isArray(v); }
 
 const INLINE_WIDTH = 100;
+/** indentation stops growing at this depth (200 spaces): 10,000 levels stay a few MB, not 100 */
+const MAX_INDENT_DEPTH = 100;
 
-function stringify(v: unknown, indent: string, key = ''): string {
-  if (v === null || typeof v !== 'object') return JSON.stringify(v ?? null) ?? 'null';
-  const inner = indent + '  ';
-  if (Array.isArray(v)) {
-    if (v.length === 0) return '[]';
-    // Arrays of numbers / booleans / nulls stay on one line (chart data); so do short string arrays.
-    const allPlain = v.every((x) => x === null || typeof x === 'number' || typeof x === 'boolean');
-    if (allPlain) return '[' + v.map((x) => JSON.stringify(x ?? null) ?? 'null').join(', ') + ']';
-    // Source stays one line per line (diff-friendly); short labels and dates go on one line.
-    const allShortStrings = key !== 'source' && v.every((x) => typeof x === 'string' && x.length <= 30);
-    if (allShortStrings) {
-      const one = '[' + v.map((x) => JSON.stringify(x)).join(', ') + ']';
-      if (one.length + indent.length <= INLINE_WIDTH || v.length > 20) return one;
+/** The key of a number kept as written: { "$mktnb.number": "1e400" }. */
+export const RAW_NUMBER_KEY = '$mktnb.number';
+export interface RawNumber { [RAW_NUMBER_KEY]: string }
+const NUMBER_TOKEN = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/;
+
+/** A number kept as its text (see RAW_NUMBER_KEY). */
+export function isRawNumber(v: unknown): v is RawNumber {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  const keys = Object.keys(v);
+  return keys.length === 1 && keys[0] === RAW_NUMBER_KEY && typeof (v as any)[RAW_NUMBER_KEY] === 'string' && NUMBER_TOKEN.test((v as any)[RAW_NUMBER_KEY]);
+}
+
+function plainText(x: unknown): string {
+  return isRawNumber(x) ? x[RAW_NUMBER_KEY] : JSON.stringify(x ?? null) ?? 'null';
+}
+
+/** Iterative: a stack of pending pieces (text to write, or a value to write at an indent). */
+function stringify(root: unknown, rootIndent: string): string {
+  type Task = string | { v: unknown; depth: number; key: string };
+  const out: string[] = [];
+  const stack: Task[] = [{ v: root, depth: rootIndent.length / 2, key: '' }];
+  const pad = (d: number) => '  '.repeat(Math.min(d, MAX_INDENT_DEPTH));
+  while (stack.length) {
+    const t = stack.pop()!;
+    if (typeof t === 'string') { out.push(t); continue; }
+    const { v, depth, key } = t;
+    if (v === null || typeof v !== 'object' || isRawNumber(v)) { out.push(plainText(v)); continue; }
+    const indent = pad(depth), inner = pad(depth + 1);
+    if (Array.isArray(v)) {
+      if (v.length === 0) { out.push('[]'); continue; }
+      // Arrays of numbers / booleans / nulls stay on one line (chart data); so do short string arrays.
+      const allPlain = v.every((x) => x === null || typeof x === 'number' || typeof x === 'boolean' || isRawNumber(x));
+      if (allPlain) { out.push('[' + v.map(plainText).join(', ') + ']'); continue; }
+      // Source stays one line per line (diff-friendly); short labels and dates go on one line.
+      const allShortStrings = key !== 'source' && v.every((x) => typeof x === 'string' && x.length <= 30);
+      if (allShortStrings) {
+        const one = '[' + v.map((x) => JSON.stringify(x)).join(', ') + ']';
+        if (one.length + indent.length <= INLINE_WIDTH || v.length > 20) { out.push(one); continue; }
+      }
+      stack.push('\n' + indent + ']');
+      for (let i = v.length - 1; i >= 0; i--) {
+        stack.push({ v: v[i], depth: depth + 1, key: '' });
+        stack.push((i === 0 ? '[\n' : ',\n') + inner);
+      }
+      continue;
     }
-    return '[\n' + v.map((x) => inner + stringify(x, inner)).join(',\n') + '\n' + indent + ']';
+    const obj = v as Record<string | symbol, unknown>;
+    const first = (obj[ORDER] as string[] | undefined) ?? [];
+    const keys = [...first.filter((k) => obj[k] !== undefined), ...Object.keys(obj).filter((k) => !first.includes(k) && obj[k] !== undefined).sort()];
+    if (keys.length === 0) { out.push('{}'); continue; }
+    stack.push('\n' + indent + '}');
+    for (let i = keys.length - 1; i >= 0; i--) {
+      stack.push({ v: obj[keys[i]], depth: depth + 1, key: keys[i] });
+      stack.push(`${i === 0 ? '{\n' : ',\n'}${inner}${JSON.stringify(keys[i])}: `);
+    }
   }
-  const obj = v as Record<string | symbol, unknown>;
-  const first = (obj[ORDER] as string[] | undefined) ?? [];
-  const keys = [...first.filter((k) => obj[k] !== undefined), ...Object.keys(obj).filter((k) => !first.includes(k) && obj[k] !== undefined).sort()];
-  if (keys.length === 0) return '{}';
-  return '{\n' + keys.map((k) => `${inner}${JSON.stringify(k)}: ${stringify(obj[k], inner, k)}`).join(',\n') + '\n' + indent + '}';
+  return out.join('');
+}
+
+// ---------------------------------------------------------------------------------------------
+// numbers kept as written
+
+/** A number token whose value a double does not hold: what JSON.parse would silently change. */
+function inexact(tok: string): boolean {
+  const v = Number(tok);
+  if (!Number.isFinite(v)) return true;                       // 1e400
+  const m = /^-?(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d+))?$/.exec(tok);
+  if (!m) return false;
+  const digits = (m[1] + (m[2] ?? '')).replace(/^0+/, '').replace(/0+$/, '');
+  if (digits.length > 17) return true;                         // more than a double's digits
+  if (v === 0 && digits.length > 0) return true;               // 1e-400 underflows to 0
+  if (m[2] === undefined && m[3] === undefined && Math.abs(v) >= 2 ** 53) return BigInt(tok) !== BigInt(v); // 2^53 + 1
+  return false;
+}
+
+/** Whether text may hold such a number (a cheap test first, then each number-like token). */
+function hasInexactNumber(text: string): boolean {
+  if (!/\d{16}|[eE][+-]?\d{3}/.test(text)) return false;
+  const re = /-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/g;
+  for (let m; (m = re.exec(text));) {
+    const t = m[0];
+    if ((t.length >= 16 || /[eE][+-]?\d{3}/.test(t)) && inexact(t)) return true;
+  }
+  return false;
+}
+
+/**
+ * JSON.parse that keeps inexact numbers as RawNumber objects. Iterative (any depth); used only
+ * when hasInexactNumber says so, on text JSON.parse has already accepted.
+ */
+function parseExact(text: string): unknown {
+  let i = 0;
+  const n = text.length;
+  const ws = () => { while (i < n) { const c = text.charCodeAt(i); if (c === 32 || c === 9 || c === 10 || c === 13) i++; else break; } };
+  const str = (): string => {
+    const s = i;
+    i++;
+    while (i < n) { const c = text.charCodeAt(i); if (c === 92) i += 2; else if (c === 34) break; else i++; }
+    i++;
+    return JSON.parse(text.slice(s, i)) as string;
+  };
+  const num = (): unknown => {
+    const m = /-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+    m.lastIndex = i;
+    const tok = m.exec(text)![0];
+    i += tok.length;
+    return inexact(tok) ? { [RAW_NUMBER_KEY]: tok } : Number(tok);
+  };
+  type Frame = { c: any[] | Record<string, unknown>; key?: string };
+  const stack: Frame[] = [];
+  let result: unknown;
+  const put = (v: unknown): void => {
+    const top = stack[stack.length - 1];
+    if (!top) { result = v; return; }
+    if (Array.isArray(top.c)) top.c.push(v);
+    else Object.defineProperty(top.c, top.key!, { value: v, enumerable: true, writable: true, configurable: true });
+  };
+  for (;;) {
+    ws();
+    const top = stack[stack.length - 1];
+    if (top && !Array.isArray(top.c) && top.key === undefined) {
+      // in an object, before a key: a key, or the end
+      if (text[i] === '}') { i++; stack.pop(); put(top.c); }
+      else { if (text[i] === ',') { i++; ws(); } top.key = str(); ws(); i++; /* : */ continue; }
+    } else if (top && Array.isArray(top.c) && text[i] === ']') { i++; stack.pop(); put(top.c); }
+    else {
+      if (top && Array.isArray(top.c) && text[i] === ',') { i++; ws(); }
+      const c = text[i];
+      if (c === '{') { i++; stack.push({ c: {} }); continue; }
+      if (c === '[') { i++; stack.push({ c: [] }); continue; }
+      let v: unknown;
+      if (c === '"') v = str();
+      else if (c === 't') { v = true; i += 4; } else if (c === 'f') { v = false; i += 5; } else if (c === 'n') { v = null; i += 4; }
+      else v = num();
+      put(v);
+    }
+    const parent = stack[stack.length - 1];
+    if (!parent) return result;
+    if (!Array.isArray(parent.c)) parent.key = undefined;
+  }
+}
+
+/** Output items are data for renderers: numbers there are plain numbers, as JSON.parse gives them. */
+function keepOutputNumbers(raw: unknown): unknown {
+  const cells = (raw as any)?.cells;
+  if (!Array.isArray(cells)) return raw;
+  for (const c of cells) for (const o of Array.isArray(c?.outputs) ? c.outputs : []) {
+    if (!Array.isArray(o?.items)) continue;
+    const stack: any[] = [o.items];
+    while (stack.length) {
+      const v = stack.pop();
+      for (const k of Object.keys(v)) {
+        const x = v[k];
+        if (isRawNumber(x)) v[k] = Number(x[RAW_NUMBER_KEY]);
+        else if (typeof x === 'object' && x !== null) stack.push(x);
+      }
+    }
+  }
+  return raw;
 }
 
 /** Line, column (1-based) and a short reason for the first JSON syntax error in text. */

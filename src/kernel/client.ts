@@ -17,6 +17,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { KERNEL_ENV, type CellError, type FromKernel, type ToKernel } from '../shared/protocol';
 import type { OutputItem } from '../shared/schemas';
+import { endGroup } from './procgroup';
 
 export type { CellError } from '../shared/protocol';
 
@@ -46,6 +47,8 @@ export type KernelOutputEvent =
   | { kind: 'display'; items: OutputItem[] };
 
 export interface ExecuteResult {
+  /** the kernel's id of this execution (late output of the cell names it; see onBackgroundOutput) */
+  cellId?: number;
   ok: boolean;
   error?: CellError;
   durationMs: number;
@@ -62,6 +65,18 @@ export interface KernelExitInfo {
   kind: 'oom' | 'crash' | 'interrupt' | 'restart' | 'dispose';
   /** whether the client starts a new kernel by itself */
   willRestart: boolean;
+  /** pids of processes the cells had started that were still running and were ended with the kernel */
+  endedProcesses: number[];
+}
+
+/** Output or an error of a cell that had already finished (a timer, an un-awaited promise); cellId 0: no known cell. */
+export type BackgroundEvent = (KernelOutputEvent | { kind: 'error'; error: CellError }) & { cellId: number };
+
+export interface ExecuteOptions {
+  cellLabel: string;
+  onOutput: (e: KernelOutputEvent) => void;
+  /** stop the cell when it runs longer (ms; 0 or undefined: no limit); its error says "timed out after N s" */
+  timeoutMs?: number;
 }
 
 interface Job {
@@ -73,6 +88,9 @@ interface Job {
   resolve: (r: ExecuteResult) => void;
   error?: CellError;
   sentAt?: number;
+  timeoutMs?: number;
+  timer?: NodeJS.Timeout;
+  timedOut?: boolean;
 }
 
 interface Proc {
@@ -82,6 +100,7 @@ interface Proc {
   exited: boolean;
   /** set by the client before it kills the process itself */
   killedFor?: KernelExitInfo['kind'];
+  onExit?: (info: KernelExitInfo) => void;
   stderrTail: string;
   isReady: boolean;
 }
@@ -98,8 +117,7 @@ export class KernelClient {
   private current: Job | undefined;
   private disposed = false;
   private exitListeners: Array<(info: KernelExitInfo) => void> = [];
-  private backgroundListeners: Array<(e: KernelOutputEvent & { cellId: number }) => void> = [];
-  private finishedCells = new Set<number>();
+  private backgroundListeners: Array<(e: BackgroundEvent) => void> = [];
   private interruptTimer: NodeJS.Timeout | undefined;
   /** stream text not yet delivered: consecutive writes are merged for up to STREAM_FLUSH_MS */
   private pendingStream: { job: Job; name: 'stdout' | 'stderr'; text: string } | undefined;
@@ -132,10 +150,11 @@ export class KernelClient {
   /** whether a cell is running */
   get busy(): boolean { return this.current !== undefined; }
 
-  execute(code: string, language: 'typescript' | 'javascript', opts: { cellLabel: string; onOutput: (e: KernelOutputEvent) => void }): Promise<ExecuteResult> {
+  execute(code: string, language: 'typescript' | 'javascript', opts: ExecuteOptions): Promise<ExecuteResult> {
     return new Promise<ExecuteResult>((resolve) => {
       if (this.disposed) { resolve({ ok: false, durationMs: 0, error: plainError('KernelDisposed', 'the kernel was shut down') }); return; }
-      this.queue.push({ id: ++this.seq, code, language, cellLabel: opts.cellLabel, onOutput: opts.onOutput, resolve });
+      const timeoutMs = opts.timeoutMs && opts.timeoutMs > 0 && Number.isFinite(opts.timeoutMs) ? opts.timeoutMs : undefined;
+      this.queue.push({ id: ++this.seq, code, language, cellLabel: opts.cellLabel, onOutput: opts.onOutput, resolve, timeoutMs });
       void this.pump();
     });
   }
@@ -145,6 +164,11 @@ export class KernelClient {
     for (const job of this.queue.splice(0)) {
       job.resolve({ ok: false, durationMs: 0, error: { ...plainError('Interrupted', 'not run: the kernel was interrupted before this cell started'), interrupted: true } });
     }
+    this.interruptCurrent();
+  }
+
+  /** Stops the running cell only (a time limit): the queued cells still run. */
+  private interruptCurrent(): void {
     const job = this.current;
     if (!job) return;
     if (!job.sentAt) {
@@ -186,21 +210,30 @@ export class KernelClient {
     await this.proc.ready;
   }
 
-  dispose(): void {
-    if (this.disposed) return;
+  /** Ends the kernel (and the processes its cells left running); resolves once it has exited. */
+  dispose(): Promise<KernelExitInfo | undefined> {
+    if (this.disposed) return this.disposedExit ?? Promise.resolve(undefined);
     this.disposed = true;
     for (const job of this.queue.splice(0)) job.resolve({ ok: false, durationMs: 0, error: plainError('KernelDisposed', 'not run: the kernel was shut down') });
     if (this.current) this.finish(this.current, { ok: false, durationMs: 0, error: plainError('KernelDisposed', 'the kernel was shut down') });
-    this.proc.killedFor = 'dispose';
-    this.sendTo(this.proc, { type: 'shutdown' });
-    this.kill(this.proc);
+    const p = this.proc;
+    this.disposedExit = p.exited ? Promise.resolve(undefined) : new Promise((res) => { p.onExit = res; });
+    p.killedFor = 'dispose';
+    this.sendTo(p, { type: 'shutdown' });
+    this.kill(p);
+    return this.disposedExit;
   }
+  private disposedExit: Promise<KernelExitInfo | undefined> | undefined;
 
   /** Called whenever a kernel process ends (also for restarts the client does itself). */
   onDidExit(cb: (info: KernelExitInfo) => void): void { this.exitListeners.push(cb); }
 
-  /** Output whose cell has already finished (timers, unawaited promises) when no cell is running. */
-  onBackgroundOutput(cb: (e: KernelOutputEvent & { cellId: number }) => void): void { this.backgroundListeners.push(cb); }
+  /**
+   * Output and errors of a cell that has already finished (timers, un-awaited promises), with
+   * that cell's id (ExecuteResult.cellId; 0 when no cell is known). Never given to the cell
+   * running at the time.
+   */
+  onBackgroundOutput(cb: (e: BackgroundEvent) => void): void { this.backgroundListeners.push(cb); }
 
   // -------------------------------------------------------------------------------------------
 
@@ -213,7 +246,9 @@ export class KernelClient {
     };
     if (o.notebookPath) env[KERNEL_ENV.notebookPath] = o.notebookPath; else delete env[KERNEL_ENV.notebookPath];
     const child = fork(script, [], {
-      cwd: o.cwd, env, execPath: o.execPath, serialization: 'json',
+      // 'advanced': structured clone, immune to a cell's Object.prototype.toJSON (src/kernel/wire.ts);
+      // detached: the kernel leads a process group that holds the processes its cells start (procgroup.ts)
+      cwd: o.cwd, env, execPath: o.execPath, serialization: 'advanced', detached: process.platform !== 'win32',
       execArgv: [`--max-old-space-size=${o.maxOldSpaceMb}`],
       stdio: ['ignore', 'pipe', 'pipe', 'ipc', 'pipe'],
     });
@@ -242,6 +277,8 @@ export class KernelClient {
     child.on('exit', (code, signal) => {
       clearTimeout(startTimer);
       p.exited = true;
+      // what the cells started and left running ends with the session
+      const endedProcesses = endGroup(p.pid);
       const oom = /heap out of memory|Reached heap limit|allocation failed/i.test(p.stderrTail);
       const kind: KernelExitInfo['kind'] = p.killedFor ?? (oom ? 'oom' : 'crash');
       const detail = signal ? `signal ${signal}` : `exit code ${code}`;
@@ -253,7 +290,10 @@ export class KernelClient {
           : kind === 'interrupt' ? 'the kernel was restarted to stop a cell that did not respond to interrupt'
             : kind === 'restart' ? 'the kernel was restarted' : 'the kernel was shut down';
       readyReject(new Error(`the kernel process ended before it was ready (${detail})${tailNote(p.stderrTail)}`));
-      for (const cb of this.exitListeners) { try { cb({ code, signal, reason, kind, willRestart: auto || kind === 'interrupt' || kind === 'restart' }); } catch { /* listener */ } }
+      const ended = endedProcesses.length ? `; ${endedProcesses.length} process${endedProcesses.length === 1 ? '' : 'es'} the cells had started (pid ${endedProcesses.join(', ')}) ${endedProcesses.length === 1 ? 'was' : 'were'} ended with it` : '';
+      const info: KernelExitInfo = { code, signal, reason: reason + ended, kind, willRestart: auto || kind === 'interrupt' || kind === 'restart', endedProcesses };
+      for (const cb of this.exitListeners) { try { cb(info); } catch { /* listener */ } }
+      p.onExit?.(info);
       if (!auto) return;
       this.spawn();
       const job = this.current;
@@ -276,7 +316,9 @@ export class KernelClient {
 
   private sendTo(p: Proc, m: ToKernel): void {
     if (p.exited || !p.child.connected) return;
-    try { p.child.send(m); } catch { /* exited meanwhile */ }
+    // an own `cmd` (undefined): Node's channel code in the kernel asks message.cmd whether a message
+    // is internal (NODE_HANDLE…), and a cell may have planted Object.prototype.cmd there
+    try { p.child.send({ cmd: undefined, ...m }); } catch { /* exited meanwhile */ }
   }
 
   private async pump(): Promise<void> {
@@ -296,15 +338,28 @@ export class KernelClient {
     if (this.proc !== p) { this.current = undefined; this.queue.unshift(job); void this.pump(); return; }
     job.sentAt = Date.now();
     this.sendTo(p, { type: 'execute', id: job.id, code: job.code, language: job.language, cellLabel: job.cellLabel });
+    if (job.timeoutMs) {
+      job.timer = setTimeout(() => {
+        if (this.current !== job) return;
+        job.timedOut = true;
+        this.interruptCurrent();
+      }, job.timeoutMs);
+    }
   }
 
   private finish(job: Job, r: ExecuteResult): void {
     this.flushStream();
+    if (job.timer) { clearTimeout(job.timer); job.timer = undefined; }
+    if (job.timedOut && !r.ok) {
+      const secs = +(job.timeoutMs! / 1000).toFixed(3);
+      const how = r.restarted ? 'the kernel was restarted to stop it; variables from earlier cells were lost' : 'the cell was interrupted';
+      r = { ...r, error: { ...plainError('TimeoutError', `timed out after ${secs} s (the time limit per cell); ${how}`), interrupted: true, timedOut: true } };
+    }
+    r = { cellId: job.id, ...r };
     if (this.current === job) {
       this.current = undefined;
       if (this.interruptTimer) { clearTimeout(this.interruptTimer); this.interruptTimer = undefined; }
     }
-    this.finishedCells.add(job.id);
     job.resolve(r);
     void this.pump();
   }
@@ -314,7 +369,11 @@ export class KernelClient {
     switch (m.type) {
       case 'stream': this.routeOutput(p, m.id, { kind: 'stream', name: m.name, text: m.text }); break;
       case 'display': this.routeOutput(p, m.id, { kind: 'display', items: m.items }); break;
-      case 'error': if (this.current?.id === m.id) this.current.error = m.error; break;
+      case 'error':
+        if (!m.late && this.current?.id === m.id) { this.current.error = m.error; break; }
+        this.flushStream();
+        for (const cb of this.backgroundListeners) safe(() => cb({ kind: 'error', error: m.error, cellId: m.id }));
+        break;
       case 'done': {
         const job = this.current;
         if (!job || job.id !== m.id) return;
@@ -324,11 +383,11 @@ export class KernelClient {
     }
   }
 
-  /** Output goes to the cell that produced it while it runs, else to the running cell, else to background listeners. */
+  /** Output goes to the cell that produced it while it runs (or to the running cell when its origin is unknown); output of a finished cell goes to background listeners, never to an innocent running cell. */
   private routeOutput(p: Proc, id: number, e: KernelOutputEvent): void {
     if (p !== this.proc) return;
     const job = this.current;
-    if (job && (job.id === id || id === 0 || this.finishedCells.has(id))) { this.deliver(job, e); return; }
+    if (job && (job.id === id || id === 0)) { this.deliver(job, e); return; }
     this.flushStream();
     for (const cb of this.backgroundListeners) safe(() => cb({ ...e, cellId: id }));
   }

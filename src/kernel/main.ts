@@ -24,13 +24,16 @@ import { Worker } from 'node:worker_threads';
 import { addInternalFile, installStackMapping, interruptedError, registerScript, syntaxError, toCellError } from './errors';
 import { toOutputItems, markdown, text } from './display';
 import { ModuleLoader } from './loader';
+import { record, SEND_OPTIONS, toWire } from './wire';
 
 type EsbuildApi = typeof import('esbuild');
 
 // ---------------------------------------------------------------------------------------------
 // what the kernel needs, captured before any cell can replace it
 const proc = process;
-const send = process.send!.bind(process) as (m: FromKernel) => boolean;
+const rawSend = process.send!.bind(process) as (m: unknown, h: undefined, o: object) => boolean;
+/** protocol messages: null-prototype copies, sent with the 'advanced' (structured clone) channel (see wire.ts) */
+const send = (m: FromKernel): boolean => rawSend(record(m), undefined, SEND_OPTIONS);
 const realExit = process.exit.bind(process);
 const now = () => performance.now();
 const { setTimeout: origSetTimeout, setInterval: origSetInterval, setImmediate: origSetImmediate } = globalThis;
@@ -60,30 +63,67 @@ interface CellContext {
   done: boolean;
   /** pending timers the cell created while running: cleared when it is interrupted */
   timers: Set<{ handle: any; clear: (h: any) => void }>;
+  /** the first error the cell's un-awaited code raised while it ran (a rejection, a timer's throw) */
+  failure?: { error: CellError };
+  /** ends the running cell with that error */
+  fail: (e: CellError) => void;
+  /** output sent for this cell so far (characters, about the JSON length) and what the cap dropped */
+  outSize: number;
+  dropped: number;
+  /** the cap note was sent for output that came after the cell ended */
+  lateCapNoted?: boolean;
 }
 
 const als = new AsyncLocalStorage<CellContext>();
 let running: { ctx: CellContext; interrupt: () => void } | null = null;
 
 /** The cell an output belongs to: the one whose code (or callbacks) is running, else the running cell. */
-function outputId(): number {
-  return als.getStore()?.id ?? running?.ctx.id ?? 0;
+function outputCtx(): CellContext | undefined {
+  return als.getStore() ?? running?.ctx;
 }
 
 function post(msg: FromKernel): void {
-  try {
-    send(msg);
-  } catch (e) {
-    if (msg.type === 'display') {
-      try { send({ type: 'display', id: msg.id, items: [{ mime: TEXT_MIME, data: `(output could not be sent: ${(e as Error).message})` }] }); } catch { /* channel closed */ }
+  try { send(msg); } catch { /* channel closed: the parent is gone and the watchdog ends this process */ }
+}
+
+/**
+ * Output a cell may keep, in characters (about the size of its JSON in the saved notebook).
+ * Beyond it output is dropped and one note says how much ("… 12.3 MB more not kept"), so a
+ * cell printing a million lines neither floods the extension host nor makes the notebook too
+ * big to open. Documented in docs/kernel.md.
+ */
+export const OUTPUT_CAP_CHARS = 16 * 1024 * 1024;
+
+/** the value of a cell's last expression passes a full cap when it is at most this big */
+const RESULT_ALLOWANCE_CHARS = 1024 * 1024;
+
+function mb(chars: number): string { return `${(chars / (1024 * 1024)).toFixed(1)} MB`; }
+function capNote(dropped: number | 'later'): string {
+  const what = dropped === 'later' ? 'output that came after the cell ended is' : `${mb(dropped)} more`;
+  return `\n… ${what} not kept (a cell keeps at most ${mb(OUTPUT_CAP_CHARS)} of output; write large results to a file)\n`;
+}
+
+/** Sends an output of the cell (or notes what the cap dropped). */
+function emit(size: number, make: (id: number) => FromKernel, isResult = false): void {
+  const ctx = outputCtx();
+  if (!ctx) { post(make(0)); return; }
+  // the cell's value (its last expression) is shown even after a flood of prints, unless huge itself
+  if (ctx.outSize + size > OUTPUT_CAP_CHARS && !(isResult && size <= RESULT_ALLOWANCE_CHARS)) {
+    ctx.dropped += size;
+    if (ctx.done && !ctx.lateCapNoted) {
+      ctx.lateCapNoted = true;
+      post({ type: 'stream', id: ctx.id, name: 'stderr', text: capNote('later') });
     }
+    return;
   }
+  ctx.outSize += size;
+  post(make(ctx.id));
 }
 
 function streamWrite(name: 'stdout' | 'stderr') {
   return function write(chunk: any, encoding?: any, cb?: any): boolean {
     const textOut = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString(typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8');
-    if (textOut) post({ type: 'stream', id: outputId(), name, text: textOut });
+    if (textOut) emit(textOut.length, (id) => ({ type: 'stream', id, name, text: textOut }));
     const done = typeof encoding === 'function' ? encoding : cb;
     if (typeof done === 'function') proc.nextTick(done);
     return true;
@@ -92,8 +132,39 @@ function streamWrite(name: 'stdout' | 'stderr') {
 process.stdout.write = streamWrite('stdout') as any;
 process.stderr.write = streamWrite('stderr') as any;
 
-function displayItems(items: OutputItem[]): void {
-  post({ type: 'display', id: outputId(), items });
+function displayItems(items: OutputItem[], isResult = false): void {
+  let wire;
+  try { wire = toWire(items); } catch (e) {
+    wire = toWire([{ mime: TEXT_MIME, data: `(output could not be sent: ${(e as Error)?.message ?? e})` }]);
+  }
+  const w = wire;
+  emit(w.size, (id) => ({ type: 'display', id, items: w.value as OutputItem[] }), isResult);
+}
+
+/**
+ * stdin: the kernel has no terminal and no input channel. Reading process.stdin fails at once
+ * with this error (instead of a silent end of input that looks like an empty file).
+ */
+const NO_INPUT = 'this kernel has no input: a cell cannot read stdin (pass data through a file or a variable instead)';
+{
+  const { Readable } = require('node:stream') as typeof import('node:stream');
+  let stdin: import('node:stream').Readable | undefined, stdinCell = -1;
+  Object.defineProperty(process, 'stdin', {
+    configurable: true, enumerable: true,
+    get() {
+      // one stream per cell, so each cell that tries is told (an ended stream would say nothing)
+      const id = outputCtx()?.id ?? 0;
+      if (id !== stdinCell) { stdin = undefined; stdinCell = id; }
+      // the error, then the end of input (readline's async iterator waits for an end, not an error)
+      stdin ??= Object.assign(new Readable({
+        read() {
+          this.emit('error', Object.assign(new Error(NO_INPUT), { code: 'ERR_NO_INPUT' }));
+          this.push(null);
+        },
+      }), { fd: 0, isTTY: false });
+      return stdin;
+    },
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -110,9 +181,10 @@ const INTERRUPTED = new InterruptSignal('the cell was interrupted');
  * this handler only acts on the cell named by the last `interrupt` message.
  */
 let lastInterruptId = 0;
-process.on('SIGINT', () => {
+function onSigint(): void {
   if (running && running.ctx.id === lastInterruptId) running.interrupt();
-});
+}
+process.on('SIGINT', onSigint);
 
 /**
  * The third way in: a loop that never yields, outside what breakOnSigint covers (after an await,
@@ -140,12 +212,23 @@ function stopIfInterrupted(): void {
 const syncRun = new Int32Array(new SharedArrayBuffer(4));
 /** how long the loop checks get before the watchdog falls back to SIGINT */
 const SIGINT_DELAY_MS = 100;
+/** how often the watchdog checks that the parent process is alive (the pipe's end is seen at once) */
+const PARENT_POLL_MS = 500;
 
 const WATCHDOG = `
 const { workerData } = require('node:worker_threads');
 const net = require('node:net');
 const flag = new Int32Array(workerData.sab);
 const syncRun = new Int32Array(workerData.syncSab);
+// The parent (extension host, mktnb run) is gone when its end of the pipe closes or our parent
+// pid changes (re-parented to init or a subreaper). The main thread may be busy in a cell and
+// never see the IPC 'disconnect', so this thread ends the session: the kernel's process group
+// (the kernel and the processes its cells started), then the kernel itself.
+function parentGone() {
+  if (process.platform !== 'win32') { try { process.kill(-process.pid, 'SIGKILL'); } catch {} }
+  try { process.kill(process.pid, 'SIGKILL'); } catch {}
+}
+if (workerData.fd >= 0) {
 const sock = new net.Socket({ fd: workerData.fd, readable: true, writable: false });
 let buf = '';
 sock.setEncoding('utf8');
@@ -161,13 +244,17 @@ sock.on('data', (d) => {
   }
 });
 sock.on('error', () => {});
+sock.on('end', parentGone);
+sock.on('close', parentGone);
+}
+const ppid0 = workerData.ppid;
+setInterval(() => { if (process.ppid !== ppid0) parentGone(); }, workerData.pollMs);
 `;
 
 function startWatchdog(): void {
-  const fd = interruptFd;
-  if (!Number.isInteger(fd) || fd < 3) return;
+  const fd = Number.isInteger(interruptFd) && interruptFd >= 3 ? interruptFd : -1;
   try {
-    const w = new Worker(WATCHDOG, { eval: true, workerData: { sab: interruptFlag.buffer, syncSab: syncRun.buffer, sigintDelay: SIGINT_DELAY_MS, fd }, stdout: false, stderr: false });
+    const w = new Worker(WATCHDOG, { eval: true, workerData: { sab: interruptFlag.buffer, syncSab: syncRun.buffer, sigintDelay: SIGINT_DELAY_MS, fd, ppid: process.ppid, pollMs: PARENT_POLL_MS }, stdout: false, stderr: false });
     w.on('error', () => undefined);
     w.unref();
   } catch { /* interrupts still work through SIGINT and messages, and restart as the last resort */ }
@@ -196,6 +283,17 @@ globalThis.setImmediate = tracked(origSetImmediate, origClearImmediate, true);
 // TypeScript: esbuild, loaded on first use (its service process starts once)
 
 let esbuildApi: EsbuildApi | undefined;
+
+/**
+ * The cell transform's options, fixed before any cell runs: a null-prototype object (esbuild
+ * rejects inherited keys such as a cell's `Object.prototype.x = 1` as "Invalid option") with the
+ * tsconfig as text (JSON.stringify would call a planted Object.prototype.toJSON).
+ */
+const TRANSFORM_OPTIONS = record({
+  loader: 'ts', sourcemap: 'external', target: 'es2022', logLevel: 'silent',
+  // keep every import: a cell may import a name only a later cell uses
+  tsconfigRaw: JSON.stringify({ compilerOptions: { verbatimModuleSyntax: true, useDefineForClassFields: true } }),
+} as const);
 function getEsbuild(): EsbuildApi {
   if (esbuildApi) return esbuildApi;
   const tries: Array<() => EsbuildApi> = [];
@@ -266,14 +364,43 @@ process.exit = ((code?: number) => {
   throw new Error(`process.exit(${code ?? ''}) was called: the kernel keeps running (use Restart Kernel to start afresh)`);
 }) as any;
 
-process.on('unhandledRejection', (reason) => {
-  if (reason === INTERRUPTED || reason instanceof InterruptSignal) return;
-  post({ type: 'stream', id: outputId(), name: 'stderr', text: `Unhandled promise rejection: ${toCellError(reason).stack}\n` });
-});
-process.on('uncaughtException', (err) => {
-  if (err === INTERRUPTED || err instanceof InterruptSignal) return;
-  post({ type: 'stream', id: outputId(), name: 'stderr', text: `Uncaught exception: ${toCellError(err).stack}\n` });
-});
+/**
+ * Errors nobody awaited land in the cell whose code caused them (its AsyncLocalStorage context
+ * travels with promises and timers): while that cell runs they fail it; after it ended they go
+ * to the client as a late `error` for that cell (shown there, never on the cell running now).
+ * An error with no cell context (rare: native callbacks) is a late error of cell 0.
+ */
+function uncaught(e: unknown, how: string): void {
+  if (e === INTERRUPTED || e instanceof InterruptSignal) return;
+  const ctx = als.getStore();
+  const base = toCellError(e);
+  const error: CellError = { ...base, stack: `${how} ${base.stack}` };
+  if (ctx && !ctx.done) { ctx.fail(error); return; }
+  post({ type: 'error', id: ctx?.id ?? 0, error, late: true });
+}
+process.on('unhandledRejection', (reason) => uncaught(reason, 'Uncaught (in promise)'));
+process.on('uncaughtException', (err) => uncaught(err, 'Uncaught'));
+
+/**
+ * process.kill(process.pid, 'SIGINT') (or 'SIGTERM', …) from a cell: delivered to the cell's own
+ * listeners as an event instead of a real signal. A real SIGINT that arrives after the cell
+ * ended would stop the NEXT cell's run (vm's breakOnSigint), and a real SIGTERM would end the
+ * kernel; the kernel's own interrupt uses its watchdog thread, not this function.
+ */
+const realKill = process.kill.bind(process);
+{
+  process.kill = function kill(pid: number, signal?: string | number): true {
+    const self = Number(pid) === proc.pid || (Number(pid) === 0 && proc.platform === 'win32');
+    const name = signal === undefined ? 'SIGTERM' : typeof signal === 'number' ? Object.entries(require('node:os').constants.signals).find(([, n]) => n === signal)?.[0] : String(signal);
+    if (!self || name === undefined || name === 'SIGKILL' || name === 'SIGSTOP' || signal === 0) return realKill(pid, signal as any);
+    proc.nextTick(() => {
+      const listeners = proc.listeners(name as NodeJS.Signals).filter((l) => l !== onSigint);
+      for (const l of listeners) (l as (s: string) => void)(name);
+      if (!listeners.length) post({ type: 'stream', id: outputCtx()?.id ?? 0, name: 'stderr', text: `(process.kill(process.pid, '${name}') from a cell is ignored: it would end the kernel; use Restart Kernel)\n` });
+    });
+    return true;
+  } as typeof process.kill;
+}
 
 // ---------------------------------------------------------------------------------------------
 // compiling a cell
@@ -294,11 +421,7 @@ async function compile(code: string, language: 'typescript' | 'javascript', labe
   let map: TraceMap | undefined;
   if (language === 'typescript') {
     try {
-      const r = await getEsbuild().transform(code, {
-        loader: 'ts', sourcemap: 'external', sourcefile: label, target: 'es2022', logLevel: 'silent',
-        // keep every import: a cell may import a name only a later cell uses
-        tsconfigRaw: { compilerOptions: { verbatimModuleSyntax: true, useDefineForClassFields: true } },
-      });
+      const r = await getEsbuild().transform(code, record({ ...TRANSFORM_OPTIONS, sourcefile: label }));
       js = r.code;
       map = new TraceMap(r.map);
     } catch (e: any) {
@@ -355,19 +478,29 @@ async function compile(code: string, language: 'typescript' | 'javascript', labe
 
 async function execute(msg: Extract<ToKernel, { type: 'execute' }>): Promise<void> {
   const t0 = now();
-  const ctx: CellContext = { id: msg.id, interrupted: false, done: false, timers: new Set() };
-  Object.defineProperty(ctx, inspect.custom, { value: () => `[cell ${msg.id}]`, enumerable: false });
   let rejectInterrupt!: (e: unknown) => void;
   const interrupted = new Promise<never>((_, rej) => { rejectInterrupt = rej; });
   interrupted.catch(() => { /* raced below */ });
+  const stop = (): void => {
+    ctx.interrupted = true;
+    for (const t of ctx.timers) t.clear(t.handle);
+    ctx.timers.clear();
+    rejectInterrupt(INTERRUPTED);
+  };
+  const ctx: CellContext = {
+    id: msg.id, interrupted: false, done: false, timers: new Set(), outSize: 0, dropped: 0,
+    fail: (error) => {
+      if (ctx.done || ctx.interrupted || ctx.failure) return;
+      ctx.failure = { error };
+      stop();
+    },
+  };
+  Object.defineProperty(ctx, inspect.custom, { value: () => `[cell ${msg.id}]`, enumerable: false });
   running = {
     ctx,
     interrupt: () => {
       if (ctx.interrupted || ctx.done) return;
-      ctx.interrupted = true;
-      for (const t of ctx.timers) t.clear(t.handle);
-      ctx.timers.clear();
-      rejectInterrupt(INTERRUPTED);
+      stop();
     },
   };
   let ok = false;
@@ -383,11 +516,15 @@ async function execute(msg: Extract<ToKernel, { type: 'execute' }>): Promise<voi
       Atomics.store(syncRun, 0, msg.id);
       try { return script.runInThisContext({ breakOnSigint: true }); } finally { Atomics.store(syncRun, 0, 0); }
     }), interrupted]);
-    if (Array.isArray(result) && result.length === 1 && result[0] !== undefined) displayItems(toOutputItems(result[0]));
+    if (Array.isArray(result) && result.length === 1 && result[0] !== undefined) als.run(ctx, () => displayItems(toOutputItems(result[0]), true));
+    // one macrotask (a 0 ms timer, then the check phase) for what the cell set off without
+    // awaiting: a rejected promise or a throwing async call fails this cell, not a later one
+    await Promise.race([new Promise<void>((r) => origSetTimeout(() => origSetImmediate(r), 0)), interrupted]);
     ok = true;
   } catch (e: any) {
     let error: CellError;
-    if (ctx.interrupted || e === INTERRUPTED || e?.code === 'ERR_SCRIPT_EXECUTION_INTERRUPTED') {
+    if (ctx.failure) error = ctx.failure.error;
+    else if (ctx.interrupted || e === INTERRUPTED || e?.code === 'ERR_SCRIPT_EXECUTION_INTERRUPTED') {
       running.interrupt();
       error = interruptedError();
     } else if (e instanceof CompileError) error = e.cellError;
@@ -398,6 +535,7 @@ async function execute(msg: Extract<ToKernel, { type: 'execute' }>): Promise<voi
     ctx.timers.clear();
     running = null;
   }
+  if (ctx.dropped > 0) post({ type: 'stream', id: msg.id, name: 'stderr', text: capNote(ctx.dropped) });
   post({ type: 'done', id: msg.id, ok, durationMs: now() - t0 });
 }
 
@@ -412,7 +550,11 @@ process.on('message', (m: ToKernel) => {
     case 'shutdown': realExit(0);
   }
 });
-process.on('disconnect', () => realExit(0));
+// the parent is gone: end the processes the cells started (the kernel's group), then the kernel
+process.on('disconnect', () => {
+  if (proc.platform !== 'win32') { try { realKill(-proc.pid, 'SIGKILL'); } catch { /* not a group leader */ } }
+  realExit(0);
+});
 
 post({ type: 'ready', pid: process.pid, startMs: process.uptime() * 1000 });
 // start the watchdog and esbuild's service now, off the critical path of start and first cell

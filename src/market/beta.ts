@@ -6,7 +6,7 @@ import { DISPLAY, type OutputItem } from '../shared/schemas';
 import { Series, type AlignmentInfo } from './series';
 import { alignPair, alignmentOf, alignmentOfFinite, type AlignHow, type SeriesLike } from './align';
 import { regressArrays, type SeKind } from './inference/regress';
-import { checkWindow, completePairs, fmt, numOrNull, resultOutputs, rollingStats, RollKind } from './stats';
+import { checkMinPeriods, checkWindow, completePairs, fmt, numOrNull, resultOutputs, rollingStats, RollKind } from './stats';
 
 /** Result of beta(): plain numeric fields (NaN when x has zero variance or n < 3). */
 export class BetaResult {
@@ -88,7 +88,7 @@ export function beta(y: SeriesLike, x: SeriesLike, options: { how?: AlignHow; se
 export function rollingBeta(y: SeriesLike, x: SeriesLike, window: number, options: { how?: AlignHow; minPeriods?: number } = {}): Series {
   checkWindow('rollingBeta', window);
   const P = alignPair(y, x, options.how, 'rollingBeta');
-  const { out, finite } = rollingStats(P.y, P.x, window, options.minPeriods ?? window, RollKind.Beta);
+  const { out, finite } = rollingStats(P.y, P.x, window, checkMinPeriods('rollingBeta', options.minPeriods, window), RollKind.Beta);
   const alignment = alignmentOfFinite(P.how, P.index, out, finite);
   return new Series(P.index, out, `beta(${P.a.name}, ${P.b.name}, ${window})`, { alignment, window });
 }

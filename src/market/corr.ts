@@ -9,7 +9,7 @@ import { Frame, Series, type AlignmentInfo } from './series';
 import { alignArrays, alignPair, alignmentOf, alignmentOfFinite, asSeries, type AlignHow, type SeriesLike } from './align';
 import { pearsonP, spearmanP } from './inference/distributions';
 import { rollingSpearmanComplete } from './inference/rollingSpearman';
-import { checkWindow, completePairs, fisher, fmt, numOrNull, pearsonArrays, pearsonIfComplete, rankAverage, resultOutputs, rollingStats, RollKind } from './stats';
+import { checkMinPeriods, checkWindow, completePairs, fisher, fmt, numOrNull, pearsonArrays, pearsonIfComplete, rankAverage, resultOutputs, rollingStats, RollKind } from './stats';
 
 export type CorrMethod = 'pearson' | 'spearman';
 export interface CorrOptions { method?: CorrMethod; how?: AlignHow }
@@ -83,7 +83,7 @@ export function rollingCorr(a: SeriesLike, b: SeriesLike, window: number, option
   checkWindow('rollingCorr', window);
   const method = checkMethod('rollingCorr', options.method ?? 'pearson');
   const P = alignPair(a, b, options.how, 'rollingCorr');
-  const minp = options.minPeriods ?? window;
+  const minp = checkMinPeriods('rollingCorr', options.minPeriods, window);
   const { out, finite } = method === 'pearson' ? rollingStats(P.x, P.y, window, minp, RollKind.Corr) : { out: rollingSpearman(P.x, P.y, window, minp), finite: undefined };
   const alignment = alignmentOfFinite(P.how, P.index, out, finite);
   return new Series(P.index, out, `${method === 'spearman' ? 'spearman ' : ''}corr(${P.a.name}, ${P.b.name}, ${window})`, { alignment, window, method });
@@ -212,13 +212,17 @@ export class CrossCorr {
     public a: string,
     public b: string,
     public alignment: AlignmentInfo,
+    /** pairs each lag stood on (n - |lag|) and the fewest a lag needs; lags with fewer are NaN */
+    public pairs: number[] = [],
+    public minPairs = 0,
+    public notes: string[] = [],
   ) {}
   at(lag: number): number { const i = this.lags.indexOf(lag); return i < 0 ? NaN : this.values[i]; }
   toString(): string { return `crossCorr(${this.a}, ${this.b}): strongest ${fmt(this.best.r)} at lag ${this.best.lag}: ${this.leader}`; }
   [DISPLAY](): OutputItem[] {
     return resultOutputs(this.toString(), [{ name: 'lag', type: 'number' }, { name: 'corr', type: 'number', digits: 4 }, { name: 'meaning', type: 'string' }],
       this.lags.map((l, i) => [l, numOrNull(this.values[i]), l === 0 ? 'same time' : l > 0 ? `${this.b} leads by ${l}` : `${this.a} leads by ${-l}`]),
-      `cross-correlation of ${this.a} and ${this.b}`, this.alignment, ['statsmodels ccf semantics (adjusted, demeaned); lags count observations of the aligned series']);
+      `cross-correlation of ${this.a} and ${this.b}`, this.alignment, ['statsmodels ccf semantics (adjusted, demeaned); lags count observations of the aligned series', ...this.notes]);
   }
 }
 
@@ -228,9 +232,15 @@ export class CrossCorr {
  * (σ with ddof 0): b leading a by L. For L < 0 it is `ccf(b, a)[-L]`: a leading b.
  * Lags count observations (days for daily data aligned 'inner'). Crypto closes at 00:00 UTC and
  * US exchanges at 16:00 New York, so a one-day lead between them can be a clock artefact.
+ *
+ * A lag stands on n - |L| pairs; with few of them the adjusted estimator is noise and can leave
+ * [-1, 1] (up to n / (n - |L|) in magnitude). A lag needs at least `minPairs` pairs (default
+ * max(10, ceil(n / 2)): no lag beyond half the sample), else it is NaN; a value that still
+ * leaves [-1, 1] is limited to it, and a note says so.
  */
-export function crossCorr(a: SeriesLike, b: SeriesLike, maxLag: number, options: { how?: AlignHow } = {}): CrossCorr {
+export function crossCorr(a: SeriesLike, b: SeriesLike, maxLag: number, options: { how?: AlignHow; minPairs?: number } = {}): CrossCorr {
   if (!Number.isInteger(maxLag) || maxLag < 0) throw new RangeError(`crossCorr: maxLag must be an integer >= 0, got ${maxLag}`);
+  if (options.minPairs !== undefined && (!Number.isInteger(options.minPairs) || options.minPairs < 2)) throw new RangeError(`crossCorr: minPairs must be an integer >= 2, got ${options.minPairs}`);
   const P = alignPair(a, b, options.how, 'crossCorr');
   const { x, y, mask } = completePairs(P.x, P.y);
   const n = x.length;
@@ -243,13 +253,22 @@ export function crossCorr(a: SeriesLike, b: SeriesLike, maxLag: number, options:
   let vx = 0, vy = 0;
   for (let i = 0; i < n; i++) { vx += xo[i] * xo[i]; vy += yo[i] * yo[i]; }
   const sd = Math.sqrt(vx / n) * Math.sqrt(vy / n);
+  const minPairs = options.minPairs ?? Math.max(10, Math.ceil(n / 2));
+  let clamped = 0;
   const ccf = (p: Float64Array, q: Float64Array, L: number): number => {
-    if (L >= n || !(sd > 0)) return NaN;
+    if (n - L < minPairs || !(sd > 0)) return NaN;
     let s = 0;
     for (let t = 0; t + L < n; t++) s += p[t + L] * q[t];
-    return s / (n - L) / sd;
+    const v = s / (n - L) / sd;
+    if (v > 1 || v < -1) { clamped++; return v > 1 ? 1 : -1; }
+    return v;
   };
-  for (let L = -maxLag; L <= maxLag; L++) { lags.push(L); values.push(L >= 0 ? ccf(xo, yo, L) : ccf(yo, xo, -L)); }
+  const pairs: number[] = [];
+  for (let L = -maxLag; L <= maxLag; L++) { lags.push(L); pairs.push(Math.max(0, n - Math.abs(L))); values.push(L >= 0 ? ccf(xo, yo, L) : ccf(yo, xo, -L)); }
+  const notes: string[] = [];
+  const short = pairs.filter((p) => p < minPairs).length;
+  if (short) notes.push(`${short} lag${short === 1 ? '' : 's'} with fewer than ${minPairs} pairs (of ${n}) left NaN (options.minPairs)`);
+  if (clamped) notes.push(`${clamped} value${clamped === 1 ? '' : 's'} beyond ±1 (the adjusted estimator on a short overlap) limited to ±1`);
   let bi = -1;
   for (let i = 0; i < values.length; i++) if (Number.isFinite(values[i]) && (bi < 0 || Math.abs(values[i]) > Math.abs(values[bi]))) bi = i;
   const best = bi < 0 ? { lag: NaN, r: NaN } : { lag: lags[bi], r: values[bi] };
@@ -257,5 +276,5 @@ export function crossCorr(a: SeriesLike, b: SeriesLike, maxLag: number, options:
     : best.lag === 0 ? `strongest at the same time (no lead); ${P.a.name} and ${P.b.name} move together`
       : best.lag > 0 ? `${P.b.name} leads ${P.a.name} by ${best.lag} observation${best.lag === 1 ? '' : 's'}`
         : `${P.a.name} leads ${P.b.name} by ${-best.lag} observation${best.lag === -1 ? '' : 's'}`;
-  return new CrossCorr(lags, values, best, leader, P.a.name, P.b.name, alignment);
+  return new CrossCorr(lags, values, best, leader, P.a.name, P.b.name, alignment, pairs, minPairs, notes);
 }

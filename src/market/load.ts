@@ -17,7 +17,7 @@
  */
 import { readFileSync, existsSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import { Frame, Series, formatTime, DAY_MS, type SeriesMeta } from './series';
+import { Frame, Series, formatTime, utcTime, DAY_MS, type SeriesMeta } from './series';
 import { runtime } from './context';
 
 export interface LoadOptions {
@@ -42,8 +42,14 @@ export interface LoadOptions {
 /** What load() returns for one file: a Series for date,value files, a Frame for several numeric columns. */
 export type Loaded = Series | Frame;
 
-/** Error thrown by load(); `file`, `line` and `column` are set when known. */
+/**
+ * Error thrown by load(); `file`, `line` and `column` are set when known. Lines are 1-based
+ * physical lines (LF, CRLF or a lone CR end one); columns are 1-based and count characters
+ * (Unicode code points), not bytes: "file.csv:3:7" is the 7th character of line 3.
+ */
 export class LoadError extends Error {
+  /** what `column` counts */
+  readonly columnUnit = 'character';
   constructor(message: string, public file: string, public line?: number, public column?: number) {
     super(message);
     this.name = 'LoadError';
@@ -96,11 +102,60 @@ export function resolveDataPath(file: string): string {
 
 function loadOne(file: string, options: LoadOptions): Loaded {
   const abs = resolveDataPath(file);
-  const buf = readFileSync(abs);
   const fmt = options.format ?? (abs.toLowerCase().endsWith('.json') ? 'json' : 'csv');
   const name = options.name ?? path.basename(abs).replace(/\.[^.]*$/, '');
+  const { buf, notes } = asUtf8Text(readFileSync(abs), abs);
   const parsed = fmt === 'json' ? parseJson(buf, abs, options) : parseCsv(buf, abs, options);
+  parsed.notes.unshift(...notes);
   return finish(parsed, abs, name, options);
+}
+
+/**
+ * The file's bytes as UTF-8 text. UTF-16 (LE or BE, with its byte-order mark) is decoded; UTF-32
+ * is refused by name; a file with NUL bytes and no such mark is "not a text file" (a spreadsheet,
+ * an archive, Parquet …): the message never quotes its bytes.
+ */
+export function asUtf8Text(buf: Buffer, file: string): { buf: Buffer; notes: string[] } {
+  const b0 = buf[0], b1 = buf[1];
+  if ((b0 === 0xff && b1 === 0xfe && buf[2] === 0 && buf[3] === 0) || (b0 === 0 && b1 === 0 && buf[2] === 0xfe && buf[3] === 0xff)) {
+    throw new LoadError(`${file}: the file is UTF-32 text (byte-order mark ${b0 === 0 ? '00 00 FE FF' : 'FF FE 00 00'}), which load() does not read; save it as UTF-8`, file);
+  }
+  if ((b0 === 0xff && b1 === 0xfe) || (b0 === 0xfe && b1 === 0xff)) {
+    const enc = b0 === 0xff ? 'utf-16le' : 'utf-16be';
+    let text: string;
+    try { text = new TextDecoder(enc, { fatal: true }).decode(buf.subarray(2)); } catch {
+      throw new LoadError(`${file}: the file starts with a ${enc.toUpperCase()} byte-order mark but is not valid ${enc.toUpperCase()} text`, file);
+    }
+    return { buf: Buffer.from(text, 'utf8'), notes: [`decoded from ${enc.toUpperCase()} (byte-order mark)`] };
+  }
+  const probe = buf.subarray(0, 65536);
+  const nul = probe.indexOf(0);
+  if (nul >= 0) {
+    const kind = buf[0] === 0x50 && buf[1] === 0x4b ? ' (it looks like a ZIP archive or an Excel .xlsx file)'
+      : buf.subarray(0, 4).toString('latin1') === 'PAR1' ? ' (it looks like a Parquet file)'
+        : buf[0] === 0xd0 && buf[1] === 0xcf ? ' (it looks like an old Excel .xls file)' : '';
+    const { line, column } = byteLineCol(buf, nul);
+    throw new LoadError(`${file}: not a text file${kind}: it has a NUL byte at line ${line}, column ${column}; load() reads CSV and JSON text (UTF-8 or UTF-16 with a byte-order mark)`, file, line, column);
+  }
+  return { buf, notes: [] };
+}
+
+/** 1-based line and character column of byte offset `at` (error paths only). */
+function byteLineCol(b: Uint8Array, at: number): { line: number; column: number } {
+  let line = 1, ls = 0;
+  for (let i = 0; i < at && i < b.length; i++) {
+    const c = b[i];
+    if (c === LF || (c === CR && b[i + 1] !== LF)) { line++; ls = i + 1; }
+  }
+  return { line, column: charColumn(b, ls, at) };
+}
+
+/** 1-based column in characters (code points) of byte offset `at` on the line starting at byte `lineStart`. */
+function charColumn(b: Uint8Array, lineStart: number, at: number): number {
+  let k = 0;
+  // count the bytes that start a UTF-8 sequence (not 10xxxxxx continuation bytes)
+  for (let i = lineStart; i < at && i < b.length; i++) if ((b[i] & 0xc0) !== 0x80) k++;
+  return k + 1;
 }
 
 interface Parsed {
@@ -111,6 +166,8 @@ interface Parsed {
   lines: Int32Array;
   /** textual description of where row i is, e.g. "line 12" or "record 3" */
   where: (i: number) => string;
+  /** what the reader changed or decided, for meta.notes (duplicate column names renamed, encoding) */
+  notes: string[];
 }
 
 // ---------------------------------------------------------------------------------------
@@ -121,8 +178,15 @@ const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12,
 
 /** Set by parseNumber when the field is not a number (as opposed to a missing value). */
 let badNumber = false;
+/** Set with badNumber when the field is a number but not a finite one ("1e400", "Infinity"). */
+let infiniteNumber = false;
 
-/** Parses the bytes b[s..e) as a number; NaN for blank/NA tokens; sets badNumber when not a number. */
+/**
+ * Parses the bytes b[s..e) as a number; NaN for blank/NA tokens; sets badNumber when not a
+ * number. One rule for the infinite: a value that is not a finite double ("Infinity", "-inf",
+ * "1e400", which overflows) is refused like text (infiniteNumber tells the message), so a price
+ * column never holds ±Infinity.
+ */
 function parseNumber(b: Uint8Array, s: number, e: number): number {
   while (s < e && (b[s] === SPACE || b[s] === TAB)) s++;
   while (e > s && (b[e - 1] === SPACE || b[e - 1] === TAB)) e--;
@@ -161,15 +225,25 @@ function parseNumber(b: Uint8Array, s: number, e: number): number {
       const v = exp < 0 ? m / POW10[-exp] : m * POW10[exp];
       return neg ? -v : v;
     }
-    return Number(latin1(b, s, e));
+    const v = Number(latin1(b, s, e));
+    if (Number.isFinite(v)) return v;
+    badNumber = infiniteNumber = true;
+    return NaN;
   }
   const text = utf8(b, s, e);
   if (NA_TOKENS.has(text)) return NaN;
-  const v = Number(text); // e.g. "Infinity", "0x10" are refused below; keep Number's other spellings out
+  const v = Number(text); // e.g. "0x10" is refused below; keep Number's other spellings out
   if (/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text) && Number.isFinite(v)) return v;
   badNumber = true;
+  infiniteNumber = /^[+-]?(inf|infinity)$/i.test(text) || (/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text) && !Number.isFinite(v));
   return NaN;
 }
+
+/** Why a field is not a number, for the message. */
+function notNumberWhy(text: string): string {
+  return infiniteNumber ? `value ${quoteField(text)} is not a finite number (an infinite or out-of-range value is refused, like text)` : `non-numeric value ${quoteField(text)}`;
+}
+
 
 function latin1(b: Uint8Array, s: number, e: number): string { return Buffer.prototype.latin1Slice.call(b, s, e) as string; }
 function utf8(b: Uint8Array, s: number, e: number): string { return Buffer.prototype.utf8Slice.call(b, s, e) as string; }
@@ -200,7 +274,7 @@ function parseIsoDate(b: Uint8Array, s: number, e: number): number {
   if (y < 0 || mo < 1 || mo > 12 || d < 1 || (sep !== 45 && sep !== 47) || b[s + 7] !== sep) return NaN;
   const dim = mo === 2 && (y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0)) ? 29 : MONTH_DAYS[mo - 1];
   if (d > dim) return NaN;
-  if (e - s === 10) return Date.UTC(y, mo - 1, d);
+  if (e - s === 10) return utcTime(y, mo - 1, d);
   let i = s + 10;
   if (b[i] !== 84 && b[i] !== SPACE && b[i] !== 116) return NaN;
   i++;
@@ -234,7 +308,7 @@ function parseIsoDate(b: Uint8Array, s: number, e: number): number {
     } else return NaN;
   }
   if (i !== e) return NaN;
-  return Date.UTC(y, mo - 1, d, hh, mm, ss, ms) - off;
+  return utcTime(y, mo - 1, d, hh, mm, ss, ms) - off;
 }
 
 /** Scanner position: byte offset, current line number and where that line starts. */
@@ -245,40 +319,57 @@ function parseCsv(buf: Buffer, file: string, options: LoadOptions): Parsed {
   const n = b.length;
   let p = 0;
   if (n >= 3 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) p = 3;
-  // skip leading blank lines
+  // skip leading blank lines (LF, CRLF or a lone CR ends a line)
   let line = 1;
-  while (p < n && (b[p] === LF || b[p] === CR)) { if (b[p] === LF) line++; p++; }
+  while (p < n && (b[p] === LF || b[p] === CR)) { if (b[p] === LF || b[p + 1] !== LF) line++; p++; }
   if (p >= n) throw new LoadError(`load: ${file} is empty`, file);
 
-  // header
+  // the delimiter, from the header's first physical line
   const headerLine = line;
   let hEnd = p;
-  while (hEnd < n && b[hEnd] !== LF) hEnd++;
-  const headerText = utf8(b, p, hEnd).replace(/\r$/, '');
-  let delim = options.delimiter ?? (headerText.includes(',') ? ',' : headerText.includes(';') ? ';' : headerText.includes('\t') ? '\t' : ',');
+  while (hEnd < n && b[hEnd] !== LF && b[hEnd] !== CR) hEnd++;
+  const firstLine = utf8(b, p, hEnd);
+  const delim = options.delimiter ?? (firstLine.includes(',') ? ',' : firstLine.includes(';') ? ';' : firstLine.includes('\t') ? '\t' : ',');
   if (delim.length !== 1) throw new LoadError(`load: delimiter must be one character, got ${JSON.stringify(delim)}`, file);
   const D = delim.charCodeAt(0);
-  const header = splitHeader(headerText, delim);
-  p = hEnd < n ? hEnd + 1 : n;
-  line = headerLine + 1;
+  // the header row: quoted names may hold the delimiter, "" and line breaks
+  const hc: Cursor = { p, line, lineStart: p };
+  const names: string[] = [];
+  for (; ;) {
+    if (hc.p < n && b[hc.p] === QUOTE) names.push(readQuoted(b, hc, file, D).trim());
+    else {
+      let q = hc.p;
+      while (q < n && b[q] !== D && b[q] !== LF && b[q] !== CR) q++;
+      names.push(utf8(b, hc.p, q).trim());
+      hc.p = q;
+    }
+    if (hc.p < n && b[hc.p] === D) { hc.p++; continue; }
+    if (hc.p < n && b[hc.p] === CR) hc.p++;
+    if (hc.p < n && b[hc.p] === LF) hc.p++;
+    break;
+  }
+  p = hc.p;
+  line = hc.line + 1;
+  const notes: string[] = [];
+  const header = uniqueNames(names, notes);
 
   const lower = header.map((h) => h.toLowerCase());
   let dateIdx: number;
   if (options.dateColumn !== undefined) {
     dateIdx = header.indexOf(options.dateColumn);
     if (dateIdx < 0) dateIdx = lower.indexOf(options.dateColumn.toLowerCase());
-    if (dateIdx < 0) throw new LoadError(`${file}:${headerLine}: no date column "${options.dateColumn}"; the columns are: ${header.join(', ')}`, file, headerLine);
+    if (dateIdx < 0) throw new LoadError(`${file}:${headerLine}: no date column ${quoteField(options.dateColumn)}; the columns are: ${header.map(quoteField).join(', ')}`, file, headerLine);
   } else {
     dateIdx = -1;
     for (const cand of DATE_NAMES) { dateIdx = lower.indexOf(cand); if (dateIdx >= 0) break; }
-    if (dateIdx < 0) throw new LoadError(`${file}:${headerLine}: no date column: looked for ${DATE_NAMES.join(', ')} in the header (${header.join(', ')}); pass { dateColumn: 'name' }`, file, headerLine);
+    if (dateIdx < 0) throw new LoadError(`${file}:${headerLine}: no date column: looked for ${DATE_NAMES.join(', ')} in the header (${header.map(quoteField).join(', ')}); pass { dateColumn: 'name' }`, file, headerLine);
   }
   const ncol = header.length;
   const keep: number[] = [];
   if (options.columns) {
     for (const c of options.columns) {
       const k = header.indexOf(c);
-      if (k < 0) throw new LoadError(`${file}:${headerLine}: no column "${c}"; the columns are: ${header.join(', ')}`, file, headerLine);
+      if (k < 0) throw new LoadError(`${file}:${headerLine}: no column ${quoteField(c)}; the columns are: ${header.map(quoteField).join(', ')}`, file, headerLine);
       keep.push(k);
     }
   } else for (let k = 0; k < ncol; k++) if (k !== dateIdx) keep.push(k);
@@ -310,7 +401,7 @@ function parseCsv(buf: Buffer, file: string, options: LoadOptions): Parsed {
     // blank line: skip
     const c0 = b[pos];
     if (c0 === LF) { pos++; lineNo++; lineStart = pos; continue; }
-    if (c0 === CR && (pos + 1 >= n || b[pos + 1] === LF)) { pos += pos + 1 < n ? 2 : 1; lineNo++; lineStart = pos; continue; }
+    if (c0 === CR) { pos += pos + 1 < n && b[pos + 1] === LF ? 2 : 1; lineNo++; lineStart = pos; continue; }
     if (rows === cap) {
       cap = cap * 2;
       const ni = new Float64Array(cap); ni.set(index); index = ni;
@@ -324,7 +415,7 @@ function parseCsv(buf: Buffer, file: string, options: LoadOptions): Parsed {
     for (; ;) {
       // one field
       const s = pos;
-      if (f >= ncol) throw new LoadError(`${file}:${rowLine}:${s - lineStart + 1}: this row has more fields than the header (${ncol}: ${header.join(', ')})`, file, rowLine, s - lineStart + 1);
+      if (f >= ncol) { const col = charColumn(b, lineStart, s); throw new LoadError(`${file}:${rowLine}:${col}: this row has more fields than the header (${ncol}: ${header.join(', ')})`, file, rowLine, col); }
       const sl = slot[f];
       let done = false;
       if (s < n && b[s] !== QUOTE) {
@@ -344,11 +435,11 @@ function parseCsv(buf: Buffer, file: string, options: LoadOptions): Parsed {
       if (!done) {
         let e: number;
         let quoted: string | undefined;
-        const fieldCol = s - lineStart + 1;
+        const fieldStart = lineStart;
         const fieldLine = lineNo;
         if (s < n && b[s] === QUOTE) {
           cur.p = pos; cur.line = lineNo; cur.lineStart = lineStart;
-          quoted = readQuoted(b, cur, file);
+          quoted = readQuoted(b, cur, file, D);
           pos = cur.p; lineNo = cur.line; lineStart = cur.lineStart;
           e = pos;
         } else {
@@ -363,7 +454,7 @@ function parseCsv(buf: Buffer, file: string, options: LoadOptions): Parsed {
           if (dateKind === undefined) dateKind = isIsoStart(qb, qs, qe) ? 'iso' : 'epoch';
           if (dateKind === 'iso') t = parseIsoDate(qb, qs, qe);
           else {
-            badNumber = false;
+            badNumber = false; infiniteNumber = false;
             const v = parseNumber(qb, qs, qe);
             if (!badNumber && Number.isFinite(v)) {
               if (dateUnitMul === 0) dateUnitMul = options.dateUnit === 'ms' ? 1 : options.dateUnit === 's' ? 1000 : Math.abs(v) < 1e11 ? 1000 : 1;
@@ -373,16 +464,18 @@ function parseCsv(buf: Buffer, file: string, options: LoadOptions): Parsed {
           if (Number.isNaN(t)) {
             const text = quoted ?? utf8(b, s, e);
             const why = text.trim() === '' ? 'missing date' : `unparsable date ${quoteField(text)} (expected YYYY-MM-DD, an ISO datetime, or epoch seconds/milliseconds${dateKind === 'epoch' ? '' : ' as in the first row'})`;
+            const fieldCol = charColumn(b, fieldStart, s);
             throw new LoadError(`${file}:${fieldLine}:${fieldCol}: ${why} in column ${quoteField(header[dateIdx])}`, file, fieldLine, fieldCol);
           }
         } else if (sl >= 0) {
-          badNumber = false;
+          badNumber = false; infiniteNumber = false;
           let v: number;
           if (quoted !== undefined) { const qb = Buffer.from(quoted, 'utf8'); v = parseNumber(qb, 0, qb.length); }
           else v = parseNumber(b, s, e);
           if (badNumber) {
             const text = quoted ?? utf8(b, s, e);
-            throw new LoadError(`${file}:${fieldLine}:${fieldCol}: non-numeric value ${quoteField(text)} in column ${quoteField(header[f])}${options.columns ? '' : '; pass { columns: [...] } to load only numeric columns'}`, file, fieldLine, fieldCol);
+            const fieldCol = charColumn(b, fieldStart, s);
+            throw new LoadError(`${file}:${fieldLine}:${fieldCol}: ${notNumberWhy(text)} in column ${quoteField(header[f])}${options.columns ? '' : '; pass { columns: [...] } to load only numeric columns'}`, file, fieldLine, fieldCol);
           }
           cols[sl][rows] = v;
         }
@@ -413,6 +506,7 @@ function parseCsv(buf: Buffer, file: string, options: LoadOptions): Parsed {
     cols: cols.map(trim),
     lines: trim(lines),
     where: (i) => `line ${lines[i]}`,
+    notes,
   };
 }
 
@@ -453,7 +547,7 @@ function fastDate(b: Uint8Array, p: number, n: number): number {
   if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > 28 && d > (mo === 2 && (y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0)) ? 29 : MONTH_DAYS[mo - 1])) return NaN;
   let day: number;
   if (y === lastY && mo === lastMo && d === lastD) day = lastDay;
-  else { day = Date.UTC(y, mo - 1, d); lastY = y; lastMo = mo; lastD = d; lastDay = day; }
+  else { day = utcTime(y, mo - 1, d); lastY = y; lastMo = mo; lastD = d; lastDay = day; }
   const q = p + 10;
   if (q === n || (b[q] !== 84 && b[q] !== SPACE)) { END = q; return day; }
   if (q + 9 > n || b[q + 3] !== 58 || b[q + 6] !== 58) return NaN;
@@ -468,9 +562,13 @@ function isIsoStart(b: Uint8Array, s: number, e: number): boolean {
   return e - s >= 10 && (b[s + 4] === 45 || b[s + 4] === 47);
 }
 
-/** Reads a quoted field at cur.p (which is a quote); leaves cur.p after the closing quote. */
-function readQuoted(b: Uint8Array, cur: Cursor, file: string): string {
-  const startLine = cur.line, startCol = cur.p - cur.lineStart + 1;
+/**
+ * Reads a quoted field at cur.p (which is a quote); leaves cur.p after the closing quote (and
+ * any spaces). Line breaks inside (LF, CRLF, lone CR) are kept and counted. Anything but the
+ * delimiter or the end of the row after the closing quote ("1"2) is an error naming it.
+ */
+function readQuoted(b: Uint8Array, cur: Cursor, file: string, D: number): string {
+  const startLine = cur.line, startCol = charColumn(b, cur.lineStart, cur.p);
   let q = cur.p + 1;
   const parts: string[] = [];
   let s = q;
@@ -483,38 +581,43 @@ function readQuoted(b: Uint8Array, cur: Cursor, file: string): string {
       q++;
       break;
     }
-    if (c === LF) { cur.line++; cur.lineStart = q + 1; }
+    if (c === LF || (c === CR && b[q + 1] !== LF)) { cur.line++; cur.lineStart = q + 1; }
     q++;
   }
   // allow spaces after the closing quote
   while (q < b.length && b[q] === SPACE) q++;
+  if (q < b.length && b[q] !== D && b[q] !== LF && b[q] !== CR) {
+    const col = charColumn(b, cur.lineStart, q);
+    let e = q;
+    while (e < b.length && e - q < 20 && b[e] !== D && b[e] !== LF && b[e] !== CR) e++;
+    throw new LoadError(`${file}:${cur.line}:${col}: unexpected ${JSON.stringify(utf8(b, q, e))} after the closing quote of the field that starts at line ${startLine}, column ${startCol} (a quote inside a quoted field is written "")`, file, cur.line, col);
+  }
   cur.p = q;
   return parts.join('');
 }
 
-function splitHeader(text: string, delim: string): string[] {
+/**
+ * Header names made unique as pandas does: a repeated "close" becomes "close.1", "close.2", …
+ * (skipping names the header already has), so no column silently replaces another; a note says so.
+ */
+function uniqueNames(names: string[], notes: string[]): string[] {
+  const used = new Set<string>();
   const out: string[] = [];
-  let i = 0;
-  while (i <= text.length) {
-    if (text[i] === '"') {
-      let j = i + 1, v = '';
-      while (j < text.length) {
-        if (text[j] === '"') { if (text[j + 1] === '"') { v += '"'; j += 2; continue; } break; }
-        v += text[j++];
-      }
-      out.push(v.trim());
-      i = text.indexOf(delim, j);
-      if (i < 0) break;
-      i++;
-    } else {
-      const j = text.indexOf(delim, i);
-      out.push(text.slice(i, j < 0 ? text.length : j).trim());
-      if (j < 0) break;
-      i = j + 1;
-    }
+  const renamed: string[] = [];
+  const all = new Set(names);
+  for (const name of names) {
+    if (!used.has(name)) { used.add(name); out.push(name); continue; }
+    let k = 1;
+    while (used.has(`${name}.${k}`) || all.has(`${name}.${k}`)) k++;
+    const nn = `${name}.${k}`;
+    used.add(nn);
+    out.push(nn);
+    renamed.push(`"${nn}"`);
   }
+  if (renamed.length) notes.push(`duplicate column names in the header: the repeats were renamed ${renamed.join(', ')} (as pandas does)`);
   return out;
 }
+
 
 // ---------------------------------------------------------------------------------------
 // JSON (array of records)
@@ -548,7 +651,8 @@ function parseJson(buf: Buffer, file: string, options: LoadOptions): Parsed {
   for (let i = 0; i < n; i++) {
     const r = data[i];
     if (typeof r !== 'object' || r === null || Array.isArray(r)) throw new LoadError(`${at(i)}: record ${i} is not an object`, file);
-    const dv = (r as any)[dateKey];
+    const field = (k: string): unknown => (Object.prototype.hasOwnProperty.call(r, k) ? (r as any)[k] : undefined);
+    const dv = field(dateKey);
     let t = NaN;
     if (typeof dv === 'string') { const bb = Buffer.from(dv, 'utf8'); t = parseIsoDate(bb, 0, bb.length); }
     else if (typeof dv === 'number' && Number.isFinite(dv)) {
@@ -558,21 +662,25 @@ function parseJson(buf: Buffer, file: string, options: LoadOptions): Parsed {
     if (Number.isNaN(t)) throw new LoadError(`${at(i)}: ${dv === undefined || dv === null || dv === '' ? 'missing date' : `unparsable date ${quoteField(typeof dv === 'string' ? dv : JSON.stringify(dv) ?? String(dv))}`} in field ${quoteField(dateKey)} of record ${i}`, file);
     index[i] = t;
     for (let j = 0; j < names.length; j++) {
-      const v = (r as any)[names[j]];
+      const v = field(names[j]);
       let x: number;
-      if (typeof v === 'number') x = v;
+      if (typeof v === 'number') {
+        // JSON.parse turns 1e400 into Infinity: refused, as in CSV (one rule for the infinite)
+        if (!Number.isFinite(v)) throw new LoadError(`${at(i)}: value in field ${quoteField(names[j])} of record ${i} is not a finite number (an out-of-range value such as 1e400 is refused)`, file);
+        x = v;
+      }
       else if (v === null || v === undefined) x = NaN;
       else if (typeof v === 'string') {
-        badNumber = false;
+        badNumber = false; infiniteNumber = false;
         const bb = Buffer.from(v, 'utf8');
         x = parseNumber(bb, 0, bb.length);
-        if (badNumber) throw new LoadError(`${at(i)}: non-numeric value ${quoteField(typeof v === 'string' ? v : JSON.stringify(v) ?? String(v))} in field ${quoteField(names[j])} of record ${i}`, file);
+        if (badNumber) throw new LoadError(`${at(i)}: ${notNumberWhy(v)} in field ${quoteField(names[j])} of record ${i}`, file);
       } else throw new LoadError(`${at(i)}: non-numeric value ${quoteField(typeof v === 'string' ? v : JSON.stringify(v) ?? String(v))} in field ${quoteField(names[j])} of record ${i}`, file);
       cols[j][i] = x;
     }
   }
   const lines = new Int32Array(n);
-  return { index, names, cols, lines, where: (i) => { const { line } = recordPos(text, i); return line ? `line ${line} (record ${i})` : `record ${i}`; } };
+  return { index, names, cols, lines, where: (i) => { const { line } = recordPos(text, i); return line ? `line ${line} (record ${i})` : `record ${i}`; }, notes: [] };
 }
 
 function lineCol(text: string, pos: number): { line: number; column: number } {
@@ -599,7 +707,7 @@ function recordPos(text: string, k: number): { line?: number; column?: number } 
 
 function finish(p: Parsed, file: string, name: string, options: LoadOptions): Loaded {
   let { index, cols } = p;
-  const notes: string[] = [];
+  const notes: string[] = [...p.notes];
   const n = index.length;
   let asc = true, desc = true;
   for (let i = 1; i < n; i++) {
@@ -659,7 +767,8 @@ function finish(p: Parsed, file: string, name: string, options: LoadOptions): Lo
   const meta: SeriesMeta = { source: file, name, calendar: detectCalendar(index) };
   if (notes.length) meta.notes = notes;
   if (p.names.length === 1) return new Series(index, cols[0], name, { ...meta, column: p.names[0] });
-  const record: Record<string, Float64Array> = {};
+  // keyed by header text: a null prototype, so "__proto__" or "constructor" is a column like any other
+  const record: Record<string, Float64Array> = Object.create(null);
   p.names.forEach((k, j) => { record[k] = cols[j]; });
   return new Frame(index, record, meta);
 }

@@ -42,22 +42,27 @@ function titleOf(f: PlotlyFigure): string | undefined {
 /** Rows shown at each end of a long table. */
 export const TABLE_EDGE_ROWS = 10;
 
+/** Rows made on demand (a 10,000,000-point Series shows 20 of them: only those are built). */
+export interface LazyRows { length: number; row(i: number): TableValue[] }
+
 export class Table {
   constructor(
     public columns: TableColumn[],
-    /** all rows; only head and tail are stored in the output */
-    public rows: TableValue[][],
+    /** all rows, or a way to make row i; only head and tail are stored in the output */
+    public rows: TableValue[][] | LazyRows,
     public options: { title?: string; footer?: string; edgeRows?: number } = {},
   ) {}
 
   toJSON(): TableOutput {
     const edge = this.options.edgeRows ?? TABLE_EDGE_ROWS;
     const n = this.rows.length;
-    const out: TableOutput = { kind: 'table', version: TABLE_SCHEMA_VERSION, columns: this.columns, rows: this.rows, totalRows: n };
-    if (n > 2 * edge + 1) {
-      out.rows = [...this.rows.slice(0, edge), ...this.rows.slice(n - edge)];
-      out.headRows = edge;
-    }
+    const src = this.rows;
+    const at = Array.isArray(src) ? (i: number) => src[i] : (i: number) => src.row(i);
+    const pick = (from: number, to: number): TableValue[][] => { const r: TableValue[][] = []; for (let i = from; i < to; i++) r.push(at(i)); return r; };
+    const long = n > 2 * edge + 1;
+    const rows = long ? [...pick(0, edge), ...pick(n - edge, n)] : Array.isArray(src) ? src : pick(0, n);
+    const out: TableOutput = { kind: 'table', version: TABLE_SCHEMA_VERSION, columns: this.columns, rows, totalRows: n };
+    if (long) out.headRows = edge;
     if (this.options.title) out.title = this.options.title;
     if (this.options.footer) out.footer = this.options.footer;
     return out;

@@ -2,7 +2,7 @@
  * Returns: point-over-previous-point returns, cumulative returns, rebasing, change between dates.
  */
 import { DISPLAY, type OutputItem } from '../shared/schemas';
-import { Series, formatTime, lowerBound, toTime, upperBound } from './series';
+import { Series, formatTime, lowerBound, toTime, upperBound, type SeriesMeta } from './series';
 import { asSeries, type SeriesLike } from './align';
 import { numOrNull, pct, resultOutputs } from './stats';
 
@@ -12,7 +12,8 @@ export type ReturnKind = 'simple' | 'log';
  * returns(x, 'simple' | 'log'): r[i] = x[i]/x[i-1] - 1 (pandas pct_change) or ln(x[i]/x[i-1]).
  * Same index as x; r[0] is NaN, and r[i] is NaN when x[i] or x[i-1] is missing (no filling:
  * the return across a gap is not invented). Over the points of the series, so after an
- * 'inner' alignment a Monday return spans the weekend.
+ * 'inner' alignment a Monday return spans the weekend. A return from or to a price <= 0 is NaN
+ * (not ±Infinity or a fake -100%), and meta.notes says how many there were.
  */
 export function returns(x: SeriesLike, kind: ReturnKind = 'simple'): Series {
   if (kind !== 'simple' && kind !== 'log') throw new RangeError(`returns: kind must be 'simple' or 'log', got ${JSON.stringify(kind)}`);
@@ -20,9 +21,18 @@ export function returns(x: SeriesLike, kind: ReturnKind = 'simple'): Series {
   const v = s.values, n = v.length;
   const out = new Float64Array(n);
   if (n) out[0] = NaN;
-  if (kind === 'simple') for (let i = 1; i < n; i++) out[i] = v[i] / v[i - 1] - 1;
-  else for (let i = 1; i < n; i++) out[i] = Math.log(v[i] / v[i - 1]);
-  return new Series(s.index, out, s.name, { ...s.meta, returns: kind });
+  let nonPositive = 0;
+  for (let i = 1; i < n; i++) {
+    const a = v[i - 1], b = v[i];
+    if (a <= 0 || b <= 0) { out[i] = NaN; nonPositive++; continue; }
+    out[i] = kind === 'simple' ? b / a - 1 : Math.log(b / a);
+  }
+  const meta: SeriesMeta = { ...s.meta, returns: kind };
+  if (nonPositive) {
+    const notes = Array.isArray(s.meta.notes) ? s.meta.notes as string[] : [];
+    meta.notes = [...notes, `${nonPositive} return${nonPositive === 1 ? '' : 's'} from or to a price <= 0 left NaN`];
+  }
+  return new Series(s.index, out, s.name, meta);
 }
 
 /**

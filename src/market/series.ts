@@ -40,15 +40,42 @@ export function formatTime(t: number): string {
   return t % DAY_MS === 0 ? iso.slice(0, 10) : iso.replace('.000Z', 'Z');
 }
 
+/**
+ * Date.UTC for any year: Date.UTC maps years 0-99 to 1900-1999, so "0001-01-01" would load as
+ * 1901. 400 Gregorian years are exactly 146097 days: shift into range and back.
+ */
+export function utcTime(y: number, mo: number, d: number, h = 0, mi = 0, s = 0, ms = 0): number {
+  if (y >= 0 && y < 100) return Date.UTC(y + 400, mo, d, h, mi, s, ms) - 146097 * DAY_MS;
+  return Date.UTC(y, mo, d, h, mi, s, ms);
+}
+
 /** Parses 'YYYY-MM-DD', an ISO datetime, a Date or epoch ms into epoch ms (UTC). */
 export function toTime(d: string | number | Date): number {
   if (typeof d === 'number') return d;
   if (d instanceof Date) return d.getTime();
   const s = d.trim();
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
-  const t = m ? Date.UTC(+m[1], +m[2] - 1, +m[3]) : Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(s) ? s : s + 'Z');
+  const t = m ? utcTime(+m[1], +m[2] - 1, +m[3]) : Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(s) ? s : s + 'Z');
   if (!Number.isFinite(t)) throw new RangeError(`not a date: ${JSON.stringify(d)}`);
   return t;
+}
+
+/** Indexes already checked by checkIndex (the same array is shared by every series derived from one). */
+const checkedIndexes = new WeakSet<Float64Array>();
+
+/**
+ * Refuses an index that is not a time axis: a NaN or infinite timestamp, or one earlier than the
+ * point before it (everything here, from at() to drawdown's peak and trough, relies on binary
+ * search over ascending times). Equal neighbours are allowed (load() decides about duplicates).
+ */
+export function checkIndex(index: Float64Array, what: string): void {
+  if (checkedIndexes.has(index)) return;
+  for (let i = 0; i < index.length; i++) {
+    const t = index[i];
+    if (!Number.isFinite(t)) throw new RangeError(`${what}: index[${i}] is ${t}, not a time; every timestamp must be a finite number (epoch ms)`);
+    if (i > 0 && t < index[i - 1]) throw new RangeError(`${what}: the index is not in ascending order: index[${i}] (${formatTime(t)}) comes before index[${i - 1}] (${formatTime(index[i - 1])}); sort the points by date first`);
+  }
+  checkedIndexes.add(index);
 }
 
 export class Series {
@@ -63,6 +90,7 @@ export class Series {
     if (this.index.length !== this.values.length) {
       throw new RangeError(`Series "${name}": index has ${this.index.length} points but values has ${this.values.length}`);
     }
+    checkIndex(this.index, `Series "${name}"`);
     this.name = name;
     this.meta = meta;
   }
@@ -113,8 +141,8 @@ export class Series {
 
   toTable(): Table {
     const cols: TableColumn[] = [{ name: 'date', type: 'date' }, { name: this.name, type: 'number' }];
-    const rows: TableValue[][] = new Array(this.length);
-    for (let i = 0; i < this.length; i++) rows[i] = [formatTime(this.index[i]), numOrNull(this.values[i])];
+    // rows made on demand: showing 10,000,000 points builds only the ones the table shows
+    const rows = { length: this.length, row: (i: number): TableValue[] => [formatTime(this.index[i]), numOrNull(this.values[i])] };
     const src = this.meta.source ? ` from ${this.meta.source}` : '';
     return new Table(cols, rows, { title: `Series "${this.name}"${src}` });
   }
@@ -134,8 +162,11 @@ export class Frame {
 
   constructor(index: Float64Array | number[], columns: Record<string, Float64Array | number[]>, meta: SeriesMeta = {}) {
     this.index = index instanceof Float64Array ? index : Float64Array.from(index);
-    this.columns = {};
-    for (const [k, v] of Object.entries(columns)) {
+    checkIndex(this.index, 'Frame');
+    // keyed by column name with a null prototype: a column named "__proto__" or "constructor" is kept
+    this.columns = Object.create(null);
+    for (const k of Object.keys(columns)) {
+      const v = columns[k];
       const arr = v instanceof Float64Array ? v : Float64Array.from(v);
       if (arr.length !== this.index.length) throw new RangeError(`Frame column "${k}" has ${arr.length} values for an index of ${this.index.length}`);
       this.columns[k] = arr;
@@ -148,7 +179,7 @@ export class Frame {
 
   /** One column as a Series. */
   get(name: string): Series {
-    const col = this.columns[name];
+    const col = Object.prototype.hasOwnProperty.call(this.columns, name) ? this.columns[name] : undefined;
     if (!col) throw new RangeError(`no column "${name}"; the columns are: ${this.names.join(', ')}`);
     return new Series(this.index, col, name, { ...this.meta, column: name });
   }
@@ -158,7 +189,7 @@ export class Frame {
   slice(from?: string | number | Date, to?: string | number | Date): Frame {
     const lo = from === undefined ? 0 : lowerBound(this.index, toTime(from));
     const hi = to === undefined ? this.length : upperBound(this.index, toTime(to));
-    const cols: Record<string, Float64Array> = {};
+    const cols: Record<string, Float64Array> = Object.create(null);
     for (const k of this.names) cols[k] = this.columns[k].slice(lo, hi);
     return new Frame(this.index.slice(lo, hi), cols, this.meta);
   }
@@ -166,8 +197,8 @@ export class Frame {
   toTable(): Table {
     const names = this.names;
     const cols: TableColumn[] = [{ name: 'date', type: 'date' }, ...names.map((n) => ({ name: n, type: 'number' as const }))];
-    const rows: TableValue[][] = new Array(this.length);
-    for (let i = 0; i < this.length; i++) rows[i] = [formatTime(this.index[i]), ...names.map((n) => numOrNull(this.columns[n][i]))];
+    const data = names.map((n) => this.columns[n]);
+    const rows = { length: this.length, row: (i: number): TableValue[] => [formatTime(this.index[i]), ...data.map((c) => numOrNull(c[i]))] };
     const src = this.meta.source ? ` from ${this.meta.source}` : '';
     return new Table(cols, rows, { title: `Frame${src}` });
   }

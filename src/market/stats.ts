@@ -455,3 +455,11 @@ export function pct(v: number, digits = 2): string {
 export function checkWindow(fn: string, window: number): void {
   if (!Number.isInteger(window) || window < 2) throw new RangeError(`${fn}: window must be an integer >= 2, got ${window}`);
 }
+
+/** minPeriods of a rolling window: an integer from 1 to the window (pandas refuses more than the window too). Returns it, defaulting to the window. */
+export function checkMinPeriods(fn: string, minPeriods: number | undefined, window: number): number {
+  if (minPeriods === undefined) return window;
+  if (!Number.isInteger(minPeriods) || minPeriods < 1) throw new RangeError(`${fn}: minPeriods must be an integer >= 1, got ${minPeriods}`);
+  if (minPeriods > window) throw new RangeError(`${fn}: minPeriods ${minPeriods} must be <= window ${window} (a window of ${window} points never holds ${minPeriods})`);
+  return minPeriods;
+}

@@ -6,8 +6,8 @@
  */
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { KernelClient, type KernelOutputEvent } from '../kernel/client';
-import { ERROR_MIME, splitOutputs, STDERR_MIME, STDOUT_MIME } from '../shared/schemas';
+import { KernelClient, type BackgroundEvent, type KernelOutputEvent } from '../kernel/client';
+import { ERROR_MIME, splitOutputs, STDERR_MIME, STDOUT_MIME, type OutputItem } from '../shared/schemas';
 import { displayItem, isJsonMime, recreateError } from '../format/items';
 
 export const CONTROLLER_ID = 'mktnb-typescript';
@@ -16,6 +16,8 @@ export const NOTEBOOK_TYPE = 'mktnb';
 interface Session {
   client: Promise<KernelClient>;
   order: number;
+  /** the cells the kernel ran, by the kernel's id of the execution: late output goes back to them */
+  ran: Map<number, { cell: vscode.NotebookCell; order: number | undefined; ok: boolean }>;
 }
 
 export class MarketController implements vscode.Disposable {
@@ -56,10 +58,15 @@ export class MarketController implements vscode.Disposable {
       // scope "machine": a workspace's .vscode/settings.json cannot widen what cells see
       const passEnv = vscode.workspace.getConfiguration('marketNotebooks').get<string[]>('kernel.env', []).filter((n) => typeof n === 'string');
       const client = KernelClient.start({ cwd, notebookPath, kernelScript: this.context.asAbsolutePath('dist/kernel.js'), maxOldSpaceMb: memory, passEnv });
-      s = { client, order: 0 };
+      s = { client, order: 0, ran: new Map() };
       this.sessions.set(key, s);
       const session = s;
+      client.then((c) => c.onBackgroundOutput((e) => this.lateOutput(nb, session, e)), () => undefined);
       client.then((c) => c.onDidExit((info) => {
+        if (info.endedProcesses.length) {
+          const n = info.endedProcesses.length;
+          void vscode.window.showInformationMessage(`Market Notebooks: ${n} process${n === 1 ? '' : 'es'} that cells had started (pid ${info.endedProcesses.join(', ')}) ${n === 1 ? 'was' : 'were'} ended with the kernel.`);
+        }
         // A cell that was running reports this in its own output; an idle kernel (a timer a cell
         // left behind ran out of memory, say) would otherwise restart without a word.
         if ((info.kind === 'oom' || info.kind === 'crash') && !c.busy) {
@@ -106,16 +113,14 @@ export class MarketController implements vscode.Disposable {
         else { const output = new vscode.NotebookCellOutput([item], { mktnb: { kind: 'stream' } }); lastStream = { name: e.name, output }; void exec.appendOutput(output); }
       } else {
         lastStream = undefined;
-        // through the same inert text as outputs read from a file (markdown, errors: src/format/items.ts)
-        const outputs = splitOutputs(e.items).map((group) => new vscode.NotebookCellOutput(group.map(displayItem).map((it) => isJsonMime(it.mime)
-          ? vscode.NotebookCellOutputItem.json(it.data, it.mime)
-          : vscode.NotebookCellOutputItem.text(String(it.data), it.mime)), { mktnb: { kind: 'display' } }));
-        void exec.appendOutput(outputs);
+        void exec.appendOutput(displayOutputs(e.items));
       }
     };
     const languageId = cell.document.languageId === 'javascript' ? 'javascript' : 'typescript';
     const label = `cell ${cell.index + 1}`;
-    const res = await client.execute(code, languageId, { cellLabel: label, onOutput });
+    const timeoutSeconds = vscode.workspace.getConfiguration('marketNotebooks').get<number>('kernel.cellTimeoutSeconds', 0);
+    const res = await client.execute(code, languageId, { cellLabel: label, onOutput, timeoutMs: timeoutSeconds > 0 ? timeoutSeconds * 1000 : undefined });
+    if (res.cellId) s.ran.set(res.cellId, { cell, order: exec.executionOrder, ok: res.ok });
     if (res.error) await exec.appendOutput(errorOutput(res.error.name, res.error.message, res.error.stack));
     if (res.restarted) {
       s.order = 0;
@@ -123,6 +128,34 @@ export class MarketController implements vscode.Disposable {
     }
     exec.end(res.ok, Date.now());
     return res.ok;
+  }
+
+  /**
+   * Output or an error of a cell that had finished (a timer, an un-awaited promise): appended to
+   * that cell (its run status and number stay; an error marks it failed), never to the cell
+   * running now. When the cell is gone or busy again, a notification shows it instead.
+   */
+  private lateOutput(nb: vscode.NotebookDocument, s: Session, e: BackgroundEvent): void {
+    const ran = s.ran.get(e.cellId);
+    const cell = ran && !nb.isClosed && ran.cell.index >= 0 ? ran.cell : undefined;
+    const outputs = e.kind === 'error' ? [errorOutput(e.error.name, e.error.message, e.error.stack)]
+      : e.kind === 'stream' ? [new vscode.NotebookCellOutput([vscode.NotebookCellOutputItem.text(e.text, e.name === 'stdout' ? STDOUT_MIME : STDERR_MIME)], { mktnb: { kind: 'stream' } })]
+        : displayOutputs(e.items);
+    if (cell && ran) {
+      try {
+        const exec = this.controller.createNotebookCellExecution(cell);
+        exec.executionOrder = ran.order;
+        exec.start();
+        void exec.appendOutput(outputs).then(() => {
+          if (e.kind === 'error') ran.ok = false;
+          exec.end(ran.ok);
+        }, () => exec.end(ran.ok));
+        return;
+      } catch { /* the cell is queued or running again: say it below */ }
+    }
+    if (e.kind !== 'error') return;
+    const where = cell ? `cell ${cell.index + 1}` : 'a cell that has finished';
+    void vscode.window.showWarningMessage(`Market Notebooks: ${where} raised an error after it had finished (a timer or an un-awaited promise): ${e.error.stack.split('\n')[0]}`);
   }
 
   private async interrupt(nb: vscode.NotebookDocument): Promise<void> {
@@ -170,3 +203,9 @@ function warnRestricted(tried: boolean): void {
   });
 }
 
+/** Display items as outputs, through the same inert text as outputs read from a file (markdown, errors: src/format/items.ts). */
+function displayOutputs(items: OutputItem[]): vscode.NotebookCellOutput[] {
+  return splitOutputs(items).map((group) => new vscode.NotebookCellOutput(group.map(displayItem).map((it) => isJsonMime(it.mime)
+    ? vscode.NotebookCellOutputItem.json(it.data, it.mime)
+    : vscode.NotebookCellOutputItem.text(String(it.data), it.mime)), { mktnb: { kind: 'display' } }));
+}

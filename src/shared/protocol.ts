@@ -1,6 +1,7 @@
 /**
  * Messages between a kernel client (extension host or CLI) and a kernel process.
- * Transport: Node IPC (child_process.fork, JSON serialization). Shared by src/kernel/* only on the
+ * Transport: Node IPC (child_process.fork, 'advanced' serialization: V8's structured clone, so a
+ * cell that plants Object.prototype.toJSON cannot change what is sent; see src/kernel/wire.ts). Shared by src/kernel/* only on the
  * Node side. The client sends one `execute` at a time (it queues the rest) and waits for `done`.
  *
  * Interrupt, in three ways, each naming the cell (a late one never stops the next cell):
@@ -25,7 +26,8 @@ export type FromKernel =
   /** `id` is the cell whose code produced the output (0: none known); it may arrive after that cell's `done` (timers, promises) */
   | { type: 'stream'; id: number; name: 'stdout' | 'stderr'; text: string }
   | { type: 'display'; id: number; items: OutputItem[] }
-  | { type: 'error'; id: number; error: CellError }
+  /** the cell's error; `late`: raised by its code after it ended (a timer, an un-awaited promise), or with no known cell (id 0) */
+  | { type: 'error'; id: number; error: CellError; late?: boolean }
   | { type: 'done'; id: number; ok: boolean; durationMs: number };
 
 export interface CellError {
@@ -35,6 +37,8 @@ export interface CellError {
   stack: string;
   /** True when the error was an interrupt. */
   interrupted?: boolean;
+  /** True when the cell ran longer than its time limit (the kernel interrupted it). */
+  timedOut?: boolean;
 }
 
 /** Environment variables the client passes to the kernel process. */

@@ -1,4 +1,5 @@
 /** Shared by unit tests that need the built kernel bundle (dist/kernel.js). */
+import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { execFileSync } from 'node:child_process';
@@ -24,4 +25,25 @@ export function ensureBuilt(): void {
     execFileSync(process.execPath, ['esbuild.mjs'], { cwd: ROOT, stdio: 'inherit' });
   }
   built = true;
+}
+
+/**
+ * Parameters of the property-based fuzzers (fast-check): a fixed seed, so CI runs the same
+ * cases every time; FUZZ_RUNS=N runs N cases per property instead of the default, and
+ * FUZZ_SEED=S another seed (a failure prints the seed and path to replay it).
+ */
+export function fuzzParams(defaultRuns: number): { seed: number; numRuns: number; endOnFailure: boolean } {
+  const runs = Number(process.env.FUZZ_RUNS);
+  const seed = Number(process.env.FUZZ_SEED);
+  return { seed: Number.isInteger(seed) ? seed : 20261101, numRuns: Number.isInteger(runs) && runs > 0 ? runs : defaultRuns, endOnFailure: true };
+}
+
+/** Runs fn, which must throw an error whose message contains every part (string or RegExp); returns the error. */
+export function throwsWith<E extends Error = Error>(fn: () => unknown, ...parts: Array<string | RegExp>): E {
+  try { fn(); } catch (e) {
+    const m = String((e as Error).message);
+    for (const p of parts) assert.ok(typeof p === 'string' ? m.includes(p) : p.test(m), `message ${JSON.stringify(m)} should contain ${String(p)}`);
+    return e as E;
+  }
+  assert.fail('expected an error');
 }

@@ -9,6 +9,11 @@
 import assert from 'node:assert/strict';
 import { cascade, positionBook } from '../../../src/market/cascade';
 import { LiquidityModel } from '../../../src/market/cascade/liquidity';
+import type { LazyRows, Table } from '../../../src/market/output';
+import type { TableValue } from '../../../src/shared/schemas';
+
+/** Every row of a table, whether it holds them or makes them on demand (LazyRows). */
+const rowsOf = (t: Table): TableValue[][] => Array.isArray(t.rows) ? t.rows : Array.from({ length: t.rows.length }, (_, i) => (t.rows as LazyRows).row(i));
 
 const close = (a: number, b: number, tol = 1e-9) => assert.ok(Math.abs(a - b) <= tol * Math.max(1, Math.abs(b)), `${a} != ${b}`);
 const thin = { model: 'depth' as const, perPct: 1_000_000, halfLife: 0 };
@@ -102,12 +107,12 @@ describe('cascade: ADL on positions', () => {
     close(r.summary.adlClosedShort, 60_000 + (Q - 0.5) * 110_000);
     assert.equal(r.summary.insuranceEnd, 0);
     // the ADL table: S3's 20x layer and S1's 10x layer, shorts
-    const rows = r.adlTable().rows.map((row) => String(row[0]) + ' ' + String(row[1]));
+    const rows = rowsOf(r.adlTable()).map((row) => String(row[0]) + ' ' + String(row[1]));
     assert.deepEqual(rows.sort(), ['10x short', '20x short']);
-    const byRule = r.adlTable().rows.find((row) => row[0] === '20x')!;
+    const byRule = rowsOf(r.adlTable()).find((row) => row[0] === '20x')!;
     assert.equal(byRule[2], 1); assert.equal(byRule[3], 1); close(byRule[6] as number, 0.5 * H);
     // ... and the per-position table lists S3 first (largest haircut)
-    assert.equal(r.adlPositionsTable().rows[0][0], 3);
+    assert.equal(rowsOf(r.adlPositionsTable())[0][0], 3);
   });
 
   it('pro-rata: every short in profit closes 21.8% of its size', () => {

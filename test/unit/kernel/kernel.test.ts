@@ -183,13 +183,13 @@ describe('kernel (process)', function () {
       assert.match(js.error!.stack, /at Cell J:3:12/);
     });
 
-    it('reports an unhandled rejection without ending the kernel', async () => {
+    it('fails the cell with an unhandled rejection, without ending the kernel', async () => {
       const pid = k.pid;
       const r = await run(k, 'Promise.reject(new Error("nobody listens")); await new Promise((r) => setTimeout(r, 50)); "after"');
-      assert.equal(r.ok, true);
-      assert.equal(r.text, "'after'");
-      assert.match(r.stderr, /Unhandled promise rejection: Error: nobody listens/);
+      assert.equal(r.ok, false);
+      assert.match(r.error!.stack, /^Uncaught \(in promise\) Error: nobody listens/);
       assert.equal(k.pid, pid);
+      assert.equal(await value(k, '"next"'), "'next'");
     });
 
     it('turns process.exit() into an error instead of ending the kernel', async () => {

@@ -3,6 +3,9 @@ import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { load, LoadError, setRuntime, runtime, Frame, Series } from '../../../src/market/index';
+import { throwsWith } from '../helpers';
+
+const fails = (fn: () => unknown, ...parts: Array<string | RegExp>): LoadError => throwsWith<LoadError>(fn, ...parts);
 
 let dir: string;
 const saved = { ...runtime };
@@ -10,14 +13,6 @@ const saved = { ...runtime };
 function file(name: string, text: string | Buffer): string {
   writeFileSync(path.join(dir, name), text);
   return name;
-}
-function fails(fn: () => unknown, ...parts: Array<string | RegExp>): LoadError {
-  try { fn(); } catch (e) {
-    const m = String((e as Error).message);
-    for (const p of parts) assert.ok(typeof p === 'string' ? m.includes(p) : p.test(m), `message ${JSON.stringify(m)} should contain ${String(p)}`);
-    return e as LoadError;
-  }
-  assert.fail('expected an error');
 }
 
 describe('load', () => {
