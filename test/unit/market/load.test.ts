@@ -56,7 +56,7 @@ describe('load', () => {
     fails(() => load(file('e.csv', '')), 'e.csv', 'is empty');
     fails(() => load(file('e2.csv', '\n\n')), 'is empty');
     fails(() => load(file('h.csv', 'date,close\n')), 'h.csv', 'header', 'no data rows');
-    fails(() => load(file('nd.csv', 'when,close\n2024-01-01,1\n')), 'nd.csv:1', 'no date column', 'when, close', 'dateColumn');
+    fails(() => load(file('nd.csv', 'when,close\n2024-01-01,1\n')), 'nd.csv:1', 'no date column', '"when", "close"', 'dateColumn');
     const s = load(file('nd2.csv', 'when,close\n2024-01-01,1\n'), { dateColumn: 'when' }) as Series;
     assert.equal(s.length, 1);
   });
