@@ -7,7 +7,6 @@
  * markdown cells read from a file) are affected; cells typed in this session, and other notebook
  * types, render as VS Code renders them.
  */
-import type { ActivationFunction, RendererApi } from './api';
 
 interface MarkdownItLike {
   renderer: { rules: Record<string, ((tokens: { content: string }[], idx: number, options: unknown, env: unknown, self: unknown) => string) | undefined> };
@@ -31,8 +30,9 @@ export function guardMarkdownIt(md: MarkdownItLike): void {
   }
 }
 
-export const activate: ActivationFunction = async (ctx) => {
-  const base = await (ctx as unknown as { getRenderer?(id: string): Promise<{ extendMarkdownIt(f: (md: MarkdownItLike) => void): void } | undefined> }).getRenderer?.('vscode.markdown-it-renderer');
+/** Renderer entry (no DOM here: this file is also imported by unit tests in plain Node). */
+export async function activate(ctx: { getRenderer?(id: string): Promise<{ extendMarkdownIt(f: (md: MarkdownItLike) => void): void } | undefined> }): Promise<{ renderOutputItem(): void }> {
+  const base = await ctx.getRenderer?.('vscode.markdown-it-renderer');
   base?.extendMarkdownIt(guardMarkdownIt);
-  return { renderOutputItem() { /* extends only */ } } as RendererApi;
-};
+  return { renderOutputItem() { /* extends only: it draws no mime of its own */ } };
+}
