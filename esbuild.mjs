@@ -23,7 +23,7 @@ const builds = [
   { ...node, entryPoints: ['src/market/index.ts'], outfile: 'dist/mktnb.js' },
   {
     ...common, platform: 'browser', format: 'esm', target: 'es2022',
-    entryPoints: { chart: 'renderers/chart.ts', table: 'renderers/table.ts' },
+    entryPoints: { chart: 'renderers/chart.ts', table: 'renderers/table.ts', markdown: 'renderers/markdown.ts' },
     outdir: 'dist/renderers', minify: true, sourcemap: false,
     loader: { '.css': 'text' },
   },

@@ -26,7 +26,8 @@ export function fileToNotebookData(nb: MktnbFile): vscode.NotebookData {
     const cell = new vscode.NotebookCellData(kind, fromSourceLines(c.source), c.language || (kind === vscode.NotebookCellKind.Markup ? 'markdown' : 'typescript'));
     cell.metadata = { ...(c.metadata ?? {}) };
     const extra = pickUnknown(c, KNOWN_CELL);
-    if (extra) cell.metadata[M] = { extra };
+    // markdown cells from a file: raw HTML in them is shown as text (renderers/markdown.ts)
+    if (extra || kind === vscode.NotebookCellKind.Markup) cell.metadata[M] = { ...(extra ? { extra } : {}), ...(kind === vscode.NotebookCellKind.Markup ? { inertHtml: true } : {}) };
     cell.outputs = (c.outputs ?? []).map((o) => {
       const metadata: Record<string, unknown> = { ...(o.metadata ?? {}) };
       const oextra = pickUnknown(o, KNOWN_OUTPUT);

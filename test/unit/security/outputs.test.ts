@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import MarkdownIt from 'markdown-it';
+import { guardMarkdownIt } from '../../../renderers/markdown';
 import {
   inertErrorText, isShownMime, itemFromBytes, itemToBytes, recreateError, restoreErrorText, storedOutputForDisplay,
 } from '../../../src/format/items';
@@ -106,5 +107,19 @@ describe('security: .mktnb bytes are strict UTF-8', () => {
       assert.equal(firstInvalidUtf8(new Uint8Array(bytes)), at, String(bytes));
       assert.throws(() => decodeNotebookBytes(new Uint8Array(bytes)), new RegExp(`byte offset ${at} `));
     }
+  });
+});
+
+describe('security: markdown cells read from a file (renderers/markdown.ts)', () => {
+  it('raw HTML of a marked cell renders as text; other cells render as VS Code renders them', () => {
+    const md = new MarkdownIt({ html: true, linkify: true }); // as vscode.markdown-it-renderer
+    guardMarkdownIt(md as any);
+    const src = `# T\n\n${PAYLOAD}\n\n<details open ontoggle="x"><summary>s</summary></details>\n\ntext <b onclick="x">b</b> **ok**`;
+    const marked = md.render(src, { outputItem: { metadata: { mktnb: { inertHtml: true } } } });
+    assert.ok(!/<(a|img|details|b)[\s>]/i.test(marked), marked);
+    assert.match(marked, /&lt;img src=x onerror=&quot;window.__pwned=1&quot;&gt;/);
+    assert.match(marked, /<strong>ok<\/strong>/);
+    const other = md.render(src, { outputItem: { metadata: {} } });
+    assert.match(other, /<img src="x" onerror=|<img src=x onerror=/, 'cells typed in the session (and other notebook types) are left alone');
   });
 });
