@@ -105,7 +105,7 @@ export async function main(argv: string[]): Promise<number> {
       onCell: (r) => {
         if (r.ok && args.quiet) return;
         const status = r.ok ? 'ok' : 'FAILED';
-        process.stderr.write(`  cell ${r.number}: ${status} (${Math.round(r.durationMs)} ms)\n`);
+        process.stderr.write(`  ${r.label}: ${status} (${Math.round(r.durationMs)} ms)\n`);
         if (!args.quiet) for (const o of r.outputs) for (const it of o.items) {
           if (it.mime === STDOUT_MIME || it.mime === STDERR_MIME) { process.stdout.write(indent(String(it.data)) + '\n'); break; }
           if (it.mime === TEXT_MIME) { process.stdout.write(indent(String(it.data)) + '\n'); break; }
@@ -115,7 +115,7 @@ export async function main(argv: string[]): Promise<number> {
     const secs = ((Date.now() - t0) / 1000).toFixed(1);
     if (!res.ok && res.failedCell) {
       const e = res.failedCell.error;
-      process.stderr.write(`${file}: cell ${res.failedCell.number} failed: ${e ? e.stack || `${e.name}: ${e.message}` : 'unknown error'}\n`);
+      process.stderr.write(`${file}: ${res.failedCell.label} failed: ${e ? e.stack || `${e.name}: ${e.message}` : 'unknown error'}\n`);
       failed++;
     } else if (!args.quiet) process.stderr.write(`${file}: ${res.cellsRun} cells ran in ${secs} s\n`);
     else process.stderr.write(`${file}: ok (${res.cellsRun} cells, ${secs} s)\n`);

@@ -18,6 +18,10 @@ import type { OutputItem } from './schemas';
 export type ToKernel =
   | { type: 'execute'; id: number; code: string; language: 'typescript' | 'javascript'; cellLabel: string }
   | { type: 'interrupt'; id: number }
+  /** asks for the names cells declared (answered with `variables` carrying the same `req`) */
+  | { type: 'variables'; req: number }
+  /** the notebook was saved under a new name (an untitled one saved): paths resolve from its folder now */
+  | { type: 'setNotebook'; notebookPath: string; baseDir: string }
   | { type: 'shutdown' };
 
 export type FromKernel =
@@ -26,7 +30,19 @@ export type FromKernel =
   | { type: 'stream'; id: number; name: 'stdout' | 'stderr'; text: string }
   | { type: 'display'; id: number; items: OutputItem[] }
   | { type: 'error'; id: number; error: CellError }
-  | { type: 'done'; id: number; ok: boolean; durationMs: number };
+  | { type: 'done'; id: number; ok: boolean; durationMs: number }
+  | { type: 'variables'; req: number; variables: VariableInfo[] };
+
+/** One name a cell declared, as the Variables view shows it. */
+export interface VariableInfo {
+  name: string;
+  /** 'Series', 'Frame', 'number', 'string', 'Array', 'function', a class name, … */
+  type: string;
+  /** '731', '731 × 4', '3 keys', '' when the value has no size */
+  shape: string;
+  /** one line: the value, or its range and first values (at most ~120 characters) */
+  summary: string;
+}
 
 export interface CellError {
   name: string;
@@ -48,3 +64,12 @@ export const KERNEL_ENV = {
   /** file descriptor of the interrupt pipe: the client writes "<cell id>\n" to interrupt that cell */
   interruptFd: 'MKTNB_INTERRUPT_FD',
 } as const;
+
+/**
+ * How errors and stack frames name a cell: by the execution count shown beside it ("cell [3]"),
+ * the one number a user sees (positions would count markdown cells nobody numbers). The VS Code
+ * controller and the headless runner both use it.
+ */
+export function cellLabel(executionOrder: number): string {
+  return `cell [${executionOrder}]`;
+}

@@ -369,6 +369,24 @@ export function createLanguageService(ts: TS, info: PluginCreateInfo) {
     }, () => qi);
   };
 
+  // completions: every cell is a module (its footer exports its names), so tsserver's auto-imports
+  // would offer the names of every open notebook's cells "from" those cells (`btcPeak` of a
+  // sample in a new notebook), and library internals from the generated declarations. A
+  // notebook's own names come through its footer and the library's as globals, so in a cell
+  // auto-imports from cells and from the declarations are dropped (those from packages stay).
+  const autoImportFrom = (e: any): string | undefined => e.data?.fileName ?? (typeof e.source === 'string' ? e.source : undefined);
+  const strayAutoImport = (e: any): boolean => {
+    if (!e.hasAction && !e.data) return false;
+    const from = autoImportFrom(e);
+    if (!from) return false;
+    return !!parseCellFileName(from) || /\.mktnb#/i.test(from) || toPosix(from).startsWith(typesDir) || from.includes('/types/market/');
+  };
+  proxy.getCompletionsAtPosition = (fileName: string, ...rest: any[]) => {
+    const r = ls.getCompletionsAtPosition(fileName, ...rest);
+    if (!r || !isCell(fileName)) return r;
+    return guard('getCompletionsAtPosition', () => ({ ...r, entries: r.entries.filter((e: any) => !strayAutoImport(e)) }), () => r);
+  };
+
   // completion details of such names: `function load(…)`, not `(alias) function load(…)\nimport load = load`
   proxy.getCompletionEntryDetails = (fileName: string, position: number, entryName: string, ...rest: any[]) => {
     const d = ls.getCompletionEntryDetails(fileName, position, entryName, ...rest);

@@ -218,4 +218,35 @@ describe('tsplugin: language service with the plugin', function () {
     const { diags } = setup(CELLS, { extra: { [other]: 'btc;' } });
     assert.deepEqual(diags(other).map((d) => d.text), ["Cannot find name 'btc'."]);
   });
+
+  // VS Code asks with auto-imports on: every cell is a module (its footer exports its names), so
+  // without the plugin's filter another open notebook's `btcPeak` was offered "from" its cell
+  const AUTO_IMPORTS = { includeCompletionsForModuleExports: true, includeCompletionsWithInsertText: true };
+
+  it('completions offer no names of another notebook (no auto-import from its cells)', () => {
+    const other = '^/vscode-notebook-cell/127.0.0.1:8080/ws/other.mktnb#W0sZmlsZQ==';
+    const { ls } = setup(['const btcPeak = 1;\n', 'bt'], { extra: { [other]: 'const myOwn = 2;\nbt' } });
+    const at = (f: string, text: string) => ls.getCompletionsAtPosition(f, text.length, AUTO_IMPORTS).entries;
+    const inOther = at(other, 'const myOwn = 2;\nbt');
+    assert.ok(!inOther.some((e: any) => e.name === 'btcPeak'), `btcPeak is not offered in another notebook: ${inOther.filter((e: any) => e.source).map((e: any) => `${e.name} from ${e.source}`).slice(0, 5).join(', ')}`);
+    const inSame = at(cellName(1), 'bt');
+    assert.equal(inSame.filter((e: any) => e.name === 'btcPeak').length, 1, 'the notebook\'s own cell offers it once (no auto-import duplicate)');
+    assert.ok(!inSame.some((e: any) => e.name === 'myOwn'), 'nor the other way round');
+    assert.ok(inSame.some((e: any) => e.name === 'load'), 'library globals still complete');
+  });
+
+  it('works the same in an untitled notebook (Untitled-1.mktnb, no authority)', () => {
+    const base = '^/vscode-notebook-cell/ts-nul-authority/Untitled-1.mktnb#';
+    const u = (i: number) => `${base}W${i}sdW50aXRsZWQ=`;
+    const saved = '^/vscode-notebook-cell/127.0.0.1:8080/ws/sample.mktnb#W0sZmlsZQ==';
+    const { ls, host } = setup([], { extra: { [u(0)]: "const btc = load('BTC-USD.csv');\n", [u(1)]: 'returns(btc).', [saved]: 'const btcPeak = 3;\n' } });
+    const diags = [...ls.getSyntacticDiagnostics(u(0)), ...ls.getSemanticDiagnostics(u(0))];
+    assert.deepEqual(diags.map((d: any) => d.messageText), [], 'globals resolve in an untitled notebook');
+    const members = ls.getCompletionsAtPosition(u(1), 'returns(btc).'.length, { ...AUTO_IMPORTS, triggerCharacter: '.' }).entries.map((e: any) => e.name);
+    assert.ok(members.includes('slice'), 'btc from the earlier untitled cell has its type');
+    host.set(u(1), 'bt');
+    const names = ls.getCompletionsAtPosition(u(1), 2, AUTO_IMPORTS).entries.map((e: any) => e.name);
+    assert.ok(names.includes('btc'), 'an earlier cell\'s name completes');
+    assert.ok(!names.includes('btcPeak'), 'a name of another (saved) notebook does not');
+  });
 });
