@@ -235,6 +235,68 @@ describe('tsplugin: language service with the plugin', function () {
     assert.ok(inSame.some((e: any) => e.name === 'load'), 'library globals still complete');
   });
 
+  it('answers _mktnb.cellDiagnostics with a cell\'s type errors (what the extension underlines before Run)', () => {
+    const host = new Host(ts, { ...INFERRED, ...(ts.parseJsonConfigFileContent({ compilerOptions: INFERRED }, ts.sys, '/ws').options) });
+    const cells = ["const btc = load('BTC-USD.csv');\n", 'const r = returns(btc);\nconst c = corr(btc);\n'];
+    cells.forEach((src, i) => host.set(cellName(i), src));
+    const handlers: Record<string, (req: any) => any> = {};
+    let proxy: any;
+    const project = {
+      projectService: { serverMode: 0, getDefaultProjectForFile: (f: string) => (host.files.has(f) ? project : undefined) },
+      getLanguageService: () => proxy,
+    };
+    const session = { addProtocolHandler: (name: string, fn: (req: any) => any) => { assert.ok(!handlers[name], 'registered once'); handlers[name] = fn; } };
+    const mod = factory({ typescript: ts });
+    const ls = ts.createLanguageService(host, ts.createDocumentRegistry());
+    proxy = mod.create({ languageService: ls, languageServiceHost: host, project, session, config: { typesDir: path.join(pluginDir, 'types') } });
+    mod.create({ languageService: ls, languageServiceHost: host, project, session, config: { typesDir: path.join(pluginDir, 'types') } });
+    const handler = handlers['_mktnb.cellDiagnostics'];
+    assert.ok(handler, 'the plugin registers its request');
+    const r = handler({ arguments: { file: cellName(1) } });
+    assert.equal(r.responseRequired, true);
+    assert.equal(r.response.known, true);
+    const ds = r.response.diagnostics;
+    assert.equal(ds.length, 1, JSON.stringify(ds));
+    assert.match(ds[0].message, /Expected 2-3 arguments, but got 1|Expected 2 arguments, but got 1/);
+    assert.deepEqual([ds[0].line, ds[0].category], [1, 'error']);
+    assert.ok(ds[0].character >= 'const c = '.length && ds[0].endLine === 1, `at corr(btc): ${JSON.stringify(ds[0])}`);
+    assert.deepEqual(handler({ arguments: { file: cellName(0) } }).response.diagnostics, [], 'a correct cell: nothing (no "Cannot find name load")');
+    assert.deepEqual(handler({ arguments: { file: '/ws/loose.ts' } }).response, { known: false, diagnostics: [] }, 'only cells');
+  });
+
+  it('untitled notebook in tsserver: one inferred project per cell, siblings found among the open files', () => {
+    // tsserver gives dynamic files without a project root (untitled notebooks) a project each
+    const base = '^/vscode-notebook-cell/ts-nul-authority/Untitled-1.mktnb#';
+    const u = (i: number) => `${base}W${i}sdW50aXRsZWQ=`;
+    const opts = { ...INFERRED, ...(ts.parseJsonConfigFileContent({ compilerOptions: INFERRED }, ts.sys, '/ws').options) };
+    const store = new Host(ts, opts); // tsserver's script infos, shared by all projects
+    store.set(u(0), "const btcHere = load('BTC-USD.csv');\n");
+    store.set(u(1), 'btcHere.');
+    const service = {
+      serverMode: 0,
+      openFiles: { keys: () => [...store.files.keys()].values() },
+      getScriptInfoForPath: (p: string) => (store.files.has(p) ? { fileName: p, getLatestVersion: () => String(store.files.get(p)!.version) } : undefined),
+    };
+    const projectFor = (root: string) => {
+      const host = new Host(ts, opts);
+      host.files = store.files; // reads go to the shared infos
+      host.getScriptFileNames = () => [root];
+      let version = 0;
+      host.getProjectVersion = () => String(version); // changes only when its own root changes
+      const mod = factory({ typescript: ts });
+      const ls = mod.create({ languageService: ts.createLanguageService(host, ts.createDocumentRegistry()), languageServiceHost: host, project: { projectService: service }, config: { typesDir: path.join(pluginDir, 'types') } });
+      return { ls, touch: () => version++ };
+    };
+    const p1 = projectFor(u(1));
+    const members = p1.ls.getCompletionsAtPosition(u(1), 'btcHere.'.length, { triggerCharacter: '.' }).entries.map((e: any) => e.name);
+    assert.ok(members.includes('slice'), `btcHere from the sibling cell has its type: ${members.slice(0, 8).join(', ')}`);
+    assert.deepEqual(p1.ls.getSemanticDiagnostics(u(1)).map((d: any) => d.code), [], 'no "Cannot find name btcHere"');
+    // the sibling is edited (in its own project): this project follows without being touched
+    store.set(u(0), "const btcHere = load('BTC-USD.csv');\nconst ethHere = 2;\n");
+    store.set(u(1), 'ethHere.toFixed(1);\n');
+    assert.deepEqual(p1.ls.getSemanticDiagnostics(u(1)).map((d: any) => d.code), [], 'a name added to the sibling is seen');
+  });
+
   it('works the same in an untitled notebook (Untitled-1.mktnb, no authority)', () => {
     const base = '^/vscode-notebook-cell/ts-nul-authority/Untitled-1.mktnb#';
     const u = (i: number) => `${base}W${i}sdW50aXRsZWQ=`;

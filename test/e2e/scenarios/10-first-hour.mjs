@@ -1,0 +1,147 @@
+// Scenario 10: a new user's first hour (issue 18, extension side). Everything starts in an
+// untitled notebook, as it does for a new user:
+//  - IntelliSense across cells in the untitled notebook offers an earlier cell's name and not a
+//    name from another open notebook (sample 03 declares btcPeak);
+//  - a type error (`corr(btc)`, one argument short) is underlined before the cell runs;
+//  - saving the untitled notebook under a name keeps its kernel: the next cell sees the earlier
+//    variables;
+//  - the Variables view lists them, the status bar shows the kernel idle, and Restart Kernel asks
+//    before it throws them away.
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { closeWindows, openWindow, shot, workspace } from '../lib/context.mjs';
+import {
+  answerKernelPickerIfShown, codeCell, notebookEditor, openNotebook, runCellFromUi, runCommand, waitForCellState, waitForTextOutput, waitRunDone,
+} from '../lib/workbench.mjs';
+
+/** Focuses the last code cell, inserts a code cell below it and types `text` (one line); returns its index among code cells. */
+async function addCell(page, text) {
+  const cells = notebookEditor(page).locator('.cell-list-container .monaco-list-row.code-cell-row');
+  await cells.first().waitFor({ state: 'attached' });
+  const n = await cells.count();
+  const last = cells.nth(n - 1);
+  await last.scrollIntoViewIfNeeded();
+  await last.locator('.monaco-editor .view-lines').click();
+  await runCommand(page, 'Notebook: Insert Code Cell Below');
+  await cells.nth(n).waitFor({ state: 'attached' });
+  await page.keyboard.type(text, { delay: 15 });
+  // the text landed in the new cell (the editor shows spaces as U+00A0)
+  const lines = cells.nth(n).locator('.view-lines');
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const shown = ((await lines.textContent()) ?? '').replace(/\u00a0/g, ' ');
+    if (shown.includes(text)) break;
+    if (Date.now() > deadline) throw new Error(`cell ${n} shows "${shown}", not "${text}"`);
+    await page.waitForTimeout(100); // poll interval
+  }
+  return n;
+}
+
+/** Labels in the suggestion widget after Ctrl+Space at the cursor. */
+async function suggestions(page) {
+  const widget = page.locator('.suggest-widget.visible >> visible=true').first();
+  for (let i = 0; i < 3; i++) {
+    await page.keyboard.press('Control+Space');
+    try { await widget.locator('.monaco-list-row').first().waitFor({ state: 'visible', timeout: 10_000 }); break; } catch { /* TS still loading: ask again */ }
+  }
+  // wait until the list settles (TypeScript's answer replaces the word-based one)
+  await page.waitForFunction(() => !document.querySelector('.suggest-widget.visible .suggest-status-bar .codicon-loading, .suggest-widget.visible .monaco-list-row .codicon-loading'), undefined, { polling: 100, timeout: 20_000 }).catch(() => {});
+  return widget.locator('.monaco-list-row .label-name').allTextContents();
+}
+
+describe('First hour in an untitled notebook', function () {
+  after(closeWindows);
+
+  it('completions across cells, a type error before Run, Save As keeps the kernel, Variables view, restart asks first', async function () {
+    const ws = workspace('first-hour');
+    const { page } = await openWindow('trusted', ws);
+
+    // another notebook is open: its names must not show up in the new one
+    await openNotebook(page, 'samples/03-anatomy-of-a-crypto-crash.mktnb');
+
+    await runCommand(page, 'Market Notebooks: New Market Notebook');
+    await page.locator('.tabs-container .tab.active', { hasText: /Untitled/ }).waitFor();
+    await notebookEditor(page).waitFor();
+
+    // --- IntelliSense across cells of the untitled notebook
+    await addCell(page, "const btcHere = load('samples/data/BTC-USD.csv');");
+    await addCell(page, 'btc');
+    let labels = [];
+    const deadline = Date.now() + 90_000;
+    while (Date.now() < deadline) {
+      labels = await suggestions(page);
+      if (labels.includes('btcHere')) break;
+      await page.keyboard.press('Escape'); // close the list (stays in the cell editor while it is open)
+    }
+    await shot('first-hour-completions-untitled');
+    assert.ok(labels.includes('btcHere'), `an earlier cell's name is offered: ${labels.join(', ')}`);
+    assert.ok(!labels.includes('btcPeak'), `no name of another open notebook: ${labels.join(', ')}`);
+    await page.keyboard.press('Escape');
+
+    // --- a type error is underlined before the cell runs
+    const errCell = await addCell(page, 'const c = corr(btcHere);');
+    const squiggle = codeCell(page, errCell).locator('.squiggly-error');
+    await squiggle.first().waitFor({ state: 'attached', timeout: 90_000 });
+    assert.equal(await codeCell(page, errCell).locator('.cell-statusbar-container .codicon-notebook-state-success, .cell-statusbar-container .codicon-notebook-state-error').count(), 0, 'the cell has not run');
+    await page.keyboard.press('Control+Shift+M'); // Problems panel
+    const problem = page.locator('.markers-panel .monaco-list-row', { hasText: /Expected 2-3 arguments, but got 1/ }).first();
+    await problem.waitFor({ state: 'visible', timeout: 30_000 });
+    await shot('first-hour-type-error-before-run');
+
+    // run the first cells (not the broken one): x and btcHere live in the kernel
+    await runCellFromUi(page, 0);
+    await answerKernelPickerIfShown(page);
+    assert.equal(await waitForCellState(page, 0, ['success', 'error']), 'success');
+    await runCellFromUi(page, 1);
+    assert.equal(await waitForCellState(page, 1, ['success', 'error']), 'success');
+
+    // --- Save As: the untitled notebook becomes first-hour.mktnb with the same kernel
+    const target = path.join(ws, 'first-hour.mktnb');
+    await runCommand(page, 'File: Save');
+    const input = page.locator('.quick-input-widget .quick-input-box input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(target);
+    await input.press('Enter');
+    await page.locator('.tabs-container .tab.active', { hasText: 'first-hour.mktnb' }).waitFor({ timeout: 30_000 });
+    await notebookEditor(page).waitFor();
+    const next = await addCell(page, 'x * 21 + btcHere.length * 0');
+    await runCellFromUi(page, next);
+    const state = await waitForCellState(page, next, ['success', 'error']);
+    await shot('first-hour-saved-as-keeps-variables');
+    assert.equal(state, 'success', 'the cell after Save As sees the earlier cells\' variables (no ReferenceError)');
+    await waitForTextOutput(page, /^\s*42\s*$/);
+
+    // --- kernel status and Variables view
+    await page.locator('.statusbar-item', { hasText: 'Kernel: idle' }).first().waitFor({ timeout: 30_000 });
+    await runCommand(page, 'Market Notebooks: Show Variables');
+    const view = page.locator('.pane', { has: page.locator('.pane-header', { hasText: /Variables/ }) }).first();
+    const row = (name) => view.locator('.monaco-list-row', { has: page.locator('.label-name', { hasText: new RegExp(`^${name}$`) }) }).first();
+    await row('btcHere').waitFor({ state: 'visible', timeout: 30_000 });
+    await row('x').waitFor({ state: 'visible' });
+    const btcRow = (await row('btcHere').textContent()) ?? '';
+    assert.match(btcRow, /Series\s+\d{3,}/, `type and length of btcHere: ${btcRow}`);
+    assert.match(btcRow, /\d{4}-\d{2}-\d{2} \.\. \d{4}-\d{2}-\d{2}/, `its date range: ${btcRow}`);
+    assert.match((await row('x').textContent()) ?? '', /number\s*·\s*2/);
+    await shot('first-hour-variables-view');
+
+    // --- Restart Kernel asks first; Cancel keeps the variables, Restart clears them
+    await runCommand(page, 'Market Notebooks: Restart Kernel');
+    const dialog = page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ state: 'visible' });
+    assert.match((await dialog.textContent()) ?? '', /Restart the kernel of first-hour\.mktnb\?.*variables/s);
+    await shot('first-hour-restart-asks');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await runCommand(page, 'Market Notebooks: Show Variables');
+    await row('x').waitFor({ state: 'visible' });
+
+    await runCommand(page, 'Market Notebooks: Restart Kernel');
+    await dialog.waitFor({ state: 'visible' });
+    await dialog.getByRole('button', { name: 'Restart', exact: true }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await runCommand(page, 'Market Notebooks: Show Variables');
+    await view.getByText(/No variables yet/).waitFor({ timeout: 30_000 });
+    assert.equal(await row('x').count(), 0, 'the restart cleared the variables');
+    await shot('first-hour-after-restart');
+  });
+});
