@@ -35,7 +35,9 @@ export class MarketController implements vscode.Disposable {
   private readonly controller: vscode.NotebookController;
   private readonly sessions = new Map<string, Session>();
   private readonly disposables: vscode.Disposable[] = [];
-  private readonly handover = new SessionHandover<Session>((s) => this.disposeSession(s));
+  private readonly handover = new SessionHandover<Session>((s) => { this.log.info(`untitled notebook closed without being saved: kernel of ${s.key} stopped`); this.disposeSession(s); });
+  /** "Market Notebooks" in the Output panel: kernels started, moved, restarted, stopped */
+  readonly log = vscode.window.createOutputChannel('Market Notebooks', { log: true });
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
   /** a notebook's kernel started, stopped, became busy or idle, or ran a cell (its variables may have changed) */
   readonly onDidChangeKernel = this.changed.event;
@@ -49,9 +51,11 @@ export class MarketController implements vscode.Disposable {
     this.controller.interruptHandler = (nb) => this.interrupt(nb);
     this.disposables.push(
       this.controller,
-      this.changed,
+      this.changed, this.log,
       vscode.workspace.onDidOpenNotebookDocument((nb) => this.onOpen(nb)),
       vscode.workspace.onDidCloseNotebookDocument((nb) => this.shutdown(nb)),
+      // a saved file's document may open empty and receive its cells just after
+      vscode.workspace.onDidChangeNotebookDocument((e) => { if (e.contentChanges.length) this.claimSession(e.notebook); }),
       { dispose: () => this.handover.dispose() },
     );
     for (const nb of vscode.workspace.notebookDocuments) this.onOpen(nb);
@@ -62,15 +66,20 @@ export class MarketController implements vscode.Disposable {
     // The only kernel for this notebook type, so a new user never sees a kernel picker.
     this.controller.updateNotebookAffinity(nb, vscode.NotebookControllerAffinity.Preferred);
     if (!vscode.workspace.isTrusted) warnRestricted(false);
-    if (nb.uri.scheme === 'file' && !this.sessions.has(nb.uri.toString())) {
-      const s = this.handover.opened(nb.uri.toString(), cellsSignature(nb));
-      if (s) this.adopt(s, nb);
-    }
+    this.claimSession(nb);
+  }
+
+  /** A file notebook without a kernel: is it an untitled notebook that was just saved? */
+  private claimSession(nb: vscode.NotebookDocument): void {
+    if (nb.notebookType !== NOTEBOOK_TYPE || nb.uri.scheme !== 'file' || this.sessions.has(nb.uri.toString())) return;
+    const s = this.handover.opened(nb.uri.toString(), () => cellsSignature(nb));
+    if (s) this.adopt(s, nb);
   }
 
   /** An untitled notebook was saved as `nb`: its session (variables, execution count) carries on. */
   private adopt(s: Session, nb: vscode.NotebookDocument): void {
     this.sessions.delete(s.key);
+    this.log.info(`${s.key} was saved as ${nb.uri.toString()}: its kernel and variables carry on`);
     s.key = nb.uri.toString();
     this.sessions.set(s.key, s);
     s.client.then((c) => c.setNotebook(nb.uri.fsPath), () => undefined);
@@ -101,17 +110,22 @@ export class MarketController implements vscode.Disposable {
     let s = this.sessions.get(key);
     if (!s) {
       const notebookPath = nb.uri.scheme === 'file' ? nb.uri.fsPath : undefined;
-      const folder = vscode.workspace.getWorkspaceFolder(nb.uri)?.uri.fsPath;
+      // an untitled notebook is in no folder: its paths resolve from the (first) workspace folder,
+      // as the quick analyses write them, until it is saved
+      const folder = (vscode.workspace.getWorkspaceFolder(nb.uri) ?? vscode.workspace.workspaceFolders?.[0])?.uri.fsPath;
       const cwd = notebookPath ? path.dirname(notebookPath) : folder ?? process.cwd();
       const memory = vscode.workspace.getConfiguration('marketNotebooks').get<number>('kernel.memoryLimitMb', 4096);
       const client = KernelClient.start({ cwd, notebookPath, kernelScript: this.context.asAbsolutePath('dist/kernel.js'), maxOldSpaceMb: memory });
       s = { client, order: 0, key, running: 0 };
       this.sessions.set(key, s);
       const session = s;
+      this.log.info(`starting a kernel for ${key} in ${cwd}`);
       client.then((c) => {
+        this.log.info(`kernel of ${session.key} started (pid ${c.pid})`);
         this.started.add(session);
         this.changed.fire(vscode.Uri.parse(session.key));
         c.onDidExit((info) => {
+          this.log.info(`kernel of ${session.key} ended (${info.kind}): ${info.reason}`);
           this.changed.fire(vscode.Uri.parse(session.key));
           // A cell that was running reports this in its own output; an idle kernel (a timer a cell
           // left behind ran out of memory, say) would otherwise restart without a word.

@@ -4,8 +4,10 @@
  * VS Code (checked in 1.100 / code-server 4.100) saves an untitled notebook by closing the
  * untitled document and opening the file as a new document: the extension sees
  * onDidCloseNotebookDocument(untitled) and onDidOpenNotebookDocument(file), in either order, and
- * no event links the two. The link is made by content: the saved file opens with the same cells
- * (kind, language, text) the untitled notebook had when it closed, within a few seconds.
+ * no event links the two. The link is made by content: the saved file holds the same cells
+ * (kind, language, text) the untitled notebook had when it closed, within a few seconds. The
+ * file's document may open empty and receive its cells a moment later, so an opened notebook's
+ * signature is read when it is compared (and `opened` is called again when its cells change).
  *
  * Plain logic (no 'vscode' import), so it is tested on its own (test/unit/notebook/handover.test.ts).
  */
@@ -24,7 +26,7 @@ export function cellsSignature(nb: CellsLike): string {
 export const HANDOVER_MS = 10_000;
 
 interface Parked<S> { session: S; signature: string; timer: ReturnType<typeof setTimeout> }
-interface Opened { key: string; signature: string; at: number }
+interface Opened { key: string; signature: () => string; at: number }
 
 export class SessionHandover<S> {
   private parked: Parked<S>[] = [];
@@ -40,7 +42,7 @@ export class SessionHandover<S> {
    */
   closed(session: S, signature: string): string | undefined {
     this.expireOpens();
-    const i = this.opens.findIndex((o) => o.signature === signature);
+    const i = this.opens.findIndex((o) => { try { return o.signature() === signature; } catch { return false; } });
     if (i >= 0) return this.opens.splice(i, 1)[0].key;
     const entry: Parked<S> = {
       session, signature,
@@ -52,21 +54,23 @@ export class SessionHandover<S> {
   }
 
   /**
-   * A file notebook without a session opened. Returns a parked session of an untitled notebook
+   * A file notebook without a session opened, or its cells changed. Returns a parked session of an untitled notebook
    * with the same cells (the most recently closed), or remembers the notebook for a while in case
    * the untitled one closes after it.
    */
-  opened(key: string, signature: string): S | undefined {
+  opened(key: string, signature: () => string): S | undefined {
+    const now = signature();
     for (let i = this.parked.length - 1; i >= 0; i--) {
       const p = this.parked[i];
-      if (p.signature !== signature) continue;
+      if (p.signature !== now) continue;
       clearTimeout(p.timer);
       this.parked.splice(i, 1);
       return p.session;
     }
     this.expireOpens();
-    this.opens = this.opens.filter((o) => o.key !== key);
-    this.opens.push({ key, signature, at: this.now() });
+    const known = this.opens.find((o) => o.key === key);
+    if (known) known.signature = signature; // its cells arrived: keep the time it opened
+    else this.opens.push({ key, signature, at: this.now() });
     return undefined;
   }
 

@@ -17,11 +17,20 @@ import {
 /** Focuses the last code cell, inserts a code cell below it and types `text` (one line); returns its index among code cells. */
 async function addCell(page, text) {
   const cells = notebookEditor(page).locator('.cell-list-container .monaco-list-row.code-cell-row');
-  await cells.first().waitFor({ state: 'attached' });
-  const n = await cells.count();
-  const last = cells.nth(n - 1);
-  await last.scrollIntoViewIfNeeded();
-  await last.locator('.monaco-editor .view-lines').click();
+  let n = 0;
+  // the list may re-render under us (a notebook that was just saved is a new editor): retry
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await cells.first().waitFor({ state: 'attached' });
+      n = await cells.count();
+      const last = cells.nth(n - 1);
+      await last.scrollIntoViewIfNeeded({ timeout: 5_000 });
+      await last.locator('.monaco-editor .view-lines').click({ timeout: 5_000 });
+      break;
+    } catch (e) {
+      if (attempt >= 4) throw e;
+    }
+  }
   await runCommand(page, 'Notebook: Insert Code Cell Below');
   await cells.nth(n).waitFor({ state: 'attached' });
   await page.keyboard.type(text, { delay: 15 });
@@ -37,22 +46,36 @@ async function addCell(page, text) {
   return n;
 }
 
-/** Labels in the suggestion widget after Ctrl+Space at the cursor. */
-async function suggestions(page) {
+/**
+ * Ctrl+Space at the end of code cell `n` until the suggestion list holds `want` (TypeScript may
+ * still be loading the project: the first lists can be word-based). Returns the last labels seen.
+ */
+async function suggestionsUntil(page, n, want, timeout = 90_000) {
   const widget = page.locator('.suggest-widget.visible >> visible=true').first();
-  for (let i = 0; i < 3; i++) {
-    await page.keyboard.press('Control+Space');
-    try { await widget.locator('.monaco-list-row').first().waitFor({ state: 'visible', timeout: 10_000 }); break; } catch { /* TS still loading: ask again */ }
+  const deadline = Date.now() + timeout;
+  let labels = [];
+  while (Date.now() < deadline) {
+    if (!(await widget.isVisible())) {
+      // (re)focus the cell's editor, cursor at its end: Escape or a click elsewhere may have left it
+      await codeCell(page, n).locator('.monaco-editor .view-lines').click();
+      await page.keyboard.press('End');
+      await page.keyboard.press('Control+Space');
+    }
+    try { await widget.locator('.monaco-list-row').first().waitFor({ state: 'visible', timeout: 10_000 }); } catch { continue; }
+    labels = await widget.locator('.monaco-list-row .label-name').allTextContents();
+    if (labels.includes(want)) return labels;
+    await page.keyboard.press('Escape'); // closes the list; the cell editor keeps the focus
+    await widget.waitFor({ state: 'hidden' });
+    await page.waitForTimeout(1000); // let tsserver finish loading before asking again
   }
-  // wait until the list settles (TypeScript's answer replaces the word-based one)
-  await page.waitForFunction(() => !document.querySelector('.suggest-widget.visible .suggest-status-bar .codicon-loading, .suggest-widget.visible .monaco-list-row .codicon-loading'), undefined, { polling: 100, timeout: 20_000 }).catch(() => {});
-  return widget.locator('.monaco-list-row .label-name').allTextContents();
+  return labels;
 }
 
 describe('First hour in an untitled notebook', function () {
   after(closeWindows);
 
   it('completions across cells, a type error before Run, Save As keeps the kernel, Variables view, restart asks first', async function () {
+    this.timeout(480_000);
     const ws = workspace('first-hour');
     const { page } = await openWindow('trusted', ws);
 
@@ -65,14 +88,8 @@ describe('First hour in an untitled notebook', function () {
 
     // --- IntelliSense across cells of the untitled notebook
     await addCell(page, "const btcHere = load('samples/data/BTC-USD.csv');");
-    await addCell(page, 'btc');
-    let labels = [];
-    const deadline = Date.now() + 90_000;
-    while (Date.now() < deadline) {
-      labels = await suggestions(page);
-      if (labels.includes('btcHere')) break;
-      await page.keyboard.press('Escape'); // close the list (stays in the cell editor while it is open)
-    }
+    const asked = await addCell(page, 'btc');
+    const labels = await suggestionsUntil(page, asked, 'btcHere');
     await shot('first-hour-completions-untitled');
     assert.ok(labels.includes('btcHere'), `an earlier cell's name is offered: ${labels.join(', ')}`);
     assert.ok(!labels.includes('btcPeak'), `no name of another open notebook: ${labels.join(', ')}`);
@@ -98,9 +115,13 @@ describe('First hour in an untitled notebook', function () {
     // --- Save As: the untitled notebook becomes first-hour.mktnb with the same kernel
     const target = path.join(ws, 'first-hour.mktnb');
     await runCommand(page, 'File: Save');
+    // VS Code's own (simple) save dialog: a path box that fills in the suggested name first
     const input = page.locator('.quick-input-widget .quick-input-box input');
     await input.waitFor({ state: 'visible' });
+    await page.waitForFunction(() => /Untitled-1\.mktnb$/.test(document.querySelector('.quick-input-widget .quick-input-box input')?.value ?? ''), undefined, { polling: 100 });
     await input.fill(target);
+    await page.waitForFunction((t) => document.querySelector('.quick-input-widget .quick-input-box input')?.value === t, target, { polling: 100 });
+    await shot('first-hour-save-as-dialog');
     await input.press('Enter');
     await page.locator('.tabs-container .tab.active', { hasText: 'first-hour.mktnb' }).waitFor({ timeout: 30_000 });
     await notebookEditor(page).waitFor();
