@@ -59,7 +59,7 @@ export class SessionHandover<S> {
    * the untitled one closes after it.
    */
   opened(key: string, signature: () => string): S | undefined {
-    const now = signature();
+    const now = this.parked.length ? signature() : undefined;
     for (let i = this.parked.length - 1; i >= 0; i--) {
       const p = this.parked[i];
       if (p.signature !== now) continue;
