@@ -5,13 +5,14 @@
 //  - a type error (`corr(btc)`, one argument short) is underlined before the cell runs;
 //  - saving the untitled notebook under a name keeps its kernel: the next cell sees the earlier
 //    variables;
-//  - the Variables view lists them, the status bar shows the kernel idle, and Restart Kernel asks
-//    before it throws them away.
+//  - the Variables view lists them, the status bar shows the kernel busy and idle, Save a Copy
+//    without Outputs says where it saved, and Restart Kernel asks before it throws them away.
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import path from 'node:path';
 import { closeWindows, openWindow, shot, workspace } from '../lib/context.mjs';
 import {
-  answerKernelPickerIfShown, codeCell, notebookEditor, openNotebook, runCellFromUi, runCommand, waitForCellState,
+  answerKernelPickerIfShown, codeCell, notebookEditor, notification, openNotebook, runCellFromUi, runCommand, waitForCellState,
 } from '../lib/workbench.mjs';
 
 /** Focuses the last code cell, inserts a code cell below it and types `text` (one line); returns its index among code cells. */
@@ -160,6 +161,25 @@ describe('First hour in an untitled notebook', function () {
     assert.match(btcRow, /\d{4}-\d{2}-\d{2} \.\. \d{4}-\d{2}-\d{2}/, `its date range: ${btcRow}`);
     assert.match((await row('x').textContent()) ?? '', /number\s*·\s*2/);
     await shot('first-hour-variables-view');
+
+    // --- the status bar shows the kernel busy while a cell runs, idle after
+    const slow = await addCell(page, 'await new Promise((r) => setTimeout(r, 4000)); x + 1');
+    await runCellFromUi(page, slow);
+    await page.locator('.statusbar-item', { hasText: 'Kernel: busy' }).first().waitFor({ timeout: 10_000 });
+    await shot('first-hour-kernel-busy');
+    assert.equal(await waitForCellState(page, slow, ['success', 'error']), 'success');
+    await page.locator('.statusbar-item', { hasText: 'Kernel: idle' }).first().waitFor({ timeout: 10_000 });
+
+    // --- Save a Copy without Outputs says where it saved; the copy has no outputs
+    await runCommand(page, 'Market Notebooks: Save a Copy without Outputs');
+    await input.waitFor({ state: 'visible' });
+    await page.waitForFunction(() => /first-hour\.clean\.mktnb$/.test(document.querySelector('.quick-input-widget .quick-input-box input')?.value ?? ''), undefined, { polling: 100 });
+    await input.press('Enter');
+    await notification(page, 'Saved a copy without outputs: first-hour.clean.mktnb').waitFor({ timeout: 30_000 });
+    await shot('first-hour-saved-copy-feedback');
+    const copy = JSON.parse(fs.readFileSync(path.join(ws, 'first-hour.clean.mktnb'), 'utf8'));
+    assert.ok(copy.cells.length >= 6 && copy.cells.every((c) => !c.outputs?.length), 'the copy holds the cells and no outputs');
+    await page.keyboard.press('Escape');
 
     // --- Restart Kernel asks first; Cancel keeps the variables, Restart clears them
     await runCommand(page, 'Market Notebooks: Restart Kernel');
