@@ -5,7 +5,8 @@
 //  - renderers: browser ESM, plotly bundled (nothing from a CDN)
 import * as esbuild from 'esbuild';
 import { buildTsPlugin } from './scripts/build-tsplugin.mjs';
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
 import { createRequire } from 'node:module';
 
 const watch = process.argv.includes('--watch');
@@ -36,6 +37,12 @@ copyFileSync(createRequire(import.meta.url).resolve('plotly.js-dist-min/plotly.m
 // IntelliSense for cells: the tsserver plugin, built into node_modules/mktnb-tsserver-plugin
 // because tsserver loads plugins only by package name (docs/intellisense.md).
 await buildTsPlugin({ minify: production });
+// The same declarations type `import { corr, load } from 'market-notebooks'` for programs that
+// install the npm package (package.json "exports" → dist/types/market/index.d.ts); copied, not
+// emitted twice.
+const pluginTypes = path.join('node_modules', 'mktnb-tsserver-plugin', 'types');
+rmSync(path.join('dist', 'types'), { recursive: true, force: true });
+for (const d of ['market', 'shared']) cpSync(path.join(pluginTypes, d), path.join('dist', 'types', d), { recursive: true });
 
 if (watch) {
   for (const b of builds) (await esbuild.context(b)).watch();

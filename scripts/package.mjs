@@ -9,7 +9,7 @@
 //   node scripts/package.mjs                     → dist/market-notebooks.vsix for this machine
 //   node scripts/package.mjs --target darwin-arm64 → dist/market-notebooks-darwin-arm64.vsix
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 
@@ -49,6 +49,22 @@ cpSync(platformDir, path.join(out, '@esbuild', esbuildPkg), { recursive: true })
 
 const vsix = path.join('dist', target === here ? 'market-notebooks.vsix' : `market-notebooks-${target}.vsix`);
 // No --no-dependencies: it would drop node_modules/mktnb-tsserver-plugin whatever
-// .vscodeignore says; the project has no runtime dependencies, so nothing else comes in.
-execFileSync('npx', ['vsce', 'package', '--allow-missing-repository', '--no-rewrite-relative-links', '--target', target, '-o', vsix], { stdio: 'inherit' });
+// .vscodeignore says; its whitelist also keeps the runtime dependency esbuild out (the VSIX
+// carries its own copy in dist/node_modules, for the target platform).
+// package.json's "files" is the npm package's list (CLI, kernel, library, types); the VSIX has its
+// own whitelist in .vscodeignore, and vsce refuses a manifest with both. So vsce sees the manifest
+// without "files" while it packages, and the original is put back whatever happens.
+const manifest = readFileSync('package.json', 'utf8');
+const forVsce = JSON.parse(manifest);
+delete forVsce.files;
+const restore = () => writeFileSync('package.json', manifest);
+const onSignal = (sig) => { restore(); process.exit(sig === 'SIGINT' ? 130 : 143); };
+process.once('SIGINT', onSignal);
+process.once('SIGTERM', onSignal);
+writeFileSync('package.json', JSON.stringify(forVsce, null, 2) + '\n');
+try {
+  execFileSync('npx', ['vsce', 'package', '--allow-missing-repository', '--no-rewrite-relative-links', '--target', target, '-o', vsix], { stdio: 'inherit' });
+} finally {
+  restore();
+}
 console.log(`package: ${vsix} (${target}, esbuild ${version})`);

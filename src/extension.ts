@@ -9,6 +9,8 @@ import { registerCommands } from './notebook/commands';
 import { registerRendererMessaging } from './notebook/rendererMessaging';
 import { registerQuickAnalyses } from './notebook/quick';
 import { registerCellOrder } from './notebook/intellisense';
+import { registerCellDiagnostics } from './notebook/diagnostics';
+import { registerKernelViews } from './notebook/kernelViews';
 
 export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(
@@ -23,6 +25,8 @@ export function activate(context: vscode.ExtensionContext): void {
   registerRendererMessaging(context);
   registerQuickAnalyses(context);
   registerCellOrder(context);
+  registerCellDiagnostics(context);
+  registerKernelViews(context, controller);
 }
 
 export function deactivate(): void { /* subscriptions dispose the kernels */ }

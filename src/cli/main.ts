@@ -13,6 +13,7 @@ import type { MktnbFile } from '../format/types';
 import { TEXT_MIME, STDOUT_MIME, STDERR_MIME } from '../shared/schemas';
 import { notebookToHtml } from '../export/html';
 import { runNotebook } from './run';
+import { cellLabel } from '../shared/protocol';
 import { ENV_NAME } from '../kernel/env';
 
 const USAGE = `usage:
@@ -145,14 +146,14 @@ export async function main(argv: string[]): Promise<number> {
     const res = await runNotebook(nb, {
       cwd: path.dirname(abs), notebookPath: abs, kernelScript: path.join(__dirname, 'kernel.js'), passEnv: args.env, timeoutSeconds: args.timeout,
       onLate: ({ number, event }) => {
-        const where = number ? `cell ${number}` : 'a cell';
+        const where = number ? cellLabel(number) : 'a cell';
         if (event.kind === 'error') process.stderr.write(`${file}: ${where} raised an error after it had finished (a timer or an un-awaited promise):\n${indent(event.error.stack)}\n`);
         else if (!args.quiet && event.kind === 'stream') process.stderr.write(`  (late output of ${where})\n${indent(event.text)}\n`);
       },
       onCell: (r) => {
         if (r.ok && args.quiet) return;
         const status = r.ok ? 'ok' : 'FAILED';
-        process.stderr.write(`  cell ${r.number}: ${status} (${Math.round(r.durationMs)} ms)\n`);
+        process.stderr.write(`  ${r.label}: ${status} (${Math.round(r.durationMs)} ms)\n`);
         if (!args.quiet) for (const o of r.outputs) for (const it of o.items) {
           if (it.mime === STDOUT_MIME || it.mime === STDERR_MIME) { process.stdout.write(indent(String(it.data)) + '\n'); break; }
           if (it.mime === TEXT_MIME) { process.stdout.write(indent(String(it.data)) + '\n'); break; }
@@ -162,7 +163,7 @@ export async function main(argv: string[]): Promise<number> {
     const secs = ((Date.now() - t0) / 1000).toFixed(1);
     if (!res.ok && res.failedCell) {
       const e = res.failedCell.error;
-      process.stderr.write(`${file}: cell ${res.failedCell.number} failed: ${e ? e.stack || `${e.name}: ${e.message}` : 'unknown error'}\n`);
+      process.stderr.write(`${file}: ${res.failedCell.label} failed: ${e ? e.stack || `${e.name}: ${e.message}` : 'unknown error'}\n`);
       failed++;
     } else if (res.lateErrors) {
       process.stderr.write(`${file}: ${res.lateErrors} error${res.lateErrors === 1 ? '' : 's'} raised after ${res.lateErrors === 1 ? 'its cell' : 'their cells'} had finished (see above)\n`);

@@ -6,6 +6,7 @@ import { KernelClient, type BackgroundEvent, type KernelOutputEvent } from '../k
 import { fromSourceLines } from '../format/serialize';
 import type { MktnbCell, MktnbFile, MktnbOutput } from '../format/types';
 import { ERROR_MIME, splitOutputs, STDERR_MIME, STDOUT_MIME } from '../shared/schemas';
+import { cellLabel } from '../shared/protocol';
 
 export interface RunOptions {
   cwd: string;
@@ -24,8 +25,10 @@ export interface RunOptions {
 
 export interface CellReport {
   index: number;
-  /** 1-based number among all cells, as shown in the editor */
+  /** 1-based number among all cells (position in the file) */
   number: number;
+  /** how errors name the cell: its execution count, "cell [3]" (saved with the outputs, shown beside the cell) */
+  label: string;
   ok: boolean;
   durationMs: number;
   outputs: MktnbOutput[];
@@ -74,17 +77,18 @@ export async function runNotebook(nb: MktnbFile, opts: RunOptions): Promise<RunR
       const outputs: MktnbOutput[] = [];
       const onOutput = (e: KernelOutputEvent): void => appendOutput(outputs, e);
       const lang = cell.language === 'javascript' ? 'javascript' : 'typescript';
+      const label = cellLabel(order + 1);
       const res = code.trim() === ''
         ? { ok: true, durationMs: 0 }
-        : await client.execute(code, lang, { cellLabel: `cell ${i + 1}`, onOutput, timeoutMs });
-      if ('cellId' in res && res.cellId) byCellId.set(res.cellId, { outputs, number: i + 1 });
+        : await client.execute(code, lang, { cellLabel: label, onOutput, timeoutMs });
+      if ('cellId' in res && res.cellId) byCellId.set(res.cellId, { outputs, number: order + 1 });
       cellsRun++;
       const error = 'error' in res && res.error ? { name: res.error.name, message: res.error.message, stack: res.error.stack } : undefined;
       if (error) outputs.push({ kind: 'error', items: [{ mime: ERROR_MIME, data: error }] });
       if ('restarted' in res && res.restarted) outputs.push({ kind: 'stream', items: [{ mime: STDERR_MIME, data: res.restarted }] });
       cell.outputs = outputs;
       cell.execution = { order: ++order, success: res.ok, durationMs: Math.round(res.durationMs) };
-      const report: CellReport = { index: i, number: i + 1, ok: res.ok, durationMs: res.durationMs, outputs, error };
+      const report: CellReport = { index: i, number: i + 1, label, ok: res.ok, durationMs: res.durationMs, outputs, error };
       opts.onCell?.(report);
       if (!res.ok) failedCell = report;
     }

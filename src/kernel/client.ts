@@ -15,11 +15,11 @@ import { kernelEnv } from './env';
 import { fork, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { KERNEL_ENV, type CellError, type FromKernel, type ToKernel } from '../shared/protocol';
+import { KERNEL_ENV, type CellError, type FromKernel, type ToKernel, type VariableInfo } from '../shared/protocol';
 import type { OutputItem } from '../shared/schemas';
 import { endGroup } from './procgroup';
 
-export type { CellError } from '../shared/protocol';
+export type { CellError, VariableInfo } from '../shared/protocol';
 
 export interface KernelOptions {
   /** the notebook's folder: relative imports and data paths resolve here (also the process's cwd) */
@@ -122,6 +122,8 @@ export class KernelClient {
   /** stream text not yet delivered: consecutive writes are merged for up to STREAM_FLUSH_MS */
   private pendingStream: { job: Job; name: 'stdout' | 'stderr'; text: string } | undefined;
   private streamTimer: NodeJS.Timeout | undefined;
+  private variableRequests = new Map<number, (v: VariableInfo[] | undefined) => void>();
+  private variableSeq = 0;
   private readonly opts: Required<Pick<KernelOptions, 'maxOldSpaceMb' | 'interruptGraceMs' | 'startTimeoutMs'>> & KernelOptions;
 
   private constructor(opts: KernelOptions) {
@@ -224,6 +226,31 @@ export class KernelClient {
     return this.disposedExit;
   }
   private disposedExit: Promise<KernelExitInfo | undefined> | undefined;
+
+  /**
+   * The names cells declared, with type, shape and a summary (the Variables view). Undefined when
+   * the kernel does not answer within `timeoutMs` (a cell keeps it busy) or is not running.
+   */
+  variables(timeoutMs = 2000): Promise<VariableInfo[] | undefined> {
+    const p = this.proc;
+    if (this.disposed || p.exited || !p.isReady) return Promise.resolve(undefined);
+    const req = ++this.variableSeq;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => { this.variableRequests.delete(req); resolve(undefined); }, timeoutMs);
+      this.variableRequests.set(req, (v) => { clearTimeout(timer); this.variableRequests.delete(req); resolve(v); });
+      this.sendTo(p, { type: 'variables', req });
+    });
+  }
+
+  /**
+   * The notebook now lives at `notebookPath` (an untitled notebook was saved): the running kernel
+   * keeps its variables and resolves relative paths from the new folder, as will a restarted one.
+   */
+  setNotebook(notebookPath: string): void {
+    this.opts.notebookPath = notebookPath;
+    this.opts.cwd = path.dirname(notebookPath);
+    this.sendTo(this.proc, { type: 'setNotebook', notebookPath, baseDir: this.opts.cwd });
+  }
 
   /** Called whenever a kernel process ends (also for restarts the client does itself). */
   onDidExit(cb: (info: KernelExitInfo) => void): void { this.exitListeners.push(cb); }
@@ -374,6 +401,7 @@ export class KernelClient {
         this.flushStream();
         for (const cb of this.backgroundListeners) safe(() => cb({ kind: 'error', error: m.error, cellId: m.id }));
         break;
+      case 'variables': this.variableRequests.get(m.req)?.(m.variables); break;
       case 'done': {
         const job = this.current;
         if (!job || job.id !== m.id) return;

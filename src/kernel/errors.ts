@@ -113,3 +113,21 @@ export function interruptedError(detail = 'the cell was interrupted'): CellError
   const message = detail.charAt(0).toUpperCase() + detail.slice(1);
   return { name: 'Interrupted', message, stack: `Interrupted: ${message}`, interrupted: true };
 }
+
+/**
+ * A runtime error with the code frame a syntax error gets: the lines of the cell around the
+ * deepest frame in that cell (the line that threw, or the call that led into library code).
+ * Unchanged when no frame points into the cell (the error came from elsewhere).
+ */
+export function withCodeFrame(error: CellError, label: string, source: string): CellError {
+  const esc = label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const m = new RegExp(`(?:\\(|at )${esc}:(\\d+):(\\d+)\\)?\\s*$`, 'm').exec(error.stack);
+  if (!m) return error;
+  const line = Number(m[1]), column = Number(m[2]);
+  if (line < 1 || line > source.split(/\r?\n/).length) return error;
+  // the frame comes first, then any [cause]
+  const cut = error.stack.indexOf('\n[cause]:');
+  const head = cut >= 0 ? error.stack.slice(0, cut) : error.stack;
+  const tail = cut >= 0 ? error.stack.slice(cut) : '';
+  return { ...error, stack: `${head}\n\n${codeFrame(source, line, Math.max(0, column - 1))}${tail}` };
+}

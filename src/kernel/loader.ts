@@ -29,7 +29,8 @@ export class ModuleLoader {
   private inflight = new Map<string, Promise<any>>();
 
   constructor(
-    private readonly baseDir: string,
+    /** the notebook's folder; changes when an untitled notebook is saved under a name */
+    public baseDir: string,
     private readonly builtins: Record<string, any>,
     private readonly esbuild: () => EsbuildApi,
   ) {}

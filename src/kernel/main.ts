@@ -21,7 +21,8 @@ import type { OutputItem } from '../shared/schemas';
 import { TEXT_MIME } from '../shared/schemas';
 import { CellSyntaxError, HELPER, LOOP_FLAG, lineStarts, offsetToLineCol, rewriteCell } from './transform';
 import { Worker } from 'node:worker_threads';
-import { addInternalFile, installStackMapping, interruptedError, registerScript, syntaxError, toCellError } from './errors';
+import { addInternalFile, installStackMapping, interruptedError, registerScript, syntaxError, toCellError, withCodeFrame } from './errors';
+import { listVariables } from './variables';
 import { toOutputItems, markdown, text } from './display';
 import { ModuleLoader } from './loader';
 import { record, SEND_OPTIONS, toWire } from './wire';
@@ -39,8 +40,8 @@ const now = () => performance.now();
 const { setTimeout: origSetTimeout, setInterval: origSetInterval, setImmediate: origSetImmediate } = globalThis;
 const { clearTimeout: origClearTimeout, clearInterval: origClearInterval, clearImmediate: origClearImmediate } = globalThis;
 
-const baseDir = process.env[KERNEL_ENV.baseDir] || process.cwd();
-const notebookPath = process.env[KERNEL_ENV.notebookPath] || undefined;
+let baseDir = process.env[KERNEL_ENV.baseDir] || process.cwd();
+let notebookPath = process.env[KERNEL_ENV.notebookPath] || undefined;
 setRuntime({ baseDir, notebookPath });
 const interruptFd = Number(process.env[KERNEL_ENV.interruptFd]);
 const esbuildPath = process.env[KERNEL_ENV.esbuild];
@@ -316,7 +317,7 @@ function getEsbuild(): EsbuildApi {
 
 const mktnbModule = { ...mktnb, default: mktnb };
 const loader = new ModuleLoader(baseDir, { mktnb: mktnbModule }, getEsbuild);
-const notebookFile = notebookPath ?? path.join(baseDir, 'untitled.mktnb');
+let notebookFile = notebookPath ?? path.join(baseDir, 'untitled.mktnb');
 
 /** the static imports of the cell being run, loaded before it runs */
 let preloaded = new Map<string, unknown>();
@@ -343,7 +344,7 @@ const helper = {
     url: pathToFileURL(notebookFile).href,
     filename: notebookFile,
     dirname: baseDir,
-    resolve: (spec: string) => pathToFileURL(createRequire(notebookFile).resolve(spec)).href,
+    resolve: (spec: string) => pathToFileURL(createRequire(helper.meta.filename).resolve(spec)).href,
   },
 };
 Object.defineProperty(globalThis, HELPER, { value: helper, enumerable: false, writable: false, configurable: false });
@@ -356,9 +357,18 @@ g.display = Object.assign((...values: unknown[]) => { for (const v of values) di
   /** shows text at once, as is (a string as a last expression is shown quoted, like Jupyter) */
   text: (s: string): void => displayItems(toOutputItems(text(s))),
 });
-g.require = createRequire(notebookFile);
-g.__dirname = baseDir;
-g.__filename = notebookFile;
+/** Where the notebook is: set at start, and again when an untitled notebook is saved under a name. */
+function placeNotebook(): void {
+  setRuntime({ baseDir, notebookPath });
+  loader.baseDir = baseDir;
+  helper.meta.url = pathToFileURL(notebookFile).href;
+  helper.meta.filename = notebookFile;
+  helper.meta.dirname = baseDir;
+  g.require = createRequire(notebookFile);
+  g.__dirname = baseDir;
+  g.__filename = notebookFile;
+}
+placeNotebook();
 g.console = new Console({ stdout: process.stdout, stderr: process.stderr, colorMode: false });
 process.exit = ((code?: number) => {
   throw new Error(`process.exit(${code ?? ''}) was called: the kernel keeps running (use Restart Kernel to start afresh)`);
@@ -405,7 +415,9 @@ const realKill = process.kill.bind(process);
 // ---------------------------------------------------------------------------------------------
 // compiling a cell
 
-interface Compiled { script: vm.Script; imports: string[] }
+interface Compiled { script: vm.Script; imports: string[]; declared: string[] }
+/** every name a cell declared at its top level, in first-run order (what the Variables view lists) */
+const declaredNames = new Set<string>();
 const compiled = new Map<string, Compiled>();
 const COMPILE_CACHE = 500;
 let scriptSeq = 0;
@@ -467,7 +479,7 @@ async function compile(code: string, language: 'typescript' | 'javascript', labe
     const p = toCell(m ? Number(m[1]) : 1, 1) ?? { line: 1, column: 1 };
     throw new CompileError(syntaxError(label, code, e?.message ?? String(e), p.line, p.column - 1));
   }
-  const c = { script, imports: rw.imports };
+  const c = { script, imports: rw.imports, declared: rw.declared };
   if (compiled.size >= COMPILE_CACHE) compiled.delete(compiled.keys().next().value!);
   compiled.set(key, c);
   return c;
@@ -505,7 +517,8 @@ async function execute(msg: Extract<ToKernel, { type: 'execute' }>): Promise<voi
   };
   let ok = false;
   try {
-    const { script, imports } = await Promise.race([compile(msg.code, msg.language, msg.cellLabel), interrupted]);
+    const { script, imports, declared } = await Promise.race([compile(msg.code, msg.language, msg.cellLabel), interrupted]);
+    for (const n of declared) declaredNames.add(n);
     if (imports.length) {
       const loaded = new Map<string, unknown>();
       // one after another, in the cell's order, as a module's imports are evaluated
@@ -528,7 +541,7 @@ async function execute(msg: Extract<ToKernel, { type: 'execute' }>): Promise<voi
       running.interrupt();
       error = interruptedError();
     } else if (e instanceof CompileError) error = e.cellError;
-    else error = toCellError(e);
+    else error = withCodeFrame(toCellError(e), msg.cellLabel, msg.code);
     post({ type: 'error', id: msg.id, error });
   } finally {
     ctx.done = true;
@@ -546,6 +559,16 @@ process.on('message', (m: ToKernel) => {
     case 'interrupt':
       lastInterruptId = Math.max(lastInterruptId, m.id);
       if (running && running.ctx.id === m.id) running.interrupt();
+      break;
+    case 'variables':
+      post({ type: 'variables', req: m.req, variables: listVariables(declaredNames, g) });
+      break;
+    case 'setNotebook':
+      notebookPath = m.notebookPath;
+      baseDir = m.baseDir;
+      notebookFile = m.notebookPath;
+      try { process.chdir(baseDir); } catch { /* the folder went away: paths still resolve from baseDir */ }
+      placeNotebook();
       break;
     case 'shutdown': realExit(0);
   }

@@ -41,6 +41,8 @@ export function registerCommands(context: vscode.ExtensionContext, controller: M
     const uri = arg instanceof vscode.Uri ? arg : arg?.notebookEditor?.notebookUri;
     const nb = (uri && vscode.workspace.notebookDocuments.find((d) => d.uri.toString() === uri.toString())) ?? activeMarketNotebook();
     if (!nb) { void vscode.window.showInformationMessage('Open a Market Notebook to restart its kernel.'); return; }
+    if (!controller.hasKernel(nb)) { void vscode.window.setStatusBarMessage('Market Notebooks: the kernel is not running; it starts when a cell runs', 4000); return; }
+    if (!(await confirmRestart(nb))) return;
     await controller.restart(nb);
     void vscode.window.setStatusBarMessage('Market Notebooks: kernel restarted; variables cleared', 4000);
   });
@@ -93,11 +95,41 @@ export function registerCommands(context: vscode.ExtensionContext, controller: M
 
   reg('mktnb.saveWithoutOutputs', async () => {
     const nb = activeMarketNotebook();
-    if (!nb || nb.isUntitled) { void vscode.window.showInformationMessage('Open a saved Market Notebook first.'); return; }
+    if (!nb) { void vscode.window.showInformationMessage('Open a Market Notebook first.'); return; }
     const file = notebookDataToFile({ metadata: nb.metadata, cells: documentCells(nb) });
-    const target = await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.joinPath(nb.uri, '..', path.basename(nb.uri.path, '.mktnb') + '.clean.mktnb'), filters: { 'Market Notebook': ['mktnb'] } });
+    const folder = nb.isUntitled ? vscode.workspace.workspaceFolders?.[0]?.uri : vscode.Uri.joinPath(nb.uri, '..');
+    const base = nb.isUntitled ? 'notebook' : path.basename(nb.uri.path, '.mktnb');
+    const target = await vscode.window.showSaveDialog({
+      defaultUri: folder && vscode.Uri.joinPath(folder, `${base}.clean.mktnb`), filters: { 'Market Notebook': ['mktnb'] }, title: 'Save a Copy without Outputs',
+    });
     if (!target) return;
-    await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(serializeNotebook(file, { saveOutputs: false })));
+    // the copy must never replace the notebook itself: that would throw its saved outputs away
+    if (target.toString() === nb.uri.toString()) {
+      void vscode.window.showWarningMessage('A copy without outputs cannot replace the notebook itself (its saved outputs would be lost). Choose another name.');
+      return;
+    }
+    try {
+      await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(serializeNotebook(file, { saveOutputs: false })));
+    } catch (e) {
+      void vscode.window.showErrorMessage(`Market Notebooks: could not save ${vscode.workspace.asRelativePath(target)}: ${(e as Error).message}`);
+      return;
+    }
+    const code = file.cells.filter((c) => c.kind === 'code').length;
+    const pick = await vscode.window.showInformationMessage(
+      `Saved a copy without outputs: ${vscode.workspace.asRelativePath(target)} (${code} code cell${code === 1 ? '' : 's'}, no outputs). This notebook keeps its outputs.`, 'Open Copy');
+    if (pick) await vscode.window.showNotebookDocument(await vscode.workspace.openNotebookDocument(target));
   });
 }
 
+/** Asks before a restart throws away a kernel's variables (unless the user said not to ask). */
+async function confirmRestart(nb: vscode.NotebookDocument): Promise<boolean> {
+  const config = vscode.workspace.getConfiguration('marketNotebooks');
+  if (!config.get<boolean>('kernel.confirmRestart', true)) return true;
+  const name = nb.isUntitled ? nb.uri.path : path.basename(nb.uri.path);
+  const RESTART = 'Restart', ALWAYS = 'Restart and Don\'t Ask Again';
+  const pick = await vscode.window.showWarningMessage(`Restart the kernel of ${name}?`, {
+    modal: true, detail: 'All variables of the cells run so far are lost; outputs stay. Cells need to run again.',
+  }, RESTART, ALWAYS);
+  if (pick === ALWAYS) await config.update('kernel.confirmRestart', false, vscode.ConfigurationTarget.Global);
+  return pick === RESTART || pick === ALWAYS;
+}

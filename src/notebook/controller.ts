@@ -3,12 +3,19 @@
  * started on first run, stopped when the notebook closes. Streams outputs while a cell runs,
  * numbers executions, stops Run All at the first failing cell, and runs nothing in a
  * restricted (untrusted) workspace.
+ *
+ * Saving an untitled notebook under a name keeps its kernel: VS Code closes the untitled document
+ * and opens the saved file as a new one (two separate events, in either order), so a closing
+ * untitled notebook's session is held for a few seconds and handed to the file notebook that
+ * opens with the same cells (see SessionHandover).
  */
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { KernelClient, type BackgroundEvent, type KernelOutputEvent } from '../kernel/client';
+import { KernelClient, type BackgroundEvent, type KernelOutputEvent, type VariableInfo } from '../kernel/client';
 import { ERROR_MIME, splitOutputs, STDERR_MIME, STDOUT_MIME, type OutputItem } from '../shared/schemas';
+import { cellLabel } from '../shared/protocol';
 import { displayItem, isJsonMime, recreateError } from '../format/items';
+import { SessionHandover, cellsSignature } from './handover';
 
 export const CONTROLLER_ID = 'mktnb-typescript';
 export const NOTEBOOK_TYPE = 'mktnb';
@@ -17,13 +24,25 @@ interface Session {
   client: Promise<KernelClient>;
   order: number;
   /** the cells the kernel ran, by the kernel's id of the execution: late output goes back to them */
-  ran: Map<number, { cell: vscode.NotebookCell; order: number | undefined; ok: boolean }>;
+  ran: Map<number, { cell: vscode.NotebookCell; index: number; order: number | undefined; ok: boolean }>;
+  /** the notebook's current URI (changes when an untitled notebook is saved) */
+  key: string;
+  /** cells running or queued */
+  running: number;
 }
+
+export type KernelState = 'none' | 'starting' | 'idle' | 'busy';
 
 export class MarketController implements vscode.Disposable {
   private readonly controller: vscode.NotebookController;
   private readonly sessions = new Map<string, Session>();
   private readonly disposables: vscode.Disposable[] = [];
+  private readonly handover = new SessionHandover<Session>((s) => { this.log.info(`untitled notebook closed without being saved: kernel of ${s.key} stopped`); this.disposeSession(s); });
+  /** "Market Notebooks" in the Output panel: kernels started, moved, restarted, stopped */
+  readonly log = vscode.window.createOutputChannel('Market Notebooks', { log: true });
+  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  /** a notebook's kernel started, stopped, became busy or idle, or ran a cell (its variables may have changed) */
+  readonly onDidChangeKernel = this.changed.event;
 
   constructor(private readonly context: vscode.ExtensionContext) {
     this.controller = vscode.notebooks.createNotebookController(CONTROLLER_ID, NOTEBOOK_TYPE, 'Market Notebooks (TypeScript)');
@@ -34,8 +53,12 @@ export class MarketController implements vscode.Disposable {
     this.controller.interruptHandler = (nb) => this.interrupt(nb);
     this.disposables.push(
       this.controller,
+      this.changed, this.log,
       vscode.workspace.onDidOpenNotebookDocument((nb) => this.onOpen(nb)),
       vscode.workspace.onDidCloseNotebookDocument((nb) => this.shutdown(nb)),
+      // a saved file's document may open empty and receive its cells just after
+      vscode.workspace.onDidChangeNotebookDocument((e) => { if (e.contentChanges.length) this.claimSession(e.notebook); }),
+      { dispose: () => this.handover.dispose() },
     );
     for (const nb of vscode.workspace.notebookDocuments) this.onOpen(nb);
   }
@@ -45,36 +68,85 @@ export class MarketController implements vscode.Disposable {
     // The only kernel for this notebook type, so a new user never sees a kernel picker.
     this.controller.updateNotebookAffinity(nb, vscode.NotebookControllerAffinity.Preferred);
     if (!vscode.workspace.isTrusted) warnRestricted(false);
+    this.claimSession(nb);
   }
+
+  /** A file notebook without a kernel: is it an untitled notebook that was just saved? */
+  private claimSession(nb: vscode.NotebookDocument): void {
+    if (nb.notebookType !== NOTEBOOK_TYPE || nb.uri.scheme !== 'file' || this.sessions.has(nb.uri.toString())) return;
+    const s = this.handover.opened(nb.uri.toString(), () => cellsSignature(nb));
+    if (s) this.adopt(s, nb);
+  }
+
+  /** An untitled notebook was saved as `nb`: its session (variables, execution count) carries on. */
+  private adopt(s: Session, nb: vscode.NotebookDocument): void {
+    this.sessions.delete(s.key);
+    this.log.info(`${s.key} was saved as ${nb.uri.toString()}: its kernel and variables carry on`);
+    s.key = nb.uri.toString();
+    this.sessions.set(s.key, s);
+    s.client.then((c) => c.setNotebook(nb.uri.fsPath), () => undefined);
+    this.changed.fire(nb.uri);
+  }
+
+  /** The kernel of a notebook: not started, starting, idle or running cells. */
+  state(nb: vscode.NotebookDocument): KernelState {
+    const s = this.sessions.get(nb.uri.toString());
+    if (!s) return 'none';
+    if (s.running > 0) return 'busy';
+    return this.started.has(s) ? 'idle' : 'starting';
+  }
+  private readonly started = new WeakSet<Session>();
+
+  /** The names the notebook's cells declared (undefined: no kernel, or it is busy). */
+  async variables(nb: vscode.NotebookDocument): Promise<VariableInfo[] | undefined> {
+    const s = this.sessions.get(nb.uri.toString());
+    if (!s || !this.started.has(s)) return undefined;
+    return (await s.client).variables();
+  }
+
+  /** Whether the notebook has a kernel process (which Restart would throw away). */
+  hasKernel(nb: vscode.NotebookDocument): boolean { return this.sessions.has(nb.uri.toString()); }
 
   private session(nb: vscode.NotebookDocument): Session {
     const key = nb.uri.toString();
     let s = this.sessions.get(key);
     if (!s) {
       const notebookPath = nb.uri.scheme === 'file' ? nb.uri.fsPath : undefined;
-      const folder = vscode.workspace.getWorkspaceFolder(nb.uri)?.uri.fsPath;
+      // an untitled notebook is in no folder: its paths resolve from the (first) workspace folder,
+      // as the quick analyses write them, until it is saved
+      const folder = (vscode.workspace.getWorkspaceFolder(nb.uri) ?? vscode.workspace.workspaceFolders?.[0])?.uri.fsPath;
       const cwd = notebookPath ? path.dirname(notebookPath) : folder ?? process.cwd();
       const memory = vscode.workspace.getConfiguration('marketNotebooks').get<number>('kernel.memoryLimitMb', 4096);
       // scope "machine": a workspace's .vscode/settings.json cannot widen what cells see
       const passEnv = vscode.workspace.getConfiguration('marketNotebooks').get<string[]>('kernel.env', []).filter((n) => typeof n === 'string');
       const client = KernelClient.start({ cwd, notebookPath, kernelScript: this.context.asAbsolutePath('dist/kernel.js'), maxOldSpaceMb: memory, passEnv });
-      s = { client, order: 0, ran: new Map() };
+      s = { client, order: 0, key, running: 0, ran: new Map() };
       this.sessions.set(key, s);
       const session = s;
-      client.then((c) => c.onBackgroundOutput((e) => this.lateOutput(nb, session, e)), () => undefined);
-      client.then((c) => c.onDidExit((info) => {
-        if (info.endedProcesses.length) {
-          const n = info.endedProcesses.length;
-          void vscode.window.showInformationMessage(`Market Notebooks: ${n} process${n === 1 ? '' : 'es'} that cells had started (pid ${info.endedProcesses.join(', ')}) ${n === 1 ? 'was' : 'were'} ended with the kernel.`);
-        }
-        // A cell that was running reports this in its own output; an idle kernel (a timer a cell
-        // left behind ran out of memory, say) would otherwise restart without a word.
-        if ((info.kind === 'oom' || info.kind === 'crash') && !c.busy) {
-          session.order = 0;
-          const name = nb.isUntitled ? 'an untitled notebook' : vscode.workspace.asRelativePath(nb.uri);
-          void vscode.window.showWarningMessage(`Market Notebooks: the kernel of ${name} stopped while no cell was running: ${info.reason}`);
-        }
-      }), () => this.sessions.delete(key));
+      this.log.info(`starting a kernel for ${key} in ${cwd}`);
+      client.then((c) => {
+        this.log.info(`kernel of ${session.key} started (pid ${c.pid})`);
+        this.started.add(session);
+        this.changed.fire(vscode.Uri.parse(session.key));
+        c.onBackgroundOutput((e) => this.lateOutput(session, e));
+        c.onDidExit((info) => {
+          if (info.endedProcesses.length) {
+            const n = info.endedProcesses.length;
+            void vscode.window.showInformationMessage(`Market Notebooks: ${n} process${n === 1 ? '' : 'es'} that cells had started (pid ${info.endedProcesses.join(', ')}) ${n === 1 ? 'was' : 'were'} ended with the kernel.`);
+          }
+          this.log.info(`kernel of ${session.key} ended (${info.kind}): ${info.reason}`);
+          this.changed.fire(vscode.Uri.parse(session.key));
+          // A cell that was running reports this in its own output; an idle kernel (a timer a cell
+          // left behind ran out of memory, say) would otherwise restart without a word.
+          if ((info.kind === 'oom' || info.kind === 'crash') && !c.busy) {
+            session.order = 0;
+            const uri = vscode.Uri.parse(session.key);
+            const name = uri.scheme === 'untitled' ? 'an untitled notebook' : vscode.workspace.asRelativePath(uri);
+            void vscode.window.showWarningMessage(`Market Notebooks: the kernel of ${name} stopped while no cell was running: ${info.reason}`);
+          }
+        });
+      }, () => { if (this.sessions.get(session.key) === session) this.sessions.delete(session.key); this.changed.fire(vscode.Uri.parse(session.key)); });
+      this.changed.fire(nb.uri);
     }
     return s;
   }
@@ -82,9 +154,18 @@ export class MarketController implements vscode.Disposable {
   private async execute(cells: vscode.NotebookCell[], nb: vscode.NotebookDocument): Promise<void> {
     if (!vscode.workspace.isTrusted) { warnRestricted(true); return; }
     const s = this.session(nb);
-    for (const cell of cells) {
-      const ok = await this.runCell(cell, s);
-      if (!ok) break; // Run All stops at the first failing cell, as Jupyter does
+    s.running += cells.length;
+    this.changed.fire(nb.uri);
+    try {
+      for (let i = 0; i < cells.length; i++) {
+        const ok = await this.runCell(cells[i], s);
+        s.running--;
+        if (i + 1 < cells.length) this.changed.fire(vscode.Uri.parse(s.key)); // the Variables view follows the run
+        if (!ok) { s.running -= cells.length - i - 1; break; } // Run All stops at the first failing cell, as Jupyter does
+      }
+    } finally {
+      if (s.running < 0) s.running = 0;
+      this.changed.fire(vscode.Uri.parse(s.key));
     }
   }
 
@@ -117,10 +198,12 @@ export class MarketController implements vscode.Disposable {
       }
     };
     const languageId = cell.document.languageId === 'javascript' ? 'javascript' : 'typescript';
-    const label = `cell ${cell.index + 1}`;
+    // errors name the cell by the execution count shown beside it ([3]), not by its position
+    // (which counts markdown cells nobody numbers); the headless runner does the same
+    const label = cellLabel(exec.executionOrder!);
     const timeoutSeconds = vscode.workspace.getConfiguration('marketNotebooks').get<number>('kernel.cellTimeoutSeconds', 0);
     const res = await client.execute(code, languageId, { cellLabel: label, onOutput, timeoutMs: timeoutSeconds > 0 ? timeoutSeconds * 1000 : undefined });
-    if (res.cellId) s.ran.set(res.cellId, { cell, order: exec.executionOrder, ok: res.ok });
+    if (res.cellId) s.ran.set(res.cellId, { cell, index: cell.index, order: exec.executionOrder, ok: res.ok });
     if (res.error) await exec.appendOutput(errorOutput(res.error.name, res.error.message, res.error.stack));
     if (res.restarted) {
       s.order = 0;
@@ -135,9 +218,15 @@ export class MarketController implements vscode.Disposable {
    * that cell (its run status and number stay; an error marks it failed), never to the cell
    * running now. When the cell is gone or busy again, a notification shows it instead.
    */
-  private lateOutput(nb: vscode.NotebookDocument, s: Session, e: BackgroundEvent): void {
+  private lateOutput(s: Session, e: BackgroundEvent): void {
     const ran = s.ran.get(e.cellId);
-    const cell = ran && !nb.isClosed && ran.cell.index >= 0 ? ran.cell : undefined;
+    // after an untitled notebook was saved the session lives on in the saved document (s.key),
+    // whose cells are new objects in the same places
+    let cell = ran && !ran.cell.notebook.isClosed && ran.cell.index >= 0 ? ran.cell : undefined;
+    if (ran && !cell) {
+      const doc = vscode.workspace.notebookDocuments.find((d) => d.uri.toString() === s.key && !d.isClosed);
+      if (doc && ran.index < doc.cellCount) ran.cell = cell = doc.cellAt(ran.index);
+    }
     const outputs = e.kind === 'error' ? [errorOutput(e.error.name, e.error.message, e.error.stack)]
       : e.kind === 'stream' ? [new vscode.NotebookCellOutput([vscode.NotebookCellOutputItem.text(e.text, e.name === 'stdout' ? STDOUT_MIME : STDERR_MIME)], { mktnb: { kind: 'stream' } })]
         : displayOutputs(e.items);
@@ -154,7 +243,7 @@ export class MarketController implements vscode.Disposable {
       } catch { /* the cell is queued or running again: say it below */ }
     }
     if (e.kind !== 'error') return;
-    const where = cell ? `cell ${cell.index + 1}` : 'a cell that has finished';
+    const where = ran?.order ? cellLabel(ran.order) : 'a cell that has finished';
     void vscode.window.showWarningMessage(`Market Notebooks: ${where} raised an error after it had finished (a timer or an un-awaited promise): ${e.error.stack.split('\n')[0]}`);
   }
 
@@ -173,12 +262,26 @@ export class MarketController implements vscode.Disposable {
   private shutdown(nb: vscode.NotebookDocument): void {
     const key = nb.uri.toString();
     const s = this.sessions.get(key);
+    if (!s) return;
     this.sessions.delete(key);
-    s?.client.then((c) => c.dispose(), () => undefined);
+    if (nb.uri.scheme === 'untitled') {
+      // perhaps saved under a name: the file notebook may have opened already, or opens shortly
+      const target = this.handover.closed(s, cellsSignature(nb));
+      if (target) {
+        const doc = vscode.workspace.notebookDocuments.find((d) => d.uri.toString() === target);
+        if (doc && !this.sessions.has(target)) { this.adopt(s, doc); return; }
+        this.disposeSession(s);
+      }
+    } else this.disposeSession(s);
+    this.changed.fire(nb.uri);
+  }
+
+  private disposeSession(s: Session): void {
+    s.client.then((c) => c.dispose(), () => undefined);
   }
 
   dispose(): void {
-    for (const s of this.sessions.values()) s.client.then((c) => c.dispose(), () => undefined);
+    for (const s of this.sessions.values()) this.disposeSession(s);
     this.sessions.clear();
     for (const d of this.disposables) d.dispose();
   }

@@ -14,7 +14,7 @@ export function registerCellOrder(context: vscode.ExtensionContext): void {
   const send = () => api?.configurePlugin('mktnb-tsserver-plugin', {
     cellOrder: Object.fromEntries(vscode.workspace.notebookDocuments
       .filter((nb) => nb.notebookType === NOTEBOOK_TYPE)
-      .map((nb) => [nb.uri.path, nb.getCells().filter((c) => c.kind === vscode.NotebookCellKind.Code).map((c) => c.document.uri.fragment)])),
+      .map((nb) => [notebookKey(nb.uri), nb.getCells().filter((c) => c.kind === vscode.NotebookCellKind.Code).map((c) => c.document.uri.fragment)])),
   });
   const schedule = () => { clearTimeout(pending); pending = setTimeout(send, 200); };
   context.subscriptions.push(
@@ -35,4 +35,12 @@ export function registerCellOrder(context: vscode.ExtensionContext): void {
   };
   context.subscriptions.push(vscode.workspace.onDidOpenNotebookDocument(connect));
   vscode.workspace.notebookDocuments.forEach(connect);
+}
+
+/**
+ * The plugin's name for a notebook: the path of its cells' tsserver file names. An untitled
+ * notebook's URI path has no leading slash (`Untitled-1.mktnb`); tsserver's name has one.
+ */
+export function notebookKey(uri: vscode.Uri): string {
+  return uri.path.startsWith('/') ? uri.path : `/${uri.path}`;
 }

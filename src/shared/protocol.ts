@@ -19,6 +19,10 @@ import type { OutputItem } from './schemas';
 export type ToKernel =
   | { type: 'execute'; id: number; code: string; language: 'typescript' | 'javascript'; cellLabel: string }
   | { type: 'interrupt'; id: number }
+  /** asks for the names cells declared (answered with `variables` carrying the same `req`) */
+  | { type: 'variables'; req: number }
+  /** the notebook was saved under a new name (an untitled one saved): paths resolve from its folder now */
+  | { type: 'setNotebook'; notebookPath: string; baseDir: string }
   | { type: 'shutdown' };
 
 export type FromKernel =
@@ -28,7 +32,19 @@ export type FromKernel =
   | { type: 'display'; id: number; items: OutputItem[] }
   /** the cell's error; `late`: raised by its code after it ended (a timer, an un-awaited promise), or with no known cell (id 0) */
   | { type: 'error'; id: number; error: CellError; late?: boolean }
-  | { type: 'done'; id: number; ok: boolean; durationMs: number };
+  | { type: 'done'; id: number; ok: boolean; durationMs: number }
+  | { type: 'variables'; req: number; variables: VariableInfo[] };
+
+/** One name a cell declared, as the Variables view shows it. */
+export interface VariableInfo {
+  name: string;
+  /** 'Series', 'Frame', 'number', 'string', 'Array', 'function', a class name, … */
+  type: string;
+  /** '731', '731 × 4', '3 keys', '' when the value has no size */
+  shape: string;
+  /** one line: the value, or its range and first values (at most ~120 characters) */
+  summary: string;
+}
 
 export interface CellError {
   name: string;
@@ -52,3 +68,12 @@ export const KERNEL_ENV = {
   /** file descriptor of the interrupt pipe: the client writes "<cell id>\n" to interrupt that cell */
   interruptFd: 'MKTNB_INTERRUPT_FD',
 } as const;
+
+/**
+ * How errors and stack frames name a cell: by the execution count shown beside it ("cell [3]"),
+ * the one number a user sees (positions would count markdown cells nobody numbers). The VS Code
+ * controller and the headless runner both use it.
+ */
+export function cellLabel(executionOrder: number): string {
+  return `cell [${executionOrder}]`;
+}

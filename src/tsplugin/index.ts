@@ -29,6 +29,7 @@ import {
   type CellRef, type NotebookCell, type TopLevel,
 } from './cells';
 import type { LanguageServiceHost, PluginCreateInfo, ScriptSnapshot, TS } from './tsapi';
+import { CELL_DIAGNOSTICS_COMMAND, type CellDiagnostic, type CellDiagnosticsArgs, type CellDiagnosticsResponse } from '../shared/tsplugin-protocol';
 
 /** Settings the extension may send with the TS extension API's configurePlugin. */
 export interface PluginConfiguration {
@@ -62,6 +63,7 @@ function init(modules: { typescript: TS }) {
   return {
     create(info: PluginCreateInfo) {
       try {
+        registerDiagnosticsHandler(ts, info);
         return createLanguageService(ts, info);
       } catch (e) {
         info.project?.projectService?.logger?.info?.(`[mktnb] plugin failed to start: ${(e as Error)?.stack ?? e}`);
@@ -75,6 +77,47 @@ function init(modules: { typescript: TS }) {
       }
     },
   };
+}
+
+const sessionsWithHandler = new WeakSet<object>();
+
+/**
+ * `_mktnb.cellDiagnostics` (src/shared/tsplugin-protocol.ts): the semantic diagnostics of one cell
+ * from its project's language service (this plugin's wrapper), for the extension to show.
+ * Registered once per tsserver session, and only in the semantic server.
+ */
+export function registerDiagnosticsHandler(ts: TS, info: PluginCreateInfo): void {
+  const session = info.session;
+  const service = info.project?.projectService;
+  if (!session?.addProtocolHandler || !service || sessionsWithHandler.has(session)) return;
+  const mode = service.serverMode;
+  if (mode !== undefined && mode !== 0 && mode !== ts.LanguageServiceMode?.Semantic) return;
+  sessionsWithHandler.add(session);
+  const category = (c: number): CellDiagnostic['category'] =>
+    c === ts.DiagnosticCategory.Error ? 'error' : c === ts.DiagnosticCategory.Warning ? 'warning' : c === ts.DiagnosticCategory.Suggestion ? 'suggestion' : 'message';
+  session.addProtocolHandler(CELL_DIAGNOSTICS_COMMAND, (request: { arguments?: CellDiagnosticsArgs }) => {
+    const answer = (body: CellDiagnosticsResponse) => ({ response: body, responseRequired: true });
+    const file = request.arguments?.file;
+    if (typeof file !== 'string' || !parseCellFileName(file)) return answer({ known: false, diagnostics: [] });
+    const name = ts.server?.toNormalizedPath ? ts.server.toNormalizedPath(file) : file;
+    const project = service.getDefaultProjectForFile?.(name, false);
+    if (!project) return answer({ known: false, diagnostics: [] });
+    const ls = project.getLanguageService();
+    const sf = ls.getProgram?.()?.getSourceFile(name);
+    if (!sf) return answer({ known: false, diagnostics: [] });
+    const diagnostics: CellDiagnostic[] = [];
+    for (const d of ls.getSemanticDiagnostics(name) as any[]) {
+      if (d.start === undefined) continue;
+      const a = ts.getLineAndCharacterOfPosition(sf, d.start);
+      const b = ts.getLineAndCharacterOfPosition(sf, d.start + (d.length ?? 0));
+      diagnostics.push({
+        line: a.line, character: a.character, endLine: b.line, endCharacter: b.character,
+        message: ts.flattenDiagnosticMessageText(d.messageText, '\n'), code: d.code, category: category(d.category),
+        ...(d.reportsUnnecessary ? { unnecessary: true } : {}), ...(d.reportsDeprecated ? { deprecated: true } : {}),
+      });
+    }
+    return answer({ known: true, diagnostics });
+  });
 }
 
 function configure(config: PluginConfiguration | undefined) {
@@ -127,13 +170,46 @@ export function createLanguageService(ts: TS, info: PluginCreateInfo) {
 
   let memoKey: string | undefined;
   let memo = new Map<string, Footer | undefined>();
+
+  // Cells of an untitled notebook: VS Code gives them no project root (the notebook is in no
+  // folder), and tsserver then puts every such dynamic file into an inferred project of its own
+  // (it reuses only *orphan* inferred projects). A cell's project then holds that cell alone, so
+  // its siblings are looked up among the files open in tsserver, and a change among them (a cell
+  // opened, closed or edited) changes this project's version, so its program is rebuilt.
+  const service = info.project?.projectService;
+  const openCells = (): Array<{ fileName: string; version: string }> => {
+    const out: Array<{ fileName: string; version: string }> = [];
+    if (!service?.openFiles?.keys || typeof service.getScriptInfoForPath !== 'function') return out;
+    for (const p of service.openFiles.keys()) {
+      const si = service.getScriptInfoForPath(p);
+      const f: unknown = si?.fileName;
+      if (typeof f === 'string' && parseCellFileName(f)) out.push({ fileName: f, version: String(si.getLatestVersion?.() ?? '') });
+    }
+    return out;
+  };
+  const origProjectVersion = typeof host.getProjectVersion === 'function' ? host.getProjectVersion.bind(host) : undefined;
+  const siblingsKey = (): string => {
+    const own = orig.getScriptFileNames().map(parseCellFileName).filter((r): r is CellRef => !!r);
+    if (!own.length) return '';
+    const notebooks = new Set(own.map((r) => r.notebook));
+    const mine = new Set(own.map((r) => r.fileName));
+    const parts = openCells().filter((c) => !mine.has(c.fileName) && notebooks.has(parseCellFileName(c.fileName)!.notebook)).map((c) => `${c.fileName}@${c.version}`);
+    return parts.length ? hash(parts.sort().join('|')) : '';
+  };
+  if (semantic && origProjectVersion && service) {
+    host.getProjectVersion = () => {
+      const v = String(origProjectVersion());
+      try { const k = siblingsKey(); return k ? `${v}+cells${k}` : v; } catch { return v; }
+    };
+  }
   const projectVersion = () => (typeof host.getProjectVersion === 'function' ? String(host.getProjectVersion()) : undefined);
 
   const cellsOf = (ref: CellRef): NotebookCell[] => {
     const refs: CellRef[] = [];
-    for (const f of orig.getScriptFileNames()) {
+    const seen = new Set<string>();
+    for (const f of [...orig.getScriptFileNames(), ...openCells().map((c) => c.fileName)]) {
       const r = parseCellFileName(f);
-      if (r && r.notebook === ref.notebook) refs.push(r);
+      if (r && r.notebook === ref.notebook && !seen.has(r.fileName)) { seen.add(r.fileName); refs.push(r); }
     }
     if (!refs.some((r) => r.fileName === ref.fileName)) refs.push(ref);
     return orderCells(refs.map((r) => ({ ref: r, top: topOf(r.fileName) })), shared.cellOrder.get(ref.notebook));
@@ -367,6 +443,24 @@ export function createLanguageService(ts: TS, info: PluginCreateInfo) {
       if (atDef && atDef.kind !== 'alias') return { ...atDef, textSpan: qi.textSpan };
       return { ...qi, displayParts: stripAlias(qi.displayParts ?? []) };
     }, () => qi);
+  };
+
+  // completions: every cell is a module (its footer exports its names), so tsserver's auto-imports
+  // would offer the names of every open notebook's cells "from" those cells (`btcPeak` of a
+  // sample in a new notebook), and library internals from the generated declarations. A
+  // notebook's own names come through its footer and the library's as globals, so in a cell
+  // auto-imports from cells and from the declarations are dropped (those from packages stay).
+  const autoImportFrom = (e: any): string | undefined => e.data?.fileName ?? (typeof e.source === 'string' ? e.source : undefined);
+  const strayAutoImport = (e: any): boolean => {
+    if (!e.hasAction && !e.data) return false;
+    const from = autoImportFrom(e);
+    if (!from) return false;
+    return !!parseCellFileName(from) || /\.mktnb#/i.test(from) || toPosix(from).startsWith(typesDir) || from.includes('/types/market/');
+  };
+  proxy.getCompletionsAtPosition = (fileName: string, ...rest: any[]) => {
+    const r = ls.getCompletionsAtPosition(fileName, ...rest);
+    if (!r || !isCell(fileName)) return r;
+    return guard('getCompletionsAtPosition', () => ({ ...r, entries: r.entries.filter((e: any) => !strayAutoImport(e)) }), () => r);
   };
 
   // completion details of such names: `function load(…)`, not `(alias) function load(…)\nimport load = load`

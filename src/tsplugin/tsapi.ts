@@ -28,5 +28,7 @@ export interface PluginCreateInfo {
   languageService: any;
   languageServiceHost: LanguageServiceHost;
   serverHost?: any;
+  /** tsserver's session (TypeScript 4+): addProtocolHandler for the plugin's own requests */
+  session?: { addProtocolHandler(command: string, handler: (request: any) => { response?: unknown; responseRequired: boolean }): void };
   config?: any;
 }

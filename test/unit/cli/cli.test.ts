@@ -41,9 +41,10 @@ describe('mktnb CLI', function () {
     fs.writeFileSync(file, serializeNotebook(nb('const a = 1;', 'type T = { n: number };\nconst t: T = { n: 1 };\nthrow new Error("boom " + t.n);', 'const never = 1;')));
     const r = mktnb(['run', 'b.mktnb', '--out', 'out.mktnb'], dir);
     assert.equal(r.status, 1);
-    assert.match(r.stderr, /cell 3 failed/);
+    assert.match(r.stderr, /cell \[2\] failed/, "named by its execution count [2] (the markdown cell above is not counted), as VS Code shows it");
     assert.match(r.stderr, /boom 1/);
-    assert.match(r.stderr, /cell 3:3/, 'stack points at line 3 of the cell source');
+    assert.match(r.stderr, /cell \[2\]:3/, 'stack points at line 3 of the cell source');
+    assert.match(r.stderr, />\s*3 \| throw new Error\("boom " \+ t\.n\);\n\s*\|\s*\^/, 'a code frame marks the line that threw, as for syntax errors');
     const out = parseNotebook(fs.readFileSync(path.join(dir, 'out.mktnb'), 'utf8'));
     assert.ok(out.cells[2].outputs?.some((o) => o.items.some((i) => i.mime === ERROR_MIME)));
     assert.equal(out.cells[3].outputs, undefined, 'cells after the failure are not run');

@@ -218,4 +218,97 @@ describe('tsplugin: language service with the plugin', function () {
     const { diags } = setup(CELLS, { extra: { [other]: 'btc;' } });
     assert.deepEqual(diags(other).map((d) => d.text), ["Cannot find name 'btc'."]);
   });
+
+  // VS Code asks with auto-imports on: every cell is a module (its footer exports its names), so
+  // without the plugin's filter another open notebook's `btcPeak` was offered "from" its cell
+  const AUTO_IMPORTS = { includeCompletionsForModuleExports: true, includeCompletionsWithInsertText: true };
+
+  it('completions offer no names of another notebook (no auto-import from its cells)', () => {
+    const other = '^/vscode-notebook-cell/127.0.0.1:8080/ws/other.mktnb#W0sZmlsZQ==';
+    const { ls } = setup(['const btcPeak = 1;\n', 'bt'], { extra: { [other]: 'const myOwn = 2;\nbt' } });
+    const at = (f: string, text: string) => ls.getCompletionsAtPosition(f, text.length, AUTO_IMPORTS).entries;
+    const inOther = at(other, 'const myOwn = 2;\nbt');
+    assert.ok(!inOther.some((e: any) => e.name === 'btcPeak'), `btcPeak is not offered in another notebook: ${inOther.filter((e: any) => e.source).map((e: any) => `${e.name} from ${e.source}`).slice(0, 5).join(', ')}`);
+    const inSame = at(cellName(1), 'bt');
+    assert.equal(inSame.filter((e: any) => e.name === 'btcPeak').length, 1, 'the notebook\'s own cell offers it once (no auto-import duplicate)');
+    assert.ok(!inSame.some((e: any) => e.name === 'myOwn'), 'nor the other way round');
+    assert.ok(inSame.some((e: any) => e.name === 'load'), 'library globals still complete');
+  });
+
+  it('answers _mktnb.cellDiagnostics with a cell\'s type errors (what the extension underlines before Run)', () => {
+    const host = new Host(ts, { ...INFERRED, ...(ts.parseJsonConfigFileContent({ compilerOptions: INFERRED }, ts.sys, '/ws').options) });
+    const cells = ["const btc = load('BTC-USD.csv');\n", 'const r = returns(btc);\nconst c = corr(btc);\n'];
+    cells.forEach((src, i) => host.set(cellName(i), src));
+    const handlers: Record<string, (req: any) => any> = {};
+    let proxy: any;
+    const project = {
+      projectService: { serverMode: 0, getDefaultProjectForFile: (f: string) => (host.files.has(f) ? project : undefined) },
+      getLanguageService: () => proxy,
+    };
+    const session = { addProtocolHandler: (name: string, fn: (req: any) => any) => { assert.ok(!handlers[name], 'registered once'); handlers[name] = fn; } };
+    const mod = factory({ typescript: ts });
+    const ls = ts.createLanguageService(host, ts.createDocumentRegistry());
+    proxy = mod.create({ languageService: ls, languageServiceHost: host, project, session, config: { typesDir: path.join(pluginDir, 'types') } });
+    mod.create({ languageService: ls, languageServiceHost: host, project, session, config: { typesDir: path.join(pluginDir, 'types') } });
+    const handler = handlers['_mktnb.cellDiagnostics'];
+    assert.ok(handler, 'the plugin registers its request');
+    const r = handler({ arguments: { file: cellName(1) } });
+    assert.equal(r.responseRequired, true);
+    assert.equal(r.response.known, true);
+    const ds = r.response.diagnostics;
+    assert.equal(ds.length, 1, JSON.stringify(ds));
+    assert.match(ds[0].message, /Expected 2-3 arguments, but got 1|Expected 2 arguments, but got 1/);
+    assert.deepEqual([ds[0].line, ds[0].category], [1, 'error']);
+    assert.ok(ds[0].character >= 'const c = '.length && ds[0].endLine === 1, `at corr(btc): ${JSON.stringify(ds[0])}`);
+    assert.deepEqual(handler({ arguments: { file: cellName(0) } }).response.diagnostics, [], 'a correct cell: nothing (no "Cannot find name load")');
+    assert.deepEqual(handler({ arguments: { file: '/ws/loose.ts' } }).response, { known: false, diagnostics: [] }, 'only cells');
+  });
+
+  it('untitled notebook in tsserver: one inferred project per cell, siblings found among the open files', () => {
+    // tsserver gives dynamic files without a project root (untitled notebooks) a project each
+    const base = '^/vscode-notebook-cell/ts-nul-authority/Untitled-1.mktnb#';
+    const u = (i: number) => `${base}W${i}sdW50aXRsZWQ=`;
+    const opts = { ...INFERRED, ...(ts.parseJsonConfigFileContent({ compilerOptions: INFERRED }, ts.sys, '/ws').options) };
+    const store = new Host(ts, opts); // tsserver's script infos, shared by all projects
+    store.set(u(0), "const btcHere = load('BTC-USD.csv');\n");
+    store.set(u(1), 'btcHere.');
+    const service = {
+      serverMode: 0,
+      openFiles: { keys: () => [...store.files.keys()].values() },
+      getScriptInfoForPath: (p: string) => (store.files.has(p) ? { fileName: p, getLatestVersion: () => String(store.files.get(p)!.version) } : undefined),
+    };
+    const projectFor = (root: string) => {
+      const host = new Host(ts, opts);
+      host.files = store.files; // reads go to the shared infos
+      host.getScriptFileNames = () => [root];
+      let version = 0;
+      host.getProjectVersion = () => String(version); // changes only when its own root changes
+      const mod = factory({ typescript: ts });
+      const ls = mod.create({ languageService: ts.createLanguageService(host, ts.createDocumentRegistry()), languageServiceHost: host, project: { projectService: service }, config: { typesDir: path.join(pluginDir, 'types') } });
+      return { ls, touch: () => version++ };
+    };
+    const p1 = projectFor(u(1));
+    const members = p1.ls.getCompletionsAtPosition(u(1), 'btcHere.'.length, { triggerCharacter: '.' }).entries.map((e: any) => e.name);
+    assert.ok(members.includes('slice'), `btcHere from the sibling cell has its type: ${members.slice(0, 8).join(', ')}`);
+    assert.deepEqual(p1.ls.getSemanticDiagnostics(u(1)).map((d: any) => d.code), [], 'no "Cannot find name btcHere"');
+    // the sibling is edited (in its own project): this project follows without being touched
+    store.set(u(0), "const btcHere = load('BTC-USD.csv');\nconst ethHere = 2;\n");
+    store.set(u(1), 'ethHere.toFixed(1);\n');
+    assert.deepEqual(p1.ls.getSemanticDiagnostics(u(1)).map((d: any) => d.code), [], 'a name added to the sibling is seen');
+  });
+
+  it('works the same in an untitled notebook (Untitled-1.mktnb, no authority)', () => {
+    const base = '^/vscode-notebook-cell/ts-nul-authority/Untitled-1.mktnb#';
+    const u = (i: number) => `${base}W${i}sdW50aXRsZWQ=`;
+    const saved = '^/vscode-notebook-cell/127.0.0.1:8080/ws/sample.mktnb#W0sZmlsZQ==';
+    const { ls, host } = setup([], { extra: { [u(0)]: "const btc = load('BTC-USD.csv');\n", [u(1)]: 'returns(btc).', [saved]: 'const btcPeak = 3;\n' } });
+    const diags = [...ls.getSyntacticDiagnostics(u(0)), ...ls.getSemanticDiagnostics(u(0))];
+    assert.deepEqual(diags.map((d: any) => d.messageText), [], 'globals resolve in an untitled notebook');
+    const members = ls.getCompletionsAtPosition(u(1), 'returns(btc).'.length, { ...AUTO_IMPORTS, triggerCharacter: '.' }).entries.map((e: any) => e.name);
+    assert.ok(members.includes('slice'), 'btc from the earlier untitled cell has its type');
+    host.set(u(1), 'bt');
+    const names = ls.getCompletionsAtPosition(u(1), 2, AUTO_IMPORTS).entries.map((e: any) => e.name);
+    assert.ok(names.includes('btc'), 'an earlier cell\'s name completes');
+    assert.ok(!names.includes('btcPeak'), 'a name of another (saved) notebook does not');
+  });
 });
