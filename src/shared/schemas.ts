@@ -86,10 +86,11 @@ export interface OutputItem {
 
 /**
  * The display protocol. A value that has a method under this symbol chooses its own outputs:
- * the kernel calls it and shows every returned item. Consecutive items with different mimes
- * are alternative representations of one output (richest first; VS Code picks the best mime
- * it can render, text/plain is the fallback every value should include); a mime that repeats
- * starts the next output, so [table, text, chart, text] is two outputs (see splitOutputs).
+ * the kernel calls it and shows every returned item, in order. An output is a run of items that
+ * are alternative representations of ONE thing, richest first, ending with its text/plain
+ * fallback (VS Code picks the best mime it can render; text/plain is what every output should
+ * end with). So [table, text, chart, text] is two outputs: the table (with its text) and the
+ * chart (with its text). See {@link splitOutputs}.
  */
 export const DISPLAY = Symbol.for('mktnb.display');
 
@@ -97,13 +98,19 @@ export interface Displayable {
   [DISPLAY](): OutputItem[];
 }
 
-/** Groups display items into outputs: a new output starts where a mime repeats. */
+/**
+ * Groups display items into outputs, in order, losing none. An output ends after its text/plain
+ * item (the fallback comes last); a mime already in the current output also starts a new one
+ * (two charts in a row without text are two outputs). The one place this rule lives: the VS Code
+ * controller and the CLI both call it.
+ */
 export function splitOutputs(items: OutputItem[]): OutputItem[][] {
   const out: OutputItem[][] = [];
   let cur: OutputItem[] = [];
   for (const it of items) {
     if (cur.some((c) => c.mime === it.mime)) { out.push(cur); cur = []; }
     cur.push(it);
+    if (it.mime === TEXT_MIME) { out.push(cur); cur = []; }
   }
   if (cur.length) out.push(cur);
   return out;
