@@ -17,9 +17,10 @@ import MarkdownIt from 'markdown-it';
 import type { MktnbCell, MktnbFile, MktnbOutput, MktnbOutputItem } from '../format/types';
 import {
   CHART_MIME, ERROR_MIME, HTML_MIME, MARKDOWN_MIME, STDERR_MIME, STDOUT_MIME, TABLE_MIME, TEXT_MIME,
-  validateChart, validateTable, type ChartOutput, type TableColumn, type TableOutput, type TableValue,
+  validateChart, validateTable, type ChartOutput, type TableOutput,
 } from '../shared/schemas';
 import { sanitizeFigure } from '../shared/sanitize';
+import { tableFormatters } from '../shared/format';
 
 export interface HtmlExportOptions {
   /** Page title and heading. */
@@ -149,34 +150,18 @@ class Exporter {
     const t = v as TableOutput;
     const head = t.columns.map((c) => `<th${c.type === 'number' ? ' class="num"' : ''}>${escapeHtml(c.name)}</th>`).join('');
     const rows: string[] = [];
+    const fmt = tableFormatters(t.columns, t.rows);
     t.rows.forEach((r, k) => {
       if (t.headRows !== undefined && k === t.headRows && t.rows.length < t.totalRows) {
         const n = t.totalRows - t.rows.length;
         rows.push(`<tr class="gap"><td colspan="${t.columns.length}">… ${n.toLocaleString('en-US')} rows …</td></tr>`);
       }
-      rows.push(`<tr>${r.map((x, j) => `<td${t.columns[j].type === 'number' ? ' class="num"' : ''}>${escapeHtml(formatValue(x, t.columns[j]))}</td>`).join('')}</tr>`);
+      rows.push(`<tr>${r.map((x, j) => `<td${t.columns[j].type === 'number' ? ' class="num"' : ''}>${escapeHtml(fmt[j](x))}</td>`).join('')}</tr>`);
     });
     const foot = `${t.totalRows.toLocaleString('en-US')} row${t.totalRows === 1 ? '' : 's'}${t.footer ? ` · ${t.footer}` : ''}`;
     return `<div class="output table">${t.title ? `<div class="table-title">${escapeHtml(t.title)}</div>` : ''}`
       + `<table><thead><tr>${head}</tr></thead><tbody>${rows.join('')}</tbody></table><div class="table-footer">${escapeHtml(foot)}</div></div>`;
   }
-}
-
-/** Table cell text, as the table renderer shows it. */
-export function formatValue(v: TableValue, c: TableColumn): string {
-  if (v === null) return '—';
-  if (typeof v === 'number') {
-    if (!Number.isFinite(v)) return '—';
-    if (c.percent) return `${(v * 100).toFixed(c.digits ?? 2)}%`;
-    if (c.digits !== undefined) return v.toLocaleString('en-US', { minimumFractionDigits: c.digits, maximumFractionDigits: c.digits });
-    if (Number.isInteger(v)) return v.toLocaleString('en-US');
-    return Math.abs(v) >= 1000 ? v.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 }) : String(Number(v.toPrecision(6)));
-  }
-  if (c.type === 'date' && typeof v === 'string') {
-    const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})(:\d{2})?(\.\d+)?Z?$/.exec(v);
-    if (m) return `${m[1]} ${m[2]}${m[3] && m[3] !== ':00' ? m[3] : ''}`;
-  }
-  return String(v);
 }
 
 const CSS = `
@@ -235,7 +220,8 @@ const PAGE_SCRIPT = `(() => {
     const layout = Object.assign({}, fig.layout || {}, { template: template(), autosize: true });
     layout.height = Number(layout.height) || 420;
     delete layout.width;
-    Plotly.newPlot(el, fig.data, layout, { responsive: true, displaylogo: false, typesetMath: false, showLink: false })
+    // frames too (the cascade replay): without them Play and the slider do nothing
+    Plotly.newPlot(el, { data: fig.data, layout, frames: fig.frames || [], config: { responsive: true, displaylogo: false, typesetMath: false, showLink: false } })
       .then(() => { el.style.minHeight = ''; el.dataset.rendered = '1'; })
       .catch((e) => { el.textContent = 'Plotly could not draw this chart: ' + (e && e.message || e); });
   };

@@ -58,6 +58,8 @@ export interface TableColumn {
   digits?: number;
   /** For numbers: show as percentage (value 0.05 -> 5.00%). */
   percent?: boolean;
+  /** For numbers: 'currency' ($ with k/m/bn), 'pvalue' (4 decimals, <0.0001), 'integer'. See src/shared/format.ts. */
+  format?: 'currency' | 'pvalue' | 'integer';
 }
 
 /** A cell value as stored: dates are ISO strings, missing numbers are null. */
