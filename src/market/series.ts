@@ -5,6 +5,7 @@
  * and a Float64Array of values; NaN is a missing value. A Frame is several columns on one
  * index. Both are immutable by convention: operations return new objects.
  */
+import { displayPath } from './context';
 import { DISPLAY, TEXT_MIME, type OutputItem, type TableColumn, type TableValue } from '../shared/schemas';
 import { Table } from './output';
 
@@ -115,7 +116,7 @@ export class Series {
     const cols: TableColumn[] = [{ name: 'date', type: 'date' }, { name: this.name, type: 'number' }];
     const rows: TableValue[][] = new Array(this.length);
     for (let i = 0; i < this.length; i++) rows[i] = [formatTime(this.index[i]), numOrNull(this.values[i])];
-    const src = this.meta.source ? ` from ${this.meta.source}` : '';
+    const src = this.meta.source ? ` from ${displayPath(this.meta.source)}` : '';
     return new Table(cols, rows, { title: `Series "${this.name}"${src}` });
   }
 
@@ -168,7 +169,7 @@ export class Frame {
     const cols: TableColumn[] = [{ name: 'date', type: 'date' }, ...names.map((n) => ({ name: n, type: 'number' as const }))];
     const rows: TableValue[][] = new Array(this.length);
     for (let i = 0; i < this.length; i++) rows[i] = [formatTime(this.index[i]), ...names.map((n) => numOrNull(this.columns[n][i]))];
-    const src = this.meta.source ? ` from ${this.meta.source}` : '';
+    const src = this.meta.source ? ` from ${displayPath(this.meta.source)}` : '';
     return new Table(cols, rows, { title: `Frame${src}` });
   }
 
