@@ -20,7 +20,7 @@ import { minMaxColumns, pointsFor, prepareBigTrace, type BigTrace } from './deci
 import { sanitizeConfig, sanitizeDeep } from '../src/shared/sanitize';
 import { plotlyTemplate, readTheme, themeKey, withAlpha, type Theme } from './theme';
 import { installStyle } from './style';
-import { d3Format, ruleFor } from '../src/shared/format';
+import { hoverFormats } from '../src/shared/format';
 
 const P = Plotly as any;
 
@@ -457,34 +457,6 @@ function toNumber(v: unknown, isDate: boolean): number {
   return NaN;
 }
 
-/**
- * Hover formats for y axes that state no hoverformat or tickformat: the shared per-column rule
- * (src/shared/format.ts) applied to the axis's values, so a price reads 43,948.71 and a return
- * 0.001230 in the hover, as in a table.
- */
-function hoverFormats(data: Record<string, unknown>[], layout: Record<string, unknown>): Record<string, string> {
-  const vals = new Map<string, number[]>();
-  for (const t of data) {
-    if (t.type !== undefined && t.type !== 'scatter' && t.type !== 'scattergl' && t.type !== 'bar') continue;
-    if (t.hovertemplate !== undefined || t.orientation === 'h') continue;
-    const y = t.y as unknown[] | undefined;
-    if (!Array.isArray(y) && !ArrayBuffer.isView(y)) continue;
-    const id = `yaxis${String(t.yaxis ?? 'y').slice(1)}`;
-    const a = vals.get(id) ?? [];
-    // a sample is enough to decide the decimals
-    const step = Math.max(1, Math.floor((y as ArrayLike<unknown>).length / 2000));
-    for (let i = 0; i < (y as ArrayLike<unknown>).length; i += step) { const v = (y as ArrayLike<unknown>)[i]; if (typeof v === 'number') a.push(v); }
-    vals.set(id, a);
-  }
-  const out: Record<string, string> = {};
-  for (const [id, a] of vals) {
-    const ax = (layout[id] ?? {}) as Record<string, unknown>;
-    if (ax.hoverformat !== undefined || ax.tickformat !== undefined || ax.type === 'log' || ax.type === 'date' || ax.type === 'category' || !a.length) continue;
-    out[id] = d3Format(ruleFor({ name: '', type: 'number' }, a));
-  }
-  return out;
-}
-
 /** 'yaxis2' -> 'y2', 'xaxis' -> 'x' (how traces name their axes). */
 function axisRef(id: string): string { return id.replace('axis', ''); }
 
@@ -521,7 +493,8 @@ function fitTitle(l: Record<string, unknown>, width: number): void {
   const text = typeof raw === 'string' ? raw : typeof raw?.text === 'string' ? raw.text : undefined;
   if (!text || text.includes('<br>')) return;
   const size = Number(raw?.font?.size) || 17;
-  const centered = raw?.xanchor === 'center' || raw?.x === 0.5;
+  // Plotly centres a title unless it says otherwise (x 0.5)
+  const centered = raw?.x === undefined || raw?.x === 0.5 || raw?.xanchor === 'center';
   const room = Math.max(160, width - (centered ? 2 * 190 : 190) - 16);
   const perLine = Math.max(16, Math.floor(room / (size * 0.56)));
   if (text.replace(/<[^>]*>/g, '').length <= perLine) return;

@@ -20,7 +20,7 @@ import {
   validateChart, validateTable, type ChartOutput, type TableOutput,
 } from '../shared/schemas';
 import { sanitizeFigure } from '../shared/sanitize';
-import { tableFormatters } from '../shared/format';
+import { hoverFormats, tableFormatters } from '../shared/format';
 
 export interface HtmlExportOptions {
   /** Page title and heading. */
@@ -136,6 +136,9 @@ class Exporter {
     const c = v as ChartOutput;
     const id = `chart-${++this.charts}`;
     const fig = sanitizeFigure(c.figure);
+    // hover numbers as the renderer shows them (the shared per-column rules)
+    const hover = hoverFormats(fig.data, (fig.layout ?? {}) as Record<string, unknown>);
+    if (Object.keys(hover).length) fig.layout = { ...fig.layout, ...Object.fromEntries(Object.entries(hover).map(([k, f]) => [k, { ...(fig.layout as any)?.[k], hoverformat: f }])) };
     const h = Number((fig.layout as any)?.height) || 420;
     const notes = (c.decimation ?? []).map((d) => `${d.storedPoints.toLocaleString('en-US')} of ${d.originalPoints.toLocaleString('en-US')} points stored (${d.method.toUpperCase()})`);
     return `<figure class="output chart"><div class="plot" id="${id}" style="min-height:${h}px" aria-label="${escapeHtml(c.title ?? 'chart')}"></div>`

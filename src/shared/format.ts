@@ -162,3 +162,32 @@ export function d3Format(rule: NumberRule): string {
     default: return rule.exponential ? `.${rule.digits ?? 3}e` : `,.${rule.digits ?? 2}f`;
   }
 }
+
+/**
+ * Hover formats for y axes that state no hoverformat or tickformat: the shared per-column rule
+ * applied to the axis's values, so a price reads 43,948.71 and a return 0.001230 in the hover,
+ * as in a table. Used by the chart renderer and the HTML export.
+ */
+export function hoverFormats(data: Record<string, unknown>[], layout: Record<string, unknown>): Record<string, string> {
+  const vals = new Map<string, number[]>();
+  for (const t of data) {
+    if (t.type !== undefined && t.type !== 'scatter' && t.type !== 'scattergl' && t.type !== 'bar') continue;
+    if (t.hovertemplate !== undefined || t.orientation === 'h') continue;
+    const y = t.y as unknown[] | undefined;
+    if (!Array.isArray(y) && !ArrayBuffer.isView(y)) continue;
+    const id = `yaxis${String(t.yaxis ?? 'y').slice(1)}`;
+    const a = vals.get(id) ?? [];
+    // a sample is enough to decide the decimals
+    const step = Math.max(1, Math.floor((y as ArrayLike<unknown>).length / 2000));
+    for (let i = 0; i < (y as ArrayLike<unknown>).length; i += step) { const v = (y as ArrayLike<unknown>)[i]; if (typeof v === 'number') a.push(v); }
+    vals.set(id, a);
+  }
+  const out: Record<string, string> = {};
+  for (const [id, a] of vals) {
+    const ax = (layout[id] ?? {}) as Record<string, unknown>;
+    if (ax.hoverformat !== undefined || ax.tickformat !== undefined || ax.type === 'log' || ax.type === 'date' || ax.type === 'category' || !a.length) continue;
+    out[id] = d3Format(ruleFor({ name: '', type: 'number' }, a));
+  }
+  return out;
+}
+

@@ -1,6 +1,6 @@
 /** The one number formatter (src/shared/format.ts) used by the table renderer, the HTML export and chart hover. */
 import { strict as assert } from 'node:assert';
-import { autoDigits, columnFormatter, d3Format, formatCurrency, formatNumber, formatPValue, ruleFor, tableFormatters } from '../../../src/shared/format';
+import { autoDigits, columnFormatter, d3Format, formatCurrency, hoverFormats, formatNumber, formatPValue, ruleFor, tableFormatters } from '../../../src/shared/format';
 
 describe('shared number formatter', () => {
   it('one column, one rule: the issue\'s 47,218 / 43,948.71 / 408.5 column gets two decimals throughout', () => {
@@ -65,5 +65,15 @@ describe('shared number formatter', () => {
     assert.equal(d3Format({ style: 'number', digits: 2 }), ',.2f');
     assert.equal(d3Format(ruleFor({ name: 'x', type: 'number' }, [43948.71])), ',.2f');
     assert.equal(d3Format({ style: 'currency' }), '$.3~s');
+  });
+  it('hover formats per y axis for charts (renderer and export), only where the figure sets none', () => {
+    const data = [
+      { type: 'scatter', x: ['2024-01-01', '2024-01-02'], y: [43948.71, 47218] },
+      { type: 'scatter', x: ['2024-01-01', '2024-01-02'], y: [0.00123, -0.002], yaxis: 'y2' },
+      { type: 'bar', x: [1, 2], y: [1, 2], yaxis: 'y3' },
+      { type: 'scatter', x: [1], y: [0.5], yaxis: 'y4' },
+    ];
+    const f = hoverFormats(data, { yaxis4: { tickformat: '.0%' } });
+    assert.deepEqual(f, { yaxis: ',.2f', yaxis2: ',.6f', yaxis3: ',.0f' });
   });
 });
