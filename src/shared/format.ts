@@ -44,14 +44,14 @@ export function formatFixed(v: number, digits: number): string {
   return /^-0(\.0*)?$/.test(s) ? s.slice(1) : s;
 }
 
-/** "$1.25bn", "$450.2m", "$12.3k", "$85.40"; negative as "-$1.25bn". */
+/** "$1.25bn", "$450.2m", "$12.3k", "$85.40", "$0"; negative as "-$1.25bn". */
 export function formatCurrency(v: number): string {
   if (!Number.isFinite(v)) return MISSING;
   const a = Math.abs(v), sign = v < 0 ? '-' : '';
   if (a >= 1e9) return `${sign}$${formatFixed(a / 1e9, 2)}bn`;
   if (a >= 1e6) return `${sign}$${(a / 1e6).toFixed(1)}m`;
   if (a >= 1e3) return `${sign}$${(a / 1e3).toFixed(1)}k`;
-  return `${sign}$${a.toFixed(2)}`;
+  return a === 0 ? '$0' : `${sign}$${a.toFixed(2)}`;
 }
 
 /** p-values in one style: 4 decimals, "<0.0001" below that. */

@@ -42,6 +42,7 @@ describe('shared number formatter', () => {
     assert.equal(formatCurrency(85.4), '$85.40');
     assert.equal(formatCurrency(-2_500_000), '-$2.5m');
     assert.equal(formatCurrency(NaN), '—');
+    assert.equal(formatCurrency(0), '$0');
     const f = columnFormatter({ name: 'book notional', type: 'number', format: 'currency' }, [3_412_876_543]);
     assert.equal(f(3_412_876_543), '$3.41bn');
   });
