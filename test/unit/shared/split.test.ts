@@ -25,6 +25,14 @@ describe('splitOutputs: display items to outputs', () => {
     assert.equal(g.length, 5);
     g.forEach((o, k) => assert.deepEqual(o, [it_(o[0].mime, k), it_(TEXT_MIME, `text ${k}`)]));
   });
+  it('text leading its part works the same: [text, table, text, chart] is two outputs', () => {
+    const g = splitOutputs([it_(TEXT_MIME, 't'), it_(TABLE_MIME), it_(TEXT_MIME, 'c'), it_(CHART_MIME)]);
+    assert.deepEqual(g.map((o) => o.map((i) => i.mime)), [[TEXT_MIME, TABLE_MIME], [TEXT_MIME, CHART_MIME]]);
+  });
+  it('text alone, twice, is two outputs; a part followed by two texts keeps the second apart', () => {
+    assert.deepEqual(splitOutputs([it_(TEXT_MIME, 'a'), it_(TEXT_MIME, 'b')]).map((o) => o.map((i) => i.data)), [['a'], ['b']]);
+    assert.deepEqual(splitOutputs([it_(TABLE_MIME), it_(TEXT_MIME, 'a'), it_(TEXT_MIME, 'b')]).map((o) => o.length), [2, 1]);
+  });
   it('items without a text fallback: a repeated mime starts the next output', () => {
     assert.deepEqual(splitOutputs([it_(CHART_MIME, 1), it_(CHART_MIME, 2)]).map((o) => o.map((i) => i.data)), [[1], [2]]);
   });
@@ -33,10 +41,10 @@ describe('splitOutputs: display items to outputs', () => {
     assert.deepEqual(splitOutputs([it_('image/png'), it_('image/svg+xml'), it_(TEXT_MIME)]).length, 1);
   });
   it('keeps a trailing rich item without text, and loses nothing', () => {
-    const items = [it_(TEXT_MIME, 'a'), it_(TABLE_MIME), it_(TEXT_MIME, 'b'), it_(CHART_MIME)];
+    const items = [it_(TABLE_MIME), it_(TEXT_MIME, 'b'), it_(CHART_MIME)];
     const g = splitOutputs(items);
     assert.deepEqual(g.flat(), items);
-    assert.deepEqual(g.map((o) => o.length), [1, 2, 1]);
+    assert.deepEqual(g.map((o) => o.length), [2, 1]);
   });
   it('empty in, empty out', () => assert.deepEqual(splitOutputs([]), []));
 });
@@ -82,8 +90,7 @@ describe('every displayable result: one output per part, each rich part with its
       for (const o of outs) {
         const rich = o.filter((i) => i.mime !== TEXT_MIME);
         assert.ok(rich.length <= 1, `one rich part per output: ${o.map((i) => i.mime).join('+')}`);
-        assert.equal(o[o.length - 1].mime, TEXT_MIME, 'each output ends with its text fallback');
-        assert.equal(o.filter((i) => i.mime === TEXT_MIME).length, 1);
+        assert.equal(o.filter((i) => i.mime === TEXT_MIME).length, 1, 'each output carries its text fallback');
       }
     });
   }
