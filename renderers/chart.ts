@@ -20,6 +20,7 @@ import { minMaxColumns, pointsFor, prepareBigTrace, type BigTrace } from './deci
 import { droppedNote, sanitizeConfig, sanitizeFigureReport } from '../src/shared/sanitize';
 import { plotlyTemplate, readTheme, themeKey, withAlpha, type Theme } from './theme';
 import { installStyle } from './style';
+import { hoverFormats } from '../src/shared/format';
 
 const P = Plotly as any;
 
@@ -120,8 +121,16 @@ class ChartView {
   private data: Record<string, unknown>[] = [];
   private layout: Record<string, unknown> = {};
   private config: Record<string, unknown> = {};
+  /** animation frames (the cascade replay): passed to Plotly so Play and the slider animate */
+  private frames: Record<string, unknown>[] | undefined;
   private t0 = 0;
   private lastRange = '';
+  /** time-series panes: y axis id (yaxis, yaxis2 …) -> its x axis id; drag-zoom there is x-only with y fitted */
+  private timeY = new Map<string, string>();
+  /** the modebar's "Box zoom" is on: drag-zoom changes x and y */
+  private boxZoom = false;
+  /** y axis id -> d3 hover format from the shared number rules, for axes that set none */
+  private hover: Record<string, string> = {};
 
   constructor(readonly id: string, readonly element: HTMLElement, readonly output: ChartOutput) {
     this.root = el('div', 'mktnb-chart');
@@ -156,6 +165,10 @@ class ChartView {
     this.layout = { ...((figure.layout ?? {}) as Record<string, unknown>) };
     this.config = sanitizeConfig(f.config);
     const why = droppedNote(dropped);
+    this.frames = Array.isArray(figure.frames) && figure.frames.length ? (figure.frames as Record<string, unknown>[]) : undefined;
+    // an animated figure keeps its fixed ranges (the frames are drawn against them)
+    this.timeY = this.frames ? new Map() : timeSeriesAxes(this.data, this.layout);
+    this.hover = hoverFormats(this.data, this.layout);
     const notes: string[] = [];
     for (const d of this.output.decimation ?? []) {
       const name = (this.data[d.trace] as any)?.name;
@@ -186,6 +199,11 @@ class ChartView {
     const l: Record<string, unknown> = { ...this.layout, template, autosize: true };
     delete l.width;
     l.height = Number(this.layout.height) || DEFAULT_HEIGHT;
+    // time series: a drag zooms the dates only and the y axis follows what is visible
+    for (const y of this.timeY.keys()) l[y] = { ...(l[y] as object ?? {}), fixedrange: !this.boxZoom };
+    for (const [y, f] of Object.entries(this.hover)) l[y] = { ...(l[y] as object ?? {}), hoverformat: f };
+    if (this.timeY.size && l.dragmode === undefined) l.dragmode = 'zoom';
+    fitTitle(l, this.width());
     if (this.narrow) {
       const m = (this.layout.margin ?? {}) as Record<string, unknown>;
       l.margin = { ...m, l: Math.min(Number(m.l ?? 48), 44), r: Math.min(Number(m.r ?? 16), 16) };
@@ -195,9 +213,16 @@ class ChartView {
   }
 
   private fullConfig(): Record<string, unknown> {
+    const add = this.timeY.size ? [{
+      name: this.boxZoom ? 'Zoom dates only (y follows the data)' : 'Box zoom (dates and values)',
+      title: this.boxZoom ? 'Zoom dates only (y follows the data)' : 'Box zoom (dates and values)',
+      icon: this.boxZoom ? P.Icons?.zoom_plus ?? P.Icons?.zoombox : P.Icons?.zoombox,
+      click: () => this.toggleBoxZoom(),
+    }] : [];
     return {
       displaylogo: false, displayModeBar: 'hover', responsive: false, typesetMath: false,
       modeBarButtonsToRemove: ['toImage', 'sendDataToCloud', 'editInChartStudio'],
+      ...(add.length ? { modeBarButtonsToAdd: add } : {}),
       ...this.config,
       showLink: false, showSendToCloud: false, showEditInChartStudio: false,
     };
@@ -229,7 +254,7 @@ class ChartView {
         this.big = [];
         this.data.forEach((t, i) => { const b = prepareBigTrace(t, i, rendererOptions.decimateAbove); if (b) this.big.push(b); });
       }
-      await P.newPlot(this.plotEl, this.drawData(), this.fullLayout(), this.fullConfig());
+      await P.newPlot(this.plotEl, this.figure(this.drawData(), this.fullLayout()));
       if (this.disposed) { P.purge(this.plotEl); return; }
       this.plotEl.classList.remove('mktnb-pending');
       this.plotEl.style.minHeight = '';
@@ -254,8 +279,14 @@ class ChartView {
    * (a resize's {autosize} after a zoom) end with the right points.
    */
   private onRelayout(ev: Record<string, unknown>): void {
-    if (!this.big.length || this.disposed) return;
-    if (!Object.keys(ev).some((k) => k.startsWith('xaxis') || k === 'autosize' || k === 'width')) return;
+    if (this.disposed) return;
+    const keys = Object.keys(ev);
+    if (!keys.some((k) => k.startsWith('xaxis') || k === 'autosize' || k === 'width')) return;
+    if (this.big.length) this.redecimate();
+    if (this.timeY.size && !this.boxZoom && keys.some((k) => k.startsWith('xaxis'))) this.fitY();
+  }
+
+  private redecimate(): void {
     const ax = (this.plotEl as any)._fullLayout?.xaxis;
     let a = -Infinity, z = Infinity;
     if (ax && ax.autorange !== true && Array.isArray(ax.range)) {
@@ -276,15 +307,74 @@ class ChartView {
     this.root.dataset.visiblePoints = String(ys.reduce((k, y) => k + y.length, 0));
   }
 
+  /**
+   * After a zoom or pan of the dates: each time-series y axis is set to the range of the points
+   * now visible (bars and filled areas include zero), so the line stays in view and fills the
+   * plot; an autorange of x (double-click, "reset axes") gives y its autorange back.
+   */
+  private fitY(): void {
+    const gd = this.plotEl as any;
+    const fl = gd._fullLayout;
+    if (!fl) return;
+    const update: Record<string, unknown> = {};
+    for (const [yId, xId] of this.timeY) {
+      const xa = fl[xId], ya = fl[yId];
+      if (!xa || !ya) continue;
+      if (xa.autorange === true || !Array.isArray(xa.range)) { update[`${yId}.autorange`] = true; continue; }
+      const lo = Math.min(xa.r2l(xa.range[0]), xa.r2l(xa.range[1])), hi = Math.max(xa.r2l(xa.range[0]), xa.r2l(xa.range[1]));
+      const log = ya.type === 'log';
+      let min = Infinity, max = -Infinity;
+      for (const t of gd._fullData ?? []) {
+        if (t.visible !== true || (t.yaxis ?? 'y') !== axisRef(yId) || (t.xaxis ?? 'x') !== axisRef(xId)) continue;
+        const x = t.x, y = t.y;
+        if (!x || !y) continue;
+        const zero = t.type === 'bar' || t.fill === 'tozeroy';
+        let any = false;
+        for (let i = 0; i < y.length; i++) {
+          const xv = xa.d2l(x[i]);
+          if (!(xv >= lo && xv <= hi)) continue;
+          const v = Number(y[i]);
+          if (!Number.isFinite(v) || (log && v <= 0)) continue;
+          const u = log ? Math.log10(v) : v;
+          if (u < min) min = u; if (u > max) max = u;
+          any = true;
+        }
+        if (any && zero && !log) { min = Math.min(min, 0); max = Math.max(max, 0); }
+      }
+      if (!(max >= min)) continue;
+      const pad = (max - min) * 0.05 || Math.abs(max) * 0.05 || 1;
+      update[`${yId}.range`] = [min - (min === 0 && !log ? 0 : pad), max + pad];
+    }
+    if (Object.keys(update).length) void P.relayout(this.plotEl, update);
+  }
+
+  /** The modebar button: box zoom (x and y) on, or back to dates-only zoom with y fitted. */
+  private toggleBoxZoom(): void {
+    this.boxZoom = !this.boxZoom;
+    this.root.dataset.boxZoom = String(this.boxZoom);
+    const gd = this.plotEl as any;
+    const l = this.fullLayout();
+    // keep the x zoom; y: free in box mode, fitted again when leaving it
+    for (const k of Object.keys(gd.layout ?? {})) if (/^xaxis\d*$/.test(k) && gd.layout[k]?.range && gd.layout[k]?.autorange === false) l[k] = { ...(l[k] as object ?? {}), range: gd.layout[k].range, autorange: false };
+    l.dragmode = 'zoom';
+    void P.react(this.plotEl, this.figure(this.currentData(), l)).then(() => { if (!this.boxZoom) this.fitY(); });
+    this.say(this.boxZoom ? 'Box zoom: drag to zoom dates and values' : 'Zoom: drag to zoom the dates; the values axis follows');
+  }
+
   private onResize(): void {
     if (this.resizeTimer || this.disposed) return;
     this.resizeTimer = requestAnimationFrame(() => {
       this.resizeTimer = 0;
       if (this.disposed || !this.drawn) return;
       const narrow = this.width() < rendererOptions.narrowWidth;
-      if (narrow !== this.narrow) { this.narrow = narrow; void P.react(this.plotEl, this.currentData(), this.fullLayout(), this.fullConfig()); }
+      if (narrow !== this.narrow) { this.narrow = narrow; void P.react(this.plotEl, this.figure(this.currentData(), this.fullLayout())); }
       else P.Plots.resize(this.plotEl);
     });
+  }
+
+  /** The figure object Plotly takes: with the frames, so the figure's Play button and slider animate. */
+  private figure(data: Record<string, unknown>[], layout: Record<string, unknown>): Record<string, unknown> {
+    return { data, layout, config: this.fullConfig(), ...(this.frames ? { frames: this.frames } : {}) };
   }
 
   /** What is drawn now (keeps the zoomed decimation). */
@@ -299,7 +389,7 @@ class ChartView {
     // keep the user's zoom: copy the current axis ranges into the new layout
     const l = this.fullLayout();
     for (const k of Object.keys(gd.layout ?? {})) if (/^[xy]axis\d*$/.test(k) && gd.layout[k]?.range && gd.layout[k]?.autorange === false) l[k] = { ...(l[k] as object ?? {}), range: gd.layout[k].range, autorange: false };
-    void P.react(this.plotEl, this.currentData(), l, this.fullConfig());
+    void P.react(this.plotEl, this.figure(this.currentData(), l));
     this.root.dataset.theme = theme().kind;
   }
 
@@ -391,6 +481,59 @@ function toNumber(v: unknown, isDate: boolean): number {
     return Number(v);
   }
   return NaN;
+}
+
+/** 'yaxis2' -> 'y2', 'xaxis' -> 'x' (how traces name their axes). */
+function axisRef(id: string): string { return id.replace('axis', ''); }
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?Z?)?$/;
+
+/**
+ * The y axes of time-series panes (their x axis is a date axis: type 'date', or dates as x
+ * values), each with its x axis: 'yaxis2' -> 'xaxis'. Line and bar traces only; a scatter of
+ * points against dates is a time series too.
+ */
+export function timeSeriesAxes(data: Record<string, unknown>[], layout: Record<string, unknown>): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const t of data) {
+    if (t.type !== undefined && t.type !== 'scatter' && t.type !== 'scattergl' && t.type !== 'bar') continue;
+    if (t.orientation === 'h') continue;
+    const xId = `xaxis${String(t.xaxis ?? 'x').slice(1)}`, yId = `yaxis${String(t.yaxis ?? 'y').slice(1)}`;
+    const xa = (layout[xId] ?? {}) as Record<string, unknown>;
+    const x = t.x as unknown[] | undefined;
+    const first = Array.isArray(x) ? x.find((v) => v !== null && v !== undefined) : undefined;
+    const isDate = xa.type === 'date' || (xa.type === undefined && typeof first === 'string' && ISO_DATE.test(first));
+    if (isDate && !out.has(yId)) out.set(yId, xId);
+  }
+  // an overlaying axis (yaxis2 over yaxis) shares its x axis
+  return out;
+}
+
+/**
+ * A title that would run under the modebar (top right, shown on hover) is wrapped at a word
+ * break, and the top margin grows for the extra line. Width per character is estimated from
+ * the font size; the modebar is given 190 px.
+ */
+function fitTitle(l: Record<string, unknown>, width: number): void {
+  const raw = l.title as any;
+  const text = typeof raw === 'string' ? raw : typeof raw?.text === 'string' ? raw.text : undefined;
+  if (!text || text.includes('<br>')) return;
+  const size = Number(raw?.font?.size) || 17;
+  // Plotly centres a title unless it says otherwise (x 0.5)
+  const centered = raw?.x === undefined || raw?.x === 0.5 || raw?.xanchor === 'center';
+  const room = Math.max(160, width - (centered ? 2 * 190 : 190) - 16);
+  const perLine = Math.max(16, Math.floor(room / (size * 0.56)));
+  if (text.replace(/<[^>]*>/g, '').length <= perLine) return;
+  const words = text.split(' ');
+  const lines: string[] = [];
+  let cur = '';
+  for (const w of words) {
+    if (cur && (cur + ' ' + w).replace(/<[^>]*>/g, '').length > perLine) { lines.push(cur); cur = w; } else cur = cur ? `${cur} ${w}` : w;
+  }
+  if (cur) lines.push(cur);
+  l.title = { ...(typeof raw === 'object' ? raw : {}), text: lines.join('<br>') };
+  const m = (l.margin ?? {}) as Record<string, unknown>;
+  l.margin = { ...m, t: Math.max(Number(m.t ?? 80), 48) + (lines.length - 1) * Math.round(size * 1.25) };
 }
 
 function titleText(layout: Record<string, unknown>): string | undefined {

@@ -1,43 +1,13 @@
 /**
  * Notebook renderer for TABLE_MIME (application/vnd.mktnb.table+json): a sortable table with
- * formatted numbers (digits / percent), dates, the head and tail of long tables with
+ * numbers formatted by the shared per-column rules (src/shared/format.ts), dates, the head and tail of long tables with
  * "… N rows …" between them, the total row count and the footer. Text only through
  * textContent: a cell holding "<img onerror=…>" shows those characters.
  */
 import { validateTable, type TableColumn, type TableOutput, type TableValue } from '../src/shared/schemas';
 import type { ActivationFunction } from './api';
+import { tableFormatters } from '../src/shared/format';
 import { installStyle } from './style';
-
-const groupFmt = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
-const fixedFmts = new Map<number, Intl.NumberFormat>();
-function fixed(d: number): Intl.NumberFormat {
-  let f = fixedFmts.get(d);
-  if (!f) { f = new Intl.NumberFormat('en-US', { minimumFractionDigits: d, maximumFractionDigits: d }); fixedFmts.set(d, f); }
-  return f;
-}
-
-/** How a cell value is shown. Exported for tests. */
-export function formatCell(v: TableValue, c: TableColumn): string {
-  if (v === null || v === undefined) return '—';
-  if (c.type === 'number' && typeof v === 'number') {
-    if (!Number.isFinite(v)) return '—';
-    if (c.percent) return `${fixed(c.digits ?? 2).format(v * 100)}%`;
-    if (c.digits !== undefined) return fixed(c.digits).format(v);
-    if (Number.isInteger(v)) return groupFmt.format(v);
-    const a = Math.abs(v);
-    if (a >= 1000) return fixed(2).format(v);
-    if (a !== 0 && a < 1e-4) return v.toExponential(3);
-    return String(Number(v.toPrecision(6)));
-  }
-  if (c.type === 'date' && typeof v === 'string') {
-    // 'YYYY-MM-DD' as is; datetimes as 'YYYY-MM-DD HH:MM[:SS]' (UTC)
-    const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})(:\d{2})?(\.\d+)?Z?$/.exec(v);
-    if (m) return `${m[1]} ${m[2]}${m[3] && m[3] !== ':00' ? m[3] : ''}`;
-    return v;
-  }
-  if (typeof v === 'boolean') return v ? 'true' : 'false';
-  return String(v);
-}
 
 function isMissing(v: TableValue): boolean {
   return v === null || v === undefined || (typeof v === 'number' && !Number.isFinite(v));
@@ -55,6 +25,8 @@ class TableView {
   private readonly tbody: HTMLTableSectionElement;
   private readonly headers: HTMLTableCellElement[] = [];
   private readonly sortNote: HTMLDivElement;
+  /** one formatter per column, its rule decided from all its rows */
+  private fmt?: Array<(v: unknown) => string>;
 
   constructor(readonly element: HTMLElement, readonly t: TableOutput) {
     const wrap = document.createElement('div');
@@ -129,13 +101,15 @@ class TableView {
     this.sortNote.hidden = !(this.sort && elided);
     this.sortNote.textContent = this.sort && elided ? `Sorted the ${t.rows.length} rows shown, not all ${t.totalRows.toLocaleString('en-US')}.` : '';
     const frag = document.createDocumentFragment();
+    this.fmt ??= tableFormatters(t.columns, t.rows);
+    const fmt = this.fmt;
     rows.forEach(({ r }, k) => {
       if (!this.sort && elided && k === t.headRows) frag.append(this.gapRow(t.totalRows - t.rows.length));
       const tr = document.createElement('tr');
       r.forEach((v, j) => {
         const c = t.columns[j];
         const td = document.createElement('td');
-        td.textContent = formatCell(v, c);
+        td.textContent = fmt[j](v);
         const cls: string[] = [];
         if (c.type === 'number') cls.push('num');
         if (v === null) cls.push('missing');

@@ -17,9 +17,10 @@ import MarkdownIt from 'markdown-it';
 import type { MktnbCell, MktnbFile, MktnbOutput, MktnbOutputItem } from '../format/types';
 import {
   CHART_MIME, ERROR_MIME, HTML_MIME, MARKDOWN_MIME, STDERR_MIME, STDOUT_MIME, TABLE_MIME, TEXT_MIME,
-  validateChart, validateTable, type ChartOutput, type TableColumn, type TableOutput, type TableValue,
+  validateChart, validateTable, type ChartOutput, type TableOutput,
 } from '../shared/schemas';
 import { sanitizeFigure } from '../shared/sanitize';
+import { hoverFormats, tableFormatters } from '../shared/format';
 
 export interface HtmlExportOptions {
   /** Page title and heading. */
@@ -167,6 +168,9 @@ class Exporter {
     if (errs.length) return this.invalid('chart', errs);
     const c = v as ChartOutput;
     const fig = sanitizeFigure(c.figure);
+    // hover numbers as the renderer shows them (the shared per-column rules)
+    const hover = hoverFormats(fig.data, (fig.layout ?? {}) as Record<string, unknown>);
+    if (Object.keys(hover).length) fig.layout = { ...fig.layout, ...Object.fromEntries(Object.entries(hover).map(([k, f]) => [k, { ...(fig.layout as any)?.[k], hoverformat: f }])) };
     const h = Math.min(Math.max(Number((fig.layout as any)?.height) || 420, 100), 4000);
     const notes = (Array.isArray(c.decimation) ? c.decimation : []).map((d) => `${asText(d?.storedPoints)} of ${asText(d?.originalPoints)} points stored (${asText(d?.method).toUpperCase()})`);
     // the page script finds a chart's data as the <script> child of its own <figure>, never by a global id
@@ -183,33 +187,17 @@ class Exporter {
     const head = t.columns.map((c, j) => html`<th${num(j) ? new Markup(' class="num"') : ''}>${c?.name}</th>`);
     const rows: Markup[] = [];
     const total = Number.isFinite(t.totalRows) ? t.totalRows : t.rows.length;
+    const fmt = tableFormatters(t.columns, t.rows);
     t.rows.forEach((r, k) => {
       if (t.headRows !== undefined && k === t.headRows && t.rows.length < total) {
         rows.push(html`<tr class="gap"><td colspan="${t.columns.length}">… ${(total - t.rows.length).toLocaleString('en-US')} rows …</td></tr>`);
       }
-      rows.push(html`<tr>${r.map((x, j) => html`<td${num(j) ? new Markup(' class="num"') : ''}>${formatValue(x, t.columns[j] ?? { name: '', type: 'string' })}</td>`)}</tr>`);
+      rows.push(html`<tr>${r.map((x, j) => html`<td${num(j) ? new Markup(' class="num"') : ''}>${fmt[j](x)}</td>`)}</tr>`);
     });
     const foot = `${total.toLocaleString('en-US')} row${total === 1 ? '' : 's'}${t.footer ? ` · ${asText(t.footer)}` : ''}`;
     return html`<div class="output table">${t.title ? html`<div class="table-title">${asText(t.title)}</div>` : ''}${''
     }<table><thead><tr>${head}</tr></thead><tbody>${rows}</tbody></table><div class="table-footer">${foot}</div></div>`;
   }
-}
-
-/** Table cell text, as the table renderer shows it. */
-export function formatValue(v: TableValue, c: TableColumn): string {
-  if (v === null) return '—';
-  if (typeof v === 'number') {
-    if (!Number.isFinite(v)) return '—';
-    if (c.percent) return `${(v * 100).toFixed(c.digits ?? 2)}%`;
-    if (c.digits !== undefined) return v.toLocaleString('en-US', { minimumFractionDigits: c.digits, maximumFractionDigits: c.digits });
-    if (Number.isInteger(v)) return v.toLocaleString('en-US');
-    return Math.abs(v) >= 1000 ? v.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 }) : String(Number(v.toPrecision(6)));
-  }
-  if (c.type === 'date' && typeof v === 'string') {
-    const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})(:\d{2})?(\.\d+)?Z?$/.exec(v);
-    if (m) return `${m[1]} ${m[2]}${m[3] && m[3] !== ':00' ? m[3] : ''}`;
-  }
-  return String(v);
 }
 
 const CSS = `
@@ -270,7 +258,8 @@ const PAGE_SCRIPT = `(() => {
     const layout = Object.assign({}, fig.layout || {}, { template: template(), autosize: true });
     layout.height = Number(layout.height) || 420;
     delete layout.width;
-    Plotly.newPlot(el, fig.data, layout, { responsive: true, displaylogo: false, typesetMath: false, showLink: false })
+    // frames too (the cascade replay): without them Play and the slider do nothing
+    Plotly.newPlot(el, { data: fig.data, layout, frames: fig.frames || [], config: { responsive: true, displaylogo: false, typesetMath: false, showLink: false } })
       .then(() => { el.style.minHeight = ''; el.dataset.rendered = '1'; })
       .catch((e) => { el.textContent = 'Plotly could not draw this chart: ' + (e && e.message || e); });
   };

@@ -18,7 +18,7 @@
 import { readFileSync, existsSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { Frame, Series, formatTime, utcTime, DAY_MS, type SeriesMeta } from './series';
-import { runtime } from './context';
+import { displayPath, runtime } from './context';
 
 export interface LoadOptions {
   /** name of the date column; default: the first of date, datetime, timestamp, time, day (case-insensitive) */
@@ -104,8 +104,10 @@ function loadOne(file: string, options: LoadOptions): Loaded {
   const abs = resolveDataPath(file);
   const fmt = options.format ?? (abs.toLowerCase().endsWith('.json') ? 'json' : 'csv');
   const name = options.name ?? path.basename(abs).replace(/\.[^.]*$/, '');
-  const { buf, notes } = asUtf8Text(readFileSync(abs), abs);
-  const parsed = fmt === 'json' ? parseJson(buf, abs, options) : parseCsv(buf, abs, options);
+  const { buf, notes } = asUtf8Text(readFileSync(abs), displayPath(abs));
+  // messages name the file as outputs show paths: relative to the notebook (no /home/<user>/… in saved errors)
+  const shown = displayPath(abs);
+  const parsed = fmt === 'json' ? parseJson(buf, shown, options) : parseCsv(buf, shown, options);
   parsed.notes.unshift(...notes);
   return finish(parsed, abs, name, options);
 }
@@ -725,7 +727,7 @@ function finish(p: Parsed, file: string, name: string, options: LoadOptions): Lo
     let bad = 1;
     while (bad < n && index[bad] >= index[bad - 1]) bad++;
     if (!options.sort) {
-      throw new LoadError(`${file}: dates are not in ascending order: ${p.where(bad)} (${formatTime(index[bad])}) comes after ${p.where(bad - 1)} (${formatTime(index[bad - 1])}); pass { sort: true } to sort the rows by date`, file, p.lines[bad] || undefined);
+      throw new LoadError(`${displayPath(file)}: dates are not in ascending order: ${p.where(bad)} (${formatTime(index[bad])}) comes after ${p.where(bad - 1)} (${formatTime(index[bad - 1])}); pass { sort: true } to sort the rows by date`, file, p.lines[bad] || undefined);
     }
     order = new Int32Array(n);
     for (let i = 0; i < n; i++) order[i] = i;
@@ -752,7 +754,7 @@ function finish(p: Parsed, file: string, name: string, options: LoadOptions): Lo
       let i = 1;
       while (index[i] !== index[i - 1]) i++;
       const a = order ? order[i - 1] : i - 1, b = order ? order[i] : i;
-      throw new LoadError(`${file}: duplicate date ${formatTime(index[i])} at ${p.where(a)} and ${p.where(b)} (${dups} duplicate${dups === 1 ? '' : 's'} in all); pass { duplicates: 'first' } or { duplicates: 'last' } to keep one row per date`, file, p.lines[a] || undefined);
+      throw new LoadError(`${displayPath(file)}: duplicate date ${formatTime(index[i])} at ${p.where(a)} and ${p.where(b)} (${dups} duplicate${dups === 1 ? '' : 's'} in all); pass { duplicates: 'first' } or { duplicates: 'last' } to keep one row per date`, file, p.lines[a] || undefined);
     }
     const keepIdx: number[] = [];
     for (let i = 0; i < n; i++) {

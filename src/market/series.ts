@@ -5,6 +5,7 @@
  * and a Float64Array of values; NaN is a missing value. A Frame is several columns on one
  * index. Both are immutable by convention: operations return new objects.
  */
+import { displayPath } from './context';
 import { DISPLAY, TEXT_MIME, type OutputItem, type TableColumn, type TableValue } from '../shared/schemas';
 import { Table } from './output';
 
@@ -143,7 +144,7 @@ export class Series {
     const cols: TableColumn[] = [{ name: 'date', type: 'date' }, { name: this.name, type: 'number' }];
     // rows made on demand: showing 10,000,000 points builds only the ones the table shows
     const rows = { length: this.length, row: (i: number): TableValue[] => [formatTime(this.index[i]), numOrNull(this.values[i])] };
-    const src = this.meta.source ? ` from ${this.meta.source}` : '';
+    const src = this.meta.source ? ` from ${displayPath(this.meta.source)}` : '';
     return new Table(cols, rows, { title: `Series "${this.name}"${src}` });
   }
 
@@ -199,7 +200,7 @@ export class Frame {
     const cols: TableColumn[] = [{ name: 'date', type: 'date' }, ...names.map((n) => ({ name: n, type: 'number' as const }))];
     const data = names.map((n) => this.columns[n]);
     const rows = { length: this.length, row: (i: number): TableValue[] => [formatTime(this.index[i]), ...data.map((c) => numOrNull(c[i]))] };
-    const src = this.meta.source ? ` from ${this.meta.source}` : '';
+    const src = this.meta.source ? ` from ${displayPath(this.meta.source)}` : '';
     return new Table(cols, rows, { title: `Frame${src}` });
   }
 

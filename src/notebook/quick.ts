@@ -7,13 +7,13 @@
  */
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { generateCells, identifier, QUICK_TITLES, type QuickChoices, type QuickKind, type QuickSeries } from '../quick/cells';
+import { CASCADE_BOOK_DAYS, datePresets, generateCells, identifier, QUICK_TITLES, shiftDate, type DateRange, type QuickChoices, type QuickKind, type QuickSeries } from '../quick/cells';
 import { codeCell, markdownCell, openNewNotebook } from './commands';
 import { CONTROLLER_ID } from './controller';
 // Only the loader and core types: the extension host does not need the rest of the library.
 import { load } from '../market/load';
 import { setRuntime } from '../market/context';
-import { Frame, type Series } from '../market/series';
+import { formatTime, Frame, type Series } from '../market/series';
 
 interface PriceFile { label: string; uri: vscode.Uri; description: string; bundled: boolean }
 
@@ -87,15 +87,6 @@ function needs(kind: QuickKind): { count: number | 'many'; window: boolean; meth
   }
 }
 
-const RANGES: Array<{ label: string; from?: string; to?: string; detail?: string }> = [
-  { label: 'All dates' },
-  { label: 'Since 2025-01-01', from: '2025-01-01' },
-  { label: 'Since the Fed cut of 2025-09-17', from: '2025-09-17' },
-  { label: 'October 2025 onward', from: '2025-10-01' },
-  { label: 'January-February 2026 sell-off', from: '2026-01-01', to: '2026-02-28' },
-  { label: 'Custom…', detail: 'type the first and last dates' },
-];
-
 async function quickAnalysis(context: vscode.ExtensionContext, kind: QuickKind, fileArg?: vscode.Uri): Promise<void> {
   const title = kind === 'analyze' ? 'Analyze Price File' : `Quick Analysis: ${QUICK_TITLES[kind]}`;
   const last = context.globalState.get<Remembered>(STATE_KEY) ?? {};
@@ -114,7 +105,8 @@ async function quickAnalysis(context: vscode.ExtensionContext, kind: QuickKind, 
       const role = count === 1 ? 'Series' : i === 0 ? (kind === 'beta' ? 'Asset (y)' : 'First series') : (kind === 'beta' ? 'Benchmark (x)' : 'Second series');
       const items = files.filter((f) => !chosen.includes(f)).map((f) => ({ ...f, picked: last.files?.[i] === f.uri.toString() }));
       items.sort((a, b) => Number(b.picked) - Number(a.picked));
-      const pick = await vscode.window.showQuickPick(items, { title: `${title} (${i + 1}/${count})`, placeHolder: role, matchOnDescription: true });
+      // no "(1/2)": more prompts (method, window, dates) follow, so a count would mislead
+      const pick = await vscode.window.showQuickPick(items, { title: `${title}: ${role.toLowerCase()}`, placeHolder: role, matchOnDescription: true });
       if (!pick) return;
       chosen.push(pick);
     }
@@ -161,19 +153,39 @@ async function quickAnalysis(context: vscode.ExtensionContext, kind: QuickKind, 
     if (!s) return;
     choices.maxLag = Number(s);
   }
-  const rangeItems = RANGES.map((r) => ({ ...r }));
+  // Dates: presets from the chosen files' own range (the dates they share, for pairs), plus custom.
+  const loaded = loadChosen(chosen);
+  const range = kind === 'drawdown' ? unionRange(loaded) : sharedRange(loaded, chosen);
+  if (kind === 'cascade') {
+    const v = loaded[0].raw;
+    if (!(v instanceof Frame) || !v.names.includes('high') || !v.names.includes('low')) throw new Error(`${chosen[0].label} has no high and low columns: a cascade replay needs daily OHLC prices.`);
+    if (shiftDate(range.first, CASCADE_BOOK_DAYS) >= range.last) throw new Error(`${chosen[0].label} runs ${range.first} .. ${range.last}: a cascade replay needs more than ${CASCADE_BOOK_DAYS} days (they build the position book) before the days it replays.`);
+  }
+  const presets = datePresets(kind === 'cascade' ? { first: shiftDate(range.first, CASCADE_BOOK_DAYS), last: range.last } : range);
+  if (kind === 'cascade') presets[0] = { label: 'All dates', description: `${shiftDate(range.first, CASCADE_BOOK_DAYS)} .. ${range.last} (the first ${CASCADE_BOOK_DAYS} days build the position book)` };
+  const rangeItems = [...presets.map((p) => ({ ...p })), { label: 'Custom…', description: `any dates within ${range.first} .. ${range.last}` } as { label: string; from?: string; to?: string; description?: string }];
   rangeItems.sort((a, b) => Number(b.label === last.range) - Number(a.label === last.range));
-  const r = await vscode.window.showQuickPick(rangeItems, { title, placeHolder: 'Dates' });
+  const r = await vscode.window.showQuickPick(rangeItems, { title, placeHolder: `Dates (the data: ${range.first} .. ${range.last})` });
   if (!r) return;
   if (r.label === 'Custom…') {
-    const isDate = (v: string) => (v.trim() === '' || /^\d{4}-\d{2}-\d{2}$/.test(v.trim()) ? undefined : 'a date as YYYY-MM-DD, or empty');
-    const from = await vscode.window.showInputBox({ title, prompt: 'First date (YYYY-MM-DD, empty for the start)', validateInput: isDate });
+    const isDate = (v: string) => {
+      const t = v.trim();
+      if (t === '') return undefined;
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(t) || Number.isNaN(Date.parse(t))) return 'a date as YYYY-MM-DD, or empty';
+      return t < range.first || t > range.last ? `the data runs ${range.first} .. ${range.last}` : undefined;
+    };
+    const from = await vscode.window.showInputBox({ title, prompt: `First date (YYYY-MM-DD, empty for the start: ${range.first})`, value: range.first, validateInput: isDate });
     if (from === undefined) return;
-    const to = await vscode.window.showInputBox({ title, prompt: 'Last date (YYYY-MM-DD, empty for the end)', validateInput: isDate });
+    const to = await vscode.window.showInputBox({ title, prompt: `Last date (YYYY-MM-DD, empty for the end: ${range.last})`, value: range.last, validateInput: (v) => isDate(v) ?? (v.trim() && from.trim() && v.trim() < from.trim() ? `on or after ${from.trim()}` : undefined) });
     if (to === undefined) return;
-    choices.from = from.trim() || undefined;
-    choices.to = to.trim() || undefined;
-  } else { choices.from = r.from; choices.to = r.to; }
+    choices.from = from.trim() && from.trim() !== range.first ? from.trim() : undefined;
+    choices.to = to.trim() && to.trim() !== range.last ? to.trim() : undefined;
+  } else {
+    choices.from = r.from; choices.to = r.to;
+    // the cascade's "All dates" replays everything after the book's 90 days (its default is the last 45 days)
+    if (kind === 'cascade' && r.label === 'All dates') choices.from = shiftDate(range.first, CASCADE_BOOK_DAYS);
+  }
+  choices.dataRange = range;
 
   await context.globalState.update(STATE_KEY, { files: chosen.map((f) => f.uri.toString()), window: choices.window ?? last.window, method: choices.method ?? last.method, range: r.label, on: choices.on ?? last.on, maxLag: choices.maxLag ?? last.maxLag } satisfies Remembered);
 
@@ -181,7 +193,7 @@ async function quickAnalysis(context: vscode.ExtensionContext, kind: QuickKind, 
   const taken = new Set<string>();
   const series: QuickSeries[] = chosen.map((f) => ({ name: identifier(f.label.replace(/\.(csv|json)$/i, ''), taken), path: pathForCode(f.uri) }));
   const full: QuickChoices = { kind, series, ...choices };
-  validateChoice(full, chosen);
+  validateChoice(full, chosen, loaded);
 
   const cells = generateCells(full).map((c) => (c.kind === 'markdown' ? markdownCell(c.source) : codeCell(c.source)));
   const editor = await openNewNotebook(cells);
@@ -194,16 +206,41 @@ function pathForCode(uri: vscode.Uri): string {
   return folder ? path.relative(folder.uri.fsPath, uri.fsPath).split(path.sep).join('/') : uri.fsPath;
 }
 
-/** Loads the chosen files with the analysis library and checks there is enough data; throws a readable message. */
-export function validateChoice(c: QuickChoices, files: PriceFile[]): void {
+interface LoadedFile { raw: Series | Frame; s: Series }
+
+/** Loads the chosen files with the analysis library (the close of OHLC files); throws a message naming the file. */
+function loadChosen(files: PriceFile[]): LoadedFile[] {
   setRuntime({ baseDir: vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? process.cwd() });
-  const loaded = files.map((f, i) => {
+  return files.map((f) => {
     let v: Series | Frame;
     try { v = load(f.uri.fsPath) as Series | Frame; } catch (e) { throw new Error(`${f.label} cannot be used: ${(e as Error).message}`); }
-    const s = v instanceof Frame ? (v.names.includes('close') ? v.get('close') : v.get(v.names[0])) : v;
-    const sliced = s.slice(c.from, c.to).dropna();
-    if (sliced.length < 2) throw new Error(`${f.label} has ${sliced.length} data point${sliced.length === 1 ? '' : 's'} between ${c.from ?? 'the start'} and ${c.to ?? 'the end'}: choose other dates.`);
-    return { name: c.series[i].name, s: sliced, raw: v };
+    const s = (v instanceof Frame ? (v.names.includes('close') ? v.get('close') : v.get(v.names[0])) : v).dropna();
+    if (s.length < 2) throw new Error(`${f.label} has ${s.length} data point${s.length === 1 ? '' : 's'}: an analysis needs at least 2.`);
+    return { raw: v, s };
+  });
+}
+
+const day = (t: number) => formatTime(t).slice(0, 10);
+
+/** The dates every file covers (the range analyses of pairs use). */
+function sharedRange(loaded: LoadedFile[], files: PriceFile[]): DateRange {
+  const first = loaded.map((l) => day(l.s.index[0])).sort().pop()!;
+  const last = loaded.map((l) => day(l.s.index[l.s.length - 1])).sort()[0];
+  if (first > last) throw new Error(`${files.map((f) => f.label).join(' and ')} share no dates (${loaded.map((l, i) => `${files[i].label}: ${day(l.s.index[0])} .. ${day(l.s.index[l.s.length - 1])}`).join('; ')}).`);
+  return { first, last };
+}
+
+/** From the earliest first date to the latest last date (drawdowns: each series on its own calendar). */
+function unionRange(loaded: LoadedFile[]): DateRange {
+  return { first: loaded.map((l) => day(l.s.index[0])).sort()[0], last: loaded.map((l) => day(l.s.index[l.s.length - 1])).sort().pop()! };
+}
+
+/** Checks the chosen dates leave enough data for the analysis; throws a readable message. */
+export function validateChoice(c: QuickChoices, files: PriceFile[], loadedFiles: LoadedFile[] = loadChosen(files)): void {
+  const loaded = loadedFiles.map((l, i) => {
+    const sliced = l.s.slice(c.from, c.to);
+    if (sliced.length < 2) throw new Error(`${files[i].label} has ${sliced.length} data point${sliced.length === 1 ? '' : 's'} between ${c.from ?? 'the start'} and ${c.to ?? 'the end'}: choose other dates.`);
+    return { name: c.series[i].name, s: sliced, raw: l.raw };
   });
   if (c.kind === 'cascade') {
     const v = loaded[0].raw;

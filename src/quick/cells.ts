@@ -27,7 +27,12 @@ export interface QuickChoices {
   on?: 'returns' | 'levels';
   /** lead/lag: largest lag in days */
   maxLag?: number;
+  /** first and last dates of the chosen files (ISO): the cascade replay's defaults come from it */
+  dataRange?: DateRange;
 }
+
+/** First and last dates (ISO YYYY-MM-DD, inclusive). */
+export interface DateRange { first: string; last: string }
 
 export interface GeneratedCell { kind: 'markdown' | 'code'; source: string }
 
@@ -99,8 +104,47 @@ export function mdCode(s: string): string {
 function q(s: string): string { return JSON.stringify(s); }
 
 function rangeText(c: QuickChoices): string {
-  if (!c.from && !c.to) return 'all available dates';
-  return `${c.from ? mdText(c.from) : 'the start'} .. ${c.to ? mdText(c.to) : 'the end'}`;
+  const r = c.dataRange;
+  if (!c.from && !c.to) return r ? `all available dates (${mdText(r.first)} .. ${mdText(r.last)})` : 'all available dates';
+  return `${mdText(c.from ?? r?.first ?? 'the start')} .. ${mdText(c.to ?? r?.last ?? 'the end')}`;
+}
+
+/** Days of price history before the replay that the position book is built on. */
+export const CASCADE_BOOK_DAYS = 90;
+/** Length of the default replay (days) when no dates were chosen. */
+export const CASCADE_DEFAULT_DAYS = 45;
+
+/**
+ * The cascade quick analysis's dates, the one place both its text and its code take them from:
+ * the replay runs from..to (default: the last 45 days of the file), the book is built on the 90
+ * days before it, so the replay starts no earlier than 90 days after the file does.
+ */
+export function cascadeDates(c: QuickChoices): { from: string; to: string; bookFrom: string; bookTo: string } {
+  const r = c.dataRange;
+  const to = c.to ?? r?.last ?? '2026-02-28';
+  let from = c.from ?? shiftDate(to, -(CASCADE_DEFAULT_DAYS - 1));
+  if (r && from < shiftDate(r.first, CASCADE_BOOK_DAYS)) from = shiftDate(r.first, CASCADE_BOOK_DAYS);
+  return { from, to, bookFrom: shiftDate(from, -CASCADE_BOOK_DAYS), bookTo: shiftDate(from, -1) };
+}
+
+export interface DatePreset { label: string; from?: string; to?: string; description?: string }
+
+/**
+ * Date choices computed from the data's own range (not the bundled samples' history): all dates,
+ * the last 30 / 90 days, 6 months, 1 and 3 years and the year to date, each only when it is a
+ * real part of the range. The caller adds "Custom…".
+ */
+export function datePresets(r: DateRange): DatePreset[] {
+  const out: DatePreset[] = [{ label: 'All dates', description: `${r.first} .. ${r.last}` }];
+  const add = (label: string, from: string) => { if (from > r.first && from <= r.last) out.push({ label, from, description: `${from} .. ${r.last}` }); };
+  add('Last 30 days', shiftDate(r.last, -29));
+  add('Last 90 days', shiftDate(r.last, -89));
+  add('Last 6 months', shiftDate(r.last, -182));
+  add('Last year', shiftDate(r.last, -364));
+  add('Last 3 years', shiftDate(r.last, -(3 * 365 - 1)));
+  const ytd = `${r.last.slice(0, 4)}-01-01`;
+  if (ytd > r.first && ytd < r.last) out.push({ label: `Year to date (${r.last.slice(0, 4)})`, from: ytd, description: `${ytd} .. ${r.last}` });
+  return out;
 }
 
 function loadCell(c: QuickChoices): string {
@@ -193,12 +237,14 @@ export function generateCells(choices: QuickChoices): GeneratedCell[] {
         code(`drawdown(${A})`),
         code(`// Annualised volatility over 30 observations (365 periods a year for crypto, 252 for exchange-traded series)\nplot.rolling(volatility(returns(${A}, 'log'), 30, { annualize: ${A}.meta.calendar === 'crypto' ? 365 : 252 }), { title: ${q(`${A}: 30-day annualised volatility`)} })`),
       ];
-    case 'cascade':
+    case 'cascade': {
+      const d = cascadeDates(c);
       return [
-        md(`# Liquidation cascade replay on ${mA}\n\n${asked}\n\nData: ${files}; replayed over ${rangeText(c)}. The position book is a stated assumption (edit it below): open interest, leverage mix and the share of longs, with entries spread over the 90 days before the replay. Daily lows trigger long liquidations and highs trigger shorts; liquidation orders move the price further through a square-root impact model (stated in the cell), which can trigger the next layer.`),
+        md(`# Liquidation cascade replay on ${mA}\n\n${asked}\n\nData: ${files}; replayed over ${mdText(d.from)} .. ${mdText(d.to)}. The position book is a stated assumption (edit it below): open interest, leverage mix and the share of longs, with entries spread over the ${CASCADE_BOOK_DAYS} days before the replay (${mdText(d.bookFrom)} .. ${mdText(d.bookTo)}). Daily lows trigger long liquidations and highs trigger shorts; liquidation orders move the price further through a square-root impact model (stated in the cell), which can trigger the next layer.`),
         code(`const ohlc = load(${q(c.series[0].path)});\nohlc`),
         code(cascadeCell(c)),
       ];
+    }
   }
 }
 
@@ -209,12 +255,11 @@ export function shiftDate(iso: string, days: number): string {
 }
 
 function cascadeCell(c: QuickChoices): string {
-  const from = c.from ?? '2026-01-15';
-  const to = c.to ?? '2026-02-28';
+  const { from, to, bookFrom, bookTo } = cascadeDates(c);
   return [
     `// Assumptions: edit and rerun. Positions are opened along the 90 days before the replay.`,
     `const book = buildBook({`,
-    `  path: ohlc.slice(${q(shiftDate(from, -90))}, ${q(shiftDate(from, -1))}),`,
+    `  path: ohlc.slice(${q(bookFrom)}, ${q(bookTo)}),`,
     `  totalOI: 8e9,                                      // USDT notional of open positions, both sides`,
     `  leverageMix: { 5: 0.3, 10: 0.3, 25: 0.25, 50: 0.15 },`,
     `  longShare: 0.65,                                   // share of the notional that is long`,

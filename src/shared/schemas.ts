@@ -58,6 +58,8 @@ export interface TableColumn {
   digits?: number;
   /** For numbers: show as percentage (value 0.05 -> 5.00%). */
   percent?: boolean;
+  /** For numbers: 'currency' ($ with k/m/bn), 'pvalue' (4 decimals, <0.0001), 'integer'. See src/shared/format.ts. */
+  format?: 'currency' | 'pvalue' | 'integer';
 }
 
 /** A cell value as stored: dates are ISO strings, missing numbers are null. */
@@ -86,10 +88,11 @@ export interface OutputItem {
 
 /**
  * The display protocol. A value that has a method under this symbol chooses its own outputs:
- * the kernel calls it and shows every returned item. Consecutive items with different mimes
- * are alternative representations of one output (richest first; VS Code picks the best mime
- * it can render, text/plain is the fallback every value should include); a mime that repeats
- * starts the next output, so [table, text, chart, text] is two outputs (see splitOutputs).
+ * the kernel calls it and shows every returned item, in order. An output is one thing shown in
+ * a rich mime (a table, a chart, markdown …) plus its text/plain fallback, in either order
+ * (VS Code picks the best mime it can render; text/plain is what every output should carry).
+ * So [table, text, chart, text] and [text, table, text, chart] are both two outputs: the table
+ * and the chart, each with its text. See {@link splitOutputs}.
  */
 export const DISPLAY = Symbol.for('mktnb.display');
 
@@ -97,12 +100,19 @@ export interface Displayable {
   [DISPLAY](): OutputItem[];
 }
 
-/** Groups display items into outputs: a new output starts where a mime repeats. */
+/**
+ * Groups display items into outputs, in order, losing none. An output is complete once it holds
+ * a text/plain item and a richer one: the next item starts a new output. A mime already in the
+ * current output also starts a new one (two charts in a row are two outputs). Items before the
+ * text that are not text (image/png then image/svg+xml) stay alternatives of one output. The one
+ * place this rule lives: the VS Code controller and the CLI both call it.
+ */
 export function splitOutputs(items: OutputItem[]): OutputItem[][] {
   const out: OutputItem[][] = [];
   let cur: OutputItem[] = [];
+  const complete = () => cur.some((c) => c.mime === TEXT_MIME) && cur.some((c) => c.mime !== TEXT_MIME);
   for (const it of items) {
-    if (cur.some((c) => c.mime === it.mime)) { out.push(cur); cur = []; }
+    if (cur.length && (complete() || cur.some((c) => c.mime === it.mime))) { out.push(cur); cur = []; }
     cur.push(it);
   }
   if (cur.length) out.push(cur);

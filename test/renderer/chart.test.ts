@@ -288,7 +288,8 @@ describe('table renderer (Chromium)', function () {
     }));
     assert.deepEqual(r.head, ['date', 'ret', 'px', 'note']);
     assert.deepEqual(r.rows[0], ['2024-01-01', '1.23%', '42,000.50', 'a']);
-    assert.deepEqual(r.rows[1], ['2024-01-02', '-5.00%', '39,900', '<script>window.__pwned=2</script>']);
+    // one rule per column (src/shared/format.ts): 39,900 gets the decimals of the column, not its own
+    assert.deepEqual(r.rows[1], ['2024-01-02', '-5.00%', '39,900.00', '<script>window.__pwned=2</script>']);
     assert.deepEqual(r.rows[2], ['2024-01-03 12:30', '—', '41,000.25', 'c']);
     assert.deepEqual(r.rows[3], ['… 360 rows …']);
     assert.equal(r.rows.length, 6);

@@ -13,6 +13,7 @@ import { Table } from '../../src/market/output';
 import { Series } from '../../src/market/series';
 import { plot } from '../../src/market/plot';
 import type { MktnbFile, MktnbOutput } from '../../src/format/types';
+import { sampleFigures } from './figures';
 
 const EVIL = '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2">';
 const out = (d: { [DISPLAY](): { mime: string; data: unknown }[] }): MktnbOutput => ({ items: d[DISPLAY]().map((i) => ({ mime: i.mime, data: JSON.parse(JSON.stringify(i.data)) })) });
@@ -68,6 +69,26 @@ describe('HTML export (Chromium)', function () {
     assert.deepEqual(col, ['1', '2', '3']);
     assert.deepEqual(requests, [], 'no network request at all');
     assert.deepEqual(errors, []);
+    await page.close();
+  });
+  it('the cascade replay plays in the export: Play and the slider change what is drawn', async () => {
+    const { replay } = sampleFigures();
+    const nb: MktnbFile = { format: 'mktnb', version: '1.0', cells: [{ kind: 'code', language: 'typescript', source: ['replay.charts.replay'], outputs: [{ items: [{ mime: 'application/vnd.mktnb.chart+json', data: replay }] }] }] };
+    const plotlySource = fs.readFileSync(path.resolve(__dirname, '../../node_modules/plotly.js-dist-min/plotly.min.js'), 'utf8');
+    const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+    await page.route('**/*', (r) => r.abort());
+    await page.setContent(notebookToHtml(nb, { title: 'Replay', plotlySource }), { waitUntil: 'load' });
+    await page.waitForFunction(() => document.querySelector('#chart-1[data-rendered="1"]'), null, { timeout: 60_000 });
+    const drawn = () => page.evaluate(() => ({ d: document.querySelector('#chart-1 .scatterlayer .trace path.js-line')?.getAttribute('d') ?? '', n: (document.querySelector('#chart-1') as any).data[0].x.length }));
+    const first = await drawn();
+    assert.equal(first.n, 1);
+    await page.click('#chart-1 .updatemenu-button >> nth=0');
+    await page.waitForFunction(() => (document.querySelector('#chart-1') as any).data[0].x.length >= 6, null, { timeout: 30_000 });
+    assert.notEqual((await drawn()).d, first.d, 'Play animates the chart');
+    await page.click('#chart-1 .updatemenu-button >> nth=1');
+    const rail = (await page.locator('#chart-1 .slider-rail-rect').boundingBox())!;
+    await page.mouse.click(rail.x + 4, rail.y + rail.height / 2);
+    await page.waitForFunction(() => (document.querySelector('#chart-1') as any).data[0].x.length === 1, null, { timeout: 30_000 });
     await page.close();
   });
 });

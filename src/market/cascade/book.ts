@@ -2,6 +2,7 @@
  * The position book: the leveraged positions that can be liquidated, stored as a struct
  * of typed arrays so that a million positions cost a few tens of megabytes.
  */
+import { formatCurrency } from '../../shared/format';
 import { DISPLAY, type OutputItem } from '../../shared/schemas';
 import { formatTime, Frame, Series, toTime } from '../series';
 import { Table } from '../output';
@@ -151,13 +152,8 @@ export function leverageBuckets(book: PositionBook): { labels: string[]; edges: 
   return { labels, edges, bucket: (l) => { for (let i = edges.length - 2; i >= 0; i--) if (l >= edges[i]) return i; return 0; } };
 }
 
-export function fmtUsd(v: number): string {
-  const a = Math.abs(v);
-  if (a >= 1e9) return `$${(v / 1e9).toFixed(2)}bn`;
-  if (a >= 1e6) return `$${(v / 1e6).toFixed(1)}m`;
-  if (a >= 1e3) return `$${(v / 1e3).toFixed(1)}k`;
-  return `$${v.toFixed(2)}`;
-}
+/** USDT amounts as the tables show them ($ with k/m/bn): the shared formatter. */
+export const fmtUsd = formatCurrency;
 function fmtNum(v: number): string { return Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(4))); }
 
 /** A book from explicitly stated positions (maintenance rate from the tier table unless given). */

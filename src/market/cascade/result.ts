@@ -1,6 +1,7 @@
 /** What cascade(...) returns: numbers, tables and Plotly charts; displays itself in a notebook. */
 import { DISPLAY, type OutputItem, type PlotlyFigure, type TableValue } from '../../shared/schemas';
 import { formatTime } from '../series';
+import { formatFixed } from '../../shared/format';
 import { Chart, Table } from '../output';
 import { fmtUsd, leverageBuckets, type PositionBook } from './book';
 import { describeImpact, DEFAULT_IMPACT } from './impact';
@@ -151,7 +152,7 @@ export class CascadeResult {
   summaryTable(): Table {
     const s = this.summary;
     const pct = (v: number) => (Number.isFinite(v) ? `${(v * 100).toFixed(2)}%` : 'n/a');
-    const px = (v: number) => v.toFixed(2);
+    const px = (v: number) => formatFixed(v, 2);
     const rows: TableValue[][] = [
       ['mode', s.mode + (s.mode === 'replay' ? (this.raw.feedback ? ' (with price feedback)' : ' (historical path, no feedback)') : '')],
       ...(s.from ? [['period', `${s.from} .. ${s.to} (${s.steps} steps)`]] : [['steps', String(s.steps)]]),
@@ -189,8 +190,8 @@ export class CascadeResult {
   layersTable(): Table {
     const rows = this.layers.map((l) => [l.leverage, l.side, l.positions, l.bookNotional, l.liquidatedNotional, l.share, l.liquidated, l.first ?? '', l.last ?? '']);
     return new Table(
-      [{ name: 'leverage', type: 'string' }, { name: 'side', type: 'string' }, { name: 'positions', type: 'number' }, { name: 'book notional', type: 'number', digits: 0 },
-        { name: 'liquidated notional', type: 'number', digits: 0 }, { name: 'share liquidated', type: 'number', percent: true }, { name: 'positions hit', type: 'number' },
+      [{ name: 'leverage', type: 'string' }, { name: 'side', type: 'string' }, { name: 'positions', type: 'number', format: 'integer' }, { name: 'book notional', type: 'number', format: 'currency' },
+        { name: 'liquidated notional', type: 'number', format: 'currency' }, { name: 'share liquidated', type: 'number', percent: true }, { name: 'positions hit', type: 'number', format: 'integer' },
         { name: 'first', type: 'string' }, { name: 'last', type: 'string' }],
       rows, { title: 'Which layers went, and when (by leverage and side)' },
     );
@@ -204,8 +205,8 @@ export class CascadeResult {
     }
     return new Table(
       [{ name: r.hasTime ? 'date' : 'step', type: r.hasTime ? 'date' : 'string' }, { name: 'mark low', type: 'number', digits: 2 }, { name: 'mark close', type: 'number', digits: 2 },
-        { name: 'long liq', type: 'number', digits: 0 }, { name: 'short liq', type: 'number', digits: 0 }, { name: 'positions', type: 'number' }, { name: 'rounds', type: 'number' },
-        { name: 'halted', type: 'string' }, { name: 'impact', type: 'number', percent: true }, { name: 'OI after', type: 'number', digits: 0 }],
+        { name: 'long liq', type: 'number', format: 'currency' }, { name: 'short liq', type: 'number', format: 'currency' }, { name: 'positions', type: 'number', format: 'integer' }, { name: 'rounds', type: 'number', format: 'integer' },
+        { name: 'halted', type: 'string' }, { name: 'impact', type: 'number', percent: true }, { name: 'OI after', type: 'number', format: 'currency' }],
       rows, { title: 'Cascade by step' },
     );
   }
@@ -334,10 +335,14 @@ function pathChart(res: CascadeResult): Chart {
     data,
     layout: {
       title: { text: `Price path and liquidations per step${r.options.label ? ` (${r.options.label})` : ''}` },
-      xaxis: { title: { text: r.hasTime ? 'date' : sim ? 'step (0 = start)' : 'step' }, anchor: 'y2' },
-      yaxis: { title: { text: 'price' }, domain: [0.38, 1] },
-      yaxis2: { title: { text: 'liquidated (USDT at fill)' }, domain: [0, 0.3] },
-      barmode: 'stack', hovermode: 'x unified', legend: { orientation: 'h' },
+      // tall enough for two panes that each keep their axis title beside them
+      height: 560,
+      margin: { t: 120, b: 48 },
+      xaxis: { ...(r.hasTime ? { type: 'date' } : { title: { text: sim ? 'step (0 = start)' : 'step' } }), anchor: 'y2', automargin: true },
+      yaxis: { title: { text: 'price' }, domain: [0.4, 1], automargin: true, tickformat: ',.0f' },
+      yaxis2: { title: { text: 'liquidated' }, domain: [0, 0.3], automargin: true, tickprefix: '$', exponentformat: 'B' },
+      barmode: 'stack', hovermode: 'x unified',
+      legend: { orientation: 'h', x: 0, xanchor: 'left', y: 1.02, yanchor: 'bottom', traceorder: 'normal' },
     },
   };
   return new Chart(figure);
@@ -373,14 +378,18 @@ function levelsChart(res: CascadeResult): Chart {
     ],
     layout: {
       title: { text: 'Liquidation-level map: entry notional by liquidation price' },
-      xaxis: { title: { text: 'liquidation price' } },
-      yaxis: { title: { text: 'notional (USDT at entry)' } },
+      height: 460,
+      margin: { t: 110 },
+      xaxis: { title: { text: 'liquidation price' }, automargin: true, tickformat: ',.0f' },
+      yaxis: { title: { text: 'notional at entry' }, automargin: true, tickprefix: '$', exponentformat: 'B' },
+      legend: { orientation: 'h', x: 0, xanchor: 'left', y: 1.02, yanchor: 'bottom', traceorder: 'normal' },
       barmode: 'stack', bargap: 0,
       shapes: [line(s.startPrice, 'start'), line(s.minPrice, 'low'), line(s.maxPrice, 'high')],
       annotations: [
-        { x: s.startPrice, y: 1, yref: 'paper', text: 'start', showarrow: false, yanchor: 'bottom' },
-        { x: s.minPrice, y: 0.95, yref: 'paper', text: 'low', showarrow: false, yanchor: 'bottom' },
-        { x: s.maxPrice, y: 0.95, yref: 'paper', text: 'high', showarrow: false, yanchor: 'bottom' },
+        // inside the plot, beside their lines (start on the left, low and high on the right), clear of the legend
+        { x: s.startPrice, y: 1, yref: 'paper', text: 'start', showarrow: false, yanchor: 'top', xanchor: 'right' },
+        { x: s.minPrice, y: 1, yref: 'paper', text: 'low', showarrow: false, yanchor: 'top', xanchor: 'left' },
+        { x: s.maxPrice, y: 0.93, yref: 'paper', text: 'high', showarrow: false, yanchor: 'top', xanchor: 'left' },
       ],
     },
   };
@@ -397,16 +406,21 @@ function replayChart(res: CascadeResult, maxFrames = 120): Chart {
   if (r.mode === 'replay') {
     for (let t = 0; t < r.steps; t++) ticks.push({ x: res.stepLabel(t), price: r.close[t], label: res.stepLabel(t), cp: -1, step: t });
   } else {
+    // x = steps since the start (as in the price-path chart): step t's checks sit in (t, t + 1],
+    // its last check at t + 1. Labels are "step 3" and "step 3, round 2", never "3.2" (a decimal?)
     ticks.push({ x: 0, price: r.startPrice, label: 'start', cp: 0, step: -1 });
-    // last checkpoint of each round; when a step has no round, its close
     let k = 1;
     for (let t = 0; t < r.steps; t++) {
-      let any = false;
+      const mine: Array<{ price: number; round: number; cp: number }> = [];
       while (k < r.cpStep.length && r.cpStep[k] === t) {
-        if (r.cpRound[k] > 0 || k + 1 >= r.cpStep.length || r.cpStep[k + 1] !== t) { ticks.push({ x: ticks.length, price: r.cpMark[k], label: `${t}.${r.cpRound[k]}`, cp: k, step: t }); any = true; }
+        if (r.cpRound[k] > 0 || k + 1 >= r.cpStep.length || r.cpStep[k + 1] !== t) mine.push({ price: r.cpMark[k], round: r.cpRound[k], cp: k });
         k++;
       }
-      if (!any) ticks.push({ x: ticks.length, price: r.close[t], label: `${t}`, cp: -1, step: t });
+      if (!mine.length) mine.push({ price: r.close[t], round: 0, cp: -1 });
+      mine.forEach((m, j) => ticks.push({
+        x: Number((t + (j + 1) / mine.length).toFixed(6)), price: m.price, cp: m.cp, step: t,
+        label: j === mine.length - 1 ? `step ${t + 1}` : `step ${t + 1}, round ${m.round}`,
+      }));
     }
   }
   // choose frames (evenly, always the last)
@@ -455,22 +469,29 @@ function replayChart(res: CascadeResult, maxFrames = 120): Chart {
       { type: 'scatter', mode: 'lines', name: 'current mark', ...first[3], xaxis: 'x2', yaxis: 'y2', line: { dash: 'dot' } },
     ],
     layout: {
-      title: { text: `Cascade replay${r.options.label ? ` (${r.options.label})` : ''}`, x: 0.5, xanchor: 'center' },
-      margin: { t: 90 },
-      xaxis: { domain: [0, 1], anchor: 'y', title: { text: r.mode === 'replay' ? (r.hasTime ? 'date' : 'step') : 'check (step.round)' }, ...(r.mode === 'replay' ? { range: [xs[0], xs[xs.length - 1]] } : { range: [0, Math.max(1, xs.length - 1)] }) },
-      yaxis: { domain: [0.6, 1], title: { text: 'price' }, range: [pmin * 0.98, pmax * 1.02] },
-      xaxis2: { domain: [0, 1], anchor: 'y2', title: { text: 'liquidation price' } },
-      yaxis2: { domain: [0, 0.42], title: { text: 'open notional by level' }, range: [0, ymax * 1.05] },
-      barmode: 'stack', bargap: 0, showlegend: true, legend: { orientation: 'h', x: 1, xanchor: 'right', y: 1.02, yanchor: 'bottom' },
+      title: { text: `Cascade replay${r.options.label ? ` (${r.options.label})` : ''}: the price path grows while the level map empties` },
+      // two panes with room for their own tick labels and titles; Play/Pause beside the slider
+      height: 680,
+      margin: { t: 96, b: 40 },
+      xaxis: {
+        domain: [0, 1], anchor: 'y', automargin: true,
+        ...(r.mode === 'replay'
+          ? { ...(r.hasTime ? { type: 'date' } : { title: { text: 'step' } }), range: [xs[0], xs[xs.length - 1]] }
+          : { title: { text: 'step (0 = start)' }, range: [0, Math.max(1, r.steps)] }),
+      },
+      yaxis: { domain: [0.62, 1], title: { text: 'mark price' }, range: [pmin * 0.98, pmax * 1.02], automargin: true, tickformat: ',.0f' },
+      xaxis2: { domain: [0, 1], anchor: 'y2', title: { text: 'liquidation price' }, automargin: true, tickformat: ',.0f' },
+      yaxis2: { domain: [0.15, 0.47], title: { text: 'open notional' }, range: [0, ymax * 1.05], automargin: true, tickprefix: '$', exponentformat: 'B' },
+      barmode: 'stack', bargap: 0, showlegend: true, legend: { orientation: 'h', x: 0, xanchor: 'left', y: 1.02, yanchor: 'bottom', traceorder: 'normal' },
       updatemenus: [{
-        type: 'buttons', showactive: false, x: 0, y: 1.02, xanchor: 'left', yanchor: 'bottom', direction: 'left', pad: { t: 0, r: 10 },
+        type: 'buttons', showactive: false, x: 0, y: 0, xanchor: 'left', yanchor: 'top', direction: 'left', pad: { t: 36, r: 10 },
         buttons: [
           { label: 'Play', method: 'animate', args: [null, { fromcurrent: true, frame: { duration: 250, redraw: true }, transition: { duration: 0 } }] },
           { label: 'Pause', method: 'animate', args: [[null], { mode: 'immediate', frame: { duration: 0, redraw: false }, transition: { duration: 0 } }] },
         ],
       }],
       sliders: [{
-        active: 0, x: 0, len: 1, y: -0.12, pad: { t: 30 }, currentvalue: { prefix: r.mode === 'replay' ? '' : 'step.round ' },
+        active: 0, x: 0.14, len: 0.86, y: 0, yanchor: 'top', pad: { t: 20 }, currentvalue: { prefix: r.mode === 'replay' ? (r.hasTime ? '' : 'step ') : '', xanchor: 'left' },
         steps: frames.map((f) => ({ label: f.name, method: 'animate', args: [[f.name], { mode: 'immediate', frame: { duration: 0, redraw: true }, transition: { duration: 0 } }] })),
       }],
     },

@@ -107,9 +107,11 @@ export function line(input: PlotInput, o: LineOptions = {}): Chart {
   const layout = baseLayout({ ...o, yTitle: o.yTitle ?? (o.rebase ? `rebased to ${o.rebase === true ? 100 : o.rebase}` : cols.length === 1 ? undefined : undefined) }, time);
   const yaxis = layout.yaxis as Layout;
   if (o.log) yaxis.type = 'log';
-  if (o.percent) yaxis.tickformat = '.1%';
+  if (o.percent) { yaxis.tickformat = '.1~%'; yaxis.hoverformat = '.2%'; }
   if (data.some((t) => t.yaxis === 'y2')) {
-    layout.yaxis2 = { overlaying: 'y', side: 'right', showgrid: false, automargin: true, ...(o.y2Title ? { title: { text: o.y2Title } } : {}), ...(o.percent ? { tickformat: '.1%' } : {}) };
+    // tickmode 'auto': round ticks of its own (Plotly's default for an overlaying axis syncs them
+    // to the left axis's grid, which gives ticks like 1492, 2280, 3068)
+    layout.yaxis2 = { overlaying: 'y', side: 'right', showgrid: false, automargin: true, tickmode: 'auto', ...(o.y2Title ? { title: { text: o.y2Title } } : {}), ...(o.percent ? { tickformat: '.1~%', hoverformat: '.2%' } : {}) };
     (layout.margin as Layout).r = 56;
   }
   if (cols.length === 1 && !o.yTitle && !o.rebase) yaxis.title = { text: cols[0].name };
@@ -133,7 +135,17 @@ export function rolling(input: PlotInput | Record<string, unknown>, o: RollingOp
   const cols = toColumns(s as PlotInput);
   const name = cols.length === 1 ? cols[0].name : 'statistic';
   const t = o.title ?? `Rolling ${name}${window ? ` (${window} points)` : ''}`;
-  return line(s as PlotInput, { ...o, title: t, hlines: [...(o.zero === false ? [] : [0]), ...(o.hlines ?? [])] });
+  // volatility(...) series (they carry their annualisation) read as percentages, without a zero line
+  const vol = seriesOf(s).length > 0 && seriesOf(s).every((x) => x.meta?.annualize !== undefined);
+  const percent = o.percent ?? vol;
+  const zero = o.zero ?? !vol;
+  return line(s as PlotInput, { ...o, percent, title: t, hlines: [...(zero ? [0] : []), ...(o.hlines ?? [])] });
+}
+
+/** The Series objects among a plot input (one, an array, or a record of them). */
+function seriesOf(v: unknown): Array<{ meta?: Record<string, unknown> }> {
+  const list = Array.isArray(v) ? v : typeof v === 'object' && v !== null && Object.getPrototypeOf(v) === Object.prototype ? Object.values(v) : [v];
+  return list.filter((x) => typeof x === 'object' && x !== null && typeof (x as any).meta === 'object' && (x as any).index !== undefined) as Array<{ meta?: Record<string, unknown> }>;
 }
 
 function isPlainRecordOfSeries(v: unknown): boolean {

@@ -297,7 +297,9 @@ export async function collectChartsByScrolling(page, { timeout = 30_000 } = {}) 
     for (;;) {
       const frameBox = await webview.boundingBox();
       const inView = (await slots.evaluateAll((els) => els.map((e) => { const r = e.getBoundingClientRect(); return [r.top, r.bottom]; })))
-        .filter(([t, b]) => b >= list.y && t <= list.y + list.height); // an empty (0 px) slot counts too: it waits for its chart
+        .filter(([t, b]) => b >= list.y && t < list.y + list.height - 1); // an empty (0 px) slot counts too: it waits for its chart
+      // (a slot starting exactly at the list's bottom edge is not in view: the renderer draws a chart when it
+      // intersects the viewport, and a cross-origin webview's IntersectionObserver ignores rootMargin)
       const done = await outputFrame(page).locator('.js-plotly-plot:has(.main-svg), .mktnb-error').evaluateAll((els) => els.map((e) => {
         const r = e.getBoundingClientRect(); return [r.top, r.bottom];
       }));
