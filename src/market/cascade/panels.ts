@@ -112,8 +112,9 @@ export function depthChart(src: PanelSource): Chart {
     data,
     layout: {
       title: { text: `Resting depth over time${r.options.label ? ` (${r.options.label})` : ''}` },
+      // (depth is after consumption by earlier orders and after withdrawal, at each step's end)
       xaxis: { title: { text: r.hasTime ? 'date' : 'step' }, anchor: 'y2' },
-      yaxis: { title: { text: 'USDT within 2% (after consumption and withdrawal)' }, domain: [0.4, 1], rangemode: 'tozero' },
+      yaxis: { title: { text: 'USDT within 2%' }, domain: [0.4, 1], rangemode: 'tozero' },
       yaxis2: { title: { text: 'withdrawn' }, domain: [0, 0.3], range: [0, 1], tickformat: '.0%' },
       hovermode: 'x unified', legend: { orientation: 'h' },
     },
