@@ -71,7 +71,7 @@ const collateralPath = Array.from({ length: STEPS }, (_, t) => (t >= 20 && t < 2
 const options = {
   book, mode: 'simulate', shock: -0.04, steps: STEPS, noise: { sigma: 0.012, seed: 2 },
   impact: { model: 'sqrt', sigma: 0.03, volume: 40e9, halfLife: 3, permanent: 0.6 },
-  partial: { above: 2e6, fraction: 0.2 }, circuitBreaker: { move: 0.06, within: 3, halt: 2 }, insuranceFund: 1e9,
+  partial: { above: 2e6, fraction: 0.2 }, circuitBreaker: { move: 0.06, within: 3, halt: 2 }, insuranceFund: 130e6,
   liquidity: { maxWithdraw: 0.7, moveScale: 0.05, volScale: 0.05, flowScale: 5e9, recoveryHalfLife: 2 },
   mark: { rule: 'index', weight: 0.5 }, collateral: { value: collateralPath, name: 'USDe' }, adl: 'queue',
 };

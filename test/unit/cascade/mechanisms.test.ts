@@ -106,6 +106,9 @@ describe('cascade: ADL on positions', () => {
     assert.deepEqual(rows.sort(), ['10x short', '20x short']);
     const byRule = r.adlTable().rows.find((row) => row[0] === '20x')!;
     assert.equal(byRule[2], 1); assert.equal(byRule[3], 1); close(byRule[6] as number, 0.5 * H);
+    // the steps table gains an 'ADL closed' column (entry notional closed by ADL in the step)
+    const st = r.stepsTable(), col = st.columns.findIndex((c) => c.name === 'ADL closed');
+    assert.ok(col > 0); close(st.rows[0][col] as number, 60_000 + (Q - 0.5) * 110_000);
     // ... and the per-position table lists S3 first (largest haircut)
     assert.equal(r.adlPositionsTable().rows[0][0], 3);
   });
