@@ -63,6 +63,8 @@ export class PositionBook {
     a: { side: Int8Array; size: Float64Array; entry: Float64Array; leverage: Float64Array; mmr: Float64Array; opened?: Float64Array; collateral?: Float64Array },
     tiers: readonly MaintenanceTier[] = DEFAULT_TIERS,
     meta: BookMeta = { assumptions: [] },
+    /** (buildBook) liquidation prices already computed with the exact formula from inputs it validated */
+    liq?: Float64Array,
   ) {
     const n = a.side.length;
     for (const [k, v] of Object.entries(a)) if (v && v.length !== n) throw new RangeError(`PositionBook: ${k} has ${v.length} values for ${n} positions`);
@@ -73,11 +75,12 @@ export class PositionBook {
       for (let i = 0; i < n; i++) if (!(a.collateral[i] >= 0 && a.collateral[i] <= 1)) throw new RangeError(`position ${i}: collateral share must be in [0, 1] (got ${a.collateral[i]})`);
       this.collateral = a.collateral;
     }
-    this.liq = new Float64Array(n);
+    if (liq && liq.length !== n) throw new RangeError(`PositionBook: liq has ${liq.length} values for ${n} positions`);
+    this.liq = liq ?? new Float64Array(n);
     for (let i = 0; i < n; i++) {
       if (a.side[i] !== 1 && a.side[i] !== -1) throw new RangeError(`position ${i}: side must be +1 (long) or -1 (short)`);
       if (!(a.size[i] > 0)) throw new RangeError(`position ${i}: size must be > 0 (got ${a.size[i]})`);
-      this.liq[i] = liquidationPrice(a.side[i] as 1 | -1, a.entry[i], a.leverage[i], a.mmr[i]);
+      if (!liq) this.liq[i] = liquidationPrice(a.side[i] as 1 | -1, a.entry[i], a.leverage[i], a.mmr[i]);
     }
     this.tiers = tiers;
     this.meta = meta;
@@ -375,12 +378,14 @@ export function buildBook(o: BuildBookOptions): PositionBook {
   // one pass over the permutation for all columns
   const P = { side: new Int8Array(m), size: new Float64Array(m), entry: new Float64Array(m), leverage: new Float64Array(m), mmr: new Float64Array(m), opened: new Float64Array(m) };
   P.side.fill(1, 0, nLong); P.side.fill(-1, nLong);
+  const liqSorted = new Float64Array(m);
   const tRateOf = new Float64Array(nMix * nt);
   for (let c = 0; c < nMix * nt; c++) tRateOf[c] = tRate[c % nt];
   for (let k = 0; k < m; k++) {
     const r = 3 * perm[k], cd = rec[r + 2], c = Math.floor(cd / 1048576);
     P.size[k] = rec[r] * (k < nLong ? fL : fS); P.entry[k] = rec[r + 1];
     P.leverage[k] = levIn[c]; P.mmr[k] = tRateOf[c]; P.opened[k] = path.time[cd - c * 1048576];
+    liqSorted[k] = liq0[perm[k]];
   }
   let collateral: Float64Array | undefined, collNote = '';
   if (o.collateral) {
@@ -402,12 +407,13 @@ export function buildBook(o: BuildBookOptions): PositionBook {
         `Synthetic book (seed ${seed}): ${m} isolated USDT-margined positions, OI ${fmtUsd(totalOI)}${oiNote} at entry, ${Math.round(longShare * 100)}% long by notional;`,
         `leverage mix ${mixText}; sizes log-normal (sigma ${sizeSigma});`,
         `entries at a uniform price within the day's low-high, on days ${o.oi ? 'weighted by open-interest growth' : 'spread evenly'} over ${from}..${to};`,
-        (survivorship ? `positions the path had already liquidated after entry were redrawn (${dropped} could not be placed)${capped ? `; ${capped} leverages capped to their tier maximum` : ''}.` : 'no survivorship filter.') + collNote,
+        (survivorship ? `entries drawn only where the path would not have liquidated the position afterwards (${dropped} could not be placed)${capped ? `; ${capped} leverages capped to their tier maximum` : ''}.` : 'no survivorship filter.') + collNote,
       ],
       refPrice: path.close[T - 1],
       asOf: path.hasTime ? path.time[T - 1] : undefined,
       dropped, capped, seed,
     },
+    liqSorted,
   );
   return book;
 }
