@@ -281,8 +281,9 @@ export function buildBook(o: BuildBookOptions): PositionBook {
   // drawn in generation order: side, size, entry, and small indices for the rest (leverage and
   // rate by (mix entry, tier), the entry day), so that putting them in sweep order below moves
   // few bytes per position (the gather is the costly part at a million positions)
-  // (records of 3 doubles: size, entry, combo x 2^20 + day; one cache line to fetch per position)
-  const side = new Int8Array(count), rec = new Float64Array(3 * count);
+  // (records of 4 doubles: size, entry, combo x 2^20 + day, liquidation price; one cache line
+  // to fetch per position)
+  const side = new Int8Array(count), rec = new Float64Array(4 * count);
   const meanNotional = totalOI / count;
   const liq0 = new Float64Array(count);
   let m = 0, dropped = 0, capped = 0;
@@ -356,7 +357,7 @@ export function buildBook(o: BuildBookOptions): PositionBook {
       // the liquidation price, checked exactly (the interval's end may round either way)
       const lq = s === 1 ? (e * (1 - 1 / L)) / (1 - rate) : (e * (1 + 1 / L)) / (1 + rate);
       ok = !survivorship || (s === 1 ? lq < sufLow[d] : lq > sufHigh[d]);
-      if (ok) { side[m] = s; rec[3 * m] = notional / e; rec[3 * m + 1] = e; rec[3 * m + 2] = (j * nt + ti) * 1048576 + d; liq0[m] = lq; m++; }
+      if (ok) { side[m] = s; rec[4 * m] = notional / e; rec[4 * m + 1] = e; rec[4 * m + 2] = (j * nt + ti) * 1048576 + d; rec[4 * m + 3] = lq; liq0[m] = lq; m++; }
     }
     if (!ok) dropped++;
   }
@@ -364,7 +365,7 @@ export function buildBook(o: BuildBookOptions): PositionBook {
   // the scale factor is ~1, and the liquidation price does not depend on size given m)
   const targetL = totalOI * longShare, targetS = totalOI * (1 - longShare);
   let nl = 0, ns = 0;
-  for (let i = 0; i < m; i++) { const v = rec[3 * i] * rec[3 * i + 1]; if (side[i] === 1) nl += v; else ns += v; }
+  for (let i = 0; i < m; i++) { const v = rec[4 * i] * rec[4 * i + 1]; if (side[i] === 1) nl += v; else ns += v; }
   const fL = nl > 0 ? targetL / nl : 0, fS = ns > 0 ? targetS / ns : 0;
   // store the positions in sweep order (longs by liquidation price descending, then shorts
   // ascending): the engine then reads its arrays sequentially, which matters at a million positions
@@ -382,10 +383,10 @@ export function buildBook(o: BuildBookOptions): PositionBook {
   const tRateOf = new Float64Array(nMix * nt);
   for (let c = 0; c < nMix * nt; c++) tRateOf[c] = tRate[c % nt];
   for (let k = 0; k < m; k++) {
-    const r = 3 * perm[k], cd = rec[r + 2], c = Math.floor(cd / 1048576);
+    const r = 4 * perm[k], cd = rec[r + 2], c = Math.floor(cd / 1048576);
     P.size[k] = rec[r] * (k < nLong ? fL : fS); P.entry[k] = rec[r + 1];
     P.leverage[k] = levIn[c]; P.mmr[k] = tRateOf[c]; P.opened[k] = path.time[cd - c * 1048576];
-    liqSorted[k] = liq0[perm[k]];
+    liqSorted[k] = rec[r + 3];
   }
   let collateral: Float64Array | undefined, collNote = '';
   if (o.collateral) {
