@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { closeWindows, openWindow, shot, workspace } from '../lib/context.mjs';
 import {
-  clickRunAll, collectChartsByScrolling, openNotebook, outputFrame, runCommand, scrollChartIntoView, waitForTextOutput, waitRunDone,
+  clickRunAll, collectChartsByScrolling, notebookEditor, openNotebook, outputFrame, runCommand, scrollChartIntoView, waitForTextOutput, waitRunDone,
 } from '../lib/workbench.mjs';
 
 describe('Cascade lab', function () {
@@ -45,7 +45,11 @@ describe('Cascade lab', function () {
     assert.ok(depth.svgTraces >= 3, `bid, ask and withdrawn traces drawn: ${JSON.stringify(depth)}`);
     const table = outputFrame(page).locator('table').filter({ hasText: '20x' });
     await table.first().waitFor();
-    await table.first().scrollIntoViewIfNeeded();
+    // back to the top of the notebook (wheel over the list's gutter), where the ADL table is
+    const list = await notebookEditor(page).locator('.cell-list-container').first().boundingBox();
+    await page.mouse.move(list.x + 8, list.y + list.height / 2);
+    await page.mouse.wheel(0, -5000);
+    await page.waitForTimeout(500); // let the list settle before the screenshot
     await shot('cascade-lab-adl-table');
     const text = await outputFrame(page).locator('body').innerText();
     assert.match(text, /Auto-deleveraging: who was closed \(queue\)/);
