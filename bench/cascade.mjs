@@ -90,6 +90,14 @@ const tSummary = performance.now() - t0;
 console.log(`sweep: sort once (radix)         ${f(tSort, cSort)}`);
 console.log(`sweep: ${String(STEPS).padEnd(5)} steps                ${f(tRun, cRun)}`);
 console.log(`sweep: sort + steps              ${f(tSort + tRun, cSort + cRun)}   <- the issue's target: under 1 s`);
+{
+  // what the mechanisms cost: the same run without ADL on positions, and without any of the lab's mechanisms
+  const time = (o) => { const c1 = cpu(), t1 = performance.now(); const r = runEngine(o); return [performance.now() - t1, cpu() - c1, r]; };
+  const [w1, c1, r1] = time({ ...options, adl: 'amount' });
+  const [w2, c2] = time({ ...options, adl: 'amount', liquidity: undefined, mark: undefined, collateral: undefined });
+  console.log(`  same run, ADL only recorded     ${f(w1, c1)}   (ADL on positions: ${fast.adlLog.step.length} actions, each a pass over the open opposite positions)`);
+  console.log(`  same run, none of the lab's mechanisms ${f(w2, c2)}   (${r1.evPos.length.toLocaleString('en')} vs ${fast.evPos.length.toLocaleString('en')} liquidation events)`);
+}
 console.log(`summary + layers                 ${tSummary.toFixed(0).padStart(6)} ms`);
 t0 = performance.now();
 const charts = res.charts;
