@@ -116,8 +116,8 @@ export function depthChart(src: PanelSource): Chart {
     layout: {
       title: { text: `Resting depth over time${r.options.label ? ` (${r.options.label})` : ''}` },
       xaxis: { title: { text: r.hasTime ? 'date' : 'step' }, anchor: 'y2' },
-      yaxis: { title: { text: 'USDT, top 2% of book' }, domain: [0.4, 1], rangemode: 'tozero' },
-      yaxis2: { title: { text: 'withdrawn' }, domain: [0, 0.3], range: [0, 1], tickformat: '.0%' },
+      yaxis: { title: { text: 'USDT (top 2%)' }, domain: [0.44, 1], rangemode: 'tozero' },
+      yaxis2: { title: { text: 'withdrawn' }, domain: [0, 0.28], range: [0, 1], tickformat: '.0%' },
       hovermode: 'x unified', legend: { orientation: 'h' },
     },
   };

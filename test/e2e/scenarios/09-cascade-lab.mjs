@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { closeWindows, openWindow, shot, workspace } from '../lib/context.mjs';
 import {
-  clickRunAll, collectChartsByScrolling, notebookEditor, openNotebook, outputFrame, runCommand, scrollChartIntoView, waitForTextOutput, waitRunDone,
+  clickRunAll, collectChartsByScrolling, openNotebook, outputFrame, runCommand, scrollChartIntoView, waitForTextOutput, waitRunDone,
 } from '../lib/workbench.mjs';
 
 describe('Cascade lab', function () {
@@ -37,20 +37,15 @@ describe('Cascade lab', function () {
     // fill 88000 e^-0.002591 = 87772.27, loss beyond margin 2227.73, closed at 90,000 instead of
     // 87545.13 (h = 2454.87): 0.9075 BTC of shorts, S3 whole and 0.4075 of S1
     await waitForTextOutput(page, 'ADL closed 2 positions, haircut 2227.73');
+    const table = outputFrame(page).locator('table').filter({ hasText: '20x' });
+    await table.first().waitFor();
+    await shot('cascade-lab-adl-table');
     const drawn = await collectChartsByScrolling(page);
     const depth = drawn.find((d) => d.title === 'Resting depth over time (lab fixture)');
     assert.ok(depth, `the depth panel is drawn: ${JSON.stringify(drawn.map((d) => d.title))}`);
     await scrollChartIntoView(page, drawn.indexOf(depth));
     assert.equal(depth.title, 'Resting depth over time (lab fixture)');
     assert.ok(depth.svgTraces >= 3, `bid, ask and withdrawn traces drawn: ${JSON.stringify(depth)}`);
-    const table = outputFrame(page).locator('table').filter({ hasText: '20x' });
-    await table.first().waitFor();
-    // back to the top of the notebook (wheel over the list's gutter), where the ADL table is
-    const list = await notebookEditor(page).locator('.cell-list-container').first().boundingBox();
-    await page.mouse.move(list.x + 8, list.y + list.height / 2);
-    await page.mouse.wheel(0, -5000);
-    await page.waitForTimeout(500); // let the list settle before the screenshot
-    await shot('cascade-lab-adl-table');
     const text = await outputFrame(page).locator('body').innerText();
     assert.match(text, /Auto-deleveraging: who was closed \(queue\)/);
     assert.match(text, /20x\s+short/);
