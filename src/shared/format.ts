@@ -114,11 +114,14 @@ export interface ColumnLike {
 const PVALUE_NAME = /^(p|p[-_ ]?val(ue)?|pvalue|p\(.*\))$/i;
 
 /** The rule of a column: its stated format, else what its name says (p-values), else its values decide the decimals. */
-export function ruleFor(c: ColumnLike, values: ArrayLike<unknown> = []): NumberRule {
-  if (c.percent) return { style: 'percent', digits: c.digits ?? 2 };
-  if (c.format) return { style: c.format, digits: c.digits };
-  if (PVALUE_NAME.test(c.name.trim()) && c.digits === undefined) return { style: 'pvalue' };
-  if (c.digits !== undefined) return { style: 'number', digits: c.digits };
+export function ruleFor(col: ColumnLike, values: ArrayLike<unknown> = []): NumberRule {
+  // a table read from a shared file may carry anything in these fields: take only what is valid
+  const digits = Number.isInteger(col.digits) && col.digits! >= 0 && col.digits! <= 20 ? col.digits : undefined;
+  const format = col.format === 'currency' || col.format === 'pvalue' || col.format === 'integer' ? col.format : undefined;
+  if (col.percent === true) return { style: 'percent', digits: digits ?? 2 };
+  if (format) return { style: format, digits };
+  if (PVALUE_NAME.test(String(col.name ?? '').trim()) && digits === undefined) return { style: 'pvalue' };
+  if (digits !== undefined) return { style: 'number', digits };
   const m = typicalMagnitude(values);
   if (Number.isFinite(m) && m < 1e-6) return { style: 'number', exponential: true, digits: 3 };
   return { style: 'number', digits: autoDigits(values) };

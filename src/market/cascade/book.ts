@@ -64,6 +64,8 @@ export class PositionBook {
     a: { side: Int8Array; size: Float64Array; entry: Float64Array; leverage: Float64Array; mmr: Float64Array; opened?: Float64Array; collateral?: Float64Array },
     tiers: readonly MaintenanceTier[] = DEFAULT_TIERS,
     meta: BookMeta = { assumptions: [] },
+    /** (buildBook) liquidation prices already computed with the exact formula from inputs it validated */
+    liq?: Float64Array,
   ) {
     const n = a.side.length;
     for (const [k, v] of Object.entries(a)) if (v && v.length !== n) throw new RangeError(`PositionBook: ${k} has ${v.length} values for ${n} positions`);
@@ -74,11 +76,12 @@ export class PositionBook {
       for (let i = 0; i < n; i++) if (!(a.collateral[i] >= 0 && a.collateral[i] <= 1)) throw new RangeError(`position ${i}: collateral share must be in [0, 1] (got ${a.collateral[i]})`);
       this.collateral = a.collateral;
     }
-    this.liq = new Float64Array(n);
+    if (liq && liq.length !== n) throw new RangeError(`PositionBook: liq has ${liq.length} values for ${n} positions`);
+    this.liq = liq ?? new Float64Array(n);
     for (let i = 0; i < n; i++) {
       if (a.side[i] !== 1 && a.side[i] !== -1) throw new RangeError(`position ${i}: side must be +1 (long) or -1 (short)`);
       if (!(a.size[i] > 0)) throw new RangeError(`position ${i}: size must be > 0 (got ${a.size[i]})`);
-      this.liq[i] = liquidationPrice(a.side[i] as 1 | -1, a.entry[i], a.leverage[i], a.mmr[i]);
+      if (!liq) this.liq[i] = liquidationPrice(a.side[i] as 1 | -1, a.entry[i], a.leverage[i], a.mmr[i]);
     }
     this.tiers = tiers;
     this.meta = meta;
@@ -274,8 +277,9 @@ export function buildBook(o: BuildBookOptions): PositionBook {
   // drawn in generation order: side, size, entry, and small indices for the rest (leverage and
   // rate by (mix entry, tier), the entry day), so that putting them in sweep order below moves
   // few bytes per position (the gather is the costly part at a million positions)
-  // (records of 3 doubles: size, entry, combo x 2^20 + day; one cache line to fetch per position)
-  const side = new Int8Array(count), rec = new Float64Array(3 * count);
+  // (records of 4 doubles: size, entry, combo x 2^20 + day, liquidation price; one cache line
+  // to fetch per position)
+  const side = new Int8Array(count), rec = new Float64Array(4 * count);
   const meanNotional = totalOI / count;
   const liq0 = new Float64Array(count);
   let m = 0, dropped = 0, capped = 0;
@@ -349,7 +353,7 @@ export function buildBook(o: BuildBookOptions): PositionBook {
       // the liquidation price, checked exactly (the interval's end may round either way)
       const lq = s === 1 ? (e * (1 - 1 / L)) / (1 - rate) : (e * (1 + 1 / L)) / (1 + rate);
       ok = !survivorship || (s === 1 ? lq < sufLow[d] : lq > sufHigh[d]);
-      if (ok) { side[m] = s; rec[3 * m] = notional / e; rec[3 * m + 1] = e; rec[3 * m + 2] = (j * nt + ti) * 1048576 + d; liq0[m] = lq; m++; }
+      if (ok) { side[m] = s; rec[4 * m] = notional / e; rec[4 * m + 1] = e; rec[4 * m + 2] = (j * nt + ti) * 1048576 + d; rec[4 * m + 3] = lq; liq0[m] = lq; m++; }
     }
     if (!ok) dropped++;
   }
@@ -357,7 +361,7 @@ export function buildBook(o: BuildBookOptions): PositionBook {
   // the scale factor is ~1, and the liquidation price does not depend on size given m)
   const targetL = totalOI * longShare, targetS = totalOI * (1 - longShare);
   let nl = 0, ns = 0;
-  for (let i = 0; i < m; i++) { const v = rec[3 * i] * rec[3 * i + 1]; if (side[i] === 1) nl += v; else ns += v; }
+  for (let i = 0; i < m; i++) { const v = rec[4 * i] * rec[4 * i + 1]; if (side[i] === 1) nl += v; else ns += v; }
   const fL = nl > 0 ? targetL / nl : 0, fS = ns > 0 ? targetS / ns : 0;
   // store the positions in sweep order (longs by liquidation price descending, then shorts
   // ascending): the engine then reads its arrays sequentially, which matters at a million positions
@@ -371,12 +375,14 @@ export function buildBook(o: BuildBookOptions): PositionBook {
   // one pass over the permutation for all columns
   const P = { side: new Int8Array(m), size: new Float64Array(m), entry: new Float64Array(m), leverage: new Float64Array(m), mmr: new Float64Array(m), opened: new Float64Array(m) };
   P.side.fill(1, 0, nLong); P.side.fill(-1, nLong);
+  const liqSorted = new Float64Array(m);
   const tRateOf = new Float64Array(nMix * nt);
   for (let c = 0; c < nMix * nt; c++) tRateOf[c] = tRate[c % nt];
   for (let k = 0; k < m; k++) {
-    const r = 3 * perm[k], cd = rec[r + 2], c = Math.floor(cd / 1048576);
+    const r = 4 * perm[k], cd = rec[r + 2], c = Math.floor(cd / 1048576);
     P.size[k] = rec[r] * (k < nLong ? fL : fS); P.entry[k] = rec[r + 1];
     P.leverage[k] = levIn[c]; P.mmr[k] = tRateOf[c]; P.opened[k] = path.time[cd - c * 1048576];
+    liqSorted[k] = rec[r + 3];
   }
   let collateral: Float64Array | undefined, collNote = '';
   if (o.collateral) {
@@ -398,12 +404,13 @@ export function buildBook(o: BuildBookOptions): PositionBook {
         `Synthetic book (seed ${seed}): ${m} isolated USDT-margined positions, OI ${fmtUsd(totalOI)}${oiNote} at entry, ${Math.round(longShare * 100)}% long by notional;`,
         `leverage mix ${mixText}; sizes log-normal (sigma ${sizeSigma});`,
         `entries at a uniform price within the day's low-high, on days ${o.oi ? 'weighted by open-interest growth' : 'spread evenly'} over ${from}..${to};`,
-        (survivorship ? `positions the path had already liquidated after entry were redrawn (${dropped} could not be placed)${capped ? `; ${capped} leverages capped to their tier maximum` : ''}.` : 'no survivorship filter.') + collNote,
+        (survivorship ? `entries drawn only where the path would not have liquidated the position afterwards (${dropped} could not be placed)${capped ? `; ${capped} leverages capped to their tier maximum` : ''}.` : 'no survivorship filter.') + collNote,
       ],
       refPrice: path.close[T - 1],
       asOf: path.hasTime ? path.time[T - 1] : undefined,
       dropped, capped, seed,
     },
+    liqSorted,
   );
   return book;
 }

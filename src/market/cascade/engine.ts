@@ -248,7 +248,7 @@ export interface RawRun {
   /** sum of the liquidation walks' price moves, percent (signed) */
   impactPct: Float64Array;
   insurance: Float64Array; badDebt: Float64Array; adl: Float64Array; oiLong: Float64Array; oiShort: Float64Array;
-  /** liquidity: largest withdrawn fraction of the depth in the step; resting USDT within 2% of the price at the step's end (bid, ask) */
+  /** liquidity: largest withdrawn fraction of the depth in the step; the stated top-2% book still resting at the step's end (bid, ask: (1 - withdrawn) x (D(2%) - consumed)) */
   withdrawn: Float64Array; depthBid: Float64Array; depthAsk: Float64Array;
   /** ADL on positions: entry notional closed per step (long, short), cumulative haircut borne and loss no one could bear */
   adlClosedLong: Float64Array; adlClosedShort: Float64Array; adlHaircut: Float64Array; adlUnsocialised: Float64Array;

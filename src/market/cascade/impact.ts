@@ -153,10 +153,14 @@ export class Book2 {
   /** Fraction of the stated depth still resting (1 - withdrawn). */
   available(): number { return 1 - this.withdrawn; }
 
-  /** Resting USDT within x percent of the current price on one side (-1 bid, +1 ask), after consumption and withdrawal. */
+  /**
+   * The part of the stated top-x% book (one side: -1 bid, +1 ask) still resting: (1 - withdrawn)
+   * x (D(x) - consumed and not yet refilled). (Depth within x% of the *moved* price would, on a
+   * square-root curve, grow after a large walk: that curve's implied book thickens with distance.)
+   */
   depthWithin(x: number, dir: 1 | -1): number {
     const c = dir === -1 ? this.bid : this.ask, u = dir === -1 ? this.ub : this.ua;
-    return this.available() * (c.depthAt(c.pctAt(u) + x) - u);
+    return this.available() * Math.max(0, c.depthAt(x) - u);
   }
 
   /** Unconsumed dip-buyer USDT. */

@@ -96,15 +96,18 @@ export function adlPositionsTable(src: PanelSource, limit = 50): Table {
   );
 }
 
-/** Depth over time: resting USDT within 2% on each side at each step's end, and the withdrawn fraction. */
+/**
+ * Depth over time: the stated top-2% book still resting on each side at each step's end
+ * ((1 - withdrawn) x (D(2%) - consumed, not yet refilled)), and the withdrawn fraction.
+ */
 export function depthChart(src: PanelSource): Chart {
   const r = src.raw;
   const x = Array.from({ length: r.steps }, (_, t) => src.stepLabel(t));
   const halted: number[] = [];
   for (let t = 0; t < r.steps; t++) if (r.halted[t]) halted.push(t);
   const data: Array<Record<string, unknown>> = [
-    { type: 'scatter', mode: 'lines', name: 'bid depth within 2%', x, y: Array.from(r.depthBid), line: { color: '#1f77b4' } },
-    { type: 'scatter', mode: 'lines', name: 'ask depth within 2%', x, y: Array.from(r.depthAsk), line: { color: '#ff7f0e', dash: 'dot' } },
+    { type: 'scatter', mode: 'lines', name: 'bid depth (top 2% still resting)', x, y: Array.from(r.depthBid), line: { color: '#1f77b4' } },
+    { type: 'scatter', mode: 'lines', name: 'ask depth (top 2% still resting)', x, y: Array.from(r.depthAsk), line: { color: '#ff7f0e', dash: 'dot' } },
     { type: 'bar', name: 'withdrawn fraction (max in step)', x, y: Array.from(r.withdrawn), yaxis: 'y2', marker: { color: '#7f7f7f' }, opacity: 0.6 },
   ];
   if (halted.length) data.push({ type: 'scatter', mode: 'markers', name: 'trading halted', x: halted.map((t) => x[t]), y: halted.map(() => 1), yaxis: 'y2', marker: { symbol: 'line-ns-open', size: 14, color: '#d62728' } });
@@ -113,8 +116,8 @@ export function depthChart(src: PanelSource): Chart {
     layout: {
       title: { text: `Resting depth over time${r.options.label ? ` (${r.options.label})` : ''}` },
       xaxis: { title: { text: r.hasTime ? 'date' : 'step' }, anchor: 'y2' },
-      yaxis: { title: { text: 'USDT within 2% (after consumption and withdrawal)' }, domain: [0.4, 1], rangemode: 'tozero' },
-      yaxis2: { title: { text: 'withdrawn' }, domain: [0, 0.3], range: [0, 1], tickformat: '.0%' },
+      yaxis: { title: { text: 'USDT (top 2%)' }, domain: [0.44, 1], rangemode: 'tozero' },
+      yaxis2: { title: { text: 'withdrawn' }, domain: [0, 0.28], range: [0, 1], tickformat: '.0%' },
       hovermode: 'x unified', legend: { orientation: 'h' },
     },
   };

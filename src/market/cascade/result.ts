@@ -198,15 +198,21 @@ export class CascadeResult {
   }
 
   stepsTable(): Table {
-    const r = this.raw;
+    const r = this.raw, o = r.options;
+    // the lab's columns only when the run uses them (a mark that is not the trade, withdrawal, ADL on positions)
+    const markCols = !!(o.mark || o.collateral), liqCol = !!o.liquidity, adlCol = (o.adl ?? 'amount') !== 'amount';
     const rows: TableValue[][] = [];
     for (let t = 0; t < r.steps; t++) {
-      rows.push([this.stepLabel(t), r.low[t], r.close[t], r.liqLongNotional[t], r.liqShortNotional[t], r.liqLongCount[t] + r.liqShortCount[t], r.rounds[t], r.halted[t] ? 'yes' : '', r.impactPct[t] / 100, r.oiLong[t] + r.oiShort[t]]);
+      rows.push([this.stepLabel(t), r.low[t], r.close[t], ...(markCols ? [r.markLow[t]] : []), r.liqLongNotional[t], r.liqShortNotional[t], r.liqLongCount[t] + r.liqShortCount[t], r.rounds[t], r.halted[t] ? 'yes' : '', r.impactPct[t] / 100,
+        ...(liqCol ? [r.withdrawn[t]] : []), ...(adlCol ? [r.adlClosedLong[t] + r.adlClosedShort[t]] : []), r.oiLong[t] + r.oiShort[t]]);
     }
     return new Table(
-      [{ name: r.hasTime ? 'date' : 'step', type: r.hasTime ? 'date' : 'string' }, { name: 'mark low', type: 'number', digits: 2 }, { name: 'mark close', type: 'number', digits: 2 },
+      [{ name: r.hasTime ? 'date' : 'step', type: r.hasTime ? 'date' : 'string' }, { name: markCols ? 'trade low' : 'mark low', type: 'number', digits: 2 }, { name: markCols ? 'trade close' : 'mark close', type: 'number', digits: 2 },
+        ...(markCols ? [{ name: 'mark low', type: 'number' as const, digits: 2 }] : []),
         { name: 'long liq', type: 'number', format: 'currency' }, { name: 'short liq', type: 'number', format: 'currency' }, { name: 'positions', type: 'number', format: 'integer' }, { name: 'rounds', type: 'number', format: 'integer' },
-        { name: 'halted', type: 'string' }, { name: 'impact', type: 'number', percent: true }, { name: 'OI after', type: 'number', format: 'currency' }],
+        { name: 'halted', type: 'string' }, { name: 'impact', type: 'number', percent: true },
+        ...(liqCol ? [{ name: 'depth withdrawn', type: 'number' as const, percent: true }] : []), ...(adlCol ? [{ name: 'ADL closed', type: 'number' as const, format: 'currency' as const }] : []),
+        { name: 'OI after', type: 'number', format: 'currency' }],
       rows, { title: 'Cascade by step' },
     );
   }

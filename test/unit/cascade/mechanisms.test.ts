@@ -33,8 +33,11 @@ describe('cascade: depth that withdraws under stress', () => {
     close(r.raw.close[0], 94734.63429825664);
     // after the round the move is ln(94734.63 / 100000): S = 1.08139, w = 0.5 (1 - e^-S) = 0.330509
     close(r.raw.withdrawn[0], 0.3305093818747231);
-    // resting bid depth within 2% at the step's end: (1 - 0.330509) x 2e6 = 1,338,981.24
-    close(r.raw.depthBid[0], 1338981.2362505537);
+    // the stated top-2% bid book still resting at the step's end: (1 - w) x (D(2%) - consumed), the
+    // order consumed 190,000 / (1 - 0.320757) = 279,723.18 of the undisturbed curve (not yet refilled):
+    // (1 - 0.330509) x (2e6 - 279,723.18) = 1,151,709.19; the ask side is untouched: 0.669491 x 2e6
+    close(r.raw.depthBid[0], 1151709.1926532579);
+    close(r.raw.depthAsk[0], (1 - 0.3305093818747231) * 2e6);
     // step 1: no new move (mark = previous close), so the depth only recovers: half-life 1 step
     close(r.raw.withdrawn[1], 0.3305093818747231 / 2);
     assert.ok(r.raw.close[0] < 94819.67136645073, 'the thinner book moved the price further');
@@ -111,6 +114,9 @@ describe('cascade: ADL on positions', () => {
     assert.deepEqual(rows.sort(), ['10x short', '20x short']);
     const byRule = rowsOf(r.adlTable()).find((row) => row[0] === '20x')!;
     assert.equal(byRule[2], 1); assert.equal(byRule[3], 1); close(byRule[6] as number, 0.5 * H);
+    // the steps table gains an 'ADL closed' column (entry notional closed by ADL in the step)
+    const st = r.stepsTable(), col = st.columns.findIndex((c) => c.name === 'ADL closed');
+    assert.ok(col > 0); close(rowsOf(st)[0][col] as number, 60_000 + (Q - 0.5) * 110_000);
     // ... and the per-position table lists S3 first (largest haircut)
     assert.equal(rowsOf(r.adlPositionsTable())[0][0], 3);
   });
