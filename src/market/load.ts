@@ -117,7 +117,7 @@ function loadOne(file: string, options: LoadOptions): Loaded {
  * is refused by name; a file with NUL bytes and no such mark is "not a text file" (a spreadsheet,
  * an archive, Parquet …): the message never quotes its bytes.
  */
-export function asUtf8Text(buf: Buffer, file: string): { buf: Buffer; notes: string[] } {
+function asUtf8Text(buf: Buffer, file: string): { buf: Buffer; notes: string[] } {
   const b0 = buf[0], b1 = buf[1];
   if ((b0 === 0xff && b1 === 0xfe && buf[2] === 0 && buf[3] === 0) || (b0 === 0 && b1 === 0 && buf[2] === 0xfe && buf[3] === 0xff)) {
     throw new LoadError(`${file}: the file is UTF-32 text (byte-order mark ${b0 === 0 ? '00 00 FE FF' : 'FF FE 00 00'}), which load() does not read; save it as UTF-8`, file);

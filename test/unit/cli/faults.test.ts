@@ -36,7 +36,7 @@ describe('mktnb CLI faults', function () {
     fs.writeFileSync(path.join(dir, 't.mktnb'), serializeNotebook(nb(code('const before = 1;'), code('while (true) {}'), code('"never"', saved))));
     const r = mktnb(['run', 't.mktnb', '--timeout', '1', '--out', 'out.mktnb'], dir);
     assert.equal(r.status, 1, r.stderr);
-    assert.match(r.stderr, /cell 3 failed: TimeoutError: timed out after 1 s/);
+    assert.match(r.stderr, /cell \[2\] failed: TimeoutError: timed out after 1 s/);
     const out = parseNotebook(fs.readFileSync(path.join(dir, 'out.mktnb'), 'utf8'));
     const err = out.cells[2].outputs!.flatMap((o) => o.items).find((i) => i.mime === ERROR_MIME)!;
     assert.match((err.data as any).message, /^timed out after 1 s/);
@@ -60,7 +60,7 @@ describe('mktnb CLI faults', function () {
     )));
     const r = mktnb(['run', 'l.mktnb', '--out', 'out.mktnb'], dir);
     assert.equal(r.status, 1, r.stderr);
-    assert.match(r.stderr, /cell 2 raised an error after it had finished[^\n]*\n\s+Uncaught Error: late boom/);
+    assert.match(r.stderr, /cell \[1\] raised an error after it had finished[^\n]*\n\s+Uncaught Error: late boom/);
     assert.match(r.stderr, /1 error raised after its cell had finished/);
     const out = parseNotebook(fs.readFileSync(path.join(dir, 'out.mktnb'), 'utf8'));
     assert.ok(out.cells[1].outputs!.some((o) => o.items.some((i) => i.mime === ERROR_MIME && /late boom/.test((i.data as any).message))));
