@@ -14,7 +14,10 @@ const production = process.argv.includes('--production');
 const common = { bundle: true, sourcemap: true, logLevel: 'warning', minify: production, legalComments: 'none' };
 // mainFields: prefer ES module entries (jsonc-parser's UMD build hides requires from the bundler).
 // keepNames: class and function names reach users (util.inspect, stack traces) even when minified.
-const node = { ...common, platform: 'node', target: 'node20', format: 'cjs', mainFields: ['module', 'main'], keepNames: true };
+// DuckDB: its JS (@duckdb/node-api, @duckdb/node-bindings) is bundled; the native addon cannot be,
+// so every @duckdb/node-bindings-<platform> package stays external (scripts/package.mjs ships the one
+// of the VSIX's platform in dist/node_modules, where the bundles' require() finds it).
+const node = { ...common, platform: 'node', target: 'node20', format: 'cjs', mainFields: ['module', 'main'], keepNames: true, external: ['@duckdb/node-bindings-*'] };
 
 const builds = [
   { ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },

@@ -6,6 +6,7 @@ import { KernelClient, type KernelOutputEvent } from '../kernel/client';
 import { fromSourceLines } from '../format/serialize';
 import type { MktnbCell, MktnbFile, MktnbOutput } from '../format/types';
 import { ERROR_MIME, splitOutputs, STDERR_MIME, STDOUT_MIME } from '../shared/schemas';
+import { notebookDatabase } from '../shared/protocol';
 
 export interface RunOptions {
   cwd: string;
@@ -35,7 +36,7 @@ export interface RunResult {
 
 /** Executes all code cells in order; stops at the first failing cell (later cells keep no outputs). */
 export async function runNotebook(nb: MktnbFile, opts: RunOptions): Promise<RunResult> {
-  const client = await KernelClient.start({ cwd: opts.cwd, notebookPath: opts.notebookPath, kernelScript: opts.kernelScript, maxOldSpaceMb: opts.maxOldSpaceMb });
+  const client = await KernelClient.start({ cwd: opts.cwd, notebookPath: opts.notebookPath, kernelScript: opts.kernelScript, maxOldSpaceMb: opts.maxOldSpaceMb, database: notebookDatabase(nb.metadata) });
   const cells: MktnbCell[] = nb.cells.map((c) => ({ ...c }));
   let order = 0, cellsRun = 0;
   let failedCell: CellReport | undefined;
@@ -56,7 +57,7 @@ export async function runNotebook(nb: MktnbFile, opts: RunOptions): Promise<RunR
           for (const group of splitOutputs(e.items)) outputs.push({ kind: 'display', items: group.map((it) => ({ mime: it.mime, data: it.data })) });
         }
       };
-      const lang = cell.language === 'javascript' ? 'javascript' : 'typescript';
+      const lang = cell.language === 'javascript' || cell.language === 'sql' ? cell.language : 'typescript';
       const res = code.trim() === ''
         ? { ok: true, durationMs: 0 }
         : await client.execute(code, lang, { cellLabel: `cell ${i + 1}`, onOutput });

@@ -14,7 +14,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { KERNEL_ENV, type CellError, type FromKernel, type ToKernel } from '../shared/protocol';
+import { KERNEL_ENV, type CellError, type CellLanguage, type FromKernel, type ToKernel } from '../shared/protocol';
 import type { OutputItem } from '../shared/schemas';
 
 export type { CellError } from '../shared/protocol';
@@ -26,8 +26,10 @@ export interface KernelOptions {
   notebookPath?: string;
   /** path of the built kernel entry; default: kernel.js next to this (bundled) file */
   kernelScript?: string;
-  /** heap limit of the kernel process in MB (default 4096) */
+  /** heap limit of the kernel process in MB (default 4096); DuckDB's memory_limit follows it */
   maxOldSpaceMb?: number;
+  /** the .duckdb file SQL cells run on (relative to cwd); default: an in-memory database */
+  database?: string;
   /** Node executable; default process.execPath (run as Node also inside Electron) */
   execPath?: string;
   /** extra environment variables for the kernel process */
@@ -64,7 +66,7 @@ export interface KernelExitInfo {
 interface Job {
   id: number;
   code: string;
-  language: 'typescript' | 'javascript';
+  language: CellLanguage;
   cellLabel: string;
   onOutput: (e: KernelOutputEvent) => void;
   resolve: (r: ExecuteResult) => void;
@@ -129,7 +131,7 @@ export class KernelClient {
   /** whether a cell is running */
   get busy(): boolean { return this.current !== undefined; }
 
-  execute(code: string, language: 'typescript' | 'javascript', opts: { cellLabel: string; onOutput: (e: KernelOutputEvent) => void }): Promise<ExecuteResult> {
+  execute(code: string, language: CellLanguage, opts: { cellLabel: string; onOutput: (e: KernelOutputEvent) => void }): Promise<ExecuteResult> {
     return new Promise<ExecuteResult>((resolve) => {
       if (this.disposed) { resolve({ ok: false, durationMs: 0, error: plainError('KernelDisposed', 'the kernel was shut down') }); return; }
       this.queue.push({ id: ++this.seq, code, language, cellLabel: opts.cellLabel, onOutput: opts.onOutput, resolve });
@@ -208,6 +210,7 @@ export class KernelClient {
       ...process.env, ...o.env, ELECTRON_RUN_AS_NODE: '1', [KERNEL_ENV.baseDir]: o.cwd, [KERNEL_ENV.interruptFd]: String(INTERRUPT_FD),
     };
     if (o.notebookPath) env[KERNEL_ENV.notebookPath] = o.notebookPath; else delete env[KERNEL_ENV.notebookPath];
+    if (o.database) env[KERNEL_ENV.database] = o.database; else delete env[KERNEL_ENV.database];
     const child = fork(script, [], {
       cwd: o.cwd, env, execPath: o.execPath, serialization: 'json',
       execArgv: [`--max-old-space-size=${o.maxOldSpaceMb}`],

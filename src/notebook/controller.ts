@@ -9,6 +9,7 @@ import * as vscode from 'vscode';
 import { KernelClient, type KernelOutputEvent } from '../kernel/client';
 import { splitOutputs, STDERR_MIME, STDOUT_MIME } from '../shared/schemas';
 import { isJsonMime } from '../format/items';
+import { notebookDatabase } from '../shared/protocol';
 
 export const CONTROLLER_ID = 'mktnb-typescript';
 export const NOTEBOOK_TYPE = 'mktnb';
@@ -26,7 +27,7 @@ export class MarketController implements vscode.Disposable {
   constructor(private readonly context: vscode.ExtensionContext) {
     this.controller = vscode.notebooks.createNotebookController(CONTROLLER_ID, NOTEBOOK_TYPE, 'Market Notebooks (TypeScript)');
     this.controller.description = 'TypeScript and JavaScript cells with the market analysis library';
-    this.controller.supportedLanguages = ['typescript', 'javascript'];
+    this.controller.supportedLanguages = ['typescript', 'javascript', 'sql'];
     this.controller.supportsExecutionOrder = true;
     this.controller.executeHandler = (cells, nb) => this.execute(cells, nb);
     this.controller.interruptHandler = (nb) => this.interrupt(nb);
@@ -52,8 +53,10 @@ export class MarketController implements vscode.Disposable {
       const notebookPath = nb.uri.scheme === 'file' ? nb.uri.fsPath : undefined;
       const folder = vscode.workspace.getWorkspaceFolder(nb.uri)?.uri.fsPath;
       const cwd = notebookPath ? path.dirname(notebookPath) : folder ?? process.cwd();
-      const memory = vscode.workspace.getConfiguration('marketNotebooks').get<number>('kernel.memoryLimitMb', 4096);
-      const client = KernelClient.start({ cwd, notebookPath, kernelScript: this.context.asAbsolutePath('dist/kernel.js'), maxOldSpaceMb: memory });
+      const config = vscode.workspace.getConfiguration('marketNotebooks', nb.uri);
+      const memory = config.get<number>('kernel.memoryLimitMb', 4096);
+      const database = notebookDatabase(nb.metadata) ?? (config.get<string>('sql.database', '') || undefined);
+      const client = KernelClient.start({ cwd, notebookPath, kernelScript: this.context.asAbsolutePath('dist/kernel.js'), maxOldSpaceMb: memory, database });
       s = { client, order: 0 };
       this.sessions.set(key, s);
       const session = s;
@@ -110,7 +113,7 @@ export class MarketController implements vscode.Disposable {
         void exec.appendOutput(outputs);
       }
     };
-    const languageId = cell.document.languageId === 'javascript' ? 'javascript' : 'typescript';
+    const languageId = cellLanguage(cell.document.languageId);
     const label = `cell ${cell.index + 1}`;
     const res = await client.execute(code, languageId, { cellLabel: label, onOutput });
     if (res.error) await exec.appendOutput(errorOutput(res.error.name, res.error.message, res.error.stack));
@@ -146,6 +149,11 @@ export class MarketController implements vscode.Disposable {
     this.sessions.clear();
     for (const d of this.disposables) d.dispose();
   }
+}
+
+/** The language a cell runs as (anything but JavaScript and SQL runs as TypeScript). */
+export function cellLanguage(languageId: string): 'typescript' | 'javascript' | 'sql' {
+  return languageId === 'javascript' || languageId === 'sql' ? languageId : 'typescript';
 }
 
 function errorOutput(name: string, message: string, stack: string): vscode.NotebookCellOutput {

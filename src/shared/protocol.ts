@@ -15,8 +15,11 @@
  */
 import type { OutputItem } from './schemas';
 
+/** Languages of code cells: TypeScript/JavaScript run as scripts, SQL on the kernel's DuckDB (src/kernel/sql.ts). */
+export type CellLanguage = 'typescript' | 'javascript' | 'sql';
+
 export type ToKernel =
-  | { type: 'execute'; id: number; code: string; language: 'typescript' | 'javascript'; cellLabel: string }
+  | { type: 'execute'; id: number; code: string; language: CellLanguage; cellLabel: string }
   | { type: 'interrupt'; id: number }
   | { type: 'shutdown' };
 
@@ -47,4 +50,15 @@ export const KERNEL_ENV = {
   esbuild: 'MKTNB_ESBUILD',
   /** file descriptor of the interrupt pipe: the client writes "<cell id>\n" to interrupt that cell */
   interruptFd: 'MKTNB_INTERRUPT_FD',
+  /** optional: the .duckdb file SQL cells run on (relative to baseDir); unset: an in-memory database */
+  database: 'MKTNB_DATABASE',
 } as const;
+
+/**
+ * The .duckdb file a notebook's metadata names for its SQL cells (`"metadata": { "database": "data/x.duckdb" }`,
+ * relative to the notebook's folder), when it names one.
+ */
+export function notebookDatabase(metadata: Record<string, unknown> | undefined): string | undefined {
+  const v = metadata?.database;
+  return typeof v === 'string' && v.trim() ? v.trim() : undefined;
+}
