@@ -39,8 +39,10 @@ export interface ColumnPlan {
   /** DuckDB's name of the type, e.g. "DOUBLE", "TIMESTAMP WITH TIME ZONE", "DECIMAL(18,3)" */
   sqlType: string;
   kind: Kind;
-  /** multiplier applied after the raw value (unit of times → ms, decimal scale) */
+  /** multiplier applied to the raw value (unit of times → ms) */
   scale: number;
+  /** divisor applied to the raw value (µs, ns → ms; a DECIMAL's 10^scale): a division is correctly rounded, a multiplication by 1e-3 is not */
+  div: number;
   /** a time column (epoch ms) */
   time: boolean;
   /** DATE: infinite dates (±int32 max) become NaN */
@@ -76,22 +78,22 @@ const BYTES: Record<Kind, number> = { f64: 8, f32: 4, i8: 1, i16: 2, i32: 4, u8:
 /** The plan for one result column (throws UnsupportedTypeError for types without a typed-array form). */
 export function planColumn(name: string, lt: Bindings.LogicalType): ColumnPlan {
   const id = duckdb.get_type_id(lt);
-  const base = { name, scale: 1, time: false, date: false };
+  const base = { name, scale: 1, div: 1, time: false, date: false };
   const sqlType = NAMES[id] ?? `type #${id}`;
   switch (id) {
     case T.DOUBLE: return { ...base, sqlType, kind: 'f64' };
     case T.FLOAT: return { ...base, sqlType, kind: 'f32' };
     case T.BOOLEAN: return { ...base, sqlType, kind: 'bool' };
     case T.DATE: return { ...base, sqlType, kind: 'i32', scale: 86_400_000, time: true, date: true };
-    case T.TIMESTAMP: case T.TIMESTAMP_TZ: return { ...base, sqlType, kind: 'i64', scale: 1e-3, time: true };
+    case T.TIMESTAMP: case T.TIMESTAMP_TZ: return { ...base, sqlType, kind: 'i64', div: 1e3, time: true };
     case T.TIMESTAMP_MS: return { ...base, sqlType, kind: 'i64', scale: 1, time: true };
     case T.TIMESTAMP_S: return { ...base, sqlType, kind: 'i64', scale: 1000, time: true };
-    case T.TIMESTAMP_NS: return { ...base, sqlType, kind: 'i64', scale: 1e-6, time: true };
+    case T.TIMESTAMP_NS: return { ...base, sqlType, kind: 'i64', div: 1e6, time: true };
     case T.DECIMAL: {
       const width = duckdb.decimal_width(lt), s = duckdb.decimal_scale(lt);
       const kind = INT_KIND[duckdb.decimal_internal_type(lt)];
       if (!kind) throw new UnsupportedTypeError(name, `DECIMAL(${width},${s})`);
-      return { ...base, sqlType: `DECIMAL(${width},${s})`, kind, scale: 10 ** -s };
+      return { ...base, sqlType: `DECIMAL(${width},${s})`, kind, div: 10 ** s };
     }
     case T.SQLNULL: return { ...base, sqlType, kind: 'f64' };
     default: {
@@ -108,7 +110,7 @@ export function planColumn(name: string, lt: Bindings.LogicalType): ColumnPlan {
  */
 export function convertVector(plan: ColumnPlan, raw: Uint8Array, valid: Uint8Array | null, n: number, out: Float64Array, off: number): void {
   const buf = raw.buffer, at = raw.byteOffset;
-  const s = plan.scale;
+  const s = plan.scale, d = plan.div;
   // aligned views (DuckDB's buffers are aligned; a copy otherwise)
   const view = <A>(C: { new (b: ArrayBufferLike, o: number, l: number): A; BYTES_PER_ELEMENT: number }, len: number): A =>
     at % C.BYTES_PER_ELEMENT === 0 ? new C(buf, at, len) : new C(raw.slice().buffer, 0, len);
@@ -124,12 +126,16 @@ export function convertVector(plan: ColumnPlan, raw: Uint8Array, valid: Uint8Arr
     case 'i64': {
       // hi * 2^32 + lo in doubles: no BigInt per value
       const w = view(Int32Array, 2 * n);
-      for (let i = 0; i < n; i++) out[off + i] = (w[2 * i + 1] * TWO32 + (w[2 * i] >>> 0)) * s;
+      for (let i = 0; i < n; i++) {
+        const v = w[2 * i + 1] * TWO32 + (w[2 * i] >>> 0);
+        // a DECIMAL beyond 2^53 as DuckDB casts it: integer part plus fraction, each rounded once
+        out[off + i] = d !== 1 && Math.abs(v) >= 2 ** 53 ? splitDecimal((BigInt(w[2 * i + 1]) << 32n) | BigInt(w[2 * i] >>> 0), d) : v * s / d;
+      }
       break;
     }
     case 'u64': {
       const w = view(Uint32Array, 2 * n);
-      for (let i = 0; i < n; i++) out[off + i] = (w[2 * i + 1] * TWO32 + w[2 * i]) * s;
+      for (let i = 0; i < n; i++) out[off + i] = (w[2 * i + 1] * TWO32 + w[2 * i]) * s / d;
       break;
     }
     case 'i128': case 'u128': {
@@ -138,25 +144,34 @@ export function convertVector(plan: ColumnPlan, raw: Uint8Array, valid: Uint8Arr
       const signed = plan.kind === 'i128';
       for (let i = 0; i < n; i++) {
         const hiHi = signed ? (w[4 * i + 3] | 0) : w[4 * i + 3];
-        out[off + i] = ((hiHi * TWO32 + w[4 * i + 2]) * TWO64 + (w[4 * i + 1] * TWO32 + w[4 * i])) * s;
+        if (d !== 1) {
+          const big = (((BigInt(hiHi) << 32n) | BigInt(w[4 * i + 2])) << 64n) | (BigInt(w[4 * i + 1]) << 32n) | BigInt(w[4 * i]);
+          out[off + i] = splitDecimal(big, d);
+        } else out[off + i] = (hiHi * TWO32 + w[4 * i + 2]) * TWO64 + (w[4 * i + 1] * TWO32 + w[4 * i]);
       }
       break;
     }
   }
-  if (s !== 1 && plan.kind !== 'i64' && plan.kind !== 'u64' && plan.kind !== 'i128' && plan.kind !== 'u128') {
-    for (let i = 0; i < n; i++) out[off + i] *= s;
+  if ((s !== 1 || d !== 1) && plan.kind !== 'i64' && plan.kind !== 'u64' && plan.kind !== 'i128' && plan.kind !== 'u128') {
+    for (let i = 0; i < n; i++) out[off + i] = out[off + i] * s / d;
   }
   if (plan.date) {
     // DuckDB's infinity / -infinity dates are int32 max / min + 1
     for (let i = 0; i < n; i++) { const v = out[off + i]; if (v >= 2147483647 * 86_400_000 || v <= -2147483647 * 86_400_000) out[off + i] = NaN; }
   } else if (plan.time && plan.kind === 'i64') {
     // TIMESTAMP 'infinity' is int64 max: keep NaN rather than a date 292,000 years away
-    const lim = 9.2e18 * s;
+    const lim = 9.2e18 * s / d;
     for (let i = 0; i < n; i++) { const v = out[off + i]; if (v >= lim || v <= -lim) out[off + i] = NaN; }
   }
   if (valid) {
     for (let i = 0; i < n; i++) if ((valid[i >> 3] & (1 << (i & 7))) === 0) out[off + i] = NaN;
   }
+}
+
+/** DuckDB's cast of a wide DECIMAL to DOUBLE: integer part + fraction / 10^scale (slow path: BigInt, only for values beyond 2^53). */
+function splitDecimal(raw: bigint, div: number): number {
+  const p = BigInt(div);
+  return Number(raw / p) + Number(raw % p) / div;
 }
 
 export interface Columns {

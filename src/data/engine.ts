@@ -57,23 +57,39 @@ export function explainError(message: string): string {
     + `Parquet, CSV, JSON and time zones (icu) are built in and need no download. DuckDB said:\n${message}`;
 }
 
-/** Where a DuckDB error points: "LINE n: <text>" followed by a caret line. */
-export function errorPosition(message: string, sql: string): { line: number; column: number } | undefined {
+/**
+ * Where a DuckDB error points in `sql`: its "LINE n: <text>" and caret line, counted from the start
+ * of the statement DuckDB ran, which begins at `offset` of `sql`. Returns 1-based line and column.
+ */
+export function errorPosition(message: string, sql: string, offset = 0): { line: number; column: number } | undefined {
   const m = /\nLINE (\d+): (.*)\n( *)\^/.exec(message);
   if (!m) return undefined;
-  const reported = Number(m[1]);
   const prefix = `LINE ${m[1]}: `.length;
-  const col = m[3].length - prefix; // 0-based in the shown text
-  const shown = m[2].replace(/^\.\.\./, '');
-  const lines = sql.split(/\r?\n/);
-  // DuckDB numbers lines within the failing statement; find the shown text in the whole query
-  const fits = (i: number) => i >= 0 && i < lines.length && lines[i].includes(shown.trim());
-  let idx = fits(reported - 1) ? reported - 1 : -1;
-  if (idx < 0) idx = lines.findIndex((l, i) => i >= reported - 1 && fits(i));
-  if (idx < 0) idx = lines.findIndex((_, i) => fits(i));
-  if (idx < 0) return { line: reported, column: Math.max(0, col) + 1 };
-  const lead = lines[idx].indexOf(shown.trim()) - (shown.length - shown.trimStart().length);
-  return { line: idx + 1, column: Math.max(0, col + Math.max(0, lead)) + 1 };
+  let col = m[3].length - prefix; // 0-based in the shown text
+  let shown = m[2];
+  if (shown.startsWith('...')) { shown = shown.slice(3); col -= 3; } // DuckDB elides the start of long lines
+  const before = sql.slice(0, offset).split(/\r?\n/);
+  const startLine = before.length; // 1-based line of the statement's first character
+  const line = startLine + Number(m[1]) - 1;
+  const text = sql.split(/\r?\n/)[line - 1] ?? '';
+  // the shown text is a part of the line (DuckDB trims long lines): where it starts in the line
+  const lineStartCol = Number(m[1]) === 1 ? before[before.length - 1].length : 0;
+  const at = text.indexOf(shown.trimEnd(), lineStartCol);
+  return { line, column: (at >= 0 ? at : lineStartCol) + Math.max(0, col) + 1 };
+}
+
+/** Splits SQL text into statements at semicolons outside strings, quoted names and comments. */
+export function splitStatements(text: string): Array<{ text: string; offset: number }> {
+  const out: Array<{ text: string; offset: number }> = [];
+  const re = /--[^\n]*|\/\*[\s\S]*?\*\/|'(?:[^']|'')*'|"(?:[^"]|"")*"|\$(\w*)\$[\s\S]*?\$\1\$|;/g;
+  let start = 0;
+  for (let m; (m = re.exec(text));) {
+    if (m[0] !== ';') continue;
+    out.push({ text: text.slice(start, m.index + 1), offset: start });
+    start = m.index + 1;
+  }
+  if (text.slice(start).replace(/--[^\n]*|\/\*[\s\S]*?\*\//g, '').trim()) out.push({ text: text.slice(start), offset: start });
+  return out.filter((s) => s.text.replace(/--[^\n]*|\/\*[\s\S]*?\*\//g, '').replace(/;\s*$/, '').trim() !== '');
 }
 
 let seq = 0;
@@ -130,11 +146,21 @@ export class Engine {
         if (p >= 0) options.onProgress!(p);
       } catch { /* no progress */ }
     }, 250) : undefined;
+    let offset = 0;
     try {
-      return params.length ? await this.runPrepared(text, params) : await this.connection.run(text);
+      const stmts = splitStatements(text);
+      if (!stmts.length) throw new SqlError('the query has no statement', text);
+      let last: DuckDBMaterializedResult | undefined;
+      // one statement at a time: DuckDB's positions are within the statement it ran
+      for (const st of stmts) {
+        offset = st.offset;
+        last = params.length ? await this.runPrepared(st.text, params) : await this.connection.run(st.text);
+      }
+      return last!;
     } catch (e) {
+      if (e instanceof SqlError) throw e;
       const msg = explainError(String((e as Error)?.message ?? e));
-      const pos = errorPosition(msg, text);
+      const pos = errorPosition(msg, text, offset);
       throw new SqlError(msg, text, pos?.line, pos?.column);
     } finally {
       if (timer) clearInterval(timer);
@@ -143,21 +169,14 @@ export class Engine {
   }
 
   private async runPrepared(text: string, params: DuckDBValue[]): Promise<DuckDBMaterializedResult> {
-    const stmts = await this.connection.extractStatements(text);
-    let last: DuckDBMaterializedResult | undefined;
-    for (let i = 0; i < stmts.count; i++) {
-      const p = await stmts.prepare(i);
-      try {
-        // the parameters belong to the statement that has them (one with ${} placeholders)
-        if (p.parameterCount) {
-          if (p.parameterCount !== params.length) throw new Error(`the query has ${p.parameterCount} parameters but ${params.length} values were given`);
-          p.bind(params);
-        }
-        last = await p.run();
-      } finally { p.destroySync(); }
-    }
-    if (!last) throw new Error('the query has no statement');
-    return last;
+    const p = await this.connection.prepare(text);
+    try {
+      // $n refers to the n-th value of the whole query: a statement binds the values up to its highest $n
+      const n = p.parameterCount;
+      if (n > params.length) throw new Error(`the statement uses $${n} but only ${params.length} values were given`);
+      if (n) p.bind(params.slice(0, n));
+      return await p.run();
+    } finally { p.destroySync(); }
   }
 
   /**
@@ -195,7 +214,8 @@ export class Engine {
       `SELECT table_name FROM duckdb_tables() WHERE NOT (temporary AND database_name = 'temp') UNION ALL SELECT view_name FROM duckdb_views() WHERE NOT internal`);
     const taken = new Set(own.getRows().map((r) => String(r[0]).toLowerCase()));
     for (const n of names) {
-      if (taken.has(n.toLowerCase()) && !this.registered.has(n)) continue; // the database's own table wins
+      // the database's own table or view wins: a registration of the name would shadow it (temp comes first)
+      if (taken.has(n.toLowerCase())) { await this.unregister(n); continue; }
       await this.register(n, lookup(n) as Series | Frame);
     }
   }
