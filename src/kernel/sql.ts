@@ -90,7 +90,7 @@ export function installSql(opts: { memoryLimitMb?: number; database?: string; ba
         const frame = name ? toFrame(resultColumns(result), { source: 'sql', sql: code, name }) : undefined;
         const type = result.statementType as number; // DuckDB's StatementType: 1 SELECT, 4 EXPLAIN
         if (!name && type !== 1 && type !== 4 && result.columnNames().join() === 'Count') {
-          const n = result.rowsChanged;
+          const n = result.rowCount === 1 ? resultColumns(result).cols[0][0] : result.rowsChanged;
           shown = text(`${n} row${n === 1 ? '' : 's'} ${type === 2 ? 'inserted' : type === 3 ? 'updated' : type === 5 ? 'deleted' : 'written'}`);
           return undefined;
         }
