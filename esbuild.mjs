@@ -20,10 +20,12 @@ const common = { bundle: true, sourcemap: true, logLevel: 'warning', minify: pro
 const node = { ...common, platform: 'node', target: 'node20', format: 'cjs', mainFields: ['module', 'main'], keepNames: true, external: ['@duckdb/node-bindings-*'] };
 
 const builds = [
-  { ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+  { ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode', ...node.external] },
   { ...node, entryPoints: ['src/kernel/main.ts'], outfile: 'dist/kernel.js' },
   { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js' },
   { ...node, entryPoints: ['src/market/index.ts'], outfile: 'dist/mktnb.js' },
+  // the thread load() reads Parquet and exchange dumps in (src/data/sync.ts)
+  { ...node, entryPoints: ['src/data/worker.ts'], outfile: 'dist/data-worker.js' },
   {
     ...common, platform: 'browser', format: 'esm', target: 'es2022',
     entryPoints: { chart: 'renderers/chart.ts', table: 'renderers/table.ts' },

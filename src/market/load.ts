@@ -19,6 +19,8 @@ import { readFileSync, existsSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { Frame, Series, formatTime, DAY_MS, type SeriesMeta } from './series';
 import { runtime } from './context';
+// columnar files (Parquet through DuckDB, Arrow IPC through apache-arrow) are read in src/data
+import { columnarFormat, readArrow, readParquet, type ColumnarFormat } from '../data/files';
 
 export interface LoadOptions {
   /** name of the date column; default: the first of date, datetime, timestamp, time, day (case-insensitive) */
@@ -35,8 +37,8 @@ export interface LoadOptions {
   delimiter?: string;
   /** name of the result (default: the file name without extension, or the key in the record form) */
   name?: string;
-  /** file format; default from the extension (.json → json, anything else → csv) */
-  format?: 'csv' | 'json';
+  /** file format; default from the extension (.json → json, .parquet → parquet, .arrow/.feather → arrow, anything else → csv) */
+  format?: 'csv' | 'json' | ColumnarFormat;
 }
 
 /** What load() returns for one file: a Series for date,value files, a Frame for several numeric columns. */
@@ -86,6 +88,11 @@ export function resolveDataPath(file: string): string {
 
 function loadOne(file: string, options: LoadOptions): Loaded {
   const abs = resolveDataPath(file);
+  const columnar = options.format === 'parquet' || options.format === 'arrow' ? options.format : options.format ? undefined : columnarFormat(abs);
+  if (columnar) {
+    const name = options.name ?? path.basename(abs).replace(/\.[^.]*$/, '');
+    return finish(columnar === 'parquet' ? readParquet(abs, options) : readArrow(abs, options), abs, name, options);
+  }
   const buf = readFileSync(abs);
   const fmt = options.format ?? (abs.toLowerCase().endsWith('.json') ? 'json' : 'csv');
   const name = options.name ?? path.basename(abs).replace(/\.[^.]*$/, '');
@@ -93,7 +100,7 @@ function loadOne(file: string, options: LoadOptions): Loaded {
   return finish(parsed, abs, name, options);
 }
 
-interface Parsed {
+export interface Parsed {
   index: Float64Array;
   names: string[];
   cols: Float64Array[];
@@ -101,6 +108,8 @@ interface Parsed {
   lines: Int32Array;
   /** textual description of where row i is, e.g. "line 12" or "record 3" */
   where: (i: number) => string;
+  /** notes of the reader, put first in meta.notes */
+  notes?: string[];
 }
 
 // ---------------------------------------------------------------------------------------
@@ -589,7 +598,7 @@ function recordPos(text: string, k: number): { line?: number; column?: number } 
 
 function finish(p: Parsed, file: string, name: string, options: LoadOptions): Loaded {
   let { index, cols } = p;
-  const notes: string[] = [];
+  const notes: string[] = [...(p.notes ?? [])];
   const n = index.length;
   let asc = true, desc = true;
   for (let i = 1; i < n; i++) {
