@@ -18,13 +18,10 @@ import type { Frame } from '../market/series';
 import type { CellError } from '../shared/protocol';
 import { codeFrame } from './errors';
 import { text } from './display';
+import { sqlBinding } from '../shared/sqlcell';
 
 /** Global the generated script calls (not enumerable: cells do not see it). */
 export const SQL_HELPER = '__mktnb_sql__';
-
-/** `-- as NAME` on the first non-blank line. */
-const BIND = /^\s*--\s*as\s+(\S+)\s*$/i;
-const IDENT = /^[A-Za-z_$][\w$]*$/;
 
 /** A SQL cell's error, already in the form the kernel reports (message, position, code frame). */
 export class SqlCellError extends Error {
@@ -33,17 +30,15 @@ export class SqlCellError extends Error {
 
 /** The name a SQL cell binds its result to (undefined: none); throws for a name that is not an identifier. */
 export function boundName(code: string, label = 'cell'): string | undefined {
-  const first = code.split(/\r?\n/).find((l) => l.trim() !== '');
-  const m = first ? BIND.exec(first) : null;
-  if (!m) return undefined;
-  if (!IDENT.test(m[1])) {
-    const line = code.split(/\r?\n/).indexOf(first!) + 1;
+  const b = sqlBinding(code);
+  if (!b) return undefined;
+  if (!b.valid) {
     throw new SqlCellError({
-      name: 'SyntaxError', message: `"-- as ${m[1]}": the result's name must be a JavaScript identifier (letters, digits, _ or $, not starting with a digit) (${label}:${line}:1)`,
-      stack: `SyntaxError: "-- as ${m[1]}" is not a valid name\n    at ${label}:${line}:1\n\n${codeFrame(code, line, first!.indexOf(m[1]))}`,
+      name: 'SyntaxError', message: `"-- as ${b.name}": the result's name must be a JavaScript identifier (letters, digits, _ or $, not starting with a digit) (${label}:${b.line}:1)`,
+      stack: `SyntaxError: "-- as ${b.name}" is not a valid name\n    at ${label}:${b.line}:1\n\n${codeFrame(code, b.line, b.column)}`,
     });
   }
-  return m[1];
+  return b.name;
 }
 
 /** The script a SQL cell runs as (see the file comment). */

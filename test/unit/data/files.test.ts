@@ -68,7 +68,7 @@ describe('data: load() of Parquet and Arrow files', function () {
 
   it('round-trips Arrow IPC / Feather files with timestamps of every unit, dates, ints and nulls', () => {
     const days = [Date.UTC(2024, 0, 1), Date.UTC(2024, 0, 2), Date.UTC(2024, 0, 3)];
-    const t = arrow.tableFromArrays({
+    const t = arrow.tableFromArrays(<any>{
       date: arrow.vectorFromArray(days.map((d) => new Date(d)), new arrow.TimestampMicrosecond()),
       close: Float64Array.from([1.5, 2.5, 3.5]),
       volume: arrow.vectorFromArray([10n, null, 30n], new arrow.Int64()),
@@ -83,11 +83,11 @@ describe('data: load() of Parquet and Arrow files', function () {
     assert.equal(f.columns.volume[2], 30);
     assert.deepEqual(Array.from(f.columns.n), [1, 2, 3]);
     for (const [Type, name] of [[arrow.TimestampSecond, 's'], [arrow.TimestampMillisecond, 'ms'], [arrow.TimestampNanosecond, 'ns'], [arrow.DateDay, 'day']] as const) {
-      const u = arrow.tableFromArrays({ date: arrow.vectorFromArray(days.map((d) => new Date(d)), new (Type as any)()), v: Float64Array.from([1, 2, 3]) });
+      const u = arrow.tableFromArrays(<any>{ date: arrow.vectorFromArray(days.map((d) => new Date(d)), new (Type as any)()), v: Float64Array.from([1, 2, 3]) });
       fs.writeFileSync(path.join(dir, `u-${name}.arrow`), arrow.tableToIPC(u, 'file'));
       assert.deepEqual(Array.from((load(`u-${name}.arrow`) as Series).index), days, name);
     }
-    const sym = arrow.tableFromArrays({ date: arrow.vectorFromArray(days.map((d) => new Date(d)), new arrow.DateDay()), s: ['a', 'b', 'c'] });
+    const sym = arrow.tableFromArrays(<any>{ date: arrow.vectorFromArray(days.map((d) => new Date(d)), new arrow.DateDay()), s: ['a', 'b', 'c'] });
     fs.writeFileSync(path.join(dir, 'sym.arrow'), arrow.tableToIPC(sym, 'file'));
     assert.throws(() => load('sym.arrow'), /sym\.arrow: column "s" is Dictionary<Int32, Utf8>, not numeric/);
   });
