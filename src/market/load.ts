@@ -21,6 +21,8 @@ import { Frame, Series, formatTime, DAY_MS, type SeriesMeta } from './series';
 import { runtime } from './context';
 // columnar files (Parquet through DuckDB, Arrow IPC through apache-arrow) are read in src/data
 import { columnarFormat, readArrow, readParquet, type ColumnarFormat } from '../data/files';
+// Binance public-data dumps (klines, aggTrades, trades; zip; globs of monthly files)
+import { isBinance, loadBinance, type BinanceFormat } from '../data/binance';
 
 export interface LoadOptions {
   /** name of the date column; default: the first of date, datetime, timestamp, time, day (case-insensitive) */
@@ -38,7 +40,7 @@ export interface LoadOptions {
   /** name of the result (default: the file name without extension, or the key in the record form) */
   name?: string;
   /** file format; default from the extension (.json → json, .parquet → parquet, .arrow/.feather → arrow, anything else → csv) */
-  format?: 'csv' | 'json' | ColumnarFormat;
+  format?: 'csv' | 'json' | ColumnarFormat | BinanceFormat;
 }
 
 /** What load() returns for one file: a Series for date,value files, a Frame for several numeric columns. */
@@ -87,6 +89,7 @@ export function resolveDataPath(file: string): string {
 }
 
 function loadOne(file: string, options: LoadOptions): Loaded {
+  if (isBinance(file, options)) return loadBinance(file, options);
   const abs = resolveDataPath(file);
   const columnar = options.format === 'parquet' || options.format === 'arrow' ? options.format : options.format ? undefined : columnarFormat(abs);
   if (columnar) {
