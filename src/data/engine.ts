@@ -117,6 +117,8 @@ export class Engine {
     // relative paths in queries ('data/x.parquet') resolve against the notebook's folder, as load() does
     const base = options.baseDir ?? runtime.baseDir;
     await connection.run(`SET file_search_path = ${quoteLiteral(base)}`);
+    // progress of long queries for onProgress (polled), never printed to the process's stdout
+    await connection.run('SET enable_progress_bar = true; SET enable_progress_bar_print = false');
     return new Engine(instance, connection, { ...options, baseDir: base });
   }
 
@@ -140,12 +142,14 @@ export class Engine {
     if (this.closed) throw new SqlError('the database was closed', text);
     if (lookup) await this.registerReferenced(text, lookup);
     this.active++;
+    let last = -1;
     const timer = options.onProgress ? setInterval(() => {
       try {
-        const p = this.connection.progress.percentage;
-        if (p >= 0) options.onProgress!(p);
+        const p = Math.floor(this.connection.progress.percentage);
+        if (p >= 0 && p !== last) { last = p; options.onProgress!(p); }
       } catch { /* no progress */ }
     }, 250) : undefined;
+    (timer as { unref?: () => void } | undefined)?.unref?.();
     let offset = 0;
     try {
       const stmts = splitStatements(text);

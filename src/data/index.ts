@@ -20,14 +20,16 @@ export { UnsupportedTypeError } from './convert';
 let options: EngineOptions = {};
 let lookup: TableLookup | undefined;
 let engine: Promise<Engine> | undefined;
+let progress: ((percent: number) => void) | undefined;
 
 /**
  * Sets how the process's database opens (before its first use; the kernel sets the memory limit
  * and the notebook's database file) and how query names find program values.
  */
-export function configureEngine(opts: EngineOptions & { lookup?: TableLookup }): void {
-  const { lookup: l, ...rest } = opts;
+export function configureEngine(opts: EngineOptions & { lookup?: TableLookup; onProgress?: (percent: number) => void }): void {
+  const { lookup: l, onProgress: p, ...rest } = opts;
   if (l) lookup = l;
+  if (p) progress = p;
   if (engine && (rest.path !== undefined && rest.path !== options.path)) {
     throw new Error(`the database is already open (${options.path ?? 'in memory'}); restart the kernel to open ${rest.path}`);
   }
@@ -55,7 +57,7 @@ export function sql(strings: TemplateStringsArray, ...values: unknown[]): Promis
   }
   let text = strings[0];
   for (let i = 1; i < strings.length; i++) text += `$${i}` + strings[i];
-  return getEngine().then((e) => e.query(text, values.map(toParam), {}, lookup));
+  return getEngine().then((e) => e.query(text, values.map(toParam), progress ? { onProgress: progress } : {}, lookup));
 }
 
 /** The process's DuckDB database. */

@@ -69,6 +69,7 @@ interface Job {
   language: CellLanguage;
   cellLabel: string;
   onOutput: (e: KernelOutputEvent) => void;
+  onProgress?: (percent: number) => void;
   resolve: (r: ExecuteResult) => void;
   error?: CellError;
   sentAt?: number;
@@ -131,10 +132,10 @@ export class KernelClient {
   /** whether a cell is running */
   get busy(): boolean { return this.current !== undefined; }
 
-  execute(code: string, language: CellLanguage, opts: { cellLabel: string; onOutput: (e: KernelOutputEvent) => void }): Promise<ExecuteResult> {
+  execute(code: string, language: CellLanguage, opts: { cellLabel: string; onOutput: (e: KernelOutputEvent) => void; onProgress?: (percent: number) => void }): Promise<ExecuteResult> {
     return new Promise<ExecuteResult>((resolve) => {
       if (this.disposed) { resolve({ ok: false, durationMs: 0, error: plainError('KernelDisposed', 'the kernel was shut down') }); return; }
-      this.queue.push({ id: ++this.seq, code, language, cellLabel: opts.cellLabel, onOutput: opts.onOutput, resolve });
+      this.queue.push({ id: ++this.seq, code, language, cellLabel: opts.cellLabel, onOutput: opts.onOutput, onProgress: opts.onProgress, resolve });
       void this.pump();
     });
   }
@@ -314,6 +315,7 @@ export class KernelClient {
       case 'stream': this.routeOutput(p, m.id, { kind: 'stream', name: m.name, text: m.text }); break;
       case 'display': this.routeOutput(p, m.id, { kind: 'display', items: m.items }); break;
       case 'error': if (this.current?.id === m.id) this.current.error = m.error; break;
+      case 'progress': { const job = this.current; if (job?.id === m.id && job.onProgress) safe(() => job.onProgress!(m.percent)); break; }
       case 'done': {
         const job = this.current;
         if (!job || job.id !== m.id) return;

@@ -44,7 +44,10 @@ setRuntime({ baseDir, notebookPath });
 const interruptFd = Number(process.env[KERNEL_ENV.interruptFd]);
 const esbuildPath = process.env[KERNEL_ENV.esbuild];
 // SQL cells: DuckDB's memory_limit follows the kernel's heap setting; the notebook may name a database file
-installSql({ baseDir, memoryLimitMb: kernelMemoryMb(), database: process.env[KERNEL_ENV.database] || undefined });
+installSql({
+  baseDir, memoryLimitMb: kernelMemoryMb(), database: process.env[KERNEL_ENV.database] || undefined,
+  progress: (percent) => post({ type: 'progress', id: outputId(), percent }),
+});
 // cells and the programs they start see the environment of the editor, not the kernel's plumbing
 for (const k of Object.values(KERNEL_ENV)) delete process.env[k];
 process.title = 'mktnb-kernel';

@@ -66,12 +66,13 @@ function toCellError(e: unknown, code: string, label: string): SqlCellError {
  * Sets the kernel's database up: memory limit from the kernel's memory setting, the database
  * file (relative to the notebook's folder), names of cell variables as tables.
  */
-export function installSql(opts: { memoryLimitMb?: number; database?: string; baseDir: string }): void {
+export function installSql(opts: { memoryLimitMb?: number; database?: string; baseDir: string; progress?: (percent: number) => void }): void {
   configureEngine({
     baseDir: opts.baseDir,
     ...(opts.memoryLimitMb ? { memoryLimitMb: opts.memoryLimitMb } : {}),
     ...(opts.database ? { path: opts.database } : {}),
     lookup: (name) => (Object.prototype.hasOwnProperty.call(globalThis, name) ? (globalThis as any)[name] : undefined),
+    ...(opts.progress ? { onProgress: opts.progress } : {}),
   });
   const lookup = (n: string) => (Object.prototype.hasOwnProperty.call(globalThis, n) ? (globalThis as any)[n] : undefined);
   let shown: unknown;
@@ -80,7 +81,7 @@ export function installSql(opts: { memoryLimitMb?: number; database?: string; ba
       shown = undefined;
       try {
         const engine = await getEngine();
-        const result = await engine.run(code, [], {}, lookup);
+        const result = await engine.run(code, [], opts.progress ? { onProgress: opts.progress } : {}, lookup);
         if (result.columnCount === 0) return undefined; // CREATE, INSERT, SET, …: nothing to show
         const frame = name ? toFrame(resultColumns(result), { source: 'sql', sql: code, name }) : undefined;
         const type = result.statementType as number; // DuckDB's StatementType: 1 SELECT, 4 EXPLAIN

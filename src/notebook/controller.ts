@@ -115,7 +115,10 @@ export class MarketController implements vscode.Disposable {
     };
     const languageId = cellLanguage(cell.document.languageId);
     const label = `cell ${cell.index + 1}`;
-    const res = await client.execute(code, languageId, { cellLabel: label, onOutput });
+    // DuckDB's progress of a long query (SQL cells, sql``) in the status bar while the cell runs
+    let status: vscode.Disposable | undefined;
+    const onProgress = (percent: number): void => { status?.dispose(); status = vscode.window.setStatusBarMessage(`$(database) ${label}: query ${percent}% done`); };
+    const res = await client.execute(code, languageId, { cellLabel: label, onOutput, onProgress }).finally(() => status?.dispose());
     if (res.error) await exec.appendOutput(errorOutput(res.error.name, res.error.message, res.error.stack));
     if (res.restarted) {
       s.order = 0;

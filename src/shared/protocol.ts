@@ -29,6 +29,8 @@ export type FromKernel =
   | { type: 'stream'; id: number; name: 'stdout' | 'stderr'; text: string }
   | { type: 'display'; id: number; items: OutputItem[] }
   | { type: 'error'; id: number; error: CellError }
+  /** how far the cell's running DuckDB query is (0..100), where DuckDB reports it (SQL cells, sql``) */
+  | { type: 'progress'; id: number; percent: number }
   | { type: 'done'; id: number; ok: boolean; durationMs: number };
 
 export interface CellError {

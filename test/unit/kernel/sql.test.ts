@@ -108,14 +108,32 @@ describe('kernel: SQL cells', function () {
     assert.equal((await ok(k, 'SELECT count(*) AS n FROM px', 'sql')).tables[0].rows[0][0], 30);
   });
 
+  it("reports DuckDB's progress of a long query to the client while the cell runs", async () => {
+    await ok(k, 'CREATE TABLE big AS SELECT range AS x FROM range(20000000)', 'sql');
+    const seen: number[] = [];
+    const out: KernelOutputEvent[] = [];
+    // a table scan with work on every row (md5): DuckDB reports a scan's progress
+    const r = await k.execute('SELECT sum(hash(md5(x::VARCHAR))) FROM big', 'sql', {
+      cellLabel: 'cell 9', onOutput: (e) => out.push(e),
+      // stop once DuckDB has said how far it is: the test does not wait for the whole query
+      onProgress: (p) => { seen.push(p); if (seen.length === 2) k.interrupt(); },
+    });
+    assert.ok(seen.length >= 2, `progress reports: ${JSON.stringify(seen)}`);
+    assert.ok(seen.every((p) => p >= 0 && p <= 100));
+    assert.ok(seen[1] > seen[0], 'progress goes up');
+    assert.equal(r.error?.interrupted, true);
+    assert.equal(out.filter((e) => e.kind === 'stream').length, 0, 'DuckDB prints no progress bar into the cell');
+  });
+
   it("sets DuckDB's memory_limit from the kernel's memory setting; a query beyond it fails and the kernel lives", async () => {
     const pid = k.pid;
+    await ok(k, 'const kept = 41');
     assert.deepEqual((await ok(k, "SELECT current_setting('memory_limit') AS m", 'sql')).tables[0].rows, [['512.0 MiB']]);
     const r = await run(k, "SET temp_directory = ''; SELECT list(range) FROM range(100000000)", 'sql');
     assert.equal(r.ok, false);
     assert.match(r.error!.message, /Out of Memory Error/);
     assert.equal(k.pid, pid);
-    assert.equal((await ok(k, 'keep')).text, '41');
+    assert.equal((await ok(k, 'kept')).text, '41');
   });
 
   it('opens the .duckdb file the notebook names and keeps its tables across kernels', async () => {
