@@ -84,6 +84,18 @@ describe('kernel: SQL cells', function () {
     assert.match(bad.error!.message, /column "label" is VARCHAR/);
   });
 
+  it('shows a 10^7-row result by its first and last rows and its count, and binds all of it', async () => {
+    const t = (await ok(k, '-- as tenm\nSELECT make_timestamp(range * 60000000) AS ts, range * 2.0 AS v FROM range(10000000)', 'sql')).tables[0];
+    assert.equal(t.totalRows, 10_000_000);
+    assert.equal(t.headRows, 10);
+    assert.equal(t.rows.length, 20);
+    assert.deepEqual(t.rows[0], ['1970-01-01', 0]);
+    assert.deepEqual(t.rows[19], ['1989-01-05T10:39:00Z', 19_999_998]);
+    assert.equal((await ok(k, '[tenm.length, tenm.columns.v[9_999_999], tenm.index[9_999_999]]')).text, '[ 10000000, 19999998, 599999940000 ]');
+    const text = (await ok(k, "SELECT 'row ' || range AS label FROM range(10000000)", 'sql')).tables[0];
+    assert.deepEqual([text.totalRows, text.rows[0][0], text.rows[19][0]], [10_000_000, 'row 0', 'row 9999999']);
+  });
+
   it("reports DuckDB's message at the line and column in the cell, with a code frame", async () => {
     const r = await run(k, '-- as x\nSELECT 1,\n  nope_col\nFROM px', 'sql', 'cell 7');
     assert.equal(r.ok, false);
