@@ -15,13 +15,18 @@ const production = process.argv.includes('--production');
 const common = { bundle: true, sourcemap: true, logLevel: 'warning', minify: production, legalComments: 'none' };
 // mainFields: prefer ES module entries (jsonc-parser's UMD build hides requires from the bundler).
 // keepNames: class and function names reach users (util.inspect, stack traces) even when minified.
-const node = { ...common, platform: 'node', target: 'node20', format: 'cjs', mainFields: ['module', 'main'], keepNames: true };
+// DuckDB: its JS (@duckdb/node-api, @duckdb/node-bindings) is bundled; the native addon cannot be,
+// so every @duckdb/node-bindings-<platform> package stays external (scripts/package.mjs ships the one
+// of the VSIX's platform in dist/node_modules, where the bundles' require() finds it).
+const node = { ...common, platform: 'node', target: 'node20', format: 'cjs', mainFields: ['module', 'main'], keepNames: true, external: ['@duckdb/node-bindings-*'] };
 
 const builds = [
-  { ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+  { ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode', ...node.external] },
   { ...node, entryPoints: ['src/kernel/main.ts'], outfile: 'dist/kernel.js' },
   { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js' },
   { ...node, entryPoints: ['src/market/index.ts'], outfile: 'dist/mktnb.js' },
+  // the thread load() reads Parquet and exchange dumps in (src/data/sync.ts)
+  { ...node, entryPoints: ['src/data/worker.ts'], outfile: 'dist/data-worker.js' },
   {
     ...common, platform: 'browser', format: 'esm', target: 'es2022',
     entryPoints: { chart: 'renderers/chart.ts', table: 'renderers/table.ts', markdown: 'renderers/markdown.ts' },

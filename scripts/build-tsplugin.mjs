@@ -26,7 +26,7 @@ async function runtimeExports() {
   const r = await esbuild.build({
     entryPoints: [path.join(ROOT, 'src/market/index.ts')], bundle: true, write: false, format: 'esm',
     platform: 'node', target: 'node20', metafile: true, outfile: 'mktnb-exports.js', logLevel: 'error',
-    mainFields: ['module', 'main'],
+    mainFields: ['module', 'main'], packages: 'external', // the names are the library's own (DuckDB's native addon cannot be bundled)
   });
   const out = Object.values(r.metafile.outputs).find((o) => o.entryPoint);
   return [...new Set(out.exports)].filter((n) => n !== 'default').sort();

@@ -5,6 +5,8 @@
 // the @esbuild/<platform> packages come from the npm registry, so any target can be built here.
 // (esbuild-wasm was tried as a universal fallback: its Node API spawns `node` from PATH, which
 // VS Code users need not have, since the extension host is Electron.)
+// DuckDB (SQL cells, Parquet) is the same case: its JS is bundled into dist/*.js, its native addon
+// is one @duckdb/node-bindings-<platform> package, the only one the VSIX carries.
 //
 //   node scripts/package.mjs                     → dist/market-notebooks.vsix for this machine
 //   node scripts/package.mjs --target darwin-arm64 → dist/market-notebooks-darwin-arm64.vsix
@@ -26,6 +28,25 @@ const esbuildPkg = {
   'darwin-x64': 'darwin-x64', 'darwin-arm64': 'darwin-arm64', 'win32-x64': 'win32-x64', 'win32-arm64': 'win32-arm64',
 }[target];
 if (!esbuildPkg) { console.error(`package: unknown target ${target}`); process.exit(2); }
+// VS Code target → DuckDB's native package (alpine: the musl builds; no DuckDB build for 32-bit ARM)
+const duckdbPkg = {
+  'linux-x64': 'linux-x64', 'linux-arm64': 'linux-arm64', 'alpine-x64': 'linux-x64-musl', 'alpine-arm64': 'linux-arm64-musl',
+  'darwin-x64': 'darwin-x64', 'darwin-arm64': 'darwin-arm64', 'win32-x64': 'win32-x64', 'win32-arm64': 'win32-arm64',
+}[target];
+if (!duckdbPkg) { console.error(`package: DuckDB has no native build for ${target}; SQL cells and Parquet need one`); process.exit(2); }
+
+/** A platform package from node_modules when it is the right version, else from the npm registry (cached in .cache/). */
+function platformPackage(name, version) {
+  const local = path.join('node_modules', ...name.split('/'));
+  if (existsSync(local) && require(path.resolve(local, 'package.json')).version === version) return local;
+  const cache = path.join('.cache', name.replace('/', '+') + `-${version}`);
+  if (!existsSync(path.join(cache, 'package', 'package.json'))) {
+    mkdirSync(cache, { recursive: true });
+    const tgz = execFileSync('npm', ['pack', `${name}@${version}`, '--silent', '--pack-destination', cache], { encoding: 'utf8' }).trim().split('\n').pop();
+    execFileSync('tar', ['xzf', path.join(cache, tgz), '-C', cache]);
+  }
+  return path.join(cache, 'package');
+}
 
 const version = require('esbuild/package.json').version;
 const out = path.join('dist', 'node_modules');
@@ -34,23 +55,18 @@ mkdirSync(path.join(out, 'esbuild', 'lib'), { recursive: true });
 const esbuildDir = path.dirname(require.resolve('esbuild/package.json'));
 for (const f of ['package.json', 'LICENSE.md', 'lib/main.js']) if (existsSync(path.join(esbuildDir, f))) cpSync(path.join(esbuildDir, f), path.join(out, 'esbuild', f));
 
-let platformDir = path.join('node_modules', '@esbuild', esbuildPkg);
-if (!existsSync(platformDir) || require(path.resolve(platformDir, 'package.json')).version !== version) {
-  // another platform: fetch its package from the npm registry
-  const cache = path.join('.cache', 'esbuild', `${esbuildPkg}-${version}`);
-  if (!existsSync(path.join(cache, 'package', 'package.json'))) {
-    mkdirSync(cache, { recursive: true });
-    const tgz = execFileSync('npm', ['pack', `@esbuild/${esbuildPkg}@${version}`, '--silent', '--pack-destination', cache], { encoding: 'utf8' }).trim().split('\n').pop();
-    execFileSync('tar', ['xzf', path.join(cache, tgz), '-C', cache]);
-  }
-  platformDir = path.join(cache, 'package');
-}
+const platformDir = platformPackage(`@esbuild/${esbuildPkg}`, version);
 cpSync(platformDir, path.join(out, '@esbuild', esbuildPkg), { recursive: true });
+
+const duckdbVersion = require('@duckdb/node-bindings/package.json').version;
+const duckdbDir = platformPackage(`@duckdb/node-bindings-${duckdbPkg}`, duckdbVersion);
+// the addon, its shared library (linux/mac: libduckdb.so/.dylib next to it), license and package.json
+cpSync(duckdbDir, path.join(out, '@duckdb', `node-bindings-${duckdbPkg}`), { recursive: true, filter: (f) => !/README\.md$/.test(f) });
 
 const vsix = path.join('dist', target === here ? 'market-notebooks.vsix' : `market-notebooks-${target}.vsix`);
 // No --no-dependencies: it would drop node_modules/mktnb-tsserver-plugin whatever
-// .vscodeignore says; its whitelist also keeps the runtime dependency esbuild out (the VSIX
-// carries its own copy in dist/node_modules, for the target platform).
+// .vscodeignore says; its whitelist also keeps the runtime dependencies (esbuild, DuckDB) out: the
+// VSIX carries its own copies for the target platform, copied above.
 // package.json's "files" is the npm package's list (CLI, kernel, library, types); the VSIX has its
 // own whitelist in .vscodeignore, and vsce refuses a manifest with both. So vsce sees the manifest
 // without "files" while it packages, and the original is put back whatever happens.
@@ -67,4 +83,4 @@ try {
 } finally {
   restore();
 }
-console.log(`package: ${vsix} (${target}, esbuild ${version})`);
+console.log(`package: ${vsix} (${target}, esbuild ${version}, DuckDB ${duckdbVersion} ${duckdbPkg})`);

@@ -7,6 +7,7 @@ import { fromSourceLines } from '../format/serialize';
 import type { MktnbCell, MktnbFile, MktnbOutput } from '../format/types';
 import { ERROR_MIME, splitOutputs, STDERR_MIME, STDOUT_MIME } from '../shared/schemas';
 import { cellLabel } from '../shared/protocol';
+import { notebookDatabase } from '../shared/protocol';
 
 export interface RunOptions {
   cwd: string;
@@ -53,7 +54,7 @@ export interface RunResult {
  * to that cell; an error it raises then is also counted in `lateErrors`.
  */
 export async function runNotebook(nb: MktnbFile, opts: RunOptions): Promise<RunResult> {
-  const client = await KernelClient.start({ cwd: opts.cwd, notebookPath: opts.notebookPath, kernelScript: opts.kernelScript, maxOldSpaceMb: opts.maxOldSpaceMb, passEnv: opts.passEnv });
+  const client = await KernelClient.start({ cwd: opts.cwd, notebookPath: opts.notebookPath, kernelScript: opts.kernelScript, maxOldSpaceMb: opts.maxOldSpaceMb, passEnv: opts.passEnv, database: notebookDatabase(nb.metadata) });
   const cells: MktnbCell[] = nb.cells.map((c) => ({ ...c }));
   let order = 0, cellsRun = 0, lateErrors = 0;
   let failedCell: CellReport | undefined;
@@ -76,7 +77,7 @@ export async function runNotebook(nb: MktnbFile, opts: RunOptions): Promise<RunR
       const code = fromSourceLines(cell.source);
       const outputs: MktnbOutput[] = [];
       const onOutput = (e: KernelOutputEvent): void => appendOutput(outputs, e);
-      const lang = cell.language === 'javascript' ? 'javascript' : 'typescript';
+      const lang = cell.language === 'javascript' || cell.language === 'sql' ? cell.language : 'typescript';
       const label = cellLabel(order + 1);
       const res = code.trim() === ''
         ? { ok: true, durationMs: 0 }

@@ -15,7 +15,7 @@ import { kernelEnv } from './env';
 import { fork, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { KERNEL_ENV, type CellError, type FromKernel, type ToKernel, type VariableInfo } from '../shared/protocol';
+import { KERNEL_ENV, type CellError, type CellLanguage, type FromKernel, type ToKernel, type VariableInfo } from '../shared/protocol';
 import type { OutputItem } from '../shared/schemas';
 import { endGroup } from './procgroup';
 
@@ -28,8 +28,10 @@ export interface KernelOptions {
   notebookPath?: string;
   /** path of the built kernel entry; default: kernel.js next to this (bundled) file */
   kernelScript?: string;
-  /** heap limit of the kernel process in MB (default 4096) */
+  /** heap limit of the kernel process in MB (default 4096); DuckDB's memory_limit follows it */
   maxOldSpaceMb?: number;
+  /** the .duckdb file SQL cells run on (relative to cwd); default: an in-memory database */
+  database?: string;
   /** Node executable; default process.execPath (run as Node also inside Electron) */
   execPath?: string;
   /** extra environment variables for the kernel process (set as given) */
@@ -77,14 +79,17 @@ export interface ExecuteOptions {
   onOutput: (e: KernelOutputEvent) => void;
   /** stop the cell when it runs longer (ms; 0 or undefined: no limit); its error says "timed out after N s" */
   timeoutMs?: number;
+  /** how far a running DuckDB query is (0..100), where DuckDB reports it (SQL cells, sql``) */
+  onProgress?: (percent: number) => void;
 }
 
 interface Job {
   id: number;
   code: string;
-  language: 'typescript' | 'javascript';
+  language: CellLanguage;
   cellLabel: string;
   onOutput: (e: KernelOutputEvent) => void;
+  onProgress?: (percent: number) => void;
   resolve: (r: ExecuteResult) => void;
   error?: CellError;
   sentAt?: number;
@@ -152,11 +157,11 @@ export class KernelClient {
   /** whether a cell is running */
   get busy(): boolean { return this.current !== undefined; }
 
-  execute(code: string, language: 'typescript' | 'javascript', opts: ExecuteOptions): Promise<ExecuteResult> {
+  execute(code: string, language: CellLanguage, opts: ExecuteOptions): Promise<ExecuteResult> {
     return new Promise<ExecuteResult>((resolve) => {
       if (this.disposed) { resolve({ ok: false, durationMs: 0, error: plainError('KernelDisposed', 'the kernel was shut down') }); return; }
       const timeoutMs = opts.timeoutMs && opts.timeoutMs > 0 && Number.isFinite(opts.timeoutMs) ? opts.timeoutMs : undefined;
-      this.queue.push({ id: ++this.seq, code, language, cellLabel: opts.cellLabel, onOutput: opts.onOutput, resolve, timeoutMs });
+      this.queue.push({ id: ++this.seq, code, language, cellLabel: opts.cellLabel, onOutput: opts.onOutput, onProgress: opts.onProgress, resolve, timeoutMs });
       void this.pump();
     });
   }
@@ -272,6 +277,7 @@ export class KernelClient {
       ...kernelEnv(process.env, [...(o.passEnv ?? []), KERNEL_ENV.esbuild]), ...o.env, ELECTRON_RUN_AS_NODE: '1', [KERNEL_ENV.baseDir]: o.cwd, [KERNEL_ENV.interruptFd]: String(INTERRUPT_FD),
     };
     if (o.notebookPath) env[KERNEL_ENV.notebookPath] = o.notebookPath; else delete env[KERNEL_ENV.notebookPath];
+    if (o.database) env[KERNEL_ENV.database] = o.database; else delete env[KERNEL_ENV.database];
     const child = fork(script, [], {
       // 'advanced': structured clone, immune to a cell's Object.prototype.toJSON (src/kernel/wire.ts);
       // detached: the kernel leads a process group that holds the processes its cells start (procgroup.ts)
@@ -402,6 +408,7 @@ export class KernelClient {
         for (const cb of this.backgroundListeners) safe(() => cb({ kind: 'error', error: m.error, cellId: m.id }));
         break;
       case 'variables': this.variableRequests.get(m.req)?.(m.variables); break;
+      case 'progress': { const job = this.current; if (job?.id === m.id && job.onProgress) safe(() => job.onProgress!(m.percent)); break; }
       case 'done': {
         const job = this.current;
         if (!job || job.id !== m.id) return;

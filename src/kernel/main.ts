@@ -26,6 +26,8 @@ import { listVariables } from './variables';
 import { toOutputItems, markdown, text } from './display';
 import { ModuleLoader } from './loader';
 import { record, SEND_OPTIONS, toWire } from './wire';
+import { installSql, kernelMemoryMb, sqlCellScript, SqlCellError } from './sql';
+import { interruptQueries } from '../data/index';
 
 type EsbuildApi = typeof import('esbuild');
 
@@ -45,6 +47,11 @@ let notebookPath = process.env[KERNEL_ENV.notebookPath] || undefined;
 setRuntime({ baseDir, notebookPath });
 const interruptFd = Number(process.env[KERNEL_ENV.interruptFd]);
 const esbuildPath = process.env[KERNEL_ENV.esbuild];
+// SQL cells: DuckDB's memory_limit follows the kernel's heap setting; the notebook may name a database file
+installSql({
+  baseDir, memoryLimitMb: kernelMemoryMb(), database: process.env[KERNEL_ENV.database] || undefined,
+  progress: (percent) => post({ type: 'progress', id: outputCtx()?.id ?? 0, percent }),
+});
 // cells and the programs they start see the environment of the editor, not the kernel's plumbing
 for (const k of Object.values(KERNEL_ENV)) delete process.env[k];
 process.title = 'mktnb-kernel';
@@ -424,8 +431,10 @@ let scriptSeq = 0;
 
 class CompileError extends Error { constructor(public cellError: CellError) { super(cellError.message); } }
 
-async function compile(code: string, language: 'typescript' | 'javascript', label: string): Promise<Compiled> {
+async function compile(code: string, language: 'typescript' | 'javascript' | 'sql', label: string): Promise<Compiled> {
   const key = `${language}\u0000${label}\u0000${code}`;
+  // a SQL cell runs as a one-line script that awaits the query and binds its result (sql.ts)
+  if (language === 'sql') { code = sqlCellScript(code, label); language = 'javascript'; }
   const hit = compiled.get(key);
   if (hit) return hit;
 
@@ -495,6 +504,7 @@ async function execute(msg: Extract<ToKernel, { type: 'execute' }>): Promise<voi
   interrupted.catch(() => { /* raced below */ });
   const stop = (): void => {
     ctx.interrupted = true;
+    interruptQueries(); // a running DuckDB query stops too (SQL cells, sql``); the database keeps its state
     for (const t of ctx.timers) t.clear(t.handle);
     ctx.timers.clear();
     rejectInterrupt(INTERRUPTED);
@@ -540,7 +550,7 @@ async function execute(msg: Extract<ToKernel, { type: 'execute' }>): Promise<voi
     else if (ctx.interrupted || e === INTERRUPTED || e?.code === 'ERR_SCRIPT_EXECUTION_INTERRUPTED') {
       running.interrupt();
       error = interruptedError();
-    } else if (e instanceof CompileError) error = e.cellError;
+    } else if (e instanceof CompileError || e instanceof SqlCellError) error = e.cellError;
     else error = withCodeFrame(toCellError(e), msg.cellLabel, msg.code);
     post({ type: 'error', id: msg.id, error });
   } finally {

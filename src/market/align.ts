@@ -202,12 +202,15 @@ export function alignPair(a: SeriesLike, b: SeriesLike, how: AlignHow | undefine
 // ---------------------------------------------------------------------------------------
 // resampling
 
-export type ResampleRule = 'D' | 'W' | 'W-MON' | 'W-TUE' | 'W-WED' | 'W-THU' | 'W-FRI' | 'W-SAT' | 'W-SUN' | 'M' | 'Q' | 'A' | 'Y';
+export type ResampleRule = 'H' | 'D' | 'W' | 'W-MON' | 'W-TUE' | 'W-WED' | 'W-THU' | 'W-FRI' | 'W-SAT' | 'W-SUN' | 'M' | 'Q' | 'A' | 'Y';
 export type ResampleAgg = 'last' | 'first' | 'mean' | 'sum' | 'max' | 'min';
+const HOUR_MS = 3_600_000;
 const WEEKDAYS: Record<string, number> = { SUN: 0, MON: 1, TUE: 2, WED: 3, THU: 4, FRI: 5, SAT: 6 };
 
 /** Label (epoch ms, UTC midnight) of the bin holding t, pandas style: right-closed, right-labelled. */
 function binLabel(rule: ResampleRule, t: number): number {
+  // hours: left-closed and labelled by their start, as pandas does for 'h' (intraday bars)
+  if (rule === 'H') return Math.floor(t / HOUR_MS) * HOUR_MS;
   const day = Math.floor(t / DAY_MS);
   if (rule === 'D') return day * DAY_MS;
   if (rule === 'W' || rule.startsWith('W-')) {
@@ -224,6 +227,7 @@ function binLabel(rule: ResampleRule, t: number): number {
 
 /** Next label after `label`. */
 function nextLabel(rule: ResampleRule, label: number): number {
+  if (rule === 'H') return label + HOUR_MS;
   if (rule === 'D') return label + DAY_MS;
   if (rule === 'W' || rule.startsWith('W-')) return label + 7 * DAY_MS;
   return binLabel(rule, label + DAY_MS);
@@ -233,13 +237,14 @@ function nextLabel(rule: ResampleRule, label: number): number {
  * resample(x, 'W-FRI' | 'M' | ..., 'last'): pandas `x.resample(rule).agg()`. Bins are right-closed
  * and labelled by their last day (W-FRI: the Friday; M: the month's last day). 'last'/'first'
  * take the last/first non-NaN value in the bin; empty bins between the first and the last are
- * NaN (0 for 'sum', like pandas). A Frame is resampled column by column.
+ * NaN (0 for 'sum', like pandas). A Frame is resampled column by column. 'H' (hours of intraday
+ * bars) bins are left-closed and labelled by their start, as pandas' 'h'.
  */
 export function resample(x: Series, rule: ResampleRule, agg?: ResampleAgg): Series;
 export function resample(x: Frame, rule: ResampleRule, agg?: ResampleAgg): Frame;
 export function resample(x: SeriesLike, rule: ResampleRule, agg: ResampleAgg = 'last'): Series | Frame {
-  const ok = ['D', 'W', 'M', 'Q', 'A', 'Y'].includes(rule) || (rule.startsWith('W-') && WEEKDAYS[rule.slice(2)] !== undefined);
-  if (!ok) throw new RangeError(`resample: unknown rule ${JSON.stringify(rule)}; use 'D', 'W-FRI' (or another W-day), 'M', 'Q' or 'A'`);
+  const ok = ['H', 'D', 'W', 'M', 'Q', 'A', 'Y'].includes(rule) || (rule.startsWith('W-') && WEEKDAYS[rule.slice(2)] !== undefined);
+  if (!ok) throw new RangeError(`resample: unknown rule ${JSON.stringify(rule)}; use 'H', 'D', 'W-FRI' (or another W-day), 'M', 'Q' or 'A'`);
   if (!['last', 'first', 'mean', 'sum', 'max', 'min'].includes(agg)) throw new RangeError(`resample: unknown aggregation ${JSON.stringify(agg)}`);
   if (x instanceof Frame) {
     const cols: Record<string, Float64Array> = {};

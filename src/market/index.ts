@@ -9,3 +9,4 @@ export { runtime, setRuntime } from './context';
 export * from './core';
 export * from './plot';
 export * from './cascade';
+export { sql, db, SqlError, UnsupportedTypeError } from '../data/index';

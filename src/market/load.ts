@@ -19,6 +19,10 @@ import { readFileSync, existsSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { Frame, Series, formatTime, utcTime, DAY_MS, type SeriesMeta } from './series';
 import { displayPath, runtime } from './context';
+// columnar files (Parquet through DuckDB, Arrow IPC through apache-arrow) are read in src/data
+import { columnarFormat, readArrow, readParquet, type ColumnarFormat } from '../data/files';
+// Binance public-data dumps (klines, aggTrades, trades; zip; globs of monthly files)
+import { isBinance, loadBinance, type BinanceFormat } from '../data/binance';
 
 export interface LoadOptions {
   /** name of the date column; default: the first of date, datetime, timestamp, time, day (case-insensitive) */
@@ -35,8 +39,8 @@ export interface LoadOptions {
   delimiter?: string;
   /** name of the result (default: the file name without extension, or the key in the record form) */
   name?: string;
-  /** file format; default from the extension (.json → json, anything else → csv) */
-  format?: 'csv' | 'json';
+  /** file format; default from the extension (.json → json, .parquet → parquet, .arrow/.feather → arrow, anything else → csv) */
+  format?: 'csv' | 'json' | ColumnarFormat | BinanceFormat;
 }
 
 /** What load() returns for one file: a Series for date,value files, a Frame for several numeric columns. */
@@ -101,14 +105,20 @@ export function resolveDataPath(file: string): string {
 }
 
 function loadOne(file: string, options: LoadOptions): Loaded {
+  if (isBinance(file, options)) return loadBinance(file, options);
   const abs = resolveDataPath(file);
+  const columnar = options.format === 'parquet' || options.format === 'arrow' ? options.format : options.format ? undefined : columnarFormat(abs);
+  if (columnar) {
+    const name = options.name ?? path.basename(abs).replace(/\.[^.]*$/, '');
+    return finish(columnar === 'parquet' ? readParquet(abs, options) : readArrow(abs, options), abs, name, options);
+  }
   const fmt = options.format ?? (abs.toLowerCase().endsWith('.json') ? 'json' : 'csv');
   const name = options.name ?? path.basename(abs).replace(/\.[^.]*$/, '');
   const { buf, notes } = asUtf8Text(readFileSync(abs), displayPath(abs));
   // messages name the file as outputs show paths: relative to the notebook (no /home/<user>/… in saved errors)
   const shown = displayPath(abs);
   const parsed = fmt === 'json' ? parseJson(buf, shown, options) : parseCsv(buf, shown, options);
-  parsed.notes.unshift(...notes);
+  (parsed.notes ??= []).unshift(...notes);
   return finish(parsed, abs, name, options);
 }
 
@@ -160,7 +170,7 @@ function charColumn(b: Uint8Array, lineStart: number, at: number): number {
   return k + 1;
 }
 
-interface Parsed {
+export interface Parsed {
   index: Float64Array;
   names: string[];
   cols: Float64Array[];
@@ -169,7 +179,7 @@ interface Parsed {
   /** textual description of where row i is, e.g. "line 12" or "record 3" */
   where: (i: number) => string;
   /** what the reader changed or decided, for meta.notes (duplicate column names renamed, encoding) */
-  notes: string[];
+  notes?: string[];
 }
 
 // ---------------------------------------------------------------------------------------
@@ -709,7 +719,7 @@ function recordPos(text: string, k: number): { line?: number; column?: number } 
 
 function finish(p: Parsed, file: string, name: string, options: LoadOptions): Loaded {
   let { index, cols } = p;
-  const notes: string[] = [...p.notes];
+  const notes: string[] = [...(p.notes ?? [])];
   const n = index.length;
   let asc = true, desc = true;
   for (let i = 1; i < n; i++) {

@@ -16,6 +16,7 @@ import { ERROR_MIME, splitOutputs, STDERR_MIME, STDOUT_MIME, type OutputItem } f
 import { cellLabel } from '../shared/protocol';
 import { displayItem, isJsonMime, recreateError } from '../format/items';
 import { SessionHandover, cellsSignature } from './handover';
+import { notebookDatabase } from '../shared/protocol';
 
 export const CONTROLLER_ID = 'mktnb-typescript';
 export const NOTEBOOK_TYPE = 'mktnb';
@@ -47,7 +48,7 @@ export class MarketController implements vscode.Disposable {
   constructor(private readonly context: vscode.ExtensionContext) {
     this.controller = vscode.notebooks.createNotebookController(CONTROLLER_ID, NOTEBOOK_TYPE, 'Market Notebooks (TypeScript)');
     this.controller.description = 'TypeScript and JavaScript cells with the market analysis library';
-    this.controller.supportedLanguages = ['typescript', 'javascript'];
+    this.controller.supportedLanguages = ['typescript', 'javascript', 'sql'];
     this.controller.supportsExecutionOrder = true;
     this.controller.executeHandler = (cells, nb) => this.execute(cells, nb);
     this.controller.interruptHandler = (nb) => this.interrupt(nb);
@@ -116,10 +117,12 @@ export class MarketController implements vscode.Disposable {
       // as the quick analyses write them, until it is saved
       const folder = (vscode.workspace.getWorkspaceFolder(nb.uri) ?? vscode.workspace.workspaceFolders?.[0])?.uri.fsPath;
       const cwd = notebookPath ? path.dirname(notebookPath) : folder ?? process.cwd();
-      const memory = vscode.workspace.getConfiguration('marketNotebooks').get<number>('kernel.memoryLimitMb', 4096);
+      const config = vscode.workspace.getConfiguration('marketNotebooks', nb.uri);
+      const memory = config.get<number>('kernel.memoryLimitMb', 4096);
+      const database = notebookDatabase(nb.metadata) ?? (config.get<string>('sql.database', '') || undefined);
       // scope "machine": a workspace's .vscode/settings.json cannot widen what cells see
-      const passEnv = vscode.workspace.getConfiguration('marketNotebooks').get<string[]>('kernel.env', []).filter((n) => typeof n === 'string');
-      const client = KernelClient.start({ cwd, notebookPath, kernelScript: this.context.asAbsolutePath('dist/kernel.js'), maxOldSpaceMb: memory, passEnv });
+      const passEnv = config.get<string[]>('kernel.env', []).filter((n) => typeof n === 'string');
+      const client = KernelClient.start({ cwd, notebookPath, kernelScript: this.context.asAbsolutePath('dist/kernel.js'), maxOldSpaceMb: memory, passEnv, database });
       s = { client, order: 0, key, running: 0, ran: new Map() };
       this.sessions.set(key, s);
       const session = s;
@@ -197,12 +200,15 @@ export class MarketController implements vscode.Disposable {
         void exec.appendOutput(displayOutputs(e.items));
       }
     };
-    const languageId = cell.document.languageId === 'javascript' ? 'javascript' : 'typescript';
+    const languageId = cellLanguage(cell.document.languageId);
     // errors name the cell by the execution count shown beside it ([3]), not by its position
     // (which counts markdown cells nobody numbers); the headless runner does the same
     const label = cellLabel(exec.executionOrder!);
     const timeoutSeconds = vscode.workspace.getConfiguration('marketNotebooks').get<number>('kernel.cellTimeoutSeconds', 0);
-    const res = await client.execute(code, languageId, { cellLabel: label, onOutput, timeoutMs: timeoutSeconds > 0 ? timeoutSeconds * 1000 : undefined });
+    // DuckDB's progress of a long query (SQL cells, sql``) in the status bar while the cell runs
+    let status: vscode.Disposable | undefined;
+    const onProgress = (percent: number): void => { status?.dispose(); status = vscode.window.setStatusBarMessage(`$(database) ${label}: query ${percent}% done`); };
+    const res = await client.execute(code, languageId, { cellLabel: label, onOutput, onProgress, timeoutMs: timeoutSeconds > 0 ? timeoutSeconds * 1000 : undefined }).finally(() => status?.dispose());
     if (res.cellId) s.ran.set(res.cellId, { cell, index: cell.index, order: exec.executionOrder, ok: res.ok });
     if (res.error) await exec.appendOutput(errorOutput(res.error.name, res.error.message, res.error.stack));
     if (res.restarted) {
@@ -285,6 +291,11 @@ export class MarketController implements vscode.Disposable {
     this.sessions.clear();
     for (const d of this.disposables) d.dispose();
   }
+}
+
+/** The language a cell runs as (anything but JavaScript and SQL runs as TypeScript). */
+export function cellLanguage(languageId: string): 'typescript' | 'javascript' | 'sql' {
+  return languageId === 'javascript' || languageId === 'sql' ? languageId : 'typescript';
 }
 
 /** A kernel error as VS Code's error output, through the same inert text as errors read from a file. */

@@ -47,7 +47,7 @@ export function looksLikePriceHeader(header: string[]): boolean {
 
 async function findPriceFiles(context: vscode.ExtensionContext): Promise<PriceFile[]> {
   const out: PriceFile[] = [];
-  const found = await vscode.workspace.findFiles('**/*.{csv,json}', '{**/node_modules/**,**/.git/**,**/.vscode-test/**,**/dist/**}', 500);
+  const found = await vscode.workspace.findFiles('**/*.{csv,json,parquet}', '{**/node_modules/**,**/.git/**,**/.vscode-test/**,**/dist/**}', 500);
   const bundledDir = vscode.Uri.joinPath(context.extensionUri, 'samples', 'data');
   let bundled: vscode.Uri[] = [];
   try { bundled = (await vscode.workspace.fs.readDirectory(bundledDir)).filter(([n]) => n.endsWith('.csv')).map(([n]) => vscode.Uri.joinPath(bundledDir, n)); } catch { /* none */ }
@@ -64,6 +64,8 @@ async function findPriceFiles(context: vscode.ExtensionContext): Promise<PriceFi
 
 async function isPriceFile(uri: vscode.Uri): Promise<boolean> {
   try {
+    // a Parquet file is listed as such: its columns are checked when it is chosen (validateChoice loads it)
+    if (/\.parquet$/i.test(uri.fsPath)) return (await vscode.workspace.fs.stat(uri)).size > 12;
     const bytes = await vscode.workspace.fs.readFile(uri);
     const head = new TextDecoder().decode(bytes.subarray(0, 4096));
     if (uri.fsPath.endsWith('.json')) {
@@ -98,7 +100,7 @@ async function quickAnalysis(context: vscode.ExtensionContext, kind: QuickKind, 
     chosen = [{ label: path.basename(fileArg.fsPath), uri: fileArg, bundled: false, description: '' }];
   } else {
     const files = await findPriceFiles(context);
-    if (!files.length) throw new Error('no price files found: the workspace has no .csv/.json file with a date column, and the bundled samples are missing.');
+    if (!files.length) throw new Error('no price files found: the workspace has no .csv/.json file with a date column nor a .parquet file, and the bundled samples are missing.');
     chosen = [];
     const count = need.count === 'many' ? 1 : need.count;
     for (let i = 0; i < count; i++) {
@@ -191,7 +193,7 @@ async function quickAnalysis(context: vscode.ExtensionContext, kind: QuickKind, 
 
   // 3. Check the choice with the library itself, then generate and run.
   const taken = new Set<string>();
-  const series: QuickSeries[] = chosen.map((f) => ({ name: identifier(f.label.replace(/\.(csv|json)$/i, ''), taken), path: pathForCode(f.uri) }));
+  const series: QuickSeries[] = chosen.map((f) => ({ name: identifier(f.label.replace(/\.(csv|json|parquet)$/i, ''), taken), path: pathForCode(f.uri) }));
   const full: QuickChoices = { kind, series, ...choices };
   validateChoice(full, chosen, loaded);
 

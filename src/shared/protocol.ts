@@ -16,8 +16,11 @@
  */
 import type { OutputItem } from './schemas';
 
+/** Languages of code cells: TypeScript/JavaScript run as scripts, SQL on the kernel's DuckDB (src/kernel/sql.ts). */
+export type CellLanguage = 'typescript' | 'javascript' | 'sql';
+
 export type ToKernel =
-  | { type: 'execute'; id: number; code: string; language: 'typescript' | 'javascript'; cellLabel: string }
+  | { type: 'execute'; id: number; code: string; language: CellLanguage; cellLabel: string }
   | { type: 'interrupt'; id: number }
   /** asks for the names cells declared (answered with `variables` carrying the same `req`) */
   | { type: 'variables'; req: number }
@@ -32,6 +35,8 @@ export type FromKernel =
   | { type: 'display'; id: number; items: OutputItem[] }
   /** the cell's error; `late`: raised by its code after it ended (a timer, an un-awaited promise), or with no known cell (id 0) */
   | { type: 'error'; id: number; error: CellError; late?: boolean }
+  /** how far the cell's running DuckDB query is (0..100), where DuckDB reports it (SQL cells, sql``) */
+  | { type: 'progress'; id: number; percent: number }
   | { type: 'done'; id: number; ok: boolean; durationMs: number }
   | { type: 'variables'; req: number; variables: VariableInfo[] };
 
@@ -67,6 +72,8 @@ export const KERNEL_ENV = {
   esbuild: 'MKTNB_ESBUILD',
   /** file descriptor of the interrupt pipe: the client writes "<cell id>\n" to interrupt that cell */
   interruptFd: 'MKTNB_INTERRUPT_FD',
+  /** optional: the .duckdb file SQL cells run on (relative to baseDir); unset: an in-memory database */
+  database: 'MKTNB_DATABASE',
 } as const;
 
 /**
@@ -76,4 +83,13 @@ export const KERNEL_ENV = {
  */
 export function cellLabel(executionOrder: number): string {
   return `cell [${executionOrder}]`;
+}
+
+/**
+ * The .duckdb file a notebook's metadata names for its SQL cells (`"metadata": { "database": "data/x.duckdb" }`,
+ * relative to the notebook's folder), when it names one.
+ */
+export function notebookDatabase(metadata: Record<string, unknown> | undefined): string | undefined {
+  const v = metadata?.database;
+  return typeof v === 'string' && v.trim() ? v.trim() : undefined;
 }

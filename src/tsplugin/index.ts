@@ -37,11 +37,14 @@ export interface PluginConfiguration {
   cellOrder?: Record<string, string[]>;
   /** where the generated declarations are (default: ./types next to the plugin's index.js) */
   typesDir?: string;
+  /** notebook path -> names its SQL cells bind (`-- as NAME`): declared as Frames in its cells */
+  sqlNames?: Record<string, string[]>;
 }
 
 /** Shared by every project the plugin is created for (tsserver calls the factory per project). */
 const shared = {
   cellOrder: new Map<string, string[]>(),
+  sqlNames: new Map<string, string[]>(),
   typesDir: undefined as string | undefined,
   projects: new Set<any>(),
 };
@@ -127,6 +130,10 @@ function configure(config: PluginConfiguration | undefined) {
     for (const [nb, frags] of Object.entries(config.cellOrder)) if (Array.isArray(frags)) shared.cellOrder.set(nb, frags.map(String));
   }
   if (typeof config.typesDir === 'string') shared.typesDir = config.typesDir;
+  if (config.sqlNames) {
+    shared.sqlNames.clear();
+    for (const [nb, names] of Object.entries(config.sqlNames)) if (Array.isArray(names)) shared.sqlNames.set(nb, names.map(String).filter((n) => /^[A-Za-z_$][\w$]*$/.test(n)));
+  }
 }
 
 interface Footer { text: string; imported: Map<string, string>; otherNames: Set<string> }
@@ -221,9 +228,14 @@ export function createLanguageService(ts: TS, info: PluginCreateInfo) {
     const cells = cellsOf(ref);
     const i = cells.findIndex((c) => c.ref.fileName === ref.fileName);
     if (i < 0) return undefined;
-    const { text, imported } = footerFor(cells, i);
+    const footer = footerFor(cells, i);
+    const imported = footer.imported;
+    let text = footer.text;
     const otherNames = new Set<string>();
     cells.forEach((c, k) => { if (k !== i) for (const n of c.top.names) otherNames.add(n); });
+    // names bound by SQL cells (`-- as NAME`) that no TypeScript cell declares: Frames
+    const sql = [...new Set(shared.sqlNames.get(ref.notebook) ?? [])].filter((n) => !otherNames.has(n) && !cells[i].top.names.includes(n));
+    if (sql.length) text += `declare const ${sql.map((n) => `${n}: import(${JSON.stringify(LIBRARY_MODULE)}).Frame`).join(', ')};\n`;
     return { text, imported, otherNames };
   };
 

@@ -85,7 +85,7 @@ describe('bundled samples run headless', function () {
   before(() => ensureBuilt());
   const samples = fs.readdirSync(path.join(ROOT, 'samples')).filter((f) => f.endsWith('.mktnb'));
   it('the bundled samples are all there', () => {
-    for (const want of ['01-gold-miners-and-bitcoin.mktnb', '02-bitcoin-and-the-ai-trade.mktnb', '03-anatomy-of-a-crypto-crash.mktnb', '05-october-2025-cascade.mktnb']) assert.ok(samples.includes(want), `${want} missing: ${samples.join(', ')}`);
+    for (const want of ['01-gold-miners-and-bitcoin.mktnb', '02-bitcoin-and-the-ai-trade.mktnb', '03-anatomy-of-a-crypto-crash.mktnb', '04-etf-flows-in-sql.mktnb', '05-october-2025-cascade.mktnb']) assert.ok(samples.includes(want), `${want} missing: ${samples.join(', ')}`);
   });
   for (const s of samples) {
     it(`${s} runs without error`, () => {

@@ -24,6 +24,7 @@ export function buildKernel(): Promise<string> {
     await esbuild.build({
       entryPoints: [path.join(ROOT, 'src/kernel/main.ts')], outfile, bundle: true, sourcemap: true,
       platform: 'node', target: 'node20', format: 'cjs', logLevel: 'error', legalComments: 'none',
+      external: ['@duckdb/node-bindings-*'], // DuckDB's native addon, as in esbuild.mjs
       plugins: [{
         name: 'missing-market-modules',
         setup(b) {

@@ -311,4 +311,14 @@ describe('tsplugin: language service with the plugin', function () {
     assert.ok(names.includes('btc'), 'an earlier cell\'s name completes');
     assert.ok(!names.includes('btcPeak'), 'a name of another (saved) notebook does not');
   });
+
+  it('names bound by SQL cells (-- as NAME) are Frames in the TypeScript cells of their notebook', () => {
+    const cells = ['const n: number = bars.close.length;\nbars.names;', 'const bars2 = 1;'];
+    const { diags, ls } = setup(cells, { config: { sqlNames: { '/ws/study.mktnb': ['bars', 'bars2'] } } });
+    assert.deepEqual(diags(0), []);
+    assert.match(ts.displayPartsToString(ls.getQuickInfoAtPosition(cellName(0), cells[0].indexOf('bars')).displayParts), /bars: Frame/);
+    // a TypeScript cell that declares the name keeps its own declaration (no duplicate)
+    assert.deepEqual(diags(1), []);
+    setup([], { config: { sqlNames: {} } }); // reset for later tests
+  });
 });

@@ -1,0 +1,111 @@
+// Benchmark of the data layer (issue 12): minute bars generated as Parquet with DuckDB, then in
+// one run, side by side:
+//   1. the query `SELECT ts, close FROM 'bars.parquet'`: DuckDB's own time (materialized in DuckDB)
+//      against the same query into a Frame (Float64Array columns): the conversion overhead as a ratio;
+//   2. peak memory of the Frame query against the size of its two arrays;
+//   3. a 1-minute → 1-hour resample (last close) in SQL (time_bucket) against the library's resample('H');
+//   4. rollingCorr(close, volume, 60) on all the points;
+//   5. load() of a CSV of the same bars against DuckDB's read_csv (both into memory);
+//   and the time to make the Frame a table (db.register: DuckDB's appender, chunk by chunk).
+//
+//   node bench/data.mjs                 (10^8 rows: ~1.6 GB of arrays, ~8 GB of RAM in all)
+//   ROWS=10000000 node bench/data.mjs   (shrink; CSV_ROWS= sets the CSV's rows, default min(ROWS, 10^7))
+//
+// Figures only, no thresholds. DuckDB is @duckdb/node-api from npm; the library is bundled with
+// esbuild as for cells.
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir, loadavg, cpus } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { spawnSync } from 'node:child_process';
+import { pathToFileURL, fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const bundleDir = mkdtempSync(join(root, 'node_modules', '.cache-bench-data-'));
+await build({
+  entryPoints: [join(root, 'src/market/index.ts')], bundle: true, format: 'cjs', platform: 'node', outfile: join(bundleDir, 'mktnb.cjs'),
+  logLevel: 'error', external: ['@duckdb/node-bindings-*'],
+});
+const lib = (await import(pathToFileURL(join(bundleDir, 'mktnb.cjs')).href)).default;
+const { db, load, resample, rollingCorr, Series } = lib;
+
+// child mode (step 2): a fresh process runs only the Frame query and reports its peak RSS
+if (process.env.MKTNB_BENCH_PEAK) {
+  await (await db.connection()).run('SELECT 1');
+  const rss0 = process.memoryUsage().rss;
+  let peak = rss0;
+  const sampler = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 5);
+  const f = await db.query(`SELECT ts, close FROM '${process.env.MKTNB_BENCH_PEAK}'`);
+  clearInterval(sampler);
+  peak = Math.max(peak, process.memoryUsage().rss, process.resourceUsage().maxRSS * 1024);
+  console.log(JSON.stringify({ rss0, peak, arrays: f.index.byteLength + f.columns.close.byteLength }));
+  rmSync(bundleDir, { recursive: true, force: true });
+  process.exit(0);
+}
+const ROWS = Number(process.env.ROWS ?? 1e8);
+const CSV_ROWS = Number(process.env.CSV_ROWS ?? Math.min(ROWS, 1e7));
+const dir = mkdtempSync(join(tmpdir(), 'mktnb-bench-data-'));
+const pq = join(dir, 'bars.parquet');
+const csv = join(dir, 'bars.csv');
+const mb = (b) => `${(b / 2 ** 20).toFixed(0)} MB`;
+const s = (ms) => `${(ms / 1000).toFixed(2)} s`;
+const time = async (f) => { const t = performance.now(); const r = await f(); return [performance.now() - t, r]; };
+
+try {
+  console.log(`bench/data.mjs: ${ROWS.toExponential(0)} one-minute bars (CSV: ${CSV_ROWS.toExponential(0)}); ${cpus().length} cores, load ${loadavg()[0].toFixed(1)}`);
+  const c = await db.connection();
+  // --- the data: a deterministic random walk, written by DuckDB
+  const [tGen] = await time(() => c.run(`COPY (
+      SELECT make_timestamp((1577836800000 + range * 60000) * 1000) AS ts,
+             40000 * exp(sum(((hash(range) % 2001)::BIGINT - 1000) / 1e6) OVER (ORDER BY range ROWS UNBOUNDED PRECEDING)) AS close,
+             (hash(range * 7) % 1000000)::DOUBLE AS volume
+      FROM range(${ROWS})) TO '${pq}' (FORMAT parquet)`));
+  console.log(`generate: ${s(tGen)} (${mb(statSync(pq).size)} of Parquet)`);
+
+  // --- 1 + 2: the query into a Frame first (the peak RSS then is this query's), then DuckDB alone;
+  // the file is read once before, so that neither run pays for a cold page cache
+  await c.run(`SELECT sum(epoch_us(ts)), sum(close) FROM '${pq}'`);
+  const [tFrame, frame] = await time(() => db.query(`SELECT ts, close FROM '${pq}'`));
+  // peak memory: the same query alone in a fresh process (this one holds DuckDB's buffers of the generation)
+  const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url)], { env: { ...process.env, MKTNB_BENCH_PEAK: pq }, encoding: 'utf8', maxBuffer: 1 << 20 });
+  if (child.status !== 0) throw new Error(`peak-memory run failed: ${child.stderr}`);
+  const { rss0, peak, arrays } = JSON.parse(child.stdout.trim().split('\n').pop());
+  const [tDuck, res] = await time(() => c.run(`SELECT ts, close FROM '${pq}'`));
+  if (res.rowCount !== ROWS || frame.length !== ROWS) throw new Error('row counts differ');
+  console.log('\n1. SELECT ts, close FROM bars.parquet');
+  console.log(`   DuckDB alone (materialized in DuckDB): ${s(tDuck)}`);
+  console.log(`   into a Frame (Float64Array columns):   ${s(tFrame)}   ratio ${(tFrame / tDuck).toFixed(2)}x`);
+  console.log(`2. peak RSS of the query in a fresh process, over its RSS with DuckDB open: ${mb(peak - rss0)} for ${mb(arrays)} of arrays (${((peak - rss0) / arrays).toFixed(2)}x)`);
+
+  // --- 3: resample 1 minute → 1 hour (last close)
+  const [tSqlH, hourly] = await time(() => db.query(`SELECT time_bucket(INTERVAL 1 hour, ts) AS h, arg_max(close, ts) AS close FROM '${pq}' GROUP BY 1 ORDER BY 1`));
+  const close = new Series(frame.index, frame.columns.close, 'close');
+  const [tLibH, libH] = await time(() => resample(close, 'H', 'last'));
+  let same = libH.length === hourly.length;
+  for (let i = 0; same && i < libH.length; i++) same = libH.index[i] === hourly.index[i] && libH.values[i] === hourly.columns.close[i];
+  console.log(`3. resample 1 min → 1 hour (${libH.length} hours): SQL time_bucket ${s(tSqlH)} (from Parquet), library resample('H') ${s(tLibH)} (from the Frame); identical: ${same}`);
+  res.rowCount; // keep DuckDB's result alive until here
+
+  // --- 4: rollingCorr on all points
+  const vol = await db.query(`SELECT ts, volume FROM '${pq}'`);
+  const volume = new Series(vol.index, vol.columns.volume, 'volume');
+  const [tRc, rc] = await time(() => rollingCorr(close, volume, 60));
+  console.log(`4. rollingCorr(close, volume, 60) on ${ROWS.toExponential(0)} points: ${s(tRc)} (last value ${rc.last().toFixed(4)})`);
+
+  // --- 4b: a Frame as a table: copied into DuckDB through the appender, one 2,048-row chunk at a time
+  const [tReg] = await time(() => db.register('bars', frame));
+  const [tRegQ, regQ] = await time(() => db.query('SELECT count(*) AS n, avg(close) AS m FROM bars'));
+  if (regQ.columns.n[0] !== ROWS) throw new Error('registered row count differs');
+  console.log(`4b. the Frame (ts, close) as a table: register ${s(tReg)}, then SELECT count(*), avg(close) FROM bars ${s(tRegQ)}`);
+
+  // --- 5: CSV
+  await c.run(`COPY (SELECT strftime(ts, '%Y-%m-%d %H:%M:%S') AS date, round(close, 2) AS close, volume FROM '${pq}' LIMIT ${CSV_ROWS}) TO '${csv}' (HEADER)`);
+  const [tLoad, loaded] = await time(() => load(csv));
+  const [tRead, read] = await time(() => db.query(`SELECT date, close, volume FROM read_csv('${csv}')`));
+  if (loaded.length !== read.length) throw new Error('CSV row counts differ');
+  console.log(`5. CSV of ${CSV_ROWS.toExponential(0)} rows (${mb(statSync(csv).size)}): load() ${s(tLoad)}, DuckDB read_csv into a Frame ${s(tRead)}`);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+  rmSync(bundleDir, { recursive: true, force: true });
+}

@@ -1,0 +1,288 @@
+/**
+ * The embedded SQL engine: one DuckDB database per kernel (or per Node program), with its
+ * connection, its memory limit, interrupt and progress, Frames and Series of the program
+ * queryable by name, and results as Frames of Float64Array columns (see convert.ts).
+ *
+ * Why DuckDB (@duckdb/node-api): an embedded columnar engine that reads Parquet, CSV and JSON
+ * itself (both extensions are statically linked in the npm build: no download at first use),
+ * streams larger-than-memory scans, and ships its native binary in npm packages per platform.
+ */
+import * as path from 'node:path';
+import type * as Bindings from '@duckdb/node-bindings';
+import type { DuckDBConnection, DuckDBInstance, DuckDBMaterializedResult, DuckDBValue } from '@duckdb/node-api';
+import { bindings, nodeApi } from './native';
+import { Frame, Series, type SeriesMeta } from '../market/series';
+import { runtime } from '../market/context';
+import { appendColumns, resultColumns, type Columns } from './convert';
+
+export interface EngineOptions {
+  /** a .duckdb file to open (created when missing); default: an in-memory database */
+  path?: string;
+  /** DuckDB's memory_limit in MB (default: DuckDB's own, 80% of RAM) */
+  memoryLimitMb?: number;
+  /** DuckDB's threads (default: DuckDB's own, the number of cores) */
+  threads?: number;
+  /** folder relative file names in queries resolve against (default: the library's runtime.baseDir) */
+  baseDir?: string;
+  /** extra DuckDB settings (e.g. { extension_directory: '…' }) */
+  settings?: Record<string, string>;
+}
+
+/** How a name in a query finds a Series or Frame of the program (the kernel looks at cell globals). */
+export type TableLookup = (name: string) => unknown;
+
+/** Error of a query: DuckDB's own message, plus where in the query text it points (1-based). */
+export class SqlError extends Error {
+  constructor(message: string, public readonly sql: string, public readonly line?: number, public readonly column?: number) {
+    super(message);
+    this.name = 'SqlError';
+  }
+}
+
+export interface QueryOptions {
+  /** called about every 250 ms with DuckDB's progress (0..100) while the query runs, when DuckDB reports it */
+  onProgress?: (percent: number) => void;
+  /** name of the result (meta.name) */
+  name?: string;
+}
+
+const NOT_FOUND_EXTENSION = /(Failed to download extension|Extension Autoloading Error|extension .* (is not|could not be) (installed|loaded|found))/i;
+
+/** Rewrites DuckDB's message when a query needs an extension that is not built in and cannot be fetched. */
+export function explainError(message: string): string {
+  if (!NOT_FOUND_EXTENSION.test(message)) return message;
+  const ext = /extension "([^"]+)"|extension '([^']+)'/i.exec(message);
+  const name = ext ? (ext[1] ?? ext[2]) : 'an';
+  return `This query needs DuckDB's ${name === 'an' ? 'an' : `"${name}"`} extension, which is not built into Market Notebooks and could not be downloaded (are you offline?). `
+    + `Parquet, CSV, JSON and time zones (icu) are built in and need no download. DuckDB said:\n${message}`;
+}
+
+/**
+ * Where a DuckDB error points in `sql`: its "LINE n: <text>" and caret line, counted from the start
+ * of the statement DuckDB ran, which begins at `offset` of `sql`. Returns 1-based line and column.
+ */
+export function errorPosition(message: string, sql: string, offset = 0): { line: number; column: number } | undefined {
+  const m = /\nLINE (\d+): (.*)\n( *)\^/.exec(message);
+  if (!m) return undefined;
+  const prefix = `LINE ${m[1]}: `.length;
+  let col = m[3].length - prefix; // 0-based in the shown text
+  let shown = m[2];
+  if (shown.startsWith('...')) { shown = shown.slice(3); col -= 3; } // DuckDB elides the start of long lines
+  const before = sql.slice(0, offset).split(/\r?\n/);
+  const startLine = before.length; // 1-based line of the statement's first character
+  const line = startLine + Number(m[1]) - 1;
+  const text = sql.split(/\r?\n/)[line - 1] ?? '';
+  // the shown text is a part of the line (DuckDB trims long lines): where it starts in the line
+  const lineStartCol = Number(m[1]) === 1 ? before[before.length - 1].length : 0;
+  const at = text.indexOf(shown.trimEnd(), lineStartCol);
+  return { line, column: (at >= 0 ? at : lineStartCol) + Math.max(0, col) + 1 };
+}
+
+/** Splits SQL text into statements at semicolons outside strings, quoted names and comments. */
+export function splitStatements(text: string): Array<{ text: string; offset: number }> {
+  const out: Array<{ text: string; offset: number }> = [];
+  const re = /--[^\n]*|\/\*[\s\S]*?\*\/|'(?:[^']|'')*'|"(?:[^"]|"")*"|\$(\w*)\$[\s\S]*?\$\1\$|;/g;
+  let start = 0;
+  for (let m; (m = re.exec(text));) {
+    if (m[0] !== ';') continue;
+    out.push({ text: text.slice(start, m.index + 1), offset: start });
+    start = m.index + 1;
+  }
+  if (text.slice(start).replace(/--[^\n]*|\/\*[\s\S]*?\*\//g, '').trim()) out.push({ text: text.slice(start), offset: start });
+  return out.filter((s) => s.text.replace(/--[^\n]*|\/\*[\s\S]*?\*\//g, '').replace(/;\s*$/, '').trim() !== '');
+}
+
+let seq = 0;
+
+export class Engine {
+  /** registered program values: table name → the object its contents came from */
+  private readonly registered = new Map<string, object>();
+  private active = 0;
+  private closed = false;
+
+  private constructor(readonly instance: DuckDBInstance, readonly connection: DuckDBConnection, readonly options: EngineOptions) {}
+
+  static async open(options: EngineOptions = {}): Promise<Engine> {
+    const settings: Record<string, string> = { ...options.settings };
+    if (options.memoryLimitMb) settings.memory_limit = `${Math.floor(options.memoryLimitMb)}MiB`;
+    if (options.threads) settings.threads = String(options.threads);
+    const file = options.path ? path.resolve(options.baseDir ?? runtime.baseDir, options.path) : ':memory:';
+    let instance: DuckDBInstance;
+    try {
+      instance = await nodeApi().DuckDBInstance.create(file, settings);
+    } catch (e) {
+      throw new SqlError(`DuckDB could not open ${file === ':memory:' ? 'an in-memory database' : file}: ${(e as Error).message}`, '');
+    }
+    const connection = await instance.connect();
+    // relative paths in queries ('data/x.parquet') resolve against the notebook's folder, as load() does
+    const base = options.baseDir ?? runtime.baseDir;
+    await connection.run(`SET file_search_path = ${quoteLiteral(base)}`);
+    // progress of long queries for onProgress (polled), never printed to the process's stdout
+    await connection.run('SET enable_progress_bar = true; SET enable_progress_bar_print = false');
+    return new Engine(instance, connection, { ...options, baseDir: base });
+  }
+
+  /** whether a query is running */
+  get busy(): boolean { return this.active > 0; }
+
+  /** Stops the running query (DuckDB's interrupt): it fails with "INTERRUPT Error"; the database keeps its state. */
+  interrupt(): void { if (this.active > 0) this.connection.interrupt(); }
+
+  /**
+   * Runs a query (several statements: the result of the last) with bound parameters and
+   * returns the result as a Frame (see toFrame).
+   */
+  async query(text: string, params: DuckDBValue[] = [], options: QueryOptions = {}, lookup?: TableLookup): Promise<Frame> {
+    const result = await this.run(text, params, options, lookup);
+    return toFrame(resultColumns(result), { source: 'sql', sql: text, ...(options.name ? { name: options.name } : {}) });
+  }
+
+  /** Runs a query and returns DuckDB's materialized result (for callers that convert it themselves). */
+  async run(text: string, params: DuckDBValue[] = [], options: QueryOptions = {}, lookup?: TableLookup): Promise<DuckDBMaterializedResult> {
+    if (this.closed) throw new SqlError('the database was closed', text);
+    if (lookup) await this.registerReferenced(text, lookup);
+    this.active++;
+    let last = -1;
+    const timer = options.onProgress ? setInterval(() => {
+      try {
+        const p = Math.floor(this.connection.progress.percentage);
+        if (p >= 0 && p !== last) { last = p; options.onProgress!(p); }
+      } catch { /* no progress */ }
+    }, 250) : undefined;
+    (timer as { unref?: () => void } | undefined)?.unref?.();
+    let offset = 0;
+    try {
+      const stmts = splitStatements(text);
+      if (!stmts.length) throw new SqlError('the query has no statement', text);
+      let last: DuckDBMaterializedResult | undefined;
+      // one statement at a time: DuckDB's positions are within the statement it ran
+      for (const st of stmts) {
+        offset = st.offset;
+        last = params.length ? await this.runPrepared(st.text, params) : await this.connection.run(st.text);
+      }
+      return last!;
+    } catch (e) {
+      if (e instanceof SqlError) throw e;
+      const msg = explainError(String((e as Error)?.message ?? e));
+      const pos = errorPosition(msg, text, offset);
+      throw new SqlError(msg, text, pos?.line, pos?.column);
+    } finally {
+      if (timer) clearInterval(timer);
+      this.active--;
+    }
+  }
+
+  private async runPrepared(text: string, params: DuckDBValue[]): Promise<DuckDBMaterializedResult> {
+    const p = await this.connection.prepare(text);
+    try {
+      // $n refers to the n-th value of the whole query: a statement binds the values up to its highest $n
+      const n = p.parameterCount;
+      if (n > params.length) throw new Error(`the statement uses $${n} but only ${params.length} values were given`);
+      if (n) p.bind(params.slice(0, n));
+      return await p.run();
+    } finally { p.destroySync(); }
+  }
+
+  /**
+   * Makes a Series or Frame queryable as the table `name` (index → TIMESTAMP "date", values → DOUBLE),
+   * copied chunk by chunk into a temporary table. Registering the same object again does nothing.
+   */
+  async register(name: string, value: Series | Frame): Promise<void> {
+    if (this.registered.get(name) === value) return;
+    const { columns, cols } = describe(value);
+    const tmp = `__mktnb_reg_${++seq}`;
+    await this.connection.run(`CREATE OR REPLACE TEMP TABLE ${quoteIdent(tmp)} (date TIMESTAMP, ${columns.map((c) => `${quoteIdent(c)} DOUBLE`).join(', ')})`);
+    const appender = bindings().appender_create_ext(connectionHandle(this.connection), 'temp', 'main', tmp);
+    try {
+      appendColumns(appender, value.index, cols);
+      bindings().appender_flush_sync(appender);
+    } finally { bindings().appender_close_sync(appender); }
+    await this.connection.run(`DROP TABLE IF EXISTS temp.main.${quoteIdent(name)}; ALTER TABLE temp.main.${quoteIdent(tmp)} RENAME TO ${quoteIdent(name)}`);
+    this.registered.set(name, value);
+  }
+
+  /** Drops a registered table. */
+  async unregister(name: string): Promise<void> {
+    if (!this.registered.delete(name)) return;
+    await this.connection.run(`DROP TABLE IF EXISTS temp.main.${quoteIdent(name)}`);
+  }
+
+  /** Registers the Series/Frames a query names (identifiers outside strings and comments) that the database has no table or view for. */
+  async registerReferenced(text: string, lookup: TableLookup): Promise<void> {
+    const names = identifiers(text).filter((n) => {
+      const v = lookup(n);
+      return v instanceof Series || v instanceof Frame;
+    });
+    if (!names.length) return;
+    const own = await this.connection.runAndReadAll(
+      `SELECT table_name FROM duckdb_tables() WHERE NOT (temporary AND database_name = 'temp') UNION ALL SELECT view_name FROM duckdb_views() WHERE NOT internal`);
+    const taken = new Set(own.getRows().map((r) => String(r[0]).toLowerCase()));
+    for (const n of names) {
+      // the database's own table or view wins: a registration of the name would shadow it (temp comes first)
+      if (taken.has(n.toLowerCase())) { await this.unregister(n); continue; }
+      await this.register(n, lookup(n) as Series | Frame);
+    }
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    try { this.connection.closeSync(); } catch { /* closed */ }
+    try { this.instance.closeSync(); } catch { /* closed */ }
+  }
+}
+
+function connectionHandle(c: DuckDBConnection): Bindings.Connection {
+  return (c as unknown as { connection: Bindings.Connection }).connection;
+}
+
+function describe(value: Series | Frame): { columns: string[]; cols: Float64Array[] } {
+  if (value instanceof Series) return { columns: [value.name || 'value'], cols: [value.values] };
+  return { columns: value.names, cols: value.names.map((n) => value.columns[n]) };
+}
+
+/** Identifiers of a query outside string literals and comments (candidates for program tables). */
+export function identifiers(text: string): string[] {
+  const out = new Set<string>();
+  const re = /--[^\n]*|\/\*[\s\S]*?\*\/|'(?:[^']|'')*'|"((?:[^"]|"")*)"|([A-Za-z_$][\w$]*)/g;
+  for (let m; (m = re.exec(text));) {
+    if (m[1] !== undefined) out.add(m[1].replace(/""/g, '"'));
+    else if (m[2] !== undefined) out.add(m[2]);
+  }
+  return [...out];
+}
+
+export function quoteIdent(s: string): string { return `"${s.replace(/"/g, '""')}"`; }
+export function quoteLiteral(s: string): string { return `'${s.replace(/'/g, "''")}'`; }
+
+/**
+ * A result as a Frame: the first DATE/TIMESTAMP column is the index (its name in meta.indexColumn),
+ * the others are columns (other time columns as epoch ms). A result without a time column is
+ * indexed by row number (0, 1, …; meta.index = 'row').
+ */
+export function toFrame(c: Columns, meta: SeriesMeta = {}): Frame {
+  const ti = c.plans.findIndex((p) => p.time);
+  const columns: Record<string, Float64Array> = {};
+  let index: Float64Array;
+  const m: SeriesMeta = { ...meta, rows: c.rows, types: Object.fromEntries(c.plans.map((p) => [p.name, p.sqlType])) };
+  if (ti >= 0) {
+    index = c.cols[ti];
+    m.indexColumn = c.names[ti];
+  } else {
+    index = new Float64Array(c.rows);
+    for (let i = 0; i < c.rows; i++) index[i] = i;
+    m.index = 'row';
+  }
+  c.names.forEach((n, j) => { if (j !== ti) columns[n] = c.cols[j]; });
+  return new Frame(index, columns, m);
+}
+
+/** A JS value for a bound parameter: Dates become TIMESTAMP values (UTC), everything else as @duckdb/node-api binds it. */
+export function toParam(v: unknown): DuckDBValue {
+  if (v instanceof Date) {
+    const ms = v.getTime();
+    if (!Number.isFinite(ms)) throw new RangeError('an invalid Date was passed as a query parameter');
+    return new (nodeApi().DuckDBTimestampValue)(BigInt(Math.round(ms)) * 1000n);
+  }
+  return v as DuckDBValue;
+}
