@@ -82,10 +82,8 @@ export class EventStudyResult {
       { name: 'AR day 0', type: 'number', percent: true }, { name: 't AR0', type: 'number', digits: 2 },
       { name: `CAR [${this.window[0]}, ${this.window[1]}]`, type: 'number', percent: true }, { name: 'se', type: 'number', percent: true }, { name: 't', type: 'number', digits: 2 }, { name: 'p', type: 'number' },
     ], rows, `event study of ${this.asset} against ${this.market} (market model)`, this.alignment, [this.reading]);
-    // two outputs: splitOutputs starts a new one where a mime repeats, so the text of each part
-    // leads it ([table, text, chart, text] would put the chart into the table's output)
-    const [chart, chartText] = this.chart()[DISPLAY]();
-    return [table[1], table[0], chartText, chart];
+    // two outputs, each ending with its text fallback (the display protocol in src/shared/schemas.ts)
+    return [...table, ...this.chart()[DISPLAY]()];
   }
   /** the average CAR path with its 95% band and each event's CAR */
   chart() {
