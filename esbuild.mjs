@@ -47,7 +47,7 @@ await buildTsPlugin({ minify: production });
 // emitted twice.
 const pluginTypes = path.join('node_modules', 'mktnb-tsserver-plugin', 'types');
 rmSync(path.join('dist', 'types'), { recursive: true, force: true });
-for (const d of ['market', 'shared']) cpSync(path.join(pluginTypes, d), path.join('dist', 'types', d), { recursive: true });
+for (const d of ['market', 'shared', 'data']) cpSync(path.join(pluginTypes, d), path.join('dist', 'types', d), { recursive: true });
 
 if (watch) {
   for (const b of builds) (await esbuild.context(b)).watch();

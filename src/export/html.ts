@@ -102,7 +102,7 @@ function formatDuration(ms: number): string {
 
 /** Strips ANSI color codes from stream text. */
 function stripAnsi(s: string): string {
-  // eslint-disable-next-line no-control-regex
+   
   return s.replace(/\u001b\[[0-9;]*[A-Za-z]/g, '');
 }
 

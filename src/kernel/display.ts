@@ -38,7 +38,7 @@ export function inspectValue(value: unknown): string {
   if (value instanceof Promise) {
     for (const s of Object.getOwnPropertySymbols(value)) {
       if (!HOOK_SYMBOLS.has(s.description ?? '')) continue;
-      try { Object.defineProperty(value, s, { enumerable: false }); } catch { /* frozen */ }
+      Reflect.defineProperty(value, s, { enumerable: false }); // false when frozen: nothing to hide then
     }
   }
   return inspect(value, INSPECT_OPTIONS);

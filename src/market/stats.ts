@@ -140,18 +140,22 @@ export function rankAverage(v: Float64Array): Float64Array {
   return out;
 }
 
+/** The centred pass of Pearson's r around known means; NaN when a variance is zero. */
+function centredPearson(x: Float64Array, y: Float64Array, mx: number, my: number): number {
+  let sxx = 0, syy = 0, sxy = 0;
+  for (let i = 0; i < x.length; i++) { const dx = x[i] - mx, dy = y[i] - my; sxx += dx * dx; syy += dy * dy; sxy += dx * dy; }
+  if (!(sxx > 0) || !(syy > 0)) return NaN;
+  const r = sxy / Math.sqrt(sxx * syy);
+  return r > 1 ? 1 : r < -1 ? -1 : r;
+}
+
 /** Pearson correlation of two complete arrays (two-pass, centred); NaN when a variance is zero. */
 export function pearsonArrays(x: Float64Array, y: Float64Array): number {
   const n = x.length;
   if (n < 2) return NaN;
   let mx = 0, my = 0;
   for (let i = 0; i < n; i++) { mx += x[i]; my += y[i]; }
-  mx /= n; my /= n;
-  let sxx = 0, syy = 0, sxy = 0;
-  for (let i = 0; i < n; i++) { const dx = x[i] - mx, dy = y[i] - my; sxx += dx * dx; syy += dy * dy; sxy += dx * dy; }
-  if (!(sxx > 0) || !(syy > 0)) return NaN;
-  const r = sxy / Math.sqrt(sxx * syy);
-  return r > 1 ? 1 : r < -1 ? -1 : r;
+  return centredPearson(x, y, mx / n, my / n);
 }
 
 /** Pearson correlation when every pair is finite (one fused check-and-sum pass, then the centred pass); undefined otherwise. */
@@ -164,12 +168,7 @@ export function pearsonIfComplete(x: Float64Array, y: Float64Array): number | un
     mx += a; my += b;
   }
   if (n < 2) return NaN;
-  mx /= n; my /= n;
-  let sxx = 0, syy = 0, sxy = 0;
-  for (let i = 0; i < n; i++) { const dx = x[i] - mx, dy = y[i] - my; sxx += dx * dx; syy += dy * dy; sxy += dx * dy; }
-  if (!(sxx > 0) || !(syy > 0)) return NaN;
-  const r = sxy / Math.sqrt(sxx * syy);
-  return r > 1 ? 1 : r < -1 ? -1 : r;
+  return centredPearson(x, y, mx / n, my / n);
 }
 
 /**

@@ -78,7 +78,7 @@ const isData = (src: unknown) => typeof src === 'string' && /^data:image\/(png|j
  * A deep copy of a figure part with every string sanitized and network attributes dropped.
  * Arrays of numbers are shared, not copied (they can be a million points long).
  */
-export function sanitizeDeep(v: unknown, key = '', report: Report = new Set()): unknown {
+export function sanitizeDeep(v: unknown, report: Report = new Set()): unknown {
   if (typeof v === 'string') return sanitizeText(v);
   if (typeof v !== 'object' || v === null) return v;
   if (Array.isArray(v)) {
@@ -89,7 +89,7 @@ export function sanitizeDeep(v: unknown, key = '', report: Report = new Set()): 
       if ((typeof x === 'string' && x.indexOf('<') >= 0) || (typeof x === 'object' && x !== null)) { work = true; break; }
     }
     if (!work) return v;
-    return v.map((x) => sanitizeDeep(x, '', report));
+    return v.map((x) => sanitizeDeep(x, report));
   }
   const out: Record<string, unknown> = {};
   for (const [k, x] of Object.entries(v)) {
@@ -98,12 +98,12 @@ export function sanitizeDeep(v: unknown, key = '', report: Report = new Set()): 
     if (k === 'images' && Array.isArray(x)) {
       const kept = x.filter((im) => isData(im?.source));
       if (kept.length < x.length) report.add('images that are not inline data');
-      out[k] = kept.map((im) => sanitizeDeep(im, '', report));
+      out[k] = kept.map((im) => sanitizeDeep(im, report));
       continue;
     }
     if (k === 'type' && typeof x === 'string' && MAP_TRACE.test(x)) { report.add(`the "${x}" trace type (it loads map data from the internet)`); out[k] = 'scatter'; continue; }
     if ((k === 'updatemenus' || k === 'sliders') && Array.isArray(x)) { out[k] = x.map((menu) => sanitizeMenu(menu, report)); continue; }
-    out[k] = sanitizeDeep(x, k, report);
+    out[k] = sanitizeDeep(x, report);
   }
   return out;
 }
@@ -112,15 +112,15 @@ export function sanitizeDeep(v: unknown, key = '', report: Report = new Set()): 
 const ARG_PATH = /(^|[.[\]])(images|geo\d*|mapbox\d*|map\d*|geojson|topojson|layers|template|source)($|[.[\]\d])/;
 
 function sanitizeArgs(args: unknown, report: Report): unknown {
-  if (!Array.isArray(args)) return sanitizeDeep(args, '', report);
+  if (!Array.isArray(args)) return sanitizeDeep(args, report);
   return args.map((a) => {
-    if (typeof a !== 'object' || a === null || Array.isArray(a)) return sanitizeDeep(a, '', report);
+    if (typeof a !== 'object' || a === null || Array.isArray(a)) return sanitizeDeep(a, report);
     const out: Record<string, unknown> = {};
     for (const [k, x] of Object.entries(a)) {
       if (ARG_PATH.test(k)) { report.add(`a button that sets "${k}"`); continue; }
       const base = k.replace(/^.*\./, '');
       if (base === 'type' && (typeof x === 'string' ? MAP_TRACE.test(x) : Array.isArray(x) && x.some((t) => typeof t === 'string' && MAP_TRACE.test(t)))) { report.add('a button that switches a trace to a map type'); continue; }
-      const clean = sanitizeDeep({ [k]: x }, '', report) as Record<string, unknown>;
+      const clean = sanitizeDeep({ [k]: x }, report) as Record<string, unknown>;
       if (k in clean) out[k] = clean[k];
     }
     return out;
@@ -128,17 +128,17 @@ function sanitizeArgs(args: unknown, report: Report): unknown {
 }
 
 function sanitizeMenu(menu: unknown, report: Report): unknown {
-  if (typeof menu !== 'object' || menu === null || Array.isArray(menu)) return sanitizeDeep(menu, '', report);
+  if (typeof menu !== 'object' || menu === null || Array.isArray(menu)) return sanitizeDeep(menu, report);
   const out: Record<string, unknown> = {};
   for (const [k, x] of Object.entries(menu)) {
     if ((k === 'buttons' || k === 'steps') && Array.isArray(x)) {
       out[k] = x.map((b) => {
         if (typeof b !== 'object' || b === null) return b;
         const o: Record<string, unknown> = {};
-        for (const [bk, bx] of Object.entries(b)) o[bk] = bk === 'args' || bk === 'args2' ? sanitizeArgs(bx, report) : sanitizeDeep(bx, bk, report);
+        for (const [bk, bx] of Object.entries(b)) o[bk] = bk === 'args' || bk === 'args2' ? sanitizeArgs(bx, report) : sanitizeDeep(bx, report);
         return o;
       });
-    } else out[k] = sanitizeDeep(x, k, report);
+    } else out[k] = sanitizeDeep(x, report);
   }
   return out;
 }
@@ -151,10 +151,10 @@ export function sanitizeLayout(l: unknown, report: Report = new Set()): Record<s
     if (!LAYOUT_KEYS.has(k) && !NUMBERED.test(k)) { report.add(`the layout attribute "${k}"`); continue; }
     if (k === 'template' && typeof x === 'object' && x !== null) {
       const t = x as Record<string, unknown>;
-      out[k] = { ...(t.data !== undefined ? { data: sanitizeDeep(t.data, 'data', report) } : {}), ...(t.layout !== undefined ? { layout: sanitizeLayout(t.layout, report) } : {}) };
+      out[k] = { ...(t.data !== undefined ? { data: sanitizeDeep(t.data, report) } : {}), ...(t.layout !== undefined ? { layout: sanitizeLayout(t.layout, report) } : {}) };
       continue;
     }
-    const clean = sanitizeDeep({ [k]: x }, '', report) as Record<string, unknown>;
+    const clean = sanitizeDeep({ [k]: x }, report) as Record<string, unknown>;
     if (k in clean) out[k] = clean[k];
   }
   return out;
@@ -163,7 +163,7 @@ export function sanitizeLayout(l: unknown, report: Report = new Set()): Record<s
 function sanitizeFrames(frames: unknown[], report: Report): unknown[] {
   return frames.map((f) => {
     if (typeof f !== 'object' || f === null) return f;
-    const out = sanitizeDeep({ ...(f as Record<string, unknown>), layout: undefined }, '', report) as Record<string, unknown>;
+    const out = sanitizeDeep({ ...(f as Record<string, unknown>), layout: undefined }, report) as Record<string, unknown>;
     delete out.layout;
     if ((f as Record<string, unknown>).layout !== undefined) out.layout = sanitizeLayout((f as Record<string, unknown>).layout, report);
     return out;
@@ -173,7 +173,7 @@ function sanitizeFrames(frames: unknown[], report: Report): unknown[] {
 /** A sanitized copy of a whole figure (data, layout, frames, config) and what was dropped. */
 export function sanitizeFigureReport<F extends { data: unknown[]; layout?: unknown; frames?: unknown[]; config?: unknown }>(f: F): { figure: F; dropped: string[] } {
   const report: Report = new Set();
-  const out = { ...f, data: sanitizeDeep(f.data, 'data', report) } as F;
+  const out = { ...f, data: sanitizeDeep(f.data, report) } as F;
   if (f.layout !== undefined) out.layout = sanitizeLayout(f.layout, report);
   if (Array.isArray(f.frames)) out.frames = sanitizeFrames(f.frames, report);
   if (f.config !== undefined) out.config = sanitizeConfig(f.config);

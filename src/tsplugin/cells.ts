@@ -71,7 +71,7 @@ export interface TopLevel {
   exported: Set<string>;
 }
 
-const hasModifier = (ts: TS, node: any, kind: number) => !!node.modifiers?.some((m: any) => m.kind === kind);
+const hasModifier = (node: any, kind: number) => !!node.modifiers?.some((m: any) => m.kind === kind);
 
 /** The names a cell's text declares at its top level (what the kernel makes global). */
 export function topLevelNames(ts: TS, text: string, scriptKind?: number): TopLevel {
@@ -94,8 +94,8 @@ export function topLevelNames(ts: TS, text: string, scriptKind?: number): TopLev
     }
   };
   for (const st of sf.statements as any[]) {
-    const isExport = hasModifier(ts, st, ts.SyntaxKind.ExportKeyword);
-    const isDefault = hasModifier(ts, st, ts.SyntaxKind.DefaultKeyword);
+    const isExport = hasModifier(st, ts.SyntaxKind.ExportKeyword);
+    const isDefault = hasModifier(st, ts.SyntaxKind.DefaultKeyword);
     const before = names.length;
     switch (st.kind) {
       case ts.SyntaxKind.VariableStatement:

@@ -109,7 +109,7 @@ describe('Market Notebooks in the extension host', function () {
     const file = path.join(dir, 'broken.mktnb');
     const text = '{\n  "format": "mktnb",\n  "version": "1.0",\n  "cells": [ oops ]\n}\n';
     fs.writeFileSync(file, text);
-    await assert.rejects(vscode.workspace.openNotebookDocument(vscode.Uri.file(file)), (e: Error) => /not valid JSON at line 4, column 14/.test(e.message) && /not changed/.test(e.message));
+    await assert.rejects(Promise.resolve(vscode.workspace.openNotebookDocument(vscode.Uri.file(file))), (e: Error) => /not valid JSON at line 4, column 14/.test(e.message) && /not changed/.test(e.message));
     assert.strictEqual(fs.readFileSync(file, 'utf8'), text);
   });
 

@@ -58,6 +58,12 @@ export class AdlLog {
     const entry = book.entry, lev = book.leverage;
     const need = h > 0 ? amount / h : Infinity;
     let closedQty = 0, notional = 0, touched = 0;
+    /** books an ADL close of q units of position i (its quantity already taken off `remaining`) */
+    const record = (i: number, q: number): void => {
+      aq[i] += q; ah[i] += q * h;
+      if (af[i] < 0) af[i] = step;
+      closedQty += q; notional += q * entry[i]; touched++;
+    };
     // (no closure over these totals: V8 would keep them in a heap context, slowing every loop)
     const aq = this.qty, ah = this.haircut, af = this.firstStep;
     if (h > 0) {
@@ -98,10 +104,7 @@ export class AdlLog {
             const i = cand[j];
             let q = f * remaining[i];
             if (f === 1 || q >= remaining[i]) { q = remaining[i]; remaining[i] = 0; } else remaining[i] -= q;
-            if (!(q > 0)) continue;
-            aq[i] += q; ah[i] += q * h;
-            if (af[i] < 0) af[i] = step;
-            closedQty += q; notional += q * entry[i]; touched++;
+            if (q > 0) record(i, q);
           }
         }
         else {
@@ -120,9 +123,7 @@ export class AdlLog {
             left -= q;
             if (!(q > 0)) continue;
             if (q >= remaining[i]) { q = remaining[i]; remaining[i] = 0; } else remaining[i] -= q;
-            aq[i] += q; ah[i] += q * h;
-            if (af[i] < 0) af[i] = step;
-            closedQty += q; notional += q * entry[i]; touched++;
+            record(i, q);
           }
         }
       }

@@ -130,7 +130,8 @@ export function rollingRegress(y: SeriesLike, X: Factors, window: number, option
       for (let r = 0; r < p; r++) { let s = r === col ? 1 : 0; for (let m = 0; m < r; m++) s -= L[r * p + m] * z[m]; z[r] = s / L[r * p + r]; }
       for (let r = p - 1; r >= 0; r--) { let s = z[r]; for (let m = r + 1; m < p; m++) s -= L[m * p + r] * Ci[m * p + col]; Ci[r * p + col] = s / L[r * p + r]; }
     }
-    let fit = 0, ybar = ky + sy / w, a0 = ybar;
+    const ybar = ky + sy / w;
+    let fit = 0, a0 = ybar;
     for (let a = 0; a < p; a++) { let s = 0; for (let b = 0; b < p; b++) s += Ci[a * p + b] * c[b]; bb[a] = s; fit += s * c[a]; a0 -= s * xbar[a]; }
     const ssr = Math.max(0, cyy - fit), s2 = ssr / (w - k);
     let q = 0;

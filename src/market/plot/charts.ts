@@ -48,10 +48,6 @@ export interface LineOptions extends CommonOptions {
   hlines?: number[];
 }
 
-function title(text: string | undefined): Record<string, unknown> | undefined {
-  return text ? { text } : undefined;
-}
-
 function baseLayout(o: CommonOptions, time: boolean): Layout {
   const l: Layout = {
     margin: { t: o.title ? 48 : 24, r: 24, b: 40, l: 56 },

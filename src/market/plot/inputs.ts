@@ -4,7 +4,7 @@
  * and analysis results that carry a series in a well-known field. Never depends on the exact
  * result classes of the analysis library: only on plain fields.
  */
-import { Frame, Series, formatTime } from '../series';
+import { Frame, type Series, formatTime } from '../series';
 
 /** Something plot.* can draw as one line. */
 export type SeriesLike =

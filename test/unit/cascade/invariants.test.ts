@@ -153,7 +153,7 @@ function checkInvariants(r: RawRun, book: PositionBook) {
     hair += log.haircut[i];
     if (!(adlQ[i] > 0)) continue;
     assert.notEqual(r.options.adl ?? 'amount', 'amount', 'ADL closed a position under the amount rule');
-    const acts = log.step.map((s, a) => a).filter((a) => log.step[a] === log.firstStep[i] && log.side[a] === -book.side[i]);
+    const acts = log.step.map((_s, a) => a).filter((a) => log.step[a] === log.firstStep[i] && log.side[a] === -book.side[i]);
     assert.ok(acts.some((a) => book.side[i] * (log.trade[a] - book.entry[i]) > 0), `position ${i} ADL-closed while not in profit`);
   }
   const amount = log.amount.reduce((a, b) => a + b, 0), unsoc = log.unsocialised.reduce((a, b) => a + b, 0);

@@ -118,7 +118,7 @@ describe('kernel (process)', function () {
       try {
         assert.equal(await value(sub, 'import { add } from "cjs-pkg"; import { mul } from "esm-only"; import { twice } from "./util"; [add(1, 2), mul(2, 5), twice(4)]'), '[ 3, 10, 8 ]');
       } finally {
-        sub.dispose();
+        await sub.dispose();
       }
     });
 
@@ -404,7 +404,7 @@ describe('kernel (process)', function () {
         assert.equal(await value(small, '1 + 1'), '2');
         assert.ok(process.kill(k.pid, 0), 'the other kernel is alive');
       } finally {
-        small.dispose();
+        await small.dispose();
       }
     });
 

@@ -31,7 +31,7 @@ describe('kernel session: variables, save as, runtime code frames', function () 
     // an untitled notebook: no notebook path, the workspace folder as cwd
     k = await KernelClient.start({ cwd: path.join(dir, 'ws'), kernelScript: await buildKernel() });
   });
-  after(() => { k?.dispose(); fs.rmSync(dir, { recursive: true, force: true }); });
+  after(async () => { await k?.dispose(); fs.rmSync(dir, { recursive: true, force: true }); });
 
   it('lists the names cells declared, in order, with type, shape and summary', async () => {
     assert.equal((await run(k, "const n: number = 42;\nconst s = new Series([Date.UTC(2024,0,1), Date.UTC(2024,0,2)], [1, 2.5], 'px');\nfunction f(a: number) { return a; }", 1)).ok, true);

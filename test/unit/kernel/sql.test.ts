@@ -41,7 +41,7 @@ describe('kernel: SQL cells', function () {
     fs.writeFileSync(path.join(dir, 'data', 'px.csv'), rows.join('\n') + '\n');
     k = await KernelClient.start({ cwd: dir, notebookPath: path.join(dir, 'nb.mktnb'), kernelScript, maxOldSpaceMb: 512 });
   });
-  after(() => { k?.dispose(); fs.rmSync(dir, { recursive: true, force: true }); });
+  after(async () => { await k?.dispose(); fs.rmSync(dir, { recursive: true, force: true }); });
 
   it('reads the first line "-- as NAME" and nothing else as a binding', () => {
     assert.equal(boundName('-- as bars\nSELECT 1'), 'bars');
@@ -151,10 +151,10 @@ describe('kernel: SQL cells', function () {
   it('opens the .duckdb file the notebook names and keeps its tables across kernels', async () => {
     const opts = { cwd: dir, notebookPath: path.join(dir, 'nb.mktnb'), kernelScript, database: 'data/nb.duckdb' };
     const k1 = await KernelClient.start(opts);
-    try { await ok(k1, 'CREATE TABLE saved AS SELECT 5 AS v', 'sql'); } finally { k1.dispose(); }
+    try { await ok(k1, 'CREATE TABLE saved AS SELECT 5 AS v', 'sql'); } finally { await k1.dispose(); }
     await new Promise((r) => setTimeout(r, 300));
     assert.ok(fs.existsSync(path.join(dir, 'data', 'nb.duckdb')));
     const k2 = await KernelClient.start(opts);
-    try { assert.deepEqual((await ok(k2, 'SELECT v FROM saved', 'sql')).tables[0].rows, [[5]]); } finally { k2.dispose(); }
+    try { assert.deepEqual((await ok(k2, 'SELECT v FROM saved', 'sql')).tables[0].rows, [[5]]); } finally { await k2.dispose(); }
   });
 });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { describeValue, listVariables } from '../../../src/kernel/variables';
 import { load } from '../../../src/market/load';
-import { Frame, Series } from '../../../src/market/series';
+import { Frame } from '../../../src/market/series';
 import { withCodeFrame } from '../../../src/kernel/errors';
 
 const DATA = path.resolve(__dirname, '..', '..', '..', 'samples', 'data');

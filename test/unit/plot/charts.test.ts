@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { CHART_MIME, DISPLAY, validateChart, type ChartOutput } from '../../../src/shared/schemas';
-import { Chart } from '../../../src/market/output';
+import { type Chart } from '../../../src/market/output';
 import { Frame, Series } from '../../../src/market/series';
 import { plot } from '../../../src/market/plot';
 

@@ -38,7 +38,7 @@ describe('security: kernel environment allowlist', function () {
         const r = await k.execute(CELL, 'typescript', { cellLabel: 'cell 1', onOutput: (e) => { if (e.kind === 'stream') text += e.text; } });
         assert.ok(r.ok, JSON.stringify(r.error));
         return JSON.parse(text);
-      } finally { k.dispose(); }
+      } finally { await k.dispose(); }
     };
     const seen = await run();
     for (const k of Object.keys(SECRETS)) assert.equal(seen[k], null, `${k} reached the cell`);

@@ -6,7 +6,7 @@
 import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
 import {
-  align, beta, buildBook, cascade, Chart, corr, corrMatrix, crossCorr, drawdown, etfFlows, eventWindow, load, pctChange, plot,
+  align, beta, buildBook, cascade, corr, corrMatrix, crossCorr, drawdown, etfFlows, eventWindow, load, pctChange, plot,
   returns, setRuntime, Table, upDownBeta, type Frame, type Series,
 } from '../../../src/market/index';
 import { markdown, text, toOutputItems } from '../../../src/kernel/display';

@@ -240,6 +240,7 @@ describe('tsplugin: language service with the plugin', function () {
     const cells = ["const btc = load('BTC-USD.csv');\n", 'const r = returns(btc);\nconst c = corr(btc);\n'];
     cells.forEach((src, i) => host.set(cellName(i), src));
     const handlers: Record<string, (req: any) => any> = {};
+    // eslint-disable-next-line prefer-const -- assigned below, read by the closure above it
     let proxy: any;
     const project = {
       projectService: { serverMode: 0, getDefaultProjectForFile: (f: string) => (host.files.has(f) ? project : undefined) },
