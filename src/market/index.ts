@@ -1,12 +1,44 @@
 /**
- * The 'mktnb' module: everything a cell (or any Node program) can import.
+ * The 'mktnb' module: the analysis library's public API, and exactly the globals every cell gets.
  *   import { load, corr, plot } from 'mktnb';
- * Cells also get these as globals.
+ *
+ * An explicit list (as d3-array's index does), never `export *`: a helper a module exports for its
+ * siblings (lowerBound, numOrNull, runEngine, …) does not become a name in users' cells by
+ * accident. test/unit/market/api.test.ts pins the list, so adding a global is a decision.
+ * Internals are imported by path (tests, benchmarks, the kernel).
  */
-export * from './series';
+// data: Series and Frame, and the time helpers cells use to print dates
+export { Series, Frame, formatTime, toTime, type SeriesMeta, type AlignmentInfo } from './series';
 export { Chart, Table } from './output';
-export { runtime, setRuntime } from './context';
-export * from './core';
-export * from './plot';
-export * from './cascade';
+/** the notebook's folder and file, as the kernel set them (read-only for cells) */
+export { runtime } from './context';
+// loading, aligning, returns, correlation, beta, drawdowns, events, flows
+export {
+  load, resolveDataPath, detectCalendar, LoadError, NA_TOKENS, type LoadOptions, type Loaded,
+  align, asSeries, ffill, reindex, resample, describeAlignment, type AlignHow, type AlignOptions, type ResampleAgg, type ResampleRule,
+  returns, cumulative, rebase, pctChange, valueAsOf, PctChange, type ReturnKind,
+  corr, rollingCorr, corrMatrix, crossCorr, CorrResult, CorrMatrix, CrossCorr, type CorrMethod, type CorrOptions, type RollingCorrOptions,
+  beta, rollingBeta, upDownBeta, BetaResult, UpDownBeta,
+  drawdown, volatility, Drawdown, type MaxDrawdown, type VolatilityOptions,
+  eventWindow, EventWindow,
+  etfFlows, EtfFlows, type OutflowRun,
+  fisher,
+} from './core';
+// statistics with their uncertainty (src/market/inference)
+export {
+  normCdf, normSf, normPpf, normPdf, tCdf, tSf, tPpf, tPdf, tTwoSided, fCdf, fSf, chi2Cdf, chi2Sf, betainc, gammainc, lgamma, lbeta, pearsonP, spearmanP,
+  regress, RegressResult, CollinearityError, rollingRegress, RollingRegressResult, granger, GrangerResult, adf, coint, mackinnonP, mackinnonCrit,
+  AdfResult, CointResult, eventStudy, EventStudyResult, bootstrap, BootstrapResult, type BootstrapMethod, type BootstrapOptions,
+  type RegressOptions, type Factors, type SeKind, type GrangerLag, type AdfOptions, type CointOptions, type AutoLag, type Trend, type EventStudyEvent, type EventStudyOptions,
+} from './core';
+// charts
+export { plot } from './plot';
+export type * from './plot';
+// liquidation cascades (src/market/cascade)
+export {
+  cascade, CascadeResult, PositionBook, positionBook, buildBook, october2025, OCTOBER_2025_PUBLIC,
+  DEFAULT_TIERS, DEFAULT_IMPACT, DEFAULT_LIQUIDITY, tierFor, maintenanceRate, liquidationPrice, bankruptcyPrice,
+} from './cascade';
+export type * from './cascade';
+// SQL on the kernel's DuckDB (src/data)
 export { sql, db, SqlError, UnsupportedTypeError } from '../data/index';

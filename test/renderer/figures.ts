@@ -1,6 +1,7 @@
 /** Chart outputs made by the library from the real sample data, as notebook cells make them (renderer and export tests). */
 import * as path from 'node:path';
-import { buildBook, cascade, load, plot, setRuntime, type Frame } from '../../src/market/index';
+import { buildBook, cascade, load, plot, type Frame } from '../../src/market/index';
+import { setRuntime } from '../../src/market/context';
 import { CHART_MIME, DISPLAY } from '../../src/shared/schemas';
 
 const chartJson = (c: { [DISPLAY](): { mime: string; data: unknown }[] }) => JSON.parse(JSON.stringify(c[DISPLAY]().find((i) => i.mime === CHART_MIME)!.data));

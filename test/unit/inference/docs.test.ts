@@ -1,7 +1,7 @@
 /** Every `// →` example of the statistics section of docs/analysis.md gives the value written there. */
 import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
-import { setRuntime } from '../../../src/market/index';
+import { setRuntime } from '../../../src/market/context';
 import { runDocExamples, tolerance } from './docExamples';
 
 const ROOT = path.resolve(__dirname, '../../..');

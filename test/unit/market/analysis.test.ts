@@ -1,8 +1,7 @@
 import { strict as assert } from 'node:assert';
-import {
-  align, beta, corr, corrMatrix, crossCorr, cumulative, drawdown, etfFlows, eventWindow, pctChange, rebase, resample, returns,
-  rollingBeta, rollingCorr, upDownBeta, volatility, erfc, rankAverage, Series, Frame, DAY_MS,
-} from '../../../src/market/index';
+import { align, beta, corr, corrMatrix, crossCorr, cumulative, drawdown, etfFlows, eventWindow, pctChange, rebase, resample, returns, rollingBeta, rollingCorr, upDownBeta, volatility, Series, Frame } from '../../../src/market/index';
+import { erfc, rankAverage } from '../../../src/market/stats';
+import { DAY_MS } from '../../../src/market/series';
 import { argsortFloat64 } from '../../../src/market/stats';
 import { DISPLAY, TABLE_MIME, TEXT_MIME, validateTable } from '../../../src/shared/schemas';
 

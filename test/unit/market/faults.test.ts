@@ -8,7 +8,8 @@ import { strict as assert } from 'node:assert';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { crossCorr, Frame, load, type LoadError, returns, rollingBeta, rollingCorr, runtime, Series, setRuntime, Table, toTime } from '../../../src/market/index';
+import { crossCorr, Frame, load, type LoadError, returns, rollingBeta, rollingCorr, runtime, Series, Table, toTime } from '../../../src/market/index';
+import { setRuntime } from '../../../src/market/context';
 import { DISPLAY } from '../../../src/shared/schemas';
 import { throwsWith } from '../helpers';
 

@@ -9,7 +9,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import fc from 'fast-check';
-import { Frame, load, NA_TOKENS, runtime, type Series, setRuntime } from '../../../src/market/index';
+import { Frame, load, NA_TOKENS, runtime, type Series } from '../../../src/market/index';
+import { setRuntime } from '../../../src/market/context';
 import { fuzzParams } from '../helpers';
 
 /** RFC 4180 with any of LF, CRLF, CR ending a record; quotes only at the start of a field. */

@@ -2,7 +2,8 @@ import { strict as assert } from 'node:assert';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { load, LoadError, setRuntime, runtime, Frame, Series } from '../../../src/market/index';
+import { load, LoadError, runtime, Frame, Series } from '../../../src/market/index';
+import { setRuntime } from '../../../src/market/context';
 import { throwsWith } from '../helpers';
 
 const fails = (fn: () => unknown, ...parts: Array<string | RegExp>): LoadError => throwsWith<LoadError>(fn, ...parts);

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { load, runtime, setRuntime, type Frame } from '../../../src/market/index';
+import { load, runtime, type Frame } from '../../../src/market/index';
+import { setRuntime } from '../../../src/market/context';
 import { displayPath } from '../../../src/market/context';
 import { DISPLAY, TABLE_MIME, TEXT_MIME } from '../../../src/shared/schemas';
 

@@ -5,9 +5,8 @@
  */
 import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
-import {
-  adf, align, beta, coint, eventStudy, granger, load, regress, resample, returns, rollingRegress, setRuntime, Frame, Series,
-} from '../../../src/market/index';
+import { adf, align, beta, coint, eventStudy, granger, load, regress, resample, returns, rollingRegress, Frame, Series } from '../../../src/market/index';
+import { setRuntime } from '../../../src/market/context';
 import { ROOT, check, referenceData } from './referenceData';
 
 let ref: any;

@@ -5,10 +5,8 @@
  */
 import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
-import {
-  align, beta, corr, fisher, corrMatrix, crossCorr, cumulative, drawdown, etfFlows, eventWindow, load, pctChange, rebase, resample,
-  returns, rollingBeta, rollingCorr, setRuntime, upDownBeta, volatility, Frame, type Series, type Loaded,
-} from '../../../src/market/index';
+import { align, beta, corr, fisher, corrMatrix, crossCorr, cumulative, drawdown, etfFlows, eventWindow, load, pctChange, rebase, resample, returns, rollingBeta, rollingCorr, upDownBeta, volatility, Frame, type Series, type Loaded } from '../../../src/market/index';
+import { setRuntime } from '../../../src/market/context';
 
 import { ROOT, check, referenceData, type Num } from './referenceData';
 

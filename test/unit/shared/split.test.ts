@@ -5,10 +5,8 @@
  */
 import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
-import {
-  align, beta, buildBook, cascade, corr, corrMatrix, crossCorr, drawdown, etfFlows, eventWindow, load, pctChange, plot,
-  returns, setRuntime, Table, upDownBeta, type Frame, type Series,
-} from '../../../src/market/index';
+import { align, beta, buildBook, cascade, corr, corrMatrix, crossCorr, drawdown, etfFlows, eventWindow, load, pctChange, plot, returns, Table, upDownBeta, type Frame, type Series } from '../../../src/market/index';
+import { setRuntime } from '../../../src/market/context';
 import { markdown, text, toOutputItems } from '../../../src/kernel/display';
 import { CHART_MIME, MARKDOWN_MIME, splitOutputs, TABLE_MIME, TEXT_MIME, type OutputItem } from '../../../src/shared/schemas';
 
