@@ -22,7 +22,7 @@ import { build } from 'esbuild';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bundleDir = mkdtempSync(join(tmpdir(), 'mktnb-bench-lib-'));
 await build({
-  stdin: { contents: "export * from './src/market/core'; export { Series } from './src/market/series';", resolveDir: root, loader: 'ts' },
+  entryPoints: [join(root, 'src/market/index.ts')],
   bundle: true, format: 'esm', platform: 'node', outfile: join(bundleDir, 'lib.mjs'), logLevel: 'error',
 });
 const M = await import(pathToFileURL(join(bundleDir, 'lib.mjs')).href);

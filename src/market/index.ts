@@ -13,24 +13,23 @@ export { Chart, Table } from './output';
 /** the notebook's folder and file, as the kernel set them (read-only for cells) */
 export { runtime } from './context';
 // loading, aligning, returns, correlation, beta, drawdowns, events, flows
-export {
-  load, resolveDataPath, detectCalendar, LoadError, NA_TOKENS, type LoadOptions, type Loaded,
-  align, asSeries, ffill, reindex, resample, describeAlignment, type AlignHow, type AlignOptions, type ResampleAgg, type ResampleRule,
-  returns, cumulative, rebase, pctChange, valueAsOf, PctChange, type ReturnKind,
-  corr, rollingCorr, corrMatrix, crossCorr, CorrResult, CorrMatrix, CrossCorr, type CorrMethod, type CorrOptions, type RollingCorrOptions,
-  beta, rollingBeta, upDownBeta, BetaResult, UpDownBeta,
-  drawdown, volatility, Drawdown, type MaxDrawdown, type VolatilityOptions,
-  eventWindow, EventWindow,
-  etfFlows, EtfFlows, type OutflowRun,
-  fisher,
-} from './core';
+export { load, resolveDataPath, detectCalendar, LoadError, NA_TOKENS, type LoadOptions, type Loaded } from './load';
+export { align, asSeries, ffill, reindex, resample, describeAlignment, type AlignHow, type AlignOptions, type ResampleAgg, type ResampleRule } from './align';
+export { returns, cumulative, rebase, pctChange, valueAsOf, PctChange, type ReturnKind } from './returns';
+export { corr, rollingCorr, corrMatrix, crossCorr, CorrResult, CorrMatrix, CrossCorr, type CorrMethod, type CorrOptions, type RollingCorrOptions } from './corr';
+export { beta, rollingBeta, upDownBeta, BetaResult, UpDownBeta } from './beta';
+export { drawdown, volatility, Drawdown, type MaxDrawdown, type VolatilityOptions } from './drawdown';
+export { eventWindow, EventWindow } from './events';
+export { etfFlows, EtfFlows, type OutflowRun } from './flows';
+/** Fisher-z interval of a correlation (corr() shows it beside the exact p-value) */
+export { fisher } from './stats';
 // statistics with their uncertainty (src/market/inference)
 export {
   normCdf, normSf, normPpf, normPdf, tCdf, tSf, tPpf, tPdf, tTwoSided, fCdf, fSf, chi2Cdf, chi2Sf, betainc, gammainc, lgamma, lbeta, pearsonP, spearmanP,
   regress, RegressResult, CollinearityError, rollingRegress, RollingRegressResult, granger, GrangerResult, adf, coint, mackinnonP, mackinnonCrit,
   AdfResult, CointResult, eventStudy, EventStudyResult, bootstrap, BootstrapResult, type BootstrapMethod, type BootstrapOptions,
   type RegressOptions, type Factors, type SeKind, type GrangerLag, type AdfOptions, type CointOptions, type AutoLag, type Trend, type EventStudyEvent, type EventStudyOptions,
-} from './core';
+} from './inference';
 // charts
 export { plot } from './plot';
 export type * from './plot';
