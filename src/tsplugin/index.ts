@@ -23,6 +23,7 @@
  * project (loose .ts files) see no change but the added globals file, which is only added while
  * the project holds a notebook cell.
  */
+import { builtinModules } from 'node:module';
 import * as path from 'node:path';
 import {
   CELL_SPECIFIER_PREFIX, LIBRARY_MODULE, footerFor, hash, orderCells, parseCellFileName, topLevelNames,
@@ -30,6 +31,12 @@ import {
 } from './cells';
 import type { LanguageServiceHost, PluginCreateInfo, ScriptSnapshot, TS } from './tsapi';
 import { CELL_DIAGNOSTICS_COMMAND, type CellDiagnostic, type CellDiagnosticsArgs, type CellDiagnosticsResponse } from '../shared/tsplugin-protocol';
+
+/** Diagnostics that only say Node's types are missing: 2307/2792 cannot find module, 2580/2591 cannot find name (process, Buffer, require). */
+const NODE_TYPES_CODES = new Set([2307, 2792, 2580, 2591]);
+/** Node's built-in module names (the tsserver runs in Node), with or without the node: prefix. */
+const NODE_BUILTINS: ReadonlySet<string> = new Set(builtinModules);
+const isNodeBuiltin = (spec: string): boolean => spec.startsWith('node:') || NODE_BUILTINS.has(spec) || NODE_BUILTINS.has(spec.split('/')[0]);
 
 /** Settings the extension may send with the TS extension API's configurePlugin. */
 export interface PluginConfiguration {
@@ -327,6 +334,12 @@ export function createLanguageService(ts: TS, info: PluginCreateInfo) {
   const keepDiagnostic = (fileName: string, d: any): boolean => {
     if (!isCell(fileName)) return true;
     if (inFooter(fileName, d.start)) return false;
+    // cells run in Node (the kernel): its built-in modules and globals exist there even when the
+    // workspace has no @types/node, so "cannot find module 'node:fs'" / "name 'process'" is not an error
+    if (NODE_TYPES_CODES.has(d.code) && d.start !== undefined) {
+      const text = userText(fileName, d.start, d.length ?? 0).replace(/^['"`]|['"`]$/g, '');
+      if (d.code === 2307 || d.code === 2792 ? isNodeBuiltin(text) : true) return false;
+    }
     if (NAME_CODES.has(d.code) && d.start !== undefined) {
       const f = footerOf(fileName);
       const name = userText(fileName, d.start, d.length ?? 0);

@@ -313,6 +313,13 @@ describe('tsplugin: language service with the plugin', function () {
     assert.ok(!names.includes('btcPeak'), 'a name of another (saved) notebook does not');
   });
 
+  it('Node built-ins are no error in a cell without @types/node (the kernel is Node), other missing modules are', () => {
+    const cells = ["import { mkdirSync } from 'node:fs';\nimport * as os from 'os';\nmkdirSync('out', { recursive: true });\nconst cwd = process.cwd();\n", "import { x } from 'no-such-package';\n"];
+    const { diags } = setup(cells);
+    assert.deepEqual(diags(0), [], 'node:fs, os and process are fine');
+    assert.equal(diags(1).length, 1, 'a package that is not there still is');
+  });
+
   it('names bound by SQL cells (-- as NAME) are Frames in the TypeScript cells of their notebook', () => {
     const cells = ['const n: number = bars.close.length;\nbars.names;', 'const bars2 = 1;'];
     const { diags, ls } = setup(cells, { config: { sqlNames: { '/ws/study.mktnb': ['bars', 'bars2'] } } });
