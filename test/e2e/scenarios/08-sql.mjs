@@ -62,7 +62,7 @@ describe('SQL cells', function () {
     assert.equal(await cellState(page, 'missing_table', ['error', 'success']), 'error');
     const err = outputFrame(page).locator('.output', { hasText: 'missing_table' }).first();
     await err.waitFor({ state: 'attached', timeout: 30_000 });
-    assert.match(await err.textContent(), /Table with name missing_table does not exist.*cell 5:2:6/s);
+    assert.match(await err.textContent(), /Table with name missing_table does not exist.*cell \[4\]:2:6/s);
     await shot('sql-error-position');
 
     await runCellBelow(page, 'missing_table', 'BTC from a SQL cell');
