@@ -136,7 +136,7 @@ describe('format: the bundled samples', () => {
   const dir = path.join(__dirname, '../../../samples');
   const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.mktnb')) : [];
   it('are stored in canonical form (re-saving changes no byte)', function () {
-    if (!files.length) this.skip();
+    assert.ok(files.length >= 5, `the bundled samples are in ${dir}`);
     for (const f of files) {
       const text = fs.readFileSync(path.join(dir, f), 'utf8');
       assert.equal(serializeNotebook(parseNotebook(text, f)), text, `${f} is not canonical`);
