@@ -18,7 +18,19 @@ export type SeriesLike = Series | Frame;
 export type AlignHow = 'inner' | 'ffill' | 'outer';
 export interface AlignOptions { how?: AlignHow }
 
-/** The Series of a SeriesLike: itself, or a Frame's default series (close, or its only column). */
+/**
+ * The Series of a SeriesLike: the Series itself, or a Frame's default series (its "close"
+ * column, else its only column; see Frame.series()). Every analysis takes its inputs through it.
+ * pandas: `df['close']`.
+ * @param x a Series, or a Frame such as load() returns
+ * @param what how an error message names the argument
+ * @returns the Series (a Frame's close is named after the file, e.g. "GLD")
+ * @throws TypeError naming `what` when x is neither a Series nor a Frame
+ * @example
+ * const gld = load('data/GLD.csv')
+ * asSeries(gld).name // => "GLD"
+ * asSeries(gld).values.slice(0, 2) // => [190.72, 189.13]
+ */
 export function asSeries(x: SeriesLike, what = 'argument'): Series {
   if (x instanceof Series) return x;
   if (x instanceof Frame) return x.series();
@@ -64,7 +76,19 @@ function combineIndex(idx: Float64Array[], how: 'inner' | 'outer'): Float64Array
   return cur;
 }
 
-/** Values of s on `index`: exact matches (NaN elsewhere) or, with asof, the last non-NaN value on or before each date. */
+/**
+ * The values of s on another index: out[i] = s at index[i] when that timestamp is in s, else NaN;
+ * with `asof`, the last non-NaN value of s at or before index[i] (NaN before s starts).
+ * pandas: `s.reindex(index)`; with asof `s.dropna().reindex(index, method='ffill')` (`s.asof(index)`).
+ * @param s the series
+ * @param index timestamps (epoch ms, ascending)
+ * @param asof carry the last observation forward instead of requiring an exact match
+ * @returns a Float64Array of index.length values (s.values itself when the index is the same)
+ * @example
+ * const s = new Series([1, 3], [10, 30])
+ * reindex(s, Float64Array.of(1, 2, 3, 4)) // => [10, NaN, 30, NaN]
+ * reindex(s, Float64Array.of(0, 2, 4), true) // => [NaN, 10, 30]
+ */
 export function reindex(s: Series, index: Float64Array, asof = false): Float64Array {
   if (sameIndex(s.index, index) && !asof) return s.values;
   const out = new Float64Array(index.length);
@@ -142,6 +166,15 @@ export function alignmentOfFinite(how: AlignmentInfo['how'], index: Float64Array
   return info;
 }
 
+/**
+ * The one-line reading of an alignment record (analysis results show it under their table): the
+ * policy, the number of points used and their first and last dates.
+ * @param a an AlignmentInfo, e.g. corr(a, b).alignment
+ * @returns the text
+ * @example
+ * describeAlignment({ how: 'inner', n: 2, from: '2024-01-02', to: '2024-01-03' }) // => "alignment: inner; 2 points used, 2024-01-02 .. 2024-01-03"
+ * describeAlignment(corr(returns(load('data/BTC-USD.csv')), returns(load('data/GLD.csv'))).alignment) // => "alignment: inner; 540 points used, 2024-01-03 .. 2026-02-27"
+ */
 export function describeAlignment(a: AlignmentInfo): string {
   const span = a.from ? `, ${a.from} .. ${a.to}` : '';
   const how = a.how === 'none' ? 'no alignment needed (one calendar)' : `alignment: ${a.how}`;
@@ -151,8 +184,21 @@ export function describeAlignment(a: AlignmentInfo): string {
 /**
  * align(a, b, ..., { how }) or align({ BTC: btc, GLD: gld }, { how }): one Frame whose columns
  * are the inputs (named by the record keys, else by the series names, made unique), on one
- * calendar. The Frame is iterable: `const [b, g] = align(btc, gld)`. meta.alignment records
- * the policy and size, meta.dropped how many dates each input lost.
+ * calendar: 'inner' (default) the dates in every input, 'outer' their union with NaN where an
+ * input has no value, 'ffill' the first input's dates with the others' last value at or before
+ * each (leading dates where one has not started are dropped). The Frame is iterable:
+ * `const [b, g] = align(btc, gld)`. meta.alignment records the policy and size, meta.dropped how
+ * many dates each input lost.
+ * pandas: `pd.concat([a, b], axis=1, join='inner')` (or `join='outer'`); 'ffill' is
+ * `pd.merge_asof(a, b, on='date')` on a's dates.
+ * @param args Series or Frames (a Frame gives its close), or a record name → input; optionally last `{ how }`
+ * @returns a Frame with one column per input
+ * @example
+ * const a = new Series([1, 2, 3], [1, 2, 3], 'a'), b = new Series([2, 4], [20, 40], 'b')
+ * align(a, b).columns // => {"a": [2], "b": [20]}
+ * align(a, b, { how: 'outer' }).columns // => {"a": [1, 2, 3, NaN], "b": [NaN, 20, NaN, 40]}
+ * align({ x: a, y: b }, { how: 'ffill' }).columns // => {"x": [2, 3], "y": [20, 20]}
+ * align(load('data/BTC-USD.csv'), load('data/GLD.csv')).meta // => {"alignment": {"how": "inner", "n": 541}, "dropped": {"BTC-USD": 249, "GLD": 0}}
  */
 export function align(...args: Array<SeriesLike | Record<string, SeriesLike> | AlignOptions>): Frame {
   let opts: AlignOptions = {};
@@ -234,11 +280,23 @@ function nextLabel(rule: ResampleRule, label: number): number {
 }
 
 /**
- * resample(x, 'W-FRI' | 'M' | ..., 'last'): pandas `x.resample(rule).agg()`. Bins are right-closed
+ * resample(x, 'W-FRI' | 'M' | ..., 'last'): one value per calendar bin. Bins are right-closed
  * and labelled by their last day (W-FRI: the Friday; M: the month's last day). 'last'/'first'
  * take the last/first non-NaN value in the bin; empty bins between the first and the last are
  * NaN (0 for 'sum', like pandas). A Frame is resampled column by column. 'H' (hours of intraday
  * bars) bins are left-closed and labelled by their start, as pandas' 'h'.
+ * pandas: `x.resample(rule).last()` (or .first(), .mean(), .sum(), .max(), .min()); 'M' is pandas 'ME' from 2.2.
+ * @param x a Series or a Frame
+ * @param rule 'H', 'D', 'W' (= 'W-SUN'), 'W-MON' .. 'W-SAT', 'M', 'Q', 'A' or 'Y'
+ * @param agg how a bin's values become one (default 'last')
+ * @returns a Series (or Frame) dated by the bin labels; meta.resampled says how
+ * @throws RangeError for an unknown rule or aggregation
+ * @example
+ * const s = new Series(['2024-01-30', '2024-01-31', '2024-02-01', '2024-03-04'].map(toTime), [1, 2, 3, 4])
+ * resample(s, 'M').dates() // => ["2024-01-31", "2024-02-29", "2024-03-31"]
+ * resample(s, 'M').values // => [2, 3, 4]
+ * resample(s, 'M', 'sum').values // => [3, 3, 4]
+ * resample(load('data/BTC-USD.csv').close, 'M').values.slice(-2) // => [78621.12, 66995.86]
  */
 export function resample(x: Series, rule: ResampleRule, agg?: ResampleAgg): Series;
 export function resample(x: Frame, rule: ResampleRule, agg?: ResampleAgg): Frame;
@@ -281,7 +339,14 @@ function resampleSeries(s: Series, rule: ResampleRule, agg: ResampleAgg): Series
   return new Series(Float64Array.from(labels), out, s.name, { ...s.meta, resampled: `${rule} ${agg}` });
 }
 
-/** Carries the last non-NaN value forward over NaN points (pandas ffill). */
+/**
+ * Carries the last non-NaN value forward over NaN points: out[i] = the last non-NaN x[j], j <= i
+ * (NaN before the first value). pandas: `x.ffill()`.
+ * @param x a Series or a Frame (its close)
+ * @returns a Series on the same index
+ * @example
+ * ffill(new Series([1, 2, 3, 4], [NaN, 1, NaN, 4])).values // => [NaN, 1, 1, 4]
+ */
 export function ffill(x: SeriesLike): Series {
   const s = asSeries(x, 'ffill');
   let last = NaN;
