@@ -64,9 +64,19 @@ function ols(x: Float64Array, y: Float64Array) {
 }
 
 /**
- * beta(y, x, { how, se, lags }): OLS y = alpha + beta·x on the aligned complete pairs.
- * se: 'classic' (default), 'hc1' or 'hac' with `lags` (Newey-West), as regress() and statsmodels
- * `OLS(y, add_constant(x)).fit(cov_type='HAC', cov_kwds={'maxlags': lags})`.
+ * beta(y, x, { how, se, lags }): OLS y = alpha + beta·x on the aligned complete pairs:
+ * beta = Σ(x-x̄)(y-ȳ) / Σ(x-x̄)², alpha = ȳ - beta·x̄, R² = 1 - SSR/TSS. Pass returns.
+ * se: 'classic' (default), 'hc1' or 'hac' with `lags` (Newey-West), as regress().
+ * statsmodels: `sm.OLS(y, sm.add_constant(x)).fit()` (params, rsquared, bse), HAC:
+ * `.fit(cov_type='HAC', cov_kwds={'maxlags': lags})`.
+ * @param y the response: a Series, or a Frame (its close)
+ * @param x the regressor (the benchmark)
+ * @param options how (alignment), se ('classic' | 'hc1' | 'hac'), lags (HAC)
+ * @returns a BetaResult (beta, alpha, r2, stderr, alphaStderr, n); it compares and prints as beta
+ * @example
+ * const gdx = returns(load('data/GDX.csv')), gld = returns(load('data/GLD.csv'))
+ * beta(gdx, gld) // => {"beta": 1.47070699083, "alpha": 8.41258912317e-5, "r2": 0.665537509147, "stderr": 0.0449492511013, "n": 540}
+ * beta(gdx, gld, { se: 'hac', lags: 5 }).stderr // => 0.0982840298831
  */
 export function beta(y: SeriesLike, x: SeriesLike, options: { how?: AlignHow; se?: SeKind; lags?: number } = {}): BetaResult {
   const P = alignPair(y, x, options.how, 'beta');
@@ -81,9 +91,18 @@ export function beta(y: SeriesLike, x: SeriesLike, options: { how?: AlignHow; se
 }
 
 /**
- * rollingBeta(y, x, window): the slope of statsmodels RollingOLS(y, add_constant(x), window)
- * (= pandas y.rolling(w).cov(x) / x.rolling(w).var()). NaN for the first window-1 points, for
- * windows with a missing value (unless minPeriods is lowered) and where x is constant. O(n).
+ * rollingBeta(y, x, window): the OLS slope over each window, cov_w(y, x) / var_w(x). NaN for the
+ * first window-1 points, for windows with a missing value (unless minPeriods is lowered) and
+ * where x is constant. O(n).
+ * statsmodels: `RollingOLS(y, add_constant(x), window).fit().params` (slope);
+ * pandas: `y.rolling(w).cov(x) / x.rolling(w).var()`.
+ * @param y the response: a Series, or a Frame (its close)
+ * @param x the regressor
+ * @param window points per window (>= 2)
+ * @param options how (alignment), minPeriods (complete pairs a window needs; default the window)
+ * @returns a Series: the beta of the window ending at each date
+ * @example
+ * rollingBeta(returns(load('data/GDX.csv')), returns(load('data/GLD.csv')), 60).last() // => 1.18613219999
  */
 export function rollingBeta(y: SeriesLike, x: SeriesLike, window: number, options: { how?: AlignHow; minPeriods?: number } = {}): Series {
   checkWindow('rollingBeta', window);
@@ -113,7 +132,17 @@ export class UpDownBeta {
   }
 }
 
-/** upDownBeta(y, x): beta(y, x) on the observations where x > 0 and where x < 0 (pass returns). */
+/**
+ * upDownBeta(y, x): beta(y, x) on the observations where x > 0 (up) and where x < 0 (down),
+ * pass returns; ratio = up.beta / down.beta. Days with x = 0 are in neither sample.
+ * statsmodels: `sm.OLS(y[x > 0], sm.add_constant(x[x > 0])).fit()` and the same on x < 0.
+ * @param y the response: a Series, or a Frame (its close)
+ * @param x the benchmark
+ * @param options how (alignment)
+ * @returns an UpDownBeta: up and down (BetaResults), ratio
+ * @example
+ * upDownBeta(returns(load('data/GDX.csv')), returns(load('data/GLD.csv'))) // => {"up": {"beta": 1.30618972194, "n": 318}, "down": {"beta": 1.41537919490, "n": 222}}
+ */
 export function upDownBeta(y: SeriesLike, x: SeriesLike, options: { how?: AlignHow } = {}): UpDownBeta {
   const P = alignPair(y, x, options.how, 'upDownBeta');
   const c = completePairs(P.y, P.x);

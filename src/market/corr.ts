@@ -50,8 +50,19 @@ function checkMethod(fn: string, m: string): CorrMethod {
 }
 
 /**
- * corr(a, b, { method, how }): the correlation of aligned complete pairs, with n, a 95% CI
- * (Fisher z) and the two-sided p-value of r = 0 (t test as scipy.stats.pearsonr / spearmanr).
+ * corr(a, b, { method, how }): the correlation of the aligned complete pairs,
+ * Pearson r = Σ(a-ā)(b-b̄) / √(Σ(a-ā)² Σ(b-b̄)²) (Spearman: Pearson of the average ranks), with n,
+ * a 95% CI tanh(atanh r ± 1.96/√(n-3)) (Fisher z) and the two-sided p-value of r = 0 (Student-t
+ * with n-2 df). Correlate returns, not prices: trending price levels correlate spuriously.
+ * pandas: `a.corr(b, method=...)`; scipy: `scipy.stats.pearsonr(a, b)` / `spearmanr(a, b)` (r and p).
+ * @param a a Series, or a Frame (its close)
+ * @param b the other one
+ * @param options method 'pearson' (default) or 'spearman'; how the calendars are aligned (default 'inner')
+ * @returns a CorrResult (r, n, ci, p, alignment); it compares and prints as r
+ * @example
+ * const gdx = returns(load('data/GDX.csv')), gld = returns(load('data/GLD.csv'))
+ * corr(gdx, gld) // => {"r": 0.815804822949, "n": 540, "p": 4.7186039380e-130, "ci": [0.785497458943, 0.842208449583]}
+ * corr(gdx, gld, { method: 'spearman' }) // => {"r": 0.800507317891, "n": 540, "p": 1.0330290788e-121}
  */
 export function corr(a: SeriesLike, b: SeriesLike, options: CorrOptions = {}): CorrResult {
   const method = checkMethod('corr', options.method ?? 'pearson');
@@ -78,6 +89,17 @@ export interface RollingCorrOptions { method?: CorrMethod; how?: AlignHow; /** c
  * Spearman updates the window's ranks per step (rollingSpearmanComplete): O(n·w) without sorting;
  * with minPeriods below the window it ranks each window (O(n·w·log w)).
  * Returns a Series on the aligned calendar; meta.alignment records the policy.
+ * pandas: `a.rolling(window).corr(b)`; Spearman (pandas has none): `scipy.stats.spearmanr` of
+ * each window.
+ * @param a a Series, or a Frame (its close)
+ * @param b the other one
+ * @param window points per window (>= 2)
+ * @param options method, how (alignment), minPeriods (complete pairs a window needs; default the window)
+ * @returns a Series: the correlation of the window ending at each date
+ * @example
+ * const gdx = returns(load('data/GDX.csv')), gld = returns(load('data/GLD.csv'))
+ * rollingCorr(gdx, gld, 60).last() // => 0.853652651762
+ * rollingCorr(gdx, gld, 60).values.slice(0, 2) // => [NaN, NaN]
  */
 export function rollingCorr(a: SeriesLike, b: SeriesLike, window: number, options: RollingCorrOptions = {}): Series {
   checkWindow('rollingCorr', window);
@@ -130,8 +152,17 @@ export class CorrMatrix {
 }
 
 /**
- * corrMatrix(frameOrRecordOrList, { method, how }): pandas DataFrame.corr(method): inputs
- * aligned (default inner), then each cell over its pairwise-complete observations.
+ * corrMatrix(frameOrRecordOrList, { method, how }): every pairwise correlation (see corr) of the
+ * inputs, aligned first (default 'inner'), each cell over its pairwise-complete observations.
+ * pandas: `pd.concat(inputs, axis=1, join='inner').corr(method)`.
+ * @param input a Frame (its columns), a record name → series, or a list of series
+ * @param options method 'pearson' (default) or 'spearman'; how (alignment)
+ * @returns a CorrMatrix: names, r[i][j], n[i][j]; get(a, b)
+ * @example
+ * const m = corrMatrix({ GLD: returns(load('data/GLD.csv')), GDX: returns(load('data/GDX.csv')), QQQ: returns(load('data/QQQ.csv')) })
+ * m.get('GLD', 'QQQ') // => 0.0992320335903
+ * m.names // => ["GLD", "GDX", "QQQ"]
+ * m.n[0] // => [540, 540, 540]
  */
 export function corrMatrix(input: Frame | Record<string, SeriesLike> | SeriesLike[], options: CorrOptions = {}): CorrMatrix {
   const method = checkMethod('corrMatrix', options.method ?? 'pearson');
@@ -237,6 +268,19 @@ export class CrossCorr {
  * [-1, 1] (up to n / (n - |L|) in magnitude). A lag needs at least `minPairs` pairs (default
  * max(10, ceil(n / 2)): no lag beyond half the sample), else it is NaN; a value that still
  * leaves [-1, 1] is limited to it, and a note says so.
+ * statsmodels: `statsmodels.tsa.stattools.ccf(a, b, adjusted=True)[:maxLag + 1]` (lags >= 0) and
+ * `ccf(b, a)` for the negative lags.
+ * @param a a Series, or a Frame (its close)
+ * @param b the other one
+ * @param maxLag the largest |lag|, in observations
+ * @param options how (alignment), minPairs (pairs a lag needs)
+ * @returns a CrossCorr: lags, values, best { lag, r }, leader (in words); at(lag)
+ * @example
+ * const cc = crossCorr(returns(load('data/BTC-USD.csv')), returns(load('data/QQQ.csv')), 3)
+ * cc.at(0) // => 0.38739945725
+ * cc.at(1) // => -0.107801765231
+ * cc.at(-1) // => 0.0116845633504
+ * cc.best // => {"lag": 0, "r": 0.38739945725}
  */
 export function crossCorr(a: SeriesLike, b: SeriesLike, maxLag: number, options: { how?: AlignHow; minPairs?: number } = {}): CrossCorr {
   if (!Number.isInteger(maxLag) || maxLag < 0) throw new RangeError(`crossCorr: maxLag must be an integer >= 0, got ${maxLag}`);

@@ -50,6 +50,12 @@ export class Drawdown {
  * the maximum drawdown: trough = the first lowest point, peak = the first highest value before
  * it, recovery = the first date after the trough with x >= the peak value. Pass prices (or a
  * cumulative wealth series), not returns.
+ * pandas: `dd = x / x.cummax() - 1`; depth `dd.min()`, trough `dd.idxmin()`, peak `x[:trough].idxmax()`.
+ * @param x prices: a Series, or a Frame (its close)
+ * @returns a Drawdown: series (the drawdown at each date) and max (depth, peak, trough, recovery, …)
+ * @example
+ * drawdown(load('data/BTC-USD.csv')).max // => {"depth": -0.497388149162, "peak": "2025-10-06", "trough": "2026-02-05", "recovery": null, "peakValue": 124752.53, "daysToTrough": 122}
+ * drawdown(new Series([1, 2, 3, 4], [100, 120, 90, 130])).series.values // => [0, 0, -0.25, 0]
  */
 export function drawdown(x: SeriesLike): Drawdown {
   const s = asSeries(x, 'drawdown');
@@ -88,6 +94,15 @@ export interface VolatilityOptions {
  * (returns(x) or returns(x, 'log')). The periods must be explicit: 365 for crypto, 252 for
  * exchanges; they are what turns a daily figure into a yearly one and differ by 20%.
  * A constant window gives 0; a window with a missing value gives NaN. O(n).
+ * pandas: `r.rolling(window).std() * np.sqrt(annualize)`.
+ * @param r returns: a Series
+ * @param window points per window (>= 2)
+ * @param options annualize: periods per year (365 crypto, 252 exchanges), or false for the raw std
+ * @returns a Series on r's index
+ * @throws RangeError when `annualize` is not given
+ * @example
+ * volatility(returns(load('data/BTC-USD.csv')), 30, { annualize: 365 }).last() // => 0.820415998068
+ * volatility(new Series([1, 2, 3], [0.01, -0.01, 0.03]), 3, { annualize: false }).values // => [NaN, NaN, 0.02]
  */
 export function volatility(r: SeriesLike, window: number, options: VolatilityOptions): Series {
   const s = asSeries(r, 'volatility');

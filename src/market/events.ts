@@ -48,6 +48,19 @@ export class EventWindow {
  * no observation that day, the next one. Returns are simple, over the previous observation;
  * cumulative is relative to the value at offset -1, so cumulative[day 0] is the reaction.
  * A window running past either end of the data is cut (offsets say what is there).
+ * pandas: `i = x.index.searchsorted(date); w = x.iloc[i - before : i + after + 1]`,
+ * `w.pct_change()` and `w / w.iloc[before - 1] - 1`.
+ * @param x prices: a Series, or a Frame (its close)
+ * @param date the event
+ * @param before observations before day 0 (>= 1 for a base)
+ * @param after observations after day 0
+ * @returns an EventWindow: offsets, dates, values, returns, cumulative; eventReturn, total, series
+ * @example
+ * const w = eventWindow(load('data/ORCL.csv'), '2025-09-10', 1, 2)
+ * w // => {"eventDate": "2025-09-10", "offsets": [-1, 0, 1, 2], "values": [241.51, 328.33, 307.86, 292.18]}
+ * w.returns // => [0.0127054679638, 0.359488219949, -0.0623458106174, -0.0509322419281]
+ * w.eventReturn // => 0.359488219949
+ * w.total // => 0.20980497702
  */
 export function eventWindow(x: SeriesLike, date: string | number | Date, before: number, after: number): EventWindow {
   const s = asSeries(x, 'eventWindow');

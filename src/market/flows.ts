@@ -62,8 +62,18 @@ export class EtfFlows {
  * asset's price in the same currency per unit. On each flow date (inner join with the price):
  * an inflow f buys f/price units at the price; an outflow sells -f/price units, removing cost at
  * the running average cost (so outflows do not move the average cost). costBasis = cost / units.
- * The longest outflow run counts consecutive flow rows < 0 (a zero-flow day ends a run). Missing
- * flows (NaN) are skipped and end a run.
+ * The longest outflow run counts consecutive flow rows < 0 (a zero-flow day ends a run; of two
+ * runs as long, the one with the larger outflow). Missing flows (NaN) are skipped and end a run.
+ * pandas: `flows.cumsum()` for the cumulative flow; the cost basis is the average-cost loop above
+ * (no pandas one-liner); runs: `neg = flows < 0; flows[neg].groupby((neg != neg.shift()).cumsum()[neg]).agg(['count', 'sum'])`.
+ * @param flows daily net flows (a Series, or a one-column Frame from load())
+ * @param price the asset's price (a Series, or a Frame: its close)
+ * @returns an EtfFlows: cumulative, price, costBasis, premium (Series), longestOutflow, total, lastCostBasis
+ * @example
+ * const f = etfFlows(load('data/BTC_SPOT_ETF_NETFLOW_USDM.csv'), load('data/BTC-USD.csv'))
+ * f.total // => 56594.2
+ * f.longestOutflow // => {"days": 8, "total": -3272.9, "start": "2025-02-18", "end": "2025-02-27"}
+ * f.lastCostBasis // => 89852.5018215
  */
 export function etfFlows(flows: SeriesLike, price: SeriesLike): EtfFlows {
   const f = asSeries(flows, 'etfFlows: flows'), p = asSeries(price, 'etfFlows: price');

@@ -14,6 +14,15 @@ export type ReturnKind = 'simple' | 'log';
  * the return across a gap is not invented). Over the points of the series, so after an
  * 'inner' alignment a Monday return spans the weekend. A return from or to a price <= 0 is NaN
  * (not ±Infinity or a fake -100%), and meta.notes says how many there were.
+ * pandas: `x.pct_change()` (pandas ≥ 2.1: `fill_method=None`); log: `np.log(x / x.shift())`.
+ * @param x prices: a Series, or a Frame (its close)
+ * @param kind 'simple' (default) or 'log'
+ * @returns a Series on x's index, meta.returns = kind
+ * @example
+ * const s = new Series(['2024-01-01', '2024-01-02', '2024-01-03'].map(toTime), [100, 110, 99])
+ * returns(s).values // => [NaN, 0.1, -0.1]
+ * returns(s, 'log').values // => [NaN, 0.0953101798043, -0.105360515658]
+ * returns(load('data/BTC-USD.csv')).at('2024-01-02') // => 0.01790101417
  */
 export function returns(x: SeriesLike, kind: ReturnKind = 'simple'): Series {
   if (kind !== 'simple' && kind !== 'log') throw new RangeError(`returns: kind must be 'simple' or 'log', got ${JSON.stringify(kind)}`);
@@ -37,8 +46,16 @@ export function returns(x: SeriesLike, kind: ReturnKind = 'simple'): Series {
 
 /**
  * cumulative(r, kind): growth since the start from a returns series: Π(1 + r) - 1 for simple
- * returns, exp(Σr) - 1 for log returns. NaN returns count as 0 but stay NaN in the output
- * (pandas cumprod/cumsum with skipna).
+ * returns, exp(Σr) - 1 for log returns. NaN returns count as 0 but stay NaN in the output.
+ * pandas: `(1 + r).cumprod() - 1`; log: `np.expm1(r.cumsum())` (both skip NaN).
+ * @param r returns (a Series from returns())
+ * @param kind 'simple' or 'log'; default: what returns() recorded in r.meta.returns, else 'simple'
+ * @returns a Series on r's index
+ * @example
+ * const s = new Series(['2024-01-01', '2024-01-02', '2024-01-03'].map(toTime), [100, 110, 99])
+ * cumulative(returns(s)).values // => [NaN, 0.1, -0.01]
+ * cumulative(returns(s, 'log')).last() // => -0.01
+ * cumulative(returns(load('data/BTC-USD.csv'))).last() // => 0.5168646146
  */
 export function cumulative(r: SeriesLike, kind?: ReturnKind): Series {
   const s = asSeries(r, 'cumulative');
@@ -53,7 +70,21 @@ export function cumulative(r: SeriesLike, kind?: ReturnKind): Series {
   return new Series(s.index, out, s.name, { ...s.meta, cumulative: k });
 }
 
-/** rebase(x, 100, at?): x scaled so that its first valid value (or its value as of `at`) is `base`. */
+/**
+ * rebase(x, 100, at?): x scaled so that its first finite value (or its value as of `at`: the last
+ * one at or before that date) is `base`: out = x · base / x(ref).
+ * pandas: `x / x.dropna().iloc[0] * 100`, or `x / x.asof(at) * 100`.
+ * @param x a Series, or a Frame (its close)
+ * @param base the value at the reference point (default 100)
+ * @param at the reference date (default: the first finite value)
+ * @returns a Series on x's index
+ * @throws RangeError when the reference value is missing or 0
+ * @example
+ * const s = new Series(['2024-01-01', '2024-01-02', '2024-01-03'].map(toTime), [50, 75, 60])
+ * rebase(s).values // => [100, 150, 120]
+ * rebase(s, 1, '2024-01-02').values // => [0.6666666666667, 1, 0.8]
+ * rebase(load('data/BTC-USD.csv'), 100, '2025-01-01').last() // => 70.95533816
+ */
 export function rebase(x: SeriesLike, base = 100, at?: string | number | Date): Series {
   const s = asSeries(x, 'rebase');
   let ref = NaN;
@@ -64,7 +95,17 @@ export function rebase(x: SeriesLike, base = 100, at?: string | number | Date): 
   return s.map((v) => v * f);
 }
 
-/** The last non-NaN observation on or before t. */
+/**
+ * The last non-NaN observation at or before t, and its time ({ value: NaN, time: NaN } when
+ * there is none). pandas: `s.asof(t)` (which returns the value only).
+ * @param s the series
+ * @param t a time, epoch ms (toTime('2024-01-02') from a date)
+ * @returns the value and the time it was observed
+ * @example
+ * const s = new Series(['2024-01-01', '2024-01-02', '2024-01-04'].map(toTime), [1, 2, 4])
+ * valueAsOf(s, toTime('2024-01-03')) // => {"value": 2, "time": 1704153600000}
+ * valueAsOf(s, toTime('2023-12-31')) // => {"value": NaN, "time": NaN}
+ */
 export function valueAsOf(s: Series, t: number): { value: number; time: number } {
   let i = upperBound(s.index, t) - 1;
   while (i >= 0 && Number.isNaN(s.values[i])) i--;
@@ -92,8 +133,15 @@ export class PctChange {
 
 /**
  * pctChange(x, from, to): x(to)/x(from) - 1, each value being the last observation on or
- * before the date asked (so a weekend date uses Friday's close). Throws when `from` is
- * before the series starts.
+ * before the date asked (so a weekend date uses Friday's close).
+ * pandas: `x.asof(to) / x.asof(from) - 1`.
+ * @param x prices: a Series, or a Frame (its close)
+ * @param from the start date
+ * @param to the end date
+ * @returns a PctChange (change, from, to, fromValue, toValue); it compares and prints as the change
+ * @throws RangeError when `from` or `to` is before the series starts
+ * @example
+ * pctChange(load('data/GLD.csv'), '2025-01-04', '2025-06-30') // => {"change": 0.2519199967, "from": "2025-01-03", "to": "2025-06-30", "fromValue": 243.49, "toValue": 304.83}
  */
 export function pctChange(x: SeriesLike, from: string | number | Date, to: string | number | Date): PctChange {
   const s = asSeries(x, 'pctChange');
