@@ -1,6 +1,10 @@
 /**
- * Where relative paths resolve. The kernel sets this to the notebook's folder before any
- * cell runs; plain Node programs get process.cwd(). No I/O here.
+ * Where relative paths resolve (load('data/BTC-USD.csv')): baseDir is the notebook's folder and
+ * notebookPath its file, set by the kernel before any cell runs; plain Node programs get
+ * process.cwd(). Read-only for cells. No I/O here.
+ * @example (illustration)
+ * runtime.baseDir      // e.g. "/home/me/research" for /home/me/research/btc.mktnb
+ * runtime.notebookPath // e.g. "/home/me/research/btc.mktnb"
  */
 export const runtime: { baseDir: string; notebookPath?: string } = {
   baseDir: typeof process !== 'undefined' ? process.cwd() : '.',

@@ -34,7 +34,17 @@ export interface SeriesMeta {
   [key: string]: unknown;
 }
 
-/** ISO date (YYYY-MM-DD) when the timestamp is a UTC midnight, else ISO datetime. */
+/**
+ * A timestamp as outputs show it: the ISO date (YYYY-MM-DD) when it is a UTC midnight, else the
+ * ISO datetime in UTC (without milliseconds when they are 0); 'NaT' for a missing time.
+ * pandas: `pd.Timestamp(t, unit='ms').isoformat()` (pandas prints no 'Z').
+ * @param t epoch milliseconds, UTC
+ * @returns the text
+ * @example
+ * formatTime(1704067200000) // => "2024-01-01"
+ * formatTime(toTime('2024-01-01T09:30:00Z')) // => "2024-01-01T09:30:00Z"
+ * formatTime(NaN) // => "NaT"
+ */
 export function formatTime(t: number): string {
   if (!Number.isFinite(t)) return 'NaT';
   const iso = new Date(t).toISOString();
@@ -50,7 +60,18 @@ export function utcTime(y: number, mo: number, d: number, h = 0, mi = 0, s = 0, 
   return Date.UTC(y, mo, d, h, mi, s, ms);
 }
 
-/** Parses 'YYYY-MM-DD', an ISO datetime, a Date or epoch ms into epoch ms (UTC). */
+/**
+ * A date as epoch milliseconds (UTC): 'YYYY-MM-DD' is that day's UTC midnight (any year, 0001
+ * included), an ISO datetime without an offset is read as UTC, a Date or a number is taken as is.
+ * pandas: `pd.Timestamp(d, tz='UTC').value // 10**6`.
+ * @param d 'YYYY-MM-DD', an ISO datetime, a Date or epoch ms
+ * @returns epoch milliseconds
+ * @throws RangeError when the text is not a date
+ * @example
+ * toTime('2024-01-01') // => 1704067200000
+ * toTime('2024-01-01T09:30:00') // => 1704101400000
+ * toTime('0001-01-01') // => -62135596800000
+ */
 export function toTime(d: string | number | Date): number {
   if (typeof d === 'number') return d;
   if (d instanceof Date) return d.getTime();
@@ -79,6 +100,19 @@ export function checkIndex(index: Float64Array, what: string): void {
   checkedIndexes.add(index);
 }
 
+/**
+ * A time series: a strictly ascending UTC index (epoch ms) and its values (NaN = missing), with a
+ * name and metadata (source file, column, calendar). Immutable by convention. load() makes them
+ * from files; analyses take them (or a Frame, via its close) and return new ones.
+ * pandas: `pd.Series(values, index=pd.to_datetime(index, unit='ms'), name=name)`.
+ * @example
+ * const s = new Series(['2024-01-01', '2024-01-02', '2024-01-03'].map(toTime), [1, NaN, 3], 'x')
+ * s.dates() // => ["2024-01-01", "2024-01-02", "2024-01-03"]
+ * s.at('2024-01-03') // => 3
+ * s.dropna().values // => [1, 3]
+ * s.slice('2024-01-02').length // => 2
+ * s.map((v) => v * 2).values // => [2, NaN, 6]
+ */
 export class Series {
   readonly index: Float64Array;
   readonly values: Float64Array;
@@ -156,6 +190,18 @@ export class Series {
   [INSPECT](): string { return this.toString(); }
 }
 
+/**
+ * Several columns on one index (what load() returns for an OHLCV file, and align() for several
+ * series). Analyses given a Frame use its close (series()); get(name) picks another column.
+ * It iterates its columns as Series: `const [b, g] = align(btc, gld)`.
+ * pandas: `pd.DataFrame(columns, index=pd.to_datetime(index, unit='ms'))`.
+ * @example
+ * const f = new Frame(['2024-01-01', '2024-01-02'].map(toTime), { open: [1, 2], close: [3, 4] })
+ * f.names // => ["open", "close"]
+ * f.close.values // => [3, 4]
+ * f.get('open').values // => [1, 2]
+ * load('data/GLD.csv').names // => ["open", "high", "low", "close", "volume"]
+ */
 export class Frame {
   readonly index: Float64Array;
   readonly columns: Record<string, Float64Array>;

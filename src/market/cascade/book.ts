@@ -159,7 +159,19 @@ export function leverageBuckets(book: PositionBook): { labels: string[]; edges: 
 export const fmtUsd = formatCurrency;
 function fmtNum(v: number): string { return Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(4))); }
 
-/** A book from explicitly stated positions (maintenance rate from the tier table unless given). */
+/**
+ * A book from explicitly stated positions: size = `size` or notional / entry, the maintenance
+ * rate from the tier table by entry notional unless given, and each position's exact
+ * liquidation price (liquidationPrice). No pandas equivalent.
+ * @param positions side, entry, leverage, size or notional, optional mmr, opened, collateral
+ * @param opts tiers (default DEFAULT_TIERS), refPrice (the price the book is "as of")
+ * @returns a PositionBook (typed arrays side, size, entry, leverage, mmr, liq; oi(), leverageTable())
+ * @throws RangeError naming the position for a bad side or a size/notional <= 0
+ * @example
+ * const book = positionBook([{ side: 'long', entry: 100, leverage: 10, size: 1 }, { side: 'short', entry: 100, leverage: 5, notional: 200 }])
+ * book.liq // => [90.3614457831, 119.521912351]
+ * book.oi() // => {"long": 100, "short": 200, "total": 300}
+ */
 export function positionBook(positions: PositionInput[], opts: { tiers?: readonly MaintenanceTier[]; refPrice?: number } = {}): PositionBook {
   const tiers = opts.tiers ?? DEFAULT_TIERS;
   const n = positions.length;
@@ -216,7 +228,19 @@ export interface BuildBookOptions {
   collateral?: { fraction: number; share?: number };
 }
 
-/** Builds a synthetic book from stated assumptions. Deterministic for a seed. */
+/**
+ * Builds a synthetic book from stated assumptions: `count` positions opened along the path
+ * (weighted by OI growth when `oi` is given), leverages drawn from `leverageMix`, log-normal sizes
+ * scaled to `totalOI` with a `longShare` long, and (by default) the positions the path has
+ * already liquidated dropped. Deterministic for a seed; meta.assumptions says what was assumed.
+ * @param o path, totalOI (or scaleToOI with oi), leverageMix, longShare, count, seed, sizeSigma, tiers, survivorship, collateral
+ * @returns a PositionBook
+ * @throws RangeError for a missing totalOI, a count < 1, a longShare outside [0, 1] or a bad leverageMix
+ * @example
+ * const book = buildBook({ path: load('data/BTC-USD.csv'), totalOI: 1e9, count: 1000, seed: 1 })
+ * book.n // => 1000
+ * Math.round(book.oi().long / 1e6) // => 500
+ */
 export function buildBook(o: BuildBookOptions): PositionBook {
   const path = toOHLC(o.path, 'buildBook path');
   const T = path.length;

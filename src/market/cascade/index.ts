@@ -21,7 +21,18 @@ export type { AdlRule } from './adl';
 export { adlRows, type AdlRow } from './panels';
 export { october2025, OCTOBER_2025_PUBLIC, tiersPerAccount, type October2025Options, type October2025Preset, type CalibrationRow, type October2025Run } from './october2025';
 
-/** Runs a replay or a simulation (see CascadeOptions) and returns a displayable result. */
+/**
+ * Runs a liquidation cascade on a position book: 'replay' walks a historical path (optionally
+ * with the liquidations' own price impact, `feedback`), 'simulate' starts from a shock and lets
+ * liquidations move the price through the impact model, step by step, until nothing more is
+ * liquidated. See CascadeOptions and docs/cascade.md. No pandas equivalent.
+ * @param options book, mode, path (replay) or start/shock/steps (simulate), impact, liquidity, mark, circuitBreaker, adl, …
+ * @returns a CascadeResult: summary (liquidated long/short, price moves, bad debt, …), step and layer tables, charts
+ * @example
+ * const book = positionBook([{ side: 'long', entry: 100, leverage: 10, size: 1 }, { side: 'short', entry: 100, leverage: 5, size: 2 }])
+ * const run = cascade({ book, mode: 'replay', path: { close: [100, 95, 89], low: [100, 94, 88], high: [101, 97, 92] } })
+ * run.summary // => {"positionsLiquidated": 1, "liquidatedLong": 100, "liquidatedShort": 0, "firstStep": 2, "minPrice": 88, "oiAfter": 200}
+ */
 export function cascade(options: CascadeOptions): CascadeResult {
   return new CascadeResult(runEngine(options));
 }

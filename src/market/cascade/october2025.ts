@@ -129,6 +129,20 @@ export function tiersPerAccount(g: number, tiers: readonly MaintenanceTier[] = D
   return tiers.map((t) => ({ ...t, floor: t.floor * g, cap: t.cap * g }));
 }
 
+/**
+ * The 10-11 October 2025 crash preset (see the file's header for the model): books built on the
+ * 100 days before the event for each leverage mix, sized so that the long liquidations equal the
+ * reported $16.7bn and the accounts the reported 1.6m, and an hourly crash simulation calibrated
+ * to the day's low. No pandas equivalent.
+ * @param o btc (daily OHLC covering 2025-07-02 .. 2025-10-11), mixes, longShare, count, seed, and the model's stated assumptions
+ * @returns an October2025Preset: calibration, books, run(mix), compare(), calibrationTable(), comparisonTable()
+ * @throws RangeError when btc lacks a day of that span, or for a newsShock outside (-14%, 0)
+ * @example
+ * const oct = october2025({ btc: load('data/BTC-USD.csv'), count: 2000 })
+ * oct.calibration.map((c) => c.mix) // => ["moderate", "high", "very high"]
+ * oct.calibration.map((c) => c.liquidatedLong) // => [16.7e9, 16.7e9, 16.7e9]
+ * oct.calibration[0].accounts // => 1600000
+ */
 export function october2025(o: October2025Options): October2025Preset {
   const P = OCTOBER_2025_PUBLIC;
   const mixes = o.mixes ?? DEFAULT_MIXES;

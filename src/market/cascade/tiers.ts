@@ -39,14 +39,31 @@ export const DEFAULT_TIERS: readonly MaintenanceTier[] = Object.freeze([
   { floor: 500_000_000, cap: Infinity, maxLeverage: 1, rate: 0.5 },
 ].map((t) => Object.freeze(t)));
 
-/** The tier a position of this notional (USDT) falls in. */
+/**
+ * The tier a position of this notional (USDT) falls in: the last tier with floor <= notional.
+ * No pandas equivalent (a lookup in the exchange's leverage-bracket table).
+ * @param notional position notional, USDT (>= 0)
+ * @param tiers the bracket table (default DEFAULT_TIERS, illustrative)
+ * @returns the tier: floor, cap, maxLeverage, rate
+ * @throws RangeError for a negative or NaN notional
+ * @example
+ * tierFor(60000) // => {"floor": 50000, "cap": 500000, "maxLeverage": 100, "rate": 0.005}
+ * tierFor(0).rate // => 0.004
+ */
 export function tierFor(notional: number, tiers: readonly MaintenanceTier[] = DEFAULT_TIERS): MaintenanceTier {
   if (!(notional >= 0)) throw new RangeError(`notional must be >= 0 (got ${notional})`);
   for (let i = tiers.length - 1; i >= 0; i--) if (notional >= tiers[i].floor) return tiers[i];
   return tiers[0];
 }
 
-/** Maintenance margin rate m for a position of this notional (USDT). */
+/**
+ * Maintenance margin rate m for a position of this notional (USDT): tierFor(notional).rate.
+ * @param notional position notional, USDT (>= 0)
+ * @param tiers the bracket table (default DEFAULT_TIERS, illustrative)
+ * @returns m, e.g. 0.025 for 2.5%
+ * @example
+ * maintenanceRate(1e7) // => 0.025
+ */
 export function maintenanceRate(notional: number, tiers: readonly MaintenanceTier[] = DEFAULT_TIERS): number {
   return tierFor(notional, tiers).rate;
 }
@@ -54,8 +71,17 @@ export function maintenanceRate(notional: number, tiers: readonly MaintenanceTie
 export type Side = 'long' | 'short';
 
 /**
- * Exact liquidation price of an isolated USDT-margined position.
- * long E(1 - 1/L)/(1 - m); short E(1 + 1/L)/(1 + m).
+ * Exact liquidation price of an isolated USDT-margined position (equity = maintenance):
+ * long E(1 - 1/L)/(1 - m); short E(1 + 1/L)/(1 + m). No pandas equivalent.
+ * @param side 'long' | 'short' (or +1 | -1)
+ * @param entry entry price E (> 0)
+ * @param leverage L (>= 1)
+ * @param mmr maintenance margin rate m (0 <= m < 1/L)
+ * @returns the mark price at which the position is liquidated
+ * @throws RangeError for an entry <= 0, a leverage < 1, or 1/L <= m (liquidated at entry)
+ * @example
+ * liquidationPrice('long', 100, 10, 0.004) // => 90.3614457831
+ * liquidationPrice('short', 100, 5, 0.004) // => 119.521912351
  */
 export function liquidationPrice(side: Side | 1 | -1, entry: number, leverage: number, mmr: number): number {
   if (!(entry > 0)) throw new RangeError(`entry must be > 0 (got ${entry})`);
@@ -66,7 +92,16 @@ export function liquidationPrice(side: Side | 1 | -1, entry: number, leverage: n
   return long ? (entry * (1 - 1 / leverage)) / (1 - mmr) : (entry * (1 + 1 / leverage)) / (1 + mmr);
 }
 
-/** Price at which the position's equity is exactly zero (long E(1-1/L), short E(1+1/L)). */
+/**
+ * Price at which the position's equity is exactly zero: long E(1 - 1/L), short E(1 + 1/L).
+ * @param side 'long' | 'short' (or +1 | -1)
+ * @param entry entry price E
+ * @param leverage L
+ * @returns the bankruptcy price
+ * @example
+ * bankruptcyPrice('long', 100, 10) // => 90
+ * bankruptcyPrice('short', 100, 5) // => 120
+ */
 export function bankruptcyPrice(side: Side | 1 | -1, entry: number, leverage: number): number {
   const long = side === 'long' || side === 1;
   return long ? entry * (1 - 1 / leverage) : entry * (1 + 1 / leverage);

@@ -15,8 +15,6 @@ export interface Assertion {
   expression: string;
   /** the text after `// =>` */
   expected: string;
-  /** statements of the same block written above this line (run first, in order) */
-  setup: string[];
 }
 
 export interface ExampleBlock {
@@ -25,6 +23,8 @@ export interface ExampleBlock {
   /** `@example (illustration)`: shows usage, asserts nothing, and is not run */
   illustration: boolean;
   assertions: Assertion[];
+  /** the block in order: setup statements (strings) and assertions */
+  steps: Array<string | Assertion>;
   /** every code line of the block, in order (for messages) */
   code: string[];
 }
@@ -40,8 +40,7 @@ export function parseExamples(text: string): ExampleBlock[] {
   const lines = text.split('\n');
   let inDoc = false;
   let block: ExampleBlock | undefined;
-  let setup: string[] = [];
-  const close = (): void => { if (block) blocks.push(block); block = undefined; setup = []; };
+  const close = (): void => { if (block) blocks.push(block); block = undefined; };
   for (let i = 0; i < lines.length; i++) {
     let s = lines[i];
     if (!inDoc) {
@@ -60,22 +59,24 @@ export function parseExamples(text: string): ExampleBlock[] {
       if (tag[1] === 'example') {
         const rest = s.slice(tag.index + tag[0].length);
         const illustration = /^\s*\(illustration\)/.test(rest);
-        block = { line: i + 1, illustration, assertions: [], code: [] };
+        block = { line: i + 1, illustration, assertions: [], steps: [], code: [] };
         s = illustration ? '' : rest;
       }
     }
-    if (block && s.trim() !== '') addLine(block, setup, s, i + 1);
+    if (block && s.trim() !== '') addLine(block, s, i + 1);
     if (end >= 0) { close(); inDoc = false; }
   }
   close();
   return blocks;
 }
 
-function addLine(block: ExampleBlock, setup: string[], s: string, line: number): void {
+function addLine(block: ExampleBlock, s: string, line: number): void {
   block.code.push(s.trim());
   const k = s.lastIndexOf(ARROW);
-  if (k < 0) { setup.push(s); return; }
-  block.assertions.push({ line, expression: s.slice(0, k).trim(), expected: s.slice(k + ARROW.length).trim(), setup: [...setup] });
+  if (k < 0) { block.steps.push(s); return; }
+  const a: Assertion = { line, expression: s.slice(0, k).trim(), expected: s.slice(k + ARROW.length).trim() };
+  block.assertions.push(a);
+  block.steps.push(a);
 }
 
 /**
@@ -151,32 +152,41 @@ export const EXAMPLE_BASE_DIR = path.resolve(__dirname, '../../../samples');
 const NAMES = Object.keys(mktnb);
 const VALUES = NAMES.map((n) => (mktnb as Record<string, unknown>)[n]);
 
+/** What one assertion's expression gave: a value, or what it (or the block's setup) threw. */
+export type Outcome = { value: unknown } | { error: unknown };
+
 /**
- * Evaluates one assertion as a cell would (the cell globals in scope, TypeScript syntax allowed,
- * relative paths from samples/) and returns its value.
+ * Runs a block once, as a cell would (the cell globals in scope, TypeScript syntax allowed,
+ * relative paths from samples/): its lines in order, each assertion's expression caught on its
+ * own. A setup line that throws fails every assertion of the block with that error.
  */
-export function evaluate(a: Assertion): unknown {
-  const src = `${a.setup.join('\n')}\n;__out.value = (${a.expression});\n`;
-  const js = transformSync(src, { loader: 'ts', format: 'esm' }).code;
-  const out: { value?: unknown } = {};
+export function runBlock(block: ExampleBlock): Map<Assertion, Outcome> {
+  const src = block.steps.map((s) => (typeof s === 'string' ? s
+    : `try { __out[${block.assertions.indexOf(s)}] = { value: (${s.expression}) }; } catch (e) { __out[${block.assertions.indexOf(s)}] = { error: e }; }`)).join('\n');
+  const results = new Map<Assertion, Outcome>();
+  const out: Outcome[] = [];
   const saved = { baseDir: runtime.baseDir, notebookPath: runtime.notebookPath };
   setRuntime({ baseDir: EXAMPLE_BASE_DIR });
   try {
+    const js = transformSync(src, { loader: 'ts', format: 'esm' }).code;
     new Function(...NAMES, '__out', `'use strict';\n${js}`)(...VALUES, out);
+  } catch (e) {
+    for (const a of block.assertions) if (!out[block.assertions.indexOf(a)]) out[block.assertions.indexOf(a)] = { error: e };
   } finally {
     setRuntime(saved);
   }
-  return out.value;
+  block.assertions.forEach((a, k) => results.set(a, out[k] ?? { error: new Error('not reached') }));
+  return results;
 }
 
-/** Runs one assertion; throws an Error saying what differs (or what the expression threw). */
-export function check(a: Assertion, where: string): void {
+/** Checks one assertion's outcome; throws an Error saying what differs (or what was thrown). */
+export function check(a: Assertion, outcome: Outcome, where: string): void {
   const expected = parseExpected(a.expected);
-  let actual: unknown;
-  try { actual = evaluate(a); } catch (e) {
-    throw new Error(`${where}: ${a.expression} threw ${(e as Error).stack ?? e}`);
+  if ('error' in outcome) {
+    const e = outcome.error;
+    throw new Error(`${where}: ${a.expression} threw ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
   }
-  const m = mismatch(actual, expected);
+  const m = mismatch(outcome.value, expected);
   if (m) throw new Error(`${where}: ${a.expression}\n  ${m}`);
 }
 

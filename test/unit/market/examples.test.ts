@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { check, examplesOf, mismatch, parseExamples, parseExpected, type ExampleBlock } from './doctest';
+import { check, examplesOf, mismatch, parseExamples, parseExpected, runBlock, type ExampleBlock, type Outcome } from './doctest';
 
 /**
  * Every JSDoc `@example` in src/market is run and its `// =>` values asserted (CONTRIBUTING.md,
@@ -48,7 +48,9 @@ function defineExamples(file: string): void {
   for (const b of blocks) {
     const problem = blockProblem(b);
     if (problem) { it(`${shown}:${b.line}`, () => assert.fail(`${shown}:${b.line}: ${problem}`)); continue; }
-    for (const a of b.assertions) it(`${shown}:${a.line}`, () => check(a, `${shown}:${a.line}`));
+    // the block runs once (its setup may load files), on the first of its assertions to be checked
+    let outcomes: Map<typeof b.assertions[number], Outcome> | undefined;
+    for (const a of b.assertions) it(`${shown}:${a.line}`, () => check(a, (outcomes ??= runBlock(b)).get(a)!, `${shown}:${a.line}`));
   }
 }
 
@@ -67,10 +69,8 @@ describe('the doctest runner itself', () => {
       '/** @example f(1) // => {"a": [1, NaN]} */',
     ].join('\n'));
     assert.equal(blocks.length, 3);
-    assert.deepEqual(blocks[0].assertions.map((a) => [a.line, a.expression, a.expected, a.setup.map((s) => s.trim())]), [
-      [6, 'a.length', '3', ['const a = Float64Array.of(1, 2, 3)']],
-      [7, 'sum(a)', '6', ['const a = Float64Array.of(1, 2, 3)']],
-    ]);
+    assert.deepEqual(blocks[0].assertions.map((a) => [a.line, a.expression, a.expected]), [[6, 'a.length', '3'], [7, 'sum(a)', '6']]);
+    assert.deepEqual(blocks[0].steps.map((s) => (typeof s === 'string' ? s.trim() : s.line)), ['const a = Float64Array.of(1, 2, 3)', 6, 7]);
     assert.equal(blocks[1].illustration, true);
     assert.equal(blocks[1].assertions.length, 0);
     assert.deepEqual(blocks[2].assertions.map((a) => [a.line, a.expression, a.expected]), [[11, 'f(1)', '{"a": [1, NaN]}']]);
@@ -94,12 +94,15 @@ describe('the doctest runner itself', () => {
   it('fails on a wrong example, on one that throws, and on a block that asserts nothing (fixture)', () => {
     const file = path.join(FIXTURES, 'wrong.ts');
     const blocks = examplesOf(file);
-    const [right, wrong, throws, silent, illustration] = blocks;
-    assert.equal(blocks.length, 5);
-    // the right one passes, so the failures below are the examples' fault, not the runner's
-    assert.doesNotThrow(() => check(right.assertions[0], 'wrong.ts'));
-    assert.throws(() => check(wrong.assertions[0], `wrong.ts:${wrong.assertions[0].line}`), /wrong\.ts:\d+: rebase\(s\)\.last\(\)\n {2}value: expected 140, got 150/);
-    assert.throws(() => check(throws.assertions[0], 'wrong.ts'), /threw .*notAGlobal is not defined/);
+    const [right, wrong, throws, silent, illustration, badSetup] = blocks;
+    assert.equal(blocks.length, 6);
+    const run = (b: ExampleBlock, k = 0) => { const a = b.assertions[k]; return () => check(a, runBlock(b).get(a)!, `wrong.ts:${a.line}`); };
+    // the right ones pass, so the failures below are the examples' fault, not the runner's
+    assert.doesNotThrow(run(right, 0));
+    assert.doesNotThrow(run(right, 1));
+    assert.throws(run(wrong), /wrong\.ts:\d+: rebase\(s\)\.last\(\)\n {2}value: expected 140, got 150/);
+    assert.throws(run(throws), /threw .*notAGlobal is not defined/);
+    assert.throws(run(badSetup), /threw .*Series "x": index has 2 points but values has 1/);
     assert.match(blockProblem(silent) ?? '', /asserts nothing/);
     assert.equal(blockProblem(illustration), undefined);
   });
