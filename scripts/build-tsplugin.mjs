@@ -38,7 +38,9 @@ function emitDeclarations(typesDir) {
   const args = [tsc, '--ignoreConfig', path.join(ROOT, 'src/market/index.ts'),
     '--declaration', '--emitDeclarationOnly', '--outDir', typesDir, '--rootDir', path.join(ROOT, 'src'),
     '--target', 'es2022', '--module', 'esnext', '--moduleResolution', 'bundler', '--strict',
-    '--skipLibCheck', '--types', 'node', '--pretty', 'false'];
+    '--skipLibCheck', '--types', 'node', '--pretty', 'false',
+    // the JSDoc (formula, @param, @example) is what cell hovers show: keep it in the declarations
+    '--removeComments', 'false'];
   const r = spawnSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8' });
   const entry = path.join(typesDir, 'market', 'index.d.ts');
   if (!fs.existsSync(entry)) {

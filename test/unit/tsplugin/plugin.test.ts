@@ -329,4 +329,18 @@ describe('tsplugin: language service with the plugin', function () {
     assert.deepEqual(diags(1), []);
     setup([], { config: { sqlNames: {} } }); // reset for later tests
   });
+
+  it('a hover on a global shows its JSDoc: the summary, @param, @returns and the asserted @example', () => {
+    const cells = ['const c = corr(returns(load("data/GDX.csv")), returns(load("data/GLD.csv")));\n'];
+    const { ls } = setup(cells);
+    const qi = ls.getQuickInfoAtPosition(cellName(0), cells[0].indexOf('corr'));
+    assert.match(ts.displayPartsToString(qi.displayParts), /function corr\(a: SeriesLike, b: SeriesLike/);
+    const doc = ts.displayPartsToString(qi.documentation);
+    assert.match(doc, /the correlation of the aligned complete pairs/, 'the summary from src/market/corr.ts');
+    assert.match(doc, /scipy\.stats\.pearsonr/, 'the pandas/scipy equivalent');
+    const tags = new Map(qi.tags.map((t: any) => [t.name, ts.displayPartsToString(t.text)]));
+    assert.match(String(tags.get('returns')), /CorrResult/);
+    assert.match(String(tags.get('example')), /corr\(gdx, gld\) \/\/ => \{"r": 0\.8158/);
+    assert.ok(qi.tags.some((t: any) => t.name === 'param' && /^options/.test(ts.displayPartsToString(t.text))), '@param options');
+  });
 });
