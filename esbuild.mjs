@@ -12,14 +12,17 @@ import { createRequire } from 'node:module';
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
 
+/** @type {esbuild.BuildOptions} */
 const common = { bundle: true, sourcemap: true, logLevel: 'warning', minify: production, legalComments: 'none' };
 // mainFields: prefer ES module entries (jsonc-parser's UMD build hides requires from the bundler).
 // keepNames: class and function names reach users (util.inspect, stack traces) even when minified.
 // DuckDB: its JS (@duckdb/node-api, @duckdb/node-bindings) is bundled; the native addon cannot be,
 // so every @duckdb/node-bindings-<platform> package stays external (scripts/package.mjs ships the one
 // of the VSIX's platform in dist/node_modules, where the bundles' require() finds it).
+/** @type {esbuild.BuildOptions} */
 const node = { ...common, platform: 'node', target: 'node20', format: 'cjs', mainFields: ['module', 'main'], keepNames: true, external: ['@duckdb/node-bindings-*'] };
 
+/** @type {esbuild.BuildOptions[]} */
 const builds = [
   { ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode', ...node.external] },
   { ...node, entryPoints: ['src/kernel/main.ts'], outfile: 'dist/kernel.js' },

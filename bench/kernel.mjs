@@ -21,6 +21,7 @@ const RUNS = Math.max(200, arg('--runs', 300));
 const outdir = path.join(root, 'node_modules', '.cache', 'mktnb-bench');
 const marketDir = path.join(root, 'src', 'market');
 const missing = [];
+/** @type {import('esbuild').BuildOptions} */
 const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'error', legalComments: 'none' };
 await esbuild.build({
   ...common, entryPoints: { kernel: path.join(root, 'src/kernel/main.ts'), client: path.join(root, 'src/kernel/client.ts') }, outdir,

@@ -63,6 +63,7 @@ try {
   const dig = (str, i, n) => { let v = 0; for (let k = 0; k < n; k++) v = v * 10 + str.charCodeAt(i + k) - 48; return v; };
   const isoToMs = (str) => Date.UTC(dig(str, 0, 4), dig(str, 5, 2) - 1, dig(str, 8, 2), dig(str, 11, 2), dig(str, 14, 2), dig(str, 17, 2));
 
+  /** @type {Array<[string, number[]]>} method, [CPU ms, wall ms] */
   const results = [];
   let ours;
   results.push(['load() (hand-written byte scanner, dates parsed)', best(() => { ours = load(file); })]);

@@ -17,7 +17,13 @@ export async function launchBrowser() {
   });
 }
 
-/** Opens the workbench on `folder` in a fresh page; resolves when the workbench is usable. */
+/**
+ * Opens the workbench on `folder` in a fresh page; resolves when the workbench is usable.
+ * @param {import('playwright-core').Browser} browser
+ * @param {{ url: string }} server
+ * @param {string} folder
+ * @param {{ trustPrompt?: 'trust' | 'dont' }} [options] answer the workspace-trust dialog this way (it must appear)
+ */
 export async function openWorkbench(browser, server, folder, { trustPrompt } = {}) {
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
   const page = await context.newPage();
@@ -201,7 +207,7 @@ export async function waitRunDone(page, timeout = 180_000) {
       const shown = (sel) => [...ed.querySelectorAll(sel)].some((e) => e.getClientRects().length > 0);
       const busy = shown('.cell-statusbar-container .codicon-notebook-state-executing, .cell-statusbar-container .codicon-notebook-state-pending, .notebook-toolbar-container .codicon-notebook-stop');
       const ran = shown('.cell-statusbar-container .codicon-notebook-state-success, .cell-statusbar-container .codicon-notebook-state-error');
-      const picker = [...document.querySelectorAll('.quick-input-widget')].some((w) => w.offsetParent !== null
+      const picker = [...document.querySelectorAll('.quick-input-widget')].some((/** @type {HTMLElement} */ w) => w.offsetParent !== null
         && getComputedStyle(w).display !== 'none'
         && /kernel/i.test(`${w.querySelector('.quick-input-title')?.textContent ?? ''} ${w.querySelector('.quick-input-box input')?.getAttribute('placeholder') ?? ''}`));
       return picker ? 'picker' : !busy && !!ran;
