@@ -83,8 +83,8 @@ export function corr(a: SeriesLike, b: SeriesLike, options: CorrOptions = {}): C
 export interface RollingCorrOptions { method?: CorrMethod; how?: AlignHow; /** complete pairs needed in a window (default: the window) */ minPeriods?: number }
 
 /**
- * rollingCorr(a, b, window, { method }): pandas `a.rolling(window).corr(b)` on the aligned
- * pairs: NaN for the first window-1 points and for every window with a missing value
+ * rollingCorr(a, b, window, { method }): the correlation (see corr) over each window of the
+ * aligned pairs: NaN for the first window-1 points and for every window with a missing value
  * (unless minPeriods is lowered). Pearson is O(n) whatever the window (see rollingKernel).
  * Spearman updates the window's ranks per step (rollingSpearmanComplete): O(n·w) without sorting;
  * with minPeriods below the window it ranks each window (O(n·w·log w)).

@@ -1,8 +1,9 @@
 /**
  * Core time-series types of the analysis library.
  *
- * A Series is a strictly increasing UTC timestamp index (epoch milliseconds, Float64Array)
- * and a Float64Array of values; NaN is a missing value. A Frame is several columns on one
+ * A Series is an ascending UTC timestamp index (epoch milliseconds, Float64Array; checkIndex
+ * refuses NaN and descending times, load() decides about duplicates) and a Float64Array of
+ * values; NaN is a missing value. A Frame is several columns on one
  * index. Both are immutable by convention: operations return new objects.
  */
 import { displayPath } from './context';
@@ -101,7 +102,7 @@ export function checkIndex(index: Float64Array, what: string): void {
 }
 
 /**
- * A time series: a strictly ascending UTC index (epoch ms) and its values (NaN = missing), with a
+ * A time series: an ascending UTC index (epoch ms) and its values (NaN = missing), with a
  * name and metadata (source file, column, calendar). Immutable by convention. load() makes them
  * from files; analyses take them (or a Frame, via its close) and return new ones.
  * pandas: `pd.Series(values, index=pd.to_datetime(index, unit='ms'), name=name)`.

@@ -1,6 +1,6 @@
 /**
  * Commands that build or act on notebooks: New Notebook, Restart Kernel, Export as HTML,
- * Open Sample Notebook.
+ * Open Sample Notebook, Save a Copy without Outputs.
  */
 import * as path from 'path';
 import * as vscode from 'vscode';

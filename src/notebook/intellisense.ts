@@ -1,7 +1,8 @@
 /**
  * Tells the mktnb TypeScript server plugin (src/tsplugin, docs/intellisense.md) the order of each
- * notebook's code cells. tsserver sees cells as loose files in creation order, which is wrong after
- * a cell is moved; it matters when two cells declare the same name.
+ * notebook's code cells, and the names its SQL cells bind (`-- as NAME`, Frames for the TypeScript
+ * cells). tsserver sees cells as loose files in creation order, which is wrong after a cell is
+ * moved; it matters when two cells declare the same name.
  */
 import * as vscode from 'vscode';
 import { NOTEBOOK_TYPE } from './controller';

@@ -6,8 +6,10 @@
 import { runEngine, type CascadeOptions } from './engine';
 import { CascadeResult } from './result';
 
-// The cell-facing API (these names become notebook globals). Internals (impact curves, the
-// selectors, the PRNG, path normalisation) are imported from their modules by tests and bench.
+// What the folder offers the rest of the library: src/market/index.ts picks the cell globals from
+// it (runEngine, cascadeReference, compareRuns, adlRows, tiersPerAccount are for the kernel, tests
+// and bench, not cells). Internals (impact curves, the selectors, the PRNG, path normalisation)
+// are imported from their modules.
 export { DEFAULT_TIERS, tierFor, maintenanceRate, liquidationPrice, bankruptcyPrice, type MaintenanceTier, type Side } from './tiers';
 export { PositionBook, positionBook, buildBook, type PositionInput, type BuildBookOptions, type BookMeta } from './book';
 export { DEFAULT_IMPACT, type ImpactSpec, type DepthImpact, type SqrtImpact, type DipBuyer } from './impact';
