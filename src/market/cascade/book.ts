@@ -40,6 +40,16 @@ export interface BookMeta {
   seed?: number;
 }
 
+/**
+ * The leveraged positions a cascade can liquidate, as parallel typed arrays (position i is
+ * side[i], size[i], entry[i], leverage[i], mmr[i], liq[i]). Made by positionBook() from stated
+ * positions or buildBook() from assumptions; the constructor validates and computes liq.
+ * @example
+ * const book = positionBook([{ side: 'long', entry: 100, leverage: 10, size: 2 }])
+ * book.notional(0) // => 200
+ * book.margin(0) // => 20
+ * String(book) // => "PositionBook [1 positions, OI $200.00]"
+ */
 export class PositionBook {
   readonly n: number;
   /** +1 long, -1 short */
