@@ -109,9 +109,11 @@ export function completeDesign(y: SeriesLike, X: Factors, how: AlignHow | undefi
   const facs = factorList(X, fn);
   const h = how ?? 'inner';
   const { index, values } = alignArrays([ys, ...facs.map(([, s]) => s)], h);
-  const ok = new Uint8Array(index.length);
+  // complete rows: column by column (x - x is 0 exactly when x is finite)
+  const ok = new Uint8Array(index.length).fill(1);
+  for (const v of values) for (let i = 0; i < v.length; i++) if (v[i] - v[i] !== 0) ok[i] = 0;
   let m = 0;
-  for (let i = 0; i < index.length; i++) { let good = 1; for (const v of values) if (!Number.isFinite(v[i])) { good = 0; break; } ok[i] = good; m += good; }
+  for (let i = 0; i < ok.length; i++) m += ok[i];
   const pick = (v: Float64Array) => { if (m === v.length) return v; const o = new Float64Array(m); for (let i = 0, j = 0; i < v.length; i++) if (ok[i]) o[j++] = v[i]; return o; };
   const idx = pick(index);
   return { name: ys.name, names: facs.map(([k]) => k), y: pick(values[0]), X: values.slice(1).map(pick), index: idx, alignment: alignmentOf(h, index, (i) => ok[i] === 1) };
