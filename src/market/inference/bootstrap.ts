@@ -109,7 +109,9 @@ export function resampleIndices(n: number, method: BootstrapMethod, block: numbe
  * @returns BootstrapResult: estimate, se, ci, bca, replicates, reading
  * Python: `arch.bootstrap.StationaryBootstrap(block, a, b).conf_int(stat, reps)` (percentile);
  *   `scipy.stats.bootstrap(..., method='BCa')` for iid
- * @example bootstrap((y, x) => beta(y, x), returns(b), returns(q), { seed: 7 }).ci
+ * @example
+ * bootstrap((s) => s.values.reduce((a, v) => a + v, 0) / s.length, new Series(Array.from({ length: 50 }, (_, i) => i), Array.from({ length: 50 }, (_, i) => Math.sin(i * i))), { method: 'iid', reps: 200, seed: 1 }).estimate // => -0.101201444717
+ * bootstrap((s) => s.values.reduce((a, v) => a + v, 0) / s.length, new Series(Array.from({ length: 50 }, (_, i) => i), Array.from({ length: 50 }, (_, i) => Math.sin(i * i))), { method: 'iid', reps: 200, seed: 1 }).ci[0] // => -0.286432900467
  */
 export function bootstrap(statistic: (...s: Series[]) => number | { valueOf(): number }, ...args: Array<SeriesLike | BootstrapOptions>): BootstrapResult {
   if (typeof statistic !== 'function') throw new TypeError('bootstrap: the first argument must be a function of the series, e.g. (y, x) => beta(y, x).beta');

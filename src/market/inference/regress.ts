@@ -167,8 +167,9 @@ export function regressArrays(y: Float64Array, X: Float64Array[], names: string[
  * @throws CollinearityError naming the columns when the design is (nearly) singular
  * statsmodels: `sm.OLS(y, sm.add_constant(X)).fit(cov_type='HAC', cov_kwds={'maxlags': L})`
  * @example
- * const [b, q, g, d] = align(btc, qqq, gld, dxy);
- * regress(returns(b), { QQQ: returns(q), GLD: returns(g), DXY: returns(d) }, { se: 'hac', lags: 5 }).coefOf('QQQ')
+ * regress(new Series([1, 2, 3, 4, 5, 6, 7, 8], [1.1, 1.9, 3.2, 3.8, 5.1, 6.2, 6.8, 8.1], 'y'), { x: new Series([1, 2, 3, 4, 5, 6, 7, 8], [1, 2, 3, 4, 5, 6, 7, 8]) }).coefOf('x') // => 0.997619047619
+ * regress(new Series([1, 2, 3, 4, 5, 6, 7, 8], [1.1, 1.9, 3.2, 3.8, 5.1, 6.2, 6.8, 8.1], 'y'), { x: new Series([1, 2, 3, 4, 5, 6, 7, 8], [1, 2, 3, 4, 5, 6, 7, 8]) }).seOf('x') // => 0.0278004442669
+ * regress(new Series([1, 2, 3, 4, 5, 6, 7, 8], [1.1, 1.9, 3.2, 3.8, 5.1, 6.2, 6.8, 8.1], 'y'), { x: new Series([1, 2, 3, 4, 5, 6, 7, 8], [1, 2, 3, 4, 5, 6, 7, 8]) }, { se: 'hac', lags: 1 }).seOf('x') // => 0.0110949023335
  */
 export function regress(y: SeriesLike, X: Factors, options: RegressOptions = {}): RegressResult {
   const D = completeDesign(y, X, options.how, 'regress');
