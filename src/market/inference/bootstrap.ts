@@ -100,7 +100,7 @@ export function resampleIndices(n: number, method: BootstrapMethod, block: numbe
  *
  * Formula: θ*_r = statistic(rows resampled by the method), r = 1..reps; percentile interval
  * = the (1-level)/2 and (1+level)/2 quantiles of θ*; BCa (iid) shifts them to
- * Φ(z0 + (z0 + z)/(1 - a(z0 + z))) with z0 = Φ⁻¹(#{θ* < θ̂}/reps) and a the jackknife
+ * Φ(z0 + (z0 + z)/(1 - a(z0 + z))) with z0 = Φ⁻¹((#{θ* < θ̂} + ½#{θ* = θ̂})/reps) (as scipy) and a the jackknife
  * skewness Σ(θ̄-θ_(i))³ / (6 (Σ(θ̄-θ_(i))²)^1.5). Stationary blocks have geometric lengths of
  * mean `block`; circular blocks have length `block` and wrap around the end.
  *
@@ -159,7 +159,8 @@ export function bootstrap(statistic: (...s: Series[]) => number | { valueOf(): n
   const ci: [number, number] = [quantile(sorted, alpha), quantile(sorted, 1 - alpha)];
   let bca: [number, number] | null = null;
   if (method === 'iid' && Number.isFinite(estimate)) {
-    let below = 0; for (let i = 0; i < m; i++) if (sorted[i] < estimate) below++;
+    // share of replicates below the estimate, ties counted half (scipy's _percentile_of_score, 'mean' kind)
+    let below = 0; for (let i = 0; i < m; i++) below += sorted[i] < estimate ? 1 : sorted[i] === estimate ? 0.5 : 0;
     const z0 = normPpf(below / m);
     // jackknife: leave each row out once
     const jk = new Float64Array(n), keep = new Uint32Array(n - 1);
