@@ -24,6 +24,7 @@ const bundleDir = mkdtempSync(join(tmpdir(), 'mktnb-bench-lib-'));
 await build({
   entryPoints: [join(root, 'src/market/index.ts')],
   bundle: true, format: 'esm', platform: 'node', outfile: join(bundleDir, 'lib.mjs'), logLevel: 'error',
+  external: ['@duckdb/node-bindings-*'], // the SQL layer's native addon (index.ts exports sql/db); not used here
 });
 const M = await import(pathToFileURL(join(bundleDir, 'lib.mjs')).href);
 rmSync(bundleDir, { recursive: true, force: true });
@@ -149,8 +150,10 @@ print(json.dumps(r))
   const [tRoll3, roll3] = best(() => M.rollingRegress(Y, F3, WR));
   const gi = index.subarray(0, NG), Yg = new Series(gi, yr.subarray(0, NG), 'y'), Xg = new Series(gi, fac.subarray(0, NG), 'x');
   const [tGr, gr] = best(() => M.granger(Yg, Xg, 6));
-  const c0 = cpu(); M.rollingCorr(A, B, W, { method: 'spearman' }); const tSp = cpu() - c0; // one run: O(n·w)
+  const c0 = cpu(); const spear = M.rollingCorr(A, B, W, { method: 'spearman' }); const tSp = cpu() - c0; // one run
+  const SP = 1000; // scipy runs spearmanr on every SP-th window; its time is extrapolated to all windows
   writeFileSync(join(dir, 'rollp.f64'), roll3.params[1].subarray(0, NOLS));
+  writeFileSync(join(dir, 'spear.f64'), spear.values);
   const py2 = `
 import time, json, numpy as np, pandas as pd
 import statsmodels.api as sm
@@ -176,6 +179,14 @@ r['hac_diff'] = float(np.max(np.abs(ours[${KF + 1}:] - h.bse) / h.bse))
 rp = np.fromfile(d + '/rollp.f64')
 r['roll_diff'] = float(np.nanmax(np.abs(rp - ro.params[:, 1])))
 r['granger_f6'] = float(gc[6][0]['ssr_ftest'][0])
+import scipy.stats as st
+a = np.fromfile(d + '/a.f64'); b = np.fromfile(d + '/b.f64'); sp = np.fromfile(d + '/spear.f64')
+idx = list(range(${W} - 1, len(a), ${SP}))
+t0 = time.process_time()
+ref = np.array([st.spearmanr(a[i - ${W} + 1:i + 1], b[i - ${W} + 1:i + 1])[0] for i in idx])
+r['spear'] = (time.process_time() - t0) * 1000
+r['spear_windows'] = len(idx)
+r['spear_diff'] = float(np.max(np.abs(sp[idx] - ref)))
 print(json.dumps(r))
 `;
   const out2 = spawnSync('/usr/bin/python3', ['-c', py2], { encoding: 'utf8', maxBuffer: 1 << 26, env });
@@ -186,14 +197,14 @@ print(json.dumps(r))
     [`OLS ${KF} factors, ${fmtN(NS)} rows, HAC(10) se`, tHac, Q.hac, "statsmodels fit(cov_type='HAC', maxlags=10)"],
     [`rolling OLS 3 factors, ${fmtN(NS)} rows, window ${WR}`, tRoll3, Q.roll * (NS / NOLS), `statsmodels RollingOLS (ran ${fmtN(NOLS)} rows: ${Q.roll.toFixed(0)} ms, x${NS / NOLS} extrapolated)`],
     [`Granger 6 lags, ${fmtN(NG)} rows`, tGr, Q.granger, 'statsmodels grangercausalitytests(maxlag=6)'],
-    [`rolling spearman, ${fmtN(N)} points, window ${W} (one run)`, tSp, NaN, 'no pandas/statsmodels peer (O(n·w) rank updates)'],
+    [`rolling spearman, ${fmtN(N)} points, window ${W} (one run)`, tSp, Q.spear * ((N - W + 1) / Q.spear_windows), `scipy spearmanr per window (ran ${fmtN(Q.spear_windows)} windows: ${Q.spear.toFixed(0)} ms, x${((N - W + 1) / Q.spear_windows).toFixed(0)} extrapolated)`],
   ];
   console.log('statistics (issue 15):');
   const w1 = Math.max(...rows2.map((r) => r[0].length));
   for (const [name, ours, peer, what] of rows2) {
     console.log(`${name.padEnd(w1)}  ${ours.toFixed(1).padStart(8)}  ${(Number.isFinite(peer) ? peer.toFixed(1) : '-').padStart(9)}  ${(Number.isFinite(peer) ? `${(peer / ours).toFixed(1)}x` : '-').padStart(8)}  ${what}`);
   }
-  console.log(`  agreement: OLS params max rel diff ${Q.ols_diff.toExponential(2)}, HAC se ${Q.hac_diff.toExponential(2)}, rolling slope max abs diff ${Q.roll_diff.toExponential(2)}, Granger F(6) ours ${gr.at(6).ssrF.stat} vs ${Q.granger_f6}`);
+  console.log(`  agreement: OLS params max rel diff ${Q.ols_diff.toExponential(2)}, HAC se ${Q.hac_diff.toExponential(2)}, rolling slope max abs diff ${Q.roll_diff.toExponential(2)}, Granger F(6) ours ${gr.at(6).ssrF.stat} vs ${Q.granger_f6}, rolling spearman max abs diff vs scipy ${Q.spear_diff.toExponential(2)} (${Q.spear_windows} windows)`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -128,3 +128,57 @@ def compute(S, out, clean, dates):
     caar = np.mean([np.array(x['car']) for x in ev], axis=0)
     caar_se = np.sqrt(np.sum([np.array(x['car_se']) ** 2 for x in ev], axis=0)) / len(ev)
     out['event_study'] = {'events': ev, 'caar': clean(caar), 'caar_se': clean(caar_se)}
+
+    # --- bootstrap: the same resamples as ours (mulberry32 ported below, the generator is ours, not
+    # a reference), then the intervals by numpy / scipy: percentile = np.percentile (linear), BCa =
+    # scipy.stats._resampling._bca_interval (Efron & Tibshirani 14.3, jackknife acceleration)
+    from scipy.stats import _resampling as rs
+
+    def mulberry32(seed):
+        a = [seed & 0xffffffff]
+
+        def imul(x, y):
+            return (x * y) & 0xffffffff
+
+        def nxt():
+            a[0] = (a[0] + 0x6d2b79f5) & 0xffffffff
+            t = a[0]
+            t = imul(t ^ (t >> 15), t | 1)
+            t ^= (t + imul(t ^ (t >> 7), t | 61)) & 0xffffffff
+            return ((t ^ (t >> 14)) & 0xffffffff) / 4294967296
+        return nxt
+
+    def resample(n, method, block, rand):
+        pick = lambda: int(math.floor(rand() * n)) % n  # noqa: E731
+        if method == 'iid':
+            return np.array([pick() for _ in range(n)])
+        if method == 'circular':
+            out = []
+            while len(out) < n:
+                s = pick()
+                out += [(s + j) % n for j in range(block)][:n - len(out)]
+            return np.array(out)
+        out = [pick()]
+        for _ in range(1, n):
+            out.append(pick() if rand() < 1 / block else (out[-1] + 1) % n)
+        return np.array(out)
+
+    def slope(y, x, axis=-1):
+        xm = x - x.mean(axis=axis, keepdims=True)
+        return (xm * (y - y.mean(axis=axis, keepdims=True))).sum(axis=axis) / (xm * xm).sum(axis=axis)
+
+    out['bootstrap'] = []
+    d = rets(['BTC-USD', 'QQQ'])
+    y, x = d['BTC-USD'].values, d['QQQ'].values
+    n = len(y)
+    for method, block, reps, seed in [('iid', 1, 1000, 7), ('stationary', 5, 1000, 3), ('circular', 10, 500, 11)]:
+        rand = mulberry32(seed)
+        idx = np.array([resample(n, method, block, rand) for _ in range(reps)])
+        theta = np.sort(slope(y[idx], x[idx]))
+        e = {'method': method, 'block': block, 'reps': reps, 'seed': seed, 'n': n, 'estimate': clean(slope(y, x)), 'se': clean(np.std(theta, ddof=1)),
+             'ci': clean([np.percentile(theta, 2.5), np.percentile(theta, 97.5)])}
+        if method == 'iid':
+            stat = lambda i, axis=-1: slope(y[i], x[i], axis)  # noqa: E731
+            a1, a2, _ = rs._bca_interval((np.arange(n),), stat, -1, 0.025, theta, None)
+            e['bca'] = clean([np.percentile(theta, a1 * 100), np.percentile(theta, a2 * 100)])
+        out['bootstrap'].append(e)

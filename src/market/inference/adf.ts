@@ -14,7 +14,16 @@ import { completeDesign, type Factors } from './regress';
 export type { Trend } from './mackinnon';
 export type AutoLag = 'AIC' | 'BIC';
 
-/** MacKinnon (1994) approximate p-value of a unit-root / cointegration t statistic (statsmodels mackinnonp); n = number of variables (1 for ADF). */
+/**
+ * MacKinnon (1994) approximate p-value of a unit-root / cointegration t statistic: Φ of a
+ * polynomial in the statistic, per regression and N (statsmodels `statsmodels.tsa.adfvalues.mackinnonp(stat, regression, N)`).
+ * @param stat the ADF / Engle-Granger t statistic
+ * @param regression deterministic terms: 'n', 'c' (default), 'ct', 'ctt'
+ * @param n number of variables, 1..6 (1 for ADF; 1 + number of x for coint)
+ * @returns the p-value of H0: unit root (no cointegration)
+ * @example
+ * mackinnonP(-3.5, 'c', 1) // => 0.0079870940615
+ */
 export function mackinnonP(stat: number, regression: Trend = 'c', n = 1): number {
   if (Number.isNaN(stat)) return NaN;
   if (!(n >= 1 && n <= 6)) throw new RangeError(`mackinnonP: N must be 1..6, got ${n}`);
@@ -26,7 +35,16 @@ export function mackinnonP(stat: number, regression: Trend = 'c', n = 1): number
   return normCdf(v);
 }
 
-/** MacKinnon (2010) critical values [1%, 5%, 10%] for `nobs` observations (statsmodels mackinnoncrit); n variables (1..12). */
+/**
+ * MacKinnon (2010) critical values [1%, 5%, 10%]: β∞ + β1/T + β2/T² + β3/T³ at T = nobs
+ * (statsmodels `statsmodels.tsa.adfvalues.mackinnoncrit(N, regression, nobs)`).
+ * @param n number of variables, 1..12
+ * @param regression deterministic terms: 'n', 'c' (default), 'ct', 'ctt'
+ * @param nobs observations (default Infinity: the asymptotic values)
+ * @returns [1%, 5%, 10%] critical values
+ * @example
+ * mackinnonCrit(1, 'c', 100)[1] // => -2.89090644
+ */
 export function mackinnonCrit(n = 1, regression: Trend = 'c', nobs = Infinity): [number, number, number] {
   const t = TAU_2010[regression][n - 1];
   if (!t) throw new RangeError(`mackinnonCrit: N must be 1..${TAU_2010[regression].length} for regression '${regression}', got ${n}`);
@@ -161,7 +179,8 @@ export function adfArrays(x: Float64Array, o: AdfOptions, fn = 'adf') {
  * @param x a series (levels: log prices, log M2); NaNs are dropped first
  * @returns AdfResult: stat, p, usedLag, nobs, crit, icbest, reading
  * statsmodels: `adfuller(x, maxlag=L, regression='c', autolag=None)` (fixed) or `autolag='AIC'`
- * @example adf(log(btc), { regression: 'ct', lags: 1 }).p
+ * @example
+ * adf(new Series(Array.from({ length: 40 }, (_, i) => i), Array.from({ length: 40 }, (_, i) => Math.sin(i * i) + i / 10)), { lags: 1 }).stat // => -1.18203042416
  */
 export function adf(x: SeriesLike, options: AdfOptions = {}): AdfResult {
   const s = asSeries(x, 'adf').dropna();
@@ -227,7 +246,8 @@ export class CointResult {
  * @param y levels (e.g. log prices), @param x one series or a record of them
  * @returns CointResult: stat, p, crit, coef, usedLag, reading
  * statsmodels: `statsmodels.tsa.stattools.coint(y, x)`
- * @example coint(logBtcMonthly, logM2Monthly).p
+ * @example
+ * coint(new Series(Array.from({ length: 40 }, (_, i) => i), Array.from({ length: 40 }, (_, i) => i / 10 + Math.sin(i * i))), new Series(Array.from({ length: 40 }, (_, i) => i), Array.from({ length: 40 }, (_, i) => i / 10 + Math.cos(i * i)))).stat // => -2.58600611088
  */
 export function coint(y: SeriesLike, x: Factors, options: CointOptions = {}): CointResult {
   const D = completeDesign(y, x, options.how, 'coint');

@@ -15,7 +15,14 @@ const LN_SQRT_2PI = 0.9189385332046728;
 const LANCZOS = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
   12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
 
-/** ln Γ(x) for x > 0: Lanczos (g = 7) up to 15, Stirling's series above. scipy: `scipy.special.gammaln`. */
+/**
+ * ln Γ(x) for x > 0: Lanczos (g = 7) up to 15, Stirling's series above.
+ * scipy: `scipy.special.gammaln(x)`.
+ * @param x argument, > 0
+ * @returns ln Γ(x) (NaN for x <= 0 or NaN)
+ * @example
+ * lgamma(10) // => 12.8018274801
+ */
 export function lgamma(x: number): number {
   if (!(x > 0)) return x === 0 ? Infinity : NaN;
   if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - lgamma(1 - x);
@@ -41,6 +48,11 @@ function stirlingCorr(x: number): number {
  * ln B(a, b). With a large argument ln Γ(a) + ln Γ(b) - ln Γ(a+b) would cancel (ln Γ(5e5) ≈ 6e6
  * loses 9 digits), so, as R's lbeta, the large parts are combined analytically and only the
  * small Stirling corrections are subtracted.
+ * @param a first shape, > 0
+ * @param b second shape, > 0
+ * @returns ln B(a, b) = ln Γ(a) + ln Γ(b) - ln Γ(a+b); scipy: `scipy.special.betaln(a, b)`
+ * @example
+ * lbeta(2, 3) // => -2.48490664979
  */
 export function lbeta(a: number, b: number): number {
   const p = Math.min(a, b), q = Math.max(a, b);
@@ -88,6 +100,13 @@ function betacf(a: number, b: number, x: number, y: number): number {
 /**
  * Regularized incomplete beta I_x(a, b) = B(x; a, b)/B(a, b) (scipy.special.betainc), and its complement
  * 1 - I_x(a, b) = I_(1-x)(b, a) without cancellation when `upper` is set.
+ * @param a first shape, > 0
+ * @param b second shape, > 0
+ * @param x point in [0, 1]
+ * @param upper return the complement 1 - I_x(a, b)
+ * @returns I_x(a, b) (scipy: `scipy.special.betainc(a, b, x)`; `betaincc` with `upper`)
+ * @example
+ * betainc(2, 3, 0.4) // => 0.5248
  */
 export function betainc(a: number, b: number, x: number, upper = false): number { return betaincXY(a, b, x, 1 - x, upper); }
 
@@ -106,7 +125,16 @@ export function betaincXY(a: number, b: number, x: number, y: number, upper = fa
   return upper ? hi : 1 - hi;
 }
 
-/** Regularized lower incomplete gamma P(a, x) = γ(a, x)/Γ(a) (scipy.special.gammainc), or Q = 1 - P with `upper`. @example gammainc(2, 1.5) // 0.442175 */
+/**
+ * Regularized lower incomplete gamma P(a, x) = γ(a, x)/Γ(a), or Q = 1 - P with `upper`
+ * (series for x < a + 1, continued fraction above). scipy: `scipy.special.gammainc(a, x)` / `gammaincc`.
+ * @param a shape, > 0
+ * @param x point, >= 0
+ * @param upper return Q(a, x) = 1 - P(a, x), computed directly
+ * @returns P(a, x), or Q(a, x) with `upper`
+ * @example
+ * gammainc(2, 1.5) // => 0.442174599629
+ */
 export function gammainc(a: number, x: number, upper = false): number {
   if (!(a > 0) || Number.isNaN(x)) return NaN;
   if (x <= 0) return upper ? 1 : 0;
@@ -139,14 +167,39 @@ export function gammainc(a: number, x: number, upper = false): number {
 // ---------------------------------------------------------------------------------------
 // normal
 
-/** Standard normal density. */
+/**
+ * Standard normal density φ(z) = exp(-z²/2)/√(2π). scipy: `scipy.stats.norm.pdf(z)`.
+ * @param z point
+ * @returns φ(z)
+ * @example
+ * normPdf(0) // => 0.398942280401
+ */
 export function normPdf(z: number): number { return Math.exp(-0.5 * z * z - LN_SQRT_2PI); }
-/** P(Z <= z) (scipy.stats.norm.cdf). */
+/**
+ * P(Z <= z) = ½·erfc(-z/√2) for a standard normal Z. scipy: `scipy.stats.norm.cdf(z)`.
+ * @param z point
+ * @returns Φ(z)
+ * @example
+ * normCdf(-1.96) // => 0.0249978951482
+ */
 export function normCdf(z: number): number { return 0.5 * erfc(-z / Math.SQRT2); }
-/** P(Z > z) = ½·erfc(z/√2). scipy: `scipy.stats.norm.sf(z)`. @example normSf(1.96) // 0.024998 */
+/**
+ * P(Z > z) = ½·erfc(z/√2), computed directly (no 1 - Φ cancellation). scipy: `scipy.stats.norm.sf(z)`.
+ * @param z point
+ * @returns 1 - Φ(z)
+ * @example
+ * normSf(1.96) // => 0.0249978951482
+ */
 export function normSf(z: number): number { return 0.5 * erfc(z / Math.SQRT2); }
 
-/** Standard normal quantile (scipy.stats.norm.ppf): Wichura's AS 241 (PPND16), ~1e-16 relative. */
+/**
+ * Standard normal quantile Φ⁻¹(p): Wichura's AS 241 (PPND16), ~1e-16 relative.
+ * scipy: `scipy.stats.norm.ppf(p)`.
+ * @param p probability in [0, 1]
+ * @returns z with Φ(z) = p (±Infinity at 0 and 1, NaN outside)
+ * @example
+ * normPpf(0.975) // => 1.95996398454
+ */
 export function normPpf(p: number): number {
   if (Number.isNaN(p) || p < 0 || p > 1) return NaN;
   if (p === 0) return -Infinity;
@@ -183,7 +236,12 @@ export function normPpf(p: number): number {
 
 /**
  * P(T > t) for Student-t with df degrees of freedom: ½·I_(df/(df+t²))(df/2, ½) for t > 0.
- * scipy: `scipy.stats.t.sf(t, df)`. @example tSf(2, 10) // 0.036694
+ * scipy: `scipy.stats.t.sf(t, df)`.
+ * @param t point
+ * @param df degrees of freedom, > 0
+ * @returns P(T > t)
+ * @example
+ * tSf(2, 10) // => 0.0366940173854
  */
 export function tSf(t: number, df: number): number {
   if (Number.isNaN(t) || !(df > 0)) return NaN;
@@ -191,11 +249,23 @@ export function tSf(t: number, df: number): number {
   const tail = 0.5 * tTwoSided(t, df); // P(|T| > |t|) / 2
   return t > 0 ? tail : 1 - tail;
 }
-/** P(T <= t) (scipy.stats.t.cdf). */
+/**
+ * P(T <= t) for Student-t with df degrees of freedom (= tSf(-t, df)). scipy: `scipy.stats.t.cdf(t, df)`.
+ * @param t point
+ * @param df degrees of freedom, > 0 (need not be an integer)
+ * @returns P(T <= t)
+ * @example
+ * tCdf(-2, 10) // => 0.0366940173854
+ */
 export function tCdf(t: number, df: number): number { return tSf(-t, df); }
 /**
  * Two-sided p-value P(|T| > |t|) = I_(df/(df+t²))(df/2, ½), without the 1 - cdf cancellation.
- * scipy: `2 * scipy.stats.t.sf(abs(t), df)`. @example tTwoSided(2, 10) // 0.073388
+ * scipy: `2 * scipy.stats.t.sf(abs(t), df)`.
+ * @param t statistic
+ * @param df degrees of freedom, > 0
+ * @returns P(|T| > |t|)
+ * @example
+ * tTwoSided(2, 10) // => 0.0733880347707
  */
 export function tTwoSided(t: number, df: number): number {
   if (Number.isNaN(t) || !(df > 0)) return NaN;
@@ -203,14 +273,25 @@ export function tTwoSided(t: number, df: number): number {
   const t2 = t * t;
   return betaincXY(df / 2, 0.5, df / (df + t2), t2 / (df + t2));
 }
-/** Student-t density. */
+/**
+ * Student-t density Γ((df+1)/2)/(√(df·π)·Γ(df/2))·(1 + t²/df)^(-(df+1)/2). scipy: `scipy.stats.t.pdf(t, df)`.
+ * @param t point
+ * @param df degrees of freedom, > 0
+ * @returns the density at t
+ * @example
+ * tPdf(0, 10) // => 0.389108383966
+ */
 export function tPdf(t: number, df: number): number {
   return Math.exp(lgamma((df + 1) / 2) - lgamma(df / 2) - 0.5 * Math.log(df * Math.PI) - ((df + 1) / 2) * Math.log1p((t * t) / df));
 }
 /**
  * Student-t quantile: Newton steps on the exact tail from a normal start, bisection-guarded
  * (the tail at the result equals 1 - p to ~1e-15). scipy: `scipy.stats.t.ppf(p, df)`.
- * @example tPpf(0.975, 10) // 2.228139
+ * @param p probability in [0, 1]
+ * @param df degrees of freedom, > 0
+ * @returns t with P(T <= t) = p
+ * @example
+ * tPpf(0.975, 10) // => 2.22813885199
  */
 export function tPpf(p: number, df: number): number {
   if (Number.isNaN(p) || p < 0 || p > 1 || !(df > 0)) return NaN;
@@ -238,7 +319,13 @@ export function tPpf(p: number, df: number): number {
 
 /**
  * P(F > f) for the F distribution with (d1, d2) degrees of freedom: I_(d2/(d2+d1·f))(d2/2, d1/2).
- * scipy: `scipy.stats.f.sf(f, d1, d2)`. @example fSf(3, 2, 20) // 0.072538
+ * scipy: `scipy.stats.f.sf(f, d1, d2)`.
+ * @param f point, >= 0
+ * @param d1 numerator degrees of freedom
+ * @param d2 denominator degrees of freedom
+ * @returns P(F > f)
+ * @example
+ * fSf(3, 2, 20) // => 0.0725381502864
  */
 export function fSf(f: number, d1: number, d2: number): number {
   if (Number.isNaN(f) || !(d1 > 0) || !(d2 > 0)) return NaN;
@@ -246,18 +333,37 @@ export function fSf(f: number, d1: number, d2: number): number {
   if (f === Infinity) return 0;
   return betaincXY(d2 / 2, d1 / 2, d2 / (d2 + d1 * f), (d1 * f) / (d2 + d1 * f));
 }
-/** P(F <= f) (scipy.stats.f.cdf). */
+/**
+ * P(F <= f) = I_(d1·f/(d1·f+d2))(d1/2, d2/2). scipy: `scipy.stats.f.cdf(f, d1, d2)`.
+ * @param f point, >= 0
+ * @param d1 numerator degrees of freedom
+ * @param d2 denominator degrees of freedom
+ * @returns P(F <= f)
+ * @example
+ * fCdf(3, 2, 20) // => 0.927461849714
+ */
 export function fCdf(f: number, d1: number, d2: number): number {
   if (f <= 0) return 0;
   return betaincXY(d2 / 2, d1 / 2, d2 / (d2 + d1 * f), (d1 * f) / (d2 + d1 * f), true);
 }
 
 /**
- * P(X > x) for chi-square with k degrees of freedom: Q(k/2, x/2).
- * scipy: `scipy.stats.chi2.sf(x, k)`. @example chi2Sf(3.84, 1) // 0.050044
+ * P(X > x) for chi-square with k degrees of freedom: Q(k/2, x/2). scipy: `scipy.stats.chi2.sf(x, k)`.
+ * @param x point
+ * @param k degrees of freedom, > 0
+ * @returns P(X > x)
+ * @example
+ * chi2Sf(3.84, 1) // => 0.0500435212487
  */
 export function chi2Sf(x: number, k: number): number { return x <= 0 ? 1 : gammainc(k / 2, x / 2, true); }
-/** P(X <= x) (scipy.stats.chi2.cdf). */
+/**
+ * P(X <= x) for chi-square with k degrees of freedom: P(k/2, x/2). scipy: `scipy.stats.chi2.cdf(x, k)`.
+ * @param x point
+ * @param k degrees of freedom, > 0
+ * @returns P(X <= x)
+ * @example
+ * chi2Cdf(3.84, 1) // => 0.949956478751
+ */
 export function chi2Cdf(x: number, k: number): number { return x <= 0 ? 0 : gammainc(k / 2, x / 2); }
 
 // ---------------------------------------------------------------------------------------
@@ -267,7 +373,11 @@ export function chi2Cdf(x: number, k: number): number { return x <= 0 ? 0 : gamm
  * Two-sided p-value of r = 0 for a Pearson correlation of n pairs, exact under normality, as
  * scipy.stats.pearsonr: 2·I_((1-|r|)/2)(n/2-1, n/2-1) (the beta form of the t test with n-2 df).
  * n = 2 gives 1 (scipy's convention); n < 2 or a NaN r gives NaN.
- * @example pearsonP(0.8, 5) // 0.104088 (scipy.stats.pearsonr([1,2,3,4,5], [2,1,4,3,5]))
+ * @param r the correlation
+ * @param n number of pairs
+ * @returns the two-sided p-value (scipy: `scipy.stats.pearsonr(a, b)[1]`)
+ * @example
+ * pearsonP(0.8, 5) // => 0.104088038662
  */
 export function pearsonP(r: number, n: number): number {
   if (!Number.isFinite(r) || n < 2) return NaN;
@@ -279,7 +389,11 @@ export function pearsonP(r: number, n: number): number {
 /**
  * Two-sided p-value of a Spearman correlation, as scipy.stats.spearmanr: the t statistic
  * t = r·√((n-2)/((1+r)(1-r))) against Student-t with n-2 df (large-sample; no exact permutation).
- * @example spearmanP(0.8, 5) // 0.104088
+ * @param r the Spearman correlation
+ * @param n number of pairs
+ * @returns the two-sided p-value (scipy: `scipy.stats.spearmanr(a, b)[1]`)
+ * @example
+ * spearmanP(0.8, 5) // => 0.104088038662
  */
 export function spearmanP(r: number, n: number): number {
   if (!Number.isFinite(r) || n < 3) return NaN;

@@ -114,7 +114,8 @@ function mean(v: number[]): number { return v.reduce((a, b) => a + b, 0) / v.len
  * @param events dates ('2025-12-11') of the events
  * @returns EventStudyResult: events[] (alpha, beta, ar, arSe, car, carSe), caar, caarSe, summary, chart()
  * statsmodels: `OLS(r[est], add_constant(rm[est])).fit()` per event, then the formulas above
- * @example eventStudy(returns(orcl), returns(spy), ['2025-12-11']).summary[0].car
+ * @example
+ * eventStudy(new Series(Array.from({ length: 40 }, (_, i) => i), Array.from({ length: 40 }, (_, i) => 0.01 * Math.sin(i * i) + (i === 30 ? 0.05 : 0))), new Series(Array.from({ length: 40 }, (_, i) => i), Array.from({ length: 40 }, (_, i) => 0.01 * Math.cos(i * i))), [30], { estimation: [-25, -5], window: [-2, 2] }).events[0].car[4] // => 0.0435248579859
  */
 export function eventStudy(asset: SeriesLike, market: SeriesLike, events: Array<string | number | Date> | string, options: EventStudyOptions = {}): EventStudyResult {
   const est = options.estimation ?? [-250, -30], win = options.window ?? [-5, 10];

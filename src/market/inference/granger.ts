@@ -74,7 +74,8 @@ export class GrangerResult {
  * @param y the series to predict, @param x the candidate predictor (both stationary: returns)
  * @returns GrangerResult: lags[] with ssrF, ssrChi2, lr, paramsF; minP; reading
  * statsmodels: `grangercausalitytests(df[['y', 'x']], maxlag)`
- * @example granger(returns(btc), returns(qqq), 6).at(1).ssrF.p
+ * @example
+ * granger(new Series(Array.from({ length: 30 }, (_, i) => i), Array.from({ length: 30 }, (_, i) => Math.sin(i * i))), new Series(Array.from({ length: 30 }, (_, i) => i), Array.from({ length: 30 }, (_, i) => Math.cos(i * i))), 2).at(2).ssrF.p // => 0.981707903621
  */
 export function granger(y: SeriesLike, x: SeriesLike, maxLag: number, options: { how?: AlignHow } = {}): GrangerResult {
   if (!Number.isInteger(maxLag) || maxLag < 1) throw new RangeError(`granger: maxLag must be an integer >= 1, got ${maxLag}`);

@@ -109,9 +109,11 @@ export function completeDesign(y: SeriesLike, X: Factors, how: AlignHow | undefi
   const facs = factorList(X, fn);
   const h = how ?? 'inner';
   const { index, values } = alignArrays([ys, ...facs.map(([, s]) => s)], h);
-  const ok = new Uint8Array(index.length);
+  // complete rows: column by column (x - x is 0 exactly when x is finite)
+  const ok = new Uint8Array(index.length).fill(1);
+  for (const v of values) for (let i = 0; i < v.length; i++) if (v[i] - v[i] !== 0) ok[i] = 0;
   let m = 0;
-  for (let i = 0; i < index.length; i++) { let good = 1; for (const v of values) if (!Number.isFinite(v[i])) { good = 0; break; } ok[i] = good; m += good; }
+  for (let i = 0; i < ok.length; i++) m += ok[i];
   const pick = (v: Float64Array) => { if (m === v.length) return v; const o = new Float64Array(m); for (let i = 0, j = 0; i < v.length; i++) if (ok[i]) o[j++] = v[i]; return o; };
   const idx = pick(index);
   return { name: ys.name, names: facs.map(([k]) => k), y: pick(values[0]), X: values.slice(1).map(pick), index: idx, alignment: alignmentOf(h, index, (i) => ok[i] === 1) };
@@ -165,8 +167,9 @@ export function regressArrays(y: Float64Array, X: Float64Array[], names: string[
  * @throws CollinearityError naming the columns when the design is (nearly) singular
  * statsmodels: `sm.OLS(y, sm.add_constant(X)).fit(cov_type='HAC', cov_kwds={'maxlags': L})`
  * @example
- * const [b, q, g, d] = align(btc, qqq, gld, dxy);
- * regress(returns(b), { QQQ: returns(q), GLD: returns(g), DXY: returns(d) }, { se: 'hac', lags: 5 }).coefOf('QQQ')
+ * regress(new Series([1, 2, 3, 4, 5, 6, 7, 8], [1.1, 1.9, 3.2, 3.8, 5.1, 6.2, 6.8, 8.1], 'y'), { x: new Series([1, 2, 3, 4, 5, 6, 7, 8], [1, 2, 3, 4, 5, 6, 7, 8]) }).coefOf('x') // => 0.997619047619
+ * regress(new Series([1, 2, 3, 4, 5, 6, 7, 8], [1.1, 1.9, 3.2, 3.8, 5.1, 6.2, 6.8, 8.1], 'y'), { x: new Series([1, 2, 3, 4, 5, 6, 7, 8], [1, 2, 3, 4, 5, 6, 7, 8]) }).seOf('x') // => 0.0278004442669
+ * regress(new Series([1, 2, 3, 4, 5, 6, 7, 8], [1.1, 1.9, 3.2, 3.8, 5.1, 6.2, 6.8, 8.1], 'y'), { x: new Series([1, 2, 3, 4, 5, 6, 7, 8], [1, 2, 3, 4, 5, 6, 7, 8]) }, { se: 'hac', lags: 1 }).seOf('x') // => 0.0110949023335
  */
 export function regress(y: SeriesLike, X: Factors, options: RegressOptions = {}): RegressResult {
   const D = completeDesign(y, X, options.how, 'regress');

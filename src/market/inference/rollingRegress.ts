@@ -65,7 +65,8 @@ export class RollingRegressResult {
  *
  * @returns RollingRegressResult: params[j], bse[j], r2, coef(name), se(name)
  * statsmodels: `RollingOLS(y, sm.add_constant(X), window=w).fit()`
- * @example rollingRegress(returns(b), { QQQ: returns(q), GLD: returns(g) }, 60).coef('QQQ')
+ * @example
+ * rollingRegress(new Series([1, 2, 3, 4, 5, 6, 7, 8], [1.1, 1.9, 3.2, 3.8, 5.1, 6.2, 6.8, 8.1], 'y'), { x: new Series([1, 2, 3, 4, 5, 6, 7, 8], [1, 2, 4, 3, 5, 7, 6, 8]) }, 4).coef('x').last() // => 0.84
  */
 export function rollingRegress(y: SeriesLike, X: Factors, window: number, options: { how?: AlignHow } = {}): RollingRegressResult {
   checkWindow('rollingRegress', window);

@@ -5,7 +5,7 @@
  */
 import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
-import { adf, align, beta, coint, eventStudy, granger, load, regress, resample, returns, rollingRegress, Frame, Series } from '../../../src/market/index';
+import { adf, align, beta, bootstrap, coint, eventStudy, granger, load, regress, resample, returns, rollingRegress, Frame, Series } from '../../../src/market/index';
 import { setRuntime } from '../../../src/market/context';
 import { ROOT, check, referenceData } from './referenceData';
 
@@ -148,6 +148,20 @@ describe('reference comparison of the statistics with statsmodels / scipy (real 
     });
     check('CAAR', es.caar, ref.event_study.caar);
     check('CAAR se', es.caarSe, ref.event_study.caar_se);
+  });
+
+  it('bootstrap: on the same resamples (our generator), percentile interval as np.percentile, BCa as scipy _bca_interval, se as np.std(ddof=1)', () => {
+    const [ry, rx] = rets(['BTC-USD', 'QQQ']);
+    for (const e of ref.bootstrap) {
+      const b = bootstrap((y, x) => beta(y, x).beta, ry, rx, { method: e.method, block: e.method === 'iid' ? undefined : e.block, reps: e.reps, seed: e.seed });
+      const what = `bootstrap ${e.method} block ${e.block} seed ${e.seed}`;
+      assert.equal(b.valid, e.reps, what);
+      check(`${what} estimate`, b.estimate, e.estimate);
+      check(`${what} se`, b.se, e.se);
+      check(`${what} percentile ci`, b.ci, e.ci);
+      if (e.bca) check(`${what} BCa`, b.bca!, e.bca);
+      else assert.equal(b.bca, null, what);
+    }
   });
 });
 
