@@ -1,7 +1,6 @@
 /**
- * The @example lines of the JSDoc in src/market/inference (`expr // => value`, the format of the
- * project's doctests) evaluate to the value written, at 1e-9 relative, with the cell globals
- * (src/market/index.ts) in scope; and every public function of the folder has at least one.
+ * Every public function of src/market/inference (a cell global) has at least one @example line
+ * in the doctest format (`expr // => value`); test/unit/market/examples.test.ts runs them all.
  * The values were cross-checked against scipy / statsmodels when written (see each comment).
  */
 import { strict as assert } from 'node:assert';
@@ -40,26 +39,8 @@ function examples(): Example[] {
   return out;
 }
 
-function close(a: unknown, b: unknown): boolean {
-  if (typeof a === 'number' && typeof b === 'number') return a === b || Math.abs(a - b) <= 1e-9 * Math.max(Math.abs(a), Math.abs(b));
-  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((v, i) => close(v, b[i]));
-  return JSON.stringify(a) === JSON.stringify(b);
-}
-
-describe('JSDoc @example lines of src/market/inference', () => {
+describe('JSDoc @example coverage of src/market/inference', () => {
   const ex = examples();
-  const names = Object.keys(lib).filter((k) => /^[A-Za-z_$][\w$]*$/.test(k));
-  const run = (expr: string) => new Function(...names, `return (${expr});`)(...names.map((k) => (lib as Record<string, unknown>)[k]));
-
-  it('each evaluates to the value written (1e-9 relative)', () => {
-    assert.ok(ex.length >= 30, `only ${ex.length} examples`);
-    for (const e of ex) {
-      let v = run(e.expr);
-      if (ArrayBuffer.isView(v)) v = Array.from(v as Float64Array);
-      assert.ok(close(v, e.expected), `src/market/inference/${e.file}:${e.line}: ${e.expr} gives ${JSON.stringify(v)}, the example says ${JSON.stringify(e.expected)}`);
-    }
-  });
-
   it('every public function of the folder (a cell global) has an example', () => {
     const documented = new Set(ex.map((e) => e.fn));
     const missing: string[] = [];

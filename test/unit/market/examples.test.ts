@@ -16,10 +16,7 @@ const FIXTURES = path.join(ROOT, 'test', 'fixtures', 'doctest');
  * (branch `stats` rewrites src/market/inference). Their examples are not run here; the test below
  * fails as soon as one of them conforms, so an entry cannot outlive its reason: remove it then.
  */
-const PENDING_CONVERSION = new Set([
-  'inference/adf.ts', 'inference/bootstrap.ts', 'inference/distributions.ts', 'inference/eventStudy.ts',
-  'inference/granger.ts', 'inference/regress.ts', 'inference/rollingRegress.ts',
-]);
+const PENDING_CONVERSION = new Set<string>([]);
 
 function tsFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
