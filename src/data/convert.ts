@@ -227,9 +227,11 @@ export class GrowableColumn {
   private ab: ArrayBuffer;
   private resizable: boolean;
   private cap: number;
-  constructor(initialRows = 2048) {
+  /** `resizable: false` forces the fallback (growth by copying), as where resizable buffers are missing */
+  constructor(initialRows = 2048, resizable = true) {
     this.cap = initialRows;
     try {
+      if (!resizable) throw new Error('not resizable');
       this.ab = new (ArrayBuffer as unknown as new (n: number, o: { maxByteLength: number }) => ArrayBuffer)(initialRows * 8, { maxByteLength: MAX_RESIZABLE });
       this.resizable = (this.ab as Resizable).resizable === true;
     } catch { this.ab = new ArrayBuffer(initialRows * 8); this.resizable = false; }

@@ -10,10 +10,10 @@
 import * as path from 'node:path';
 import type * as Bindings from '@duckdb/node-bindings';
 import type { DuckDBConnection, DuckDBInstance, DuckDBMaterializedResult, DuckDBResult, DuckDBValue } from '@duckdb/node-api';
-import { nodeApi } from './native';
+import { bindings, nodeApi } from './native';
 import { Frame, Series, type SeriesMeta } from '../market/series';
 import { runtime } from '../market/context';
-import { streamColumns, UnsupportedTypeError, type Columns } from './convert';
+import { resultColumns, streamColumns, UnsupportedTypeError, type Columns } from './convert';
 import { installScan, SCAN_FUNCTION, type ScanSource } from './scan';
 
 export interface EngineOptions {
@@ -93,10 +93,15 @@ export function splitStatements(text: string): Array<{ text: string; offset: num
   return out.filter((s) => s.text.replace(/--[^\n]*|\/\*[\s\S]*?\*\//g, '').replace(/;\s*$/, '').trim() !== '');
 }
 
+/** DuckDB's StatementType of a SELECT */
+const STATEMENT_SELECT = 1;
+
 export class Engine {
   /** registered program values: table name → the object its contents came from */
   private readonly registered = new Map<string, object>();
   private active = 0;
+  /** interrupt() was called during the running query (a streaming read ends without saying why) */
+  private interrupted = false;
   private closed = false;
 
   private constructor(readonly instance: DuckDBInstance, readonly connection: DuckDBConnection, readonly options: EngineOptions) {}
@@ -130,7 +135,7 @@ export class Engine {
   get busy(): boolean { return this.active > 0; }
 
   /** Stops the running query (DuckDB's interrupt): it fails with "INTERRUPT Error"; the database keeps its state. */
-  interrupt(): void { if (this.active > 0) this.connection.interrupt(); }
+  interrupt(): void { if (this.active > 0) { this.interrupted = true; this.connection.interrupt(); } }
 
   /**
    * Runs a query (several statements: the result of the last) with bound parameters and
@@ -138,7 +143,23 @@ export class Engine {
    */
   async query(text: string, params: DuckDBValue[] = [], options: QueryOptions = {}, lookup?: TableLookup): Promise<Frame> {
     // the last statement streams: its chunks become arrays as DuckDB produces them (no materialized copy)
-    const cols = await this.execute(text, params, options, lookup, true, (r) => streamColumns((r as unknown as { result: Bindings.Result }).result, r.deduplicatedColumnNames()));
+    const cols = await this.execute(text, params, options, lookup, true, async (r, rerun) => {
+      const raw = (r as unknown as { result: Bindings.Result }).result;
+      const duckdb = bindings();
+      const streaming = duckdb.result_is_streaming(raw);
+      const type = r.statementType as number;
+      const c = await streamColumns(raw, r.deduplicatedColumnNames());
+      // A streaming result that fails mid-way (a runtime error, out of memory, interrupt) ends like
+      // one that is exhausted: the bindings' fetch_chunk returns an empty chunk and do not expose
+      // duckdb_result_error. The result then stops being a streaming result, which is the tell.
+      if (streaming && !duckdb.result_is_streaming(raw)) {
+        if (this.interrupted) throw new Error('INTERRUPT Error: Interrupted!');
+        // a SELECT is run again, materialized, for DuckDB's own message (or, were the failure transient, its rows)
+        if (type === STATEMENT_SELECT) return resultColumns(await rerun());
+        throw new Error('the statement failed while its result was read, and DuckDB\'s streaming API does not say why; run it with db.run(…) to see the error');
+      }
+      return c;
+    });
     return toFrame(cols, { source: 'sql', sql: text, ...(options.name ? { name: options.name } : {}) });
   }
 
@@ -154,10 +175,11 @@ export class Engine {
    * SqlErrors with the position in `text`; progress and interrupt cover both.
    */
   private async execute<R>(text: string, params: DuckDBValue[], options: QueryOptions, lookup: TableLookup | undefined, stream: boolean,
-    consume: (result: DuckDBResult) => Promise<R>): Promise<R> {
+    consume: (result: DuckDBResult, rerun: () => Promise<DuckDBMaterializedResult>) => Promise<R>): Promise<R> {
     if (this.closed) throw new SqlError('the database was closed', text);
     if (lookup) await this.registerReferenced(text, lookup);
     this.active++;
+    if (this.active === 1) this.interrupted = false;
     let last = -1;
     const timer = options.onProgress ? setInterval(() => {
       try {
@@ -179,7 +201,8 @@ export class Engine {
         result = params.length ? await this.runPrepared(st.text, params, streaming, cleanup)
           : streaming ? await this.connection.stream(st.text) : await this.connection.run(st.text);
       }
-      return await consume(result!);
+      const lastSt = stmts[stmts.length - 1];
+      return await consume(result!, async () => (params.length ? await this.runPrepared(lastSt.text, params, false, cleanup) : await this.connection.run(lastSt.text)) as DuckDBMaterializedResult);
     } catch (e) {
       if (e instanceof SqlError || e instanceof UnsupportedTypeError) throw e;
       const msg = explainError(String((e as Error)?.message ?? e));

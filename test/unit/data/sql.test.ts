@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Engine, SqlError, UnsupportedTypeError, db, sql } from '../../../src/data/index';
+import { GrowableColumn } from '../../../src/data/convert';
 import { Frame, Series } from '../../../src/market/series';
 
 const D = (s: string) => Date.parse(s + 'T00:00:00Z');
@@ -84,6 +85,35 @@ describe('data: sql`` and the DuckDB engine', function () {
     assert.equal(f.columns.y[5001], 5001);
   });
 
+  it('grows result columns in place and ends them as plain arrays of the exact length (and without resizable buffers too)', () => {
+    for (const resizable of [true, false]) {
+      const g = new GrowableColumn(4, resizable);
+      const chunk = new Float64Array(2048);
+      let rows = 0;
+      for (let k = 0; k < 700; k++) { for (let i = 0; i < 2048; i++) chunk[i] = rows + i; g.write(k === 699 ? chunk.subarray(0, 5) : chunk, rows); rows += k === 699 ? 5 : 2048; }
+      const a = g.finish(rows);
+      assert.equal(a.length, rows);
+      assert.equal((a.buffer as ArrayBuffer & { resizable?: boolean }).resizable ?? false, false, 'a plain buffer: fast loops, structuredClone works');
+      assert.equal(a.buffer.byteLength, rows * 8);
+      let ok = true;
+      for (let i = 0; i < rows; i++) if (a[i] !== i) { ok = false; break; }
+      assert.ok(ok, `every value in place (resizable: ${resizable})`);
+      assert.equal(structuredClone(a)[rows - 1], rows - 1);
+    }
+  });
+
+  it('an error while the result streams is a SqlError; interrupt stops a streaming read; the database goes on', async () => {
+    await assert.rejects(engine.query("SELECT range AS x, CASE WHEN range < 150000 THEN 1 ELSE error('boom at ' || range) END AS y FROM range(300000)"), (e: unknown) => {
+      assert.ok(e instanceof SqlError, String(e));
+      assert.match((e as Error).message, /boom at/);
+      return true;
+    });
+    const p = engine.query('SELECT range AS x FROM range(3000000000)');
+    setTimeout(() => engine.interrupt(), 400);
+    await assert.rejects(p, /INTERRUPT/i);
+    assert.equal((await engine.query('SELECT 41 + 1 AS v')).columns.v[0], 42);
+  });
+
   it('binds every ${} of sql`` as a parameter, never as text', async () => {
     const evil = "x'; DROP TABLE t; --";
     const f = await sql`SELECT ${3} * 2 AS a, length(${evil}) AS l, ${new Date(Date.UTC(2024, 0, 2))} AS t`;
@@ -111,6 +141,26 @@ describe('data: sql`` and the DuckDB engine', function () {
     assert.equal((await engine.query('SELECT count(*) AS n FROM btc', [], {}, (n) => names[n])).columns.n[0], 1);
     await engine.query('CREATE TABLE gld AS SELECT 42 AS answer');
     assert.equal((await engine.query('SELECT answer FROM main.gld', [], {}, (n) => names[n])).columns.answer[0], 42);
+  });
+
+  it('scans Frames in place: no table is created, only the columns a query uses are read, a new value of other columns is seen', async () => {
+    const n = 5000; // several 2,048-row chunks
+    const idx = Float64Array.from({ length: n }, (_, i) => D('2024-01-01') + i * 60_000);
+    const a = Float64Array.from({ length: n }, (_, i) => (i % 7 === 0 ? NaN : i));
+    const big = new Frame(idx, { a, b: Float64Array.from({ length: n }, (_, i) => 2 * i) });
+    const names: Record<string, unknown> = { big };
+    const f = await engine.query('SELECT count(*) AS n, count(a) AS na, sum(a) AS sa, sum(b) AS sb, max(date) AS last FROM big', [], {}, (k) => names[k]);
+    let sa = 0, na = 0;
+    for (let i = 0; i < n; i++) if (!Number.isNaN(a[i])) { sa += a[i]; na++; }
+    assert.deepEqual([f.columns.n[0], f.columns.na[0], f.columns.sa[0], f.columns.sb[0], f.index[0]], [n, na, sa, n * (n - 1), idx[n - 1]]);
+    const tables = await engine.query("SELECT count(*) AS t FROM duckdb_tables() WHERE table_name = 'big'");
+    assert.equal(tables.columns.t[0], 0, 'no copy of the Frame in a table');
+    const plan = await engine.connection.runAndReadAll("EXPLAIN SELECT sum(b) FROM big");
+    assert.match(String(plan.getRows()[0][1]), /__MKTNB_VALUE[\s\S]*Projections: b\s/, "only the column b is scanned");
+    names.big = new Frame(idx.slice(0, 3), { z: [1, 2, 3] });
+    const g = await engine.query('SELECT sum(z) AS s FROM big', [], {}, (k) => names[k]);
+    assert.equal(g.columns.s[0], 6);
+    await assert.rejects(engine.query('SELECT a FROM big', [], {}, (k) => names[k]), /"a" not found|Referenced column "a"/);
   });
 
   it('registers through db.register in a Node program', async () => {
