@@ -37,8 +37,22 @@ export { detectCalendar } from './load/order';
 export type Loaded = Series | Frame;
 
 /**
- * Loads one file, or several ({ NAME: path }) into a record of the same shape.
- * Relative paths resolve against runtime.baseDir (the notebook's folder).
+ * Loads one file, or several ({ NAME: path }) into a record of the same shape. A file with one
+ * value column becomes a Series, one with several a Frame (default series: close); dates become
+ * the epoch-ms index, in ascending order (a descending file is reversed; other disorder is an
+ * error unless { sort: true }), one row per date unless { duplicates } says which to keep.
+ * Reads CSV, JSON (array of records), Parquet, Arrow/Feather and Binance public-data dumps
+ * (docs/data.md). Relative paths resolve against runtime.baseDir (the notebook's folder).
+ * pandas: `pd.read_csv(path, parse_dates=['date'], index_col='date')` (plus the checks above).
+ * @param file a path, or a record { NAME: path } of several
+ * @param options date column, columns, unit of epoch dates, duplicates and order policy, delimiter, name, format
+ * @returns a Series or a Frame (meta: source, name, calendar, notes), or a record of them
+ * @example
+ * load('samples/data/BTC-USD.csv').names // => ["open", "high", "low", "close", "volume"]
+ * @example
+ * load('samples/data/GLD.csv').meta.calendar // => "exchange"
+ * @example
+ * Object.keys(load({ btc: 'samples/data/BTC-USD.csv', gld: 'samples/data/GLD.csv' })) // => ["btc", "gld"]
  */
 export function load(file: string, options?: LoadOptions): Loaded;
 export function load<K extends string>(files: Record<K, string>, options?: LoadOptions): Record<K, Loaded>;
@@ -50,7 +64,15 @@ export function load(file: string | Record<string, string>, options: LoadOptions
   return out;
 }
 
-/** Resolves a path like load() does and, when it is missing, throws the error load() throws. */
+/**
+ * Resolves a path as load() does (against runtime.baseDir, the notebook's folder) and, when it is
+ * missing or not a file, throws the LoadError load() throws (naming the absolute path tried).
+ * pandas: none (os.path.abspath plus a check).
+ * @param file a path, relative to the notebook's folder or absolute
+ * @returns the absolute path of an existing file
+ * @example
+ * resolveDataPath('samples/data/BTC-USD.csv').endsWith('samples/data/BTC-USD.csv') // => true
+ */
 export function resolveDataPath(file: string): string {
   const abs = path.resolve(runtime.baseDir, file);
   if (!existsSync(abs) || !statSync(abs).isFile()) {

@@ -76,7 +76,18 @@ export function finish(p: Parsed, file: string, name: string, options: LoadOptio
   return new Frame(index, record, meta);
 }
 
-/** 'crypto' for daily data with weekend dates, 'exchange' for daily data without, else 'unknown'. */
+/**
+ * The calendar of an index: 'crypto' for daily data (at least 80% of the gaps are 4 days or less)
+ * with more than 10% of the dates on a weekend, 'exchange' for daily data without, else 'unknown'
+ * (fewer than 10 dates, or intraday/weekly data). load() puts it in meta.calendar.
+ * pandas: none (compare `index.dayofweek >= 5`).
+ * @param index epoch-ms dates in ascending order
+ * @returns 'crypto', 'exchange' or 'unknown'
+ * @example
+ * detectCalendar(Float64Array.from({ length: 14 }, (_, i) => i * 86400000)) // => "crypto"
+ * @example
+ * detectCalendar(Float64Array.of(0, 60000, 120000)) // => "unknown"
+ */
 export function detectCalendar(index: Float64Array): 'crypto' | 'exchange' | 'unknown' {
   const n = index.length;
   if (n < 10) return 'unknown';
