@@ -64,7 +64,9 @@ describe('data: sql`` and the DuckDB engine', function () {
   });
 
   it('refuses the other types with the column, its type and what to do', async () => {
-    for (const [expr, type] of [["'abc'", 'VARCHAR'], ['[1, 2]', 'LIST'], ["INTERVAL 1 DAY", 'INTERVAL'], ["TIME '10:00'", 'TIME'], ["{'a': 1}", 'STRUCT'], ['gen_random_uuid()', 'UUID'], ["'\\x01'::BLOB", 'BLOB']]) {
+    for (const [expr, type] of [["'abc'", 'VARCHAR'], ['[1, 2]', 'LIST'], ["INTERVAL 1 DAY", 'INTERVAL'], ["TIME '10:00'", 'TIME'], ["{'a': 1}", 'STRUCT'], ['gen_random_uuid()', 'UUID'], ["'\\x01'::BLOB", 'BLOB'],
+      ["MAP {'a': 1}", 'MAP'], ["CAST('a' AS ENUM ('a', 'b'))", 'ENUM'], ['[1, 2]::INTEGER[2]', 'ARRAY'], ['union_value(k := 1)', 'UNION'],
+      ["'101'::BIT", 'BIT'], ["TIMETZ '10:00:00+01'", 'TIME WITH TIME ZONE']]) {
       await assert.rejects(engine.query(`SELECT 1 AS ok, ${expr} AS bad`), (e: unknown) => {
         assert.ok(e instanceof UnsupportedTypeError, String(e));
         assert.match((e as Error).message, new RegExp(`column "bad" is ${type}`));
