@@ -1,6 +1,7 @@
 /**
  * DuckDB results → the library's typed-array columns, chunk by chunk from DuckDB's vectors (never
- * one JS object per row), and the library's Series/Frames → DuckDB data chunks.
+ * one JS object per row): streamed (streamColumns, GrowableColumn) or from a materialized result
+ * (resultColumns). The other direction, Series/Frames as tables, is scan.ts.
  *
  * Type mapping, DuckDB → library (every value becomes a double; NULL becomes NaN):
  *   DOUBLE, FLOAT, TINYINT..BIGINT, UTINYINT..UBIGINT, HUGEINT, UHUGEINT, DECIMAL  → number
@@ -10,8 +11,8 @@
  *   TIMESTAMP, TIMESTAMP_S, TIMESTAMP_MS, TIMESTAMP_NS, TIMESTAMPTZ (WITH TIME ZONE) → epoch ms (UTC;
  *     µs and ns keep their fraction of a millisecond)
  *   anything else (VARCHAR, BLOB, LIST, STRUCT, INTERVAL, TIME, UUID, ENUM, …)  → UnsupportedTypeError
- * Library → DuckDB (Frames queried by name): the index is a TIMESTAMP column "date" (UTC), every
- * column (and a Series' values) a DOUBLE; NaN becomes NULL.
+ * Library → DuckDB (scan.ts): the index is a TIMESTAMP column "date" (UTC), every column (and a
+ * Series' values) a DOUBLE; NaN becomes NULL.
  */
 import type * as Bindings from '@duckdb/node-bindings';
 import type { DuckDBMaterializedResult } from '@duckdb/node-api';
