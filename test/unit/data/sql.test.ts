@@ -208,6 +208,16 @@ describe('data: sql`` and the DuckDB engine', function () {
     assert.equal((await engine.query('SELECT v FROM kept')).columns.v[0], 7);
   });
 
+  it('reports progress while a result streams into a Frame, and stops on interrupt', async () => {
+    await engine.query('CREATE TABLE prog AS SELECT range AS x FROM range(20000000)');
+    const seen: number[] = [];
+    await assert.rejects(engine.query('SELECT sum(hash(md5(x::VARCHAR))) AS s FROM prog', [], {
+      onProgress: (p) => { seen.push(p); if (seen.length === 2) engine.interrupt(); },
+    }), /INTERRUPT/);
+    assert.equal(seen.length, 2, `progress reports: ${JSON.stringify(seen)}`);
+    assert.ok(seen[1] > seen[0], 'progress goes up');
+  });
+
   it('fails a query beyond memory_limit with DuckDB\'s message; the database goes on', async () => {
     const small = await Engine.open({ memoryLimitMb: 64, threads: 1, settings: { temp_directory: '' } });
     try {
