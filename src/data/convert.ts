@@ -1,6 +1,7 @@
 /**
  * DuckDB results → the library's typed-array columns, chunk by chunk from DuckDB's vectors (never
- * one JS object per row), and the library's Series/Frames → DuckDB data chunks.
+ * one JS object per row): streamed (streamColumns, GrowableColumn) or from a materialized result
+ * (resultColumns). The other direction, Series/Frames as tables, is scan.ts.
  *
  * Type mapping, DuckDB → library (every value becomes a double; NULL becomes NaN):
  *   DOUBLE, FLOAT, TINYINT..BIGINT, UTINYINT..UBIGINT, HUGEINT, UHUGEINT, DECIMAL  → number
@@ -10,8 +11,8 @@
  *   TIMESTAMP, TIMESTAMP_S, TIMESTAMP_MS, TIMESTAMP_NS, TIMESTAMPTZ (WITH TIME ZONE) → epoch ms (UTC;
  *     µs and ns keep their fraction of a millisecond)
  *   anything else (VARCHAR, BLOB, LIST, STRUCT, INTERVAL, TIME, UUID, ENUM, …)  → UnsupportedTypeError
- * Library → DuckDB (Frames queried by name): the index is a TIMESTAMP column "date" (UTC), every
- * column (and a Series' values) a DOUBLE; NaN becomes NULL.
+ * Library → DuckDB (scan.ts): the index is a TIMESTAMP column "date" (UTC), every column (and a
+ * Series' values) a DOUBLE; NaN becomes NULL.
  */
 import type * as Bindings from '@duckdb/node-bindings';
 import type { DuckDBMaterializedResult } from '@duckdb/node-api';
@@ -190,63 +191,117 @@ export function resultColumns(result: DuckDBMaterializedResult): Columns {
   const cols = plans.map(() => new Float64Array(rows));
   let off = 0;
   const chunks = result.chunkCount;
-  for (let c = 0; c < chunks; c++) {
-    const chunk = duckdb.result_get_chunk(raw, c);
-    const n = duckdb.data_chunk_get_size(chunk);
-    for (let j = 0; j < plans.length; j++) {
-      const v = duckdb.data_chunk_get_vector(chunk, j);
-      const data = duckdb.vector_get_data(v, n * BYTES[plans[j].kind]);
-      const valid = duckdb.vector_get_validity(v, 8 * Math.ceil(n / 64));
-      convertVector(plans[j], data, valid, n, cols[j], off);
-    }
-    off += n;
-  }
+  for (let c = 0; c < chunks; c++) off += convertChunk(duckdb.result_get_chunk(raw, c), plans, cols, off);
   return { names, plans, cols, rows };
 }
 
-/** DuckDB's column type for a library column: the index is TIMESTAMP, values DOUBLE. */
-export const INDEX_SQL_TYPE = 'TIMESTAMP';
+/** Converts one data chunk into cols[j][off..off+n) (the arrays must have room); returns n. */
+function convertChunk(chunk: Bindings.DataChunk, plans: ColumnPlan[], cols: Float64Array[], off: number): number {
+  const n = duckdb.data_chunk_get_size(chunk);
+  for (let j = 0; j < plans.length; j++) {
+    const v = duckdb.data_chunk_get_vector(chunk, j);
+    // both calls copy (the bindings hand out copies, never views of DuckDB's memory); validity is null without NULLs
+    const data = duckdb.vector_get_data(v, n * BYTES[plans[j].kind]);
+    const valid = duckdb.vector_get_validity(v, 8 * Math.ceil(n / 64));
+    convertVector(plans[j], data, valid, n, cols[j], off);
+  }
+  return n;
+}
+
+/** The largest resizable ArrayBuffer Node 20 allows (2^32 bytes: 536,870,912 doubles); beyond it a column grows by copying. */
+const MAX_RESIZABLE = 2 ** 32;
+/** Rows moved per step when a grown column becomes its final array (8 MB). */
+const MOVE_ROWS = 1 << 20;
+type Resizable = ArrayBuffer & { resize(n: number): void; resizable: boolean };
 
 /**
- * Appends whole columns to a table (index TIMESTAMP, columns DOUBLE) through data chunks of
- * DuckDB's vector size, each filled with one copy from the Float64Array (no per-row calls).
+ * A column of unknown final length that grows without copying: a resizable ArrayBuffer reserves
+ * address space up to its maximum and commits memory only as it grows. finish() moves it into a
+ * plain Float64Array of the exact length from the top down, shrinking the growable buffer after each
+ * 8 MB step: the plain array's pages are committed only as they are written (the allocator's zeroed
+ * pages are lazy), so the column's memory never exceeds its size plus 8 MB. The final arrays are
+ * plain ones on purpose: V8 (Node 20) runs loops over views of resizable buffers several times
+ * slower, and cannot structuredClone them. Without resizable buffers (or beyond 4 GB per
+ * column) the column grows by doubling with a copy.
  */
-export function appendColumns(appender: Bindings.Appender, index: Float64Array, cols: Float64Array[]): void {
-  const size = duckdb.vector_size();
-  const tsType = duckdb.create_logical_type(T.TIMESTAMP);
-  const dblType = duckdb.create_logical_type(T.DOUBLE);
-  const chunk = duckdb.create_data_chunk([tsType, ...cols.map(() => dblType)]);
-  const ts = new Int32Array(2 * size);
-  const dbl = new Float64Array(size);
-  const mask = new Uint8Array(8 * Math.ceil(size / 64));
-  for (let start = 0; start < index.length; start += size) {
-    const n = Math.min(size, index.length - start);
-    duckdb.data_chunk_reset(chunk);
-    // index: epoch ms → µs as int64 (hi, lo words)
-    const tv = duckdb.data_chunk_get_vector(chunk, 0);
-    let anyNull = false;
-    mask.fill(255);
-    for (let i = 0; i < n; i++) {
-      const ms = index[start + i];
-      if (!Number.isFinite(ms)) { ts[2 * i] = 0; ts[2 * i + 1] = 0; mask[i >> 3] &= ~(1 << (i & 7)); anyNull = true; continue; }
-      const us = Math.round(ms * 1000);
-      const hi = Math.floor(us / TWO32);
-      ts[2 * i + 1] = hi;
-      ts[2 * i] = (us - hi * TWO32) | 0;
-    }
-    duckdb.copy_data_to_vector(tv, 0, ts.buffer, 0, n * 8);
-    if (anyNull) { duckdb.vector_ensure_validity_writable(tv); duckdb.copy_data_to_vector_validity(tv, 0, mask.buffer, 0, mask.length); }
-    for (let j = 0; j < cols.length; j++) {
-      const v = duckdb.data_chunk_get_vector(chunk, j + 1);
-      const c = cols[j];
-      dbl.set(c.subarray(start, start + n));
-      duckdb.copy_data_to_vector(v, 0, dbl.buffer, 0, n * 8);
-      // NaN (the library's missing value) becomes NULL
-      let nulls = false;
-      for (let i = 0; i < n; i++) if (Number.isNaN(dbl[i])) { if (!nulls) { mask.fill(255); nulls = true; } mask[i >> 3] &= ~(1 << (i & 7)); }
-      if (nulls) { duckdb.vector_ensure_validity_writable(v); duckdb.copy_data_to_vector_validity(v, 0, mask.buffer, 0, mask.length); }
-    }
-    duckdb.data_chunk_set_size(chunk, n);
-    duckdb.append_data_chunk(appender, chunk);
+export class GrowableColumn {
+  private ab: ArrayBuffer;
+  private resizable: boolean;
+  private cap: number;
+  /** `resizable: false` forces the fallback (growth by copying), as where resizable buffers are missing */
+  constructor(initialRows = 2048, resizable = true) {
+    this.cap = initialRows;
+    try {
+      if (!resizable) throw new Error('not resizable');
+      this.ab = new (ArrayBuffer as unknown as new (n: number, o: { maxByteLength: number }) => ArrayBuffer)(initialRows * 8, { maxByteLength: MAX_RESIZABLE });
+      this.resizable = (this.ab as Resizable).resizable === true;
+    } catch { this.ab = new ArrayBuffer(initialRows * 8); this.resizable = false; }
   }
+  /** Copies `src` to rows [off, off + src.length), growing as needed. */
+  write(src: Float64Array, off: number): void {
+    const rows = off + src.length;
+    if (rows > this.cap) this.grow(rows);
+    new Float64Array(this.ab, off * 8, src.length).set(src);
+  }
+  private grow(rows: number): void {
+    // by 1/8 at least, so that resizes stay few (each may be a system call)
+    const want = Math.max(rows, Math.ceil(this.cap * 1.125));
+    if (this.resizable && rows * 8 <= MAX_RESIZABLE) {
+      this.cap = Math.min(want, MAX_RESIZABLE / 8);
+      (this.ab as Resizable).resize(this.cap * 8);
+      return;
+    }
+    const next = new Float64Array(Math.max(rows, 2 * this.cap));
+    next.set(new Float64Array(this.ab, 0, Math.min(this.cap, this.ab.byteLength / 8)));
+    this.ab = next.buffer as ArrayBuffer;
+    this.cap = next.length;
+    this.resizable = false;
+  }
+  /** The first `rows` values as a plain Float64Array of exactly that length (the growable buffer is emptied). */
+  finish(rows: number): Float64Array {
+    if (!this.resizable) return rows === this.cap && this.ab.byteLength === rows * 8 ? new Float64Array(this.ab) : new Float64Array(this.ab, 0, rows).slice();
+    const out = new Float64Array(rows);
+    const ab = this.ab as Resizable;
+    for (let end = rows; end > 0; end -= MOVE_ROWS) {
+      const start = Math.max(0, end - MOVE_ROWS);
+      out.set(new Float64Array(ab, start * 8, end - start), start);
+      ab.resize(start * 8);
+    }
+    this.cap = 0;
+    return out;
+  }
+}
+
+/**
+ * Every column of a streaming result (@duckdb/node-api's `stream()`), converted chunk by chunk as
+ * DuckDB produces them: no materialized copy of the result in DuckDB, and columns that grow in
+ * place (GrowableColumn), so that the memory is the arrays plus DuckDB's working set. The next
+ * chunk is requested before the current one is converted, so DuckDB's threads work meanwhile.
+ */
+export async function streamColumns(raw: Bindings.Result, names: string[]): Promise<Columns> {
+  const plans = names.map((n, i) => planColumn(n, duckdb.column_logical_type(raw, i)));
+  const grow = plans.map(() => new GrowableColumn());
+  // each chunk is converted into plain scratch arrays, then copied into the growing columns
+  const size = duckdb.vector_size();
+  const scratch = plans.map(() => new Float64Array(size));
+  let rows = 0;
+  let next: Promise<Bindings.DataChunk | null> | undefined = duckdb.fetch_chunk(raw);
+  try {
+    for (;;) {
+      const chunk = await next;
+      next = undefined;
+      if (!chunk) break;
+      const n = duckdb.data_chunk_get_size(chunk);
+      if (n === 0) break;
+      next = duckdb.fetch_chunk(raw);
+      if (n > size) throw new Error(`internal: a DuckDB chunk of ${n} rows exceeds the vector size ${size}`);
+      convertChunk(chunk, plans, scratch, 0);
+      for (let j = 0; j < grow.length; j++) grow[j].write(n === size ? scratch[j] : scratch[j].subarray(0, n), rows);
+      rows += n;
+    }
+  } finally {
+    // a conversion that failed leaves a fetch in flight: its outcome no longer matters
+    next?.catch(() => undefined);
+  }
+  return { names, plans, cols: grow.map((g) => g.finish(rows)), rows };
 }

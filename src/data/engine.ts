@@ -9,11 +9,12 @@
  */
 import * as path from 'node:path';
 import type * as Bindings from '@duckdb/node-bindings';
-import type { DuckDBConnection, DuckDBInstance, DuckDBMaterializedResult, DuckDBValue } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBInstance, DuckDBMaterializedResult, DuckDBResult, DuckDBValue } from '@duckdb/node-api';
 import { bindings, nodeApi } from './native';
 import { Frame, Series, type SeriesMeta } from '../market/series';
 import { runtime } from '../market/context';
-import { appendColumns, resultColumns, type Columns } from './convert';
+import { resultColumns, streamColumns, UnsupportedTypeError, type Columns } from './convert';
+import { installScan, SCAN_FUNCTION, type ScanSource } from './scan';
 
 export interface EngineOptions {
   /** a .duckdb file to open (created when missing); default: an in-memory database */
@@ -92,12 +93,15 @@ export function splitStatements(text: string): Array<{ text: string; offset: num
   return out.filter((s) => s.text.replace(/--[^\n]*|\/\*[\s\S]*?\*\//g, '').replace(/;\s*$/, '').trim() !== '');
 }
 
-let seq = 0;
+/** DuckDB's StatementType of a SELECT */
+const STATEMENT_SELECT = 1;
 
 export class Engine {
   /** registered program values: table name → the object its contents came from */
   private readonly registered = new Map<string, object>();
   private active = 0;
+  /** interrupt() was called during the running query (a streaming read ends without saying why) */
+  private interrupted = false;
   private closed = false;
 
   private constructor(readonly instance: DuckDBInstance, readonly connection: DuckDBConnection, readonly options: EngineOptions) {}
@@ -119,29 +123,63 @@ export class Engine {
     await connection.run(`SET file_search_path = ${quoteLiteral(base)}`);
     // progress of long queries for onProgress (polled), never printed to the process's stdout
     await connection.run('SET enable_progress_bar = true; SET enable_progress_bar_print = false');
-    return new Engine(instance, connection, { ...options, baseDir: base });
+    const engine = new Engine(instance, connection, { ...options, baseDir: base });
+    installScan(connection, (name) => {
+      const v = engine.registered.get(name);
+      return v instanceof Series || v instanceof Frame ? describe(v) : undefined;
+    });
+    return engine;
   }
 
   /** whether a query is running */
   get busy(): boolean { return this.active > 0; }
 
   /** Stops the running query (DuckDB's interrupt): it fails with "INTERRUPT Error"; the database keeps its state. */
-  interrupt(): void { if (this.active > 0) this.connection.interrupt(); }
+  interrupt(): void { if (this.active > 0) { this.interrupted = true; this.connection.interrupt(); } }
 
   /**
    * Runs a query (several statements: the result of the last) with bound parameters and
    * returns the result as a Frame (see toFrame).
    */
   async query(text: string, params: DuckDBValue[] = [], options: QueryOptions = {}, lookup?: TableLookup): Promise<Frame> {
-    const result = await this.run(text, params, options, lookup);
-    return toFrame(resultColumns(result), { source: 'sql', sql: text, ...(options.name ? { name: options.name } : {}) });
+    // the last statement streams: its chunks become arrays as DuckDB produces them (no materialized copy)
+    const cols = await this.execute(text, params, options, lookup, true, async (r, rerun) => {
+      const raw = (r as unknown as { result: Bindings.Result }).result;
+      const duckdb = bindings();
+      const streaming = duckdb.result_is_streaming(raw);
+      const type = r.statementType as number;
+      const c = await streamColumns(raw, r.deduplicatedColumnNames());
+      // A streaming result that fails mid-way (a runtime error, out of memory, interrupt) ends like
+      // one that is exhausted: the bindings' fetch_chunk returns an empty chunk and do not expose
+      // duckdb_result_error. The result then stops being a streaming result, which is the tell.
+      if (streaming && !duckdb.result_is_streaming(raw)) {
+        if (this.interrupted) throw new Error('INTERRUPT Error: Interrupted!');
+        // a SELECT is run again, materialized, for DuckDB's own message (or, were the failure transient, its rows)
+        if (type === STATEMENT_SELECT) return resultColumns(await rerun());
+        throw new Error('the statement failed while its result was read, and DuckDB\'s streaming API does not say why; run it with db.run(…) to see the error');
+      }
+      return c;
+    });
+    return toFrame(cols, { source: 'sql', sql: text, ...(options.name ? { name: options.name } : {}) });
   }
 
   /** Runs a query and returns DuckDB's materialized result (for callers that convert it themselves). */
   async run(text: string, params: DuckDBValue[] = [], options: QueryOptions = {}, lookup?: TableLookup): Promise<DuckDBMaterializedResult> {
+    return this.execute(text, params, options, lookup, false, async (r) => r as DuckDBMaterializedResult);
+  }
+
+  /**
+   * Runs the statements of `text` in order (one at a time: DuckDB's error positions are within the
+   * statement it ran) and hands the last one's result to `consume`, streaming or materialized.
+   * Errors of the statements and of `consume` (a streaming result fails while it is read) become
+   * SqlErrors with the position in `text`; progress and interrupt cover both.
+   */
+  private async execute<R>(text: string, params: DuckDBValue[], options: QueryOptions, lookup: TableLookup | undefined, stream: boolean,
+    consume: (result: DuckDBResult, rerun: () => Promise<DuckDBMaterializedResult>) => Promise<R>): Promise<R> {
     if (this.closed) throw new SqlError('the database was closed', text);
     if (lookup) await this.registerReferenced(text, lookup);
     this.active++;
+    if (this.active === 1) this.interrupted = false;
     let last = -1;
     const timer = options.onProgress ? setInterval(() => {
       try {
@@ -151,60 +189,66 @@ export class Engine {
     }, 250) : undefined;
     (timer as { unref?: () => void } | undefined)?.unref?.();
     let offset = 0;
+    const cleanup: Array<() => void> = [];
     try {
       const stmts = splitStatements(text);
       if (!stmts.length) throw new SqlError('the query has no statement', text);
-      let last: DuckDBMaterializedResult | undefined;
-      // one statement at a time: DuckDB's positions are within the statement it ran
-      for (const st of stmts) {
+      let result: DuckDBResult | undefined;
+      for (let i = 0; i < stmts.length; i++) {
+        const st = stmts[i];
         offset = st.offset;
-        last = params.length ? await this.runPrepared(st.text, params) : await this.connection.run(st.text);
+        const streaming = stream && i === stmts.length - 1;
+        result = params.length ? await this.runPrepared(st.text, params, streaming, cleanup)
+          : streaming ? await this.connection.stream(st.text) : await this.connection.run(st.text);
       }
-      return last!;
+      const lastSt = stmts[stmts.length - 1];
+      return await consume(result!, async () => (params.length ? await this.runPrepared(lastSt.text, params, false, cleanup) : await this.connection.run(lastSt.text)) as DuckDBMaterializedResult);
     } catch (e) {
-      if (e instanceof SqlError) throw e;
+      if (e instanceof SqlError || e instanceof UnsupportedTypeError) throw e;
       const msg = explainError(String((e as Error)?.message ?? e));
       const pos = errorPosition(msg, text, offset);
       throw new SqlError(msg, text, pos?.line, pos?.column);
     } finally {
       if (timer) clearInterval(timer);
+      for (const f of cleanup) f();
       this.active--;
     }
   }
 
-  private async runPrepared(text: string, params: DuckDBValue[]): Promise<DuckDBMaterializedResult> {
+  /** A statement with bound values; `cleanup` gets what to destroy once a streaming result has been read. */
+  private async runPrepared(text: string, params: DuckDBValue[], stream: boolean, cleanup: Array<() => void>): Promise<DuckDBResult> {
     const p = await this.connection.prepare(text);
+    // a streaming result is read after this returns: its statement lives until then
+    if (stream) cleanup.push(() => p.destroySync());
     try {
       // $n refers to the n-th value of the whole query: a statement binds the values up to its highest $n
       const n = p.parameterCount;
       if (n > params.length) throw new Error(`the statement uses $${n} but only ${params.length} values were given`);
       if (n) p.bind(params.slice(0, n));
-      return await p.run();
-    } finally { p.destroySync(); }
+      return stream ? await p.stream() : await p.run();
+    } finally { if (!stream) p.destroySync(); }
   }
 
   /**
-   * Makes a Series or Frame queryable as the table `name` (index → TIMESTAMP "date", values → DOUBLE),
-   * copied chunk by chunk into a temporary table. Registering the same object again does nothing.
+   * Makes a Series or Frame queryable as the table `name` (index → TIMESTAMP "date", values → DOUBLE):
+   * a temporary view over the scan of its arrays (scan.ts: nothing is copied until a query reads
+   * it, then one chunk at a time). Registering the same object again does nothing.
    */
   async register(name: string, value: Series | Frame): Promise<void> {
     if (this.registered.get(name) === value) return;
-    const { columns, cols } = describe(value);
-    const tmp = `__mktnb_reg_${++seq}`;
-    await this.connection.run(`CREATE OR REPLACE TEMP TABLE ${quoteIdent(tmp)} (date TIMESTAMP, ${columns.map((c) => `${quoteIdent(c)} DOUBLE`).join(', ')})`);
-    const appender = bindings().appender_create_ext(connectionHandle(this.connection), 'temp', 'main', tmp);
-    try {
-      appendColumns(appender, value.index, cols);
-      bindings().appender_flush_sync(appender);
-    } finally { bindings().appender_close_sync(appender); }
-    await this.connection.run(`DROP TABLE IF EXISTS temp.main.${quoteIdent(name)}; ALTER TABLE temp.main.${quoteIdent(tmp)} RENAME TO ${quoteIdent(name)}`);
+    const before = this.registered.get(name);
     this.registered.set(name, value);
+    // the view's columns are fixed when it is created: a value of other columns needs a new view
+    if (before && sameColumns(before as Series | Frame, value)) return;
+    try {
+      await this.connection.run(`CREATE OR REPLACE TEMP VIEW ${quoteIdent(name)} AS SELECT * FROM ${SCAN_FUNCTION}(${quoteLiteral(name)})`);
+    } catch (e) { this.registered.delete(name); throw e; }
   }
 
-  /** Drops a registered table. */
+  /** Drops a registered value's view. */
   async unregister(name: string): Promise<void> {
     if (!this.registered.delete(name)) return;
-    await this.connection.run(`DROP TABLE IF EXISTS temp.main.${quoteIdent(name)}`);
+    await this.connection.run(`DROP VIEW IF EXISTS temp.main.${quoteIdent(name)}`);
   }
 
   /** Registers the Series/Frames a query names (identifiers outside strings and comments) that the database has no table or view for. */
@@ -215,7 +259,7 @@ export class Engine {
     });
     if (!names.length) return;
     const own = await this.connection.runAndReadAll(
-      `SELECT table_name FROM duckdb_tables() WHERE NOT (temporary AND database_name = 'temp') UNION ALL SELECT view_name FROM duckdb_views() WHERE NOT internal`);
+      `SELECT table_name FROM duckdb_tables() UNION ALL SELECT view_name FROM duckdb_views() WHERE NOT internal AND NOT (temporary AND database_name = 'temp' AND sql LIKE '%${SCAN_FUNCTION}(%')`);
     const taken = new Set(own.getRows().map((r) => String(r[0]).toLowerCase()));
     for (const n of names) {
       // the database's own table or view wins: a registration of the name would shadow it (temp comes first)
@@ -232,13 +276,14 @@ export class Engine {
   }
 }
 
-function connectionHandle(c: DuckDBConnection): Bindings.Connection {
-  return (c as unknown as { connection: Bindings.Connection }).connection;
+/** A value as the columns of its table (scan.ts). */
+function describe(value: Series | Frame): ScanSource {
+  if (value instanceof Series) return { names: [value.name || 'value'], index: value.index, cols: [value.values] };
+  return { names: value.names, index: value.index, cols: value.names.map((n) => value.columns[n]) };
 }
 
-function describe(value: Series | Frame): { columns: string[]; cols: Float64Array[] } {
-  if (value instanceof Series) return { columns: [value.name || 'value'], cols: [value.values] };
-  return { columns: value.names, cols: value.names.map((n) => value.columns[n]) };
+function sameColumns(a: Series | Frame, b: Series | Frame): boolean {
+  return describe(a).names.join('\u0000') === describe(b).names.join('\u0000');
 }
 
 /** Identifiers of a query outside string literals and comments (candidates for program tables). */

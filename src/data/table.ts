@@ -6,7 +6,7 @@
 import type { DuckDBMaterializedResult } from '@duckdb/node-api';
 import type { TableColumn, TableOutput, TableValue } from '../shared/schemas';
 import { Table, TABLE_EDGE_ROWS } from '../market/output';
-import { formatTime, numOrNull } from '../market/series';
+import { formatTime, numOrNull, type Frame } from '../market/series';
 import { convertVector, planColumn, type ColumnPlan } from './convert';
 import { bindings } from './native';
 
@@ -63,4 +63,28 @@ export function resultTable(result: DuckDBMaterializedResult, title: string, foo
     tail.unshift(...rows.slice(Math.max(0, rows.length - (edge - tail.length))));
   }
   return new ShownTable(columns, [...headRows, ...tail], total, edge, title, footer);
+}
+
+/**
+ * The same table for a result already converted to a Frame (a SQL cell that binds its result
+ * streams it into the Frame, so no DuckDB result is kept): its first and last rows, read from the
+ * arrays, with the result's columns in their order (meta.indexColumn where it was) and types.
+ */
+export function frameTable(frame: Frame, title: string, footer?: string, edge = TABLE_EDGE_ROWS): Table {
+  const types = (frame.meta.types ?? {}) as Record<string, string>;
+  const indexName = frame.meta.indexColumn as string | undefined;
+  const order = Object.keys(types).length ? Object.keys(types) : [...(indexName ? [indexName] : []), ...frame.names];
+  const isTime = (t: string | undefined) => !!t && /^(DATE|TIMESTAMP)/.test(t);
+  const cols = order.map((name) => ({ name, values: name === indexName ? frame.index : frame.columns[name], type: types[name] }));
+  const columns: TableColumn[] = cols.map((c) => ({ name: c.name, type: isTime(c.type) || c.name === indexName ? 'date' : c.type === 'BOOLEAN' ? 'boolean' : 'number' }));
+  const cell = (c: (typeof cols)[number], i: number): TableValue => {
+    const x = c.values[i];
+    if (isTime(c.type) || c.name === indexName) return Number.isFinite(x) ? formatTime(x) : null;
+    if (c.type === 'BOOLEAN') return Number.isNaN(x) ? null : x === 1;
+    return numOrNull(x);
+  };
+  const total = frame.length;
+  const all = total <= 2 * edge + 1;
+  const shown = all ? Array.from({ length: total }, (_, i) => i) : [...Array.from({ length: edge }, (_, i) => i), ...Array.from({ length: edge }, (_, i) => total - edge + i)];
+  return new ShownTable(columns, shown.map((i) => cols.map((c) => cell(c, i))), total, all ? undefined : edge, title, footer);
 }

@@ -9,8 +9,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { unzipSync } from 'fflate';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { nodeApi } from './native';
-import { resultColumns } from './convert';
+import type * as Bindings from '@duckdb/node-bindings';
+import { bindings, nodeApi } from './native';
+import { resultColumns, streamColumns } from './convert';
 import type { WorkerReply, WorkerRequest } from './sync';
 
 const flag = new Int32Array(workerData.flag as SharedArrayBuffer);
@@ -57,8 +58,14 @@ async function handle(req: WorkerRequest): Promise<void> {
       reply({ ok: true, names: rows.map((r) => String(r.column_name)), types: rows.map((r) => String(r.column_type)), time: [], cols: [], rows: 0, member });
       return;
     }
-    const result = await c.run(sql);
-    const cols = resultColumns(result);
+    // streamed into the columns (no materialized copy in DuckDB beside them); a read that failed
+    // mid-way ends like a finished one, except that the result stops streaming: then the query is
+    // run again, materialized, for DuckDB's message (see Engine.query)
+    const s = await c.stream(sql);
+    const raw = (s as unknown as { result: Bindings.Result }).result;
+    const streaming = bindings().result_is_streaming(raw);
+    let cols = await streamColumns(raw, s.deduplicatedColumnNames());
+    if (streaming && !bindings().result_is_streaming(raw)) cols = resultColumns(await c.run(sql));
     reply({ ok: true, names: cols.names, types: cols.plans.map((p) => p.sqlType), time: cols.plans.map((p) => p.time), cols: cols.cols, rows: cols.rows, member }, cols.cols.map((a) => a.buffer as ArrayBuffer));
   } catch (e) {
     reply({ ok: false, message: String((e as Error)?.message ?? e), name: (e as Error)?.name });

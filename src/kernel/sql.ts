@@ -11,9 +11,9 @@
  * and Frames of earlier cells are tables under their names. Errors are DuckDB's message with the
  * line and column in the cell and a code frame.
  */
-import { configureEngine, getEngine, SqlError, toFrame } from '../data/index';
+import { configureEngine, getEngine, SqlError } from '../data/index';
 import { resultColumns } from '../data/convert';
-import { resultTable } from '../data/table';
+import { frameTable, resultTable } from '../data/table';
 import type { Frame } from '../market/series';
 import type { CellError } from '../shared/protocol';
 import { codeFrame } from './errors';
@@ -81,17 +81,24 @@ export function installSql(opts: { memoryLimitMb?: number; database?: string; ba
       shown = undefined;
       try {
         const engine = await getEngine();
-        const result = await engine.run(code, [], opts.progress ? { onProgress: opts.progress } : {}, lookup);
+        const progress = opts.progress ? { onProgress: opts.progress } : {};
+        if (name) {
+          // a bound result streams into its Frame (no DuckDB copy of it is kept); the table is read from the arrays
+          const frame = await engine.query(code, [], { ...progress, name }, lookup);
+          if (!frame.names.length && !frame.meta.indexColumn) return undefined; // SET, PRAGMA, …: no columns
+          shown = frameTable(frame, `${name}: Frame [${frame.length} rows x ${frame.names.length} columns]${frame.meta.indexColumn ? `, indexed by ${String(frame.meta.indexColumn)}` : ', indexed by row number'}`);
+          return frame;
+        }
+        const result = await engine.run(code, [], progress, lookup);
         if (result.columnCount === 0) return undefined; // CREATE, INSERT, SET, …: nothing to show
-        const frame = name ? toFrame(resultColumns(result), { source: 'sql', sql: code, name }) : undefined;
         const type = result.statementType as number; // DuckDB's StatementType: 1 SELECT, 4 EXPLAIN
-        if (!name && type !== 1 && type !== 4 && result.columnNames().join() === 'Count') {
+        if (type !== 1 && type !== 4 && result.columnNames().join() === 'Count') {
           const n = result.rowCount === 1 ? resultColumns(result).cols[0][0] : result.rowsChanged;
           shown = text(`${n} row${n === 1 ? '' : 's'} ${type === 2 ? 'inserted' : type === 3 ? 'updated' : type === 5 ? 'deleted' : 'written'}`);
           return undefined;
         }
-        shown = resultTable(result, name ? `${name}: Frame [${frame!.length} rows x ${frame!.names.length} columns]${frame!.meta.indexColumn ? `, indexed by ${String(frame!.meta.indexColumn)}` : ', indexed by row number'}` : 'SQL result');
-        return frame;
+        shown = resultTable(result, 'SQL result');
+        return undefined;
       } catch (e) {
         throw toCellError(e, code, label);
       }

@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Engine, SqlError, UnsupportedTypeError, db, sql } from '../../../src/data/index';
+import { GrowableColumn } from '../../../src/data/convert';
 import { Frame, Series } from '../../../src/market/series';
 
 const D = (s: string) => Date.parse(s + 'T00:00:00Z');
@@ -63,7 +64,9 @@ describe('data: sql`` and the DuckDB engine', function () {
   });
 
   it('refuses the other types with the column, its type and what to do', async () => {
-    for (const [expr, type] of [["'abc'", 'VARCHAR'], ['[1, 2]', 'LIST'], ["INTERVAL 1 DAY", 'INTERVAL'], ["TIME '10:00'", 'TIME'], ["{'a': 1}", 'STRUCT'], ['gen_random_uuid()', 'UUID'], ["'\\x01'::BLOB", 'BLOB']]) {
+    for (const [expr, type] of [["'abc'", 'VARCHAR'], ['[1, 2]', 'LIST'], ["INTERVAL 1 DAY", 'INTERVAL'], ["TIME '10:00'", 'TIME'], ["{'a': 1}", 'STRUCT'], ['gen_random_uuid()', 'UUID'], ["'\\x01'::BLOB", 'BLOB'],
+      ["MAP {'a': 1}", 'MAP'], ["CAST('a' AS ENUM ('a', 'b'))", 'ENUM'], ['[1, 2]::INTEGER[2]', 'ARRAY'], ['union_value(k := 1)', 'UNION'],
+      ["'101'::BIT", 'BIT'], ["TIMETZ '10:00:00+01'", 'TIME WITH TIME ZONE']]) {
       await assert.rejects(engine.query(`SELECT 1 AS ok, ${expr} AS bad`), (e: unknown) => {
         assert.ok(e instanceof UnsupportedTypeError, String(e));
         assert.match((e as Error).message, new RegExp(`column "bad" is ${type}`));
@@ -82,6 +85,35 @@ describe('data: sql`` and the DuckDB engine', function () {
     assert.equal(f.columns.x[n - 1], (n - 1) * 0.5);
     assert.ok(Number.isNaN(f.columns.y[5000]));
     assert.equal(f.columns.y[5001], 5001);
+  });
+
+  it('grows result columns in place and ends them as plain arrays of the exact length (and without resizable buffers too)', () => {
+    for (const resizable of [true, false]) {
+      const g = new GrowableColumn(4, resizable);
+      const chunk = new Float64Array(2048);
+      let rows = 0;
+      for (let k = 0; k < 700; k++) { for (let i = 0; i < 2048; i++) chunk[i] = rows + i; g.write(k === 699 ? chunk.subarray(0, 5) : chunk, rows); rows += k === 699 ? 5 : 2048; }
+      const a = g.finish(rows);
+      assert.equal(a.length, rows);
+      assert.equal((a.buffer as ArrayBuffer & { resizable?: boolean }).resizable ?? false, false, 'a plain buffer: fast loops, structuredClone works');
+      assert.equal(a.buffer.byteLength, rows * 8);
+      let ok = true;
+      for (let i = 0; i < rows; i++) if (a[i] !== i) { ok = false; break; }
+      assert.ok(ok, `every value in place (resizable: ${resizable})`);
+      assert.equal(structuredClone(a)[rows - 1], rows - 1);
+    }
+  });
+
+  it('an error while the result streams is a SqlError; interrupt stops a streaming read; the database goes on', async () => {
+    await assert.rejects(engine.query("SELECT range AS x, CASE WHEN range < 150000 THEN 1 ELSE error('boom at ' || range) END AS y FROM range(300000)"), (e: unknown) => {
+      assert.ok(e instanceof SqlError, String(e));
+      assert.match((e as Error).message, /boom at/);
+      return true;
+    });
+    const p = engine.query('SELECT range AS x FROM range(3000000000)');
+    setTimeout(() => engine.interrupt(), 400);
+    await assert.rejects(p, /INTERRUPT/i);
+    assert.equal((await engine.query('SELECT 41 + 1 AS v')).columns.v[0], 42);
   });
 
   it('binds every ${} of sql`` as a parameter, never as text', async () => {
@@ -111,6 +143,26 @@ describe('data: sql`` and the DuckDB engine', function () {
     assert.equal((await engine.query('SELECT count(*) AS n FROM btc', [], {}, (n) => names[n])).columns.n[0], 1);
     await engine.query('CREATE TABLE gld AS SELECT 42 AS answer');
     assert.equal((await engine.query('SELECT answer FROM main.gld', [], {}, (n) => names[n])).columns.answer[0], 42);
+  });
+
+  it('scans Frames in place: no table is created, only the columns a query uses are read, a new value of other columns is seen', async () => {
+    const n = 5000; // several 2,048-row chunks
+    const idx = Float64Array.from({ length: n }, (_, i) => D('2024-01-01') + i * 60_000);
+    const a = Float64Array.from({ length: n }, (_, i) => (i % 7 === 0 ? NaN : i));
+    const big = new Frame(idx, { a, b: Float64Array.from({ length: n }, (_, i) => 2 * i) });
+    const names: Record<string, unknown> = { big };
+    const f = await engine.query('SELECT count(*) AS n, count(a) AS na, sum(a) AS sa, sum(b) AS sb, max(date) AS last FROM big', [], {}, (k) => names[k]);
+    let sa = 0, na = 0;
+    for (let i = 0; i < n; i++) if (!Number.isNaN(a[i])) { sa += a[i]; na++; }
+    assert.deepEqual([f.columns.n[0], f.columns.na[0], f.columns.sa[0], f.columns.sb[0], f.index[0]], [n, na, sa, n * (n - 1), idx[n - 1]]);
+    const tables = await engine.query("SELECT count(*) AS t FROM duckdb_tables() WHERE table_name = 'big'");
+    assert.equal(tables.columns.t[0], 0, 'no copy of the Frame in a table');
+    const plan = await engine.connection.runAndReadAll("EXPLAIN SELECT sum(b) FROM big");
+    assert.match(String(plan.getRows()[0][1]), /__MKTNB_VALUE[\s\S]*Projections: b\s/, "only the column b is scanned");
+    names.big = new Frame(idx.slice(0, 3), { z: [1, 2, 3] });
+    const g = await engine.query('SELECT sum(z) AS s FROM big', [], {}, (k) => names[k]);
+    assert.equal(g.columns.s[0], 6);
+    await assert.rejects(engine.query('SELECT a FROM big', [], {}, (k) => names[k]), /"a" not found|Referenced column "a"/);
   });
 
   it('registers through db.register in a Node program', async () => {
@@ -154,6 +206,16 @@ describe('data: sql`` and the DuckDB engine', function () {
     setTimeout(() => engine.interrupt(), 300);
     await assert.rejects(p, /INTERRUPT/i);
     assert.equal((await engine.query('SELECT v FROM kept')).columns.v[0], 7);
+  });
+
+  it('reports progress while a result streams into a Frame, and stops on interrupt', async () => {
+    await engine.query('CREATE TABLE prog AS SELECT range AS x FROM range(20000000)');
+    const seen: number[] = [];
+    await assert.rejects(engine.query('SELECT sum(hash(md5(x::VARCHAR))) AS s FROM prog', [], {
+      onProgress: (p) => { seen.push(p); if (seen.length === 2) engine.interrupt(); },
+    }), /INTERRUPT/);
+    assert.equal(seen.length, 2, `progress reports: ${JSON.stringify(seen)}`);
+    assert.ok(seen[1] > seen[0], 'progress goes up');
   });
 
   it('fails a query beyond memory_limit with DuckDB\'s message; the database goes on', async () => {
