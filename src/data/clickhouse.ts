@@ -100,7 +100,7 @@ function quoteString(s: string): string {
 /**
  * The one escaping function for values sent as SQL text (servers without query parameters): a
  * typed ClickHouse literal, never raw text. Finite numbers as numerals (negative ones in
- * parentheses), bigints as integers, booleans as 1/0, strings quoted with \\ \' and \xHH escapes,
+ * parentheses; subnormals, which the server cannot parse, as their exact bits), bigints as integers, booleans as 1/0, strings quoted with \\ \' and \xHH escapes,
  * Dates as toDateTime('YYYY-MM-DD hh:mm:ss', 'UTC') (whole seconds), arrays as [a, b], null as
  * NULL. Throws for NaN/±Infinity, invalid or out-of-range Dates, lone surrogates, undefined,
  * functions and plain objects.
@@ -111,6 +111,12 @@ export function chLiteral(v: unknown): string {
   if (v === null) return 'NULL';
   if (typeof v === 'number') {
     if (!Number.isFinite(v)) throw new RangeError(`${v} is not a finite number: ClickHouse literals are finite numerals (write nan or inf in the SQL, or filter NaN out first)`);
+    if (v !== 0 && Math.abs(v) < 2.2250738585072014e-308) {
+      // subnormals: the server's parser rejects "5e-324" (and toFloat64('5e-324') is 0), so the exact bits
+      const b = Buffer.alloc(8);
+      b.writeDoubleLE(v);
+      return `reinterpretAsFloat64(unhex('${b.toString('hex').toUpperCase()}'))`;
+    }
     const t = String(Object.is(v, -0) ? 0 : v);
     return v < 0 ? `(${t})` : t;
   }
@@ -183,10 +189,11 @@ function unescapeTsv(s: string): string {
 }
 
 const zoneCache = new Map<string, Intl.DateTimeFormat>();
+const isUtc = (zone: string | undefined): boolean => !zone || zone === 'UTC' || zone === 'Etc/UTC' || zone === 'GMT' || zone === 'Etc/GMT' || zone === 'Etc/UCT' || zone === 'UCT';
 /** Epoch ms of a wall-clock time in an IANA zone (UTC fast path). */
 export function zonedToEpoch(y: number, mo: number, d: number, h: number, mi: number, s: number, ms: number, zone: string | undefined): number {
   const guess = Date.UTC(y, mo - 1, d, h, mi, s, ms);
-  if (!zone || zone === 'UTC' || zone === 'Etc/UTC' || zone === 'GMT' || zone === 'Etc/GMT') return guess;
+  if (!zone || isUtc(zone)) return guess;
   let f = zoneCache.get(zone);
   if (!f) {
     f = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
@@ -202,24 +209,59 @@ export function zonedToEpoch(y: number, mo: number, d: number, h: number, mi: nu
   return guess - o2;
 }
 
-function parseValue(col: RemoteColumn, s: string, serverZone: string): number {
-  if (s === '\\N') return NaN;
-  switch (col.parse) {
-    case 'num': {
-      const v = Number(s);
-      if (v === v) return v;
-      return s === 'inf' || s === '+inf' ? Infinity : s === '-inf' ? -Infinity : NaN;
-    }
-    case 'date':
-      if (s === '0000-00-00') return 0;
-      return Date.UTC(+s.slice(0, 4), +s.slice(5, 7) - 1, +s.slice(8, 10));
-    case 'datetime': {
-      if (s.startsWith('0000-00-00')) return 0;
-      const frac = s.length > 19 ? Number(`0${s.slice(19)}`) * 1000 : 0;
-      return zonedToEpoch(+s.slice(0, 4), +s.slice(5, 7), +s.slice(8, 10), +s.slice(11, 13), +s.slice(14, 16), +s.slice(17, 19), 0, col.zone ?? serverZone) + frac;
-    }
-    default: return NaN;
+const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
+
+/**
+ * A TSV number field buf[s..e) as a double. Fast path (what market data mostly is): an optional
+ * minus, at most 15 digits with an optional decimal point: the integer of its digits divided once
+ * by an exact power of ten, which is the correctly rounded value (both operands are exact
+ * doubles). Anything else (exponents, 16+ digits, nan, inf, \N) goes through Number().
+ */
+function parseNumber(buf: Uint8Array, s: number, e: number): number {
+  let i = s;
+  const neg = buf[i] === 45;
+  if (neg) i++;
+  let m = 0, digits = 0, frac = -1;
+  for (; i < e; i++) {
+    const c = buf[i];
+    if (c >= 48 && c <= 57) { m = m * 10 + (c - 48); digits++; } else if (c === 46 && frac < 0) frac = i; else break;
   }
+  if (i === e && digits > 0 && digits <= 15) {
+    const v = frac < 0 ? m : m / POW10[e - frac - 1];
+    return neg ? -v : v;
+  }
+  const t = latin1(buf, s, e);
+  if (t === '\\N') return NaN;
+  const v = Number(t);
+  if (v === v) return v;
+  return t === 'inf' || t === '+inf' ? Infinity : t === '-inf' ? -Infinity : NaN;
+}
+
+function latin1(buf: Uint8Array, s: number, e: number): string {
+  return String.fromCharCode.apply(null, buf.subarray(s, e) as unknown as number[]);
+}
+
+const utf8 = new TextDecoder('utf-8');
+
+/** Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil): Date.UTC without a call per row. */
+function daysFromCivil(y: number, m: number, d: number): number {
+  y -= m <= 2 ? 1 : 0;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  return era * 146097 + yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy - 719468;
+}
+const d2 = (b: Uint8Array, i: number): number => (b[i] - 48) * 10 + (b[i + 1] - 48);
+
+/** A Date or DateTime field ('YYYY-MM-DD', 'YYYY-MM-DD hh:mm:ss[.fff]') as epoch ms; '\N' NaN; the zero date 0. */
+function parseTime(buf: Uint8Array, s: number, e: number, date: boolean, zone: string | undefined): number {
+  if (e - s < 10 || buf[s + 4] !== 45) return latin1(buf, s, e) === '\\N' ? NaN : parseNumber(buf, s, e) * (date ? 86_400_000 : 1000);
+  const y = d2(buf, s) * 100 + d2(buf, s + 2), mo = d2(buf, s + 5), d = d2(buf, s + 8);
+  if (y === 0) return 0; // 0000-00-00: ClickHouse's zero date/time, the value 0
+  if (date) return daysFromCivil(y, mo, d) * 86_400_000;
+  const h = d2(buf, s + 11), mi = d2(buf, s + 14), sec = d2(buf, s + 17);
+  const frac = e - s > 20 ? Number(`0${latin1(buf, s + 19, e)}`) * 1000 : 0;
+  return (isUtc(zone) ? daysFromCivil(y, mo, d) * 86_400_000 + ((h * 60 + mi) * 60 + sec) * 1000 : zonedToEpoch(y, mo, d, h, mi, sec, 0, zone)) + frac;
 }
 
 /** A ClickHouse result: columns as arrays of the exact row count, text columns as strings. */
@@ -251,73 +293,121 @@ export class RemoteResult {
   }
 }
 
-/** Parses TabSeparatedWithNamesAndTypes from a stream of chunks into typed columns. */
+/** Parses TabSeparatedWithNamesAndTypes from a stream of chunks, byte by byte, into growing typed columns. */
 export class TsvColumns {
   private names: string[] | undefined;
   private types: string[] | undefined;
   private cols: RemoteColumn[] = [];
-  private rest = '';
-  private readonly decoder = new TextDecoder('utf-8');
+  /** bytes of an unfinished line from the previous chunk */
+  private carry: Uint8Array | undefined;
   rows = 0;
   private cap = 1 << 14;
 
   constructor(private readonly serverZone: string, private readonly maxRows: number) {}
 
   /** feeds one chunk; throws ClickHouseQueryError 'too-large' past maxRows, 'server' for an error the server wrote mid-stream */
-  push(chunk: Uint8Array | string): void {
-    const text = this.rest + (typeof chunk === 'string' ? chunk : this.decoder.decode(chunk, { stream: true }));
+  push(chunk: Uint8Array): void {
+    let buf = chunk;
+    if (this.carry) {
+      buf = new Uint8Array(this.carry.length + chunk.length);
+      buf.set(this.carry);
+      buf.set(chunk, this.carry.length);
+      this.carry = undefined;
+    }
     let start = 0;
-    for (let nl = text.indexOf('\n', start); nl >= 0; nl = text.indexOf('\n', start)) {
-      this.line(text.slice(start, nl));
+    const n = buf.length;
+    while (!this.types && start < n) {
+      const nl = buf.indexOf(10, start);
+      if (nl < 0) break;
+      this.header(buf, start, nl);
       start = nl + 1;
     }
-    this.rest = text.slice(start);
+    if (this.types) start = this.rowsOf(buf, start);
+    if (start < n) this.carry = buf.slice(start);
+  }
+
+  /** parses the complete lines of buf from `start` in one pass over the bytes; returns where the unfinished line starts */
+  private rowsOf(buf: Uint8Array, start: number): number {
+    const cols = this.cols, nc = cols.length, n = buf.length;
+    let j = 0, at = start, line = start;
+    for (let i = start; i < n; i++) {
+      const c = buf[i];
+      if (c !== 9 && c !== 10) continue;
+      if (j === 0 && at === line) {
+        // a new row, or an error the server appended to the rows it had sent ("Code: 241, … DB::Exception: …")
+        if (buf[line] === 67 && this.errorAt(buf, line)) {
+          const e = buf.indexOf(10, i);
+          if (e < 0) return line;
+          this.badLine(buf, line, e);
+        }
+        if (this.rows >= this.maxRows) throw tooLarge(this.maxRows);
+        if (this.rows === this.cap) this.grow();
+      }
+      if (c === 9 ? j >= nc - 1 : j !== nc - 1) {
+        const e = buf.indexOf(10, i);
+        if (e < 0) return line; // an error message may still be arriving
+        this.badLine(buf, line, e);
+      }
+      this.field(cols[j], buf, at, i);
+      at = i + 1;
+      if (c === 9) j++;
+      else { j = 0; line = at; this.rows++; }
+    }
+    return line;
+  }
+
+  private grow(): void {
+    this.cap *= 2;
+    for (const c of this.cols) if (c.nums) { const a = new Float64Array(this.cap); a.set(c.nums); c.nums = a; }
+  }
+
+  private field(c: RemoteColumn, buf: Uint8Array, s: number, e: number): void {
+    if (c.parse === 'num') c.nums![this.rows] = parseNumber(buf, s, e);
+    else if (c.parse === 'text') c.texts!.push(utf8.decode(buf.subarray(s, e)));
+    else c.nums![this.rows] = parseTime(buf, s, e, c.parse === 'date', c.zone);
   }
 
   /** the result, once the stream ended */
   finish(sql: string, summary: RemoteResult['summary'] = {}): RemoteResult {
-    this.rest += this.decoder.decode();
-    if (this.rest) this.line(this.rest);
-    this.rest = '';
+    if (this.carry) {
+      // the last line without its newline
+      const c = new Uint8Array(this.carry.length + 1);
+      c.set(this.carry);
+      c[c.length - 1] = 10;
+      this.carry = undefined;
+      this.push(c);
+      if (this.carry) throw new ClickHouseQueryError('the server\'s answer ended in the middle of a row', 'server');
+    }
     if (!this.names) return new RemoteResult([], [], [], 0, sql, summary);
     const cols = this.cols.map((c) => (c.nums ? { ...c, nums: c.nums.slice(0, this.rows) } : { ...c, texts: c.texts!.slice(0, this.rows) }));
     return new RemoteResult(this.names, this.types!, cols, this.rows, sql, summary);
   }
 
-  private line(l: string): void {
-    if (!this.names) { this.names = l.split('\t').map(unescapeTsv); return; }
-    if (!this.types) {
-      this.types = l.split('\t').map(unescapeTsv);
-      const seen = new Map<string, number>();
-      this.cols = this.names.map((raw, j) => {
-        // duplicate names get a suffix, as DuckDB's deduplicated names do
-        const k = seen.get(raw) ?? 0;
-        seen.set(raw, k + 1);
-        const name = k ? `${raw}_${k}` : raw;
-        const t = columnType(this.types![j]);
-        const plan: ColumnPlan = { name, sqlType: this.types![j], kind: 'f64', scale: 1, div: 1, time: t.parse === 'date' || t.parse === 'datetime', date: t.parse === 'date' };
-        return { plan, parse: t.parse, ...(t.zone ? { zone: t.zone } : {}), ...(t.parse === 'text' ? { texts: [] } : { nums: new Float64Array(this.cap) }) };
-      });
-      return;
-    }
-    const f = l.split('\t');
-    if (f.length !== this.cols.length) {
-      const m = /Code: (\d+)/.exec(l);
-      if (m) throw serverError(l, '');
-      throw new ClickHouseQueryError(`the server's answer has a row of ${f.length} fields where ${this.cols.length} were announced (row ${this.rows + 1}): ${l.slice(0, 200)}`, 'server');
-    }
-    if (this.rows >= this.maxRows) throw tooLarge(this.maxRows);
-    if (this.rows === this.cap) {
-      this.cap *= 2;
-      for (const c of this.cols) if (c.nums) { const n = new Float64Array(this.cap); n.set(c.nums); c.nums = n; }
-    }
-    const r = this.rows;
-    for (let j = 0; j < f.length; j++) {
-      const c = this.cols[j];
-      if (c.nums) c.nums[r] = parseValue(c, f[j], this.serverZone);
-      else c.texts!.push(f[j]);
-    }
-    this.rows++;
+  private header(buf: Uint8Array, s: number, e: number): void {
+    const fields = utf8.decode(buf.subarray(s, e)).split('\t').map(unescapeTsv);
+    if (!this.names) { this.names = fields; return; }
+    this.types = fields;
+    const seen = new Map<string, number>();
+    this.cols = this.names.map((raw, j) => {
+      // duplicate names get a suffix, as DuckDB's deduplicated names do
+      const k = seen.get(raw) ?? 0;
+      seen.set(raw, k + 1);
+      const name = k ? `${raw}_${k}` : raw;
+      const t = columnType(fields[j] ?? '');
+      const plan: ColumnPlan = { name, sqlType: fields[j] ?? '', kind: 'f64', scale: 1, div: 1, time: t.parse === 'date' || t.parse === 'datetime', date: t.parse === 'date' };
+      return { plan, parse: t.parse, zone: t.zone ?? this.serverZone, ...(t.parse === 'text' ? { texts: [] } : { nums: new Float64Array(this.cap) }) };
+    });
+  }
+
+  private errorAt(buf: Uint8Array, s: number): boolean {
+    return utf8.decode(buf.subarray(s, Math.min(buf.length, s + 400))).match(/^Code: \d+[.,].*Exception/) !== null;
+  }
+
+  /** a line without the announced fields: an error the server appended mid-stream, or a broken answer */
+  private badLine(buf: Uint8Array, s: number, e: number): never {
+    const l = utf8.decode(buf.subarray(s, e));
+    if (/Code: (\d+)/.test(l)) throw serverError(l, '');
+    throw new ClickHouseQueryError(`the server's answer has a row of ${l.split('\t').length} fields where ${this.cols.length} were announced (row ${this.rows + 1}): ${l.slice(0, 200)}`, 'server');
   }
 }
 
@@ -338,7 +428,7 @@ export function parseServerError(text: string): { code: number; message: string 
 function serverError(text: string, sql: string, offset = 0): ClickHouseQueryError {
   const p = parseServerError(text);
   if (!p) return new ClickHouseQueryError(text, 'server');
-  if (p.code === 396) return tooLarge(Number(/max rows: ([\d.]+)/.exec(p.message)?.[1]?.replace(/\./g, '')) || DEFAULT_MAX_ROWS);
+  if (p.code === 396) return new ClickHouseQueryError(p.message, 'too-large', p.code, p.message); // the caller says it in words (it knows the cap)
   if (p.code === 394) return new ClickHouseQueryError(`the query was cancelled on the server (${p.message})`, 'cancelled', p.code, p.message);
   if (p.code === 159) return new ClickHouseQueryError(`the query ran longer than the server allows (max_execution_time): ${p.message} (code 159)`, 'timeout', p.code, p.message);
   // "failed at position 8" counts characters of the statement from 1
@@ -350,7 +440,9 @@ function serverError(text: string, sql: string, offset = 0): ClickHouseQueryErro
     line = before.length;
     column = before[before.length - 1].length + 1;
   }
-  return new ClickHouseQueryError(`ClickHouse error ${p.code}: ${p.message}`, 'server', p.code, p.message, line, column);
+  // the FORMAT clause the product appends is not the user's: keep it out of the message
+  const message = p.message.replace(/\s*FORMAT TabSeparatedWithNamesAndTypes/g, '');
+  return new ClickHouseQueryError(`ClickHouse error ${p.code}: ${message}`, 'server', p.code, message, line, column);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -446,6 +538,8 @@ export class ClickHouse {
         throw this.explain(e, whole, offset, id);
       }
       return parser.finish(body, summaryOf(r.summary));
+    } catch (e) {
+      throw e instanceof ClickHouseQueryError && e.kind === 'too-large' && e.code ? tooLarge(maxRows) : e;
     } finally {
       stop();
       this.running.delete(id);

@@ -67,8 +67,8 @@ export function duckdbConnection(name: string): Promise<Engine> {
  * written as typed literals by chLiteral (ClickHouse 18.x); never spliced in as raw text.
  */
 export function on(name: string, opts: ClickHouseQueryOptions & QueryOptions = {}): (strings: TemplateStringsArray, ...values: unknown[]) => Promise<Frame> {
-  const spec = connectionSpec(name);
   return async (strings, ...values) => {
+    const spec = connectionSpec(name);
     if (!Array.isArray(strings) || !Array.isArray((strings as TemplateStringsArray).raw)) {
       throw new TypeError(`sql.on('${name}') is a tagged template: write sql.on('${name}')\`SELECT …\` (values go in \${}, bound as parameters)`);
     }
