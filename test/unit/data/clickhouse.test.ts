@@ -9,6 +9,7 @@ import fc from 'fast-check';
 import { ClickHouse, ClickHouseQueryError, bindValues, chLiteral, chParam, columnType, parseServerError, zonedToEpoch } from '../../../src/data/clickhouse';
 import { configureConnections, on } from '../../../src/data/connections';
 import { Engine } from '../../../src/data/engine';
+import { sqlBinding, sqlConnection, sqlDirectives } from '../../../src/shared/sqlcell';
 import type { Frame } from '../../../src/market/series';
 import { CH_PASSWORD, CH_USER, duckdbBarsSql, freePort, loadBars, startClickHouse, BARS_START, type TestServer } from './clickhouse-server';
 
@@ -23,6 +24,18 @@ function sameFrame(a: Frame, b: Frame, what: string): void {
 }
 
 describe('ClickHouse: literals and parsing (no server)', () => {
+  it('reads "-- as NAME" and "-- on NAME" in the leading lines, in either order or on one line', () => {
+    const d = (code: string) => { const x = sqlDirectives(code); return [x.as?.name, x.on?.name, x.on?.line, x.on?.column]; };
+    assert.deepEqual(d('-- on desk\nSELECT 1'), [undefined, 'desk', 1, 6]);
+    assert.deepEqual(d('\n-- as bars\n  --  ON  desk \nSELECT 1'), ['bars', 'desk', 3, 10]);
+    assert.deepEqual(d('-- as bars on desk\nSELECT 1'), ['bars', 'desk', 1, 15]);
+    assert.deepEqual(d('-- on desk as bars\nSELECT 1'), ['bars', 'desk', 1, 6]);
+    assert.deepEqual(d('-- a comment\n-- on desk\nSELECT 1'), [undefined, undefined, undefined, undefined], 'directives lead the cell');
+    assert.deepEqual(d('SELECT 1 -- on desk'), [undefined, undefined, undefined, undefined]);
+    assert.equal(sqlConnection('-- on 9x\nSELECT 1')?.valid, false);
+    assert.equal(sqlBinding('-- on desk\n-- as bars\nSELECT 1')?.name, 'bars');
+  });
+
   it('writes typed literals, refuses what has none', () => {
     assert.equal(chLiteral(1.5), '1.5');
     assert.equal(chLiteral(-2), '(-2)');
