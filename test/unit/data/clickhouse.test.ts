@@ -28,7 +28,7 @@ describe('ClickHouse: literals and parsing (no server)', () => {
     const d = (code: string) => { const x = sqlDirectives(code); return [x.as?.name, x.on?.name, x.on?.line, x.on?.column]; };
     assert.deepEqual(d('-- on desk\nSELECT 1'), [undefined, 'desk', 1, 6]);
     assert.deepEqual(d('\n-- as bars\n  --  ON  desk \nSELECT 1'), ['bars', 'desk', 3, 10]);
-    assert.deepEqual(d('-- as bars on desk\nSELECT 1'), ['bars', 'desk', 1, 15]);
+    assert.deepEqual(d('-- as bars on desk\nSELECT 1'), ['bars', 'desk', 1, 14]);
     assert.deepEqual(d('-- on desk as bars\nSELECT 1'), ['bars', 'desk', 1, 6]);
     assert.deepEqual(d('-- a comment\n-- on desk\nSELECT 1'), [undefined, undefined, undefined, undefined], 'directives lead the cell');
     assert.deepEqual(d('SELECT 1 -- on desk'), [undefined, undefined, undefined, undefined]);
