@@ -268,7 +268,7 @@ function parseTime(buf: Uint8Array, s: number, e: number, date: boolean, zone: s
 export class RemoteResult {
   constructor(readonly names: string[], readonly types: string[], private readonly cols: RemoteColumn[], readonly rows: number, readonly sql: string,
     /** the server's own account of the query (rows and bytes read, elapsed), when it gave one */
-    readonly summary: { readRows?: number; readBytes?: number; resultBytes?: number; elapsedMs?: number } = {}) {}
+    readonly summary: { readRows?: number; readBytes?: number; resultBytes?: number; elapsedMs?: number; receivedBytes?: number } = {}) {}
 
   /** the columns in the form toFrame takes; throws UnsupportedTypeError for a text column */
   columns(): Columns {
@@ -301,12 +301,15 @@ export class TsvColumns {
   /** bytes of an unfinished line from the previous chunk */
   private carry: Uint8Array | undefined;
   rows = 0;
+  /** bytes of the answer read so far */
+  bytes = 0;
   private cap = 1 << 14;
 
   constructor(private readonly serverZone: string, private readonly maxRows: number) {}
 
   /** feeds one chunk; throws ClickHouseQueryError 'too-large' past maxRows, 'server' for an error the server wrote mid-stream */
   push(chunk: Uint8Array): void {
+    this.bytes += chunk.length;
     let buf = chunk;
     if (this.carry) {
       buf = new Uint8Array(this.carry.length + chunk.length);
@@ -519,7 +522,9 @@ export class ClickHouse {
   async query(text: string, params: Record<string, unknown> = {}, opts: ClickHouseQueryOptions = {}): Promise<Frame> {
     const r = await this.run(text, params, opts);
     if (!r) throw new ClickHouseQueryError('the last statement returned no result (it was not a SELECT)', 'server');
-    return r.toFrame(opts.name);
+    const f = r.toFrame(opts.name);
+    if (r.summary.receivedBytes !== undefined) f.meta.receivedBytes = r.summary.receivedBytes;
+    return f;
   }
 
   private async select(body: string, whole: string, offset: number, params: Record<string, unknown>, zone: string, opts: ClickHouseQueryOptions): Promise<RemoteResult> {
@@ -537,7 +542,7 @@ export class ClickHouse {
         if (e instanceof ClickHouseQueryError) { r.stream.destroy(); void this.kill(id); throw e; }
         throw this.explain(e, whole, offset, id);
       }
-      return parser.finish(body, summaryOf(r.summary));
+      return parser.finish(body, { ...summaryOf(r.summary), receivedBytes: parser.bytes });
     } catch (e) {
       throw e instanceof ClickHouseQueryError && e.kind === 'too-large' && e.code ? tooLarge(maxRows) : e;
     } finally {
