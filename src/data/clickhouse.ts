@@ -17,7 +17,7 @@
  *   String, FixedString, Enum, UUID, Array, Tuple, …  → shown in a cell's table; a Frame cannot hold
  *                                                        them (UnsupportedTypeError, as for DuckDB)
  *
- * Parameters: on servers with query parameters (19.1 and later) every ${} of sql.on('x')`…` is a
+ * Parameters: on servers with query parameters (a 19.x feature, asked once) every ${} of sql.on('x')`…` is a
  * typed `{pN:Type}` bound by the server; on older ones (18.16 says "Unknown setting param_…") it
  * becomes a typed literal made by chLiteral(), the one escaping function (fuzz-tested).
  */
@@ -497,8 +497,26 @@ export class ClickHouse {
     return this.server;
   }
 
-  /** whether the server binds `{name:Type}` parameters (ClickHouse 19.1 and later) */
-  async supportsParams(): Promise<boolean> { return (await this.serverInfo()).major >= 19; }
+  private params: Promise<boolean> | undefined;
+
+  /**
+   * Whether the server binds `{name:Type}` parameters (a 19.x feature; 18.16 says "Unknown setting
+   * param_…"): 20 and later do; older versions are asked once with a one-parameter query.
+   */
+  supportsParams(): Promise<boolean> {
+    this.params ??= (async () => {
+      if ((await this.serverInfo()).major >= 20) return true;
+      try {
+        const r = await this.exec('SELECT {p:UInt8} FORMAT TabSeparated', '', 0, { p: 1 });
+        return (await streamText(r.stream)).trim() === '1';
+      } catch (e) {
+        if (e instanceof ClickHouseQueryError && (e.code === 115 || /param_/.test(e.message))) return false;
+        throw e;
+      }
+    })();
+    this.params.catch(() => { this.params = undefined; });
+    return this.params;
+  }
 
   /**
    * Runs SQL text (several statements: in order, the last one's result returned). The text is sent

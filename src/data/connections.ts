@@ -63,7 +63,7 @@ export function duckdbConnection(name: string): Promise<Engine> {
 
 /**
  * The tagged template of a named connection: `await sql.on('desk')\`SELECT … WHERE ts >= ${from}\``
- * resolves to a Frame. Values are bound by the server where it can (ClickHouse 19.1+, DuckDB), else
+ * resolves to a Frame. Values are bound by the server where it can (ClickHouse 19.x and later, DuckDB), else
  * written as typed literals by chLiteral (ClickHouse 18.x); never spliced in as raw text.
  */
 export function on(name: string, opts: ClickHouseQueryOptions & QueryOptions = {}): (strings: TemplateStringsArray, ...values: unknown[]) => Promise<Frame> {
