@@ -209,7 +209,9 @@ export function zonedToEpoch(y: number, mo: number, d: number, h: number, mi: nu
   return guess - o2;
 }
 
-const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
+/** 10^0 … 10^22, the powers of ten a double holds exactly. (load()'s CSV scanner has its own number parser with CSV's rules: it refuses
+ * infinities and flags text, where a ClickHouse field may be nan or inf; so not shared.) */
+const POW10 = Array.from({ length: 23 }, (_, k) => Number(`1e${k}`));
 
 /**
  * A TSV number field buf[s..e) as a double. Fast path (what market data mostly is): an optional
@@ -470,7 +472,6 @@ export class ClickHouse {
   private get c(): ClickHouseClient {
     if (!this.client) {
       // required on first use: a kernel that never talks to ClickHouse never loads the client
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
       const { createClient, ClickHouseLogLevel } = require('@clickhouse/client') as typeof import('@clickhouse/client');
       this.client = createClient({
         url: this.spec.url, username: this.spec.user ?? 'default', password: this.spec.password ?? '',

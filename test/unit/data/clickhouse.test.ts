@@ -6,7 +6,7 @@
  */
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { ClickHouse, ClickHouseQueryError, bindValues, chLiteral, chParam, columnType, parseServerError, zonedToEpoch } from '../../../src/data/clickhouse';
+import { ClickHouse, type ClickHouseQueryError, bindValues, chLiteral, chParam, columnType, parseServerError, zonedToEpoch } from '../../../src/data/clickhouse';
 import { configureConnections, on } from '../../../src/data/connections';
 import { Engine } from '../../../src/data/engine';
 import { sqlBinding, sqlConnection, sqlDirectives } from '../../../src/shared/sqlcell';
