@@ -26,7 +26,7 @@ import type { Frame } from '../market/series';
 import { Table, type LazyRows } from '../market/output';
 import { formatTime, numOrNull } from '../market/series';
 import type { TableColumn, TableValue } from '../shared/schemas';
-import type { ResolvedConnection } from '../shared/connections';
+import { passwordEnvName, type ResolvedConnection } from '../shared/connections';
 import { UnsupportedTypeError, type ColumnPlan, type Columns } from './convert';
 import { splitStatements, toFrame } from './engine';
 
@@ -642,7 +642,9 @@ export class ClickHouse {
     }
     const p = parseServerError(msg);
     if (p && (p.code === 193 || p.code === 192 || p.code === 516)) {
-      const src = this.spec.password === undefined ? 'no password was given' : `the password came from ${this.spec.passwordSource ?? 'the connection'}`;
+      const src = this.spec.password === undefined
+        ? `no password was given: set ${passwordEnvName(this.spec)}, or in VS Code run "Market Notebooks: Add Connection…" for "${this.spec.name}"`
+        : `the password came from ${this.spec.passwordSource ?? 'the connection'}`;
       return new ClickHouseQueryError(`the ClickHouse server of ${where} refused user "${this.spec.user ?? 'default'}": wrong password or unknown user (${src}). `
         + `Server said: code ${p.code}: ${p.message}`, 'auth', p.code, p.message);
     }

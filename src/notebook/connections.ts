@@ -116,7 +116,7 @@ async function askConnection(nb: vscode.NotebookDocument, context: vscode.Extens
 /** The connection the selected cell of the active notebook runs on, when it is a SQL cell. */
 function cellConnection(): { text: string; tooltip: string } | undefined {
   const editor = vscode.window.activeNotebookEditor;
-  if (editor?.notebook.notebookType !== NOTEBOOK_TYPE) return undefined;
+  if (editor?.notebook.notebookType !== NOTEBOOK_TYPE || editor.notebook.cellCount === 0) return undefined;
   const cell = editor.notebook.cellAt(editor.selection.start);
   if (!cell || cell.kind !== vscode.NotebookCellKind.Code || cell.document.languageId !== 'sql') return undefined;
   const on = sqlConnection(cell.document.getText());
