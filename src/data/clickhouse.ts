@@ -578,9 +578,11 @@ export class ClickHouse {
     } finally { this.running.delete(id); }
   }
 
-  private async exec(query: string, whole: string, offset: number, params: Record<string, unknown> = {}, id = `mktnb-${process.pid}-${++queries}-${Date.now()}`, settings: Record<string, string> = {}) {
+  /** sends a query; with `tracked` (a cell's query) interrupt() can stop it until the caller removes it from `running` */
+  private async exec(query: string, whole: string, offset: number, params: Record<string, unknown> = {}, tracked?: string, settings: Record<string, string> = {}) {
     const ac = new AbortController();
-    this.running.set(id, ac);
+    const id = tracked ?? `mktnb-${process.pid}-${++queries}-${Date.now()}`;
+    if (tracked) this.running.set(id, ac);
     try {
       return await this.c.exec({
         query, query_id: id, abort_signal: ac.signal,
