@@ -11,6 +11,7 @@ import { registerQuickAnalyses } from './notebook/quick';
 import { registerCellOrder } from './notebook/intellisense';
 import { registerCellDiagnostics } from './notebook/diagnostics';
 import { registerKernelViews } from './notebook/kernelViews';
+import { registerConnections } from './notebook/connections';
 
 export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(
@@ -27,6 +28,7 @@ export function activate(context: vscode.ExtensionContext): void {
   registerCellOrder(context);
   registerCellDiagnostics(context);
   registerKernelViews(context, controller);
+  registerConnections(context, controller);
 }
 
 export function deactivate(): void { /* subscriptions dispose the kernels */ }

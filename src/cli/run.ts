@@ -8,6 +8,8 @@ import type { MktnbCell, MktnbFile, MktnbOutput } from '../format/types';
 import { ERROR_MIME, splitOutputs, STDERR_MIME, STDOUT_MIME } from '../shared/schemas';
 import { cellLabel } from '../shared/protocol';
 import { notebookDatabase } from '../shared/protocol';
+import { KERNEL_ENV } from '../shared/protocol';
+import { connectionsJson, notebookConnections } from '../shared/connections';
 
 export interface RunOptions {
   cwd: string;
@@ -54,7 +56,10 @@ export interface RunResult {
  * to that cell; an error it raises then is also counted in `lateErrors`.
  */
 export async function runNotebook(nb: MktnbFile, opts: RunOptions): Promise<RunResult> {
-  const client = await KernelClient.start({ cwd: opts.cwd, notebookPath: opts.notebookPath, kernelScript: opts.kernelScript, maxOldSpaceMb: opts.maxOldSpaceMb, passEnv: opts.passEnv, database: notebookDatabase(nb.metadata) });
+  // named connections: passwords from the environment variables they name, as in VS Code (docs/data.md)
+  const specs = notebookConnections(nb.metadata);
+  const env = specs.length ? { [KERNEL_ENV.connections]: connectionsJson(specs, process.env) } : undefined;
+  const client = await KernelClient.start({ cwd: opts.cwd, notebookPath: opts.notebookPath, kernelScript: opts.kernelScript, maxOldSpaceMb: opts.maxOldSpaceMb, passEnv: opts.passEnv, database: notebookDatabase(nb.metadata), ...(env ? { env } : {}) });
   const cells: MktnbCell[] = nb.cells.map((c) => ({ ...c }));
   let order = 0, cellsRun = 0, lateErrors = 0;
   let failedCell: CellReport | undefined;

@@ -12,6 +12,7 @@
 import type { DuckDBConnection, DuckDBMaterializedResult } from '@duckdb/node-api';
 import type { Frame, Series } from '../market/series';
 import { Engine, toParam, type EngineOptions, type QueryOptions, type TableLookup } from './engine';
+import { interruptConnections, on } from './connections';
 
 export { Engine, SqlError, explainError, errorPosition, identifiers, toFrame } from './engine';
 export type { EngineOptions, QueryOptions, TableLookup } from './engine';
@@ -48,6 +49,7 @@ export function getEngine(): Promise<Engine> {
 /** Stops the running query of the process's database, if any (kernel interrupt). */
 export function interruptQueries(): void {
   void engine?.then((e) => e.interrupt(), () => undefined);
+  interruptConnections(); // and those of named connections (ClickHouse: cancelled on the server)
 }
 
 /** Runs a query with its ${} values as bound parameters; resolves to a Frame (docs/data.md). */
@@ -59,6 +61,8 @@ export function sql(strings: TemplateStringsArray, ...values: unknown[]): Promis
   for (let i = 1; i < strings.length; i++) text += `$${i}` + strings[i];
   return getEngine().then((e) => e.query(text, values.map(toParam), progress ? { onProgress: progress } : {}, lookup));
 }
+/** sql.on('desk')`…`: the same on the notebook's connection named desk (ClickHouse or DuckDB; src/data/connections.ts). */
+sql.on = on;
 
 /** The process's DuckDB database. */
 export const db = {

@@ -80,7 +80,7 @@ export interface ExecuteOptions {
   /** stop the cell when it runs longer (ms; 0 or undefined: no limit); its error says "timed out after N s" */
   timeoutMs?: number;
   /** how far a running DuckDB query is (0..100), where DuckDB reports it (SQL cells, sql``) */
-  onProgress?: (percent: number) => void;
+  onProgress?: (percent: number, rows?: number) => void;
 }
 
 interface Job {
@@ -89,7 +89,7 @@ interface Job {
   language: CellLanguage;
   cellLabel: string;
   onOutput: (e: KernelOutputEvent) => void;
-  onProgress?: (percent: number) => void;
+  onProgress?: (percent: number, rows?: number) => void;
   resolve: (r: ExecuteResult) => void;
   error?: CellError;
   sentAt?: number;
@@ -257,6 +257,12 @@ export class KernelClient {
     this.sendTo(this.proc, { type: 'setNotebook', notebookPath, baseDir: this.opts.cwd });
   }
 
+  /** The notebook's named connections changed (JSON for KERNEL_ENV.connections): the running kernel and a restarted one use them. */
+  setConnections(json: string): void {
+    this.opts.env = { ...this.opts.env, [KERNEL_ENV.connections]: json };
+    this.sendTo(this.proc, { type: 'connections', json });
+  }
+
   /** Called whenever a kernel process ends (also for restarts the client does itself). */
   onDidExit(cb: (info: KernelExitInfo) => void): void { this.exitListeners.push(cb); }
 
@@ -408,7 +414,7 @@ export class KernelClient {
         for (const cb of this.backgroundListeners) safe(() => cb({ kind: 'error', error: m.error, cellId: m.id }));
         break;
       case 'variables': this.variableRequests.get(m.req)?.(m.variables); break;
-      case 'progress': { const job = this.current; if (job?.id === m.id && job.onProgress) safe(() => job.onProgress!(m.percent)); break; }
+      case 'progress': { const job = this.current; if (job?.id === m.id && job.onProgress) safe(() => job.onProgress!(m.percent, m.rows)); break; }
       case 'done': {
         const job = this.current;
         if (!job || job.id !== m.id) return;

@@ -26,7 +26,7 @@ import { listVariables } from './variables';
 import { toOutputItems, markdown, text } from './display';
 import { ModuleLoader } from './loader';
 import { record, SEND_OPTIONS, toWire } from './wire';
-import { installSql, kernelMemoryMb, sqlCellScript, SqlCellError } from './sql';
+import { installSql, kernelMemoryMb, setConnections, sqlCellScript, SqlCellError } from './sql';
 import { interruptQueries } from '../data/index';
 
 type EsbuildApi = typeof import('esbuild');
@@ -50,7 +50,7 @@ const esbuildPath = process.env[KERNEL_ENV.esbuild];
 // SQL cells: DuckDB's memory_limit follows the kernel's heap setting; the notebook may name a database file
 installSql({
   baseDir, memoryLimitMb: kernelMemoryMb(), database: process.env[KERNEL_ENV.database] || undefined,
-  progress: (percent) => post({ type: 'progress', id: outputCtx()?.id ?? 0, percent }),
+  progress: (percent, rows) => post({ type: 'progress', id: outputCtx()?.id ?? 0, percent, ...(rows !== undefined ? { rows } : {}) }),
 });
 // cells and the programs they start see the environment of the editor, not the kernel's plumbing
 for (const k of Object.values(KERNEL_ENV)) delete process.env[k];
@@ -580,6 +580,7 @@ process.on('message', (m: ToKernel) => {
       try { process.chdir(baseDir); } catch { /* the folder went away: paths still resolve from baseDir */ }
       placeNotebook();
       break;
+    case 'connections': setConnections(m.json); break;
     case 'shutdown': realExit(0);
   }
 });

@@ -10,6 +10,9 @@
  * binding, interrupt and the display of the last value are the kernel's own (main.ts). Series
  * and Frames of earlier cells are tables under their names. Errors are DuckDB's message with the
  * line and column in the cell and a code frame.
+ *
+ * A line `-- on desk` runs the cell on the notebook's connection `desk` instead (a ClickHouse
+ * server or another DuckDB database; src/data/connections.ts), with the server's errors and code.
  */
 import { configureEngine, getEngine, SqlError } from '../data/index';
 import { resultColumns } from '../data/convert';
@@ -18,7 +21,12 @@ import type { Frame } from '../market/series';
 import type { CellError } from '../shared/protocol';
 import { codeFrame } from './errors';
 import { text } from './display';
-import { sqlBinding } from '../shared/sqlcell';
+import { sqlBinding, sqlConnection } from '../shared/sqlcell';
+import { KERNEL_ENV } from '../shared/protocol';
+import type { ResolvedConnection } from '../shared/connections';
+import { clickhouse, configureConnections, connectionSpec, duckdbConnection } from '../data/connections';
+import { ClickHouseQueryError, type RemoteResult } from '../data/clickhouse';
+import type { Engine } from '../data/engine';
 
 /** Global the generated script calls (not enumerable: cells do not see it). */
 export const SQL_HELPER = '__mktnb_sql__';
@@ -41,6 +49,19 @@ export function boundName(code: string, label = 'cell'): string | undefined {
   return b.name;
 }
 
+/** The connection a SQL cell runs on (undefined: the kernel's DuckDB); throws for a name that is not an identifier. */
+export function connectionName(code: string, label = 'cell'): string | undefined {
+  const c = sqlConnection(code);
+  if (!c) return undefined;
+  if (!c.valid) {
+    throw new SqlCellError({
+      name: 'SyntaxError', message: `"-- on ${c.name}": a connection's name is an identifier, as in the notebook's metadata.connections (${label}:${c.line}:${c.column + 1})`,
+      stack: `SyntaxError: "-- on ${c.name}" is not a valid connection name\n    at ${label}:${c.line}:${c.column + 1}\n\n${codeFrame(code, c.line, c.column)}`,
+    });
+  }
+  return c.name;
+}
+
 /** The script a SQL cell runs as (see the file comment). */
 export function sqlCellScript(code: string, label: string): string {
   const name = boundName(code, label);
@@ -50,11 +71,12 @@ export function sqlCellScript(code: string, label: string): string {
 }
 
 function toCellError(e: unknown, code: string, label: string): SqlCellError {
-  if (e instanceof SqlError && e.line !== undefined) {
+  if ((e instanceof SqlError || e instanceof ClickHouseQueryError) && e.line !== undefined) {
     const where = `${label}:${e.line}:${e.column ?? 1}`;
     // DuckDB's own context lines ("LINE 2: …" and the caret) are replaced by the cell's code frame
     const message = e.message.replace(/\n*LINE \d+: .*\n *\^\s*$/, '').trimEnd();
-    return new SqlCellError({ name: 'SqlError', message: `${message} (${where})`, stack: `SqlError: ${message}\n    at ${where}\n\n${codeFrame(code, e.line, (e.column ?? 1) - 1)}` });
+    const name = e instanceof ClickHouseQueryError ? e.name : 'SqlError';
+    return new SqlCellError({ name, message: `${message} (${where})`, stack: `${name}: ${message}\n    at ${where}\n\n${codeFrame(code, e.line, (e.column ?? 1) - 1)}` });
   }
   const err = e as Error;
   const name = err?.name && err.name !== 'Error' ? err.name : 'SqlError';
@@ -62,11 +84,19 @@ function toCellError(e: unknown, code: string, label: string): SqlCellError {
   return new SqlCellError({ name, message: `${message} (${label})`, stack: `${name}: ${message}\n    at ${label}` });
 }
 
+/** The notebook's named connections, from the client (JSON of ResolvedConnection[]). */
+export function setConnections(json: string): void {
+  configureConnections(JSON.parse(json) as ResolvedConnection[]);
+}
+
 /**
  * Sets the kernel's database up: memory limit from the kernel's memory setting, the database
  * file (relative to the notebook's folder), names of cell variables as tables.
  */
-export function installSql(opts: { memoryLimitMb?: number; database?: string; baseDir: string; progress?: (percent: number) => void }): void {
+export function installSql(opts: { memoryLimitMb?: number; database?: string; baseDir: string; progress?: (percent: number, rows?: number) => void }): void {
+  // the notebook's named connections with the credentials the client found (never in a file)
+  const conns = process.env[KERNEL_ENV.connections];
+  if (conns) setConnections(conns);
   configureEngine({
     baseDir: opts.baseDir,
     ...(opts.memoryLimitMb ? { memoryLimitMb: opts.memoryLimitMb } : {}),
@@ -76,29 +106,46 @@ export function installSql(opts: { memoryLimitMb?: number; database?: string; ba
   });
   const lookup = (n: string) => (Object.prototype.hasOwnProperty.call(globalThis, n) ? (globalThis as any)[n] : undefined);
   let shown: unknown;
+  const frameTitle = (name: string, frame: Frame, on?: string): string =>
+    `${name}: Frame [${frame.length} rows x ${frame.names.length} columns]${frame.meta.indexColumn ? `, indexed by ${String(frame.meta.indexColumn)}` : ', indexed by row number'}${on ? ` (on ${on})` : ''}`;
+  const showRemote = (r: RemoteResult | undefined, name: string | undefined, on: string): Frame | undefined => {
+    if (!r) { shown = text(`done (on ${on})`); return undefined; }
+    const frame = name ? r.toFrame(name) : undefined;
+    shown = r.table(name ? frameTitle(name, frame!, on) : `SQL result (on ${on})`);
+    return frame;
+  };
+  const showDuck = async (engine: Engine, code: string, name: string | undefined, on?: string): Promise<Frame | undefined> => {
+    const progress = opts.progress ? { onProgress: opts.progress } : {};
+    if (name) {
+      // a bound result streams into its Frame (no DuckDB copy of it is kept); the table is read from the arrays
+      const frame = await engine.query(code, [], { ...progress, name }, lookup);
+      if (!frame.names.length && !frame.meta.indexColumn) return undefined; // SET, PRAGMA, …: no columns
+      shown = frameTable(frame, frameTitle(name, frame, on));
+      return frame;
+    }
+    const result = await engine.run(code, [], progress, lookup);
+    if (result.columnCount === 0) return undefined; // CREATE, INSERT, SET, …: nothing to show
+    const type = result.statementType as number; // DuckDB's StatementType: 1 SELECT, 4 EXPLAIN
+    if (type !== 1 && type !== 4 && result.columnNames().join() === 'Count') {
+      const n = result.rowCount === 1 ? resultColumns(result).cols[0][0] : result.rowsChanged;
+      shown = text(`${n} row${n === 1 ? '' : 's'} ${type === 2 ? 'inserted' : type === 3 ? 'updated' : type === 5 ? 'deleted' : 'written'}`);
+      return undefined;
+    }
+    shown = resultTable(result, `SQL result${on ? ` (on ${on})` : ''}`);
+    return undefined;
+  };
   const helper = {
     async cell(code: string, label: string, name?: string): Promise<Frame | undefined> {
       shown = undefined;
       try {
-        const engine = await getEngine();
-        const progress = opts.progress ? { onProgress: opts.progress } : {};
-        if (name) {
-          // a bound result streams into its Frame (no DuckDB copy of it is kept); the table is read from the arrays
-          const frame = await engine.query(code, [], { ...progress, name }, lookup);
-          if (!frame.names.length && !frame.meta.indexColumn) return undefined; // SET, PRAGMA, …: no columns
-          shown = frameTable(frame, `${name}: Frame [${frame.length} rows x ${frame.names.length} columns]${frame.meta.indexColumn ? `, indexed by ${String(frame.meta.indexColumn)}` : ', indexed by row number'}`);
-          return frame;
+        const on = connectionName(code, label);
+        if (on && connectionSpec(on).engine === 'clickhouse') {
+          const onProgress = opts.progress ? (p: { percent: number; rowsRead: number }) => opts.progress!(p.percent, p.rowsRead) : undefined;
+          const r = await clickhouse(on).run(code, {}, onProgress ? { onProgress } : {});
+          return showRemote(r, name, on);
         }
-        const result = await engine.run(code, [], progress, lookup);
-        if (result.columnCount === 0) return undefined; // CREATE, INSERT, SET, …: nothing to show
-        const type = result.statementType as number; // DuckDB's StatementType: 1 SELECT, 4 EXPLAIN
-        if (type !== 1 && type !== 4 && result.columnNames().join() === 'Count') {
-          const n = result.rowCount === 1 ? resultColumns(result).cols[0][0] : result.rowsChanged;
-          shown = text(`${n} row${n === 1 ? '' : 's'} ${type === 2 ? 'inserted' : type === 3 ? 'updated' : type === 5 ? 'deleted' : 'written'}`);
-          return undefined;
-        }
-        shown = resultTable(result, 'SQL result');
-        return undefined;
+        const engine = on ? await duckdbConnection(on) : await getEngine();
+        return await showDuck(engine, code, name, on);
       } catch (e) {
         throw toCellError(e, code, label);
       }

@@ -13,10 +13,11 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { KernelClient, type BackgroundEvent, type KernelOutputEvent, type VariableInfo } from '../kernel/client';
 import { ERROR_MIME, splitOutputs, STDERR_MIME, STDOUT_MIME, type OutputItem } from '../shared/schemas';
-import { cellLabel } from '../shared/protocol';
+import { cellLabel, KERNEL_ENV } from '../shared/protocol';
 import { displayItem, isJsonMime, recreateError } from '../format/items';
 import { SessionHandover, cellsSignature } from './handover';
 import { notebookDatabase } from '../shared/protocol';
+import { kernelConnectionEnv } from './connections';
 
 export const CONTROLLER_ID = 'mktnb-typescript';
 export const NOTEBOOK_TYPE = 'mktnb';
@@ -122,7 +123,8 @@ export class MarketController implements vscode.Disposable {
       const database = notebookDatabase(nb.metadata) ?? (config.get<string>('sql.database', '') || undefined);
       // scope "machine": a workspace's .vscode/settings.json cannot widen what cells see
       const passEnv = config.get<string[]>('kernel.env', []).filter((n) => typeof n === 'string');
-      const client = KernelClient.start({ cwd, notebookPath, kernelScript: this.context.asAbsolutePath('dist/kernel.js'), maxOldSpaceMb: memory, passEnv, database });
+      // named connections (metadata.connections) with the credentials found for them (src/notebook/connections.ts)
+      const client = kernelConnectionEnv(this.context, nb).then((env) => KernelClient.start({ cwd, notebookPath, kernelScript: this.context.asAbsolutePath('dist/kernel.js'), maxOldSpaceMb: memory, passEnv, database, env }));
       s = { client, order: 0, key, running: 0, ran: new Map() };
       this.sessions.set(key, s);
       const session = s;
@@ -207,7 +209,10 @@ export class MarketController implements vscode.Disposable {
     const timeoutSeconds = vscode.workspace.getConfiguration('marketNotebooks').get<number>('kernel.cellTimeoutSeconds', 0);
     // DuckDB's progress of a long query (SQL cells, sql``) in the status bar while the cell runs
     let status: vscode.Disposable | undefined;
-    const onProgress = (percent: number): void => { status?.dispose(); status = vscode.window.setStatusBarMessage(`$(database) ${label}: query ${percent}% done`); };
+    const onProgress = (percent: number, rows?: number): void => {
+      status?.dispose();
+      status = vscode.window.setStatusBarMessage(`$(database) ${label}: ${rows !== undefined ? `${rows.toLocaleString('en-US')} rows read${percent ? ` (${percent}%)` : ''}` : `query ${percent}% done`}`);
+    };
     const res = await client.execute(code, languageId, { cellLabel: label, onOutput, onProgress, timeoutMs: timeoutSeconds > 0 ? timeoutSeconds * 1000 : undefined }).finally(() => status?.dispose());
     if (res.cellId) s.ran.set(res.cellId, { cell, index: cell.index, order: exec.executionOrder, ok: res.ok });
     if (res.error) await exec.appendOutput(errorOutput(res.error.name, res.error.message, res.error.stack));
@@ -256,6 +261,14 @@ export class MarketController implements vscode.Disposable {
   private async interrupt(nb: vscode.NotebookDocument): Promise<void> {
     const s = this.sessions.get(nb.uri.toString());
     if (s) (await s.client).interrupt();
+  }
+
+  /** The notebook's connections changed (Add Connection): a running kernel gets them at once. */
+  async connectionsChanged(nb: vscode.NotebookDocument): Promise<void> {
+    const s = this.sessions.get(nb.uri.toString());
+    if (!s) return;
+    const env = await kernelConnectionEnv(this.context, nb);
+    (await s.client).setConnections(env[KERNEL_ENV.connections] ?? '[]');
   }
 
   async restart(nb: vscode.NotebookDocument): Promise<void> {

@@ -26,6 +26,8 @@ export type ToKernel =
   | { type: 'variables'; req: number }
   /** the notebook was saved under a new name (an untitled one saved): paths resolve from its folder now */
   | { type: 'setNotebook'; notebookPath: string; baseDir: string }
+  /** the notebook's named connections changed (JSON of ResolvedConnection[], as KERNEL_ENV.connections) */
+  | { type: 'connections'; json: string }
   | { type: 'shutdown' };
 
 export type FromKernel =
@@ -35,8 +37,8 @@ export type FromKernel =
   | { type: 'display'; id: number; items: OutputItem[] }
   /** the cell's error; `late`: raised by its code after it ended (a timer, an un-awaited promise), or with no known cell (id 0) */
   | { type: 'error'; id: number; error: CellError; late?: boolean }
-  /** how far the cell's running DuckDB query is (0..100), where DuckDB reports it (SQL cells, sql``) */
-  | { type: 'progress'; id: number; percent: number }
+  /** how far the cell's running query is (0..100), where the engine reports it (SQL cells, sql``); rows: rows read so far (ClickHouse) */
+  | { type: 'progress'; id: number; percent: number; rows?: number }
   | { type: 'done'; id: number; ok: boolean; durationMs: number }
   | { type: 'variables'; req: number; variables: VariableInfo[] };
 
@@ -74,6 +76,8 @@ export const KERNEL_ENV = {
   interruptFd: 'MKTNB_INTERRUPT_FD',
   /** optional: the .duckdb file SQL cells run on (relative to baseDir); unset: an in-memory database */
   database: 'MKTNB_DATABASE',
+  /** optional: the notebook's named connections with their credentials, JSON of ResolvedConnection[] (src/shared/connections.ts) */
+  connections: 'MKTNB_CONNECTIONS',
 } as const;
 
 /**
