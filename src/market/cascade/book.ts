@@ -9,7 +9,7 @@ import { Table } from '../output';
 import { DEFAULT_TIERS, liquidationPrice, tierFor, type MaintenanceTier, type Side } from './tiers';
 import { mulberry32, normals } from './rng';
 import { toOHLC, type PathInput } from './path';
-import { argsortFloat64 } from './sort';
+import { argsortFloat64 } from '../ranks';
 
 /** One position, as a user states it. Give `size` (base units, e.g. BTC) or `notional` (USDT at entry). */
 export interface PositionInput {
