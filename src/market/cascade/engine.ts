@@ -6,6 +6,11 @@
  *    costs O(positions it liquidates), never O(book);
  *  - the naive scan in reference.ts, which tests every position at every check, for checking.
  *
+ * Over ~300 lines on purpose: runEngine is one driver loop (~215 lines) whose parts share a
+ * dozen mutable locals of a step (mark, legs, rounds, halts, insurance fund, impact and depth
+ * state); it stays whole so a step reads top to bottom. What it needs (state, selectors,
+ * recorders) sits above it; books, impact, liquidity, marks and ADL are their own modules.
+ *
  * Semantics (both selectors give the same liquidations):
  *  - A step is a list of legs: simulate = one leg per step (the exogenous price); replay =
  *    the open, the day's extremes in candle order (down day: high then low; up day: low then
