@@ -6,7 +6,7 @@ import { KernelClient, type BackgroundEvent, type KernelOutputEvent } from '../k
 import { fromSourceLines } from '../format/serialize';
 import type { MktnbCell, MktnbFile, MktnbOutput } from '../format/types';
 import { OutputAccumulator } from '../kernel/outputs';
-import { cellLabel } from '../shared/protocol';
+import { cellLabel, cellLanguage } from '../shared/protocol';
 import { notebookDatabase } from '../shared/protocol';
 
 export interface RunOptions {
@@ -75,7 +75,7 @@ export async function runNotebook(nb: MktnbFile, opts: RunOptions): Promise<RunR
       const code = fromSourceLines(cell.source);
       const acc = new OutputAccumulator();
       const onOutput = (e: KernelOutputEvent): void => { acc.add(e); };
-      const lang = cell.language === 'javascript' || cell.language === 'sql' ? cell.language : 'typescript';
+      const lang = cellLanguage(cell.language);
       const label = cellLabel(order + 1);
       const res = code.trim() === ''
         ? { ok: true, durationMs: 0 }

@@ -6,14 +6,13 @@
 import { createRequire } from 'node:module';
 import * as vm from 'node:vm';
 import { TraceMap, originalPositionFor } from '@jridgewell/trace-mapping';
-import { KERNEL_ENV, type CellError, type ToKernel } from '../shared/protocol';
+import { KERNEL_ENV, type CellError, type CellLanguage } from '../shared/protocol';
 import { registerScript, syntaxError } from './errors';
 import { sqlCellScript } from './sql';
 import { CellSyntaxError, lineStarts, offsetToLineCol, rewriteCell } from './transform';
 import { record } from './wire';
 
 export type EsbuildApi = typeof import('esbuild');
-type CellLanguage = Extract<ToKernel, { type: 'execute' }>['language'];
 
 /**
  * The cell transform's options, fixed before any cell runs: a null-prototype object (esbuild

@@ -8,15 +8,18 @@
  *  - an error, and the note of a kernel restart, are outputs of their own.
  * Each call returns what changed, so the controller can mirror it into a running cell.
  */
-import type { MktnbOutput } from '../format/types';
+import type { MktnbOutput, OutputKind } from '../format/types';
 import type { CellError } from '../shared/protocol';
 import { ERROR_MIME, splitOutputs, STDERR_MIME, STDOUT_MIME } from '../shared/schemas';
 import type { BackgroundEvent, KernelOutputEvent } from './client';
 
+/** An output the accumulator made: its kind is always set. */
+export type StoredOutput = MktnbOutput & { kind: Exclude<OutputKind, 'result'> };
+
 /** What adding an event did to the outputs. */
 export type OutputChange =
   /** a new output, now the last one */
-  | { type: 'add'; output: MktnbOutput }
+  | { type: 'add'; output: StoredOutput }
   /** stream text joined onto the (stream) output at `index` */
   | { type: 'extend'; index: number; mime: string; text: string };
 
@@ -55,15 +58,13 @@ export class OutputAccumulator {
     return this.push({ kind: 'stream', items: [{ mime: STDERR_MIME, data: text }] });
   }
 
-  private push(output: MktnbOutput): AddChange {
+  private push(output: StoredOutput): AddChange {
     this.outputs.push(output);
     return { type: 'add', output };
   }
 }
 
 /** The outputs one event makes on its own (late output shown as a new execution of its cell). */
-export function eventOutputs(e: CellEvent): MktnbOutput[] {
-  const acc = new OutputAccumulator();
-  acc.add(e);
-  return acc.outputs;
+export function eventOutputs(e: CellEvent): StoredOutput[] {
+  return new OutputAccumulator().add(e).map((c) => (c as AddChange).output);
 }

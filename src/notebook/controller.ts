@@ -14,14 +14,15 @@ import * as vscode from 'vscode';
 import { KernelClient, type BackgroundEvent, type KernelOutputEvent, type VariableInfo } from '../kernel/client';
 import { ERROR_MIME } from '../shared/schemas';
 import { eventOutputs, OutputAccumulator, type OutputChange } from '../kernel/outputs';
-import type { MktnbOutput } from '../format/types';
-import { cellLabel } from '../shared/protocol';
+import { NOTEBOOK_TYPE, type MktnbOutput } from '../format/types';
+import { cellLabel, cellLanguage } from '../shared/protocol';
 import { displayItem, isJsonMime, recreateError } from '../format/items';
 import { SessionHandover, cellsSignature } from './handover';
 import { notebookDatabase } from '../shared/protocol';
 
 export const CONTROLLER_ID = 'mktnb-typescript';
-export const NOTEBOOK_TYPE = 'mktnb';
+/** (defined with the file format; re-exported for the adapters that import it from here) */
+export { NOTEBOOK_TYPE };
 
 interface Session {
   client: Promise<KernelClient>;
@@ -282,11 +283,6 @@ export class MarketController implements vscode.Disposable {
     this.sessions.clear();
     for (const d of this.disposables) d.dispose();
   }
-}
-
-/** The language a cell runs as (anything but JavaScript and SQL runs as TypeScript). */
-export function cellLanguage(languageId: string): 'typescript' | 'javascript' | 'sql' {
-  return languageId === 'javascript' || languageId === 'sql' ? languageId : 'typescript';
 }
 
 let warnedAt = 0;
