@@ -85,7 +85,7 @@ export interface NotebookPlace { baseDir: string; notebookPath?: string }
 /** A cell's globals and module access; `place` moves them when an untitled notebook is saved. */
 export interface Sandbox {
   /** the global object cells see (the kernel's own) */
-  g: any;
+  g: Record<string, unknown>;
   /** loads a module a cell imports (ModuleLoader: the notebook's folder, `mktnb`, built-ins) */
   importModule(spec: string): Promise<unknown>;
   /** the static imports of the cell about to run, loaded before it runs */
