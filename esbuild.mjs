@@ -26,6 +26,8 @@ const node = { ...common, platform: 'node', target: 'node20', format: 'cjs', mai
 const builds = [
   { ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode', ...node.external] },
   { ...node, entryPoints: ['src/kernel/main.ts'], outfile: 'dist/kernel.js' },
+  // the kernel's watchdog thread (interrupts, parent death): a worker started from dist/kernel.js
+  { ...node, entryPoints: ['src/kernel/watchdog.ts'], outfile: 'dist/kernel-watchdog.js' },
   { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js' },
   { ...node, entryPoints: ['src/market/index.ts'], outfile: 'dist/mktnb.js' },
   // the thread load() reads Parquet and exchange dumps in (src/data/sync.ts)

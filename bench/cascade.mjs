@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { buildBook, runEngine, cascadeReference, compareRuns, CascadeResult, PositionBook } from '../src/market/cascade/index.ts';
 import { mulberry32 } from '../src/market/cascade/rng.ts';
-import { argsortFloat64 } from '../src/market/cascade/sort.ts';
+import { argsortFloat64 } from '../src/market/ranks.ts';
 
 const N = Number(process.argv[2] ?? 1_000_000);
 const STEPS = Number(process.argv[3] ?? 1_000);

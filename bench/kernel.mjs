@@ -24,7 +24,7 @@ const missing = [];
 /** @type {import('esbuild').BuildOptions} */
 const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'error', legalComments: 'none' };
 await esbuild.build({
-  ...common, entryPoints: { kernel: path.join(root, 'src/kernel/main.ts'), client: path.join(root, 'src/kernel/client.ts') }, outdir,
+  ...common, entryPoints: { kernel: path.join(root, 'src/kernel/main.ts'), 'kernel-watchdog': path.join(root, 'src/kernel/watchdog.ts'), client: path.join(root, 'src/kernel/client.ts') }, outdir,
   plugins: [{
     // while the analysis library is written, index.ts may re-export files that do not exist yet
     name: 'missing-market-modules',

@@ -5,8 +5,8 @@
 import { KernelClient, type BackgroundEvent, type KernelOutputEvent } from '../kernel/client';
 import { fromSourceLines } from '../format/serialize';
 import type { MktnbCell, MktnbFile, MktnbOutput } from '../format/types';
-import { ERROR_MIME, splitOutputs, STDERR_MIME, STDOUT_MIME } from '../shared/schemas';
-import { cellLabel } from '../shared/protocol';
+import { OutputAccumulator } from '../kernel/outputs';
+import { cellLabel, cellLanguage } from '../shared/protocol';
 import { notebookDatabase } from '../shared/protocol';
 import { KERNEL_ENV } from '../shared/protocol';
 import { connectionsJson, notebookConnections } from '../shared/connections';
@@ -63,13 +63,11 @@ export async function runNotebook(nb: MktnbFile, opts: RunOptions): Promise<RunR
   const cells: MktnbCell[] = nb.cells.map((c) => ({ ...c }));
   let order = 0, cellsRun = 0, lateErrors = 0;
   let failedCell: CellReport | undefined;
-  const byCellId = new Map<number, { outputs: MktnbOutput[]; number: number }>();
+  const byCellId = new Map<number, { outputs: OutputAccumulator; number: number }>();
   client.onBackgroundOutput((event) => {
     const cell = byCellId.get(event.cellId);
-    if (event.kind === 'error') {
-      lateErrors++;
-      cell?.outputs.push({ kind: 'error', items: [{ mime: ERROR_MIME, data: { name: event.error.name, message: event.error.message, stack: event.error.stack } }] });
-    } else if (cell) appendOutput(cell.outputs, event);
+    if (event.kind === 'error') lateErrors++;
+    cell?.outputs.add(event);
     opts.onLate?.({ number: cell?.number ?? 0, event });
   });
   const timeoutMs = opts.timeoutSeconds && opts.timeoutSeconds > 0 ? opts.timeoutSeconds * 1000 : undefined;
@@ -80,18 +78,19 @@ export async function runNotebook(nb: MktnbFile, opts: RunOptions): Promise<RunR
       if (cell.kind !== 'code') continue;
       if (failedCell) continue;
       const code = fromSourceLines(cell.source);
-      const outputs: MktnbOutput[] = [];
-      const onOutput = (e: KernelOutputEvent): void => appendOutput(outputs, e);
-      const lang = cell.language === 'javascript' || cell.language === 'sql' ? cell.language : 'typescript';
+      const acc = new OutputAccumulator();
+      const onOutput = (e: KernelOutputEvent): void => { acc.add(e); };
+      const lang = cellLanguage(cell.language);
       const label = cellLabel(order + 1);
       const res = code.trim() === ''
         ? { ok: true, durationMs: 0 }
         : await client.execute(code, lang, { cellLabel: label, onOutput, timeoutMs });
-      if ('cellId' in res && res.cellId) byCellId.set(res.cellId, { outputs, number: order + 1 });
+      if ('cellId' in res && res.cellId) byCellId.set(res.cellId, { outputs: acc, number: order + 1 });
       cellsRun++;
       const error = 'error' in res && res.error ? { name: res.error.name, message: res.error.message, stack: res.error.stack } : undefined;
-      if (error) outputs.push({ kind: 'error', items: [{ mime: ERROR_MIME, data: error }] });
-      if ('restarted' in res && res.restarted) outputs.push({ kind: 'stream', items: [{ mime: STDERR_MIME, data: res.restarted }] });
+      if (error) acc.error(error);
+      if ('restarted' in res && res.restarted) acc.note(res.restarted);
+      const outputs = acc.outputs;
       cell.outputs = outputs;
       cell.execution = { order: ++order, success: res.ok, durationMs: Math.round(res.durationMs) };
       const report: CellReport = { index: i, number: i + 1, label, ok: res.ok, durationMs: res.durationMs, outputs, error };
@@ -102,15 +101,4 @@ export async function runNotebook(nb: MktnbFile, opts: RunOptions): Promise<RunR
     endedProcesses = (await client.dispose())?.endedProcesses ?? [];
   }
   return { notebook: { ...nb, cells }, ok: !failedCell && lateErrors === 0, failedCell, cellsRun, lateErrors, endedProcesses };
-}
-
-function appendOutput(outputs: MktnbOutput[], e: KernelOutputEvent): void {
-  if (e.kind === 'stream') {
-    const mime = e.name === 'stdout' ? STDOUT_MIME : STDERR_MIME;
-    const last = outputs[outputs.length - 1];
-    if (last?.kind === 'stream' && last.items[0]?.mime === mime) last.items[0].data = String(last.items[0].data) + e.text;
-    else outputs.push({ kind: 'stream', items: [{ mime, data: e.text }] });
-  } else {
-    for (const group of splitOutputs(e.items)) outputs.push({ kind: 'display', items: group.map((it) => ({ mime: it.mime, data: it.data })) });
-  }
 }

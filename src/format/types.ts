@@ -3,6 +3,11 @@
  */
 export const FORMAT_NAME = 'mktnb';
 export const FORMAT_VERSION = '1.0';
+/** The VS Code notebook type of .mktnb files (package.json contributes.notebooks, `notebookType == mktnb`). */
+export const NOTEBOOK_TYPE = 'mktnb';
+
+/** What an output is (informational; its items carry the content). 'result' is written by earlier versions. */
+export type OutputKind = 'result' | 'display' | 'stream' | 'error';
 
 export interface MktnbOutputItem {
   mime: string;
@@ -11,8 +16,8 @@ export interface MktnbOutputItem {
 }
 
 export interface MktnbOutput {
-  /** 'result' | 'display' | 'stream' | 'error' (informational; the items carry the content) */
-  kind?: string;
+  /** an OutputKind; kept as read when a file has another (informational; the items carry the content) */
+  kind?: OutputKind | (string & {});
   items: MktnbOutputItem[];
   metadata?: Record<string, unknown>;
   [unknown: string]: unknown;

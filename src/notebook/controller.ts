@@ -12,15 +12,18 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { KernelClient, type BackgroundEvent, type KernelOutputEvent, type VariableInfo } from '../kernel/client';
-import { ERROR_MIME, splitOutputs, STDERR_MIME, STDOUT_MIME, type OutputItem } from '../shared/schemas';
-import { cellLabel, KERNEL_ENV } from '../shared/protocol';
+import { ERROR_MIME } from '../shared/schemas';
+import { eventOutputs, OutputAccumulator, type OutputChange } from '../kernel/outputs';
+import { NOTEBOOK_TYPE, type MktnbOutput } from '../format/types';
+import { cellLabel, cellLanguage, KERNEL_ENV } from '../shared/protocol';
 import { displayItem, isJsonMime, recreateError } from '../format/items';
 import { SessionHandover, cellsSignature } from './handover';
 import { notebookDatabase } from '../shared/protocol';
 import { kernelConnectionEnv } from './connections';
 
 export const CONTROLLER_ID = 'mktnb-typescript';
-export const NOTEBOOK_TYPE = 'mktnb';
+/** (defined with the file format; re-exported for the adapters that import it from here) */
+export { NOTEBOOK_TYPE };
 
 interface Session {
   client: Promise<KernelClient>;
@@ -185,23 +188,14 @@ export class MarketController implements vscode.Disposable {
     try {
       client = await s.client;
     } catch (e) {
-      await exec.appendOutput(errorOutput('KernelError', `The kernel could not start: ${(e as Error).message}`, ''));
+      await exec.appendOutput(cellOutput(new OutputAccumulator().error({ name: 'KernelError', message: `The kernel could not start: ${(e as Error).message}`, stack: '' }).output));
       exec.end(false, Date.now());
       return false;
     }
-    // Consecutive stdout (or stderr) chunks go into one output, as in Jupyter.
-    let lastStream: { name: string; output: vscode.NotebookCellOutput } | undefined;
-    const onOutput = (e: KernelOutputEvent): void => {
-      if (e.kind === 'stream') {
-        const mime = e.name === 'stdout' ? STDOUT_MIME : STDERR_MIME;
-        const item = vscode.NotebookCellOutputItem.text(e.text, mime);
-        if (lastStream && lastStream.name === e.name) void exec.appendOutputItems(item, lastStream.output);
-        else { const output = new vscode.NotebookCellOutput([item], { mktnb: { kind: 'stream' } }); lastStream = { name: e.name, output }; void exec.appendOutput(output); }
-      } else {
-        lastStream = undefined;
-        void exec.appendOutput(displayOutputs(e.items));
-      }
-    };
+    // the cell's outputs as the CLI stores them (src/kernel/outputs.ts), mirrored into the cell
+    const acc = new OutputAccumulator();
+    const shown: vscode.NotebookCellOutput[] = [];
+    const onOutput = (e: KernelOutputEvent): void => { void showChanges(exec, shown, acc.add(e)); };
     const languageId = cellLanguage(cell.document.languageId);
     // errors name the cell by the execution count shown beside it ([3]), not by its position
     // (which counts markdown cells nobody numbers); the headless runner does the same
@@ -215,10 +209,10 @@ export class MarketController implements vscode.Disposable {
     };
     const res = await client.execute(code, languageId, { cellLabel: label, onOutput, onProgress, timeoutMs: timeoutSeconds > 0 ? timeoutSeconds * 1000 : undefined }).finally(() => status?.dispose());
     if (res.cellId) s.ran.set(res.cellId, { cell, index: cell.index, order: exec.executionOrder, ok: res.ok });
-    if (res.error) await exec.appendOutput(errorOutput(res.error.name, res.error.message, res.error.stack));
+    if (res.error) await showChanges(exec, shown, [acc.error(res.error)]);
     if (res.restarted) {
       s.order = 0;
-      await exec.appendOutput(new vscode.NotebookCellOutput([vscode.NotebookCellOutputItem.text(res.restarted, STDERR_MIME)], { mktnb: { kind: 'stream' } }));
+      await showChanges(exec, shown, [acc.note(res.restarted)]);
     }
     exec.end(res.ok, Date.now());
     return res.ok;
@@ -238,9 +232,7 @@ export class MarketController implements vscode.Disposable {
       const doc = vscode.workspace.notebookDocuments.find((d) => d.uri.toString() === s.key && !d.isClosed);
       if (doc && ran.index < doc.cellCount) ran.cell = cell = doc.cellAt(ran.index);
     }
-    const outputs = e.kind === 'error' ? [errorOutput(e.error.name, e.error.message, e.error.stack)]
-      : e.kind === 'stream' ? [new vscode.NotebookCellOutput([vscode.NotebookCellOutputItem.text(e.text, e.name === 'stdout' ? STDOUT_MIME : STDERR_MIME)], { mktnb: { kind: 'stream' } })]
-        : displayOutputs(e.items);
+    const outputs = eventOutputs(e).map(cellOutput);
     if (cell && ran) {
       try {
         const exec = this.controller.createNotebookCellExecution(cell);
@@ -306,17 +298,6 @@ export class MarketController implements vscode.Disposable {
   }
 }
 
-/** The language a cell runs as (anything but JavaScript and SQL runs as TypeScript). */
-export function cellLanguage(languageId: string): 'typescript' | 'javascript' | 'sql' {
-  return languageId === 'javascript' || languageId === 'sql' ? languageId : 'typescript';
-}
-
-/** A kernel error as VS Code's error output, through the same inert text as errors read from a file. */
-function errorOutput(name: string, message: string, stack: string): vscode.NotebookCellOutput {
-  const item = vscode.NotebookCellOutputItem.json(recreateError({ name, message, stack: stack || `${name}: ${message}` }), ERROR_MIME);
-  return new vscode.NotebookCellOutput([item], { mktnb: { kind: 'error' } });
-}
-
 let warnedAt = 0;
 /** Tells the user why nothing runs in Restricted Mode (at most once a minute unless they tried to run). */
 function warnRestricted(tried: boolean): void {
@@ -330,9 +311,29 @@ function warnRestricted(tried: boolean): void {
   });
 }
 
-/** Display items as outputs, through the same inert text as outputs read from a file (markdown, errors: src/format/items.ts). */
-function displayOutputs(items: OutputItem[]): vscode.NotebookCellOutput[] {
-  return splitOutputs(items).map((group) => new vscode.NotebookCellOutput(group.map(displayItem).map((it) => isJsonMime(it.mime)
+/**
+ * A stored output (src/kernel/outputs.ts) as VS Code's, through the same inert text as outputs
+ * read from a file (markdown, errors: src/format/items.ts).
+ */
+function cellOutput(o: MktnbOutput): vscode.NotebookCellOutput {
+  const meta = { mktnb: { kind: o.kind } };
+  if (o.kind === 'error') {
+    const { name, message, stack } = o.items[0].data as { name: string; message: string; stack: string };
+    return new vscode.NotebookCellOutput([vscode.NotebookCellOutputItem.json(recreateError({ name, message, stack: stack || `${name}: ${message}` }), ERROR_MIME)], meta);
+  }
+  if (o.kind === 'stream') return new vscode.NotebookCellOutput(o.items.map((it) => vscode.NotebookCellOutputItem.text(String(it.data), it.mime)), meta);
+  return new vscode.NotebookCellOutput(o.items.map(displayItem).map((it) => isJsonMime(it.mime)
     ? vscode.NotebookCellOutputItem.json(it.data, it.mime)
-    : vscode.NotebookCellOutputItem.text(String(it.data), it.mime)), { mktnb: { kind: 'display' } }));
+    : vscode.NotebookCellOutputItem.text(String(it.data), it.mime)), meta);
+}
+
+/** Mirrors what an event changed into the running cell: joined stream text, new outputs in one edit. */
+function showChanges(exec: vscode.NotebookCellExecution, shown: vscode.NotebookCellOutput[], changes: OutputChange[]): Thenable<void> {
+  const added: vscode.NotebookCellOutput[] = [];
+  let last: Thenable<void> = Promise.resolve();
+  for (const c of changes) {
+    if (c.type === 'extend') last = exec.appendOutputItems(vscode.NotebookCellOutputItem.text(c.text, c.mime), shown[c.index]);
+    else { const o = cellOutput(c.output); shown.push(o); added.push(o); }
+  }
+  return added.length ? exec.appendOutput(added) : last;
 }

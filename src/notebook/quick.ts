@@ -4,16 +4,17 @@
  * check the choice with the analysis library itself (so a file without a date column, or too
  * little overlap for the window, gets a clear message before anything runs); then open a new
  * untitled notebook of readable cells and run it with progress that can be cancelled.
+ * The VS Code side only: what the choices need, loading and checking them, and the cells they
+ * make live in src/quick (no vscode, unit-tested).
  */
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { CASCADE_BOOK_DAYS, datePresets, generateCells, identifier, QUICK_TITLES, shiftDate, type DateRange, type QuickChoices, type QuickKind, type QuickSeries } from '../quick/cells';
+import { CASCADE_BOOK_DAYS, datePresets, generateCells, identifier, QUICK_TITLES, shiftDate, type QuickChoices, type QuickKind, type QuickSeries } from '../quick/cells';
 import { codeCell, markdownCell, openNewNotebook } from './commands';
 import { CONTROLLER_ID } from './controller';
-// Only the loader and core types: the extension host does not need the rest of the library.
-import { load } from '../market/load';
-import { setRuntime } from '../market/context';
-import { formatTime, Frame, type Series } from '../market/series';
+import { loadChosen, looksLikePriceFile, quickNeeds, sharedRange, unionRange, validateChoice } from '../quick/choices';
+// Only the core types: the extension host does not need the rest of the library.
+import { Frame } from '../market/series';
 
 interface PriceFile { label: string; uri: vscode.Uri; description: string; bundled: boolean }
 
@@ -39,12 +40,6 @@ function showError(e: unknown): void {
   void vscode.window.showErrorMessage(`Market Notebooks: ${(e as Error).message ?? e}`);
 }
 
-/** A header that has a date-like column and at least one other column. */
-export function looksLikePriceHeader(header: string[]): boolean {
-  const cols = header.map((h) => h.trim().replace(/^"|"$/g, '').toLowerCase());
-  return cols.some((c) => /^(date|datetime|timestamp|time|day|observation_date)$/.test(c)) && cols.length >= 2;
-}
-
 async function findPriceFiles(context: vscode.ExtensionContext): Promise<PriceFile[]> {
   const out: PriceFile[] = [];
   const found = await vscode.workspace.findFiles('**/*.{csv,json,parquet}', '{**/node_modules/**,**/.git/**,**/.vscode-test/**,**/dist/**}', 500);
@@ -67,32 +62,14 @@ async function isPriceFile(uri: vscode.Uri): Promise<boolean> {
     // a Parquet file is listed as such: its columns are checked when it is chosen (validateChoice loads it)
     if (/\.parquet$/i.test(uri.fsPath)) return (await vscode.workspace.fs.stat(uri)).size > 12;
     const bytes = await vscode.workspace.fs.readFile(uri);
-    const head = new TextDecoder().decode(bytes.subarray(0, 4096));
-    if (uri.fsPath.endsWith('.json')) {
-      const m = /^\s*\[\s*\{([^}]*)\}/.exec(head);
-      return !!m && looksLikePriceHeader(Array.from(m[1].matchAll(/"([^"]+)"\s*:/g), (x) => x[1]));
-    }
-    const first = head.split(/\r?\n/)[0] ?? '';
-    return looksLikePriceHeader(first.split(/[,;\t]/));
+    return looksLikePriceFile(uri.fsPath, new TextDecoder().decode(bytes.subarray(0, 4096)));
   } catch { return false; }
-}
-
-function needs(kind: QuickKind): { count: number | 'many'; window: boolean; method: boolean; on: boolean; lag: boolean } {
-  switch (kind) {
-    case 'correlation': return { count: 2, window: false, method: true, on: true, lag: false };
-    case 'rolling': return { count: 2, window: true, method: true, on: true, lag: false };
-    case 'beta': return { count: 2, window: true, method: false, on: false, lag: false };
-    case 'leadlag': return { count: 2, window: false, method: false, on: false, lag: true };
-    case 'drawdown': return { count: 'many', window: false, method: false, on: false, lag: false };
-    case 'cascade': return { count: 1, window: false, method: false, on: false, lag: false };
-    case 'analyze': return { count: 1, window: false, method: false, on: false, lag: false };
-  }
 }
 
 async function quickAnalysis(context: vscode.ExtensionContext, kind: QuickKind, fileArg?: vscode.Uri): Promise<void> {
   const title = kind === 'analyze' ? 'Analyze Price File' : `Quick Analysis: ${QUICK_TITLES[kind]}`;
   const last = context.globalState.get<Remembered>(STATE_KEY) ?? {};
-  const need = needs(kind);
+  const need = quickNeeds(kind);
 
   // 1. Series
   let chosen: PriceFile[];
@@ -156,7 +133,7 @@ async function quickAnalysis(context: vscode.ExtensionContext, kind: QuickKind, 
     choices.maxLag = Number(s);
   }
   // Dates: presets from the chosen files' own range (the dates they share, for pairs), plus custom.
-  const loaded = loadChosen(chosen);
+  const loaded = loadChosen(chosen.map((f) => ({ label: f.label, path: f.uri.fsPath })), vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? process.cwd());
   const range = kind === 'drawdown' ? unionRange(loaded) : sharedRange(loaded, chosen);
   if (kind === 'cascade') {
     const v = loaded[0].raw;
@@ -206,58 +183,6 @@ async function quickAnalysis(context: vscode.ExtensionContext, kind: QuickKind, 
 function pathForCode(uri: vscode.Uri): string {
   const folder = vscode.workspace.getWorkspaceFolder(uri);
   return folder ? path.relative(folder.uri.fsPath, uri.fsPath).split(path.sep).join('/') : uri.fsPath;
-}
-
-interface LoadedFile { raw: Series | Frame; s: Series }
-
-/** Loads the chosen files with the analysis library (the close of OHLC files); throws a message naming the file. */
-function loadChosen(files: PriceFile[]): LoadedFile[] {
-  setRuntime({ baseDir: vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? process.cwd() });
-  return files.map((f) => {
-    let v: Series | Frame;
-    try { v = load(f.uri.fsPath) as Series | Frame; } catch (e) { throw new Error(`${f.label} cannot be used: ${(e as Error).message}`); }
-    const s = (v instanceof Frame ? (v.names.includes('close') ? v.get('close') : v.get(v.names[0])) : v).dropna();
-    if (s.length < 2) throw new Error(`${f.label} has ${s.length} data point${s.length === 1 ? '' : 's'}: an analysis needs at least 2.`);
-    return { raw: v, s };
-  });
-}
-
-const day = (t: number) => formatTime(t).slice(0, 10);
-
-/** The dates every file covers (the range analyses of pairs use). */
-function sharedRange(loaded: LoadedFile[], files: PriceFile[]): DateRange {
-  const first = loaded.map((l) => day(l.s.index[0])).sort().pop()!;
-  const last = loaded.map((l) => day(l.s.index[l.s.length - 1])).sort()[0];
-  if (first > last) throw new Error(`${files.map((f) => f.label).join(' and ')} share no dates (${loaded.map((l, i) => `${files[i].label}: ${day(l.s.index[0])} .. ${day(l.s.index[l.s.length - 1])}`).join('; ')}).`);
-  return { first, last };
-}
-
-/** From the earliest first date to the latest last date (drawdowns: each series on its own calendar). */
-function unionRange(loaded: LoadedFile[]): DateRange {
-  return { first: loaded.map((l) => day(l.s.index[0])).sort()[0], last: loaded.map((l) => day(l.s.index[l.s.length - 1])).sort().pop()! };
-}
-
-/** Checks the chosen dates leave enough data for the analysis; throws a readable message. */
-export function validateChoice(c: QuickChoices, files: PriceFile[], loadedFiles: LoadedFile[] = loadChosen(files)): void {
-  const loaded = loadedFiles.map((l, i) => {
-    const sliced = l.s.slice(c.from, c.to);
-    if (sliced.length < 2) throw new Error(`${files[i].label} has ${sliced.length} data point${sliced.length === 1 ? '' : 's'} between ${c.from ?? 'the start'} and ${c.to ?? 'the end'}: choose other dates.`);
-    return { name: c.series[i].name, s: sliced, raw: l.raw };
-  });
-  if (c.kind === 'cascade') {
-    const v = loaded[0].raw;
-    if (!(v instanceof Frame) || !v.names.includes('high') || !v.names.includes('low')) throw new Error(`${files[0].label} has no high and low columns: a cascade replay needs daily OHLC prices.`);
-  }
-  if (loaded.length >= 2 && c.kind !== 'drawdown') {
-    const [a, b] = loaded;
-    const bSet = new Set(b.s.index);
-    let common = 0;
-    for (const t of a.s.index) if (bSet.has(t)) common++;
-    const needPts = (c.window ?? 2) + 1;
-    if (common < needPts) {
-      throw new Error(`${a.name} and ${b.name} share only ${common} date${common === 1 ? '' : 's'} between ${c.from ?? 'the start'} and ${c.to ?? 'the end'}; ${c.window ? `a ${c.window}-point window needs at least ${needPts}` : 'at least 3 are needed'}. Choose a wider date range${c.window ? ' or a shorter window' : ''}.`);
-    }
-  }
 }
 
 async function runWithProgress(editor: vscode.NotebookEditor, title: string): Promise<void> {

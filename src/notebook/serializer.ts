@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import { decodeNotebookBytes, fromSourceLines, NotebookFormatError, parseNotebook, serializeNotebook, toSourceLines } from '../format/serialize';
 import { itemFromBytes, itemToBytes, storedOutputForDisplay } from '../format/items';
-import { FORMAT_VERSION, type MktnbCell, type MktnbFile, type MktnbOutput } from '../format/types';
+import { FORMAT_NAME, FORMAT_VERSION, NOTEBOOK_TYPE, type MktnbCell, type MktnbFile, type MktnbOutput } from '../format/types';
 
 const KNOWN_TOP = new Set(['format', 'version', 'metadata', 'cells']);
 const KNOWN_CELL = new Set(['kind', 'language', 'source', 'metadata', 'outputs', 'execution']);
@@ -90,7 +90,7 @@ export function notebookDataToFile(data: { metadata?: Record<string, any>; cells
     }
     return cell;
   });
-  return { ...(own?.extra ?? {}), format: 'mktnb', version: own?.version ?? FORMAT_VERSION, metadata: meta, cells };
+  return { ...(own?.extra ?? {}), format: FORMAT_NAME, version: own?.version ?? FORMAT_VERSION, metadata: meta, cells };
 }
 
 export interface CellLike {
@@ -140,7 +140,7 @@ export class MktnbSerializer implements vscode.NotebookSerializer {
 async function findTabFor(content: Uint8Array): Promise<vscode.Uri | undefined> {
   const candidates: vscode.Uri[] = [];
   for (const g of vscode.window.tabGroups.all) for (const t of g.tabs) {
-    if (t.input instanceof vscode.TabInputNotebook && t.input.notebookType === 'mktnb') candidates.push(t.input.uri);
+    if (t.input instanceof vscode.TabInputNotebook && t.input.notebookType === NOTEBOOK_TYPE) candidates.push(t.input.uri);
   }
   for (const uri of candidates) {
     try {

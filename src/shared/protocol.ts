@@ -19,6 +19,11 @@ import type { OutputItem } from './schemas';
 /** Languages of code cells: TypeScript/JavaScript run as scripts, SQL on the kernel's DuckDB (src/kernel/sql.ts). */
 export type CellLanguage = 'typescript' | 'javascript' | 'sql';
 
+/** The language a cell with this language id runs as (anything but JavaScript and SQL runs as TypeScript). */
+export function cellLanguage(languageId: string): CellLanguage {
+  return languageId === 'javascript' || languageId === 'sql' ? languageId : 'typescript';
+}
+
 export type ToKernel =
   | { type: 'execute'; id: number; code: string; language: CellLanguage; cellLabel: string }
   | { type: 'interrupt'; id: number }

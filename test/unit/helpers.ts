@@ -1,6 +1,7 @@
 /** Shared by unit tests that need the built kernel bundle (dist/kernel.js). */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { execFileSync } from 'node:child_process';
 
@@ -46,4 +47,15 @@ export function throwsWith<E extends Error = Error>(fn: () => unknown, ...parts:
     return e as E;
   }
   assert.fail('expected an error');
+}
+
+/**
+ * A fresh temporary folder for every test of the enclosing describe, removed after the test:
+ * `let dir: string; tempDirPerTest('mktnb-cli-', (d) => (dir = d));`. Returns the current one too.
+ */
+export function tempDirPerTest(prefix: string, set?: (dir: string) => void): () => string {
+  let dir: string | undefined;
+  beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix)); set?.(dir); });
+  afterEach(() => { if (dir) fs.rmSync(dir, { recursive: true, force: true }); dir = undefined; });
+  return () => { if (!dir) throw new Error('tempDirPerTest: no test is running'); return dir; };
 }

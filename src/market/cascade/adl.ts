@@ -20,7 +20,7 @@
  * unsocialised (reported). ADL closes are off-book: they do not walk the depth curve.
  */
 import type { PositionBook } from './book';
-import { argsortFloat64 } from './sort';
+import { argsortFloat64 } from '../ranks';
 
 const NB = 1024;
 const F64 = new Float64Array(1), U32 = new Uint32Array(F64.buffer);

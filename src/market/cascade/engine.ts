@@ -6,6 +6,11 @@
  *    costs O(positions it liquidates), never O(book);
  *  - the naive scan in reference.ts, which tests every position at every check, for checking.
  *
+ * Over ~300 lines on purpose: runEngine is one driver loop (~215 lines) whose parts share a
+ * dozen mutable locals of a step (mark, legs, rounds, halts, insurance fund, impact and depth
+ * state); it stays whole so a step reads top to bottom. What it needs (state, selectors,
+ * recorders) sits above it; books, impact, liquidity, marks and ADL are their own modules.
+ *
  * Semantics (both selectors give the same liquidations):
  *  - A step is a list of legs: simulate = one leg per step (the exogenous price); replay =
  *    the open, the day's extremes in candle order (down day: high then low; up day: low then
@@ -34,6 +39,7 @@
  *    the bankruptcy price, by queue or pro-rata.
  */
 import type { PositionBook } from './book';
+import { grow, TypedList } from '../grow';
 import { toOHLC, type OHLCPath, type PathInput } from './path';
 import { Book2, DEFAULT_IMPACT, type DipBuyer, type ImpactSpec } from './impact';
 import { mulberry32, normals } from './rng';
@@ -94,9 +100,6 @@ export interface CascadeOptions {
   adl?: AdlRule;
 }
 
-/** Growable typed arrays. */
-class F64 { a = new Float64Array(1024); n = 0; push(v: number) { if (this.n === this.a.length) { const b = new Float64Array(this.a.length * 2); b.set(this.a); this.a = b; } this.a[this.n++] = v; } done() { return this.a.slice(0, this.n); } }
-class I32 { a = new Int32Array(1024); n = 0; push(v: number) { if (this.n === this.a.length) { const b = new Int32Array(this.a.length * 2); b.set(this.a); this.a = b; } this.a[this.n++] = v; } done() { return this.a.slice(0, this.n); } }
 
 /** Engine state the selectors read and update. */
 export interface EngineState {
@@ -144,10 +147,7 @@ export class Sink {
   qty = new Float64Array(4096);
   n = 0;
   add(i: number, q: number): void {
-    if (this.n === this.pos.length) {
-      const p = new Int32Array(this.n * 2); p.set(this.pos); this.pos = p;
-      const qq = new Float64Array(this.n * 2); qq.set(this.qty); this.qty = qq;
-    }
+    if (this.n === this.pos.length) { this.pos = grow(this.pos, this.n + 1); this.qty = grow(this.qty, this.n + 1); }
     this.pos[this.n] = i; this.qty[this.n++] = q;
   }
 }
@@ -218,13 +218,11 @@ class EventLog {
   pos = new Int32Array(1 << 14); step = new Int32Array(1 << 14); round = new Int32Array(1 << 14); cp = new Int32Array(1 << 14);
   qty = new Float64Array(1 << 14); fill = new Float64Array(1 << 14);
   n = 0;
-  private grow(): void {
-    const c = this.pos.length * 2;
-    const gi = (a: Int32Array) => { const b = new Int32Array(c); b.set(a); return b; };
-    const gf = (a: Float64Array) => { const b = new Float64Array(c); b.set(a); return b; };
-    this.pos = gi(this.pos); this.step = gi(this.step); this.round = gi(this.round); this.cp = gi(this.cp); this.qty = gf(this.qty); this.fill = gf(this.fill);
+  ensure(k: number): void {
+    const m = this.n + k;
+    if (m <= this.pos.length) return;
+    this.pos = grow(this.pos, m); this.step = grow(this.step, m); this.round = grow(this.round, m); this.cp = grow(this.cp, m); this.qty = grow(this.qty, m); this.fill = grow(this.fill, m);
   }
-  ensure(k: number): void { while (this.n + k > this.pos.length) this.grow(); }
 }
 
 /** Everything a run produced, in typed arrays (CascadeResult wraps it). */
@@ -331,7 +329,7 @@ export function runEngine(o: CascadeOptions, factory: SelectorFactory = sweepSel
     adlLog, remaining: st.remaining, oiBefore: { long: oi0.long, short: oi0.short }, insuranceStart: fund,
     initialShock: mode === 'simulate' ? shock : (path!.close[path!.length - 1] / startPrice - 1), exoMove: 0, options: o,
   };
-  const cpStep = new I32(), cpRound = new I32(), cpMark = new F64(), cpTrade = new F64();
+  const cpStep = new TypedList(new Int32Array(1024)), cpRound = new TypedList(new Int32Array(1024)), cpMark = new TypedList(new Float64Array(1024)), cpTrade = new TypedList(new Float64Array(1024));
   const ev = new EventLog();
   const closes = new Float64Array(steps + 1);
   closes[0] = startPrice;

@@ -11,7 +11,8 @@ import { CascadeResult } from './result';
 // and bench, not cells). Internals (impact curves, the selectors, the PRNG, path normalisation)
 // are imported from their modules.
 export { DEFAULT_TIERS, tierFor, maintenanceRate, liquidationPrice, bankruptcyPrice, type MaintenanceTier, type Side } from './tiers';
-export { PositionBook, positionBook, buildBook, type PositionInput, type BuildBookOptions, type BookMeta } from './book';
+export { PositionBook, positionBook, type PositionInput, type BookMeta } from './book';
+export { buildBook, type BuildBookOptions } from './build';
 export { DEFAULT_IMPACT, type ImpactSpec, type DepthImpact, type SqrtImpact, type DipBuyer } from './impact';
 export { runEngine, type CascadeOptions, type CircuitBreaker, type RawRun } from './engine';
 export { cascadeReference, compareRuns } from './reference';

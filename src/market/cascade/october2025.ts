@@ -26,7 +26,8 @@
  */
 import { formatTime } from '../series';
 import { Table } from '../output';
-import { buildBook, fmtUsd, type BuildBookOptions, type PositionBook } from './book';
+import { fmtUsd, type PositionBook } from './book';
+import { buildBook, type BuildBookOptions } from './build';
 import { DEFAULT_TIERS, type MaintenanceTier } from './tiers';
 import { toOHLC, type PathArrays, type PathInput } from './path';
 import type { CascadeOptions, CircuitBreaker } from './engine';

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildBook, liquidationPrice, type PathArrays } from '../../../src/market/cascade';
-import { argsortFloat64 } from '../../../src/market/cascade/sort';
+import { argsortFloat64 } from '../../../src/market/ranks';
 import { mulberry32 } from '../../../src/market/cascade/rng';
 
 function btcPath(from: string, to: string): PathArrays & { time: string[] } {

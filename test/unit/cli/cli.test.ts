@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { parseNotebook, serializeNotebook } from '../../../src/format/serialize';
 import type { MktnbFile } from '../../../src/format/types';
 import { CHART_MIME, ERROR_MIME, TEXT_MIME } from '../../../src/shared/schemas';
-import { CLI, ensureBuilt, ROOT } from '../helpers';
+import { CLI, ensureBuilt, ROOT, tempDirPerTest } from '../helpers';
 
 function nb(...cells: string[]): MktnbFile {
   return { format: 'mktnb', version: '1.0', metadata: {}, cells: [{ kind: 'markdown', language: 'markdown', source: ['# t'] }, ...cells.map((c) => ({ kind: 'code' as const, language: 'typescript', source: c.split('\n') }))] };
@@ -20,8 +20,7 @@ describe('mktnb CLI', function () {
   this.timeout(120_000);
   let dir: string;
   before(() => ensureBuilt());
-  beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mktnb-cli-')); });
-  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+  tempDirPerTest('mktnb-cli-', (d) => (dir = d));
 
   it('runs every cell, keeps state across cells and writes the executed notebook', () => {
     const file = path.join(dir, 'a.mktnb');

@@ -5,14 +5,13 @@
  */
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { parseNotebook, serializeNotebook } from '../../../src/format/serialize';
 import type { MktnbCell, MktnbFile } from '../../../src/format/types';
 import { ERROR_MIME, TEXT_MIME } from '../../../src/shared/schemas';
 import { writeAtomic } from '../../../src/cli/main';
-import { CLI, ensureBuilt } from '../helpers';
+import { CLI, ensureBuilt, tempDirPerTest } from '../helpers';
 
 function code(src: string, outputs?: MktnbCell['outputs']): MktnbCell {
   return { kind: 'code', language: 'typescript', source: src.split('\n'), ...(outputs ? { outputs, execution: { order: 9, success: true, durationMs: 1 } } : {}) };
@@ -29,8 +28,7 @@ describe('mktnb CLI faults', function () {
   this.timeout(120_000);
   let dir: string;
   before(() => ensureBuilt());
-  beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mktnb-cli-faults-')); });
-  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+  tempDirPerTest('mktnb-cli-faults-', (d) => (dir = d));
 
   it('--timeout stops a cell that never ends: "timed out after N s" in that cell, exit 1', () => {
     fs.writeFileSync(path.join(dir, 't.mktnb'), serializeNotebook(nb(code('const before = 1;'), code('while (true) {}'), code('"never"', saved))));

@@ -1,6 +1,6 @@
 /**
- * Builds the kernel entry (src/kernel/main.ts) alone, as esbuild.mjs does, into
- * node_modules/.cache/mktnb-kernel-test/<n>/kernel.js (inside node_modules so that the bundle
+ * Builds the kernel entry (src/kernel/main.ts) and its watchdog thread alone, as esbuild.mjs
+ * does, into node_modules/.cache/mktnb-kernel-test/<n>/kernel.js (+ kernel-watchdog.js) (inside node_modules so that the bundle
  * finds esbuild the way dist/kernel.js does). The whole-project build is not used because other
  * entries may be half-written while the kernel is tested.
  *
@@ -22,7 +22,7 @@ export function buildKernel(): Promise<string> {
     const marketDir = path.join(ROOT, 'src', 'market');
     const missing: string[] = [];
     await esbuild.build({
-      entryPoints: [path.join(ROOT, 'src/kernel/main.ts')], outfile, bundle: true, sourcemap: true,
+      entryPoints: { kernel: path.join(ROOT, 'src/kernel/main.ts'), 'kernel-watchdog': path.join(ROOT, 'src/kernel/watchdog.ts') }, outdir, bundle: true, sourcemap: true,
       platform: 'node', target: 'node20', format: 'cjs', logLevel: 'error', legalComments: 'none',
       external: ['@duckdb/node-bindings-*'], // DuckDB's native addon, as in esbuild.mjs
       plugins: [{

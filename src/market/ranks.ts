@@ -1,4 +1,13 @@
 /**
+ * Ranks: average ranks (Spearman) and the one index sort of the library (corrMatrix spearman, rolling Spearman, the cascade's
+ * position book and ADL queue all use it). Two radix argsorts existed (this one, from the
+ * cascade, and a radix on the upper 32 bits with tie runs sorted by the lower bits in stats.ts);
+ * bench/argsort.mjs timed both on 10^6 keys: this one was as fast or faster on prices (131 vs
+ * 144 ms), 6x faster on integer ties (56 vs 322 ms) and 4x on keys closer than Float32
+ * resolution (166 vs 696 ms), slower only on returns (139 vs 96 ms), so it stayed.
+ */
+
+/**
  * Index sort by a Float64 key: LSD radix sort on the IEEE-754 bits (4 passes of 16 bits).
  * Stable, O(n); about 20x faster than a comparator sort on a million positions.
  * Keys must be finite; negative keys are handled by the usual sign flip.
@@ -82,4 +91,36 @@ export function argsortFloat64(keys: Float64Array, descending = false, subset?: 
     if (budget < 0) return argsortFloat64Full(keys, descending, subset);
   }
   return a;
+}
+
+/** Average ranks (1-based, ties share the mean rank) of v, as scipy.stats.rankdata. */
+export function rankAverage(v: Float64Array): Float64Array {
+  const n = v.length;
+  if (n > 4096) {
+    const order = argsortFloat64(v);
+    const out = new Float64Array(n);
+    for (let i = 0; i < n;) {
+      const x = v[order[i]];
+      let j = i;
+      while (j + 1 < n && v[order[j + 1]] === x) j++;
+      const r = (i + j) / 2 + 1;
+      for (let k = i; k <= j; k++) out[order[k]] = r;
+      i = j + 1;
+    }
+    return out;
+  }
+  const sorted = v.slice().sort();
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const x = v[i];
+    let lo = 0, hi = n;
+    while (lo < hi) { const m = (lo + hi) >>> 1; if (sorted[m] < x) lo = m + 1; else hi = m; }
+    let up = lo;
+    if (up + 1 < n && sorted[up + 1] === x) {
+      let h = n;
+      while (up < h) { const m = (up + h) >>> 1; if (sorted[m] <= x) up = m + 1; else h = m; }
+      out[i] = (lo + 1 + up) / 2;
+    } else out[i] = lo + 1;
+  }
+  return out;
 }
