@@ -37,7 +37,7 @@ export async function startListener() {
     res.writeHead(204, { 'access-control-allow-origin': '*' });
     res.end();
   });
-  await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  const url = `http://127.0.0.1:${server.address().port}`;
+  await new Promise((r) => server.listen(0, '127.0.0.1', () => r(undefined)));
+  const url = `http://127.0.0.1:${/** @type {import('node:net').AddressInfo} */ (server.address()).port}`;
   return { url, requests, close: () => new Promise((r) => { server.closeAllConnections?.(); server.close(r); }) };
 }

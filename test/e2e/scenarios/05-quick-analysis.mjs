@@ -8,8 +8,10 @@ import {
   answerInput, collectChartsByScrolling, describeOutputs, scrollChartIntoView, notebookEditor, pickItem, quickInputState, runCommand, waitRunDone,
 } from '../lib/workbench.mjs';
 
+/** @type {[RegExp, string]} */
 const DATES_ALL = [/Dates/i, 'All dates'];
 /** command title → prompt → item label (files are listed by name; the workspace copy holds samples/data/). */
+/** @type {Array<[string, Array<[RegExp, string]>]>} command title and the answers to its prompts */
 const QUICK = [
   ['Market Notebooks: Quick Analysis: Correlation', [[/First series/i, 'BTC-USD.csv'], [/Second series/i, 'AMD.csv'], [/Correlate what/i, 'Daily log returns'], [/Method/i, 'pearson'], DATES_ALL]],
   ['Market Notebooks: Quick Analysis: Rolling Correlation', [[/First series/i, 'BTC-USD.csv'], [/Second series/i, 'QQQ.csv'], [/Correlate what/i, 'Daily log returns'], [/Method/i, 'spearman'], [/Rolling window/i, '63'], DATES_ALL]],
@@ -39,7 +41,7 @@ async function answerPrompts(page, PICKS) {
     answered.push(`${st.placeholder || st.title} → ${plan ? plan[1] : '(default)'}`);
     // wait for this prompt to be replaced (different placeholder) or closed
     await page.waitForFunction((prev) => {
-      const w = [...document.querySelectorAll('.quick-input-widget')].find((e) => e.offsetParent !== null);
+      const w = [...document.querySelectorAll('.quick-input-widget')].find((e) => /** @type {HTMLElement} */ (e).offsetParent !== null);
       return !w || w.querySelector('.quick-input-box input')?.getAttribute('placeholder') !== prev;
     }, st.placeholder, { polling: 50 });
   }
@@ -87,7 +89,7 @@ describe('Quick analyses from the command palette', function () {
     const { page } = await openWindow('trusted', workspace('open-sample'));
     await runCommand(page, 'Market Notebooks: Open Sample Notebook');
     // the command reads the samples' titles before it shows its pick
-    await page.waitForFunction(() => [...document.querySelectorAll('.quick-input-widget')].some((w) => w.offsetParent !== null
+    await page.waitForFunction(() => [...document.querySelectorAll('.quick-input-widget')].some((w) => /** @type {HTMLElement} */ (w).offsetParent !== null
       && /bundled real daily data/.test(w.querySelector('.quick-input-box input')?.getAttribute('placeholder') ?? '')), undefined, { timeout: 60_000, polling: 100 });
     const st = await quickInputState(page);
     assert.ok(st && st.labels.length >= 3, `three samples are offered: ${JSON.stringify(st)}`);

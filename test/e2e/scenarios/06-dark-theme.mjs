@@ -7,6 +7,7 @@ import { closeQuickInput, drawnCharts, openNotebook, pickItem, runCommand, waitF
 /** Relative luminance (0 black .. 1 white) of a CSS color: rgb(), rgba() or #rrggbb. */
 function luminance(css) {
   if (!css) return NaN;
+  /** @type {unknown[] | null} */
   let m = /rgba?\(\s*([\d.]+)[,\s]+([\d.]+)[,\s]+([\d.]+)/.exec(css);
   if (!m) { const h = /#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})/i.exec(css); if (h) m = [null, ...h.slice(1).map((x) => parseInt(x, 16))]; }
   if (!m) return NaN;

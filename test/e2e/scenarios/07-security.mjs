@@ -32,7 +32,7 @@ describe('Security: hostile files in a trusted workspace', function () {
   /** Every canary, in every frame of the workbench (output webviews included). */
   async function assertUntouched(what) {
     for (const f of page.frames()) {
-      const c = await f.evaluate(() => ({ pwned: String(window.__pwned ?? 0), title: document.title, url: location.href, text: (document.body?.innerText ?? '').slice(0, 300) })).catch(() => null);
+      const c = await f.evaluate(() => ({ pwned: String(/** @type {any} */ (window).__pwned ?? 0), title: document.title, url: location.href, text: (document.body?.innerText ?? '').slice(0, 300) })).catch(() => null);
       if (!c) continue; // a frame that went away
       assert.equal(c.pwned, '0', `${what}: window.__pwned was set (${c.pwned}) in ${c.url.slice(0, 80)}: ${c.text}`);
       assert.notEqual(c.title, 'pwned', `${what}: document.title changed in ${c.url}`);

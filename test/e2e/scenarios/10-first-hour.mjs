@@ -132,9 +132,9 @@ describe('First hour in an untitled notebook', function () {
     // VS Code's own (simple) save dialog: a path box that fills in the suggested name first
     const input = page.locator('.quick-input-widget .quick-input-box input');
     await input.waitFor({ state: 'visible' });
-    await page.waitForFunction(() => /Untitled-1\.mktnb$/.test(document.querySelector('.quick-input-widget .quick-input-box input')?.value ?? ''), undefined, { polling: 100 });
+    await page.waitForFunction(() => /Untitled-1\.mktnb$/.test(/** @type {HTMLInputElement | null} */ (document.querySelector('.quick-input-widget .quick-input-box input'))?.value ?? ''), undefined, { polling: 100 });
     await input.fill(target);
-    await page.waitForFunction((t) => document.querySelector('.quick-input-widget .quick-input-box input')?.value === t, target, { polling: 100 });
+    await page.waitForFunction((t) => /** @type {HTMLInputElement | null} */ (document.querySelector('.quick-input-widget .quick-input-box input'))?.value === t, target, { polling: 100 });
     await shot('first-hour-save-as-dialog');
     await input.press('Enter');
     await page.locator('.tabs-container .tab.active', { hasText: 'first-hour.mktnb' }).waitFor({ timeout: 30_000 });
@@ -173,7 +173,7 @@ describe('First hour in an untitled notebook', function () {
     // --- Save a Copy without Outputs says where it saved; the copy has no outputs
     await runCommand(page, 'Market Notebooks: Save a Copy without Outputs');
     await input.waitFor({ state: 'visible' });
-    await page.waitForFunction(() => /first-hour\.clean\.mktnb$/.test(document.querySelector('.quick-input-widget .quick-input-box input')?.value ?? ''), undefined, { polling: 100 });
+    await page.waitForFunction(() => /first-hour\.clean\.mktnb$/.test(/** @type {HTMLInputElement | null} */ (document.querySelector('.quick-input-widget .quick-input-box input'))?.value ?? ''), undefined, { polling: 100 });
     await input.press('Enter');
     await notification(page, 'Saved a copy without outputs: first-hour.clean.mktnb').waitFor({ timeout: 30_000 });
     await shot('first-hour-saved-copy-feedback');
