@@ -48,11 +48,11 @@ export type Loaded = Series | Frame;
  * @param options date column, columns, unit of epoch dates, duplicates and order policy, delimiter, name, format
  * @returns a Series or a Frame (meta: source, name, calendar, notes), or a record of them
  * @example
- * load('samples/data/BTC-USD.csv').names // => ["open", "high", "low", "close", "volume"]
+ * load('data/BTC-USD.csv').names // => ["open", "high", "low", "close", "volume"]
  * @example
- * load('samples/data/GLD.csv').meta.calendar // => "exchange"
+ * load('data/GLD.csv').meta.calendar // => "exchange"
  * @example
- * Object.keys(load({ btc: 'samples/data/BTC-USD.csv', gld: 'samples/data/GLD.csv' })) // => ["btc", "gld"]
+ * Object.keys(load({ btc: 'data/BTC-USD.csv', gld: 'data/GLD.csv' })) // => ["btc", "gld"]
  */
 export function load(file: string, options?: LoadOptions): Loaded;
 export function load<K extends string>(files: Record<K, string>, options?: LoadOptions): Record<K, Loaded>;
@@ -71,7 +71,7 @@ export function load(file: string | Record<string, string>, options: LoadOptions
  * @param file a path, relative to the notebook's folder or absolute
  * @returns the absolute path of an existing file
  * @example
- * resolveDataPath('samples/data/BTC-USD.csv').endsWith('samples/data/BTC-USD.csv') // => true
+ * resolveDataPath('data/BTC-USD.csv').endsWith('data/BTC-USD.csv') // => true
  */
 export function resolveDataPath(file: string): string {
   const abs = path.resolve(runtime.baseDir, file);
