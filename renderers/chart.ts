@@ -13,7 +13,8 @@
  *    a webview) and copies the figure JSON; messages are in src/shared/renderer-messages.ts.
  */
 import Plotly from 'plotly.js-dist-min';
-import { validateChart, type ChartOutput } from '../src/shared/schemas';
+import { validateChart, type ChartOutput, type LiveTrace } from '../src/shared/schemas';
+import { isOutputHandle, type OutputReply } from '../src/shared/output-requests';
 import { isExtensionToRenderer, safeFileName, type ExtensionToRenderer, type ImageFormat, type RendererToExtension } from '../src/shared/renderer-messages';
 import type { ActivationFunction, OutputItem, RendererContext } from './api';
 import { minMaxColumns, pointsFor, prepareBigTrace, type BigTrace } from './decimate';
@@ -36,6 +37,8 @@ export const rendererOptions = {
   lazyMargin: '400px 0px',
   /** output width (px) under which the layout is compacted */
   narrowWidth: 520,
+  /** ms after the last zoom/pan event before the kernel is asked for that range */
+  zoomDebounceMs: 120,
 };
 
 const DEFAULT_HEIGHT = 420;
@@ -44,6 +47,8 @@ const MAP_TRACES = /^(scattergeo|choropleth|scattermap|choroplethmap|densitymap|
 let ctxRef: RendererContext | undefined;
 const views = new Map<string, ChartView>();
 const pending = new Map<string, ChartView>();
+/** kernel requests in flight: request id -> the chart that asked */
+const kernelPending = new Map<string, ChartView>();
 let seq = 0;
 
 let currentTheme: Theme | undefined;
@@ -131,6 +136,14 @@ class ChartView {
   private boxZoom = false;
   /** y axis id -> d3 hover format from the shared number rules, for axes that set none */
   private hover: Record<string, string> = {};
+  /** traces whose full data the kernel keeps (valid handles only) */
+  private live: LiveTrace[] = [];
+  /** the kernel answered 'gone' / 'no-kernel' once: zoom uses the stored points from then on */
+  private liveGone = false;
+  private zoomTimer = 0;
+  /** the latest kernel request: replies to older ones are ignored */
+  private liveReq: string | undefined;
+  private storedNote = '';
 
   constructor(readonly id: string, readonly element: HTMLElement, readonly output: ChartOutput) {
     this.root = el('div', 'mktnb-chart');
@@ -174,10 +187,17 @@ class ChartView {
       const name = (this.data[d.trace] as any)?.name;
       notes.push(`${typeof name === 'string' ? name.replace(/<[^>]*>/g, '') : `trace ${d.trace + 1}`}: ${d.storedPoints.toLocaleString('en-US')} of ${d.originalPoints.toLocaleString('en-US')} points stored (${d.method.toUpperCase()})`);
     }
-    const text = [notes.length ? `Reduced for storage — ${notes.join('; ')}. Zoom shows the stored points only.` : '', why ?? ''].filter(Boolean).join(' ');
+    this.live = (Array.isArray(this.output.live) ? this.output.live : []).filter((l) => l && isOutputHandle(l.handle) && Number.isInteger(l.trace) && l.trace >= 0 && l.trace < this.data.length && Array.isArray(this.data[l.trace].y));
+    const asks = this.live.length > 0 && !!ctxRef?.postMessage;
+    this.root.dataset.live = String(this.live.length);
+    this.storedNote = [notes.length ? `Reduced for storage — ${notes.join('; ')}. ${asks ? 'Zoom asks the kernel for full detail.' : 'Zoom shows the stored points only.'}` : '', why ?? ''].filter(Boolean).join(' ');
+    this.setNote(this.storedNote);
+    if (why) this.root.dataset.sanitized = '1';
+  }
+
+  private setNote(text: string): void {
     this.note.textContent = text;
     this.note.hidden = text === '';
-    if (why) this.root.dataset.sanitized = '1';
   }
 
   start(): void {
@@ -284,6 +304,75 @@ class ChartView {
     if (!keys.some((k) => k.startsWith('xaxis') || k === 'autosize' || k === 'width')) return;
     if (this.big.length) this.redecimate();
     if (this.timeY.size && !this.boxZoom && keys.some((k) => k.startsWith('xaxis'))) this.fitY();
+    if (this.live.length && !this.liveGone && ctxRef?.postMessage) this.scheduleKernelZoom();
+  }
+
+  /**
+   * Asks the kernel for the visible x range of the live traces, at the plot's pixel width:
+   * debounced (a drag or a wheel fires many relayouts), and superseding (the previous request is
+   * cancelled and its answer ignored). An autorange (double-click) restores the stored points.
+   */
+  private scheduleKernelZoom(): void {
+    if (this.zoomTimer) clearTimeout(this.zoomTimer);
+    this.zoomTimer = window.setTimeout(() => { this.zoomTimer = 0; this.askKernel(); }, rendererOptions.zoomDebounceMs);
+  }
+
+  private askKernel(): void {
+    if (this.disposed || this.liveGone) return;
+    const gd = this.plotEl as any;
+    const first = this.data[this.live[0].trace] as any;
+    const ax = gd._fullLayout?.[`xaxis${String(first.xaxis ?? 'x').slice(1)}`];
+    if (this.liveReq) { post({ type: 'kernel-cancel', requestId: this.liveReq }); kernelPending.delete(this.liveReq); this.liveReq = undefined; }
+    if (!ax || ax.autorange === true || !Array.isArray(ax.range)) { this.restoreStored(); return; }
+    const a = Number(ax.r2l(ax.range[0])), z = Number(ax.r2l(ax.range[1]));
+    if (!Number.isFinite(a) || !Number.isFinite(z)) return;
+    const requestId = `${this.id}:k${++seq}`;
+    this.liveReq = requestId;
+    kernelPending.set(requestId, this);
+    this.root.dataset.detail = 'asking';
+    post({ type: 'kernel-request', requestId, request: { op: 'series-range', handles: this.live.map((l) => l.handle), x0: Math.min(a, z), x1: Math.max(a, z), columns: Math.max(200, Math.round(this.width())) } });
+  }
+
+  /** The kernel's answer for the latest range: redraw the live traces with it, or fall back to the stored points. */
+  kernelReply(requestId: string, reply: OutputReply): void {
+    if (requestId !== this.liveReq || this.disposed) return;
+    this.liveReq = undefined;
+    if (!reply.ok) {
+      if (reply.error.code === 'cancelled') return;
+      if (reply.error.code === 'gone' || reply.error.code === 'no-kernel') {
+        this.liveGone = true;
+        this.root.dataset.detail = 'stored';
+        this.setNote(`${this.storedNote.replace(' Zoom asks the kernel for full detail.', '')} The kernel that drew this chart no longer has its data (${reply.error.code === 'no-kernel' ? 'no kernel is running' : 'restarted or released'}): zoom shows the stored points.`.trim());
+        return;
+      }
+      this.root.dataset.detail = 'error';
+      this.say(`Could not get detail from the kernel: ${reply.error.message}`, true);
+      return;
+    }
+    if (reply.result.op !== 'series-range' || reply.result.traces.length !== this.live.length) return;
+    const xs: unknown[][] = [], ys: unknown[][] = [];
+    let shown = 0, visible = 0, raw = true;
+    reply.result.traces.forEach((t) => {
+      xs.push(t.time ? t.x.map(isoTime) : t.x);
+      ys.push(t.y);
+      shown += t.y.length; visible += t.visible; raw &&= t.raw;
+    });
+    P.restyle(this.plotEl, { x: xs, y: ys }, this.live.map((l) => l.trace));
+    if (this.timeY.size && !this.boxZoom) this.fitY();
+    this.root.dataset.detail = raw ? 'raw' : 'kernel';
+    this.root.dataset.visiblePoints = String(shown);
+    this.say(raw ? `All ${visible.toLocaleString('en-US')} points in view, from the kernel` : `${visible.toLocaleString('en-US')} points in view, drawn as ${shown.toLocaleString('en-US')} (min/max per pixel) from the kernel`);
+  }
+
+  /** Back to what the output stored (the whole range is shown). */
+  private restoreStored(): void {
+    const gd = this.plotEl as any;
+    if (!Array.isArray(gd.data)) return;
+    const idx = this.live.map((l) => l.trace);
+    if (this.root.dataset.detail === undefined) return;
+    P.restyle(this.plotEl, { x: idx.map((i) => this.data[i].x), y: idx.map((i) => this.data[i].y) }, idx);
+    delete this.root.dataset.detail;
+    this.say('');
   }
 
   private redecimate(): void {
@@ -436,7 +525,7 @@ class ChartView {
 
   reply(m: ExtensionToRenderer): void {
     if (m.type === 'save-image-result') this.say(m.ok ? `Saved ${m.path ?? ''}`.trim() : m.cancelled ? '' : `Could not save: ${m.error ?? 'unknown error'}`, !m.ok && !m.cancelled);
-    else this.say(m.ok ? 'Copied the figure JSON' : `Could not copy: ${m.error ?? 'unknown error'}`, !m.ok);
+    else if (m.type === 'copy-text-result') this.say(m.ok ? 'Copied the figure JSON' : `Could not copy: ${m.error ?? 'unknown error'}`, !m.ok);
   }
 
   dispose(): void {
@@ -447,6 +536,8 @@ class ChartView {
     if (q >= 0) queue.splice(q, 1);
     this.ro?.disconnect();
     if (this.resizeTimer) cancelAnimationFrame(this.resizeTimer);
+    if (this.zoomTimer) clearTimeout(this.zoomTimer);
+    if (this.liveReq) { post({ type: 'kernel-cancel', requestId: this.liveReq }); kernelPending.delete(this.liveReq); }
     try { P.purge(this.plotEl); } catch { /* already gone */ }
     this.big = [];
     this.element.replaceChildren();
@@ -472,6 +563,12 @@ export function scrubSvgText(root: Element): number {
     if (next !== style.trim().replace(/;\s*$/, '')) { if (next) t.setAttribute('style', next); else t.removeAttribute('style'); changed++; }
   }
   return changed;
+}
+
+/** Epoch ms as Plotly date text: 'YYYY-MM-DD' at UTC midnight, else 'YYYY-MM-DD HH:MM:SS.sss' (UTC wall time, as stored charts hold). */
+export function isoTime(ms: number): string {
+  const iso = new Date(ms).toISOString();
+  return ms % 86_400_000 === 0 ? iso.slice(0, 10) : iso.slice(0, 23).replace('T', ' ');
 }
 
 function toNumber(v: unknown, isDate: boolean): number {
@@ -596,6 +693,12 @@ export const activate: ActivationFunction = (ctx) => {
   installStyle();
   ctx.onDidReceiveMessage?.((m: unknown) => {
     if (!isExtensionToRenderer(m)) return;
+    if (m.type === 'kernel-reply') {
+      const k = kernelPending.get(m.requestId);
+      kernelPending.delete(m.requestId);
+      k?.kernelReply(m.requestId, m.reply);
+      return;
+    }
     const v = pending.get(m.requestId);
     pending.delete(m.requestId);
     v?.reply(m);

@@ -28,6 +28,8 @@ import { ModuleLoader } from './loader';
 import { record, SEND_OPTIONS, toWire } from './wire';
 import { installSql, kernelMemoryMb, sqlCellScript, SqlCellError } from './sql';
 import { interruptQueries } from '../data/index';
+import { DEFAULT_OUTPUT_CACHE_MB, installOutputData } from './outputData';
+import { liveOutputs } from '../market/output';
 
 type EsbuildApi = typeof import('esbuild');
 
@@ -562,9 +564,12 @@ async function execute(msg: Extract<ToKernel, { type: 'execute' }>): Promise<voi
   post({ type: 'done', id: msg.id, ok, durationMs: now() - t0 });
 }
 
+// outputs that ask the kernel (zoom, table pages): answered between a cell's awaits (src/kernel/outputData.ts)
+const outputData = installOutputData(liveOutputs, post, Number(process.env[KERNEL_ENV.outputCacheMb]) || DEFAULT_OUTPUT_CACHE_MB);
 let queue: Promise<void> = Promise.resolve();
 process.on('message', (m: ToKernel) => {
   switch (m.type) {
+    case 'outputRequest': case 'outputCancel': case 'releaseOutputs': outputData.handle(m); break;
     case 'execute': queue = queue.then(() => execute(m)); break;
     case 'interrupt':
       lastInterruptId = Math.max(lastInterruptId, m.id);

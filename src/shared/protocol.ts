@@ -15,6 +15,7 @@
  * restarts it.
  */
 import type { OutputItem } from './schemas';
+import type { OutputReply } from './output-requests';
 
 /** Languages of code cells: TypeScript/JavaScript run as scripts, SQL on the kernel's DuckDB (src/kernel/sql.ts). */
 export type CellLanguage = 'typescript' | 'javascript' | 'sql';
@@ -26,6 +27,11 @@ export type ToKernel =
   | { type: 'variables'; req: number }
   /** the notebook was saved under a new name (an untitled one saved): paths resolve from its folder now */
   | { type: 'setNotebook'; notebookPath: string; baseDir: string }
+  /** a request of an output for data the kernel keeps (src/shared/output-requests.ts; `request` validated by the kernel) */
+  | { type: 'outputRequest'; req: number; request: unknown }
+  | { type: 'outputCancel'; req: number }
+  /** the outputs holding these handles are gone (all when undefined: "Clear All Outputs"): the kernel drops their data */
+  | { type: 'releaseOutputs'; handles?: string[] }
   | { type: 'shutdown' };
 
 export type FromKernel =
@@ -38,7 +44,8 @@ export type FromKernel =
   /** how far the cell's running DuckDB query is (0..100), where DuckDB reports it (SQL cells, sql``) */
   | { type: 'progress'; id: number; percent: number }
   | { type: 'done'; id: number; ok: boolean; durationMs: number }
-  | { type: 'variables'; req: number; variables: VariableInfo[] };
+  | { type: 'variables'; req: number; variables: VariableInfo[] }
+  | { type: 'outputReply'; req: number; reply: OutputReply };
 
 /** One name a cell declared, as the Variables view shows it. */
 export interface VariableInfo {
@@ -74,6 +81,8 @@ export const KERNEL_ENV = {
   interruptFd: 'MKTNB_INTERRUPT_FD',
   /** optional: the .duckdb file SQL cells run on (relative to baseDir); unset: an in-memory database */
   database: 'MKTNB_DATABASE',
+  /** optional: MB of data the kernel keeps for outputs that ask it (zoom, pages); default 1024 */
+  outputCacheMb: 'MKTNB_OUTPUT_CACHE_MB',
 } as const;
 
 /**

@@ -8,7 +8,7 @@
  * No DOM, no Node, no vscode.
  */
 import type { DecimationNote, PlotlyFigure } from '../../shared/schemas';
-import { Chart } from '../output';
+import { Chart, type LiveSeries } from '../output';
 import { formatTime } from '../series';
 import { decimateSeries, type DecimatedXY } from './decimate';
 import { compact, describe, findSeries, innerJoin, positions, toColumns, xOut, type Column, type PlotInput, type SeriesLike } from './inputs';
@@ -65,10 +65,19 @@ function hline(y: number, yref = 'y'): Record<string, unknown> {
   return { type: 'line', xref: 'paper', x0: 0, x1: 1, yref, y0: y, y1: y, line: { width: 1, dash: 'dot' }, layer: 'below' };
 }
 
-/** A line trace from a column, decimated; pushes a DecimationNote when points were dropped. */
-function lineTrace(c: Column, traceIndex: number, maxPoints: number, notes: DecimationNote[], extra: Trace = {}): Trace {
+/** Traces whose full data the kernel keeps for zooming (see Chart's `live`). */
+type LiveList = Array<{ trace: number; source: LiveSeries }>;
+
+/**
+ * A line trace from a column, decimated; pushes a DecimationNote when points were dropped, and
+ * the full column to `live` (the kernel keeps it, so a zoom can show every point).
+ */
+function lineTrace(c: Column, traceIndex: number, maxPoints: number, notes: DecimationNote[], extra: Trace = {}, live?: LiveList): Trace {
   const d: DecimatedXY = decimateSeries(c.x, c.y, maxPoints);
-  if (d.decimated) notes.push({ trace: traceIndex, originalPoints: c.y.length, storedPoints: d.x.length, method: 'lttb' });
+  if (d.decimated) {
+    notes.push({ trace: traceIndex, originalPoints: c.y.length, storedPoints: d.x.length, method: 'lttb' });
+    live?.push({ trace: traceIndex, source: { kind: 'series', x: c.x, y: c.y, time: c.time } });
+  }
   return {
     type: 'scatter', mode: 'lines', name: c.name,
     x: d.x.map((v) => xOut(v, c.time)),
@@ -96,10 +105,11 @@ export function line(input: PlotInput, o: LineOptions = {}): Chart {
     if (typeof s === 'string' && !cols.some((c) => c.name === s)) throw new RangeError(`plot.line: secondary "${s}" is not one of the series: ${cols.map((c) => c.name).join(', ')}`);
   }
   const notes: DecimationNote[] = [];
+  const live: LiveList = [];
   const data = cols.map((c, i) => lineTrace(c, i, maxPoints, notes, {
     ...(sec.has(c.name) || sec.has(i) ? { yaxis: 'y2' } : {}),
     ...(o.area ? { fill: 'tozeroy' } : {}),
-  }));
+  }, live));
   const layout = baseLayout({ ...o, yTitle: o.yTitle ?? (o.rebase ? `rebased to ${o.rebase === true ? 100 : o.rebase}` : cols.length === 1 ? undefined : undefined) }, time);
   const yaxis = layout.yaxis as Layout;
   if (o.log) yaxis.type = 'log';
@@ -112,7 +122,7 @@ export function line(input: PlotInput, o: LineOptions = {}): Chart {
   }
   if (cols.length === 1 && !o.yTitle && !o.rebase) yaxis.title = { text: cols[0].name };
   if (o.hlines?.length) layout.shapes = o.hlines.map((y) => hline(y));
-  return new Chart({ data, layout }, { title: o.title, decimation: notes });
+  return new Chart({ data, layout }, { title: o.title, decimation: notes, live });
 }
 
 export interface RollingOptions extends LineOptions {
@@ -324,8 +334,9 @@ export function drawdown(input: SeriesLike | Record<string, unknown>, o: Drawdow
   let iMin = -1;
   for (let i = 0; i < dd.length; i++) if (Number.isFinite(dd[i]) && (iMin < 0 || dd[i] < dd[iMin])) iMin = i;
   const notes: DecimationNote[] = [];
+  const live: LiveList = [];
   const name = col.name;
-  const trace = lineTrace({ ...col, y: dd, name: `${name} drawdown` }, 0, o.maxPoints ?? DEFAULT_MAX_POINTS, notes, { fill: 'tozeroy', hovertemplate: '%{x}: %{y:.2%}<extra></extra>' });
+  const trace = lineTrace({ ...col, y: dd, name: `${name} drawdown` }, 0, o.maxPoints ?? DEFAULT_MAX_POINTS, notes, { fill: 'tozeroy', hovertemplate: '%{x}: %{y:.2%}<extra></extra>' }, live);
   const layout = baseLayout({ ...o, title: o.title ?? `Drawdown of ${name}`, yTitle: o.yTitle ?? 'drawdown' }, col.time);
   (layout.yaxis as Layout).tickformat = '.0%';
   (layout.yaxis as Layout).rangemode = 'nonpositive';
@@ -336,7 +347,7 @@ export function drawdown(input: SeriesLike | Record<string, unknown>, o: Drawdow
     const right = iMin < dd.length * 0.6;
     layout.annotations = [{ x: xOut(col.x[iMin], col.time), y: compact(dd[iMin]), text: `max drawdown ${(dd[iMin] * 100).toFixed(1)}% (${when})`, showarrow: true, arrowhead: 2, ax: right ? 50 : -50, ay: -24, xanchor: right ? 'left' : 'right' }];
   }
-  return new Chart({ data: [trace], layout }, { title: (layout.title as any)?.text, decimation: notes });
+  return new Chart({ data: [trace], layout }, { title: (layout.title as any)?.text, decimation: notes, live });
 }
 
 function isUnderwater(v: ArrayLike<number>): boolean {
@@ -490,11 +501,12 @@ export function figure(fig: PlotlyFigure | { data: unknown[]; layout?: unknown; 
   if (typeof fig !== 'object' || fig === null || !Array.isArray((fig as any).data)) throw new TypeError(`plot.figure: expected a Plotly figure {data: [...], layout?}, got ${describe(fig)}`);
   const plain = toPlain(fig) as PlotlyFigure;
   const notes: DecimationNote[] = [];
+  const live: LiveList = [];
   const maxPoints = o.maxPoints === false ? Infinity : o.maxPoints ?? DEFAULT_MAX_POINTS;
-  plain.data = plain.data.map((t, i) => decimateTrace(t, i, maxPoints, notes));
+  plain.data = plain.data.map((t, i) => decimateTrace(t, i, maxPoints, notes, live));
   const t = o.title ?? undefined;
   if (t && !plain.layout?.title) plain.layout = { ...(plain.layout ?? {}), title: { text: t } };
-  return new Chart(plain, { title: t, decimation: notes });
+  return new Chart(plain, { title: t, decimation: notes, live });
 }
 
 function toPlain(v: unknown): unknown {
@@ -510,7 +522,7 @@ function toPlain(v: unknown): unknown {
   return out;
 }
 
-function decimateTrace(t: Record<string, unknown>, i: number, maxPoints: number, notes: DecimationNote[]): Record<string, unknown> {
+function decimateTrace(t: Record<string, unknown>, i: number, maxPoints: number, notes: DecimationNote[], live: LiveList): Record<string, unknown> {
   const type = (t.type as string | undefined) ?? 'scatter';
   const mode = (t.mode as string | undefined) ?? 'lines';
   if (!(type === 'scatter' || type === 'scattergl') || !mode.includes('lines') || !Array.isArray(t.y)) return t;
@@ -530,6 +542,7 @@ function decimateTrace(t: Record<string, unknown>, i: number, maxPoints: number,
   const d = decimateSeries(xs, y, maxPoints);
   if (!d.decimated) return t;
   notes.push({ trace: i, originalPoints: ys.length, storedPoints: d.x.length, method: 'lttb' });
+  live.push({ trace: i, source: { kind: 'series', x: Float64Array.from(xs), y, time: kind === 'date' } });
   const keepX = kind === 'date' ? d.x.map((v) => formatTime(v)) : d.x;
   const out: Record<string, unknown> = { ...t, y: d.y };
   if (kind !== 'none') out.x = keepX; else out.x = d.x;
