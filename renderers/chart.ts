@@ -144,6 +144,8 @@ class ChartView {
   /** the latest kernel request: replies to older ones are ignored */
   private liveReq: string | undefined;
   private storedNote = '';
+  /** the stored x/y of the live traces (Plotly's restyle replaces them in the trace objects it was given) */
+  private stored = new Map<number, { x: unknown; y: unknown }>();
 
   constructor(readonly id: string, readonly element: HTMLElement, readonly output: ChartOutput) {
     this.root = el('div', 'mktnb-chart');
@@ -188,6 +190,7 @@ class ChartView {
       notes.push(`${typeof name === 'string' ? name.replace(/<[^>]*>/g, '') : `trace ${d.trace + 1}`}: ${d.storedPoints.toLocaleString('en-US')} of ${d.originalPoints.toLocaleString('en-US')} points stored (${d.method.toUpperCase()})`);
     }
     this.live = (Array.isArray(this.output.live) ? this.output.live : []).filter((l) => l && isOutputHandle(l.handle) && Number.isInteger(l.trace) && l.trace >= 0 && l.trace < this.data.length && Array.isArray(this.data[l.trace].y));
+    for (const l of this.live) this.stored.set(l.trace, { x: this.data[l.trace].x, y: this.data[l.trace].y });
     const asks = this.live.length > 0 && !!ctxRef?.postMessage;
     this.root.dataset.live = String(this.live.length);
     this.storedNote = [notes.length ? `Reduced for storage — ${notes.join('; ')}. ${asks ? 'Zoom asks the kernel for full detail.' : 'Zoom shows the stored points only.'}` : '', why ?? ''].filter(Boolean).join(' ');
@@ -370,7 +373,7 @@ class ChartView {
     if (!Array.isArray(gd.data)) return;
     const idx = this.live.map((l) => l.trace);
     if (this.root.dataset.detail === undefined) return;
-    P.restyle(this.plotEl, { x: idx.map((i) => this.data[i].x), y: idx.map((i) => this.data[i].y) }, idx);
+    P.restyle(this.plotEl, { x: idx.map((i) => this.stored.get(i)!.x), y: idx.map((i) => this.stored.get(i)!.y) }, idx);
     delete this.root.dataset.detail;
     this.say('');
   }

@@ -68,8 +68,7 @@ class TableView {
     this.numHead = document.createElement('th');
     this.numHead.className = 'num rownum';
     this.numHead.textContent = '#';
-    this.numHead.hidden = true;
-    hr.append(this.numHead);
+    this.numHead.scope = 'col';
     t.columns.forEach((c, i) => {
       const th = document.createElement('th');
       th.scope = 'col';
@@ -187,7 +186,9 @@ class TableView {
   private fill(): void {
     const t = this.t;
     this.fmt ??= tableFormatters(t.columns, t.rows);
-    this.numHead.hidden = !this.page;
+    // the row-number column exists only while kernel pages are shown (stored rows have no position)
+    if (this.page && !this.numHead.isConnected) this.headers[0]?.before(this.numHead);
+    else if (!this.page) this.numHead.remove();
     if (this.page) { this.fillPage(this.page); return; }
     const rows = t.rows.map((r, i) => ({ r, i }));
     const elided = t.headRows !== undefined && t.rows.length < t.totalRows;

@@ -64,13 +64,14 @@ const PAGE = `<!doctype html>
   const THEMES = ${JSON.stringify(THEMES)};
   window.__messages = [];
   window.__pwned = 0;
-  let listener = null;
+  // each renderer has its own context in VS Code: both listeners hear what is sent here
+  const listeners = new Set();
   const ctx = {
     postMessage: (m) => window.__messages.push(m),
-    onDidReceiveMessage: (cb) => { listener = cb; return { dispose() { listener = null; } }; },
+    onDidReceiveMessage: (cb) => { listeners.add(cb); return { dispose() { listeners.delete(cb); } }; },
     workspace: { isTrusted: true },
   };
-  window.sendToRenderer = (m) => listener && listener(m);
+  window.sendToRenderer = (m) => { for (const l of listeners) l(m); };
   window.setTheme = (name) => {
     const t = THEMES[name];
     for (const th of Object.values(THEMES)) document.body.classList.remove(th.cls);
