@@ -16,7 +16,7 @@ import Plotly from 'plotly.js-dist-min';
 import { validateChart, type ChartOutput, type LiveTrace } from '../src/shared/schemas';
 import { isOutputHandle, type OutputReply } from '../src/shared/output-requests';
 import { isExtensionToRenderer, safeFileName, type ExtensionToRenderer, type ImageFormat, type RendererToExtension } from '../src/shared/renderer-messages';
-import type { ActivationFunction, OutputItem, RendererContext } from './api';
+import type { ActivationFunction, OutputItem, RendererContext } from 'vscode-notebook-renderer';
 import { minMaxColumns, pointsFor, prepareBigTrace, type BigTrace } from './decimate';
 import { droppedNote, sanitizeConfig, sanitizeFigureReport } from '../src/shared/sanitize';
 import { plotlyTemplate, readTheme, themeKey, withAlpha, type Theme } from './theme';
@@ -44,7 +44,7 @@ export const rendererOptions = {
 const DEFAULT_HEIGHT = 420;
 const MAP_TRACES = /^(scattergeo|choropleth|scattermap|choroplethmap|densitymap|scattermapbox|choroplethmapbox|densitymapbox)$/;
 
-let ctxRef: RendererContext | undefined;
+let ctxRef: RendererContext<unknown> | undefined;
 const views = new Map<string, ChartView>();
 const pending = new Map<string, ChartView>();
 /** kernel requests in flight: request id -> the chart that asked */
@@ -306,8 +306,16 @@ class ChartView {
     const keys = Object.keys(ev);
     if (!keys.some((k) => k.startsWith('xaxis') || k === 'autosize' || k === 'width')) return;
     if (this.big.length) this.redecimate();
-    if (this.timeY.size && !this.boxZoom && keys.some((k) => k.startsWith('xaxis'))) this.fitY();
-    if (this.live.length && !this.liveGone && ctxRef?.postMessage) this.scheduleKernelZoom();
+    const asks = this.live.length > 0 && !this.liveGone && !!ctxRef?.postMessage;
+    // with kernel detail on its way, y is fitted to it when it arrives (one redraw less)
+    if (this.timeY.size && !this.boxZoom && keys.some((k) => k.startsWith('xaxis')) && (!asks || !this.zoomedX())) this.fitY();
+    if (asks) this.scheduleKernelZoom();
+  }
+
+  /** The first live trace's x axis is zoomed (not autoranged). */
+  private zoomedX(): boolean {
+    const fl = (this.plotEl as unknown as { _fullLayout?: Record<string, { autorange?: unknown } | undefined> })._fullLayout;
+    return fl?.[`xaxis${String(this.data[this.live[0].trace].xaxis ?? 'x').slice(1)}`]?.autorange === false;
   }
 
   /**
@@ -322,9 +330,8 @@ class ChartView {
 
   private askKernel(): void {
     if (this.disposed || this.liveGone) return;
-    const gd = this.plotEl as any;
-    const first = this.data[this.live[0].trace] as any;
-    const ax = gd._fullLayout?.[`xaxis${String(first.xaxis ?? 'x').slice(1)}`];
+    const fl = (this.plotEl as unknown as { _fullLayout?: Record<string, { autorange?: unknown; range?: unknown[]; r2l(v: unknown): number } | undefined> })._fullLayout;
+    const ax = fl?.[`xaxis${String(this.data[this.live[0].trace].xaxis ?? 'x').slice(1)}`];
     if (this.liveReq) { post({ type: 'kernel-cancel', requestId: this.liveReq }); kernelPending.delete(this.liveReq); this.liveReq = undefined; }
     if (!ax || ax.autorange === true || !Array.isArray(ax.range)) { this.restoreStored(); return; }
     const a = Number(ax.r2l(ax.range[0])), z = Number(ax.r2l(ax.range[1]));
@@ -346,8 +353,10 @@ class ChartView {
         this.liveGone = true;
         this.root.dataset.detail = 'stored';
         this.setNote(`${this.storedNote.replace(' Zoom asks the kernel for full detail.', '')} The kernel that drew this chart no longer has its data (${reply.error.code === 'no-kernel' ? 'no kernel is running' : 'restarted or released'}): zoom shows the stored points.`.trim());
+        if (this.timeY.size && !this.boxZoom) this.fitY();
         return;
       }
+      if (this.timeY.size && !this.boxZoom) this.fitY();
       this.root.dataset.detail = 'error';
       this.say(`Could not get detail from the kernel: ${reply.error.message}`, true);
       return;
@@ -364,13 +373,13 @@ class ChartView {
     if (this.timeY.size && !this.boxZoom) this.fitY();
     this.root.dataset.detail = raw ? 'raw' : 'kernel';
     this.root.dataset.visiblePoints = String(shown);
+    this.root.dispatchEvent(new CustomEvent('mktnb-chart-detail', { bubbles: true, detail: { points: shown, visible, raw } }));
     this.say(raw ? `All ${visible.toLocaleString('en-US')} points in view, from the kernel` : `${visible.toLocaleString('en-US')} points in view, drawn as ${shown.toLocaleString('en-US')} (min/max per pixel) from the kernel`);
   }
 
   /** Back to what the output stored (the whole range is shown). */
   private restoreStored(): void {
-    const gd = this.plotEl as any;
-    if (!Array.isArray(gd.data)) return;
+    if (!Array.isArray((this.plotEl as unknown as { data?: unknown }).data)) return;
     const idx = this.live.map((l) => l.trace);
     if (this.root.dataset.detail === undefined) return;
     P.restyle(this.plotEl, { x: idx.map((i) => this.stored.get(i)!.x), y: idx.map((i) => this.stored.get(i)!.y) }, idx);

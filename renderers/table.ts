@@ -11,7 +11,7 @@
 import { validateTable, type TableColumn, type TableOutput, type TableValue } from '../src/shared/schemas';
 import { isOutputHandle, type OutputReply, type OutputRequest } from '../src/shared/output-requests';
 import { isExtensionToRenderer } from '../src/shared/renderer-messages';
-import type { ActivationFunction, RendererContext } from './api';
+import type { ActivationFunction, RendererContext } from 'vscode-notebook-renderer';
 import { tableFormatters } from '../src/shared/format';
 import { installStyle } from './style';
 
@@ -29,7 +29,7 @@ type SortState = { col: number; dir: 1 | -1 } | null;
 /** Tunables; exported for the browser tests. */
 export const tableOptions = { pageRows: 50 };
 
-let ctxRef: RendererContext | undefined;
+let ctxRef: RendererContext<unknown> | undefined;
 let seq = 0;
 const waiting = new Map<string, TableView>();
 
@@ -149,6 +149,9 @@ class TableView {
         // the kernel no longer has the rows: the stored head and tail, sorted locally
         this.handle = undefined;
         this.page = undefined;
+        // a sort the kernel made does not carry over to the stored rows: back to their order
+        this.sort = null;
+        this.showSort();
         this.pager.hidden = true;
         this.element.dataset.paged = 'stored';
         this.storedFooter(` · the kernel that made this table no longer has its rows (${reply.error.code === 'no-kernel' ? 'no kernel is running' : 'restarted or released'}): rerun the cell to page through all of them`);
@@ -174,13 +177,17 @@ class TableView {
     if (!this.sort || this.sort.col !== col) this.sort = { col, dir: 1 };
     else if (this.sort.dir === 1) this.sort = { col, dir: -1 };
     else this.sort = null;
+    this.showSort();
+    if (this.handle) this.fetch(0); // the kernel sorts all rows
+    else this.fill();
+  }
+
+  private showSort(): void {
     this.headers.forEach((th, i) => {
       const s = this.sort && this.sort.col === i ? this.sort.dir : 0;
       th.setAttribute('aria-sort', s === 1 ? 'ascending' : s === -1 ? 'descending' : 'none');
       th.querySelector('.arrow')!.textContent = s === 1 ? '▲' : s === -1 ? '▼' : '';
     });
-    if (this.handle) this.fetch(0); // the kernel sorts all rows
-    else this.fill();
   }
 
   private fill(): void {

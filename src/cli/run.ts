@@ -6,8 +6,8 @@ import { KernelClient, type BackgroundEvent, type KernelOutputEvent } from '../k
 import { fromSourceLines } from '../format/serialize';
 import type { MktnbCell, MktnbFile, MktnbOutput } from '../format/types';
 import { ERROR_MIME, splitOutputs, STDERR_MIME, STDOUT_MIME } from '../shared/schemas';
-import { cellLabel } from '../shared/protocol';
-import { notebookDatabase } from '../shared/protocol';
+import { cellLabel } from '../kernel/protocol';
+import { notebookDatabase } from '../kernel/protocol';
 
 export interface RunOptions {
   cwd: string;

@@ -15,12 +15,12 @@ import { kernelEnv } from './env';
 import { fork, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { KERNEL_ENV, type CellError, type CellLanguage, type FromKernel, type ToKernel, type VariableInfo } from '../shared/protocol';
+import { KERNEL_ENV, type CellError, type CellLanguage, type FromKernel, type ToKernel, type VariableInfo } from './protocol';
 import type { OutputItem } from '../shared/schemas';
 import { endGroup } from './procgroup';
 import { outputError, type OutputReply } from '../shared/output-requests';
 
-export type { CellError, VariableInfo } from '../shared/protocol';
+export type { CellError, VariableInfo } from './protocol';
 
 export interface KernelOptions {
   /** the notebook's folder: relative imports and data paths resolve here (also the process's cwd) */

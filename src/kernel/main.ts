@@ -16,7 +16,7 @@ import { inspect } from 'node:util';
 import { TraceMap, originalPositionFor } from '@jridgewell/trace-mapping';
 import * as mktnb from '../market/index';
 import { setRuntime } from '../market/context';
-import { KERNEL_ENV, type CellError, type FromKernel, type ToKernel } from '../shared/protocol';
+import { KERNEL_ENV, type CellError, type FromKernel, type ToKernel } from './protocol';
 import type { OutputItem } from '../shared/schemas';
 import { TEXT_MIME } from '../shared/schemas';
 import { CellSyntaxError, HELPER, LOOP_FLAG, lineStarts, offsetToLineCol, rewriteCell } from './transform';

@@ -15,7 +15,7 @@ import { configureEngine, getEngine, SqlError, toFrame } from '../data/index';
 import { resultColumns } from '../data/convert';
 import { resultTable } from '../data/table';
 import type { Frame } from '../market/series';
-import type { CellError } from '../shared/protocol';
+import type { CellError } from './protocol';
 import { codeFrame } from './errors';
 import { text } from './display';
 import { sqlBinding } from '../shared/sqlcell';

@@ -14,10 +14,10 @@ import * as vscode from 'vscode';
 import { OutputHandles } from './outputHandles';
 import { KernelClient, type BackgroundEvent, type KernelOutputEvent, type VariableInfo } from '../kernel/client';
 import { ERROR_MIME, splitOutputs, STDERR_MIME, STDOUT_MIME, type OutputItem } from '../shared/schemas';
-import { cellLabel } from '../shared/protocol';
+import { cellLabel } from '../kernel/protocol';
 import { displayItem, isJsonMime, recreateError } from '../format/items';
 import { SessionHandover, cellsSignature } from './handover';
-import { notebookDatabase } from '../shared/protocol';
+import { notebookDatabase } from '../kernel/protocol';
 
 export const CONTROLLER_ID = 'mktnb-typescript';
 export const NOTEBOOK_TYPE = 'mktnb';

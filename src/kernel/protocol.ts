@@ -1,8 +1,8 @@
 /**
  * Messages between a kernel client (extension host or CLI) and a kernel process.
  * Transport: Node IPC (child_process.fork, 'advanced' serialization: V8's structured clone, so a
- * cell that plants Object.prototype.toJSON cannot change what is sent; see src/kernel/wire.ts). Shared by src/kernel/* only on the
- * Node side. The client sends one `execute` at a time (it queues the rest) and waits for `done`.
+ * cell that plants Object.prototype.toJSON cannot change what is sent; see src/kernel/wire.ts). Node only: the kernel,
+ * its client and their users (controller, CLI) import it. The client sends one `execute` at a time (it queues the rest) and waits for `done`.
  *
  * Interrupt, in three ways, each naming the cell (a late one never stops the next cell):
  *  - an `interrupt` message: handled whenever the kernel's event loop is free (an awaiting cell);
@@ -14,8 +14,8 @@
  * If the kernel does not answer with `done` soon (a loop in library code), the client kills and
  * restarts it.
  */
-import type { OutputItem } from './schemas';
-import type { OutputReply } from './output-requests';
+import type { OutputItem } from '../shared/schemas';
+import type { OutputReply } from '../shared/output-requests';
 
 /** Languages of code cells: TypeScript/JavaScript run as scripts, SQL on the kernel's DuckDB (src/kernel/sql.ts). */
 export type CellLanguage = 'typescript' | 'javascript' | 'sql';
