@@ -9,7 +9,9 @@
  */
 import type { DecimationNote, PlotlyFigure } from '../../shared/schemas';
 import { Chart, type LiveSeries } from '../output';
-import { formatTime } from '../series';
+import { Series, formatTime } from '../series';
+import { drawdown as drawdownOf } from '../drawdown';
+import { olsFit } from '../inference/ols';
 import { decimateSeries, type DecimatedXY } from './decimate';
 import { compact, describe, findSeries, innerJoin, positions, toColumns, xOut, type Column, type PlotInput, type SeriesLike } from './inputs';
 
@@ -181,21 +183,38 @@ export interface LinearFit {
 
 /**
  * Ordinary least squares y = a + b·x: b = Σ(x-x̄)(y-ȳ) / Σ(x-x̄)², a = ȳ - b·x̄,
- * R² = 1 - Σ(y - a - b·x)² / Σ(y-ȳ)². Pairs with a non-finite member are skipped.
+ * R² = 1 - Σ(y - a - b·x)² / Σ(y-ȳ)². Pairs with a non-finite member are skipped. Fitted by the
+ * library's least-squares core (src/market/inference/ols.ts, as `regress`; two pairs: the line
+ * through them); fewer pairs or a constant x give NaN coefficients. statsmodels: `sm.OLS(y, sm.add_constant(x)).fit()`.
+ * @param x regressor values
+ * @param y values explained, paired with x by position
+ * @param digits digits of the coefficients in `equation` (default 4)
+ * @returns {slope, intercept, r2, n, equation}
+ * @example
+ * plot.linearFit([1, 2, 3, 4], [3, 5, 7, 9]).slope // => 2
  */
 export function linearFit(x: ArrayLike<number>, y: ArrayLike<number>, digits = 4): LinearFit {
-  let n = 0, sx = 0, sy = 0;
-  for (let i = 0; i < x.length; i++) if (Number.isFinite(x[i]) && Number.isFinite(y[i])) { n++; sx += x[i]; sy += y[i]; }
-  const mx = sx / n, my = sy / n;
-  let sxx = 0, sxy = 0, syy = 0;
-  for (let i = 0; i < x.length; i++) {
-    if (!(Number.isFinite(x[i]) && Number.isFinite(y[i]))) continue;
-    const dx = x[i] - mx, dy = y[i] - my;
-    sxx += dx * dx; sxy += dx * dy; syy += dy * dy;
+  const px: number[] = [], py: number[] = [];
+  for (let i = 0; i < Math.min(x.length, y.length); i++) if (Number.isFinite(x[i]) && Number.isFinite(y[i])) { px.push(x[i]); py.push(y[i]); }
+  const n = px.length;
+  let slope = NaN, intercept = NaN, r2 = NaN;
+  if (n === 2 && px[0] !== px[1]) {
+    // exactly determined (the least-squares core wants more rows than coefficients): the line through both
+    slope = (py[1] - py[0]) / (px[1] - px[0]);
+    intercept = py[0] - slope * px[0];
+    r2 = py[0] !== py[1] ? 1 : NaN;
+  } else if (n >= 3) {
+    const yv = Float64Array.from(py);
+    try {
+      const fit = olsFit([new Float64Array(n).fill(1), Float64Array.from(px)], yv, ['const', 'x'], 'plot.linearFit');
+      intercept = fit.params[0];
+      slope = fit.params[1];
+      const my = py.reduce((a, b) => a + b, 0) / n;
+      let syy = 0;
+      for (const v of py) syy += (v - my) * (v - my);
+      r2 = syy > 0 ? 1 - fit.ssr / syy : NaN;
+    } catch { /* a constant x: no line */ }
   }
-  const slope = n >= 2 && sxx > 0 ? sxy / sxx : NaN;
-  const intercept = my - slope * mx;
-  const r2 = syy > 0 ? (sxy * sxy) / (sxx * syy) : NaN;
   const f = (v: number) => fmtNum(v, digits);
   const equation = `y = ${f(slope)}·x ${intercept < 0 ? '−' : '+'} ${f(Math.abs(intercept))}`;
   return { intercept, slope, r2, n, equation };
@@ -319,18 +338,8 @@ export function drawdown(input: SeriesLike | Record<string, unknown>, o: Drawdow
   const already = o.isDrawdown ?? (fromResult !== undefined && fromResult !== input);
   const resultName = typeof (input as any)?.name === 'string' && !findSeries(input as any, []) ? (input as any).name as string : undefined;
   if (resultName && fromResult) col = { ...col, name: resultName };
-  let dd: Float64Array;
-  if (already) dd = Float64Array.from(col.y);
-  else {
-    dd = new Float64Array(col.y.length);
-    let peak = -Infinity;
-    for (let i = 0; i < dd.length; i++) {
-      const v = col.y[i];
-      if (!Number.isFinite(v)) { dd[i] = NaN; continue; }
-      if (v > peak) peak = v;
-      dd[i] = v / peak - 1;
-    }
-  }
+  // prices: the library's drawdown (x / running max − 1), not a second implementation of it
+  const dd: Float64Array = already ? Float64Array.from(col.y) : drawdownOf(new Series(Float64Array.from(col.x), Float64Array.from(col.y), col.name)).series.values;
   let iMin = -1;
   for (let i = 0; i < dd.length; i++) if (Number.isFinite(dd[i]) && (iMin < 0 || dd[i] < dd[iMin])) iMin = i;
   const notes: DecimationNote[] = [];
