@@ -7,6 +7,8 @@
  * A long table whose rows the kernel keeps (`live.handle`) is paged: each page, a jump to a row
  * and a sort by any column are asked of the kernel (src/shared/output-requests.ts). Without that
  * kernel (a reopened file, a restart, an HTML export) it shows the stored head and tail and says so.
+ *
+ * (Just over 300 lines: one view with its pager; the shared number rules are in src/shared/format.ts.)
  */
 import { validateTable, type TableColumn, type TableOutput, type TableValue } from '../src/shared/schemas';
 import { isOutputHandle, type OutputReply, type OutputRequest } from '../src/shared/output-requests';

@@ -17,6 +17,8 @@
  *    are answered between its steps; a cell in a long synchronous computation delays the answer
  *    until it yields or ends. Requests queue one event-loop turn apart, so a cancel that arrives
  *    before its request is reached drops it.
+ *
+ * (Over 300 lines: the store, its two answers and their sorting are one cache's code; the protocol is in src/shared.)
  */
 import { randomBytes } from 'node:crypto';
 import type { LiveSeries, LiveSource, LiveTable } from '../market/output';
