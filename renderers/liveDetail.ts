@@ -96,13 +96,16 @@ export class LiveDetail {
     const root = this.h.root;
     if (!reply.ok) {
       if (reply.error.code === 'cancelled') return;
-      this.h.fitY();
       if (reply.error.code === 'gone' || reply.error.code === 'no-kernel') {
+        // detail drawn from earlier answers goes too: what is shown is what the notebook stored
+        this.restoreStored();
+        this.h.fitY();
         this.gone = true;
         root.dataset.detail = 'stored';
         this.h.setNote(`${this.storedNote.replace(' Zoom asks the kernel for full detail.', '')} The kernel that drew this chart no longer has its data (${reply.error.code === 'no-kernel' ? 'no kernel is running' : 'restarted or released'}): zoom shows the stored points.`.trim());
         return;
       }
+      this.h.fitY();
       root.dataset.detail = 'error';
       this.h.say(`Could not get detail from the kernel: ${reply.error.message}`, true);
       return;

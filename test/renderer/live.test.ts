@@ -174,6 +174,20 @@ describe('outputs that ask the kernel (Chromium, fake kernel)', function () {
     assert.equal((await requests(page)).length, 1);
   });
 
+  it('a kernel restarted after a zoom: the next zoom restores the stored points and clears the status', async () => {
+    await fakeKernel(page);
+    await page.evaluate((f) => (window as any).renderChart('z5', f, 900), liveChart());
+    await rendered(page, 'z5');
+    const a = T0 + 300_000 * MIN;
+    await zoom(page, 'z5', a, a + 99 * MIN);
+    await page.waitForFunction(() => (document.querySelector('#out-z5 .mktnb-chart') as HTMLElement).dataset.detail === 'raw', undefined, { timeout: 30_000 });
+    await page.evaluate(() => { (window as any).__kernelMode = 'gone'; });
+    await zoom(page, 'z5', a, a + 50 * MIN);
+    await page.waitForFunction(() => (document.querySelector('#out-z5 .mktnb-chart') as HTMLElement).dataset.detail === 'stored', undefined, { timeout: 30_000 });
+    const r = await page.evaluate(() => ({ n: (document.querySelector('#out-z5 .mktnb-plot') as any).data[0].y.length, status: document.querySelector('#out-z5 .mktnb-status')?.textContent }));
+    assert.deepEqual(r, { n: 3000, status: '' });
+  });
+
   it('a handle that is not an output handle (a path planted in a file) is never sent', async () => {
     await fakeKernel(page);
     await page.evaluate((f) => (window as any).renderChart('z4', f, 900), liveChart('../../../../etc/passwd'));

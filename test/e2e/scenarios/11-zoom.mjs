@@ -111,6 +111,8 @@ describe('Outputs that ask the kernel', function () {
     await dragX(page, plot, 0.1, 0.4);
     await until(async () => (await root.getAttribute('data-detail')) === 'stored', 'the chart to fall back');
     assert.match(await root.locator('.mktnb-note').textContent(), /no longer has its data.*zoom shows the stored points/);
+    assert.equal(await plot.evaluate((gd) => gd.data[0].y.length), 3000, 'the stored points are drawn again');
+    assert.equal(await root.locator('.mktnb-status').textContent(), '');
     await shot('zoom-chart-after-restart');
   });
 });
