@@ -11,15 +11,23 @@
  *  - Strings are sanitized (renderers/sanitize.ts); DOM text outside Plotly uses textContent.
  *  - A toolbar (PNG, SVG, JSON) asks the extension to save images (a download does not work in
  *    a webview) and copies the figure JSON; messages are in src/shared/renderer-messages.ts.
+ *
+ * (Over 300 lines on purpose: ChartView is one object's lifecycle — draw, zoom, theme, resize, export, dispose — and reads best whole; its parts without state live in dom.ts, chartLayout.ts, decimate.ts, liveDetail.ts, theme.ts.)
  */
 import Plotly from 'plotly.js-dist-min';
 import { validateChart, type ChartOutput } from '../src/shared/schemas';
+import { LiveDetail, liveTracesOf } from './liveDetail';
 import { isExtensionToRenderer, safeFileName, type ExtensionToRenderer, type ImageFormat, type RendererToExtension } from '../src/shared/renderer-messages';
-import type { ActivationFunction, OutputItem, RendererContext } from './api';
+import type { ActivationFunction, OutputItem, RendererContext } from 'vscode-notebook-renderer';
 import { minMaxColumns, pointsFor, prepareBigTrace, type BigTrace } from './decimate';
 import { droppedNote, sanitizeConfig, sanitizeFigureReport } from '../src/shared/sanitize';
 import { plotlyTemplate, readTheme, themeKey, withAlpha, type Theme } from './theme';
 import { installStyle } from './style';
+import { el, button, showError, scrubSvgText } from './dom';
+import { axisRef, fitTitle, mergeDeep, timeSeriesAxes, titleText, toNumber } from './chartLayout';
+
+export { el, showError, scrubSvgText } from './dom';
+export { isoTime, timeSeriesAxes } from './chartLayout';
 import { hoverFormats } from '../src/shared/format';
 
 const P = Plotly as any;
@@ -36,14 +44,18 @@ export const rendererOptions = {
   lazyMargin: '400px 0px',
   /** output width (px) under which the layout is compacted */
   narrowWidth: 520,
+  /** ms after the last zoom/pan event before the kernel is asked for that range */
+  zoomDebounceMs: 120,
 };
 
 const DEFAULT_HEIGHT = 420;
 const MAP_TRACES = /^(scattergeo|choropleth|scattermap|choroplethmap|densitymap|scattermapbox|choroplethmapbox|densitymapbox)$/;
 
-let ctxRef: RendererContext | undefined;
+let ctxRef: RendererContext<unknown> | undefined;
 const views = new Map<string, ChartView>();
 const pending = new Map<string, ChartView>();
+/** kernel requests in flight: request id -> the chart that asked */
+const kernelPending = new Map<string, LiveDetail>();
 let seq = 0;
 
 let currentTheme: Theme | undefined;
@@ -131,6 +143,8 @@ class ChartView {
   private boxZoom = false;
   /** y axis id -> d3 hover format from the shared number rules, for axes that set none */
   private hover: Record<string, string> = {};
+  /** kernel detail for traces whose full data the kernel keeps (renderers/liveDetail.ts) */
+  private live?: LiveDetail;
 
   constructor(readonly id: string, readonly element: HTMLElement, readonly output: ChartOutput) {
     this.root = el('div', 'mktnb-chart');
@@ -174,10 +188,25 @@ class ChartView {
       const name = (this.data[d.trace] as any)?.name;
       notes.push(`${typeof name === 'string' ? name.replace(/<[^>]*>/g, '') : `trace ${d.trace + 1}`}: ${d.storedPoints.toLocaleString('en-US')} of ${d.originalPoints.toLocaleString('en-US')} points stored (${d.method.toUpperCase()})`);
     }
-    const text = [notes.length ? `Reduced for storage — ${notes.join('; ')}. Zoom shows the stored points only.` : '', why ?? ''].filter(Boolean).join(' ');
+    const liveTraces = liveTracesOf(this.output, this.data);
+    const asks = liveTraces.length > 0 && !!ctxRef?.postMessage;
+    this.root.dataset.live = String(liveTraces.length);
+    const storedNote = [notes.length ? `Reduced for storage — ${notes.join('; ')}. ${asks ? 'Zoom asks the kernel for full detail.' : 'Zoom shows the stored points only.'}` : '', why ?? ''].filter(Boolean).join(' ');
+    this.setNote(storedNote);
+    if (asks) {
+      this.live = new LiveDetail(liveTraces, storedNote, {
+        id: this.id, root: this.root, plotEl: this.plotEl, data: this.data, plotly: P,
+        width: () => this.width(), say: (m, e) => this.say(m, e), setNote: (t) => this.setNote(t),
+        fitY: () => { if (this.timeY.size && !this.boxZoom) this.fitY(); },
+        post: (m) => post(m), pending: kernelPending,
+      });
+    }
+    if (why) this.root.dataset.sanitized = '1';
+  }
+
+  private setNote(text: string): void {
     this.note.textContent = text;
     this.note.hidden = text === '';
-    if (why) this.root.dataset.sanitized = '1';
   }
 
   start(): void {
@@ -283,7 +312,10 @@ class ChartView {
     const keys = Object.keys(ev);
     if (!keys.some((k) => k.startsWith('xaxis') || k === 'autosize' || k === 'width')) return;
     if (this.big.length) this.redecimate();
-    if (this.timeY.size && !this.boxZoom && keys.some((k) => k.startsWith('xaxis'))) this.fitY();
+    const asks = this.live?.active() ?? false;
+    // with kernel detail on its way, y is fitted to it when it arrives (one redraw less)
+    if (this.timeY.size && !this.boxZoom && keys.some((k) => k.startsWith('xaxis')) && (!asks || !this.live!.zoomed())) this.fitY();
+    if (asks) this.live!.schedule(rendererOptions.zoomDebounceMs);
   }
 
   private redecimate(): void {
@@ -436,7 +468,7 @@ class ChartView {
 
   reply(m: ExtensionToRenderer): void {
     if (m.type === 'save-image-result') this.say(m.ok ? `Saved ${m.path ?? ''}`.trim() : m.cancelled ? '' : `Could not save: ${m.error ?? 'unknown error'}`, !m.ok && !m.cancelled);
-    else this.say(m.ok ? 'Copied the figure JSON' : `Could not copy: ${m.error ?? 'unknown error'}`, !m.ok);
+    else if (m.type === 'copy-text-result') this.say(m.ok ? 'Copied the figure JSON' : `Could not copy: ${m.error ?? 'unknown error'}`, !m.ok);
   }
 
   dispose(): void {
@@ -447,6 +479,7 @@ class ChartView {
     if (q >= 0) queue.splice(q, 1);
     this.ro?.disconnect();
     if (this.resizeTimer) cancelAnimationFrame(this.resizeTimer);
+    this.live?.dispose();
     try { P.purge(this.plotEl); } catch { /* already gone */ }
     this.big = [];
     this.element.replaceChildren();
@@ -454,130 +487,6 @@ class ChartView {
 }
 
 function post(m: RendererToExtension): void { ctxRef?.postMessage?.(m); }
-
-/**
- * Second layer behind the sanitizer: in the SVG Plotly drew, text holds no links and no styles
- * that load anything. <a> elements are replaced by their children; tspans keep only the
- * properties Plotly's own b/i/sup/sub/s markup sets; a declaration holding url() is removed.
- */
-export function scrubSvgText(root: Element): number {
-  let changed = 0;
-  for (const a of Array.from(root.querySelectorAll('svg text a, svg a'))) { a.replaceWith(...Array.from(a.childNodes)); changed++; }
-  for (const t of Array.from(root.querySelectorAll<SVGElement>('svg text, svg tspan'))) {
-    const style = t.getAttribute('style');
-    if (!style) continue;
-    const keep = style.split(';').map((d) => d.trim()).filter((d) => d && !/url\s*\(|expression|@import|image|behavior|binding/i.test(d))
-      .filter((d) => t.tagName.toLowerCase() !== 'tspan' || /^(font-weight|font-style|font-size|baseline-shift|text-decoration|dy|fill|white-space)\s*:/i.test(d));
-    const next = keep.join('; ');
-    if (next !== style.trim().replace(/;\s*$/, '')) { if (next) t.setAttribute('style', next); else t.removeAttribute('style'); changed++; }
-  }
-  return changed;
-}
-
-function toNumber(v: unknown, isDate: boolean): number {
-  if (typeof v === 'number') return v;
-  if (typeof v === 'string') {
-    if (isDate) { const s = v.replace(' ', 'T'); const t = Date.parse(/Z|[+-]\d\d:?\d\d$/.test(s) || s.length === 10 ? s : s + 'Z'); return t; }
-    return Number(v);
-  }
-  return NaN;
-}
-
-/** 'yaxis2' -> 'y2', 'xaxis' -> 'x' (how traces name their axes). */
-function axisRef(id: string): string { return id.replace('axis', ''); }
-
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?Z?)?$/;
-
-/**
- * The y axes of time-series panes (their x axis is a date axis: type 'date', or dates as x
- * values), each with its x axis: 'yaxis2' -> 'xaxis'. Line and bar traces only; a scatter of
- * points against dates is a time series too.
- */
-export function timeSeriesAxes(data: Record<string, unknown>[], layout: Record<string, unknown>): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const t of data) {
-    if (t.type !== undefined && t.type !== 'scatter' && t.type !== 'scattergl' && t.type !== 'bar') continue;
-    if (t.orientation === 'h') continue;
-    const xId = `xaxis${String(t.xaxis ?? 'x').slice(1)}`, yId = `yaxis${String(t.yaxis ?? 'y').slice(1)}`;
-    const xa = (layout[xId] ?? {}) as Record<string, unknown>;
-    const x = t.x as unknown[] | undefined;
-    const first = Array.isArray(x) ? x.find((v) => v !== null && v !== undefined) : undefined;
-    const isDate = xa.type === 'date' || (xa.type === undefined && typeof first === 'string' && ISO_DATE.test(first));
-    if (isDate && !out.has(yId)) out.set(yId, xId);
-  }
-  // an overlaying axis (yaxis2 over yaxis) shares its x axis
-  return out;
-}
-
-/**
- * A title that would run under the modebar (top right, shown on hover) is wrapped at a word
- * break, and the top margin grows for the extra line. Width per character is estimated from
- * the font size; the modebar is given 190 px.
- */
-function fitTitle(l: Record<string, unknown>, width: number): void {
-  const raw = l.title as any;
-  const text = typeof raw === 'string' ? raw : typeof raw?.text === 'string' ? raw.text : undefined;
-  if (!text || text.includes('<br>')) return;
-  const size = Number(raw?.font?.size) || 17;
-  // Plotly centres a title unless it says otherwise (x 0.5)
-  const centered = raw?.x === undefined || raw?.x === 0.5 || raw?.xanchor === 'center';
-  const room = Math.max(160, width - (centered ? 2 * 190 : 190) - 16);
-  const perLine = Math.max(16, Math.floor(room / (size * 0.56)));
-  if (text.replace(/<[^>]*>/g, '').length <= perLine) return;
-  const words = text.split(' ');
-  const lines: string[] = [];
-  let cur = '';
-  for (const w of words) {
-    if (cur && (cur + ' ' + w).replace(/<[^>]*>/g, '').length > perLine) { lines.push(cur); cur = w; } else cur = cur ? `${cur} ${w}` : w;
-  }
-  if (cur) lines.push(cur);
-  l.title = { ...(typeof raw === 'object' ? raw : {}), text: lines.join('<br>') };
-  const m = (l.margin ?? {}) as Record<string, unknown>;
-  l.margin = { ...m, t: Math.max(Number(m.t ?? 80), 48) + (lines.length - 1) * Math.round(size * 1.25) };
-}
-
-function titleText(layout: Record<string, unknown>): string | undefined {
-  const t = layout.title as any;
-  return typeof t === 'string' ? t : typeof t?.text === 'string' ? t.text : undefined;
-}
-
-function mergeDeep(a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...a };
-  for (const [k, v] of Object.entries(b)) {
-    const cur = out[k];
-    out[k] = v && typeof v === 'object' && !Array.isArray(v) && cur && typeof cur === 'object' && !Array.isArray(cur)
-      ? mergeDeep(cur as Record<string, unknown>, v as Record<string, unknown>) : v;
-  }
-  return out;
-}
-
-export function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  if (cls) e.className = cls;
-  return e;
-}
-
-function button(label: string, title: string, onClick: () => void): HTMLButtonElement {
-  const b = el('button', 'mktnb-button');
-  b.type = 'button';
-  b.textContent = label;
-  b.title = title;
-  b.setAttribute('aria-label', title);
-  b.addEventListener('click', (e) => { e.stopPropagation(); onClick(); });
-  return b;
-}
-
-/** An error box (never a blank output). All text through textContent. */
-export function showError(element: HTMLElement, headline: string, problems: string[]): void {
-  const box = el('div', 'mktnb-error');
-  box.setAttribute('role', 'alert');
-  const h = el('div', 'mktnb-error-title');
-  h.textContent = headline;
-  const ul = el('ul');
-  for (const p of problems) { const li = el('li'); li.textContent = p; ul.append(li); }
-  box.append(h, ul);
-  element.replaceChildren(box);
-}
 
 function parseOutput(item: OutputItem): { chart?: ChartOutput; problems: string[] } {
   let v: unknown;
@@ -596,6 +505,12 @@ export const activate: ActivationFunction = (ctx) => {
   installStyle();
   ctx.onDidReceiveMessage?.((m: unknown) => {
     if (!isExtensionToRenderer(m)) return;
+    if (m.type === 'kernel-reply') {
+      const k = kernelPending.get(m.requestId);
+      kernelPending.delete(m.requestId);
+      k?.reply(m.requestId, m.reply);
+      return;
+    }
     const v = pending.get(m.requestId);
     pending.delete(m.requestId);
     v?.reply(m);

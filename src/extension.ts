@@ -23,7 +23,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const controller = new MarketController(context);
   context.subscriptions.push(controller);
   registerCommands(context, controller);
-  registerRendererMessaging(context);
+  registerRendererMessaging(context, controller);
   registerQuickAnalyses(context);
   registerCellOrder(context);
   registerCellDiagnostics(context);

@@ -13,7 +13,7 @@ import type { MktnbFile } from '../format/types';
 import { TEXT_MIME, STDOUT_MIME, STDERR_MIME } from '../shared/schemas';
 import { notebookToHtml } from '../export/html';
 import { runNotebook } from './run';
-import { cellLabel } from '../shared/protocol';
+import { cellLabel } from '../kernel/protocol';
 import { ENV_NAME } from '../kernel/env';
 
 const USAGE = `usage:

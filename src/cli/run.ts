@@ -6,9 +6,9 @@ import { KernelClient, type BackgroundEvent, type KernelOutputEvent } from '../k
 import { fromSourceLines } from '../format/serialize';
 import type { MktnbCell, MktnbFile, MktnbOutput } from '../format/types';
 import { OutputAccumulator } from '../kernel/outputs';
-import { cellLabel, cellLanguage } from '../shared/protocol';
-import { notebookDatabase } from '../shared/protocol';
-import { KERNEL_ENV } from '../shared/protocol';
+import { cellLabel, cellLanguage } from '../kernel/protocol';
+import { notebookDatabase } from '../kernel/protocol';
+import { KERNEL_ENV } from '../kernel/protocol';
 import { connectionsJson, notebookConnections } from '../shared/connections';
 
 export interface RunOptions {

@@ -4,7 +4,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { inspect } from 'node:util';
-import type { CellError } from '../shared/protocol';
+import type { CellError } from './protocol';
 
 export interface CellContext {
   id: number;

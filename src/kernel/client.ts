@@ -15,11 +15,12 @@ import { kernelEnv } from './env';
 import { fork, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { KERNEL_ENV, type CellError, type CellLanguage, type FromKernel, type ToKernel, type VariableInfo } from '../shared/protocol';
+import { KERNEL_ENV, type CellError, type CellLanguage, type FromKernel, type ToKernel, type VariableInfo } from './protocol';
 import type { OutputItem } from '../shared/schemas';
 import { endGroup } from './procgroup';
+import { outputError, type OutputReply } from '../shared/output-requests';
 
-export type { CellError, VariableInfo } from '../shared/protocol';
+export type { CellError, VariableInfo } from './protocol';
 
 export interface KernelOptions {
   /** the notebook's folder: relative imports and data paths resolve here (also the process's cwd) */
@@ -42,6 +43,8 @@ export interface KernelOptions {
   interruptGraceMs?: number;
   /** how long the kernel may take to start (ms, default 20000) */
   startTimeoutMs?: number;
+  /** MB of data the kernel keeps for outputs that ask it (zoom, table pages; marketNotebooks.kernel.outputCacheMB) */
+  outputCacheMb?: number;
 }
 
 export type KernelOutputEvent =
@@ -112,7 +115,7 @@ interface Proc {
 
 const DEFAULT_HEAP_MB = 4096;
 const STREAM_FLUSH_MS = 25;
-/** the kernel's end of the interrupt pipe (see src/shared/protocol.ts) */
+/** the kernel's end of the interrupt pipe (see protocol.ts) */
 const INTERRUPT_FD = 4;
 
 export class KernelClient {
@@ -129,6 +132,8 @@ export class KernelClient {
   private streamTimer: NodeJS.Timeout | undefined;
   private variableRequests = new Map<number, (v: VariableInfo[] | undefined) => void>();
   private variableSeq = 0;
+  private outputRequests = new Map<number, { proc: Proc; resolve: (r: OutputReply) => void; timer: NodeJS.Timeout }>();
+  private outputSeq = 0;
   private readonly opts: Required<Pick<KernelOptions, 'maxOldSpaceMb' | 'interruptGraceMs' | 'startTimeoutMs'>> & KernelOptions;
 
   private constructor(opts: KernelOptions) {
@@ -263,6 +268,44 @@ export class KernelClient {
     this.sendTo(this.proc, { type: 'connections', json });
   }
 
+  /**
+   * Asks the kernel for data an output references (src/shared/output-requests.ts; the kernel
+   * validates `request`). Not queued behind cells: the kernel answers while a cell awaits, or when
+   * a synchronous one yields. Resolves with an error reply when there is no kernel ('no-kernel'),
+   * the kernel ends first ('gone'), `cancel()` is called ('cancelled') or no answer comes in `timeoutMs`.
+   */
+  outputRequest(request: unknown, timeoutMs = 60_000): { reply: Promise<OutputReply>; cancel(): void } {
+    const p = this.proc;
+    if (this.disposed || p.exited || !p.isReady) return { reply: Promise.resolve(outputError('no-kernel', 'the kernel is not running')), cancel: () => undefined };
+    const req = ++this.outputSeq;
+    const reply = new Promise<OutputReply>((resolve) => {
+      const timer = setTimeout(() => this.settleOutput(req, outputError('failed', `the kernel did not answer within ${Math.round(timeoutMs / 1000)} s (a cell keeps it busy)`)), timeoutMs);
+      this.outputRequests.set(req, { proc: p, resolve, timer });
+      this.sendTo(p, { type: 'outputRequest', req, request });
+    });
+    return {
+      reply,
+      cancel: () => {
+        if (!this.outputRequests.has(req)) return;
+        this.sendTo(p, { type: 'outputCancel', req });
+        this.settleOutput(req, outputError('cancelled', 'superseded by a newer request'));
+      },
+    };
+  }
+
+  /** The outputs holding these handles are gone (undefined: all, after "Clear All Outputs"): the kernel drops their data. */
+  releaseOutputs(handles?: string[]): void {
+    this.sendTo(this.proc, handles ? { type: 'releaseOutputs', handles } : { type: 'releaseOutputs' });
+  }
+
+  private settleOutput(req: number, r: OutputReply): void {
+    const o = this.outputRequests.get(req);
+    if (!o) return;
+    this.outputRequests.delete(req);
+    clearTimeout(o.timer);
+    o.resolve(r);
+  }
+
   /** Called whenever a kernel process ends (also for restarts the client does itself). */
   onDidExit(cb: (info: KernelExitInfo) => void): void { this.exitListeners.push(cb); }
 
@@ -284,6 +327,7 @@ export class KernelClient {
     };
     if (o.notebookPath) env[KERNEL_ENV.notebookPath] = o.notebookPath; else delete env[KERNEL_ENV.notebookPath];
     if (o.database) env[KERNEL_ENV.database] = o.database; else delete env[KERNEL_ENV.database];
+    if (o.outputCacheMb !== undefined) env[KERNEL_ENV.outputCacheMb] = String(o.outputCacheMb);
     const child = fork(script, [], {
       // 'advanced': structured clone, immune to a cell's Object.prototype.toJSON (src/kernel/wire.ts);
       // detached: the kernel leads a process group that holds the processes its cells start (procgroup.ts)
@@ -316,6 +360,8 @@ export class KernelClient {
     child.on('exit', (code, signal) => {
       clearTimeout(startTimer);
       p.exited = true;
+      // the data outputs referenced ended with the process
+      for (const [req, r] of this.outputRequests) if (r.proc === p) this.settleOutput(req, outputError('gone', 'the kernel that held this data has ended'));
       // what the cells started and left running ends with the session
       const endedProcesses = endGroup(p.pid);
       const oom = /heap out of memory|Reached heap limit|allocation failed/i.test(p.stderrTail);
@@ -414,6 +460,7 @@ export class KernelClient {
         for (const cb of this.backgroundListeners) safe(() => cb({ kind: 'error', error: m.error, cellId: m.id }));
         break;
       case 'variables': this.variableRequests.get(m.req)?.(m.variables); break;
+      case 'outputReply': this.settleOutput(m.req, m.reply); break;
       case 'progress': { const job = this.current; if (job?.id === m.id && job.onProgress) safe(() => job.onProgress!(m.percent, m.rows)); break; }
       case 'done': {
         const job = this.current;

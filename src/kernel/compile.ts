@@ -6,7 +6,7 @@
 import { createRequire } from 'node:module';
 import * as vm from 'node:vm';
 import { TraceMap, originalPositionFor } from '@jridgewell/trace-mapping';
-import { KERNEL_ENV, type CellError, type CellLanguage } from '../shared/protocol';
+import { KERNEL_ENV, type CellError, type CellLanguage } from './protocol';
 import { registerScript, syntaxError } from './errors';
 import { sqlCellScript } from './sql';
 import { CellSyntaxError, lineStarts, offsetToLineCol, rewriteCell } from './transform';

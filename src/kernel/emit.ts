@@ -3,7 +3,7 @@
  * structured-clone channel, see wire.ts), its stdout/stderr as stream messages, its displayed
  * values, all under the per-cell output cap.
  */
-import type { FromKernel } from '../shared/protocol';
+import type { FromKernel } from './protocol';
 import { TEXT_MIME, type OutputItem } from '../shared/schemas';
 import { outputCtx } from './cell';
 import { record, SEND_OPTIONS, toWire } from './wire';

@@ -4,7 +4,7 @@
  * errors.
  */
 import { inspect } from 'node:util';
-import type { CellError } from '../shared/protocol';
+import type { CellError } from './protocol';
 
 /** A script the kernel ran, and how to map its generated positions back to the author's source. */
 export interface ScriptInfo {

@@ -13,7 +13,7 @@
  */
 import { inspect } from 'node:util';
 import { setRuntime } from '../market/context';
-import { KERNEL_ENV, type CellError, type ToKernel } from '../shared/protocol';
+import { KERNEL_ENV, type CellError, type ToKernel } from './protocol';
 import { als, outputCtx, session, type CellContext } from './cell';
 import { cellCompiler, CompileError, esbuildLoader } from './compile';
 import { toOutputItems } from './display';
@@ -24,6 +24,8 @@ import { installSandbox, installStdin, installTimers, origSetImmediate, origSetT
 import { installSql, kernelMemoryMb, setConnections, SqlCellError } from './sql';
 import { listVariables } from './variables';
 import { interruptQueries } from '../data/index';
+import { DEFAULT_OUTPUT_CACHE_MB, installOutputData } from './outputData';
+import { liveOutputs } from '../market/output';
 
 // ---------------------------------------------------------------------------------------------
 // start-up: what the client passed, captured before any cell can see or change it
@@ -124,12 +126,16 @@ async function execute(msg: Extract<ToKernel, { type: 'execute' }>): Promise<voi
   post({ type: 'done', id: msg.id, ok, durationMs: now() - t0 });
 }
 
+// outputs that ask the kernel (zoom, table pages): answered between a cell's awaits (src/kernel/outputData.ts)
+const outputData = installOutputData(liveOutputs, post, Number(process.env[KERNEL_ENV.outputCacheMb]) || DEFAULT_OUTPUT_CACHE_MB);
+
 // ---------------------------------------------------------------------------------------------
 // the message loop
 
 let queue: Promise<void> = Promise.resolve();
 process.on('message', (m: ToKernel) => {
   switch (m.type) {
+    case 'outputRequest': case 'outputCancel': case 'releaseOutputs': outputData.handle(m); break;
     case 'execute': queue = queue.then(() => execute(m)); break;
     case 'interrupt': requestInterrupt(m.id); break;
     case 'variables':

@@ -9,7 +9,7 @@
  * Each call returns what changed, so the controller can mirror it into a running cell.
  */
 import type { MktnbOutput, OutputKind } from '../format/types';
-import type { CellError } from '../shared/protocol';
+import type { CellError } from './protocol';
 import { ERROR_MIME, splitOutputs, STDERR_MIME, STDOUT_MIME } from '../shared/schemas';
 import type { BackgroundEvent, KernelOutputEvent } from './client';
 

@@ -13,7 +13,7 @@ import { constants as osConstants } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import * as mktnb from '../market/index';
 import { setRuntime } from '../market/context';
-import type { CellError } from '../shared/protocol';
+import type { CellError } from './protocol';
 import { als, outputCtx } from './cell';
 import type { EsbuildApi } from './compile';
 import { toOutputItems, markdown, text } from './display';

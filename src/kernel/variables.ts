@@ -5,7 +5,7 @@
  */
 import { inspect } from 'node:util';
 import { Frame, Series, formatTime } from '../market/series';
-import type { VariableInfo } from '../shared/protocol';
+import type { VariableInfo } from './protocol';
 
 const MAX_SUMMARY = 120;
 

@@ -5,13 +5,32 @@
 import {
   CHART_MIME, CHART_SCHEMA_VERSION, DISPLAY, TABLE_MIME, TABLE_SCHEMA_VERSION, TEXT_MIME,
   type ChartOutput, type DecimationNote, type OutputItem, type PlotlyFigure, type TableColumn,
-  type TableOutput, type TableValue,
+  type LiveTrace, type TableOutput, type TableValue,
 } from '../shared/schemas';
+
+/** A chart trace's full data, kept by the kernel for zoom requests (x increasing; epoch ms when time). */
+export interface LiveSeries { kind: 'series'; x: ArrayLike<number>; y: ArrayLike<number>; time: boolean }
+
+/** A table's full rows, kept by the kernel for page requests; `sortKey(j)`: numbers to sort column j by (dates as epoch ms). */
+export interface LiveTable { kind: 'table'; length: number; row(i: number): TableValue[]; sortKey?(column: number): ArrayLike<number> | undefined }
+
+export type LiveSource = LiveSeries | LiveTable;
+
+/**
+ * Where outputs leave their full data. The kernel installs a registry (src/kernel/outputData.ts)
+ * that returns an opaque handle; elsewhere (a plain Node program, the CLI's export) there is
+ * none and outputs hold only what they store.
+ */
+export const liveOutputs: { register: ((source: LiveSource) => string | undefined) | undefined } = { register: undefined };
+
+function registerLive(source: LiveSource): string | undefined {
+  try { return liveOutputs.register?.(source); } catch { return undefined; }
+}
 
 export class Chart {
   constructor(
     public figure: PlotlyFigure,
-    public options: { title?: string; decimation?: DecimationNote[] } = {},
+    public options: { title?: string; decimation?: DecimationNote[]; live?: Array<{ trace: number; source: LiveSeries }> } = {},
   ) {}
 
   toJSON(): ChartOutput {
@@ -25,8 +44,16 @@ export class Chart {
   [DISPLAY](): OutputItem[] {
     const traces = this.figure.data.length;
     const t = this.options.title ?? titleOf(this.figure);
+    const out = this.toJSON();
+    // handles are made when shown (each display of the chart is an output of its own)
+    const live: LiveTrace[] = [];
+    for (const l of this.options.live ?? []) {
+      const handle = registerLive(l.source);
+      if (handle) live.push({ trace: l.trace, handle, points: l.source.y.length });
+    }
+    if (live.length) out.live = live;
     return [
-      { mime: CHART_MIME, data: this.toJSON() },
+      { mime: CHART_MIME, data: out },
       { mime: TEXT_MIME, data: `Chart${t ? ` "${t}"` : ''} with ${traces} trace${traces === 1 ? '' : 's'}` },
     ];
   }
@@ -42,8 +69,8 @@ function titleOf(f: PlotlyFigure): string | undefined {
 /** Rows shown at each end of a long table. */
 export const TABLE_EDGE_ROWS = 10;
 
-/** Rows made on demand (a 10,000,000-point Series shows 20 of them: only those are built). */
-export interface LazyRows { length: number; row(i: number): TableValue[] }
+/** Rows made on demand (a 10,000,000-point Series shows 20 of them: only those are built); `sortKey` as in LiveTable. */
+export interface LazyRows { length: number; row(i: number): TableValue[]; sortKey?(column: number): ArrayLike<number> | undefined }
 
 export class Table {
   constructor(
@@ -91,8 +118,17 @@ export class Table {
   }
 
   [DISPLAY](): OutputItem[] {
+    const out = this.toJSON();
+    // a long table leaves its rows in the kernel, so the renderer can page through all of them
+    if (out.headRows !== undefined) {
+      const src = this.rows;
+      const handle = registerLive(Array.isArray(src)
+        ? { kind: 'table', length: src.length, row: (i) => src[i] }
+        : { kind: 'table', length: src.length, row: (i) => src.row(i), sortKey: src.sortKey ? (j) => src.sortKey!(j) : undefined });
+      if (handle) out.live = { handle };
+    }
     return [
-      { mime: TABLE_MIME, data: this.toJSON() },
+      { mime: TABLE_MIME, data: out },
       { mime: TEXT_MIME, data: this.toText() },
     ];
   }

@@ -178,7 +178,7 @@ export class Series {
   toTable(): Table {
     const cols: TableColumn[] = [{ name: 'date', type: 'date' }, { name: this.name, type: 'number' }];
     // rows made on demand: showing 10,000,000 points builds only the ones the table shows
-    const rows = { length: this.length, row: (i: number): TableValue[] => [formatTime(this.index[i]), numOrNull(this.values[i])] };
+    const rows = { length: this.length, row: (i: number): TableValue[] => [formatTime(this.index[i]), numOrNull(this.values[i])], sortKey: (j: number) => (j === 0 ? this.index : this.values) };
     const src = this.meta.source ? ` from ${displayPath(this.meta.source)}` : '';
     return new Table(cols, rows, { title: `Series "${this.name}"${src}` });
   }
@@ -246,7 +246,7 @@ export class Frame {
     const names = this.names;
     const cols: TableColumn[] = [{ name: 'date', type: 'date' }, ...names.map((n) => ({ name: n, type: 'number' as const }))];
     const data = names.map((n) => this.columns[n]);
-    const rows = { length: this.length, row: (i: number): TableValue[] => [formatTime(this.index[i]), ...data.map((c) => numOrNull(c[i]))] };
+    const rows = { length: this.length, row: (i: number): TableValue[] => [formatTime(this.index[i]), ...data.map((c) => numOrNull(c[i]))], sortKey: (j: number) => (j === 0 ? this.index : data[j - 1]) };
     const src = this.meta.source ? ` from ${displayPath(this.meta.source)}` : '';
     return new Table(cols, rows, { title: `Frame${src}` });
   }

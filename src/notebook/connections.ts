@@ -9,7 +9,7 @@
  * (name, URL and user: a notebook that points the name elsewhere asks again).
  */
 import * as vscode from 'vscode';
-import { KERNEL_ENV } from '../shared/protocol';
+import { KERNEL_ENV } from '../kernel/protocol';
 import { connectionsJson, notebookConnections, passwordEnvName, type ConnectionSpec } from '../shared/connections';
 import { sqlConnection } from '../shared/sqlcell';
 import { activeMarketNotebook } from './commands';

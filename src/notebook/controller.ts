@@ -11,14 +11,15 @@
  */
 import * as path from 'path';
 import * as vscode from 'vscode';
+import { OutputHandles } from './outputHandles';
 import { KernelClient, type BackgroundEvent, type KernelOutputEvent, type VariableInfo } from '../kernel/client';
 import { ERROR_MIME } from '../shared/schemas';
 import { eventOutputs, OutputAccumulator, type OutputChange } from '../kernel/outputs';
 import { NOTEBOOK_TYPE, type MktnbOutput } from '../format/types';
-import { cellLabel, cellLanguage, KERNEL_ENV } from '../shared/protocol';
+import { cellLabel, cellLanguage, KERNEL_ENV } from '../kernel/protocol';
 import { displayItem, isJsonMime, recreateError } from '../format/items';
 import { SessionHandover, cellsSignature } from './handover';
-import { notebookDatabase } from '../shared/protocol';
+import { notebookDatabase } from '../kernel/protocol';
 import { kernelConnectionEnv } from './connections';
 
 export const CONTROLLER_ID = 'mktnb-typescript';
@@ -62,7 +63,10 @@ export class MarketController implements vscode.Disposable {
       vscode.workspace.onDidOpenNotebookDocument((nb) => this.onOpen(nb)),
       vscode.workspace.onDidCloseNotebookDocument((nb) => this.shutdown(nb)),
       // a saved file's document may open empty and receive its cells just after
-      vscode.workspace.onDidChangeNotebookDocument((e) => { if (e.contentChanges.length) this.claimSession(e.notebook); }),
+      vscode.workspace.onDidChangeNotebookDocument((e) => {
+        if (e.contentChanges.length) this.claimSession(e.notebook);
+        if (e.contentChanges.length || e.cellChanges.some((c) => c.outputs)) this.releaseGoneOutputs(e.notebook);
+      }),
       { dispose: () => this.handover.dispose() },
     );
     for (const nb of vscode.workspace.notebookDocuments) this.onOpen(nb);
@@ -109,6 +113,21 @@ export class MarketController implements vscode.Disposable {
     return (await s.client).variables();
   }
 
+  /** The notebook's started kernel, for outputs that ask it (zoom, table pages); undefined: none. */
+  async runningKernel(nb: vscode.NotebookDocument): Promise<KernelClient | undefined> {
+    const s = this.sessions.get(nb.uri.toString());
+    return s && this.started.has(s) ? s.client : undefined;
+  }
+
+  /** The kernel drops the data of outputs no longer in the notebook ("Clear All Outputs", re-run or deleted cells). */
+  private releaseGoneOutputs(nb: vscode.NotebookDocument): void {
+    if (nb.notebookType !== NOTEBOOK_TYPE) return;
+    const gone = this.outputHandles.update(nb.uri.toString(), nb.getCells().flatMap((c) => c.outputs).flatMap((o) => o.items));
+    const s = this.sessions.get(nb.uri.toString());
+    if (gone.length && s && this.started.has(s)) void s.client.then((c) => c.releaseOutputs(gone), () => undefined);
+  }
+  private readonly outputHandles = new OutputHandles();
+
   /** Whether the notebook has a kernel process (which Restart would throw away). */
   hasKernel(nb: vscode.NotebookDocument): boolean { return this.sessions.has(nb.uri.toString()); }
 
@@ -127,7 +146,7 @@ export class MarketController implements vscode.Disposable {
       // scope "machine": a workspace's .vscode/settings.json cannot widen what cells see
       const passEnv = config.get<string[]>('kernel.env', []).filter((n) => typeof n === 'string');
       // named connections (metadata.connections) with the credentials found for them (src/notebook/connections.ts)
-      const client = kernelConnectionEnv(this.context, nb).then((env) => KernelClient.start({ cwd, notebookPath, kernelScript: this.context.asAbsolutePath('dist/kernel.js'), maxOldSpaceMb: memory, passEnv, database, env }));
+      const client = kernelConnectionEnv(this.context, nb).then((env) => KernelClient.start({ cwd, notebookPath, kernelScript: this.context.asAbsolutePath('dist/kernel.js'), maxOldSpaceMb: memory, passEnv, database, env, outputCacheMb: config.get<number>('kernel.outputCacheMB', 1024) }));
       s = { client, order: 0, key, running: 0, ran: new Map() };
       this.sessions.set(key, s);
       const session = s;

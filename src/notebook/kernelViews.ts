@@ -10,7 +10,7 @@
 import * as vscode from 'vscode';
 import type { KernelState, MarketController } from './controller';
 import { NOTEBOOK_TYPE } from './controller';
-import type { VariableInfo } from '../shared/protocol';
+import type { VariableInfo } from '../kernel/protocol';
 
 export const VARIABLES_VIEW = 'mktnb.variables';
 

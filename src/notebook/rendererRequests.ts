@@ -15,6 +15,7 @@
  *    serialized here; text the renderer sends is only used to find which output it means.
  */
 import { dataUrlToBytes, safeFileName, type ExtensionToRenderer, type ImageFormat } from '../shared/renderer-messages';
+import { outputError, parseOutputRequest, type OutputReply, type OutputRequest } from '../shared/output-requests';
 
 export interface RendererRequestDeps {
   /** folder of the notebook the message came from (undefined for an untitled notebook without a workspace) */
@@ -32,6 +33,12 @@ export interface RendererRequestDeps {
   reply(m: ExtensionToRenderer): void;
   /** joins a folder and a base name (path.join in the extension) */
   join(folder: string, name: string): string;
+  /**
+   * Sends a validated output request to the notebook's kernel (undefined: no kernel API here);
+   * `requestId` lets a later kernel-cancel find it.
+   */
+  kernelRequest?(request: OutputRequest, requestId: string): Promise<OutputReply>;
+  kernelCancel?(requestId: string): void;
 }
 
 /** Images larger than this are refused (a PNG of a large chart at 2x is a few MB). */
@@ -127,5 +134,16 @@ export async function handleRendererMessage(message: unknown, d: RendererRequest
     }
     return;
   }
+  if (type === 'kernel-request') {
+    const parsed = parseOutputRequest(message.request);
+    const send = (reply: OutputReply) => d.reply({ type: 'kernel-reply', requestId, ok: reply.ok, reply });
+    if ('problem' in parsed) { d.log(`Market Notebooks: refused an output request: ${parsed.problem}`); send(outputError('invalid', parsed.problem)); return; }
+    if (!d.kernelRequest) { send(outputError('no-kernel', 'this notebook has no kernel')); return; }
+    let reply: OutputReply;
+    try { reply = await d.kernelRequest(parsed.request, requestId); } catch (e) { reply = outputError('failed', (e as Error).message); }
+    send(reply);
+    return;
+  }
+  if (type === 'kernel-cancel') { d.kernelCancel?.(requestId); return; }
   return drop(`unknown type ${JSON.stringify(String(type)).slice(0, 60)}`);
 }

@@ -10,6 +10,8 @@
  * Documented in docs/charts.md ("Renderer messaging").
  */
 
+import { isOutputReply, parseOutputRequest, type OutputReply, type OutputRequest } from './output-requests';
+
 /** Renderer ids, as in package.json `contributes.notebookRenderer[].id`. */
 export const CHART_RENDERER_ID = 'mktnb-chart';
 export const TABLE_RENDERER_ID = 'mktnb-table';
@@ -36,12 +38,17 @@ export type RendererToExtension =
       /** what is being copied, for the extension's status message */
       what: 'figure-json';
       text: string;
-    };
+    }
+  /** Ask the notebook's kernel for data behind an output (src/shared/output-requests.ts). */
+  | { type: 'kernel-request'; requestId: string; request: OutputRequest }
+  /** The renderer no longer wants the answer to that request (a newer zoom superseded it). */
+  | { type: 'kernel-cancel'; requestId: string };
 
 /** Extension → renderer (optional: a renderer that gets no reply shows nothing). */
 export type ExtensionToRenderer =
   | { type: 'save-image-result'; requestId: string; ok: boolean; /** path written */ path?: string; /** user cancelled the dialog */ cancelled?: boolean; error?: string }
-  | { type: 'copy-text-result'; requestId: string; ok: boolean; error?: string };
+  | { type: 'copy-text-result'; requestId: string; ok: boolean; error?: string }
+  | { type: 'kernel-reply'; requestId: string; /** reply.ok */ ok: boolean; reply: OutputReply };
 
 /** Runtime check of an incoming renderer message (the extension must not trust the webview blindly). */
 export function isRendererToExtension(v: unknown): v is RendererToExtension {
@@ -53,13 +60,17 @@ export function isRendererToExtension(v: unknown): v is RendererToExtension {
       && (m.dataUrl as string).startsWith(m.format === 'png' ? 'data:image/png' : 'data:image/svg+xml');
   }
   if (m.type === 'copy-text') return m.what === 'figure-json' && typeof m.text === 'string';
+  if (m.type === 'kernel-request') return 'request' in parseOutputRequest(m.request);
+  if (m.type === 'kernel-cancel') return true;
   return false;
 }
 
 export function isExtensionToRenderer(v: unknown): v is ExtensionToRenderer {
   if (typeof v !== 'object' || v === null) return false;
   const m = v as Record<string, unknown>;
-  return (m.type === 'save-image-result' || m.type === 'copy-text-result') && typeof m.requestId === 'string' && typeof m.ok === 'boolean';
+  if (typeof m.requestId !== 'string') return false;
+  if (m.type === 'kernel-reply') return isOutputReply(m.reply);
+  return (m.type === 'save-image-result' || m.type === 'copy-text-result') && typeof m.ok === 'boolean';
 }
 
 /**

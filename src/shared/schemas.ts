@@ -47,6 +47,19 @@ export interface ChartOutput {
   decimation?: DecimationNote[];
   /** Optional title for exports (file names, HTML report headings). */
   title?: string;
+  /**
+   * Traces whose full data stays in the kernel that drew them: on zoom the renderer asks for the
+   * visible range by handle (src/shared/output-requests.ts). Without that kernel the stored points are drawn.
+   */
+  live?: LiveTrace[];
+}
+
+/** A chart trace backed by kernel data: an opaque handle valid for the kernel session that made it. */
+export interface LiveTrace {
+  trace: number;
+  handle: string;
+  /** points of the full series */
+  points: number;
 }
 
 export type ColumnType = 'date' | 'number' | 'string' | 'boolean';
@@ -78,6 +91,8 @@ export interface TableOutput {
   headRows?: number;
   /** Free text shown under the table (alignment used, number of points, notes). */
   footer?: string;
+  /** The full table stays in the kernel: pages are fetched by this handle (src/shared/output-requests.ts). */
+  live?: { handle: string };
 }
 
 /** One item of a cell output: a mime type and its data (string for text mimes, JSON otherwise). */

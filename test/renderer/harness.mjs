@@ -64,13 +64,14 @@ const PAGE = `<!doctype html>
   const THEMES = ${JSON.stringify(THEMES)};
   window.__messages = [];
   window.__pwned = 0;
-  let listener = null;
+  // each renderer has its own context in VS Code: both listeners hear what is sent here
+  const listeners = new Set();
   const ctx = {
     postMessage: (m) => window.__messages.push(m),
-    onDidReceiveMessage: (cb) => { listener = cb; return { dispose() { listener = null; } }; },
+    onDidReceiveMessage: (cb) => { listeners.add(cb); return { dispose() { listeners.delete(cb); } }; },
     workspace: { isTrusted: true },
   };
-  window.sendToRenderer = (m) => listener && listener(m);
+  window.sendToRenderer = (m) => { for (const l of listeners) l(m); };
   window.setTheme = (name) => {
     const t = THEMES[name];
     for (const th of Object.values(THEMES)) document.body.classList.remove(th.cls);
@@ -130,8 +131,8 @@ export async function startHarness() {
     res.writeHead(200, { 'content-type': type, 'cache-control': 'no-store' });
     fs.createReadStream(file).pipe(res);
   });
-  await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  const url = `http://127.0.0.1:${server.address().port}/`;
+  await new Promise((r) => server.listen(0, '127.0.0.1', () => r(undefined)));
+  const url = `http://127.0.0.1:${/** @type {import('node:net').AddressInfo} */ (server.address()).port}/`;
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
   const requests = [];
   async function newPage(theme = 'light', viewport = { width: 1000, height: 800 }) {

@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { KernelClient, type ExecuteResult, type KernelOutputEvent } from '../../../src/kernel/client';
-import { KERNEL_ENV } from '../../../src/shared/protocol';
+import { KERNEL_ENV } from '../../../src/kernel/protocol';
 import { connectionsJson, notebookConnections } from '../../../src/shared/connections';
 import { TABLE_MIME, TEXT_MIME, type TableOutput } from '../../../src/shared/schemas';
 import { buildKernel } from '../kernel/build';

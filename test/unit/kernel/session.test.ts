@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { KernelClient } from '../../../src/kernel/client';
 import { TEXT_MIME } from '../../../src/shared/schemas';
-import { cellLabel } from '../../../src/shared/protocol';
+import { cellLabel } from '../../../src/kernel/protocol';
 import { buildKernel } from './build';
 
 async function run(k: KernelClient, code: string, n: number) {

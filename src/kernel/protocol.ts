@@ -1,8 +1,8 @@
 /**
  * Messages between a kernel client (extension host or CLI) and a kernel process.
  * Transport: Node IPC (child_process.fork, 'advanced' serialization: V8's structured clone, so a
- * cell that plants Object.prototype.toJSON cannot change what is sent; see src/kernel/wire.ts). Shared by src/kernel/* only on the
- * Node side. The client sends one `execute` at a time (it queues the rest) and waits for `done`.
+ * cell that plants Object.prototype.toJSON cannot change what is sent; see src/kernel/wire.ts). Node only: the kernel,
+ * its client and their users (controller, CLI) import it. The client sends one `execute` at a time (it queues the rest) and waits for `done`.
  *
  * Interrupt, in three ways, each naming the cell (a late one never stops the next cell):
  *  - an `interrupt` message: handled whenever the kernel's event loop is free (an awaiting cell);
@@ -14,7 +14,8 @@
  * If the kernel does not answer with `done` soon (a loop in library code), the client kills and
  * restarts it.
  */
-import type { OutputItem } from './schemas';
+import type { OutputItem } from '../shared/schemas';
+import type { OutputReply } from '../shared/output-requests';
 
 /** Languages of code cells: TypeScript/JavaScript run as scripts, SQL on the kernel's DuckDB (src/kernel/sql.ts). */
 export type CellLanguage = 'typescript' | 'javascript' | 'sql';
@@ -33,6 +34,11 @@ export type ToKernel =
   | { type: 'setNotebook'; notebookPath: string; baseDir: string }
   /** the notebook's named connections changed (JSON of ResolvedConnection[], as KERNEL_ENV.connections) */
   | { type: 'connections'; json: string }
+  /** a request of an output for data the kernel keeps (src/shared/output-requests.ts; `request` validated by the kernel) */
+  | { type: 'outputRequest'; req: number; request: unknown }
+  | { type: 'outputCancel'; req: number }
+  /** the outputs holding these handles are gone (all when undefined: "Clear All Outputs"): the kernel drops their data */
+  | { type: 'releaseOutputs'; handles?: string[] }
   | { type: 'shutdown' };
 
 export type FromKernel =
@@ -45,7 +51,8 @@ export type FromKernel =
   /** how far the cell's running query is (0..100), where the engine reports it (SQL cells, sql``); rows: rows read so far (ClickHouse) */
   | { type: 'progress'; id: number; percent: number; rows?: number }
   | { type: 'done'; id: number; ok: boolean; durationMs: number }
-  | { type: 'variables'; req: number; variables: VariableInfo[] };
+  | { type: 'variables'; req: number; variables: VariableInfo[] }
+  | { type: 'outputReply'; req: number; reply: OutputReply };
 
 /** One name a cell declared, as the Variables view shows it. */
 export interface VariableInfo {
@@ -83,6 +90,8 @@ export const KERNEL_ENV = {
   database: 'MKTNB_DATABASE',
   /** optional: the notebook's named connections with their credentials, JSON of ResolvedConnection[] (src/shared/connections.ts) */
   connections: 'MKTNB_CONNECTIONS',
+  /** optional: MB of data the kernel keeps for outputs that ask it (zoom, pages); default 1024 */
+  outputCacheMb: 'MKTNB_OUTPUT_CACHE_MB',
 } as const;
 
 /**
