@@ -145,7 +145,11 @@ process.on('message', (m: ToKernel) => {
       sandbox.place({ baseDir: m.baseDir, notebookPath: m.notebookPath });
       break;
     case 'connections': setConnections(m.json); break;
-    case 'shutdown': realExit(0);
+    case 'shutdown':
+      // esbuild's service is the kernel's own helper, not a process a cell started: stop it first
+      // so the client's count of the group's leftovers (KernelExitInfo.endedProcesses) never races it
+      try { void getEsbuild().stop(); } catch { /* esbuild was never found: no service */ }
+      realExit(0);
   }
 });
 // the parent is gone: end the processes the cells started (the kernel's group), then the kernel
