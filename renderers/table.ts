@@ -29,7 +29,9 @@ function compare(a: TableValue, b: TableValue): number {
 type SortState = { col: number; dir: 1 | -1 } | null;
 
 /** Tunables; exported for the browser tests. */
-export const tableOptions = { pageRows: 50 };
+// 20 rows: a page is as tall as the stored head and tail (10 + 10), so a notebook keeps its
+// layout when the kernel comes or goes, and the cells below stay in reach
+export const tableOptions = { pageRows: 20 };
 
 let ctxRef: RendererContext<unknown> | undefined;
 let seq = 0;

@@ -203,16 +203,16 @@ describe('outputs that ask the kernel (Chromium, fake kernel)', function () {
     await page.evaluate((t) => (window as any).renderTable('p1', t), liveTable());
     const pos = page.locator('#out-p1 .mktnb-pager-pos');
     await page.waitForFunction(() => (document.querySelector('#out-p1') as HTMLElement).dataset.paged === 'kernel');
-    assert.equal(await pos.textContent(), 'Rows 1–50 of 10,000,000');
+    assert.equal(await pos.textContent(), 'Rows 1–20 of 10,000,000');
     const firstCol = () => page.evaluate(() => Array.from(document.querySelectorAll('#out-p1 tbody tr')).map((tr) => (tr.children[1] as HTMLElement).textContent));
-    assert.equal((await firstCol()).length, 50);
+    assert.equal((await firstCol()).length, 20);
     await page.locator('#out-p1 button[aria-label="Next page"]').click();
-    await page.waitForFunction(() => (document.querySelector('#out-p1') as HTMLElement).dataset.offset === '50');
-    assert.equal((await firstCol())[0], '50');
+    await page.waitForFunction(() => (document.querySelector('#out-p1') as HTMLElement).dataset.offset === '20');
+    assert.equal((await firstCol())[0], '20');
     await page.locator('#out-p1 input[aria-label="Go to row"]').fill('5000001');
     await page.locator('#out-p1 input[aria-label="Go to row"]').press('Enter');
     await page.waitForFunction(() => (document.querySelector('#out-p1') as HTMLElement).dataset.offset === '5000000');
-    assert.equal(await pos.textContent(), 'Rows 5,000,001–5,000,050 of 10,000,000');
+    assert.equal(await pos.textContent(), 'Rows 5,000,001–5,000,020 of 10,000,000');
     const mid = await page.evaluate(() => Array.from(document.querySelectorAll('#out-p1 tbody tr')).slice(0, 2).map((tr) => Array.from(tr.children).map((td) => td.textContent)));
     assert.deepEqual(mid, [['5,000,001', '5,000,000', '0'], ['5,000,002', '5,000,001', '7']]);
     // sort by v descending (two clicks): the kernel sorts all rows, from the first page
@@ -224,7 +224,7 @@ describe('outputs that ask the kernel (Chromium, fake kernel)', function () {
     const sorted = await page.evaluate(() => Array.from(document.querySelectorAll('#out-p1 tbody tr')).slice(0, 2).map((tr) => Array.from(tr.children).map((td) => td.textContent)));
     assert.deepEqual(sorted, [['1', '7', '9'], ['2', '17', '9']]);
     const last = (await requests(page)).at(-1);
-    assert.deepEqual(last.request, { op: 'table-page', handle: H2, offset: 0, limit: 50, sort: { column: 1, descending: true } });
+    assert.deepEqual(last.request, { op: 'table-page', handle: H2, offset: 0, limit: 20, sort: { column: 1, descending: true } });
   });
 
   it('a table whose kernel is gone shows its stored head and tail, sorts them locally, and says why', async () => {

@@ -77,10 +77,10 @@ describe('Outputs that ask the kernel', function () {
     const table = outputFrame(page).locator('.mktnb-table-wrap', { hasText: '10,000,000' }).first();
     await table.waitFor({ state: 'attached', timeout: 60_000 });
     const pos = table.locator('.mktnb-pager-pos');
-    await until(async () => (await pos.textContent()) === 'Rows 1–50 of 10,000,000', 'the first page from the kernel');
+    await until(async () => (await pos.textContent()) === 'Rows 1–20 of 10,000,000', 'the first page from the kernel');
     await table.locator('input[aria-label="Go to row"]').fill('5000001');
     await table.locator('input[aria-label="Go to row"]').press('Enter');
-    await until(async () => (await pos.textContent()) === 'Rows 5,000,001–5,000,050 of 10,000,000', 'the middle page');
+    await until(async () => (await pos.textContent()) === 'Rows 5,000,001–5,000,020 of 10,000,000', 'the middle page');
     const mid = await table.locator('tbody tr').first().locator('td').allTextContents();
     const iso = new Date(T0 + 5_000_000 * MIN).toISOString();
     assert.deepEqual(mid.slice(0, 2), ['5,000,001', `${iso.slice(0, 10)} ${iso.slice(11, 16)}`]);
