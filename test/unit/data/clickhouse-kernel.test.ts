@@ -10,27 +10,15 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { KernelClient, type ExecuteResult, type KernelOutputEvent } from '../../../src/kernel/client';
+import { KernelClient } from '../../../src/kernel/client';
+import { okCell, runCell, type Ran } from '../kernel/cells';
 import { KERNEL_ENV } from '../../../src/kernel/protocol';
 import { connectionsJson, notebookConnections } from '../../../src/shared/connections';
-import { TABLE_MIME, TEXT_MIME, type TableOutput } from '../../../src/shared/schemas';
 import { buildKernel } from '../kernel/build';
 import { CH_PASSWORD, CH_USER, loadBars, startClickHouse, type TestServer } from './clickhouse-server';
 
-interface Ran extends ExecuteResult { text: string; tables: TableOutput[]; progress: Array<[number, number | undefined]> }
-
-async function run(k: KernelClient, code: string, language: 'typescript' | 'sql', label = 'cell [1]', onProgress?: (p: number, rows?: number) => void): Promise<Ran> {
-  const out: KernelOutputEvent[] = [];
-  const progress: Array<[number, number | undefined]> = [];
-  const r = await k.execute(code, language, { cellLabel: label, onOutput: (e) => out.push(e), onProgress: (p, rows) => { progress.push([p, rows]); onProgress?.(p, rows); } });
-  const items = out.flatMap((e) => (e.kind === 'display' ? e.items : []));
-  return { ...r, progress, text: items.filter((i) => i.mime === TEXT_MIME).map((i) => String(i.data)).join('\n'), tables: items.filter((i) => i.mime === TABLE_MIME).map((i) => i.data as TableOutput) };
-}
-async function ok(k: KernelClient, code: string, language: 'typescript' | 'sql' = 'typescript'): Promise<Ran> {
-  const r = await run(k, code, language);
-  assert.equal(r.ok, true, `cell failed: ${r.error?.stack}`);
-  return r;
-}
+const run = (k: KernelClient, code: string, language: 'typescript' | 'sql', label = 'cell [1]', onProgress?: (p: number, rows?: number) => void): Promise<Ran> => runCell(k, code, language, label, onProgress);
+const ok = (k: KernelClient, code: string, language: 'typescript' | 'sql' = 'typescript'): Promise<Ran> => okCell(k, code, language, 'cell [1]');
 
 describe('kernel: SQL cells on a ClickHouse connection (real server)', function () {
   this.timeout(180_000);

@@ -8,24 +8,13 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { KernelClient, type ExecuteResult, type KernelOutputEvent } from '../../../src/kernel/client';
-import { TABLE_MIME, TEXT_MIME, type TableOutput } from '../../../src/shared/schemas';
+import { KernelClient, type KernelOutputEvent } from '../../../src/kernel/client';
+import { okCell, runCell, type Ran } from './cells';
 import { boundName, sqlCellScript } from '../../../src/kernel/sql';
 import { buildKernel } from './build';
 
-interface Ran extends ExecuteResult { text: string; tables: TableOutput[] }
-
-async function run(k: KernelClient, code: string, language: 'typescript' | 'sql', label = 'cell 1'): Promise<Ran> {
-  const out: KernelOutputEvent[] = [];
-  const r = await k.execute(code, language, { cellLabel: label, onOutput: (e) => out.push(e) });
-  const items = out.flatMap((e) => (e.kind === 'display' ? e.items : []));
-  return { ...r, text: items.filter((i) => i.mime === TEXT_MIME).map((i) => String(i.data)).join('\n'), tables: items.filter((i) => i.mime === TABLE_MIME).map((i) => i.data as TableOutput) };
-}
-async function ok(k: KernelClient, code: string, language: 'typescript' | 'sql' = 'typescript'): Promise<Ran> {
-  const r = await run(k, code, language);
-  assert.equal(r.ok, true, `cell failed: ${r.error?.stack}`);
-  return r;
-}
+const run = (k: KernelClient, code: string, language: 'typescript' | 'sql', label = 'cell 1'): Promise<Ran> => runCell(k, code, language, label);
+const ok = (k: KernelClient, code: string, language: 'typescript' | 'sql' = 'typescript'): Promise<Ran> => okCell(k, code, language, 'cell 1');
 
 describe('kernel: SQL cells', function () {
   this.timeout(60_000);
