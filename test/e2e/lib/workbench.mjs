@@ -112,6 +112,52 @@ export async function answerInput(page, value) {
   await input.press('Enter');
 }
 
+/**
+ * Answers VS Code's own (simple) save dialog, the path box code-server shows for "Save As", with
+ * `target` (an absolute path), and waits until `tabName` is the active tab.
+ *
+ * The dialog lists the folder of the path it suggests and re-lists when the typed path names
+ * another folder; an Enter that lands while it re-lists is taken as "the list changed" and
+ * does not save (simpleFileDialog.ts, onDidAccept). On a loaded machine that happens: CI saw
+ * the tab never appear. So: wait until the dialog is not busy, press Enter, and if the dialog
+ * is still open with our path and no validation message, press Enter again.
+ */
+export async function answerSaveDialog(page, target, tabName, { timeout = 90_000 } = {}) {
+  const deadline = Date.now() + timeout;
+  const widget = page.locator('.quick-input-widget');
+  const input = widget.locator('.quick-input-box input');
+  const tab = page.locator('.tabs-container .tab.active', { hasText: tabName });
+  const value = () => page.evaluate(() => /** @type {HTMLInputElement | null} */ (document.querySelector('.quick-input-widget .quick-input-box input'))?.value ?? '');
+  const notBusy = () => page.waitForFunction(() => {
+    const bar = document.querySelector('.quick-input-widget .quick-input-progress');
+    return !bar || !bar.classList.contains('active');
+  }, undefined, { polling: 100, timeout: 20_000 }).catch(() => {});
+  let tries = 0;
+  while (Date.now() < deadline) {
+    if (await tab.isVisible()) return;
+    if (!(await widget.isVisible())) {
+      // the dialog closed: either it saved (the tab is on its way) or something hid it
+      if (await tab.waitFor({ state: 'visible', timeout: 10_000 }).then(() => true, () => false)) return;
+      throw new Error(`the save dialog closed and "${tabName}" did not open: ${JSON.stringify(await quickInputState(page))}`);
+    }
+    await notBusy();
+    if ((await value()) !== target) {
+      // (CI once saw fill time out here: the box was not editable for 30 s; look again)
+      const filled = await input.fill(target, { timeout: 15_000 })
+        .then(() => page.waitForFunction((t) => /** @type {HTMLInputElement | null} */ (document.querySelector('.quick-input-widget .quick-input-box input'))?.value === t, target, { polling: 100, timeout: 10_000 }))
+        .then(() => true, () => false);
+      if (!filled) continue;
+      await notBusy();
+    }
+    const st = await quickInputState(page);
+    if (st?.message && /does not exist|already exists|not valid/i.test(st.message)) throw new Error(`the save dialog refused ${target}: ${st.message}`);
+    await input.press('Enter');
+    tries++;
+    if (await tab.waitFor({ state: 'visible', timeout: 10_000 }).then(() => true, () => false)) return;
+  }
+  throw new Error(`"${tabName}" did not open after ${tries} Enter(s) in the save dialog: ${JSON.stringify(await quickInputState(page))}`);
+}
+
 /** The current quick input's prompt/title text and its rows' labels (for generic pick sequences). */
 export async function quickInputState(page) {
   const widget = page.locator('.quick-input-widget');

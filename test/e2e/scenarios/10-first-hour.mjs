@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { closeWindows, openWindow, shot, workspace } from '../lib/context.mjs';
 import {
-  answerKernelPickerIfShown, codeCell, notebookEditor, notification, openNotebook, runCellFromUi, runCommand, waitForCellState,
+  answerKernelPickerIfShown, answerSaveDialog, codeCell, notebookEditor, notification, openNotebook, runCellFromUi, runCommand, waitForCellState,
 } from '../lib/workbench.mjs';
 
 /** Focuses the last code cell, inserts a code cell below it and types `text` (one line); returns its index among code cells. */
@@ -133,11 +133,8 @@ describe('First hour in an untitled notebook', function () {
     const input = page.locator('.quick-input-widget .quick-input-box input');
     await input.waitFor({ state: 'visible' });
     await page.waitForFunction(() => /Untitled-1\.mktnb$/.test(/** @type {HTMLInputElement | null} */ (document.querySelector('.quick-input-widget .quick-input-box input'))?.value ?? ''), undefined, { polling: 100 });
-    await input.fill(target);
-    await page.waitForFunction((t) => /** @type {HTMLInputElement | null} */ (document.querySelector('.quick-input-widget .quick-input-box input'))?.value === t, target, { polling: 100 });
     await shot('first-hour-save-as-dialog');
-    await input.press('Enter');
-    await page.locator('.tabs-container .tab.active', { hasText: 'first-hour.mktnb' }).waitFor({ timeout: 30_000 });
+    await answerSaveDialog(page, target, 'first-hour.mktnb');
     await notebookEditor(page).waitFor();
     const next = await addCell(page, 'x * 21 + btcHere.length * 0');
     await runCellFromUi(page, next);

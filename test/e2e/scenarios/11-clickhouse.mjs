@@ -63,7 +63,7 @@ describe('ClickHouse connections', function () {
     await answerInput(page, helper.CH_USER);
     await pickItem(page, 'Ask me now, keep it in VS Code\'s SecretStorage');
     const pw = page.locator('.quick-input-widget .quick-input-box input[type="password"]');
-    await pw.waitFor({ state: 'visible', timeout: 30_000 });
+    await pw.waitFor({ state: 'visible', timeout: 60_000 });
     assert.match(await page.locator('.quick-input-widget').textContent(), /Password for the ClickHouse connection "desk"/);
     await answerInput(page, helper.CH_PASSWORD);
     await shot('clickhouse-connection-added');
@@ -79,7 +79,7 @@ describe('ClickHouse connections', function () {
     // the status bar names the selected SQL cell's connection
     await codeCell(page, 0).locator('.monaco-editor').first().click();
     const item = page.locator('.statusbar-item', { hasText: 'desk (ClickHouse)' });
-    await item.first().waitFor({ state: 'visible', timeout: 30_000 });
+    await item.first().waitFor({ state: 'visible', timeout: 60_000 });
     await shot('clickhouse-sql-cell');
 
     await runCellFromUi(page, 1);
