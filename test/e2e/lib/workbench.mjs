@@ -101,15 +101,44 @@ export async function pickItem(page, label, { exact = true } = {}) {
   const row = exact ? exactRow(page, label)
     : widget.locator('.quick-input-list .monaco-list-row', { hasText: label }).first();
   await row.waitFor({ state: 'visible' });
+  const before = await promptNow(page);
   await row.click();
+  await promptGone(page, before);
 }
 
-/** In an open input box: type a value and press Enter. */
+/**
+ * In an open input box: type a value and press Enter; returns once the box has gone or shows
+ * another prompt. (Without that wait, the next answer could be typed into this box while VS
+ * Code validates it and swaps in the next one: on a loaded machine the ClickHouse scenario
+ * typed its database name into the URL box.)
+ */
 export async function answerInput(page, value) {
   const input = page.locator('.quick-input-widget .quick-input-box input');
   await input.waitFor({ state: 'visible' });
   await input.fill(value);
+  const before = await promptNow(page);
   await input.press('Enter');
+  await promptGone(page, before);
+}
+
+/** What the quick input shows now: title, placeholder, message and value, as one string. */
+function promptNow(page) {
+  return page.evaluate(() => {
+    const w = document.querySelector('.quick-input-widget');
+    const box = /** @type {HTMLInputElement | null | undefined} */ (w?.querySelector('.quick-input-box input'));
+    return `${w?.querySelector('.quick-input-title')?.textContent ?? ''}|${box?.getAttribute('placeholder') ?? ''}|${w?.querySelector('.quick-input-message')?.textContent ?? ''}|${box?.value ?? ''}`;
+  });
+}
+
+/** Waits until the quick input is hidden or asks something other than `before` (at most 15 s: two steps may ask alike). */
+async function promptGone(page, before) {
+  await page.waitForFunction((b) => {
+    const w = /** @type {HTMLElement | null} */ (document.querySelector('.quick-input-widget'));
+    if (!w || w.offsetParent === null || getComputedStyle(w).display === 'none') return true;
+    const box = /** @type {HTMLInputElement | null} */ (w.querySelector('.quick-input-box input'));
+    const now = `${w.querySelector('.quick-input-title')?.textContent ?? ''}|${box?.getAttribute('placeholder') ?? ''}|${w.querySelector('.quick-input-message')?.textContent ?? ''}|${box?.value ?? ''}`;
+    return now !== b;
+  }, before, { polling: 100, timeout: 15_000 }).catch(() => {});
 }
 
 /**
