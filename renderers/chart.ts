@@ -26,13 +26,13 @@ import { validateChart, type ChartOutput } from '../src/shared/schemas';
 import { LiveDetail, liveTracesOf } from './liveDetail';
 import { isExtensionToRenderer, type RendererToExtension } from '../src/shared/renderer-messages';
 import type { ActivationFunction, OutputItem, RendererContext } from 'vscode-notebook-renderer';
-import { minMaxColumns, pointsFor, prepareBigTrace, type BigTrace } from './decimate';
+import { prepareBigTrace, type BigTrace } from './decimate';
 import { droppedNote, sanitizeConfig, sanitizeFigureReport } from '../src/shared/sanitize';
 import { withAlpha } from './theme';
 import { installStyle } from './style';
 import { el, button, showError, scrubSvgText } from './dom';
-import { timeSeriesAxes, toNumber } from './chartLayout';
-import { DEFAULT_HEIGHT, fittedY, fullConfig, fullLayout, keepZoom, storedPointsNotes } from './chartFigure';
+import { timeSeriesAxes } from './chartLayout';
+import { decimatedData, decimatedXY, DEFAULT_HEIGHT, fittedY, fullConfig, fullLayout, keepZoom, storedPointsNotes, xRangeShown } from './chartFigure';
 import { drawWhenVisible, schedule, theme, unschedule, watchTheme } from './chartSchedule';
 import { ChartExport } from './chartExport';
 
@@ -180,14 +180,7 @@ class ChartView {
     if (!rendererOptions.decimate) return this.data;
     const cols = Math.max(200, Math.round(this.width()));
     this.lastRange = `${-Infinity}:${Infinity}:${cols}`;
-    const out = this.data.slice();
-    for (const b of this.big) {
-      const pts = pointsFor(b, minMaxColumns(b, cols));
-      // a few thousand points draw fast in SVG; keeping WebGL would only use up contexts
-      const type = out[b.trace].type === 'scattergl' ? 'scatter' : out[b.trace].type;
-      out[b.trace] = { ...out[b.trace], type, x: pts.x, y: pts.y };
-    }
-    return out;
+    return decimatedData(this.data, this.big, cols);
   }
 
   async draw(): Promise<void> {
@@ -237,23 +230,13 @@ class ChartView {
   }
 
   private redecimate(): void {
-    const ax = (this.plotEl as any)._fullLayout?.xaxis;
-    let a = -Infinity, z = Infinity;
-    if (ax && ax.autorange !== true && Array.isArray(ax.range)) {
-      const conv = typeof ax.r2l === 'function' ? (v: unknown) => ax.r2l(v) : (v: unknown) => toNumber(v, this.big[0].isDate);
-      a = Number(conv(ax.range[0])); z = Number(conv(ax.range[1]));
-      if (!Number.isFinite(a) || !Number.isFinite(z)) { a = -Infinity; z = Infinity; }
-    }
+    const [a, z] = xRangeShown(this.plotEl, this.big[0].isDate);
     const cols = Math.max(200, Math.round(this.width()));
-    const key = `${Math.min(a, z)}:${Math.max(a, z)}:${cols}`;
+    const key = `${a}:${z}:${cols}`;
     if (key === this.lastRange) return;
     this.lastRange = key;
-    const xs: unknown[][] = [], ys: unknown[][] = [], idx: number[] = [];
-    for (const b of this.big) {
-      const pts = pointsFor(b, minMaxColumns(b, cols, Math.min(a, z), Math.max(a, z)));
-      xs.push(pts.x); ys.push(pts.y); idx.push(b.trace);
-    }
-    P.restyle(this.plotEl, { x: xs, y: ys }, idx);
+    const { xs, ys, traces } = decimatedXY(this.big, cols, a, z);
+    P.restyle(this.plotEl, { x: xs, y: ys }, traces);
     this.root.dataset.visiblePoints = String(ys.reduce((k, y) => k + y.length, 0));
   }
 

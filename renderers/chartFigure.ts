@@ -1,14 +1,53 @@
 /**
  * What the chart renderer hands Plotly, built from a view's state without touching it: the
- * layout (the figure's own settings over the theme template, dates-only zoom on time-series
- * panes, hover formats, the narrow layout), the config (modebar, the box-zoom toggle), the note
- * on points reduced for storage, and the y ranges that fit what a zoom of the dates shows.
+ * traces (big ones decimated for the x range shown, decimate.ts), the layout (the figure's own
+ * settings over the theme template, dates-only zoom on time-series panes, hover formats, the
+ * narrow layout), the config (modebar, the box-zoom toggle), the note on points reduced for
+ * storage, and the y ranges that fit what a zoom of the dates shows.
  */
 import type { ChartOutput } from '../src/shared/schemas';
 import { plotlyTemplate, type Theme } from './theme';
-import { axisRef, fitTitle, mergeDeep } from './chartLayout';
+import { axisRef, fitTitle, mergeDeep, toNumber } from './chartLayout';
+import { minMaxColumns, pointsFor, type BigTrace } from './decimate';
 
 export const DEFAULT_HEIGHT = 420;
+
+/** The traces to draw: each big trace as min and max per pixel column over its whole x range. */
+export function decimatedData(data: Record<string, unknown>[], big: BigTrace[], columns: number): Record<string, unknown>[] {
+  const out = data.slice();
+  for (const b of big) {
+    const pts = pointsFor(b, minMaxColumns(b, columns));
+    // a few thousand points draw fast in SVG; keeping WebGL would only use up contexts
+    const type = out[b.trace].type === 'scattergl' ? 'scatter' : out[b.trace].type;
+    out[b.trace] = { ...out[b.trace], type, x: pts.x, y: pts.y };
+  }
+  return out;
+}
+
+/**
+ * The x range the plot shows, low to high, read from Plotly's resolved axis (so events arriving
+ * in any order end with the right range); the whole axis (-Infinity, Infinity) when autoranged.
+ */
+export function xRangeShown(gd: any, isDate: boolean): [number, number] {
+  const ax = gd._fullLayout?.xaxis;
+  let a = -Infinity, z = Infinity;
+  if (ax && ax.autorange !== true && Array.isArray(ax.range)) {
+    const conv = typeof ax.r2l === 'function' ? (v: unknown) => ax.r2l(v) : (v: unknown) => toNumber(v, isDate);
+    a = Number(conv(ax.range[0])); z = Number(conv(ax.range[1]));
+    if (!Number.isFinite(a) || !Number.isFinite(z)) { a = -Infinity; z = Infinity; }
+  }
+  return [Math.min(a, z), Math.max(a, z)];
+}
+
+/** The big traces' points for x in [lo, hi] (min and max per column), as Plotly.restyle takes them. */
+export function decimatedXY(big: BigTrace[], columns: number, lo: number, hi: number): { xs: unknown[][]; ys: unknown[][]; traces: number[] } {
+  const xs: unknown[][] = [], ys: unknown[][] = [], traces: number[] = [];
+  for (const b of big) {
+    const pts = pointsFor(b, minMaxColumns(b, columns, lo, hi));
+    xs.push(pts.x); ys.push(pts.y); traces.push(b.trace);
+  }
+  return { xs, ys, traces };
+}
 
 /** The view state a layout depends on. */
 export interface LayoutInput {
