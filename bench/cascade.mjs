@@ -68,7 +68,7 @@ console.log(`build book                       ${f(performance.now() - t0, cpu() 
 
 // a collateral marked to 0.65 on this venue for three steps, early in the run
 const collateralPath = Array.from({ length: STEPS }, (_, t) => (t >= 20 && t < 23 ? 0.65 : 1));
-/** @type {import('../src/market/cascade/engine.ts').CascadeOptions} */
+/** @type {import('../src/market/cascade/run.ts').CascadeOptions} */
 const options = {
   book, mode: 'simulate', shock: -0.04, steps: STEPS, noise: { sigma: 0.012, seed: 2 },
   impact: { model: 'sqrt', sigma: 0.03, volume: 40e9, halfLife: 3, permanent: 0.6 },
@@ -93,7 +93,7 @@ console.log(`sweep: ${String(STEPS).padEnd(5)} steps                ${f(tRun, cR
 console.log(`sweep: sort + steps              ${f(tSort + tRun, cSort + cRun)}   <- the issue's target: under 1 s`);
 {
   // what the mechanisms cost: the same run without ADL on positions, and without any of the lab's mechanisms
-  /** @type {(o: import('../src/market/cascade/engine.ts').CascadeOptions) => [number, number, import('../src/market/cascade/engine.ts').RawRun]} */
+  /** @type {(o: import('../src/market/cascade/run.ts').CascadeOptions) => [number, number, import('../src/market/cascade/run.ts').RawRun]} */
   const time = (o) => { const c1 = cpu(), t1 = performance.now(); const r = runEngine(o); return [performance.now() - t1, cpu() - c1, r]; };
   const [w1, c1, r1] = time({ ...options, adl: 'amount' });
   const [w2, c2] = time({ ...options, adl: 'amount', liquidity: undefined, mark: undefined, collateral: undefined });
@@ -124,7 +124,7 @@ console.log(`charts (path, levels, replay)    ${ms(t0)}   JSON ${sizes.map((s) =
   const back = (a) => { const b = new a.constructor(n); for (let k = 0; k < n; k++) b[perm[k]] = a[k]; return b; };
   const mapped = { ...sh, remaining: back(sh.remaining), evPos: sh.evPos.map((k) => perm[k]), adlLog: { ...sh.adlLog, qty: back(sh.adlLog.qty), haircut: back(sh.adlLog.haircut) } };
   // compareRuns reads the runs' data fields only; the spread copy of adlLog has no AdlLog methods
-  const cmpSh = compareRuns(fast, /** @type {import('../src/market/cascade/engine.ts').RawRun} */ (/** @type {unknown} */ (mapped)));
+  const cmpSh = compareRuns(fast, /** @type {import('../src/market/cascade/run.ts').RawRun} */ (/** @type {unknown} */ (mapped)));
   const same = cmpSh.equal;
   console.log(`sweep on a shuffled copy: sort + steps ${f(w, c)}   same liquidations and ADL: ${same ? 'YES' : 'NO'} (max relative difference ${cmpSh.maxRelDiff.toExponential(2)})`);
   if (!same) console.log(cmpSh.details.join('\n'));

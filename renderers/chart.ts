@@ -12,19 +12,29 @@
  *  - A toolbar (PNG, SVG, JSON) asks the extension to save images (a download does not work in
  *    a webview) and copies the figure JSON; messages are in src/shared/renderer-messages.ts.
  *
- * (Over 300 lines on purpose: ChartView is one object's lifecycle — draw, zoom, theme, resize, export, dispose — and reads best whole; its parts without state live in dom.ts, chartLayout.ts, decimate.ts, liveDetail.ts, theme.ts.)
+ * Its parts live beside it: what Plotly is given (chartFigure.ts), when charts draw and re-color
+ * (chartSchedule.ts), the toolbar's exports (chartExport.ts), kernel detail on zoom
+ * (liveDetail.ts), decimation (decimate.ts), layout helpers (chartLayout.ts), the theme
+ * (theme.ts) and the DOM pieces (dom.ts).
+ *
+ * (Over 300 lines on purpose: ChartView is one chart's lifecycle, and its zoom handling
+ * (re-decimation, y fitting, the box-zoom toggle) reads and sets the same view state as draw,
+ * resize, re-theme and dispose; it stays whole so that state has one owner.)
  */
 import Plotly from 'plotly.js-dist-min';
 import { validateChart, type ChartOutput } from '../src/shared/schemas';
 import { LiveDetail, liveTracesOf } from './liveDetail';
-import { isExtensionToRenderer, safeFileName, type ExtensionToRenderer, type ImageFormat, type RendererToExtension } from '../src/shared/renderer-messages';
+import { isExtensionToRenderer, type RendererToExtension } from '../src/shared/renderer-messages';
 import type { ActivationFunction, OutputItem, RendererContext } from 'vscode-notebook-renderer';
-import { minMaxColumns, pointsFor, prepareBigTrace, type BigTrace } from './decimate';
+import { prepareBigTrace, type BigTrace } from './decimate';
 import { droppedNote, sanitizeConfig, sanitizeFigureReport } from '../src/shared/sanitize';
-import { plotlyTemplate, readTheme, themeKey, withAlpha, type Theme } from './theme';
+import { withAlpha } from './theme';
 import { installStyle } from './style';
 import { el, button, showError, scrubSvgText } from './dom';
-import { axisRef, fitTitle, mergeDeep, timeSeriesAxes, titleText, toNumber } from './chartLayout';
+import { timeSeriesAxes } from './chartLayout';
+import { decimatedData, decimatedXY, DEFAULT_HEIGHT, fittedY, fullConfig, fullLayout, keepZoom, storedPointsNotes, xRangeShown } from './chartFigure';
+import { drawWhenVisible, schedule, theme, unschedule, watchTheme } from './chartSchedule';
+import { ChartExport } from './chartExport';
 
 export { el, showError, scrubSvgText } from './dom';
 export { isoTime, timeSeriesAxes } from './chartLayout';
@@ -48,76 +58,14 @@ export const rendererOptions = {
   zoomDebounceMs: 120,
 };
 
-const DEFAULT_HEIGHT = 420;
 const MAP_TRACES = /^(scattergeo|choropleth|scattermap|choroplethmap|densitymap|scattermapbox|choroplethmapbox|densitymapbox)$/;
 
 let ctxRef: RendererContext<unknown> | undefined;
 const views = new Map<string, ChartView>();
-const pending = new Map<string, ChartView>();
+/** save and copy requests in flight: request id -> the export that asked */
+const pending = new Map<string, ChartExport>();
 /** kernel requests in flight: request id -> the chart that asked */
 const kernelPending = new Map<string, LiveDetail>();
-let seq = 0;
-
-let currentTheme: Theme | undefined;
-let themeTimer = 0;
-let themeObserver: MutationObserver | undefined;
-
-function theme(): Theme {
-  if (!currentTheme) currentTheme = readTheme();
-  return currentTheme;
-}
-
-function watchTheme(): void {
-  if (themeObserver) return;
-  themeObserver = new MutationObserver(() => {
-    if (themeTimer) return;
-    themeTimer = requestAnimationFrame(() => {
-      themeTimer = 0;
-      const next = readTheme();
-      if (currentTheme && themeKey(next) === themeKey(currentTheme)) return;
-      currentTheme = next;
-      for (const v of views.values()) v.retheme();
-    });
-  });
-  const opts = { attributes: true, attributeFilter: ['class', 'style', 'data-vscode-theme-kind'] };
-  themeObserver.observe(document.body, opts);
-  themeObserver.observe(document.documentElement, opts);
-}
-
-let io: IntersectionObserver | undefined;
-function visibility(): IntersectionObserver | undefined {
-  if (typeof IntersectionObserver === 'undefined') return undefined;
-  io ??= new IntersectionObserver((entries) => {
-    for (const e of entries) {
-      if (!e.isIntersecting) continue;
-      const v = (e.target as any).__mktnbView as ChartView | undefined;
-      io!.unobserve(e.target);
-      if (v) schedule(v);
-    }
-  }, { rootMargin: rendererOptions.lazyMargin });
-  return io;
-}
-
-/**
- * Charts are drawn one at a time with a painted frame in between, so a notebook whose outputs
- * all become visible at once (opening, fast scrolling) stays responsive.
- */
-const queue: ChartView[] = [];
-let pumping = false;
-function schedule(v: ChartView): void {
-  if (!queue.includes(v)) queue.push(v);
-  if (!pumping) void pump();
-}
-async function pump(): Promise<void> {
-  pumping = true;
-  try {
-    while (queue.length) {
-      const v = queue.shift()!;
-      await v.draw();
-      if (queue.length) await new Promise<void>((r) => requestAnimationFrame(() => setTimeout(r, 0)));
-    }
-  } finally { pumping = false; }
-}
 
 class ChartView {
   readonly root: HTMLDivElement;
@@ -145,15 +93,16 @@ class ChartView {
   private hover: Record<string, string> = {};
   /** kernel detail for traces whose full data the kernel keeps (renderers/liveDetail.ts) */
   private live?: LiveDetail;
+  private readonly exporter: ChartExport;
 
   constructor(readonly id: string, readonly element: HTMLElement, readonly output: ChartOutput) {
     this.root = el('div', 'mktnb-chart');
     const bar = el('div', 'mktnb-toolbar');
     bar.setAttribute('role', 'toolbar');
     bar.append(
-      button('PNG', 'Save the chart as a PNG image', () => this.saveImage('png')),
-      button('SVG', 'Save the chart as an SVG image', () => this.saveImage('svg')),
-      button('JSON', 'Copy the figure JSON to the clipboard', () => this.copyJson()),
+      button('PNG', 'Save the chart as a PNG image', () => this.exporter.saveImage('png')),
+      button('SVG', 'Save the chart as an SVG image', () => this.exporter.saveImage('svg')),
+      button('JSON', 'Copy the figure JSON to the clipboard', () => this.exporter.copyJson()),
     );
     this.plotEl = el('div', 'mktnb-plot');
     const h = Number((output.figure.layout as any)?.height) || DEFAULT_HEIGHT;
@@ -165,9 +114,14 @@ class ChartView {
     const footer = el('div', 'mktnb-footer');
     footer.append(this.note, this.status, bar);
     this.root.append(this.plotEl, footer);
-    (this.root as any).__mktnbView = this;
     element.replaceChildren(this.root);
     this.prepare();
+    this.exporter = new ChartExport({
+      id, output, plotEl: this.plotEl, layout: this.layout, plotly: P, pending,
+      get post() { return ctxRef?.postMessage ? post : undefined; },
+      width: () => this.width(), say: (m, e) => this.say(m, e),
+      ensureDrawn: () => (this.drawn ? Promise.resolve() : this.draw()),
+    });
   }
 
   /** Sanitizes the figure and finds the traces to decimate. */
@@ -183,11 +137,7 @@ class ChartView {
     // an animated figure keeps its fixed ranges (the frames are drawn against them)
     this.timeY = this.frames ? new Map() : timeSeriesAxes(this.data, this.layout);
     this.hover = hoverFormats(this.data, this.layout);
-    const notes: string[] = [];
-    for (const d of this.output.decimation ?? []) {
-      const name = (this.data[d.trace] as any)?.name;
-      notes.push(`${typeof name === 'string' ? name.replace(/<[^>]*>/g, '') : `trace ${d.trace + 1}`}: ${d.storedPoints.toLocaleString('en-US')} of ${d.originalPoints.toLocaleString('en-US')} points stored (${d.method.toUpperCase()})`);
-    }
+    const notes = storedPointsNotes(this.output, this.data);
     const liveTraces = liveTracesOf(this.output, this.data);
     const asks = liveTraces.length > 0 && !!ctxRef?.postMessage;
     this.root.dataset.live = String(liveTraces.length);
@@ -210,51 +160,19 @@ class ChartView {
   }
 
   start(): void {
-    const obs = rendererOptions.lazy ? visibility() : undefined;
-    if (obs) obs.observe(this.root);
-    else schedule(this);
+    if (!(rendererOptions.lazy && drawWhenVisible(this, this.root, rendererOptions.lazyMargin))) schedule(this);
   }
 
   private width(): number {
     return this.plotEl.clientWidth || this.element.clientWidth || 600;
   }
 
-  /** Layout = figure layout + theme template (the figure's own settings win). */
   private fullLayout(): Record<string, unknown> {
-    const t = theme();
-    const tpl = plotlyTemplate(t, this.narrow);
-    const userTpl = this.layout.template;
-    const template = typeof userTpl === 'object' && userTpl !== null ? mergeDeep(tpl, userTpl as Record<string, unknown>) : tpl;
-    const l: Record<string, unknown> = { ...this.layout, template, autosize: true };
-    delete l.width;
-    l.height = Number(this.layout.height) || DEFAULT_HEIGHT;
-    // time series: a drag zooms the dates only and the y axis follows what is visible
-    for (const y of this.timeY.keys()) l[y] = { ...(l[y] as object ?? {}), fixedrange: !this.boxZoom };
-    for (const [y, f] of Object.entries(this.hover)) l[y] = { ...(l[y] as object ?? {}), hoverformat: f };
-    if (this.timeY.size && l.dragmode === undefined) l.dragmode = 'zoom';
-    fitTitle(l, this.width());
-    if (this.narrow) {
-      const m = (this.layout.margin ?? {}) as Record<string, unknown>;
-      l.margin = { ...m, l: Math.min(Number(m.l ?? 48), 44), r: Math.min(Number(m.r ?? 16), 16) };
-      if (this.layout.showlegend !== false) l.legend = { ...(this.layout.legend as object ?? {}), orientation: 'h', y: -0.25, x: 0 };
-    }
-    return l;
+    return fullLayout({ layout: this.layout, theme: theme(), narrow: this.narrow, width: this.width(), timeY: this.timeY, hover: this.hover, boxZoom: this.boxZoom });
   }
 
   private fullConfig(): Record<string, unknown> {
-    const add = this.timeY.size ? [{
-      name: this.boxZoom ? 'Zoom dates only (y follows the data)' : 'Box zoom (dates and values)',
-      title: this.boxZoom ? 'Zoom dates only (y follows the data)' : 'Box zoom (dates and values)',
-      icon: this.boxZoom ? P.Icons?.zoom_plus ?? P.Icons?.zoombox : P.Icons?.zoombox,
-      click: () => this.toggleBoxZoom(),
-    }] : [];
-    return {
-      displaylogo: false, displayModeBar: 'hover', responsive: false, typesetMath: false,
-      modeBarButtonsToRemove: ['toImage', 'sendDataToCloud', 'editInChartStudio'],
-      ...(add.length ? { modeBarButtonsToAdd: add } : {}),
-      ...this.config,
-      showLink: false, showSendToCloud: false, showEditInChartStudio: false,
-    };
+    return fullConfig(this.config, this.timeY.size > 0, this.boxZoom, P.Icons, () => this.toggleBoxZoom());
   }
 
   /** Data to draw: big traces decimated for the current view. */
@@ -262,14 +180,7 @@ class ChartView {
     if (!rendererOptions.decimate) return this.data;
     const cols = Math.max(200, Math.round(this.width()));
     this.lastRange = `${-Infinity}:${Infinity}:${cols}`;
-    const out = this.data.slice();
-    for (const b of this.big) {
-      const pts = pointsFor(b, minMaxColumns(b, cols));
-      // a few thousand points draw fast in SVG; keeping WebGL would only use up contexts
-      const type = out[b.trace].type === 'scattergl' ? 'scatter' : out[b.trace].type;
-      out[b.trace] = { ...out[b.trace], type, x: pts.x, y: pts.y };
-    }
-    return out;
+    return decimatedData(this.data, this.big, cols);
   }
 
   async draw(): Promise<void> {
@@ -277,7 +188,7 @@ class ChartView {
     this.drawn = true;
     this.t0 = performance.now();
     try {
-      watchTheme();
+      watchTheme(() => views.values());
       this.narrow = this.width() < rendererOptions.narrowWidth;
       if (rendererOptions.decimate) {
         this.big = [];
@@ -319,64 +230,19 @@ class ChartView {
   }
 
   private redecimate(): void {
-    const ax = (this.plotEl as any)._fullLayout?.xaxis;
-    let a = -Infinity, z = Infinity;
-    if (ax && ax.autorange !== true && Array.isArray(ax.range)) {
-      const conv = typeof ax.r2l === 'function' ? (v: unknown) => ax.r2l(v) : (v: unknown) => toNumber(v, this.big[0].isDate);
-      a = Number(conv(ax.range[0])); z = Number(conv(ax.range[1]));
-      if (!Number.isFinite(a) || !Number.isFinite(z)) { a = -Infinity; z = Infinity; }
-    }
+    const [a, z] = xRangeShown(this.plotEl, this.big[0].isDate);
     const cols = Math.max(200, Math.round(this.width()));
-    const key = `${Math.min(a, z)}:${Math.max(a, z)}:${cols}`;
+    const key = `${a}:${z}:${cols}`;
     if (key === this.lastRange) return;
     this.lastRange = key;
-    const xs: unknown[][] = [], ys: unknown[][] = [], idx: number[] = [];
-    for (const b of this.big) {
-      const pts = pointsFor(b, minMaxColumns(b, cols, Math.min(a, z), Math.max(a, z)));
-      xs.push(pts.x); ys.push(pts.y); idx.push(b.trace);
-    }
-    P.restyle(this.plotEl, { x: xs, y: ys }, idx);
+    const { xs, ys, traces } = decimatedXY(this.big, cols, a, z);
+    P.restyle(this.plotEl, { x: xs, y: ys }, traces);
     this.root.dataset.visiblePoints = String(ys.reduce((k, y) => k + y.length, 0));
   }
 
-  /**
-   * After a zoom or pan of the dates: each time-series y axis is set to the range of the points
-   * now visible (bars and filled areas include zero), so the line stays in view and fills the
-   * plot; an autorange of x (double-click, "reset axes") gives y its autorange back.
-   */
+  /** Fits each time-series y axis to the points a zoom of the dates shows (chartFigure.ts). */
   private fitY(): void {
-    const gd = this.plotEl as any;
-    const fl = gd._fullLayout;
-    if (!fl) return;
-    const update: Record<string, unknown> = {};
-    for (const [yId, xId] of this.timeY) {
-      const xa = fl[xId], ya = fl[yId];
-      if (!xa || !ya) continue;
-      if (xa.autorange === true || !Array.isArray(xa.range)) { update[`${yId}.autorange`] = true; continue; }
-      const lo = Math.min(xa.r2l(xa.range[0]), xa.r2l(xa.range[1])), hi = Math.max(xa.r2l(xa.range[0]), xa.r2l(xa.range[1]));
-      const log = ya.type === 'log';
-      let min = Infinity, max = -Infinity;
-      for (const t of gd._fullData ?? []) {
-        if (t.visible !== true || (t.yaxis ?? 'y') !== axisRef(yId) || (t.xaxis ?? 'x') !== axisRef(xId)) continue;
-        const x = t.x, y = t.y;
-        if (!x || !y) continue;
-        const zero = t.type === 'bar' || t.fill === 'tozeroy';
-        let any = false;
-        for (let i = 0; i < y.length; i++) {
-          const xv = xa.d2l(x[i]);
-          if (!(xv >= lo && xv <= hi)) continue;
-          const v = Number(y[i]);
-          if (!Number.isFinite(v) || (log && v <= 0)) continue;
-          const u = log ? Math.log10(v) : v;
-          if (u < min) min = u; if (u > max) max = u;
-          any = true;
-        }
-        if (any && zero && !log) { min = Math.min(min, 0); max = Math.max(max, 0); }
-      }
-      if (!(max >= min)) continue;
-      const pad = (max - min) * 0.05 || Math.abs(max) * 0.05 || 1;
-      update[`${yId}.range`] = [min - (min === 0 && !log ? 0 : pad), max + pad];
-    }
+    const update = fittedY(this.plotEl, this.timeY);
     if (Object.keys(update).length) void P.relayout(this.plotEl, update);
   }
 
@@ -384,10 +250,8 @@ class ChartView {
   private toggleBoxZoom(): void {
     this.boxZoom = !this.boxZoom;
     this.root.dataset.boxZoom = String(this.boxZoom);
-    const gd = this.plotEl as any;
-    const l = this.fullLayout();
     // keep the x zoom; y: free in box mode, fitted again when leaving it
-    for (const k of Object.keys(gd.layout ?? {})) if (/^xaxis\d*$/.test(k) && gd.layout[k]?.range && gd.layout[k]?.autorange === false) l[k] = { ...(l[k] as object ?? {}), range: gd.layout[k].range, autorange: false };
+    const l = keepZoom(this.fullLayout(), (this.plotEl as any).layout, /^xaxis\d*$/);
     l.dragmode = 'zoom';
     void P.react(this.plotEl, this.figure(this.currentData(), l)).then(() => { if (!this.boxZoom) this.fitY(); });
     this.say(this.boxZoom ? 'Box zoom: drag to zoom dates and values' : 'Zoom: drag to zoom the dates; the values axis follows');
@@ -417,48 +281,10 @@ class ChartView {
 
   retheme(): void {
     if (!this.drawn || this.disposed) return;
-    const gd = this.plotEl as any;
     // keep the user's zoom: copy the current axis ranges into the new layout
-    const l = this.fullLayout();
-    for (const k of Object.keys(gd.layout ?? {})) if (/^[xy]axis\d*$/.test(k) && gd.layout[k]?.range && gd.layout[k]?.autorange === false) l[k] = { ...(l[k] as object ?? {}), range: gd.layout[k].range, autorange: false };
+    const l = keepZoom(this.fullLayout(), (this.plotEl as any).layout, /^[xy]axis\d*$/);
     void P.react(this.plotEl, this.figure(this.currentData(), l));
     this.root.dataset.theme = theme().kind;
-  }
-
-  private async saveImage(format: ImageFormat): Promise<void> {
-    if (!this.drawn) await this.draw();
-    try {
-      const w = this.width(), h = Number(this.layout.height) || DEFAULT_HEIGHT;
-      const dataUrl: string = await P.toImage(this.plotEl, { format, width: w, height: h, scale: format === 'png' ? 2 : 1 });
-      const suggestedName = safeFileName(this.output.title ?? titleText(this.layout), format);
-      if (ctxRef?.postMessage) {
-        const requestId = `${this.id}:${++seq}`;
-        pending.set(requestId, this);
-        post({ type: 'save-image', requestId, format, dataUrl, suggestedName });
-        this.say(`Saving ${format.toUpperCase()}…`);
-      } else {
-        const a = document.createElement('a');
-        a.href = dataUrl; a.download = suggestedName; a.click();
-        this.say(`Downloaded ${suggestedName}`);
-      }
-    } catch (e) {
-      this.say(`Could not export ${format.toUpperCase()}: ${(e as Error).message}`, true);
-    }
-  }
-
-  private async copyJson(): Promise<void> {
-    const text = JSON.stringify(this.output.figure, null, 1);
-    try {
-      await navigator.clipboard.writeText(text);
-      this.say('Copied the figure JSON');
-    } catch {
-      if (ctxRef?.postMessage) {
-        const requestId = `${this.id}:${++seq}`;
-        pending.set(requestId, this);
-        post({ type: 'copy-text', requestId, what: 'figure-json', text });
-        this.say('Copying the figure JSON…');
-      } else this.say('The clipboard is not available here', true);
-    }
   }
 
   say(msg: string, error = false): void {
@@ -466,17 +292,10 @@ class ChartView {
     this.status.classList.toggle('mktnb-status-error', error);
   }
 
-  reply(m: ExtensionToRenderer): void {
-    if (m.type === 'save-image-result') this.say(m.ok ? `Saved ${m.path ?? ''}`.trim() : m.cancelled ? '' : `Could not save: ${m.error ?? 'unknown error'}`, !m.ok && !m.cancelled);
-    else if (m.type === 'copy-text-result') this.say(m.ok ? 'Copied the figure JSON' : `Could not copy: ${m.error ?? 'unknown error'}`, !m.ok);
-  }
-
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    io?.unobserve(this.root);
-    const q = queue.indexOf(this);
-    if (q >= 0) queue.splice(q, 1);
+    unschedule(this, this.root);
     this.ro?.disconnect();
     if (this.resizeTimer) cancelAnimationFrame(this.resizeTimer);
     this.live?.dispose();

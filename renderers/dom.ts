@@ -1,6 +1,6 @@
 /**
- * DOM pieces of the chart renderer: elements, buttons, the error box (all text through
- * textContent), and the second sanitizing layer over the SVG Plotly drew.
+ * DOM pieces of the chart and table renderers: elements, buttons, the error box (all text
+ * through textContent), and the second sanitizing layer over the SVG Plotly drew.
  */
 
 /**

@@ -8,23 +8,18 @@
  * and a sort by any column are asked of the kernel (src/shared/output-requests.ts). Without that
  * kernel (a reopened file, a restart, an HTML export) it shows the stored head and tail and says so.
  *
- * (Just over 300 lines: one view with its pager; the shared number rules are in src/shared/format.ts.)
+ * The view and its pager are here; a row's cells, the gap row and the local sort are tableCells.ts.
  */
-import { validateTable, type TableColumn, type TableOutput, type TableValue } from '../src/shared/schemas';
+import { validateTable, type TableOutput, type TableValue } from '../src/shared/schemas';
 import { isOutputHandle, type OutputReply, type OutputRequest } from '../src/shared/output-requests';
 import { isExtensionToRenderer } from '../src/shared/renderer-messages';
 import type { ActivationFunction, RendererContext } from 'vscode-notebook-renderer';
 import { tableFormatters } from '../src/shared/format';
 import { installStyle } from './style';
+import { showError } from './dom';
+import { gapRow, pagerButton, rowElement, sortedRows } from './tableCells';
 
-function isMissing(v: TableValue): boolean {
-  return v === null || v === undefined || (typeof v === 'number' && !Number.isFinite(v));
-}
-
-function compare(a: TableValue, b: TableValue): number {
-  if (typeof a === 'number' && typeof b === 'number') return a - b;
-  return String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0;
-}
+const HEADLINE = 'This table output cannot be shown:';
 
 type SortState = { col: number; dir: 1 | -1 } | null;
 
@@ -201,23 +196,14 @@ class TableView {
     if (this.page && !this.numHead.isConnected) this.headers[0]?.before(this.numHead);
     else if (!this.page) this.numHead.remove();
     if (this.page) { this.fillPage(this.page); return; }
-    const rows = t.rows.map((r, i) => ({ r, i }));
+    const rows = sortedRows(t.rows, this.sort);
     const elided = t.headRows !== undefined && t.rows.length < t.totalRows;
-    if (this.sort) {
-      const { col, dir } = this.sort;
-      // missing values last in both directions (as pandas' na_position='last')
-      rows.sort((a, b) => {
-        const ma = isMissing(a.r[col]), mb = isMissing(b.r[col]);
-        if (ma || mb) return ma && mb ? a.i - b.i : ma ? 1 : -1;
-        return dir * compare(a.r[col], b.r[col]) || a.i - b.i;
-      });
-    }
     this.sortNote.hidden = !(this.sort && elided);
     this.sortNote.textContent = this.sort && elided ? `Sorted the ${t.rows.length} rows shown, not all ${t.totalRows.toLocaleString('en-US')}.` : '';
     const frag = document.createDocumentFragment();
     rows.forEach(({ r }, k) => {
-      if (!this.sort && elided && k === t.headRows) frag.append(this.gapRow(t.totalRows - t.rows.length));
-      frag.append(this.row(r));
+      if (!this.sort && elided && k === t.headRows) frag.append(gapRow(t.columns.length, t.totalRows - t.rows.length));
+      frag.append(rowElement(t.columns, this.fmt!, r));
     });
     this.tbody.replaceChildren(frag);
   }
@@ -227,7 +213,7 @@ class TableView {
     const frag = document.createDocumentFragment();
     this.sortNote.hidden = true;
     page.rows.forEach((r, k) => {
-      const tr = this.row(r);
+      const tr = rowElement(this.t.columns, this.fmt!, r);
       const td = document.createElement('td');
       td.className = 'num rownum';
       td.textContent = (page.offset + k + 1).toLocaleString('en-US');
@@ -236,59 +222,6 @@ class TableView {
     });
     this.tbody.replaceChildren(frag);
   }
-
-  private row(r: TableValue[]): HTMLTableRowElement {
-    const t = this.t;
-    const fmt = this.fmt!;
-    const tr = document.createElement('tr');
-    r.forEach((v, j) => {
-      const c = t.columns[j];
-      const td = document.createElement('td');
-      td.textContent = fmt[j](v);
-      const cls: string[] = [];
-      if (c.type === 'number') cls.push('num');
-      if (v === null) cls.push('missing');
-      if (typeof v === 'number' && v < 0 && c.type === 'number') cls.push('neg');
-      if (cls.length) td.className = cls.join(' ');
-      if (c.type === 'number' && typeof v === 'number') td.title = String(v);
-      tr.append(td);
-    });
-    return tr;
-  }
-
-  private gapRow(n: number): HTMLTableRowElement {
-    const tr = document.createElement('tr');
-    tr.className = 'gap';
-    const td = document.createElement('td');
-    td.colSpan = this.t.columns.length;
-    td.textContent = `… ${n.toLocaleString('en-US')} row${n === 1 ? '' : 's'} …`;
-    tr.append(td);
-    return tr;
-  }
-}
-
-function pagerButton(label: string, title: string, onClick: () => void): HTMLButtonElement {
-  const b = document.createElement('button');
-  b.type = 'button';
-  b.className = 'mktnb-button';
-  b.textContent = label;
-  b.title = title;
-  b.setAttribute('aria-label', title);
-  b.addEventListener('click', onClick);
-  return b;
-}
-
-function showError(element: HTMLElement, problems: string[]): void {
-  const box = document.createElement('div');
-  box.className = 'mktnb-error';
-  box.setAttribute('role', 'alert');
-  const h = document.createElement('div');
-  h.className = 'mktnb-error-title';
-  h.textContent = 'This table output cannot be shown:';
-  const ul = document.createElement('ul');
-  for (const p of problems) { const li = document.createElement('li'); li.textContent = p; ul.append(li); }
-  box.append(h, ul);
-  element.replaceChildren(box);
 }
 
 export const activate: ActivationFunction = (ctx) => {
@@ -304,9 +237,9 @@ export const activate: ActivationFunction = (ctx) => {
   return {
     renderOutputItem(item, element) {
       let v: unknown;
-      try { v = item.json(); } catch (e) { showError(element, [`the output is not valid JSON: ${(e as Error).message}`]); return; }
+      try { v = item.json(); } catch (e) { showError(element, HEADLINE, [`the output is not valid JSON: ${(e as Error).message}`]); return; }
       const problems = validateTable(v);
-      if (problems.length) { showError(element, problems); return; }
+      if (problems.length) { showError(element, HEADLINE, problems); return; }
       new TableView(item.id, element, v as TableOutput);
       elements.set(item.id, element);
     },

@@ -1,15 +1,15 @@
 /**
  * The cascade engine. One driver (steps, legs, rounds, impact, circuit breaker, margin
  * accounting) and two ways to find the positions a mark price triggers:
- *  - the sweep (default): longs sorted by liquidation price descending and shorts ascending,
- *    once; a pointer per side advances past every position the mark has reached, so a step
- *    costs O(positions it liquidates), never O(book);
+ *  - the sweep (default, sweep.ts): longs sorted by liquidation price descending and shorts
+ *    ascending, once; a pointer per side advances past every position the mark has reached, so
+ *    a step costs O(positions it liquidates), never O(book);
  *  - the naive scan in reference.ts, which tests every position at every check, for checking.
  *
- * Over ~300 lines on purpose: runEngine is one driver loop (~215 lines) whose parts share a
- * dozen mutable locals of a step (mark, legs, rounds, halts, insurance fund, impact and depth
- * state); it stays whole so a step reads top to bottom. What it needs (state, selectors,
- * recorders) sits above it; books, impact, liquidity, marks and ADL are their own modules.
+ * What a run takes and returns is run.ts; the book state the selectors share is state.ts;
+ * books, impact, liquidity, marks and ADL are their own modules. runEngine is one driver loop
+ * (~215 lines) whose parts share a dozen mutable locals of a step (mark, legs, rounds, halts,
+ * insurance fund, impact and depth state); it stays whole so a step reads top to bottom.
  *
  * Semantics (both selectors give the same liquidations):
  *  - A step is a list of legs: simulate = one leg per step (the exogenous price); replay =
@@ -38,180 +38,16 @@
  *  - ADL (adl.ts, optional): what the fund cannot pay closes opposite positions in profit at
  *    the bankruptcy price, by queue or pro-rata.
  */
-import type { PositionBook } from './book';
 import { grow, TypedList } from '../grow';
-import { toOHLC, type OHLCPath, type PathInput } from './path';
-import { Book2, DEFAULT_IMPACT, type DipBuyer, type ImpactSpec } from './impact';
+import { toOHLC, type OHLCPath } from './path';
+import { Book2, DEFAULT_IMPACT } from './impact';
 import { mulberry32, normals } from './rng';
-import { LiquidityModel, type LiquiditySpec } from './liquidity';
-import { MarkModel, stepValues, type CollateralSpec, type MarkSpec } from './mark';
-import { AdlLog, type AdlRule } from './adl';
-
-export interface CircuitBreaker {
-  /** halt when the mark has moved more than this fraction (e.g. 0.08 = 8%) ... */
-  move: number;
-  /** ... relative to the close `within` steps earlier (default 1) ... */
-  within?: number;
-  /** ... for this many further steps (default 1) */
-  halt?: number;
-}
-
-export interface CascadeOptions {
-  book: PositionBook;
-  mode: 'replay' | 'simulate';
-  /** replay: the historical path (Frame with high/low/close, Series, or arrays) */
-  path?: PathInput;
-  /** replay: let liquidations move the price on top of the historical path (default false) */
-  feedback?: boolean;
-  /** simulate: starting price (default: the book's reference price, the last close it was built on) */
-  start?: number;
-  /** simulate: number of steps (default 50) */
-  steps?: number;
-  /** simulate: initial exogenous move as a fraction, e.g. -0.05 */
-  shock?: number;
-  /** simulate: spread the shock over this many steps (default 1) */
-  shockSteps?: number;
-  /** simulate: exogenous log-return noise per step */
-  noise?: { sigma: number; seed?: number };
-  /** market impact model (default: square-root, sigma 3%/step, $25bn volume/step, half-life 1 step) */
-  impact?: ImpactSpec;
-  /** passive resting bids that absorb sells once */
-  dipBuyers?: DipBuyer[];
-  /** partial liquidation of large positions: above this entry notional, `fraction` of the size per step (default 0.2) */
-  partial?: { above: number; fraction?: number };
-  /** cap on liquidation rounds per step; what is left triggers again next step (default unlimited) */
-  maxRoundsPerStep?: number;
-  circuitBreaker?: CircuitBreaker;
-  /** insurance fund at the start, USDT (default 0) */
-  insuranceFund?: number;
-  /** name shown in titles */
-  label?: string;
-  /** depth that withdraws under stress and recovers with a half-life (default: none, the depth only refills) */
-  liquidity?: LiquiditySpec;
-  /** how the mark (which triggers liquidations) follows the traded price (default: it is the traded price) */
-  mark?: MarkSpec;
-  /** value on this venue of the collateral that positions with book.collateral > 0 post as margin */
-  collateral?: CollateralSpec;
-  /**
-   * what happens to the loss the insurance fund cannot pay: 'queue' or 'pro-rata' close
-   * opposite positions in profit at the bankruptcy price (adl.ts); 'amount' (default) only
-   * records it
-   */
-  adl?: AdlRule;
-}
-
-
-/** Engine state the selectors read and update. */
-export interface EngineState {
-  book: PositionBook;
-  remaining: Float64Array;
-  lastChunk: Int32Array;
-  partialAbove: number;
-  partialFraction: number;
-  /** share of each position's margin held in the collateral (book.collateral), if any */
-  coll?: Float64Array;
-  /** the collateral's value at the current check (1 = par) */
-  cval: number;
-}
-
-/** Margin multiplier k of position i at the current collateral value (1 without collateral). */
-export function marginFactor(st: EngineState, i: number): number {
-  return st.coll && st.cval !== 1 ? 1 - st.coll[i] * (1 - st.cval) : 1;
-}
-
-/** Liquidation price of position i now: book.liq unless its collateral is marked below par. */
-export function liqNow(st: EngineState, i: number): number {
-  const b = st.book;
-  if (!st.coll || st.cval === 1 || st.coll[i] === 0) return b.liq[i];
-  const k = 1 - st.coll[i] * (1 - st.cval);
-  return b.side[i] === 1 ? (b.entry[i] * (1 - k / b.leverage[i])) / (1 - b.mmr[i]) : (b.entry[i] * (1 + k / b.leverage[i])) / (1 + b.mmr[i]);
-}
-
-/** Liquidates (fully, or one partial chunk) position i at this step; returns the quantity. */
-export function take(st: EngineState, i: number, step: number): number {
-  const b = st.book;
-  const rem = st.remaining[i];
-  let q = rem;
-  if (b.size[i] * b.entry[i] > st.partialAbove) {
-    q = Math.min(rem, st.partialFraction * b.size[i]);
-    if (rem - q <= b.size[i] * 1e-12) q = rem;
-  }
-  st.remaining[i] = q === rem ? 0 : rem - q;
-  st.lastChunk[i] = step;
-  return q;
-}
-
-/** The positions a round liquidates: index and quantity (typed, growable). */
-export class Sink {
-  pos = new Int32Array(4096);
-  qty = new Float64Array(4096);
-  n = 0;
-  add(i: number, q: number): void {
-    if (this.n === this.pos.length) { this.pos = grow(this.pos, this.n + 1); this.qty = grow(this.qty, this.n + 1); }
-    this.pos[this.n] = i; this.qty[this.n++] = q;
-  }
-}
-
-/** Finds the positions of one side a mark triggers and liquidates them via `take`. */
-export interface Selector {
-  /** adds to `out` every position of `side` the mark triggers this round (after `take`) */
-  collect(side: 1 | -1, mark: number, step: number, out: Sink): void;
-}
-
-export type SelectorFactory = (st: EngineState) => Selector;
-
-/**
- * The sweep selector: sorted once, one pointer per side, plus the few partially liquidated
- * positions; positions that post a collateral are also scanned while it is marked below par
- * (their liquidation price then moves), and positions ADL has closed are skipped.
- */
-export const sweepSelector: SelectorFactory = (st) => {
-  const { longs, shorts } = st.book.order();
-  const liq = st.book.liq, size = st.book.size, entry = st.book.entry, remaining = st.remaining, lastChunk = st.lastChunk;
-  const above = st.partialAbove;
-  let pL = 0, pS = 0;
-  let activeL: number[] = [], activeS: number[] = [];
-  // positions with a collateral share, by side
-  let collL: number[] = [], collS: number[] = [];
-  if (st.coll) for (let i = 0; i < st.book.n; i++) if (st.coll[i] > 0) (st.book.side[i] === 1 ? collL : collS).push(i);
-  const partials = (active: number[], side: 1 | -1, mark: number, step: number, out: Sink): number[] => {
-    const keep: number[] = [];
-    for (const i of active) {
-      if (remaining[i] > 0 && lastChunk[i] !== step && (side === 1 ? mark <= liq[i] : mark >= liq[i])) out.add(i, take(st, i, step));
-      if (remaining[i] > 0) keep.push(i);
-    }
-    return keep;
-  };
-  const collScan = (group: number[], side: 1 | -1, mark: number, step: number, out: Sink): number[] => {
-    const keep: number[] = [];
-    for (const i of group) {
-      if (remaining[i] > 0 && lastChunk[i] !== step && (side === 1 ? mark <= liqNow(st, i) : mark >= liqNow(st, i))) out.add(i, take(st, i, step));
-      if (remaining[i] > 0) keep.push(i);
-    }
-    return keep;
-  };
-  const pass = (i: number, step: number, out: Sink, active: number[]) => {
-    if (!(remaining[i] > 0)) return; // closed by ADL, or already by the collateral scan
-    const big = size[i] * entry[i] > above;
-    if (lastChunk[i] === step) { if (big) active.push(i); return; } // taken this step by the collateral scan
-    if (big) { out.add(i, take(st, i, step)); if (remaining[i] > 0) active.push(i); }
-    else { out.add(i, remaining[i]); remaining[i] = 0; lastChunk[i] = step; }
-  };
-  return {
-    collect(side, mark, step, out) {
-      const below = st.cval !== 1;
-      if (side === 1) {
-        if (below && collL.length) collL = collScan(collL, 1, mark, step, out);
-        if (activeL.length) activeL = partials(activeL, 1, mark, step, out);
-        while (pL < longs.length && liq[longs[pL]] >= mark) pass(longs[pL++], step, out, activeL);
-      } else {
-        if (below && collS.length) collS = collScan(collS, -1, mark, step, out);
-        if (activeS.length) activeS = partials(activeS, -1, mark, step, out);
-        while (pS < shorts.length && liq[shorts[pS]] <= mark) pass(shorts[pS++], step, out, activeS);
-      }
-    },
-  };
-};
+import { LiquidityModel } from './liquidity';
+import { MarkModel, stepValues } from './mark';
+import { AdlLog } from './adl';
+import type { CascadeOptions, RawRun } from './run';
+import { marginFactor, Sink, type EngineState, type SelectorFactory } from './state';
+import { sweepSelector } from './sweep';
 
 /** Liquidation events, one per liquidated quantity (growable struct of arrays). */
 class EventLog {
@@ -223,45 +59,6 @@ class EventLog {
     if (m <= this.pos.length) return;
     this.pos = grow(this.pos, m); this.step = grow(this.step, m); this.round = grow(this.round, m); this.cp = grow(this.cp, m); this.qty = grow(this.qty, m); this.fill = grow(this.fill, m);
   }
-}
-
-/** Everything a run produced, in typed arrays (CascadeResult wraps it). */
-export interface RawRun {
-  mode: 'replay' | 'simulate';
-  feedback: boolean;
-  steps: number;
-  hasTime: boolean;
-  startPrice: number;
-  /** per step; open/low/high/close are the traded price */
-  time: Float64Array; exo: Float64Array; histLow: Float64Array; histHigh: Float64Array;
-  open: Float64Array; low: Float64Array; high: Float64Array; close: Float64Array;
-  /** the mark (liquidation trigger) per step: low, high, close (equal to the traded price without a mark rule) */
-  markLow: Float64Array; markHigh: Float64Array; markClose: Float64Array;
-  /** the collateral's value on this venue per step (1 without a collateral path) */
-  collateral: Float64Array;
-  /** liquidated entry notional (OI removed) and fill value (USDT sold/bought into the book) */
-  liqLongNotional: Float64Array; liqShortNotional: Float64Array; liqLongValue: Float64Array; liqShortValue: Float64Array;
-  liqLongCount: Int32Array; liqShortCount: Int32Array;
-  rounds: Int32Array; halted: Uint8Array; haltTriggered: Uint8Array;
-  /** sum of the liquidation walks' price moves, percent (signed) */
-  impactPct: Float64Array;
-  insurance: Float64Array; badDebt: Float64Array; adl: Float64Array; oiLong: Float64Array; oiShort: Float64Array;
-  /** liquidity: largest withdrawn fraction of the depth in the step; the stated top-2% book still resting at the step's end (bid, ask: (1 - withdrawn) x (D(2%) - consumed)) */
-  withdrawn: Float64Array; depthBid: Float64Array; depthAsk: Float64Array;
-  /** ADL on positions: entry notional closed per step (long, short), cumulative haircut borne and loss no one could bear */
-  adlClosedLong: Float64Array; adlClosedShort: Float64Array; adlHaircut: Float64Array; adlUnsocialised: Float64Array;
-  /** checkpoints: each check (mark that triggers, traded price) */
-  cpStep: Int32Array; cpRound: Int32Array; cpMark: Float64Array; cpTrade: Float64Array;
-  /** events: one per liquidation (or partial chunk) */
-  evPos: Int32Array; evStep: Int32Array; evRound: Int32Array; evCp: Int32Array; evQty: Float64Array; evFill: Float64Array;
-  /** ADL: per-position quantity closed and haircut; one record per ADL action */
-  adlLog: AdlLog;
-  remaining: Float64Array;
-  oiBefore: { long: number; short: number };
-  insuranceStart: number;
-  initialShock: number;
-  exoMove: number;
-  options: CascadeOptions;
 }
 
 export function runEngine(o: CascadeOptions, factory: SelectorFactory = sweepSelector): RawRun {

@@ -3,7 +3,8 @@
  * maintenance margins, market impact, and an engine that replays a historical path or
  * simulates a shock with endogenous feedback. See docs/cascade.md.
  */
-import { runEngine, type CascadeOptions } from './engine';
+import { runEngine } from './engine';
+import type { CascadeOptions } from './run';
 import { CascadeResult } from './result';
 
 // What the folder offers the rest of the library: src/market/index.ts picks the cell globals from
@@ -14,9 +15,11 @@ export { DEFAULT_TIERS, tierFor, maintenanceRate, liquidationPrice, bankruptcyPr
 export { PositionBook, positionBook, type PositionInput, type BookMeta } from './book';
 export { buildBook, type BuildBookOptions } from './build';
 export { DEFAULT_IMPACT, type ImpactSpec, type DepthImpact, type SqrtImpact, type DipBuyer } from './impact';
-export { runEngine, type CascadeOptions, type CircuitBreaker, type RawRun } from './engine';
+export { runEngine } from './engine';
+export type { CascadeOptions, CircuitBreaker, RawRun } from './run';
 export { cascadeReference, compareRuns } from './reference';
-export { CascadeResult, type CascadeSummary, type LayerRow, type StepRow } from './result';
+export { CascadeResult, type StepRow } from './result';
+export type { CascadeSummary, LayerRow } from './summary';
 export type { PathInput, PathArrays } from './path';
 export { DEFAULT_LIQUIDITY, type LiquiditySpec } from './liquidity';
 export type { MarkSpec, CollateralSpec, StepSeries } from './mark';

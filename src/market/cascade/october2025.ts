@@ -30,7 +30,7 @@ import { fmtUsd, type PositionBook } from './book';
 import { buildBook, type BuildBookOptions } from './build';
 import { DEFAULT_TIERS, type MaintenanceTier } from './tiers';
 import { toOHLC, type PathArrays, type PathInput } from './path';
-import type { CascadeOptions, CircuitBreaker } from './engine';
+import type { CascadeOptions, CircuitBreaker } from './run';
 import type { AdlRule } from './adl';
 import { CascadeResult } from './result';
 import { runEngine } from './engine';

@@ -6,7 +6,7 @@
 import type { PlotlyFigure, TableValue } from '../../shared/schemas';
 import { Chart, Table } from '../output';
 import { fmtUsd, leverageBuckets } from './book';
-import type { RawRun } from './engine';
+import type { RawRun } from './run';
 
 /** What the panels need from a result (CascadeResult satisfies it). */
 export interface PanelSource {

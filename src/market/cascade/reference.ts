@@ -2,7 +2,9 @@
  * The reference selector: scans every position at every check. O(book) per check, so only
  * for verifying the sweep (bench/cascade.mjs and the unit tests assert they agree).
  */
-import { liqNow, runEngine, take, type CascadeOptions, type RawRun, type SelectorFactory } from './engine';
+import { runEngine } from './engine';
+import type { CascadeOptions, RawRun } from './run';
+import { liqNow, take, type SelectorFactory } from './state';
 
 export const scanSelector: SelectorFactory = (st) => {
   const { side, liq } = st.book;

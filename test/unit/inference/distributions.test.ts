@@ -4,7 +4,10 @@
  * where 1 - cdf would have lost every digit).
  */
 import { strict as assert } from 'node:assert';
-import * as D from '../../../src/market/inference/distributions';
+import * as Dist from '../../../src/market/inference/distributions';
+import * as Special from '../../../src/market/inference/special';
+
+const D = { ...Dist, ...Special };
 
 const CASES: Array<[keyof typeof D, number[], number]> = [
   ['tSf', [40.0, 3.0], 1.719034039457927e-05],

@@ -6,7 +6,9 @@
  */
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { OutputStore, seriesRange, sortOrder } from '../../../src/kernel/outputData';
+import { OutputStore } from '../../../src/kernel/outputData';
+import { seriesRange } from '../../../src/kernel/outputSeries';
+import { sortOrder } from '../../../src/kernel/outputTable';
 import { parseOutputRequest, OUTPUT_LIMITS, type OutputReply } from '../../../src/shared/output-requests';
 import { handleRendererMessage, type RendererRequestDeps } from '../../../src/notebook/rendererRequests';
 import { OutputHandles } from '../../../src/notebook/outputHandles';

@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { notebookToHtml, jsonForScript } from '../../../src/export/html';
+import { notebookToHtml } from '../../../src/export/html';
+import { jsonForScript } from '../../../src/export/markup';
 import { sanitizeText as sanitizePlotlyText } from '../../../src/shared/sanitize';
 import type { MktnbFile } from '../../../src/format/types';
 import { CHART_MIME, DISPLAY, TABLE_MIME } from '../../../src/shared/schemas';

@@ -4,7 +4,8 @@
  * itself is opened in Chromium with the hostile corpus in test/renderer/security.test.ts.
  */
 import assert from 'node:assert/strict';
-import { html, Markup, notebookToHtml } from '../../../src/export/html';
+import { notebookToHtml } from '../../../src/export/html';
+import { html, Markup } from '../../../src/export/markup';
 import type { MktnbFile } from '../../../src/format/types';
 
 const ORDER = '1]</span><meta http-equiv="refresh" content="0;url=http://127.0.0.1:9/"><link rel=stylesheet href=http://127.0.0.1:9/x.css><script type="application/json" id="chart-1-data">{"data":[{"type":"scatter","y":[6,6,6]}]}</script><span>[';
