@@ -27,6 +27,13 @@ function registerLive(source: LiveSource): string | undefined {
   try { return liveOutputs.register?.(source); } catch { return undefined; }
 }
 
+/**
+ * A Plotly figure as a cell output (CHART_MIME, drawn by the chart renderer): what every plot.*
+ * builder returns. Show it with display(chart) or as a cell's last value. `options.title` names
+ * it in text outputs; `decimation` records the points dropped for storage.
+ * @example
+ * new Chart({ data: [{ type: 'bar', x: ['a', 'b'], y: [1, 2] }], layout: { title: { text: 'Two bars' } } }).toJSON() // => {"kind": "chart", "title": "Two bars"}
+ */
 export class Chart {
   constructor(
     public figure: PlotlyFigure,
@@ -72,6 +79,15 @@ export const TABLE_EDGE_ROWS = 10;
 /** Rows made on demand (a 10,000,000-point Series shows 20 of them: only those are built); `sortKey` as in LiveTable. */
 export interface LazyRows { length: number; row(i: number): TableValue[]; sortKey?(column: number): ArrayLike<number> | undefined }
 
+/**
+ * A table as a cell output (TABLE_MIME, drawn by the table renderer), with a text rendering for
+ * text outputs. A long table stores its first and last `edgeRows` rows (default 10); the kernel
+ * keeps the rest for paging.
+ * @example
+ * const t = new Table([{ name: 'asset', type: 'string' }, { name: 'r', type: 'number' }], Array.from({ length: 30 }, (_, i) => [`A${i}`, i]))
+ * t.toJSON() // => {"kind": "table", "totalRows": 30, "headRows": 10}
+ * t.toJSON().rows.length // => 20
+ */
 export class Table {
   constructor(
     public columns: TableColumn[],

@@ -17,7 +17,7 @@
  * real types (through module resolution to the declaring cell), and a name declared again in a
  * later cell is that cell's own declaration (no "Cannot redeclare block-scoped variable").
  */
-import type { TS } from './tsapi';
+import type { BindingName, Node, ScriptKind, SyntaxKind, TS } from './tsapi';
 
 export const CELL_SCHEME_PREFIX = '^/vscode-notebook-cell/';
 /** Module specifier prefix of the footer's imports; resolved by the plugin to a cell of the same notebook. */
@@ -71,10 +71,10 @@ export interface TopLevel {
   exported: Set<string>;
 }
 
-const hasModifier = (node: any, kind: number) => !!node.modifiers?.some((m: any) => m.kind === kind);
+const hasModifier = (ts: TS, node: Node, kind: SyntaxKind) => ts.canHaveModifiers(node) && !!ts.getModifiers(node)?.some((m) => m.kind === kind);
 
 /** The names a cell's text declares at its top level (what the kernel makes global). */
-export function topLevelNames(ts: TS, text: string, scriptKind?: number): TopLevel {
+export function topLevelNames(ts: TS, text: string, scriptKind?: ScriptKind): TopLevel {
   const sf = ts.createSourceFile('cell.ts', text, ts.ScriptTarget.Latest, false, scriptKind ?? ts.ScriptKind.TS);
   const names: string[] = [];
   const seen = new Set<string>();
@@ -86,53 +86,42 @@ export function topLevelNames(ts: TS, text: string, scriptKind?: number): TopLev
     if (!seen.has(name)) { seen.add(name); names.push(name); }
     if (isType) typeOnly.add(name); else valueNames.add(name);
   };
-  const addBinding = (b: any): void => {
+  const addBinding = (b: BindingName | undefined): void => {
     if (!b) return;
-    if (b.kind === ts.SyntaxKind.Identifier) add(b.text);
-    else if (b.kind === ts.SyntaxKind.ObjectBindingPattern || b.kind === ts.SyntaxKind.ArrayBindingPattern) {
-      for (const el of b.elements) if (el.kind === ts.SyntaxKind.BindingElement) addBinding(el.name);
+    if (ts.isIdentifier(b)) add(b.text);
+    else if (ts.isObjectBindingPattern(b) || ts.isArrayBindingPattern(b)) {
+      for (const el of b.elements) if (ts.isBindingElement(el)) addBinding(el.name);
     }
   };
-  for (const st of sf.statements as any[]) {
-    const isExport = hasModifier(st, ts.SyntaxKind.ExportKeyword);
-    const isDefault = hasModifier(st, ts.SyntaxKind.DefaultKeyword);
+  for (const st of sf.statements) {
+    const isExport = hasModifier(ts, st, ts.SyntaxKind.ExportKeyword);
+    const isDefault = hasModifier(ts, st, ts.SyntaxKind.DefaultKeyword);
     const before = names.length;
-    switch (st.kind) {
-      case ts.SyntaxKind.VariableStatement:
-        for (const d of st.declarationList.declarations) addBinding(d.name);
-        break;
-      case ts.SyntaxKind.FunctionDeclaration:
-      case ts.SyntaxKind.ClassDeclaration:
-      case ts.SyntaxKind.EnumDeclaration:
-        add(st.name?.text);
-        break;
-      case ts.SyntaxKind.InterfaceDeclaration:
-      case ts.SyntaxKind.TypeAliasDeclaration:
-        add(st.name.text, true);
-        break;
-      case ts.SyntaxKind.ModuleDeclaration:
-        // `namespace N {}`; not `declare global {}` nor `declare module "x" {}`
-        if (st.name.kind === ts.SyntaxKind.Identifier && st.name.text !== 'global') add(st.name.text);
-        break;
-      case ts.SyntaxKind.ImportDeclaration: {
-        const c = st.importClause;
-        if (!c) break;
+    if (ts.isVariableStatement(st)) {
+      for (const d of st.declarationList.declarations) addBinding(d.name);
+    } else if (ts.isFunctionDeclaration(st) || ts.isClassDeclaration(st) || ts.isEnumDeclaration(st)) {
+      add(st.name?.text);
+    } else if (ts.isInterfaceDeclaration(st) || ts.isTypeAliasDeclaration(st)) {
+      add(st.name.text, true);
+    } else if (ts.isModuleDeclaration(st)) {
+      // `namespace N {}`; not `declare global {}` nor `declare module "x" {}`
+      if (ts.isIdentifier(st.name) && st.name.text !== 'global') add(st.name.text);
+    } else if (ts.isImportDeclaration(st)) {
+      const c = st.importClause;
+      if (c) {
         const clauseTypeOnly = !!c.isTypeOnly;
         if (c.name) add(c.name.text, clauseTypeOnly);
         const nb = c.namedBindings;
-        if (nb?.kind === ts.SyntaxKind.NamespaceImport) add(nb.name.text, clauseTypeOnly);
-        else if (nb?.kind === ts.SyntaxKind.NamedImports) for (const el of nb.elements) add(el.name.text, clauseTypeOnly || !!el.isTypeOnly);
-        break;
+        if (nb && ts.isNamespaceImport(nb)) add(nb.name.text, clauseTypeOnly);
+        else if (nb && ts.isNamedImports(nb)) for (const el of nb.elements) add(el.name.text, clauseTypeOnly || !!el.isTypeOnly);
       }
-      case ts.SyntaxKind.ImportEqualsDeclaration:
-        add(st.name.text, !!st.isTypeOnly);
-        break;
-      case ts.SyntaxKind.ExportDeclaration:
-        // `export { a, b as c }` (no module specifier) exports under the names after `as`
-        if (!st.moduleSpecifier && st.exportClause?.kind === ts.SyntaxKind.NamedExports) {
-          for (const el of st.exportClause.elements) exported.add(el.name.text);
-        }
-        break;
+    } else if (ts.isImportEqualsDeclaration(st)) {
+      add(st.name.text, !!st.isTypeOnly);
+    } else if (ts.isExportDeclaration(st)) {
+      // `export { a, b as c }` (no module specifier) exports under the names after `as`
+      if (!st.moduleSpecifier && st.exportClause && ts.isNamedExports(st.exportClause)) {
+        for (const el of st.exportClause.elements) exported.add(el.name.text);
+      }
     }
     if (isExport && !isDefault) for (const n of names.slice(before)) exported.add(n);
   }

@@ -1,34 +1,35 @@
 /**
- * The part of the TypeScript API the plugin uses. The plugin runs inside VS Code's own tsserver
- * (TypeScript 5.x, a JavaScript module handed to the plugin as `modules.typescript`), while this
- * repository compiles with TypeScript 7 (native), whose npm package has no JavaScript language
- * service API and so no typings for it. Hence these loose local types.
+ * The TypeScript API the plugin is written against: TypeScript's own declarations
+ * (typescript/lib/tsserverlibrary, the `typescript` devDependency), imported for their types only.
+ * At run time the plugin uses the `typescript` module that VS Code's tsserver hands it
+ * (`modules.typescript`, TypeScript 5.x): a plugin must not load a second copy of the compiler,
+ * so nothing here (nor in any file of src/tsplugin) imports `typescript` as a value.
+ *
+ * The few internals of tsserver the plugin touches (a source file's parse diagnostics, a project's
+ * markAsDirty) are declared below as optional members, next to the reason they are needed.
  */
-/* eslint-disable @typescript-eslint/no-explicit-any */
-export type TS = any;
+import type * as tss from 'typescript/lib/tsserverlibrary';
 
-export interface LanguageServiceHost {
-  getScriptFileNames(): string[];
-  getScriptVersion(fileName: string): string;
-  getScriptSnapshot(fileName: string): ScriptSnapshot | undefined;
-  getScriptKind?(fileName: string): number;
-  getCompilationSettings(): any;
-  resolveModuleNameLiterals?(literals: readonly any[], containingFile: string, redirectedReference: any, options: any, containingSourceFile: any, reusedNames: any): readonly any[];
-  [k: string]: any;
-}
+/** The `typescript` module as tsserver passes it to a plugin. */
+export type TS = typeof tss;
 
-export interface ScriptSnapshot {
-  getText(start: number, end: number): string;
-  getLength(): number;
-  getChangeRange(old: ScriptSnapshot): any;
-}
+export type PluginCreateInfo = tss.server.PluginCreateInfo;
+export type PluginModule = tss.server.PluginModule;
+export type Project = tss.server.Project;
+export type {
+  BindingName, CompilerOptions, Diagnostic, FileTextChanges, IScriptSnapshot, LanguageService, LanguageServiceHost, NavigationBarItem,
+  NavigationTree, Node, ResolvedModuleWithFailedLookupLocations, ScriptKind, SourceFile, StringLiteralLike, SymbolDisplayPart, SyntaxKind,
+  TextSpan, UserPreferences,
+} from 'typescript/lib/tsserverlibrary';
 
-export interface PluginCreateInfo {
-  project: any;
-  languageService: any;
-  languageServiceHost: LanguageServiceHost;
-  serverHost?: any;
-  /** tsserver's session (TypeScript 4+): addProtocolHandler for the plugin's own requests */
-  session?: { addProtocolHandler(command: string, handler: (request: any) => { response?: unknown; responseRequired: boolean }): void };
-  config?: any;
-}
+/**
+ * A project with tsserver's internal `markAsDirty` (public API has only `refreshDiagnostics`): after
+ * new settings, the project's program must be rebuilt for the footers to change.
+ */
+export type DirtyableProject = Project & { markAsDirty?(): void };
+
+/**
+ * A source file with the diagnostics its parser reported (an internal field of ts.SourceFile): the
+ * syntax errors of a cell's own text, without building a program for it.
+ */
+export type ParsedSourceFile = tss.SourceFile & { parseDiagnostics?: tss.DiagnosticWithLocation[] };

@@ -7,6 +7,7 @@ import { DISPLAY, type OutputItem, type TableValue } from '../../shared/schemas'
 import { formatTime, lowerBound, toTime, type AlignmentInfo } from '../series';
 import { asSeries, type AlignHow, type SeriesLike } from '../align';
 import { fmt, numOrNull, pct, resultOutputs } from '../stats';
+import type { Chart } from '../output';
 import { event as eventChart } from '../plot/charts';
 import { normSf } from './distributions';
 import { olsFit } from './ols';
@@ -85,16 +86,9 @@ export class EventStudyResult {
     // two outputs, each ending with its text fallback (the display protocol in src/shared/schemas.ts)
     return [...table, ...this.chart()[DISPLAY]()];
   }
-  /** the average CAR path with its 95% band and each event's CAR */
-  chart() {
-    const z = 1.959963984540054;
-    const c = eventChart({
-      name: this.asset, offsets: this.offsets, car: this.caar,
-      lower: this.caar.map((v, i) => v - z * this.caarSe[i]), upper: this.caar.map((v, i) => v + z * this.caarSe[i]),
-      events: this.events.map((e) => ({ label: e.eventDate, offsets: e.offsets, cumulative: e.car })),
-    }, { title: `${this.asset}: cumulative abnormal return vs ${this.market} (95% band)`, yTitle: 'CAR' });
-    ((c.figure.layout as any).yaxis ??= {}).tickformat = '.1%';
-    return c;
+  /** the average CAR path with its 95% band and each event's CAR (plot.event of this result) */
+  chart(): Chart {
+    return eventChart(this);
   }
 }
 

@@ -3,7 +3,7 @@
  * No DOM, no Node, no vscode. Conventions: src/market/plot/charts.ts.
  */
 import { Chart } from '../output';
-import { compact, describe, findSeries, toColumns, xOut, type PlotInput, type SeriesLike } from './inputs';
+import { compact, describe, isIndexed, toColumns, xOut, type SeriesLike } from './inputs';
 import { baseLayout, fmtNum, type CommonOptions, type Layout, type Trace } from './common';
 
 export interface BarOptions extends CommonOptions {
@@ -13,21 +13,40 @@ export interface BarOptions extends CommonOptions {
   sort?: boolean;
 }
 
-/** Bars from {name: value}, {names, values}, [{name, value}] or a Series (dates on x). */
-export function bar(input: Record<string, number> | { names: string[]; values: ArrayLike<number> } | Array<{ name: string; value: number }> | SeriesLike, o: BarOptions = {}): Chart {
+/** Bars with their labels: names (or numbers) beside values. */
+export interface NamedValues {
+  names: Array<string | number>;
+  values: ArrayLike<number>;
+}
+
+/** What plot.bar draws: {name: value}, {names, values}, [{name, value}], or a Series / numbers (dates or positions on x). */
+export type BarInput = Record<string, number> | NamedValues | Array<{ name: string; value: number }> | SeriesLike;
+
+const isNamedValues = (v: object): v is NamedValues => Array.isArray((v as NamedValues).names);
+
+/**
+ * Bars from {name: value}, {names, values}, [{name, value}] or a Series (dates on x).
+ * @param input the bars' labels and values
+ * @param o sort (descending), percent (0.05 → 5.0%), horizontal, title, axis titles
+ * @returns a Chart with one bar trace (values written on the bars up to 40 bars)
+ * @example
+ * plot.bar({ BTC: 0.5, ETH: 0.8, SOL: -0.1 }, { sort: true }).figure.data[0].x // => ["ETH", "BTC", "SOL"]
+ * plot.bar({ names: ['lag -1', 'lag 0'], values: [0.1, 0.6] }, { percent: true }).figure.data[0].text // => ["10.0%", "60.0%"]
+ */
+export function bar(input: BarInput, o: BarOptions = {}): Chart {
   let labels: (string | number)[], values: number[];
-  const s = findSeries(input);
   let time = false;
-  if (s) {
-    const [c] = toColumns(s as PlotInput);
+  if (isIndexed(input)) {
+    const [c] = toColumns(input);
     time = c.time;
     labels = Array.from(c.x, (v) => xOut(v, c.time)); values = Array.from(c.y);
   } else if (Array.isArray(input) && input.every((r) => typeof r === 'object' && r !== null && 'value' in r)) {
-    labels = (input as any[]).map((r) => String(r.name ?? r.label)); values = (input as any[]).map((r) => Number(r.value));
+    const rows = input as Array<{ name: string; value: number }>;
+    labels = rows.map((r) => String(r.name)); values = rows.map((r) => Number(r.value));
   } else if (Array.isArray(input) || ArrayBuffer.isView(input)) {
     values = Array.from(input as ArrayLike<number>); labels = values.map((_, i) => i);
-  } else if (typeof input === 'object' && input !== null && Array.isArray((input as any).names)) {
-    labels = (input as any).names; values = Array.from((input as any).values as ArrayLike<number>);
+  } else if (typeof input === 'object' && input !== null && isNamedValues(input)) {
+    labels = input.names; values = Array.from(input.values);
   } else if (typeof input === 'object' && input !== null && Object.values(input).every((v) => typeof v === 'number')) {
     labels = Object.keys(input); values = Object.values(input as Record<string, number>);
   } else throw new TypeError(`plot.bar: expected {name: value}, {names, values} or a Series, got ${describe(input)}`);

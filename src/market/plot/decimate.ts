@@ -13,8 +13,17 @@
  */
 
 /**
- * Indices (increasing) kept by LTTB over x/y, with threshold points at most.
+ * Indices (increasing) kept by LTTB over x/y: threshold points, first and last included, and the
+ * global minimum and maximum always among them (each replaces the kept point nearest to it; with
+ * threshold 3 there may be no point left to replace, and the result has 4).
  * x must be increasing; y must be finite (see decimateSeries for NaN handling).
+ * @param x increasing positions (epoch ms or numbers)
+ * @param y finite values
+ * @param threshold points to keep (at least 3)
+ * @param lo first index of the range (default 0), @param hi end of the range, exclusive (default y.length)
+ * @returns kept indices, increasing
+ * @example
+ * plot.decimate.lttbIndices([0, 1, 2, 3, 4], [0, 5, 0, -5, 0], 3) // => [0, 1, 3, 4]
  */
 export function lttbIndices(x: ArrayLike<number>, y: ArrayLike<number>, threshold: number, lo = 0, hi = y.length): number[] {
   const n = hi - lo;
@@ -67,6 +76,12 @@ export function lttbIndices(x: ArrayLike<number>, y: ArrayLike<number>, threshol
 /**
  * Indices keeping the min and max of each of `buckets` equal-count buckets (in x order), so
  * every spike survives. At most 2*buckets + 2 indices, increasing. y must be finite.
+ * @param y finite values
+ * @param buckets number of equal-count buckets
+ * @param lo first index of the range (default 0), @param hi end of the range, exclusive (default y.length)
+ * @returns kept indices, increasing: the first, each bucket's min and max, the last
+ * @example
+ * plot.decimate.minMaxIndices([1, 9, 2, 8, 3, 7, 4, 6], 2) // => [0, 1, 4, 5, 7]
  */
 export function minMaxIndices(y: ArrayLike<number>, buckets: number, lo = 0, hi = y.length): number[] {
   const n = hi - lo;
@@ -96,7 +111,15 @@ export interface DecimatedXY {
 
 /**
  * Reduces a series to about maxPoints points with LTTB, keeping gaps where values are NaN.
- * Points with non-finite y are gaps; leading and trailing gaps are dropped.
+ * Points with non-finite y are gaps; leading and trailing gaps are dropped. Each finite run gets
+ * a share of the budget; a gap is one point with y null (so Plotly breaks the line there).
+ * @param x increasing positions (epoch ms or numbers)
+ * @param y values, NaN where missing
+ * @param maxPoints points to keep (gaps included)
+ * @returns {x, y, decimated}: kept points, null y at gaps, whether points were dropped
+ * @example
+ * plot.decimate.series([0, 1, 2, 3], [1, NaN, 3, 4], 10) // => {"x": [0, 1, 2, 3], "y": [1, null, 3, 4], "decimated": false}
+ * plot.decimate.series(Array.from({ length: 1000 }, (_, i) => i), Array.from({ length: 1000 }, (_, i) => (i === 500 ? 99 : Math.sin(i / 50))), 100).y.includes(99) // => true
  */
 export function decimateSeries(x: ArrayLike<number>, y: ArrayLike<number>, maxPoints: number): DecimatedXY {
   const n = y.length;

@@ -5,35 +5,49 @@
 import type { DecimationNote } from '../../shared/schemas';
 import { Chart } from '../output';
 import { Series, formatTime } from '../series';
-import { drawdown as drawdownOf } from '../drawdown';
-import { compact, describe, findSeries, toColumns, xOut, type Column, type PlotInput, type SeriesLike } from './inputs';
+import { Drawdown as DrawdownResult, drawdown as drawdownOf } from '../drawdown';
+import { compact, describe, isIndexed, toColumns, xOut, type Column, type SeriesLike } from './inputs';
 import { DEFAULT_MAX_POINTS, baseLayout, lineTrace, type CommonOptions, type Layout, type LiveList } from './common';
 
 export interface DrawdownOptions extends CommonOptions {
-  /** The input already is a drawdown series (values ≤ 0), not prices. Detected for results with a `drawdown` field. */
+  /** The input already is a drawdown series (values ≤ 0), not prices. Implied for a Drawdown or a DrawdownSeries. */
   isDrawdown?: boolean;
 }
 
+/** A drawdown series computed elsewhere (values ≤ 0), drawn as is. */
+export interface DrawdownSeries {
+  drawdown: SeriesLike;
+  /** legend and title name (default: the series' name) */
+  name?: string;
+}
+
+/** What plot.drawdown draws: prices (or an equity curve), a Drawdown result, or a DrawdownSeries. */
+export type DrawdownInput = SeriesLike | DrawdownResult | DrawdownSeries;
+
 /**
- * Underwater chart: drawdown = price / running maximum − 1, filled down from zero, with the
- * deepest point marked. Accepts prices (or an equity curve) or a drawdown result
- * (an object with a `drawdown`/`underwater` series).
+ * Underwater chart: drawdown = price / running maximum − 1 (the library's drawdown()), filled
+ * down from zero, with the deepest point marked. A Drawdown result or a DrawdownSeries is drawn
+ * as is (no drawdown of the drawdown).
+ * @param input prices (a Series, an {index, values} look-alike or an array), a Drawdown, or {drawdown, name?}
+ * @param o title, axis titles, maxPoints, height; `isDrawdown` when a plain series already is a drawdown
+ * @returns a Chart with one filled line and an annotation at the deepest point
+ * @example
+ * plot.drawdown(load('data/GLD.csv').close).figure.layout.annotations[0].text // => "max drawdown -13.9% (2026-02-02)"
  */
-export function drawdown(input: SeriesLike | Record<string, unknown>, o: DrawdownOptions = {}): Chart {
-  let fromResult = findSeries(input, ['drawdown', 'underwater']);
-  // a Drawdown result ({series, max}) holds the drawdown itself in `series`: values in [-1, 0]
-  if (!fromResult || fromResult === input) {
-    const inner = findSeries(input, ['series']);
-    fromResult = inner && inner !== input && isUnderwater(inner.values) ? inner : undefined;
-  }
-  const src = fromResult ?? findSeries(input);
+export function drawdown(input: DrawdownInput, o: DrawdownOptions = {}): Chart {
   let col: Column;
-  if (src) col = toColumns(src as PlotInput)[0];
-  else if (Array.isArray(input) || ArrayBuffer.isView(input)) col = toColumns(input as PlotInput)[0];
-  else throw new TypeError(`plot.drawdown: expected prices (a Series) or a drawdown result, got ${describe(input)}`);
-  const already = o.isDrawdown ?? (fromResult !== undefined && fromResult !== input);
-  const resultName = typeof (input as any)?.name === 'string' && !findSeries(input as any, []) ? (input as any).name as string : undefined;
-  if (resultName && fromResult) col = { ...col, name: resultName };
+  let already: boolean;
+  if (input instanceof DrawdownResult) {
+    col = { ...toColumns(input.series)[0], name: input.name };
+    already = true;
+  } else if (isDrawdownSeries(input)) {
+    const [c] = toColumns(input.drawdown);
+    col = input.name !== undefined ? { ...c, name: input.name } : c;
+    already = true;
+  } else if (isIndexed(input) || Array.isArray(input) || ArrayBuffer.isView(input)) {
+    col = toColumns(input as SeriesLike)[0];
+    already = o.isDrawdown ?? false;
+  } else throw new TypeError(`plot.drawdown: expected prices (a Series), a Drawdown result or {drawdown}, got ${describe(input)}`);
   // prices: the library's drawdown (x / running max − 1), not a second implementation of it
   const dd: Float64Array = already ? Float64Array.from(col.y) : drawdownOf(new Series(Float64Array.from(col.x), Float64Array.from(col.y), col.name)).series.values;
   let iMin = -1;
@@ -52,11 +66,9 @@ export function drawdown(input: SeriesLike | Record<string, unknown>, o: Drawdow
     const right = iMin < dd.length * 0.6;
     layout.annotations = [{ x: xOut(col.x[iMin], col.time), y: compact(dd[iMin]), text: `max drawdown ${(dd[iMin] * 100).toFixed(1)}% (${when})`, showarrow: true, arrowhead: 2, ax: right ? 50 : -50, ay: -24, xanchor: right ? 'left' : 'right' }];
   }
-  return new Chart({ data: [trace], layout }, { title: (layout.title as any)?.text, decimation: notes, live });
+  return new Chart({ data: [trace], layout }, { title: (layout.title as { text?: string } | undefined)?.text, decimation: notes, live });
 }
 
-function isUnderwater(v: ArrayLike<number>): boolean {
-  let finite = 0;
-  for (let i = 0; i < v.length; i++) { const x = v[i]; if (Number.isFinite(x)) { if (x > 1e-12 || x < -1 - 1e-12) return false; finite++; } }
-  return finite > 0;
+function isDrawdownSeries(v: unknown): v is DrawdownSeries {
+  return typeof v === 'object' && v !== null && !isIndexed(v) && 'drawdown' in v && (isIndexed(v.drawdown) || Array.isArray(v.drawdown) || ArrayBuffer.isView(v.drawdown));
 }

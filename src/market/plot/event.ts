@@ -2,9 +2,11 @@
  * plot.event: an event study around offset 0.
  * No DOM, no Node, no vscode. Conventions: src/market/plot/charts.ts.
  */
+import { EventWindow } from '../events';
+import type { EventStudyResult } from '../inference/eventStudy';
 import { Chart } from '../output';
 import { formatTime } from '../series';
-import { compact, describe, positions } from './inputs';
+import { compact, describe } from './inputs';
 import { baseLayout, hline, type CommonOptions, type Layout, type Trace } from './common';
 
 export interface EventOptions extends CommonOptions {
@@ -14,53 +16,104 @@ export interface EventOptions extends CommonOptions {
   unit?: string;
 }
 
-const pick = (o: any, names: string[]) => { for (const n of names) if (o?.[n] !== undefined) return o[n]; return undefined; };
-const arr = (v: unknown): ArrayLike<number> | undefined => (Array.isArray(v) || ArrayBuffer.isView(v) ? (v as ArrayLike<number>) : (v as any)?.values && isNumArr((v as any).values) ? (v as any).values : undefined);
-const isNumArr = (v: unknown) => Array.isArray(v) || ArrayBuffer.isView(v);
+/** One event's path in an EventAggregate. */
+export interface EventPathInput {
+  /** legend name (default: `date`, else "event k") */
+  label?: string;
+  /** the event's date: an ISO date or epoch ms (shown as a date) */
+  date?: string | number;
+  /** offsets of `values`, when they are not those of the aggregate */
+  offsets?: ArrayLike<number>;
+  values: ArrayLike<number>;
+}
 
-/** One event's path: offsets and values (an eventWindow result, or {offsets, values|cumulative}). */
-interface EventPath { label: string; offsets?: ArrayLike<number>; values: ArrayLike<number>; dates?: string[] }
+/** A precomputed event study: a mean path over offsets, an optional band, and the paths behind it. */
+export interface EventAggregate {
+  /** what was studied (titles the chart) */
+  name?: string;
+  offsets: ArrayLike<number>;
+  mean: ArrayLike<number>;
+  /** a band around the mean: lower and upper, or ± one standard deviation */
+  lower?: ArrayLike<number>;
+  upper?: ArrayLike<number>;
+  std?: ArrayLike<number>;
+  events?: EventPathInput[];
+  /** events behind the mean, when `events` is not given (the legend says "mean of n events") */
+  count?: number;
+}
 
-function eventPath(p: any, i: number): EventPath | undefined {
-  const values = arr(Array.isArray(p) || ArrayBuffer.isView(p) ? p : pick(p, ['cumulative', 'values', 'path', 'returns', 'series']));
-  if (!values) return undefined;
-  const lab = pick(p, ['label', 'eventDate', 'date', 'name', 'time', 'at']);
+/** What plot.event draws. */
+export type EventInput = EventWindow | EventWindow[] | EventStudyResult | EventAggregate;
+
+/** A drawn path: every field resolved. */
+interface Line { label: string; offsets?: ArrayLike<number>; values: ArrayLike<number>; dates?: string[] }
+
+const isNumbers = (v: unknown): v is ArrayLike<number> => Array.isArray(v) || (ArrayBuffer.isView(v) && !(v instanceof DataView));
+const isEventStudy = (v: object): v is EventStudyResult => 'caar' in v && 'caarSe' in v && 'events' in v;
+const isAggregate = (v: object): v is EventAggregate => isNumbers((v as EventAggregate).offsets) && isNumbers((v as EventAggregate).mean);
+
+const windowLine = (w: EventWindow): Line => ({ label: w.eventDate, offsets: w.offsets, values: w.cumulative, dates: w.dates });
+const pathLine = (p: EventPathInput, i: number): Line => ({
+  label: p.label ?? (typeof p.date === 'number' ? formatTime(p.date) : p.date ?? `event ${i + 1}`), offsets: p.offsets, values: p.values,
+});
+
+/** 1.96: the two-sided 95% normal quantile of eventStudy's band. */
+const Z95 = 1.959963984540054;
+
+/** An eventStudy's chart as an aggregate: the CAAR with its 95% band, and each event's CAR. */
+function fromEventStudy(r: EventStudyResult): EventAggregate {
   return {
-    label: typeof lab === 'number' ? formatTime(lab) : lab !== undefined ? String(lab) : `event ${i + 1}`,
-    offsets: arr(pick(p, ['offsets', 'days'])), values,
-    dates: Array.isArray(p?.dates) ? p.dates.map(String) : undefined,
+    name: r.asset, offsets: r.offsets, mean: r.caar,
+    lower: r.caar.map((v, i) => v - Z95 * r.caarSe[i]), upper: r.caar.map((v, i) => v + Z95 * r.caarSe[i]),
+    events: r.events.map((e) => ({ label: e.eventDate, offsets: e.offsets, values: e.car })),
   };
 }
 
 /**
- * An event study around offset 0 (the event). Accepts:
- *  - an eventWindow result (offsets, dates, cumulative = value / value at day −1 − 1): its path;
+ * An event study around offset 0 (the event). Draws
+ *  - an eventWindow result: its cumulative path (value / value at day −1 − 1), in percent;
  *  - several of them (an array): each path thinly, and their mean aligned on offsets;
- *  - an aggregate {offsets, mean, median?, lower/upper or std?, events|paths: [...]}.
- * Values are drawn as percentages when they are cumulative returns.
+ *  - an eventStudy result: the average cumulative abnormal return (CAAR) with its 95% band
+ *    (CAAR ± 1.96·se) and each event's CAR;
+ *  - an EventAggregate {offsets, mean, lower/upper or std?, events?}.
+ * A vertical dotted line marks day 0 and a horizontal one zero.
+ * @param input an EventWindow, EventWindow[], EventStudyResult or EventAggregate
+ * @param o title, axis titles, `paths` (draw each event, default up to 50), `unit` of the offsets
+ * @returns a Chart: one trace per drawn path, then the band (two traces) and the mean
+ * @example
+ * const w = eventWindow(load('data/ORCL.csv'), '2025-09-10', 1, 2)
+ * plot.event(w).figure.data[0].y // => [0, 0.35948822, 0.27472982, 0.20980498]
+ * plot.event([w, eventWindow(load('data/ORCL.csv'), '2025-12-11', 1, 2)]).figure.data.map((t) => t.name) // => ["2025-09-10", "2025-12-11", "mean of 2 events"]
+ * plot.event({ offsets: [-1, 0, 1], mean: [0, 0.02, 0.03], std: [0, 0.01, 0.01] }).figure.data.length // => 3
  */
-export function event(result: Record<string, unknown> | Array<Record<string, unknown>>, o: EventOptions = {}): Chart {
-  const many = Array.isArray(result);
-  const agg: any = many ? {} : result;
-  const paths: EventPath[] = [];
-  const rawPaths = many ? result : (pick(agg, ['events', 'paths', 'windows']) as unknown[] | undefined);
-  if (Array.isArray(rawPaths)) rawPaths.forEach((p, i) => { const e = eventPath(p, i); if (e) paths.push(e); });
-  let offsets = arr(pick(agg, ['offsets', 'days', 'x', 'offset', 'relative']));
-  let mean = arr(pick(agg, ['mean', 'average', 'avg', 'car']));
-  let single: EventPath | undefined;
-  if (!many && !mean && paths.length === 0 && arr(pick(agg, ['cumulative', 'values']))) {
-    single = eventPath(agg, 0);  // one eventWindow result: its own path is the line
-  }
+export function event(input: EventInput, o: EventOptions = {}): Chart {
+  const many = Array.isArray(input);
+  let agg: EventAggregate | undefined;
+  let single: Line | undefined;
+  let study: EventStudyResult | undefined;
+  const paths: Line[] = [];
+  if (many) {
+    input.forEach((w, i) => {
+      if (!(w instanceof EventWindow)) throw new TypeError(`plot.event: element ${i} is ${describe(w)}; an array must hold eventWindow results`);
+      paths.push(windowLine(w));
+    });
+  } else if (input instanceof EventWindow) single = windowLine(input);
+  else if (typeof input === 'object' && input !== null && isEventStudy(input)) { study = input; agg = fromEventStudy(input); }
+  else if (typeof input === 'object' && input !== null && isAggregate(input)) agg = input;
+  if (!many && !single && !agg) throw new TypeError(`plot.event: expected an eventWindow result, several, an eventStudy result or {offsets, mean, events}, got ${describe(input)}`);
+  agg?.events?.forEach((p, i) => paths.push(pathLine(p, i)));
+  let offsets: ArrayLike<number> | undefined = agg?.offsets;
+  let mean: ArrayLike<number> | undefined = agg?.mean;
   if (!offsets && paths.length && paths.every((p) => p.offsets)) {
     const all = new Set<number>();
     for (const p of paths) for (let k = 0; k < p.offsets!.length; k++) all.add(p.offsets![k]);
     offsets = Array.from(all).sort((a, b) => a - b);
   }
-  const len = offsets?.length ?? mean?.length ?? single?.values.length ?? paths[0]?.values.length;
-  if (!len) throw new TypeError(`plot.event: expected an eventWindow result, several, or {offsets, mean, events}, got ${describe(result)}`);
-  const xs = Array.from(offsets ?? single?.offsets ?? positions(len));
+  const len = offsets?.length ?? single?.values.length;
+  if (!len) throw new TypeError(`plot.event: nothing to draw (no offsets) in ${describe(input)}`);
+  const xs = Array.from(offsets ?? single?.offsets ?? []);
   /** a path's value at each offset of xs */
-  const onXs = (p: EventPath): number[] => {
+  const onXs = (p: Line): number[] => {
     if (!p.offsets) return xs.map((_, k) => p.values[k] ?? NaN);
     const at = new Map<number, number>();
     for (let k = 0; k < p.offsets.length; k++) at.set(p.offsets[k], p.values[k]);
@@ -75,24 +128,24 @@ export function event(result: Record<string, unknown> | Array<Record<string, unk
     const rows = paths.map(onXs);
     mean = xs.map((_, k) => { let sum = 0, n = 0; for (const r of rows) if (Number.isFinite(r[k])) { sum += r[k]; n++; } return n ? sum / n : NaN; });
   }
-  const lower = arr(pick(agg, ['lower', 'lo', 'p5', 'q05']));
-  const upper = arr(pick(agg, ['upper', 'hi', 'p95', 'q95']));
-  const std = arr(pick(agg, ['std', 'stdev', 'sd']));
+  const { lower, upper, std } = agg ?? {};
   const lo = lower ?? (std && mean ? xs.map((_, k) => mean![k] - std[k]) : undefined);
   const hi = upper ?? (std && mean ? xs.map((_, k) => mean![k] + std[k]) : undefined);
   if (lo && hi) {
     data.push({ type: 'scatter', mode: 'lines', name: lower ? 'lower' : 'mean − 1 sd', x: xs, y: Array.from(lo, compact), line: { width: 0 }, showlegend: false, hoverinfo: 'skip' });
     data.push({ type: 'scatter', mode: 'lines', name: lower ? 'band' : 'mean ± 1 sd', x: xs, y: Array.from(hi, compact), line: { width: 0 }, fill: 'tonexty', opacity: 0.3, hoverinfo: 'skip' });
   }
-  const count = paths.length || Number(pick(agg, ['count', 'n'])) || 0;
+  const count = paths.length || agg?.count || 0;
   if (mean) data.push({ type: 'scatter', mode: 'lines+markers', name: count ? `mean of ${count} events` : 'mean', x: xs, y: Array.from(mean, compact), line: { width: 3 } });
   if (single) data.push({ type: 'scatter', mode: 'lines+markers', name: single.label, x: xs, y: onXs(single).map(compact), line: { width: 2.5 }, ...(single.dates ? { text: single.dates, hovertemplate: 'day %{x} (%{text}): %{y:.2%}<extra></extra>' } : {}) });
   const unit = o.unit ?? 'days';
-  const name = typeof agg.name === 'string' ? agg.name : undefined;
-  const defaultTitle = single ? `${name ?? 'Event'} around ${single.label}` : name ? `${name}: event window` : 'Event window';
-  const layout = baseLayout({ ...o, title: o.title ?? defaultTitle, xTitle: o.xTitle ?? `${unit} from event`, yTitle: o.yTitle ?? (single || many || pick(agg, ['cumulative']) ? 'since day −1' : undefined) }, false);
-  if (single || many) (layout.yaxis as Layout).tickformat = '.1%';
+  const name = single ? (input as EventWindow).name : agg?.name;
+  const defaultTitle = study ? `${study.asset}: cumulative abnormal return vs ${study.market} (95% band)`
+    : single ? `${name ?? 'Event'} around ${single.label}` : name ? `${name}: event window` : 'Event window';
+  const yTitle = o.yTitle ?? (study ? 'CAR' : single || many ? 'since day −1' : undefined);
+  const layout = baseLayout({ ...o, title: o.title ?? defaultTitle, xTitle: o.xTitle ?? `${unit} from event`, yTitle }, false);
+  if (single || many || study) (layout.yaxis as Layout).tickformat = '.1%';
   layout.shapes = [{ type: 'line', xref: 'x', yref: 'paper', x0: 0, x1: 0, y0: 0, y1: 1, line: { width: 1, dash: 'dot' } }, hline(0)];
   layout.hovermode = 'closest';
-  return new Chart({ data, layout }, { title: (layout.title as any)?.text });
+  return new Chart({ data, layout }, { title: (layout.title as { text?: string } | undefined)?.text });
 }

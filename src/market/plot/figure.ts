@@ -18,9 +18,15 @@ export interface FigureOptions {
 /**
  * Any Plotly figure (the escape hatch). Typed arrays become arrays, Dates ISO strings, NaN null,
  * and long line traces (numeric y, increasing numeric or date x) are reduced with LTTB.
+ * Attributes the output sanitizer does not allow are dropped when it is displayed.
+ * @param fig a Plotly figure {data, layout?, config?, frames?}
+ * @param o title, maxPoints (default 3000 per line trace; false keeps every point)
+ * @returns a Chart of the figure, made JSON-safe
+ * @example
+ * plot.figure({ data: [{ type: 'bar', y: Float64Array.of(1, NaN, 3) }] }).figure.data[0].y // => [1, null, 3]
  */
 export function figure(fig: PlotlyFigure | { data: unknown[]; layout?: unknown; config?: unknown; frames?: unknown[] }, o: FigureOptions = {}): Chart {
-  if (typeof fig !== 'object' || fig === null || !Array.isArray((fig as any).data)) throw new TypeError(`plot.figure: expected a Plotly figure {data: [...], layout?}, got ${describe(fig)}`);
+  if (typeof fig !== 'object' || fig === null || !Array.isArray((fig as { data?: unknown }).data)) throw new TypeError(`plot.figure: expected a Plotly figure {data: [...], layout?}, got ${describe(fig)}`);
   const plain = toPlain(fig) as PlotlyFigure;
   const notes: DecimationNote[] = [];
   const live: LiveList = [];

@@ -12,8 +12,9 @@ import * as charts from './charts';
 import { decimateSeries, lttbIndices, minMaxIndices } from './decimate';
 
 export type {
-  BarOptions, CommonOptions, DrawdownOptions, EventOptions, FigureOptions, HeatmapOptions, LinearFit,
-  LineOptions, MatrixInput, RollingOptions, ScatterOptions,
+  BarInput, BarOptions, CommonOptions, DrawdownInput, DrawdownOptions, DrawdownSeries, EventAggregate, EventInput, EventOptions,
+  EventPathInput, FigureOptions, HeatmapOptions, LabelledMatrix, LinearFit, LineOptions, MatrixInput, NamedValues, RollingOptions,
+  RollingResult, ScatterOptions,
 } from './charts';
 export type { PlotInput, SeriesLike } from './inputs';
 
@@ -27,9 +28,9 @@ export const plot = {
   heatmap: charts.heatmap,
   /** A rolling statistic with a zero line. */
   rolling: charts.rolling,
-  /** Underwater chart from prices or a drawdown result. */
+  /** Underwater chart from prices, a Drawdown result or {drawdown}. */
   drawdown: charts.drawdown,
-  /** Event study: mean path, band and each event around offset 0. */
+  /** Event study around offset 0: an eventWindow (or several), an eventStudy result, or {offsets, mean, events}. */
   event: charts.event,
   /** Bars from {name: value}, {names, values} or a Series. */
   bar: charts.bar,

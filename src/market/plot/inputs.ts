@@ -1,8 +1,9 @@
 /**
- * Turning what a cell passes to plot.* into named x/y columns. Accepts Series and Frame (by
- * their fields), plain arrays and typed arrays, {index, values} look-alikes, records of those,
- * and analysis results that carry a series in a well-known field. Never depends on the exact
- * result classes of the analysis library: only on plain fields.
+ * Turning what a cell passes to plot.* into named x/y columns. Accepts exactly the shapes of
+ * PlotInput: Series and Frame (by their fields), plain arrays and typed arrays, {index, values}
+ * look-alikes, arrays and records of those. Builders that take an analysis result (plot.drawdown,
+ * plot.rolling, plot.event, plot.heatmap) declare its type and unwrap it themselves: nothing
+ * here guesses which field of an object holds a series.
  */
 import { Frame, type Series, formatTime } from '../series';
 
@@ -29,25 +30,21 @@ function isArrayLikeNumbers(v: unknown): v is ArrayLike<number> {
   return Array.isArray(v) && (v.length === 0 || typeof v[0] === 'number' || v[0] === null);
 }
 
-function isIndexed(v: unknown): v is { index: ArrayLike<number>; values: ArrayLike<number>; name?: string } {
-  return typeof v === 'object' && v !== null && isArrayLikeNumbers((v as any).index) && isArrayLikeNumbers((v as any).values);
+/** An indexed series: a Series or an {index, values} look-alike. */
+export type Indexed = { index: ArrayLike<number>; values: ArrayLike<number>; name?: string };
+
+export function isIndexed(v: unknown): v is Indexed {
+  if (typeof v !== 'object' || v === null) return false;
+  const o = v as Partial<Indexed>;
+  return isArrayLikeNumbers(o.index) && isArrayLikeNumbers(o.values);
 }
 
 function isFrameLike(v: unknown): v is { index: ArrayLike<number>; columns: Record<string, ArrayLike<number>> } {
-  return v instanceof Frame || (typeof v === 'object' && v !== null && isArrayLikeNumbers((v as any).index)
-    && typeof (v as any).columns === 'object' && (v as any).columns !== null && !Array.isArray((v as any).columns)
-    && Object.values((v as any).columns).every(isArrayLikeNumbers));
-}
-
-/** Fields under which analysis results commonly keep their series (rolling*, drawdown, …). */
-const SERIES_FIELDS = ['series', 'values', 'result', 'drawdown', 'underwater', 'path', 'equity'];
-
-/** A Series-like object found in v itself or in one of its well-known fields. */
-export function findSeries(v: unknown, fields = SERIES_FIELDS): { index: ArrayLike<number>; values: ArrayLike<number>; name?: string } | undefined {
-  if (isIndexed(v)) return v;
-  if (typeof v !== 'object' || v === null) return undefined;
-  for (const f of fields) if (isIndexed((v as any)[f])) return (v as any)[f];
-  return undefined;
+  if (v instanceof Frame) return true;
+  if (typeof v !== 'object' || v === null) return false;
+  const o = v as { index?: unknown; columns?: unknown };
+  return isArrayLikeNumbers(o.index) && typeof o.columns === 'object' && o.columns !== null && !Array.isArray(o.columns)
+    && Object.values(o.columns).every(isArrayLikeNumbers);
 }
 
 /** Timestamps look like epoch ms from 1971 onward (a positional 0..n-1 index does not). */
@@ -66,8 +63,7 @@ export function toColumns(input: PlotInput, fallbackName = 'value'): Column[] {
   if (Array.isArray(input)) {
     return input.flatMap((s, i) => toColumns(s as PlotInput, `${fallbackName} ${i + 1}`));
   }
-  const s = findSeries(input);
-  if (s) return [{ name: s.name ?? fallbackName, x: s.index, y: s.values, time: looksLikeTime(s.index) }];
+  if (isIndexed(input)) return [{ name: input.name ?? fallbackName, x: input.index, y: input.values, time: looksLikeTime(input.index) }];
   if (typeof input === 'object' && input !== null) {
     const entries = Object.entries(input as Record<string, unknown>);
     const cols: Column[] = [];

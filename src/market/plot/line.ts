@@ -4,7 +4,8 @@
  */
 import type { DecimationNote } from '../../shared/schemas';
 import { Chart } from '../output';
-import { findSeries, toColumns, type Column, type PlotInput } from './inputs';
+import { Series } from '../series';
+import { isIndexed, toColumns, type Column, type PlotInput, type SeriesLike } from './inputs';
 import { DEFAULT_MAX_POINTS, baseLayout, hline, lineTrace, type CommonOptions, type Layout, type LiveList } from './common';
 
 export interface LineOptions extends CommonOptions {
@@ -32,7 +33,19 @@ function rebased(c: Column, base: number): Column {
   return { ...c, y };
 }
 
-/** Several series as lines; `secondary` puts some on a right-hand axis. */
+/**
+ * One line per series: a Series, a Frame (each column), numbers (against positions), an array
+ * of those, or a {name: series} record. Long lines are decimated for storage (LTTB, extremes
+ * kept; the kernel keeps every point for zooming).
+ * @param input what to draw (PlotInput)
+ * @param o secondary (names on a right-hand axis), rebase (to 100 or a value at the first finite
+ *   point), log, percent, area, hlines, title, axis titles, maxPoints, height
+ * @returns a Chart with one line trace per series
+ * @example
+ * const s = new Series(['2024-01-01', '2024-01-02', '2024-01-03'].map(toTime), [50, 55, 49.5], 'X')
+ * plot.line(s, { rebase: true }).figure.data[0].y // => [100, 110, 99]
+ * plot.line({ a: s, b: [1, 2, 3] }, { secondary: ['b'] }).figure.data.map((t) => t.yaxis ?? 'y') // => ["y", "y2"]
+ */
 export function line(input: PlotInput, o: LineOptions = {}): Chart {
   let cols = toColumns(input);
   if (o.rebase) cols = cols.map((c) => rebased(c, o.rebase === true ? 100 : Number(o.rebase)));
@@ -68,31 +81,48 @@ export interface RollingOptions extends LineOptions {
   zero?: boolean;
 }
 
+/** A rolling statistic kept with its window: `series` is drawn, `window` goes into the title. */
+export interface RollingResult {
+  series: SeriesLike;
+  window?: number;
+}
+
 /**
  * A rolling statistic (rolling correlation, beta, volatility …) as a line with a zero line.
- * Accepts a Series, several, or a result object holding its series in a `series`/`values` field.
- * The warm-up NaNs (first window-1 points) are not drawn.
+ * Accepts a Series (what rollingCorr, rollingBeta and volatility return), several (an array or
+ * a {name: Series} record), or a RollingResult {series, window}.
+ * The warm-up NaNs (first window-1 points) are not drawn. Volatility series (they carry their
+ * annualisation) are drawn as percentages, without the zero line.
+ * @param input the statistic: a Series, several, or {series, window}
+ * @param o as plot.line, and `zero` (default true, false for volatility)
+ * @returns a Chart titled "Rolling <name>" unless `title` is given
+ * @example
+ * const r = returns(load('data/GLD.csv').close)
+ * plot.rolling(rollingCorr(r, returns(load('data/GDX.csv').close), 30)).figure.layout.shapes[0].y0 // => 0
+ * plot.rolling(volatility(r, 20, { annualize: 252 })).figure.layout.yaxis.tickformat // => ".1~%"
  */
-export function rolling(input: PlotInput | Record<string, unknown>, o: RollingOptions = {}): Chart {
-  const s = Array.isArray(input) || isPlainRecordOfSeries(input) ? input : (findSeries(input) ?? input);
-  const window = typeof (input as any)?.window === 'number' ? (input as any).window : undefined;
-  const cols = toColumns(s as PlotInput);
+export function rolling(input: PlotInput | RollingResult, o: RollingOptions = {}): Chart {
+  const result = isRollingResult(input) ? input : undefined;
+  const s: PlotInput = result ? result.series : (input as PlotInput);
+  const window = result?.window;
+  const cols = toColumns(s);
   const name = cols.length === 1 ? cols[0].name : 'statistic';
   const t = o.title ?? `Rolling ${name}${window ? ` (${window} points)` : ''}`;
   // volatility(...) series (they carry their annualisation) read as percentages, without a zero line
   const vol = seriesOf(s).length > 0 && seriesOf(s).every((x) => x.meta?.annualize !== undefined);
   const percent = o.percent ?? vol;
   const zero = o.zero ?? !vol;
-  return line(s as PlotInput, { ...o, percent, title: t, hlines: [...(zero ? [0] : []), ...(o.hlines ?? [])] });
+  return line(s, { ...o, percent, title: t, hlines: [...(zero ? [0] : []), ...(o.hlines ?? [])] });
 }
 
-/** The Series objects among a plot input (one, an array, or a record of them). */
-function seriesOf(v: unknown): Array<{ meta?: Record<string, unknown> }> {
-  const list = Array.isArray(v) ? v : typeof v === 'object' && v !== null && Object.getPrototypeOf(v) === Object.prototype ? Object.values(v) : [v];
-  return list.filter((x) => typeof x === 'object' && x !== null && typeof (x as any).meta === 'object' && (x as any).index !== undefined) as Array<{ meta?: Record<string, unknown> }>;
+/** {series, window?}: a series in `series` and no other (a {name: Series} record with a key "series" among others is not one). */
+function isRollingResult(v: unknown): v is RollingResult {
+  if (typeof v !== 'object' || v === null || Array.isArray(v) || isIndexed(v)) return false;
+  return isIndexed((v as RollingResult).series) && Object.entries(v).every(([k, x]) => k === 'series' || !isIndexed(x));
 }
 
-function isPlainRecordOfSeries(v: unknown): boolean {
-  return typeof v === 'object' && v !== null && Object.getPrototypeOf(v) === Object.prototype && findSeries(v) === undefined
-    && Object.values(v).some((x) => findSeries(x) !== undefined);
+/** The Series among a plot input (one, an array, or a record of them). */
+function seriesOf(v: PlotInput): Series[] {
+  const list: unknown[] = Array.isArray(v) ? v : typeof v === 'object' && v !== null && Object.getPrototypeOf(v) === Object.prototype ? Object.values(v) : [v];
+  return list.filter((x): x is Series => x instanceof Series);
 }

@@ -67,7 +67,15 @@ export function linearFit(x: ArrayLike<number>, y: ArrayLike<number>, digits = 4
 }
 
 
-/** y against x as points (aligned on dates when both are Series), optionally with the OLS line. */
+/**
+ * y against x as points (paired on equal dates when both are Series, else by position), with
+ * `fit: true` the OLS line y = a + b·x of linearFit, its equation and R² written on the chart.
+ * @param y the explained series, @param x the regressor
+ * @param o fit, digits of the equation (default 4), title, axis titles
+ * @returns a Chart (with `fit`, a LinearFit, when fit is true)
+ * @example
+ * plot.scatter([3, 5, 7, 9], [1, 2, 3, 4], { fit: true }).fit // => {"slope": 2, "intercept": 1, "r2": 1, "n": 4}
+ */
 export function scatter(y: SeriesLike, x: SeriesLike, o: ScatterOptions = {}): Chart {
   const [cy] = toColumns(y as PlotInput, 'y');
   const [cx] = toColumns(x as PlotInput, 'x');
@@ -94,7 +102,7 @@ export function scatter(y: SeriesLike, x: SeriesLike, o: ScatterOptions = {}): C
     data.push({ type: 'scatter', mode: 'lines', name: `fit: ${fit.equation}`, x: [compact(lo), compact(hi)], y: [compact(fit.intercept + fit.slope * lo), compact(fit.intercept + fit.slope * hi)], hoverinfo: 'skip' });
     layout.annotations = [{ xref: 'paper', yref: 'paper', x: 0.01, y: 0.99, xanchor: 'left', yanchor: 'top', showarrow: false, text: label, font: { size: 13 } }];
   }
-  const chart = new Chart({ data, layout }, { title: (layout.title as any)?.text });
+  const chart = new Chart({ data, layout }, { title: (layout.title as { text?: string } | undefined)?.text });
   if (fit) (chart as Chart & { fit?: LinearFit }).fit = fit;
   return chart as Chart & { fit?: LinearFit };
 }

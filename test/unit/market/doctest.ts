@@ -27,6 +27,8 @@ export interface ExampleBlock {
   steps: Array<string | Assertion>;
   /** every code line of the block, in order (for messages) */
   code: string[];
+  /** 1-based line where the block's JSDoc comment ends (what follows it is what the comment documents) */
+  commentEnd: number;
 }
 
 const ARROW = '// =>';
@@ -40,7 +42,9 @@ export function parseExamples(text: string): ExampleBlock[] {
   const lines = text.split('\n');
   let inDoc = false;
   let block: ExampleBlock | undefined;
-  const close = (): void => { if (block) blocks.push(block); block = undefined; };
+  /** blocks of the comment being read (their commentEnd is known at its end) */
+  let ofComment: ExampleBlock[] = [];
+  const close = (): void => { if (block) { blocks.push(block); ofComment.push(block); } block = undefined; };
   for (let i = 0; i < lines.length; i++) {
     let s = lines[i];
     if (!inDoc) {
@@ -59,15 +63,31 @@ export function parseExamples(text: string): ExampleBlock[] {
       if (tag[1] === 'example') {
         const rest = s.slice(tag.index + tag[0].length);
         const illustration = /^\s*\(illustration\)/.test(rest);
-        block = { line: i + 1, illustration, assertions: [], steps: [], code: [] };
+        block = { line: i + 1, illustration, assertions: [], steps: [], code: [], commentEnd: NaN };
         s = illustration ? '' : rest;
       }
     }
     if (block && s.trim() !== '') addLine(block, s, i + 1);
-    if (end >= 0) { close(); inDoc = false; }
+    if (end >= 0) {
+      close();
+      for (const b of ofComment) b.commentEnd = i + 1;
+      ofComment = [];
+      inDoc = false;
+    }
   }
   close();
   return blocks;
+}
+
+/**
+ * The name each `@example` block documents: the function, class or constant declared on the
+ * first non-blank line after its comment (`export function line(`, `export class Series`,
+ * `export const plot =`), or undefined when no declaration follows.
+ */
+export function documentedName(text: string, block: ExampleBlock): string | undefined {
+  const lines = text.split('\n');
+  const next = lines.slice(block.commentEnd).find((l) => l.trim() !== '');
+  return next && /^\s*export\s+(?:declare\s+)?(?:default\s+)?(?:async\s+)?(?:function\*?|class|const|let)\s+([\w$]+)/.exec(next)?.[1];
 }
 
 function addLine(block: ExampleBlock, s: string, line: number): void {

@@ -153,7 +153,8 @@ describe('plot.heatmap, drawdown, rolling, event, bar', () => {
 
   it('drawdown from a result object uses its drawdown series as is', () => {
     const dd = new Series(days(3), [0, -0.1, -0.05], 'dd');
-    const out = stored(plot.drawdown({ drawdown: dd, maxDrawdown: -0.1 }));
+    const result = { drawdown: dd, maxDrawdown: -0.1 };
+    const out = stored(plot.drawdown(result));
     assert.deepEqual((out.figure.data[0] as any).y, [0, -0.1, -0.05]);
   });
 
@@ -176,7 +177,7 @@ describe('plot.heatmap, drawdown, rolling, event, bar', () => {
     assert.deepEqual(mean.y, [0, 0.01, 0.03]);
     assert.deepEqual(mean.x, [-1, 0, 1]);
     assert.equal((out.figure.layout as any).shapes[0].x0, 0);
-    assert.throws(() => plot.event({ foo: 1 }), /expected an eventWindow result/);
+    assert.throws(() => plot.event({ foo: 1 } as never), /expected an eventWindow result/);
   });
 
   it('bar from a record, sorted, with percent labels', () => {

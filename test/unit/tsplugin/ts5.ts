@@ -1,11 +1,11 @@
 /**
- * The plugin runs inside VS Code's tsserver (TypeScript 5.x). This repository's `typescript`
- * devDependency is 7.x (native), whose npm package has no JavaScript language service, so the
- * tests load a TypeScript 5 from, in order:
+ * The plugin runs inside VS Code's tsserver (TypeScript 5.x), and is type-checked against this
+ * repository's `typescript` devDependency (6.x) declarations. The tests run it on the compiler it
+ * meets in VS Code, a TypeScript 5, loaded from, in order:
  *   - $MKTNB_TS5 (path to a typescript/lib/typescript.js),
  *   - a `typescript5` package (e.g. devDependency "typescript5": "npm:typescript@^5.8"),
  *   - the copy inside code-server (.vscode-test/code-server, installed by test/e2e/setup.mjs),
- * and skip when there is none.
+ * and fail (plugin.test.ts's before hook) when there is none.
  */
 import fs from 'node:fs';
 import path from 'node:path';
