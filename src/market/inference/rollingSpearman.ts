@@ -139,29 +139,37 @@ function ranker(w: number, engine: SpearmanEngine): Ranker {
   return jsRanker(w);
 }
 
-let compiled: WebAssembly.Module | null | undefined;
-/** The compiled module, or null where WebAssembly (with SIMD) is missing. */
-function wasmModule(): WebAssembly.Module | null {
-  if (compiled === undefined) {
-    compiled = null;
-    try {
-      if (typeof WebAssembly === 'object' && WebAssembly.validate(RANK_STEP_WASM)) compiled = new WebAssembly.Module(RANK_STEP_WASM);
-    } catch { compiled = null; }
-  }
-  return compiled;
+// The WebAssembly API as far as it is used here (this library's TypeScript lib has no DOM types,
+// and the library also runs outside Node); absent where a runtime has no WebAssembly.
+interface WasmApi {
+  validate(bytes: Uint8Array): boolean;
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: unknown };
 }
-
 interface StepExports {
-  memory: WebAssembly.Memory;
+  memory: { buffer: ArrayBuffer; grow(pages: number): number };
   init(w: number): void;
   ordx(): number;
   ordy(): number;
   step(nx: number, ny: number, ox1: number, oy1: number, pox: number, ux: number, poy: number, uy: number, slot: number): number;
 }
 
+let compiled: object | null | undefined;
+/** The compiled module, or null where WebAssembly (with SIMD) is missing. */
+function wasmModule(): object | null {
+  if (compiled === undefined) {
+    compiled = null;
+    const wa = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+    try {
+      if (wa && wa.validate(RANK_STEP_WASM)) compiled = new wa.Module(RANK_STEP_WASM);
+    } catch { compiled = null; }
+  }
+  return compiled;
+}
+
 /** One instance per call (its own memory): see rollingSpearman.wat for the layout. */
-function wasmRanker(mod: WebAssembly.Module, w: number): Ranker {
-  const e = new WebAssembly.Instance(mod, {}).exports as unknown as StepExports;
+function wasmRanker(mod: object, w: number): Ranker {
+  const e = new (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly.Instance(mod, {}).exports as StepExports;
   e.init(w);
   const off = ((w + 7) >> 3) * 16, end = e.ordy() + 2 * w;
   const have = e.memory.buffer.byteLength;

@@ -82,10 +82,11 @@ describe('rolling Spearman (rank updates) vs re-ranking every window', () => {
 
   it('the embedded WebAssembly is the compiled rollingSpearman.wat (scripts/wasm.mjs), and this runtime runs it', async () => {
     const { compileWat, WASM_SOURCES } = await import('../../../scripts/wasm.mjs');
-    const src = WASM_SOURCES.find((s: { name: string }) => s.name === 'RANK_STEP_WASM');
-    const bytes: Uint8Array = await compileWat(src.wat);
+    const src = WASM_SOURCES.find((s) => s.name === 'RANK_STEP_WASM');
+    assert.ok(src, 'scripts/wasm.mjs lists rollingSpearman.wat');
+    const bytes = await compileWat(src.wat);
     assert.deepEqual(Array.from(RANK_STEP_WASM), Array.from(bytes), 'rollingSpearman.wasm.ts is stale: run node scripts/wasm.mjs');
     // Node 20 (the kernel's runtime) has WebAssembly SIMD: 'auto' must not fall back silently
-    assert.ok(WebAssembly.validate(RANK_STEP_WASM));
+    assert.ok((globalThis as unknown as { WebAssembly: { validate(b: Uint8Array): boolean } }).WebAssembly.validate(RANK_STEP_WASM));
   });
 });
