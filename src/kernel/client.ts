@@ -11,13 +11,11 @@
  * cell's first synchronous part) it is killed and restarted, and the result says so in `restarted`.
  * A kernel that dies (out of memory, crash) is restarted automatically as well.
  */
-import { kernelEnv } from './env';
-import { fork, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { KERNEL_ENV, type CellError, type CellLanguage, type FromKernel, type ToKernel, type VariableInfo } from './protocol';
 import type { OutputItem } from '../shared/schemas';
-import { endGroup } from './procgroup';
+import { INTERRUPT_FD, killKernel, spawnKernel, tailNote, type Proc } from './kernelProcess';
 import { outputError, type OutputReply } from '../shared/output-requests';
 
 export type { CellError, VariableInfo } from './protocol';
@@ -101,22 +99,8 @@ interface Job {
   timedOut?: boolean;
 }
 
-interface Proc {
-  child: ChildProcess;
-  pid: number;
-  ready: Promise<void>;
-  exited: boolean;
-  /** set by the client before it kills the process itself */
-  killedFor?: KernelExitInfo['kind'];
-  onExit?: (info: KernelExitInfo) => void;
-  stderrTail: string;
-  isReady: boolean;
-}
-
 const DEFAULT_HEAP_MB = 4096;
 const STREAM_FLUSH_MS = 25;
-/** the kernel's end of the interrupt pipe (see protocol.ts) */
-const INTERRUPT_FD = 4;
 
 export class KernelClient {
   private proc!: Proc;
@@ -125,6 +109,8 @@ export class KernelClient {
   private current: Job | undefined;
   private disposed = false;
   private exitListeners: Array<(info: KernelExitInfo) => void> = [];
+  /** dispose() waits for the exit report of its process */
+  private exitWaiters = new Map<Proc, (info: KernelExitInfo) => void>();
   private backgroundListeners: Array<(e: BackgroundEvent) => void> = [];
   private interruptTimer: NodeJS.Timeout | undefined;
   /** stream text not yet delivered: consecutive writes are merged for up to STREAM_FLUSH_MS */
@@ -155,6 +141,13 @@ export class KernelClient {
 
   /** pid of the current kernel process (changes when it restarts) */
   get pid(): number { return this.proc.pid; }
+
+  /**
+   * Pids of the kernel's own helper processes (esbuild's service, once it has started), as the
+   * kernel reports them: never counted among the processes the cells started (KernelExitInfo.endedProcesses),
+   * ended with the kernel all the same.
+   */
+  get helperPids(): readonly number[] { return this.proc.helpers; }
 
   /** heap limit of the kernel process, MB */
   get maxOldSpaceMb(): number { return this.opts.maxOldSpaceMb; }
@@ -200,7 +193,7 @@ export class KernelClient {
         if (this.current !== job || p.exited) return;
         // the cell keeps the kernel busy (a loop that never yields): only a new process stops it
         p.killedFor = 'interrupt';
-        this.kill(p);
+        killKernel(p);
         this.spawn();
         const restarted = 'The cell did not stop when interrupted (it kept the kernel busy), so the kernel was restarted; variables from earlier cells were lost.';
         this.finish(job, { ok: false, durationMs: Date.now() - job.sentAt!, error: { ...plainError('Interrupted', 'the cell was interrupted by restarting the kernel'), interrupted: true }, restarted });
@@ -215,7 +208,7 @@ export class KernelClient {
     const queued = this.queue.splice(0);
     const running = this.current;
     this.proc.killedFor = 'restart';
-    this.kill(this.proc);
+    killKernel(this.proc);
     this.spawn();
     for (const job of queued) job.resolve({ ok: false, durationMs: 0, error: plainError('KernelRestarted', `not run: ${message}`) });
     if (running) this.finish(running, { ok: false, durationMs: Date.now() - (running.sentAt ?? Date.now()), error: plainError('KernelRestarted', message), restarted: 'The kernel was restarted while this cell ran.' });
@@ -229,10 +222,10 @@ export class KernelClient {
     for (const job of this.queue.splice(0)) job.resolve({ ok: false, durationMs: 0, error: plainError('KernelDisposed', 'not run: the kernel was shut down') });
     if (this.current) this.finish(this.current, { ok: false, durationMs: 0, error: plainError('KernelDisposed', 'the kernel was shut down') });
     const p = this.proc;
-    this.disposedExit = p.exited ? Promise.resolve(undefined) : new Promise((res) => { p.onExit = res; });
+    this.disposedExit = p.reported ? Promise.resolve(undefined) : new Promise((res) => { this.exitWaiters.set(p, res); });
     p.killedFor = 'dispose';
     this.sendTo(p, { type: 'shutdown' });
-    this.kill(p);
+    killKernel(p);
     return this.disposedExit;
   }
   private disposedExit: Promise<KernelExitInfo | undefined> | undefined;
@@ -320,83 +313,45 @@ export class KernelClient {
 
   private spawn(): void {
     const o = this.opts;
-    const script = o.kernelScript ?? path.join(__dirname, 'kernel.js');
-    const env: NodeJS.ProcessEnv = {
-      // an allowlist of this process's environment, never all of it (src/kernel/env.ts)
-      ...kernelEnv(process.env, [...(o.passEnv ?? []), KERNEL_ENV.esbuild]), ...o.env, ELECTRON_RUN_AS_NODE: '1', [KERNEL_ENV.baseDir]: o.cwd, [KERNEL_ENV.interruptFd]: String(INTERRUPT_FD),
-    };
-    if (o.notebookPath) env[KERNEL_ENV.notebookPath] = o.notebookPath; else delete env[KERNEL_ENV.notebookPath];
-    if (o.database) env[KERNEL_ENV.database] = o.database; else delete env[KERNEL_ENV.database];
-    if (o.outputCacheMb !== undefined) env[KERNEL_ENV.outputCacheMb] = String(o.outputCacheMb);
-    const child = fork(script, [], {
-      // 'advanced': structured clone, immune to a cell's Object.prototype.toJSON (src/kernel/wire.ts);
-      // detached: the kernel leads a process group that holds the processes its cells start (procgroup.ts)
-      cwd: o.cwd, env, execPath: o.execPath, serialization: 'advanced', detached: process.platform !== 'win32',
-      execArgv: [`--max-old-space-size=${o.maxOldSpaceMb}`],
-      stdio: ['ignore', 'pipe', 'pipe', 'ipc', 'pipe'],
-    });
-    (child.stdio[INTERRUPT_FD] as any)?.on?.('error', () => undefined);
-    let readyResolve!: () => void, readyReject!: (e: Error) => void;
-    const p: Proc = {
-      child, pid: child.pid ?? -1, exited: false, stderrTail: '', isReady: false,
-      ready: new Promise<void>((res, rej) => { readyResolve = res; readyReject = rej; }),
-    };
-    p.ready.catch(() => undefined);
-    this.proc = p;
-    const startTimer = setTimeout(() => {
-      readyReject(new Error(`the kernel did not start within ${o.startTimeoutMs} ms`));
-      this.kill(p);
-    }, o.startTimeoutMs);
-
-    child.stdout!.setEncoding('utf8');
-    child.stdout!.on('data', (t: string) => this.routeOutput(p, this.current?.id ?? 0, { kind: 'stream', name: 'stdout', text: t }));
-    child.stderr!.setEncoding('utf8');
-    child.stderr!.on('data', (t: string) => { p.stderrTail = (p.stderrTail + t).slice(-8192); });
-    child.on('message', (m: FromKernel) => {
-      if (m.type === 'ready') { clearTimeout(startTimer); p.isReady = true; readyResolve(); return; }
-      this.onMessage(p, m);
-    });
-    child.on('error', (e) => { clearTimeout(startTimer); readyReject(e); });
-    child.on('exit', (code, signal) => {
-      clearTimeout(startTimer);
-      p.exited = true;
+    const p = spawnKernel(o, {
+      stdout: (q, t) => this.routeOutput(q, this.current?.id ?? 0, { kind: 'stream', name: 'stdout', text: t }),
+      message: (q, m) => this.onMessage(q, m),
       // the data outputs referenced ended with the process
-      for (const [req, r] of this.outputRequests) if (r.proc === p) this.settleOutput(req, outputError('gone', 'the kernel that held this data has ended'));
-      // what the cells started and left running ends with the session
-      const endedProcesses = endGroup(p.pid);
-      const oom = /heap out of memory|Reached heap limit|allocation failed/i.test(p.stderrTail);
-      const kind: KernelExitInfo['kind'] = p.killedFor ?? (oom ? 'oom' : 'crash');
-      const detail = signal ? `signal ${signal}` : `exit code ${code}`;
-      // a process that died before it was ready is not restarted in a loop: the next execute tries again
-      const auto = (kind === 'oom' || kind === 'crash') && p.isReady && !this.disposed && this.proc === p;
-      const reason = kind === 'oom'
-        ? `the kernel ran out of memory (limit ${o.maxOldSpaceMb} MB) and was restarted; variables were lost`
-        : kind === 'crash' ? `the kernel process exited unexpectedly (${detail}${signal === 'SIGKILL' ? ', perhaps ended by the system for using too much memory' : ''})${auto ? ' and was restarted; variables were lost' : ''}${tailNote(p.stderrTail)}`
-          : kind === 'interrupt' ? 'the kernel was restarted to stop a cell that did not respond to interrupt'
-            : kind === 'restart' ? 'the kernel was restarted' : 'the kernel was shut down';
-      readyReject(new Error(`the kernel process ended before it was ready (${detail})${tailNote(p.stderrTail)}`));
-      const ended = endedProcesses.length ? `; ${endedProcesses.length} process${endedProcesses.length === 1 ? '' : 'es'} the cells had started (pid ${endedProcesses.join(', ')}) ${endedProcesses.length === 1 ? 'was' : 'were'} ended with it` : '';
-      const info: KernelExitInfo = { code, signal, reason: reason + ended, kind, willRestart: auto || kind === 'interrupt' || kind === 'restart', endedProcesses };
-      for (const cb of this.exitListeners) { try { cb(info); } catch { /* listener */ } }
-      p.onExit?.(info);
-      if (!auto) return;
-      this.spawn();
-      const job = this.current;
-      if (job) {
-        const message = kind === 'oom' ? `the kernel ran out of memory (limit ${o.maxOldSpaceMb} MB) and was restarted; variables were lost` : reason;
-        this.finish(job, {
-          ok: false, durationMs: Date.now() - (job.sentAt ?? Date.now()),
-          error: plainError(kind === 'oom' ? 'OutOfMemory' : 'KernelDied', message),
-          restarted: message.charAt(0).toUpperCase() + message.slice(1) + '.',
-        });
-      }
-      void this.pump();
+      exited: (q) => { for (const [req, r] of this.outputRequests) if (r.proc === q) this.settleOutput(req, outputError('gone', 'the kernel that held this data has ended')); },
+      exitReport: (q, code, signal, endedProcesses) => this.onExit(q, code, signal, endedProcesses),
     });
+    this.proc = p;
   }
 
-  private kill(p: Proc): void {
-    if (p.exited) return;
-    try { p.child.kill('SIGKILL'); } catch { /* gone */ }
+  private onExit(p: Proc, code: number | null, signal: string | null, endedProcesses: number[]): void {
+    const o = this.opts;
+    const oom = /heap out of memory|Reached heap limit|allocation failed/i.test(p.stderrTail);
+    const kind: KernelExitInfo['kind'] = p.killedFor ?? (oom ? 'oom' : 'crash');
+    const detail = signal ? `signal ${signal}` : `exit code ${code}`;
+    // a process that died before it was ready is not restarted in a loop: the next execute tries again
+    const auto = (kind === 'oom' || kind === 'crash') && p.isReady && !this.disposed && this.proc === p;
+    const reason = kind === 'oom'
+      ? `the kernel ran out of memory (limit ${o.maxOldSpaceMb} MB) and was restarted; variables were lost`
+      : kind === 'crash' ? `the kernel process exited unexpectedly (${detail}${signal === 'SIGKILL' ? ', perhaps ended by the system for using too much memory' : ''})${auto ? ' and was restarted; variables were lost' : ''}${tailNote(p.stderrTail)}`
+        : kind === 'interrupt' ? 'the kernel was restarted to stop a cell that did not respond to interrupt'
+          : kind === 'restart' ? 'the kernel was restarted' : 'the kernel was shut down';
+    const ended = endedProcesses.length ? `; ${endedProcesses.length} process${endedProcesses.length === 1 ? '' : 'es'} the cells had started (pid ${endedProcesses.join(', ')}) ${endedProcesses.length === 1 ? 'was' : 'were'} ended with it` : '';
+    const info: KernelExitInfo = { code, signal, reason: reason + ended, kind, willRestart: auto || kind === 'interrupt' || kind === 'restart', endedProcesses };
+    for (const cb of this.exitListeners) { try { cb(info); } catch { /* listener */ } }
+    this.exitWaiters.get(p)?.(info);
+    this.exitWaiters.delete(p);
+    if (!auto) return;
+    this.spawn();
+    const job = this.current;
+    if (job) {
+      const message = kind === 'oom' ? `the kernel ran out of memory (limit ${o.maxOldSpaceMb} MB) and was restarted; variables were lost` : reason;
+      this.finish(job, {
+        ok: false, durationMs: Date.now() - (job.sentAt ?? Date.now()),
+        error: plainError(kind === 'oom' ? 'OutOfMemory' : 'KernelDied', message),
+        restarted: message.charAt(0).toUpperCase() + message.slice(1) + '.',
+      });
+    }
+    void this.pump();
   }
 
   private sendTo(p: Proc, m: ToKernel): void {
@@ -408,6 +363,8 @@ export class KernelClient {
 
   private async pump(): Promise<void> {
     if (this.current || this.disposed) return;
+    // it crashed and its exit report is on the way: that report restarts it and pumps again
+    if (this.proc.exited && this.proc.isReady && !this.proc.reported) return;
     const job = this.queue.shift();
     if (!job) return;
     this.current = job;
@@ -512,11 +469,4 @@ function safe(f: () => void): void {
 
 function plainError(name: string, message: string): CellError {
   return { name, message, stack: `${name}: ${message}` };
-}
-
-function tailNote(tail: string): string {
-  const all = tail.trim().split('\n').filter((l) => l.trim() && !/^\s+at /.test(l) && !/^Node\.js v/.test(l));
-  const errs = all.filter((l) => /Error|FATAL/.test(l));
-  const lines = (errs.length ? errs : all).slice(-2);
-  return lines.length ? `: ${lines.join(' | ').slice(0, 400)}` : '';
 }
