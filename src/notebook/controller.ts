@@ -21,6 +21,7 @@ import { displayItem, isJsonMime, recreateError } from '../format/items';
 import { SessionHandover, cellsSignature } from './handover';
 import { notebookDatabase } from '../kernel/protocol';
 import { kernelConnectionEnv } from './connections';
+import { extensionLog } from './log';
 
 export const CONTROLLER_ID = 'mktnb-typescript';
 /** (defined with the file format; re-exported for the adapters that import it from here) */
@@ -44,13 +45,14 @@ export class MarketController implements vscode.Disposable {
   private readonly sessions = new Map<string, Session>();
   private readonly disposables: vscode.Disposable[] = [];
   private readonly handover = new SessionHandover<Session>((s) => { this.log.info(`untitled notebook closed without being saved: kernel of ${s.key} stopped`); this.disposeSession(s); });
-  /** "Market Notebooks" in the Output panel: kernels started, moved, restarted, stopped */
-  readonly log = vscode.window.createOutputChannel('Market Notebooks', { log: true });
+  /** "Market Notebooks" in the Output panel (src/notebook/log.ts): kernels started, moved, restarted, stopped */
+  private readonly log: vscode.LogOutputChannel;
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
   /** a notebook's kernel started, stopped, became busy or idle, or ran a cell (its variables may have changed) */
   readonly onDidChangeKernel = this.changed.event;
 
   constructor(private readonly context: vscode.ExtensionContext) {
+    this.log = extensionLog(context);
     this.controller = vscode.notebooks.createNotebookController(CONTROLLER_ID, NOTEBOOK_TYPE, 'Market Notebooks (TypeScript)');
     this.controller.description = 'TypeScript and JavaScript cells with the market analysis library';
     this.controller.supportedLanguages = ['typescript', 'javascript', 'sql'];
@@ -59,7 +61,7 @@ export class MarketController implements vscode.Disposable {
     this.controller.interruptHandler = (nb) => this.interrupt(nb);
     this.disposables.push(
       this.controller,
-      this.changed, this.log,
+      this.changed,
       vscode.workspace.onDidOpenNotebookDocument((nb) => this.onOpen(nb)),
       vscode.workspace.onDidCloseNotebookDocument((nb) => this.shutdown(nb)),
       // a saved file's document may open empty and receive its cells just after
