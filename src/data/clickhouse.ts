@@ -29,6 +29,8 @@ import type { TableColumn, TableValue } from '../shared/schemas';
 import { passwordEnvName, type ResolvedConnection } from '../shared/connections';
 import { UnsupportedTypeError, type ColumnPlan, type Columns } from './convert';
 import { splitStatements, toFrame } from './engine';
+import { FieldParser } from '../market/load/numbers';
+import { latin1 } from '../market/load/common';
 
 /** Default cap on a result's rows (setting marketNotebooks.sql.maxResultRows). */
 export const DEFAULT_MAX_ROWS = 10_000_000;
@@ -209,38 +211,21 @@ export function zonedToEpoch(y: number, mo: number, d: number, h: number, mi: nu
   return guess - o2;
 }
 
-/** 10^0 … 10^22, the powers of ten a double holds exactly. (load()'s CSV scanner has its own number parser with CSV's rules: it refuses
- * infinities and flags text, where a ClickHouse field may be nan or inf; so not shared.) */
-const POW10 = Array.from({ length: 23 }, (_, k) => Number(`1e${k}`));
-
 /**
- * A TSV number field buf[s..e) as a double. Fast path (what market data mostly is): an optional
- * minus, at most 15 digits with an optional decimal point: the integer of its digits divided once
- * by an exact power of ten, which is the correctly rounded value (both operands are exact
- * doubles). Anything else (exponents, 16+ digits, nan, inf, \N) goes through Number().
+ * A TSV number field buf[s..e) as a double. The fast path (what market data mostly is: an
+ * optional minus, at most 15 digits with an optional decimal point) is the CSV scanner's, exact
+ * and bit-identical to Number(text) (FieldParser.fastNum, src/market/load/numbers.ts). The rest
+ * follows ClickHouse's spellings, not CSV's rules: exponents and 16+ digits through Number(),
+ * nan → NaN, inf/-inf → ±Infinity (a Float64 column may hold them), \N (NULL) → NaN.
  */
-function parseNumber(buf: Uint8Array, s: number, e: number): number {
-  let i = s;
-  const neg = buf[i] === 45;
-  if (neg) i++;
-  let m = 0, digits = 0, frac = -1;
-  for (; i < e; i++) {
-    const c = buf[i];
-    if (c >= 48 && c <= 57) { m = m * 10 + (c - 48); digits++; } else if (c === 46 && frac < 0) frac = i; else break;
-  }
-  if (i === e && digits > 0 && digits <= 15) {
-    const v = frac < 0 ? m : m / POW10[e - frac - 1];
-    return neg ? -v : v;
-  }
+function parseNumber(fp: FieldParser, buf: Uint8Array, s: number, e: number): number {
+  const v = fp.fastNum(buf, s, e);
+  if (fp.end === e) return v;
   const t = latin1(buf, s, e);
   if (t === '\\N') return NaN;
-  const v = Number(t);
-  if (v === v) return v;
+  const x = Number(t);
+  if (x === x) return x;
   return t === 'inf' || t === '+inf' ? Infinity : t === '-inf' ? -Infinity : NaN;
-}
-
-function latin1(buf: Uint8Array, s: number, e: number): string {
-  return String.fromCharCode.apply(null, buf.subarray(s, e) as unknown as number[]);
 }
 
 const utf8 = new TextDecoder('utf-8');
@@ -256,8 +241,8 @@ function daysFromCivil(y: number, m: number, d: number): number {
 const d2 = (b: Uint8Array, i: number): number => (b[i] - 48) * 10 + (b[i + 1] - 48);
 
 /** A Date or DateTime field ('YYYY-MM-DD', 'YYYY-MM-DD hh:mm:ss[.fff]') as epoch ms; '\N' NaN; the zero date 0. */
-function parseTime(buf: Uint8Array, s: number, e: number, date: boolean, zone: string | undefined): number {
-  if (e - s < 10 || buf[s + 4] !== 45) return latin1(buf, s, e) === '\\N' ? NaN : parseNumber(buf, s, e) * (date ? 86_400_000 : 1000);
+function parseTime(fp: FieldParser, buf: Uint8Array, s: number, e: number, date: boolean, zone: string | undefined): number {
+  if (e - s < 10 || buf[s + 4] !== 45) return latin1(buf, s, e) === '\\N' ? NaN : parseNumber(fp, buf, s, e) * (date ? 86_400_000 : 1000);
   const y = d2(buf, s) * 100 + d2(buf, s + 2), mo = d2(buf, s + 5), d = d2(buf, s + 8);
   if (y === 0) return 0; // 0000-00-00: ClickHouse's zero date/time, the value 0
   if (date) return daysFromCivil(y, mo, d) * 86_400_000;
@@ -306,6 +291,8 @@ export class TsvColumns {
   /** bytes of the answer read so far */
   bytes = 0;
   private cap = 1 << 14;
+  /** the number fast path's state (where it stopped) */
+  private readonly fp = new FieldParser();
 
   constructor(private readonly serverZone: string, private readonly maxRows: number) {}
 
@@ -367,9 +354,9 @@ export class TsvColumns {
   }
 
   private field(c: RemoteColumn, buf: Uint8Array, s: number, e: number): void {
-    if (c.parse === 'num') c.nums![this.rows] = parseNumber(buf, s, e);
+    if (c.parse === 'num') c.nums![this.rows] = parseNumber(this.fp, buf, s, e);
     else if (c.parse === 'text') c.texts!.push(utf8.decode(buf.subarray(s, e)));
-    else c.nums![this.rows] = parseTime(buf, s, e, c.parse === 'date', c.zone);
+    else c.nums![this.rows] = parseTime(this.fp, buf, s, e, c.parse === 'date', c.zone);
   }
 
   /** the result, once the stream ended */
