@@ -74,6 +74,12 @@ export default tseslint.config(
     files: ['src/kernel/**/*.ts', 'src/cli/**/*.ts', 'src/data/**/*.ts', 'src/quick/**/*.ts', 'src/export/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'the kernel and the CLI run outside VS Code' }] }] },
   },
+  // One owner per job: the extension's one output channel (two of one name confuse the Output view).
+  {
+    files: ['src/**/*.ts'],
+    ignores: ['src/notebook/log.ts'],
+    rules: { 'no-restricted-properties': ['error', { property: 'createOutputChannel', message: 'the extension has one output channel: use extensionLog() from src/notebook/log.ts' }] },
+  },
   // Tests, benchmarks and scripts may import anything; they are linted for promises and style.
   {
     files: ['test/**/*.ts'],

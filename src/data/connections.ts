@@ -7,7 +7,8 @@
  */
 import type { Frame } from '../market/series';
 import type { ResolvedConnection } from '../shared/connections';
-import { ClickHouse, bindValues, type ClickHouseQueryOptions } from './clickhouse';
+import { ClickHouse, type ClickHouseQueryOptions } from './clickhouse';
+import { bindValues } from './clickhouseLiterals';
 import { Engine, toParam, type QueryOptions } from './engine';
 
 let specs = new Map<string, ResolvedConnection & { timeoutMs?: number }>();

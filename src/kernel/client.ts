@@ -10,81 +10,24 @@
  * the queued ones; when the kernel cannot stop the cell (a loop that never yields, outside the
  * cell's first synchronous part) it is killed and restarted, and the result says so in `restarted`.
  * A kernel that dies (out of memory, crash) is restarted automatically as well.
+ *
+ * Longer than ~300 lines on purpose: what is left is one state machine, the queue of cells and
+ * the ways the running one ends (done, interrupt, restart, time limit, the kernel's death, which
+ * race each other) over `current`, `queue` and `proc`; split, its invariants would be in two
+ * places. The rest has its own files: one process (kernelProcess.ts), requests besides cells
+ * (replies.ts), merged stream output (streamMerge.ts), the types users see (clientTypes.ts).
  */
-import { kernelEnv } from './env';
-import { fork, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { KERNEL_ENV, type CellError, type CellLanguage, type FromKernel, type ToKernel, type VariableInfo } from './protocol';
-import type { OutputItem } from '../shared/schemas';
-import { endGroup } from './procgroup';
+import type { BackgroundEvent, ExecuteOptions, ExecuteResult, KernelExitInfo, KernelOptions, KernelOutputEvent } from './clientTypes';
+import { INTERRUPT_FD, killKernel, spawnKernel, tailNote, type Proc } from './kernelProcess';
+import { Replies } from './replies';
+import { StreamMerge } from './streamMerge';
 import { outputError, type OutputReply } from '../shared/output-requests';
 
 export type { CellError, VariableInfo } from './protocol';
-
-export interface KernelOptions {
-  /** the notebook's folder: relative imports and data paths resolve here (also the process's cwd) */
-  cwd: string;
-  /** absolute path of the .mktnb (undefined for untitled) */
-  notebookPath?: string;
-  /** path of the built kernel entry; default: kernel.js next to this (bundled) file */
-  kernelScript?: string;
-  /** heap limit of the kernel process in MB (default 4096); DuckDB's memory_limit follows it */
-  maxOldSpaceMb?: number;
-  /** the .duckdb file SQL cells run on (relative to cwd); default: an in-memory database */
-  database?: string;
-  /** Node executable; default process.execPath (run as Node also inside Electron) */
-  execPath?: string;
-  /** extra environment variables for the kernel process (set as given) */
-  env?: Record<string, string | undefined>;
-  /** names of variables of this process's environment to pass on, besides the allowlist (src/kernel/env.ts) */
-  passEnv?: readonly string[];
-  /** how long an interrupted cell may take to stop before the kernel is restarted (ms, default 600) */
-  interruptGraceMs?: number;
-  /** how long the kernel may take to start (ms, default 20000) */
-  startTimeoutMs?: number;
-  /** MB of data the kernel keeps for outputs that ask it (zoom, table pages; marketNotebooks.kernel.outputCacheMB) */
-  outputCacheMb?: number;
-}
-
-export type KernelOutputEvent =
-  | { kind: 'stream'; name: 'stdout' | 'stderr'; text: string }
-  | { kind: 'display'; items: OutputItem[] };
-
-export interface ExecuteResult {
-  /** the kernel's id of this execution (late output of the cell names it; see onBackgroundOutput) */
-  cellId?: number;
-  ok: boolean;
-  error?: CellError;
-  durationMs: number;
-  /** set when the kernel had to restart (interrupt of a hang, OOM, crash): a sentence for the user */
-  restarted?: string;
-}
-
-export interface KernelExitInfo {
-  code: number | null;
-  signal: string | null;
-  /** a sentence saying why the process ended */
-  reason: string;
-  /** 'oom' | 'crash' | 'interrupt' (killed to stop a cell) | 'restart' | 'dispose' */
-  kind: 'oom' | 'crash' | 'interrupt' | 'restart' | 'dispose';
-  /** whether the client starts a new kernel by itself */
-  willRestart: boolean;
-  /** pids of processes the cells had started that were still running and were ended with the kernel */
-  endedProcesses: number[];
-}
-
-/** Output or an error of a cell that had already finished (a timer, an un-awaited promise); cellId 0: no known cell. */
-export type BackgroundEvent = (KernelOutputEvent | { kind: 'error'; error: CellError }) & { cellId: number };
-
-export interface ExecuteOptions {
-  cellLabel: string;
-  onOutput: (e: KernelOutputEvent) => void;
-  /** stop the cell when it runs longer (ms; 0 or undefined: no limit); its error says "timed out after N s" */
-  timeoutMs?: number;
-  /** how far a running DuckDB query is (0..100), where DuckDB reports it (SQL cells, sql``) */
-  onProgress?: (percent: number, rows?: number) => void;
-}
+export type { BackgroundEvent, ExecuteOptions, ExecuteResult, KernelExitInfo, KernelOptions, KernelOutputEvent } from './clientTypes';
 
 interface Job {
   id: number;
@@ -101,22 +44,8 @@ interface Job {
   timedOut?: boolean;
 }
 
-interface Proc {
-  child: ChildProcess;
-  pid: number;
-  ready: Promise<void>;
-  exited: boolean;
-  /** set by the client before it kills the process itself */
-  killedFor?: KernelExitInfo['kind'];
-  onExit?: (info: KernelExitInfo) => void;
-  stderrTail: string;
-  isReady: boolean;
-}
-
 const DEFAULT_HEAP_MB = 4096;
 const STREAM_FLUSH_MS = 25;
-/** the kernel's end of the interrupt pipe (see protocol.ts) */
-const INTERRUPT_FD = 4;
 
 export class KernelClient {
   private proc!: Proc;
@@ -125,15 +54,14 @@ export class KernelClient {
   private current: Job | undefined;
   private disposed = false;
   private exitListeners: Array<(info: KernelExitInfo) => void> = [];
+  /** dispose() waits for the exit report of its process */
+  private exitWaiters = new Map<Proc, (info: KernelExitInfo) => void>();
   private backgroundListeners: Array<(e: BackgroundEvent) => void> = [];
   private interruptTimer: NodeJS.Timeout | undefined;
   /** stream text not yet delivered: consecutive writes are merged for up to STREAM_FLUSH_MS */
-  private pendingStream: { job: Job; name: 'stdout' | 'stderr'; text: string } | undefined;
-  private streamTimer: NodeJS.Timeout | undefined;
-  private variableRequests = new Map<number, (v: VariableInfo[] | undefined) => void>();
-  private variableSeq = 0;
-  private outputRequests = new Map<number, { proc: Proc; resolve: (r: OutputReply) => void; timer: NodeJS.Timeout }>();
-  private outputSeq = 0;
+  private readonly streams = new StreamMerge<Job>((job, name, text) => safe(() => job.onOutput({ kind: 'stream', name, text })), STREAM_FLUSH_MS);
+  private readonly variableRequests = new Replies<VariableInfo[] | undefined>();
+  private readonly outputRequests = new Replies<OutputReply>();
   private readonly opts: Required<Pick<KernelOptions, 'maxOldSpaceMb' | 'interruptGraceMs' | 'startTimeoutMs'>> & KernelOptions;
 
   private constructor(opts: KernelOptions) {
@@ -155,6 +83,13 @@ export class KernelClient {
 
   /** pid of the current kernel process (changes when it restarts) */
   get pid(): number { return this.proc.pid; }
+
+  /**
+   * Pids of the kernel's own helper processes (esbuild's service, once it has started), as the
+   * kernel reports them: never counted among the processes the cells started (KernelExitInfo.endedProcesses),
+   * ended with the kernel all the same.
+   */
+  get helperPids(): readonly number[] { return this.proc.helpers; }
 
   /** heap limit of the kernel process, MB */
   get maxOldSpaceMb(): number { return this.opts.maxOldSpaceMb; }
@@ -200,7 +135,7 @@ export class KernelClient {
         if (this.current !== job || p.exited) return;
         // the cell keeps the kernel busy (a loop that never yields): only a new process stops it
         p.killedFor = 'interrupt';
-        this.kill(p);
+        killKernel(p);
         this.spawn();
         const restarted = 'The cell did not stop when interrupted (it kept the kernel busy), so the kernel was restarted; variables from earlier cells were lost.';
         this.finish(job, { ok: false, durationMs: Date.now() - job.sentAt!, error: { ...plainError('Interrupted', 'the cell was interrupted by restarting the kernel'), interrupted: true }, restarted });
@@ -215,7 +150,7 @@ export class KernelClient {
     const queued = this.queue.splice(0);
     const running = this.current;
     this.proc.killedFor = 'restart';
-    this.kill(this.proc);
+    killKernel(this.proc);
     this.spawn();
     for (const job of queued) job.resolve({ ok: false, durationMs: 0, error: plainError('KernelRestarted', `not run: ${message}`) });
     if (running) this.finish(running, { ok: false, durationMs: Date.now() - (running.sentAt ?? Date.now()), error: plainError('KernelRestarted', message), restarted: 'The kernel was restarted while this cell ran.' });
@@ -229,10 +164,10 @@ export class KernelClient {
     for (const job of this.queue.splice(0)) job.resolve({ ok: false, durationMs: 0, error: plainError('KernelDisposed', 'not run: the kernel was shut down') });
     if (this.current) this.finish(this.current, { ok: false, durationMs: 0, error: plainError('KernelDisposed', 'the kernel was shut down') });
     const p = this.proc;
-    this.disposedExit = p.exited ? Promise.resolve(undefined) : new Promise((res) => { p.onExit = res; });
+    this.disposedExit = p.reported ? Promise.resolve(undefined) : new Promise((res) => { this.exitWaiters.set(p, res); });
     p.killedFor = 'dispose';
     this.sendTo(p, { type: 'shutdown' });
-    this.kill(p);
+    killKernel(p);
     return this.disposedExit;
   }
   private disposedExit: Promise<KernelExitInfo | undefined> | undefined;
@@ -244,12 +179,7 @@ export class KernelClient {
   variables(timeoutMs = 2000): Promise<VariableInfo[] | undefined> {
     const p = this.proc;
     if (this.disposed || p.exited || !p.isReady) return Promise.resolve(undefined);
-    const req = ++this.variableSeq;
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => { this.variableRequests.delete(req); resolve(undefined); }, timeoutMs);
-      this.variableRequests.set(req, (v) => { clearTimeout(timer); this.variableRequests.delete(req); resolve(v); });
-      this.sendTo(p, { type: 'variables', req });
-    });
+    return this.variableRequests.ask(p, timeoutMs, () => undefined, (req) => this.sendTo(p, { type: 'variables', req })).reply;
   }
 
   /**
@@ -277,18 +207,14 @@ export class KernelClient {
   outputRequest(request: unknown, timeoutMs = 60_000): { reply: Promise<OutputReply>; cancel(): void } {
     const p = this.proc;
     if (this.disposed || p.exited || !p.isReady) return { reply: Promise.resolve(outputError('no-kernel', 'the kernel is not running')), cancel: () => undefined };
-    const req = ++this.outputSeq;
-    const reply = new Promise<OutputReply>((resolve) => {
-      const timer = setTimeout(() => this.settleOutput(req, outputError('failed', `the kernel did not answer within ${Math.round(timeoutMs / 1000)} s (a cell keeps it busy)`)), timeoutMs);
-      this.outputRequests.set(req, { proc: p, resolve, timer });
-      this.sendTo(p, { type: 'outputRequest', req, request });
-    });
+    const { req, reply } = this.outputRequests.ask(p, timeoutMs, () => outputError('failed', `the kernel did not answer within ${Math.round(timeoutMs / 1000)} s (a cell keeps it busy)`),
+      (r) => this.sendTo(p, { type: 'outputRequest', req: r, request }));
     return {
       reply,
       cancel: () => {
-        if (!this.outputRequests.has(req)) return;
+        if (!this.outputRequests.waiting(req)) return;
         this.sendTo(p, { type: 'outputCancel', req });
-        this.settleOutput(req, outputError('cancelled', 'superseded by a newer request'));
+        this.outputRequests.settle(req, outputError('cancelled', 'superseded by a newer request'));
       },
     };
   }
@@ -296,14 +222,6 @@ export class KernelClient {
   /** The outputs holding these handles are gone (undefined: all, after "Clear All Outputs"): the kernel drops their data. */
   releaseOutputs(handles?: string[]): void {
     this.sendTo(this.proc, handles ? { type: 'releaseOutputs', handles } : { type: 'releaseOutputs' });
-  }
-
-  private settleOutput(req: number, r: OutputReply): void {
-    const o = this.outputRequests.get(req);
-    if (!o) return;
-    this.outputRequests.delete(req);
-    clearTimeout(o.timer);
-    o.resolve(r);
   }
 
   /** Called whenever a kernel process ends (also for restarts the client does itself). */
@@ -320,83 +238,48 @@ export class KernelClient {
 
   private spawn(): void {
     const o = this.opts;
-    const script = o.kernelScript ?? path.join(__dirname, 'kernel.js');
-    const env: NodeJS.ProcessEnv = {
-      // an allowlist of this process's environment, never all of it (src/kernel/env.ts)
-      ...kernelEnv(process.env, [...(o.passEnv ?? []), KERNEL_ENV.esbuild]), ...o.env, ELECTRON_RUN_AS_NODE: '1', [KERNEL_ENV.baseDir]: o.cwd, [KERNEL_ENV.interruptFd]: String(INTERRUPT_FD),
-    };
-    if (o.notebookPath) env[KERNEL_ENV.notebookPath] = o.notebookPath; else delete env[KERNEL_ENV.notebookPath];
-    if (o.database) env[KERNEL_ENV.database] = o.database; else delete env[KERNEL_ENV.database];
-    if (o.outputCacheMb !== undefined) env[KERNEL_ENV.outputCacheMb] = String(o.outputCacheMb);
-    const child = fork(script, [], {
-      // 'advanced': structured clone, immune to a cell's Object.prototype.toJSON (src/kernel/wire.ts);
-      // detached: the kernel leads a process group that holds the processes its cells start (procgroup.ts)
-      cwd: o.cwd, env, execPath: o.execPath, serialization: 'advanced', detached: process.platform !== 'win32',
-      execArgv: [`--max-old-space-size=${o.maxOldSpaceMb}`],
-      stdio: ['ignore', 'pipe', 'pipe', 'ipc', 'pipe'],
-    });
-    (child.stdio[INTERRUPT_FD] as any)?.on?.('error', () => undefined);
-    let readyResolve!: () => void, readyReject!: (e: Error) => void;
-    const p: Proc = {
-      child, pid: child.pid ?? -1, exited: false, stderrTail: '', isReady: false,
-      ready: new Promise<void>((res, rej) => { readyResolve = res; readyReject = rej; }),
-    };
-    p.ready.catch(() => undefined);
-    this.proc = p;
-    const startTimer = setTimeout(() => {
-      readyReject(new Error(`the kernel did not start within ${o.startTimeoutMs} ms`));
-      this.kill(p);
-    }, o.startTimeoutMs);
-
-    child.stdout!.setEncoding('utf8');
-    child.stdout!.on('data', (t: string) => this.routeOutput(p, this.current?.id ?? 0, { kind: 'stream', name: 'stdout', text: t }));
-    child.stderr!.setEncoding('utf8');
-    child.stderr!.on('data', (t: string) => { p.stderrTail = (p.stderrTail + t).slice(-8192); });
-    child.on('message', (m: FromKernel) => {
-      if (m.type === 'ready') { clearTimeout(startTimer); p.isReady = true; readyResolve(); return; }
-      this.onMessage(p, m);
-    });
-    child.on('error', (e) => { clearTimeout(startTimer); readyReject(e); });
-    child.on('exit', (code, signal) => {
-      clearTimeout(startTimer);
-      p.exited = true;
+    const p = spawnKernel(o, {
+      stdout: (q, t) => this.routeOutput(q, this.current?.id ?? 0, { kind: 'stream', name: 'stdout', text: t }),
+      message: (q, m) => this.onMessage(q, m),
       // the data outputs referenced ended with the process
-      for (const [req, r] of this.outputRequests) if (r.proc === p) this.settleOutput(req, outputError('gone', 'the kernel that held this data has ended'));
-      // what the cells started and left running ends with the session
-      const endedProcesses = endGroup(p.pid);
-      const oom = /heap out of memory|Reached heap limit|allocation failed/i.test(p.stderrTail);
-      const kind: KernelExitInfo['kind'] = p.killedFor ?? (oom ? 'oom' : 'crash');
-      const detail = signal ? `signal ${signal}` : `exit code ${code}`;
-      // a process that died before it was ready is not restarted in a loop: the next execute tries again
-      const auto = (kind === 'oom' || kind === 'crash') && p.isReady && !this.disposed && this.proc === p;
-      const reason = kind === 'oom'
-        ? `the kernel ran out of memory (limit ${o.maxOldSpaceMb} MB) and was restarted; variables were lost`
-        : kind === 'crash' ? `the kernel process exited unexpectedly (${detail}${signal === 'SIGKILL' ? ', perhaps ended by the system for using too much memory' : ''})${auto ? ' and was restarted; variables were lost' : ''}${tailNote(p.stderrTail)}`
-          : kind === 'interrupt' ? 'the kernel was restarted to stop a cell that did not respond to interrupt'
-            : kind === 'restart' ? 'the kernel was restarted' : 'the kernel was shut down';
-      readyReject(new Error(`the kernel process ended before it was ready (${detail})${tailNote(p.stderrTail)}`));
-      const ended = endedProcesses.length ? `; ${endedProcesses.length} process${endedProcesses.length === 1 ? '' : 'es'} the cells had started (pid ${endedProcesses.join(', ')}) ${endedProcesses.length === 1 ? 'was' : 'were'} ended with it` : '';
-      const info: KernelExitInfo = { code, signal, reason: reason + ended, kind, willRestart: auto || kind === 'interrupt' || kind === 'restart', endedProcesses };
-      for (const cb of this.exitListeners) { try { cb(info); } catch { /* listener */ } }
-      p.onExit?.(info);
-      if (!auto) return;
-      this.spawn();
-      const job = this.current;
-      if (job) {
-        const message = kind === 'oom' ? `the kernel ran out of memory (limit ${o.maxOldSpaceMb} MB) and was restarted; variables were lost` : reason;
-        this.finish(job, {
-          ok: false, durationMs: Date.now() - (job.sentAt ?? Date.now()),
-          error: plainError(kind === 'oom' ? 'OutOfMemory' : 'KernelDied', message),
-          restarted: message.charAt(0).toUpperCase() + message.slice(1) + '.',
-        });
-      }
-      void this.pump();
+      exited: (q) => {
+        this.outputRequests.ended(q, outputError('gone', 'the kernel that held this data has ended'));
+        this.variableRequests.ended(q, undefined);
+      },
+      exitReport: (q, code, signal, endedProcesses) => this.onExit(q, code, signal, endedProcesses),
     });
+    this.proc = p;
   }
 
-  private kill(p: Proc): void {
-    if (p.exited) return;
-    try { p.child.kill('SIGKILL'); } catch { /* gone */ }
+  private onExit(p: Proc, code: number | null, signal: string | null, endedProcesses: number[]): void {
+    const o = this.opts;
+    const oom = /heap out of memory|Reached heap limit|allocation failed/i.test(p.stderrTail);
+    const kind: KernelExitInfo['kind'] = p.killedFor ?? (oom ? 'oom' : 'crash');
+    const detail = signal ? `signal ${signal}` : `exit code ${code}`;
+    // a process that died before it was ready is not restarted in a loop: the next execute tries again
+    const auto = (kind === 'oom' || kind === 'crash') && p.isReady && !this.disposed && this.proc === p;
+    const reason = kind === 'oom'
+      ? `the kernel ran out of memory (limit ${o.maxOldSpaceMb} MB) and was restarted; variables were lost`
+      : kind === 'crash' ? `the kernel process exited unexpectedly (${detail}${signal === 'SIGKILL' ? ', perhaps ended by the system for using too much memory' : ''})${auto ? ' and was restarted; variables were lost' : ''}${tailNote(p.stderrTail)}`
+        : kind === 'interrupt' ? 'the kernel was restarted to stop a cell that did not respond to interrupt'
+          : kind === 'restart' ? 'the kernel was restarted' : 'the kernel was shut down';
+    const ended = endedProcesses.length ? `; ${endedProcesses.length} process${endedProcesses.length === 1 ? '' : 'es'} the cells had started (pid ${endedProcesses.join(', ')}) ${endedProcesses.length === 1 ? 'was' : 'were'} ended with it` : '';
+    const info: KernelExitInfo = { code, signal, reason: reason + ended, kind, willRestart: auto || kind === 'interrupt' || kind === 'restart', endedProcesses };
+    for (const cb of this.exitListeners) { try { cb(info); } catch { /* listener */ } }
+    this.exitWaiters.get(p)?.(info);
+    this.exitWaiters.delete(p);
+    if (!auto) return;
+    this.spawn();
+    const job = this.current;
+    if (job) {
+      const message = kind === 'oom' ? `the kernel ran out of memory (limit ${o.maxOldSpaceMb} MB) and was restarted; variables were lost` : reason;
+      this.finish(job, {
+        ok: false, durationMs: Date.now() - (job.sentAt ?? Date.now()),
+        error: plainError(kind === 'oom' ? 'OutOfMemory' : 'KernelDied', message),
+        restarted: message.charAt(0).toUpperCase() + message.slice(1) + '.',
+      });
+    }
+    void this.pump();
   }
 
   private sendTo(p: Proc, m: ToKernel): void {
@@ -408,6 +291,8 @@ export class KernelClient {
 
   private async pump(): Promise<void> {
     if (this.current || this.disposed) return;
+    // it crashed and its exit report is on the way: that report restarts it and pumps again
+    if (this.proc.exited && this.proc.isReady && !this.proc.reported) return;
     const job = this.queue.shift();
     if (!job) return;
     this.current = job;
@@ -433,7 +318,7 @@ export class KernelClient {
   }
 
   private finish(job: Job, r: ExecuteResult): void {
-    this.flushStream();
+    this.streams.flush();
     if (job.timer) { clearTimeout(job.timer); job.timer = undefined; }
     if (job.timedOut && !r.ok) {
       const secs = +(job.timeoutMs! / 1000).toFixed(3);
@@ -456,11 +341,11 @@ export class KernelClient {
       case 'display': this.routeOutput(p, m.id, { kind: 'display', items: m.items }); break;
       case 'error':
         if (!m.late && this.current?.id === m.id) { this.current.error = m.error; break; }
-        this.flushStream();
+        this.streams.flush();
         for (const cb of this.backgroundListeners) safe(() => cb({ kind: 'error', error: m.error, cellId: m.id }));
         break;
-      case 'variables': this.variableRequests.get(m.req)?.(m.variables); break;
-      case 'outputReply': this.settleOutput(m.req, m.reply); break;
+      case 'variables': this.variableRequests.settle(m.req, m.variables); break;
+      case 'outputReply': this.outputRequests.settle(m.req, m.reply); break;
       case 'progress': { const job = this.current; if (job?.id === m.id && job.onProgress) safe(() => job.onProgress!(m.percent, m.rows)); break; }
       case 'done': {
         const job = this.current;
@@ -476,33 +361,15 @@ export class KernelClient {
     if (p !== this.proc) return;
     const job = this.current;
     if (job && (job.id === id || id === 0)) { this.deliver(job, e); return; }
-    this.flushStream();
+    this.streams.flush();
     for (const cb of this.backgroundListeners) safe(() => cb({ ...e, cellId: id }));
   }
 
-  /** Delivers output in order, merging consecutive stream writes (a cell printing 10,000 lines
-   *  gives a few dozen events, not 10,000), at most STREAM_FLUSH_MS late. */
+  /** Delivers output in order, stream writes merged (StreamMerge). */
   private deliver(job: Job, e: KernelOutputEvent): void {
-    if (e.kind === 'stream') {
-      const p = this.pendingStream;
-      if (p && p.job === job && p.name === e.name) p.text += e.text;
-      else {
-        this.flushStream();
-        this.pendingStream = { job, name: e.name, text: e.text };
-      }
-      this.streamTimer ??= setTimeout(() => { this.streamTimer = undefined; this.flushStream(); }, STREAM_FLUSH_MS);
-      return;
-    }
-    this.flushStream();
+    if (e.kind === 'stream') { this.streams.add(job, e.name, e.text); return; }
+    this.streams.flush();
     safe(() => job.onOutput(e));
-  }
-
-  private flushStream(): void {
-    if (this.streamTimer) { clearTimeout(this.streamTimer); this.streamTimer = undefined; }
-    const p = this.pendingStream;
-    if (!p) return;
-    this.pendingStream = undefined;
-    safe(() => p.job.onOutput({ kind: 'stream', name: p.name, text: p.text }));
   }
 }
 
@@ -512,11 +379,4 @@ function safe(f: () => void): void {
 
 function plainError(name: string, message: string): CellError {
   return { name, message, stack: `${name}: ${message}` };
-}
-
-function tailNote(tail: string): string {
-  const all = tail.trim().split('\n').filter((l) => l.trim() && !/^\s+at /.test(l) && !/^Node\.js v/.test(l));
-  const errs = all.filter((l) => /Error|FATAL/.test(l));
-  const lines = (errs.length ? errs : all).slice(-2);
-  return lines.length ? `: ${lines.join(' | ').slice(0, 400)}` : '';
 }

@@ -3,6 +3,7 @@
  * once), the rewrite that keeps top-level names across cells (transform.ts), source positions
  * mapped back to the cell for errors (errors.ts), a vm.Script per distinct cell text.
  */
+import type { ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import * as vm from 'node:vm';
 import { TraceMap, originalPositionFor } from '@jridgewell/trace-mapping';
@@ -13,6 +14,8 @@ import { CellSyntaxError, lineStarts, offsetToLineCol, rewriteCell } from './tra
 import { record } from './wire';
 
 export type EsbuildApi = typeof import('esbuild');
+
+const nodeRequire = createRequire(__filename);
 
 /**
  * The cell transform's options, fixed before any cell runs: a null-prototype object (esbuild
@@ -25,24 +28,63 @@ const TRANSFORM_OPTIONS = record({
   tsconfigRaw: JSON.stringify({ compilerOptions: { verbatimModuleSyntax: true, useDefineForClassFields: true } }),
 } as const);
 
-/** esbuild, loaded on first call: from `fromEnv` (the client's KERNEL_ENV.esbuild) or beside the kernel. */
-export function esbuildLoader(fromEnv: string | undefined): () => EsbuildApi {
+/**
+ * esbuild, loaded on first call: from `fromEnv` (the client's KERNEL_ENV.esbuild) or beside the
+ * kernel. Its service (a child process, in the kernel's process group) is started here, so that
+ * its pid is known: `onHelpers` gets the pids of the running service (none after it ended; the
+ * next call starts a new one), which the kernel reports to the client as its own helpers.
+ */
+export function esbuildLoader(fromEnv: string | undefined, onHelpers: (pids: number[]) => void = () => undefined): () => EsbuildApi {
   let esbuildApi: EsbuildApi | undefined;
-  return function getEsbuild(): EsbuildApi {
+  let service: ChildProcess | undefined;
+  const load = (): EsbuildApi => {
     if (esbuildApi) return esbuildApi;
     const tries: Array<() => EsbuildApi> = [];
-    if (fromEnv) tries.push(() => createRequire(__filename)(fromEnv));
+    if (fromEnv) tries.push(() => nodeRequire(fromEnv));
     // From dist/kernel.js this finds the project's node_modules/esbuild (development, the CLI)
     // or dist/node_modules/esbuild, which scripts/package.mjs puts into each platform's VSIX.
     // Never from the notebook's folder: a shared workspace could plant node_modules/esbuild there
     // and have the kernel load it as the compiler (docs/security.md).
-    tries.push(() => createRequire(__filename)('esbuild'));
+    tries.push(() => nodeRequire('esbuild'));
     const errors: string[] = [];
     for (const t of tries) {
       try { return (esbuildApi = t()); } catch (e) { errors.push((e as Error).message.split('\n')[0]); }
     }
     throw new Error(`TypeScript cells need the esbuild package, which was not found (${errors.join('; ')}). Set ${KERNEL_ENV.esbuild} to its path.`);
   };
+  return function getEsbuild(): EsbuildApi {
+    const api = load();
+    if (service) return api;
+    // esbuild starts its service lazily, with child_process.spawn, inside the first API call; that
+    // call is made here, with spawn wrapped for its duration, to learn the service's pid (the API does not say it)
+    service = spawnedDuring(() => { api.transform('', record({ loader: 'ts' } as const)).catch(() => undefined); });
+    if (!service?.pid) { service = undefined; return api; }
+    const ended = service;
+    ended.once('exit', () => {
+      if (service !== ended) return;
+      service = undefined;
+      onHelpers([]);
+      // a dead service is never restarted by esbuild itself: stop() makes the next call start one
+      try { void api.stop(); } catch { /* stopped */ }
+    });
+    onHelpers([service.pid]);
+    return api;
+  };
+}
+
+/** The first child process `run` spawns (synchronously) through child_process.spawn. */
+function spawnedDuring(run: () => void): ChildProcess | undefined {
+  // the module object itself (an import would be a copy of its exports, which esbuild does not call)
+  const cp = nodeRequire('node:child_process') as typeof import('node:child_process');
+  const spawn = cp.spawn as (...a: unknown[]) => ChildProcess;
+  let child: ChildProcess | undefined;
+  cp.spawn = function (this: unknown, ...a: unknown[]): ChildProcess {
+    const c = spawn.apply(this, a);
+    child ??= c;
+    return c;
+  } as typeof cp.spawn;
+  try { run(); } finally { cp.spawn = spawn as typeof cp.spawn; }
+  return child;
 }
 
 export interface Compiled { script: vm.Script; imports: string[]; declared: string[] }

@@ -36,7 +36,8 @@ const baseDir = process.env[KERNEL_ENV.baseDir] || process.cwd();
 const notebookPath = process.env[KERNEL_ENV.notebookPath] || undefined;
 setRuntime({ baseDir, notebookPath });
 const interruptFd = Number(process.env[KERNEL_ENV.interruptFd]);
-const getEsbuild = esbuildLoader(process.env[KERNEL_ENV.esbuild]);
+// esbuild's service is the kernel's own helper: the client learns its pid (never a process a cell started)
+const getEsbuild = esbuildLoader(process.env[KERNEL_ENV.esbuild], (pids) => post({ type: 'helpers', pids }));
 const compile = cellCompiler(getEsbuild);
 // SQL cells: DuckDB's memory_limit follows the kernel's heap setting; the notebook may name a database file
 installSql({
@@ -145,11 +146,7 @@ process.on('message', (m: ToKernel) => {
       sandbox.place({ baseDir: m.baseDir, notebookPath: m.notebookPath });
       break;
     case 'connections': setConnections(m.json); break;
-    case 'shutdown':
-      // esbuild's service is the kernel's own helper, not a process a cell started: stop it first
-      // so the client's count of the group's leftovers (KernelExitInfo.endedProcesses) never races it
-      try { void getEsbuild().stop(); } catch { /* esbuild was never found: no service */ }
-      realExit(0);
+    case 'shutdown': realExit(0);
   }
 });
 // the parent is gone: end the processes the cells started (the kernel's group), then the kernel
@@ -162,5 +159,5 @@ post({ type: 'ready', pid: process.pid, startMs: process.uptime() * 1000 });
 // start the watchdog and esbuild's service now, off the critical path of start and first cell
 origSetImmediate(() => {
   startWatchdog(interruptFd);
-  try { getEsbuild().transform('let a: number = 1', { loader: 'ts' }).catch(() => undefined); } catch { /* reported when a TS cell runs */ }
+  try { getEsbuild(); } catch { /* esbuild is missing: said when a TS cell runs */ }
 });

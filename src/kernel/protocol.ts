@@ -43,6 +43,12 @@ export type ToKernel =
 
 export type FromKernel =
   | { type: 'ready'; pid: number; startMs: number }
+  /**
+   * the kernel's own helper processes now running (esbuild's service: it starts after `ready` and
+   * joins the kernel's group): the client ends them with the kernel but never counts them among
+   * the processes the cells started. Sent again, with the new list, whenever it changes.
+   */
+  | { type: 'helpers'; pids: number[] }
   /** `id` is the cell whose code produced the output (0: none known); it may arrive after that cell's `done` (timers, promises) */
   | { type: 'stream'; id: number; name: 'stdout' | 'stderr'; text: string }
   | { type: 'display'; id: number; items: OutputItem[] }

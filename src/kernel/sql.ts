@@ -25,7 +25,8 @@ import { sqlBinding, sqlConnection } from '../shared/sqlcell';
 import { KERNEL_ENV } from './protocol';
 import type { ResolvedConnection } from '../shared/connections';
 import { clickhouse, configureConnections, connectionSpec, duckdbConnection } from '../data/connections';
-import { ClickHouseQueryError, type RemoteResult } from '../data/clickhouse';
+import { ClickHouseQueryError } from '../data/clickhouseErrors';
+import type { RemoteResult } from '../data/clickhouseTsv';
 import type { Engine } from '../data/engine';
 
 /** Global the generated script calls (not enumerable: cells do not see it). */

@@ -9,18 +9,18 @@
  * untitled notebook's session is held for a few seconds and handed to the file notebook that
  * opens with the same cells (see SessionHandover).
  */
-import * as path from 'path';
 import * as vscode from 'vscode';
 import { OutputHandles } from './outputHandles';
 import { KernelClient, type BackgroundEvent, type KernelOutputEvent, type VariableInfo } from '../kernel/client';
-import { ERROR_MIME } from '../shared/schemas';
-import { eventOutputs, OutputAccumulator, type OutputChange } from '../kernel/outputs';
-import { NOTEBOOK_TYPE, type MktnbOutput } from '../format/types';
+import { eventOutputs, OutputAccumulator } from '../kernel/outputs';
+import { cellOutput, showChanges } from './cellOutputs';
+import { noticeKernelExit, warnRestricted } from './notices';
+import { kernelOptions } from './kernelOptions';
+import { NOTEBOOK_TYPE } from '../format/types';
 import { cellLabel, cellLanguage, KERNEL_ENV } from '../kernel/protocol';
-import { displayItem, isJsonMime, recreateError } from '../format/items';
 import { SessionHandover, cellsSignature } from './handover';
-import { notebookDatabase } from '../kernel/protocol';
 import { kernelConnectionEnv } from './connections';
+import { extensionLog } from './log';
 
 export const CONTROLLER_ID = 'mktnb-typescript';
 /** (defined with the file format; re-exported for the adapters that import it from here) */
@@ -44,13 +44,14 @@ export class MarketController implements vscode.Disposable {
   private readonly sessions = new Map<string, Session>();
   private readonly disposables: vscode.Disposable[] = [];
   private readonly handover = new SessionHandover<Session>((s) => { this.log.info(`untitled notebook closed without being saved: kernel of ${s.key} stopped`); this.disposeSession(s); });
-  /** "Market Notebooks" in the Output panel: kernels started, moved, restarted, stopped */
-  readonly log = vscode.window.createOutputChannel('Market Notebooks', { log: true });
+  /** "Market Notebooks" in the Output panel (src/notebook/log.ts): kernels started, moved, restarted, stopped */
+  private readonly log: vscode.LogOutputChannel;
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
   /** a notebook's kernel started, stopped, became busy or idle, or ran a cell (its variables may have changed) */
   readonly onDidChangeKernel = this.changed.event;
 
   constructor(private readonly context: vscode.ExtensionContext) {
+    this.log = extensionLog(context);
     this.controller = vscode.notebooks.createNotebookController(CONTROLLER_ID, NOTEBOOK_TYPE, 'Market Notebooks (TypeScript)');
     this.controller.description = 'TypeScript and JavaScript cells with the market analysis library';
     this.controller.supportedLanguages = ['typescript', 'javascript', 'sql'];
@@ -59,7 +60,7 @@ export class MarketController implements vscode.Disposable {
     this.controller.interruptHandler = (nb) => this.interrupt(nb);
     this.disposables.push(
       this.controller,
-      this.changed, this.log,
+      this.changed,
       vscode.workspace.onDidOpenNotebookDocument((nb) => this.onOpen(nb)),
       vscode.workspace.onDidCloseNotebookDocument((nb) => this.shutdown(nb)),
       // a saved file's document may open empty and receive its cells just after
@@ -135,42 +136,22 @@ export class MarketController implements vscode.Disposable {
     const key = nb.uri.toString();
     let s = this.sessions.get(key);
     if (!s) {
-      const notebookPath = nb.uri.scheme === 'file' ? nb.uri.fsPath : undefined;
-      // an untitled notebook is in no folder: its paths resolve from the (first) workspace folder,
-      // as the quick analyses write them, until it is saved
-      const folder = (vscode.workspace.getWorkspaceFolder(nb.uri) ?? vscode.workspace.workspaceFolders?.[0])?.uri.fsPath;
-      const cwd = notebookPath ? path.dirname(notebookPath) : folder ?? process.cwd();
-      const config = vscode.workspace.getConfiguration('marketNotebooks', nb.uri);
-      const memory = config.get<number>('kernel.memoryLimitMb', 4096);
-      const database = notebookDatabase(nb.metadata) ?? (config.get<string>('sql.database', '') || undefined);
-      // scope "machine": a workspace's .vscode/settings.json cannot widen what cells see
-      const passEnv = config.get<string[]>('kernel.env', []).filter((n) => typeof n === 'string');
+      const options = kernelOptions(nb);
       // named connections (metadata.connections) with the credentials found for them (src/notebook/connections.ts)
-      const client = kernelConnectionEnv(this.context, nb).then((env) => KernelClient.start({ cwd, notebookPath, kernelScript: this.context.asAbsolutePath('dist/kernel.js'), maxOldSpaceMb: memory, passEnv, database, env, outputCacheMb: config.get<number>('kernel.outputCacheMB', 1024) }));
+      const client = kernelConnectionEnv(this.context, nb).then((env) => KernelClient.start({ ...options, kernelScript: this.context.asAbsolutePath('dist/kernel.js'), env }));
       s = { client, order: 0, key, running: 0, ran: new Map() };
       this.sessions.set(key, s);
       const session = s;
-      this.log.info(`starting a kernel for ${key} in ${cwd}`);
+      this.log.info(`starting a kernel for ${key} in ${options.cwd}`);
       client.then((c) => {
         this.log.info(`kernel of ${session.key} started (pid ${c.pid})`);
         this.started.add(session);
         this.changed.fire(vscode.Uri.parse(session.key));
         c.onBackgroundOutput((e) => this.lateOutput(session, e));
         c.onDidExit((info) => {
-          if (info.endedProcesses.length) {
-            const n = info.endedProcesses.length;
-            void vscode.window.showInformationMessage(`Market Notebooks: ${n} process${n === 1 ? '' : 'es'} that cells had started (pid ${info.endedProcesses.join(', ')}) ${n === 1 ? 'was' : 'were'} ended with the kernel.`);
-          }
           this.log.info(`kernel of ${session.key} ended (${info.kind}): ${info.reason}`);
           this.changed.fire(vscode.Uri.parse(session.key));
-          // A cell that was running reports this in its own output; an idle kernel (a timer a cell
-          // left behind ran out of memory, say) would otherwise restart without a word.
-          if ((info.kind === 'oom' || info.kind === 'crash') && !c.busy) {
-            session.order = 0;
-            const uri = vscode.Uri.parse(session.key);
-            const name = uri.scheme === 'untitled' ? 'an untitled notebook' : vscode.workspace.asRelativePath(uri);
-            void vscode.window.showWarningMessage(`Market Notebooks: the kernel of ${name} stopped while no cell was running: ${info.reason}`);
-          }
+          if (noticeKernelExit(session.key, info, c.busy)) session.order = 0;
         });
       }, () => { if (this.sessions.get(session.key) === session) this.sessions.delete(session.key); this.changed.fire(vscode.Uri.parse(session.key)); });
       this.changed.fire(nb.uri);
@@ -315,44 +296,4 @@ export class MarketController implements vscode.Disposable {
     this.sessions.clear();
     for (const d of this.disposables) d.dispose();
   }
-}
-
-let warnedAt = 0;
-/** Tells the user why nothing runs in Restricted Mode (at most once a minute unless they tried to run). */
-function warnRestricted(tried: boolean): void {
-  if (!tried && Date.now() - warnedAt < 60_000) return;
-  warnedAt = Date.now();
-  const msg = tried
-    ? 'Market Notebooks runs no cells in Restricted Mode: running code from an untrusted folder could harm your machine. Saved outputs stay visible. Trust the folder to run cells.'
-    : 'This folder is in Restricted Mode: the notebook shows its saved outputs, but Market Notebooks will not run its cells until you trust the folder.';
-  void vscode.window.showWarningMessage(msg, 'Manage Workspace Trust').then((pick) => {
-    if (pick) void vscode.commands.executeCommand('workbench.trust.manage');
-  });
-}
-
-/**
- * A stored output (src/kernel/outputs.ts) as VS Code's, through the same inert text as outputs
- * read from a file (markdown, errors: src/format/items.ts).
- */
-function cellOutput(o: MktnbOutput): vscode.NotebookCellOutput {
-  const meta = { mktnb: { kind: o.kind } };
-  if (o.kind === 'error') {
-    const { name, message, stack } = o.items[0].data as { name: string; message: string; stack: string };
-    return new vscode.NotebookCellOutput([vscode.NotebookCellOutputItem.json(recreateError({ name, message, stack: stack || `${name}: ${message}` }), ERROR_MIME)], meta);
-  }
-  if (o.kind === 'stream') return new vscode.NotebookCellOutput(o.items.map((it) => vscode.NotebookCellOutputItem.text(String(it.data), it.mime)), meta);
-  return new vscode.NotebookCellOutput(o.items.map(displayItem).map((it) => isJsonMime(it.mime)
-    ? vscode.NotebookCellOutputItem.json(it.data, it.mime)
-    : vscode.NotebookCellOutputItem.text(String(it.data), it.mime)), meta);
-}
-
-/** Mirrors what an event changed into the running cell: joined stream text, new outputs in one edit. */
-function showChanges(exec: vscode.NotebookCellExecution, shown: vscode.NotebookCellOutput[], changes: OutputChange[]): Thenable<void> {
-  const added: vscode.NotebookCellOutput[] = [];
-  let last: Thenable<void> = Promise.resolve();
-  for (const c of changes) {
-    if (c.type === 'extend') last = exec.appendOutputItems(vscode.NotebookCellOutputItem.text(c.text, c.mime), shown[c.index]);
-    else { const o = cellOutput(c.output); shown.push(o); added.push(o); }
-  }
-  return added.length ? exec.appendOutput(added) : last;
 }

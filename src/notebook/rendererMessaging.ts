@@ -13,13 +13,13 @@ import { outputError } from '../shared/output-requests';
 import { CHART_MIME } from '../shared/schemas';
 import type { KernelClient } from '../kernel/client';
 import { handleRendererMessage } from './rendererRequests';
+import { extensionLog } from './log';
 
 /** What the messaging needs of the controller: the notebook's running kernel. */
 export interface KernelSource { runningKernel(nb: vscode.NotebookDocument): Promise<KernelClient | undefined> }
 
 export function registerRendererMessaging(context: vscode.ExtensionContext, kernels?: KernelSource): void {
-  const log = vscode.window.createOutputChannel('Market Notebooks', { log: true });
-  context.subscriptions.push(log);
+  const log = extensionLog(context);
   // in-flight kernel requests by webview + request id, so a kernel-cancel finds its request
   const inFlight = new Map<string, () => void>();
   for (const id of [CHART_RENDERER_ID, TABLE_RENDERER_ID]) {

@@ -59,3 +59,21 @@ export function tempDirPerTest(prefix: string, set?: (dir: string) => void): () 
   afterEach(() => { if (dir) fs.rmSync(dir, { recursive: true, force: true }); dir = undefined; });
   return () => { if (!dir) throw new Error('tempDirPerTest: no test is running'); return dir; };
 }
+
+/**
+ * A temporary folder for the enclosing describe: made before its first test (before the suite's
+ * own before hooks registered after this call), removed after its last:
+ * `let dir: string; tempDirPerSuite('mktnb-x-', (d) => (dir = d));`. Returns the current one too.
+ */
+export function tempDirPerSuite(prefix: string, set?: (dir: string) => void): () => string {
+  let dir: string | undefined;
+  before(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix)); set?.(dir); });
+  after(() => { if (dir) fs.rmSync(dir, { recursive: true, force: true }); dir = undefined; });
+  return () => { if (!dir) throw new Error('tempDirPerSuite: the suite is not running'); return dir; };
+}
+
+/** Runs `fn` with a fresh temporary folder, removed when `fn` has finished (or failed). */
+export async function withTempDir<T>(prefix: string, fn: (dir: string) => T | Promise<T>): Promise<T> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  try { return await fn(dir); } finally { fs.rmSync(dir, { recursive: true, force: true }); }
+}

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { parseNotebook, serializeNotebook } from '../../../src/format/serialize';
@@ -82,20 +81,19 @@ describe('mktnb CLI', function () {
 describe('bundled samples run headless', function () {
   this.timeout(300_000);
   before(() => ensureBuilt());
+  let out: string;
+  tempDirPerTest('mktnb-samples-', (d) => (out = d));
   const samples = fs.readdirSync(path.join(ROOT, 'samples')).filter((f) => f.endsWith('.mktnb'));
   it('the bundled samples are all there', () => {
     for (const want of ['01-gold-miners-and-bitcoin.mktnb', '02-bitcoin-and-the-ai-trade.mktnb', '03-anatomy-of-a-crypto-crash.mktnb', '04-etf-flows-in-sql.mktnb', '05-october-2025-cascade.mktnb']) assert.ok(samples.includes(want), `${want} missing: ${samples.join(', ')}`);
   });
   for (const s of samples) {
     it(`${s} runs without error`, () => {
-      const out = fs.mkdtempSync(path.join(os.tmpdir(), 'mktnb-samples-'));
-      try {
-        const r = mktnb(['run', path.join('samples', s), '--out-dir', out, '--quiet'], ROOT);
-        assert.equal(r.status, 0, r.stderr);
-        const done = parseNotebook(fs.readFileSync(path.join(out, s), 'utf8'));
-        const charts = done.cells.flatMap((c) => c.outputs ?? []).flatMap((o) => o.items).filter((i) => i.mime === CHART_MIME);
-        assert.ok(charts.length >= 3, `${s}: only ${charts.length} charts`);
-      } finally { fs.rmSync(out, { recursive: true, force: true }); }
+      const r = mktnb(['run', path.join('samples', s), '--out-dir', out, '--quiet'], ROOT);
+      assert.equal(r.status, 0, r.stderr);
+      const done = parseNotebook(fs.readFileSync(path.join(out, s), 'utf8'));
+      const charts = done.cells.flatMap((c) => c.outputs ?? []).flatMap((o) => o.items).filter((i) => i.mime === CHART_MIME);
+      assert.ok(charts.length >= 3, `${s}: only ${charts.length} charts`);
     });
   }
 });

@@ -6,12 +6,12 @@
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { zipSync, strToU8 } from 'fflate';
 import { load, LoadError } from '../../../src/market/load';
 import { Frame } from '../../../src/market/series';
 import { setRuntime, runtime } from '../../../src/market/context';
+import { tempDirPerSuite } from '../helpers';
 
 const T0 = Date.UTC(2024, 0, 1);
 const MIN = 60_000;
@@ -30,8 +30,9 @@ describe('data: load() of Binance public data', function () {
   this.timeout(60_000);
   let dir: string;
   const saved = { ...runtime };
-  before(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mktnb-binance-')); setRuntime({ baseDir: dir }); });
-  after(() => { setRuntime(saved); fs.rmSync(dir, { recursive: true, force: true }); });
+  tempDirPerSuite('mktnb-binance-', (d) => (dir = d));
+  before(() => { setRuntime({ baseDir: dir }); });
+  after(() => { setRuntime(saved); });
   const write = (name: string, text: string) => { fs.writeFileSync(path.join(dir, name), text); return name; };
 
   it('reads spot klines without a header, in milliseconds', () => {

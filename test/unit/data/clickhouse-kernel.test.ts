@@ -7,14 +7,13 @@
  * read reported, and connections changed while the kernel runs.
  */
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { KernelClient } from '../../../src/kernel/client';
 import { okCell, runCell, type Ran } from '../kernel/cells';
 import { KERNEL_ENV } from '../../../src/kernel/protocol';
 import { connectionsJson, notebookConnections } from '../../../src/shared/connections';
 import { buildKernel } from '../kernel/build';
+import { tempDirPerSuite } from '../helpers';
 import { CH_PASSWORD, CH_USER, loadBars, startClickHouse, type TestServer } from './clickhouse-server';
 
 const run = (k: KernelClient, code: string, language: 'typescript' | 'sql', label = 'cell [1]', onProgress?: (p: number, rows?: number) => void): Promise<Ran> => runCell(k, code, language, label, onProgress);
@@ -27,11 +26,11 @@ describe('kernel: SQL cells on a ClickHouse connection (real server)', function 
   let k: KernelClient;
   let metadata: Record<string, unknown>;
 
+  tempDirPerSuite('mktnb-chkernel-', (d) => (dir = d));
   before(async () => {
     const kernelScript = await buildKernel();
     server = await startClickHouse();
     await loadBars(server, 'bars', 100_000);
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mktnb-chkernel-'));
     metadata = { connections: [{ name: 'desk', engine: 'clickhouse', url: server.url, user: CH_USER }, { name: 'local', engine: 'duckdb' }] };
     // as `mktnb run` does: the password from the connection's variable (default MKTNB_DESK_PASSWORD)
     const env = { [KERNEL_ENV.connections]: connectionsJson(notebookConnections(metadata), { MKTNB_DESK_PASSWORD: CH_PASSWORD }, { maxRows: 50_000 }) };
@@ -40,7 +39,6 @@ describe('kernel: SQL cells on a ClickHouse connection (real server)', function 
   after(async () => {
     await k?.dispose();
     await server?.stop();
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it('refuses metadata that carries a password or an unrelated variable', () => {

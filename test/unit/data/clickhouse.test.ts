@@ -6,7 +6,10 @@
  */
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { ClickHouse, type ClickHouseQueryError, bindValues, chLiteral, chParam, columnType, parseServerError, zonedToEpoch } from '../../../src/data/clickhouse';
+import { ClickHouse } from '../../../src/data/clickhouse';
+import { type ClickHouseQueryError, parseServerError } from '../../../src/data/clickhouseErrors';
+import { bindValues, chLiteral, chParam } from '../../../src/data/clickhouseLiterals';
+import { columnType, zonedToEpoch } from '../../../src/data/clickhouseTsv';
 import { configureConnections, on } from '../../../src/data/connections';
 import { Engine } from '../../../src/data/engine';
 import { sqlBinding, sqlConnection, sqlDirectives } from '../../../src/shared/sqlcell';

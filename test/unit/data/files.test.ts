@@ -4,13 +4,13 @@
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import * as arrow from 'apache-arrow';
 import { Engine } from '../../../src/data/index';
 import { load, LoadError } from '../../../src/market/load';
 import { Frame, Series } from '../../../src/market/series';
 import { setRuntime, runtime } from '../../../src/market/context';
+import { tempDirPerSuite } from '../helpers';
 
 const SAMPLES = path.resolve(__dirname, '../../../samples');
 
@@ -19,12 +19,12 @@ describe('data: load() of Parquet and Arrow files', function () {
   let dir: string;
   let engine: Engine;
   const saved = { ...runtime };
+  tempDirPerSuite('mktnb-files-', (d) => (dir = d));
   before(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mktnb-files-'));
     engine = await Engine.open();
     setRuntime({ baseDir: dir });
   });
-  after(() => { engine.close(); setRuntime(saved); fs.rmSync(dir, { recursive: true, force: true }); });
+  after(() => { engine.close(); setRuntime(saved); });
 
   it('round-trips a daily OHLCV file CSV → Parquet → load() to the same Frame', async () => {
     const csv = path.join(SAMPLES, 'data', 'BTC-USD.csv');

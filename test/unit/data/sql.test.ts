@@ -6,11 +6,11 @@
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { Engine, SqlError, UnsupportedTypeError, db, sql } from '../../../src/data/index';
 import { GrowableColumn } from '../../../src/data/convert';
 import { Frame, Series } from '../../../src/market/series';
+import { tempDirPerSuite, withTempDir } from '../helpers';
 
 const D = (s: string) => Date.parse(s + 'T00:00:00Z');
 
@@ -18,12 +18,12 @@ describe('data: sql`` and the DuckDB engine', function () {
   this.timeout(60_000);
   let engine: Engine;
   let extDir: string;
+  tempDirPerSuite('mktnb-ext-', (d) => (extDir = d));
   before(async () => {
-    extDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mktnb-ext-'));
     // no extension cached, and a repository that cannot be reached: as a machine offline
     engine = await Engine.open({ settings: { extension_directory: extDir, custom_extension_repository: 'http://127.0.0.1:9' } });
   });
-  after(() => { engine.close(); fs.rmSync(extDir, { recursive: true, force: true }); });
+  after(() => { engine.close(); });
 
   it('converts every accepted type to doubles as DuckDB casts them (NULL → NaN)', async () => {
     const cases: Array<[string, string]> = [
@@ -184,21 +184,18 @@ describe('data: sql`` and the DuckDB engine', function () {
     await assert.rejects(engine.query('SELECT 1 FORM x'), (e: SqlError) => e.line === 1 && /syntax error/.test(e.message));
   });
 
-  it('reads Parquet and JSON with no extension download; says so clearly when a query needs one offline', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mktnb-pq-'));
-    try {
-      const pq = path.join(dir, 'x.parquet'), js = path.join(dir, 'x.json');
-      await engine.query(`COPY (SELECT range AS i FROM range(10)) TO '${pq}' (FORMAT parquet)`);
-      fs.writeFileSync(js, '[{"i": 1}, {"i": 2}]');
-      assert.equal((await engine.query(`SELECT sum(i) AS s FROM '${pq}'`)).columns.s[0], 45);
-      assert.equal((await engine.query(`SELECT sum(i) AS s FROM read_json('${js}')`)).columns.s[0], 3);
-      const ext = await engine.query("SELECT count(*) AS n FROM duckdb_extensions() WHERE extension_name IN ('parquet', 'json') AND install_mode = 'STATICALLY_LINKED'");
-      assert.equal(ext.columns.n[0], 2);
-      assert.deepEqual(fs.readdirSync(extDir), [], 'nothing was downloaded');
-      await assert.rejects(engine.query("SELECT * FROM read_xlsx('a.xlsx')"), /needs DuckDB's "excel" extension, which is not built into Market Notebooks and could not be downloaded \(are you offline\?\)/);
-      await assert.rejects(engine.query('INSTALL spatial'), /"spatial" extension.*are you offline/s);
-    } finally { fs.rmSync(dir, { recursive: true, force: true }); }
-  });
+  it('reads Parquet and JSON with no extension download; says so clearly when a query needs one offline', () => withTempDir('mktnb-pq-', async (dir) => {
+    const pq = path.join(dir, 'x.parquet'), js = path.join(dir, 'x.json');
+    await engine.query(`COPY (SELECT range AS i FROM range(10)) TO '${pq}' (FORMAT parquet)`);
+    fs.writeFileSync(js, '[{"i": 1}, {"i": 2}]');
+    assert.equal((await engine.query(`SELECT sum(i) AS s FROM '${pq}'`)).columns.s[0], 45);
+    assert.equal((await engine.query(`SELECT sum(i) AS s FROM read_json('${js}')`)).columns.s[0], 3);
+    const ext = await engine.query("SELECT count(*) AS n FROM duckdb_extensions() WHERE extension_name IN ('parquet', 'json') AND install_mode = 'STATICALLY_LINKED'");
+    assert.equal(ext.columns.n[0], 2);
+    assert.deepEqual(fs.readdirSync(extDir), [], 'nothing was downloaded');
+    await assert.rejects(engine.query("SELECT * FROM read_xlsx('a.xlsx')"), /needs DuckDB's "excel" extension, which is not built into Market Notebooks and could not be downloaded \(are you offline\?\)/);
+    await assert.rejects(engine.query('INSTALL spatial'), /"spatial" extension.*are you offline/s);
+  }));
 
   it('stops a running query on interrupt and keeps the database', async () => {
     await engine.query('CREATE TABLE kept AS SELECT 7 AS v');

@@ -8,7 +8,8 @@ import * as assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { KernelClient, type BackgroundEvent, type ExecuteResult, type KernelOutputEvent } from '../../../src/kernel/client';
+import { KernelClient, type BackgroundEvent, type ExecuteResult, type KernelExitInfo, type KernelOutputEvent } from '../../../src/kernel/client';
+import { groupMembers } from '../../../src/kernel/procgroup';
 import { TEXT_MIME } from '../../../src/shared/schemas';
 import { buildKernel, FIXTURES, ROOT } from './build';
 
@@ -207,20 +208,99 @@ describe('kernel faults (process)', function () {
       it(`the kernel and its cell's child die with the parent (${signal}) while a cell is busy`, async () => {
         const parent = spawnParent(kernelScript, 'busy');
         const pids = await firstLine(parent);
-        leftovers.push(pids.kernel, pids.child);
+        leftovers.push(pids.kernel, pids.child, ...pids.helpers);
         assert.ok(alive(pids.kernel) && alive(pids.child));
+        assertEsbuildService(pids.helpers, pids.kernel);
+        for (const h of pids.helpers) process.kill(h, 'SIGSTOP'); // it can only end by being ended
         await new Promise((r) => setTimeout(r, 200)); // the cell is now in its endless loop
         parent.kill(signal);
-        assert.deepEqual(await waitGone([parent.pid!, pids.kernel, pids.child]), []);
+        assert.deepEqual(await waitGone([parent.pid!, pids.kernel, pids.child, ...pids.helpers]), []);
       });
     }
 
     it('an idle kernel and its cell\'s child die with the parent too', async () => {
       const parent = spawnParent(kernelScript, 'idle');
       const pids = await firstLine(parent);
-      leftovers.push(pids.kernel, pids.child);
+      leftovers.push(pids.kernel, pids.child, ...pids.helpers);
+      assertEsbuildService(pids.helpers, pids.kernel);
+      for (const h of pids.helpers) process.kill(h, 'SIGSTOP'); // it can only end by being ended
       parent.kill('SIGKILL');
-      assert.deepEqual(await waitGone([parent.pid!, pids.kernel, pids.child]), []);
+      assert.deepEqual(await waitGone([parent.pid!, pids.kernel, pids.child, ...pids.helpers]), []);
+    });
+  });
+
+  describe("the kernel's own helper (esbuild's service)", () => {
+    /** A kernel whose esbuild service runs (a TypeScript cell compiled; then stopped), and a cell's `sleep`. */
+    async function started(): Promise<{ p: KernelClient; kpid: number; helper: number; child: number }> {
+      const p = await KernelClient.start({ cwd: FIXTURES, kernelScript });
+      assert.equal(await ok(p, 'const typed: number = 1;\ntyped'), '1');
+      const [helper] = await reportedHelpers(p);
+      const child = Number((await run(p, "require('node:child_process').spawn('sleep', ['1000'], { stdio: 'ignore' }).pid", { language: 'javascript' })).text);
+      leftovers.push(p.pid, helper, child);
+      assertEsbuildService([helper], p.pid);
+      assert.ok(alive(child));
+      // stopped, the service cannot end by itself when the kernel's pipe closes: only the client ends it
+      process.kill(helper, 'SIGSTOP');
+      return { p, kpid: p.pid, helper, child };
+    }
+
+    it('is reported, not counted among the processes the cells started, and ends with the kernel', async () => {
+      const { p, kpid, helper, child } = await started();
+      const info = await p.dispose();
+      assert.deepEqual(info?.endedProcesses, [child]);
+      assert.match(info!.reason, /1 process the cells had started \(pid \d+\) was ended with it/);
+      assert.deepEqual(await waitGone([kpid, child, helper]), []);
+    });
+
+    it('ends with a kernel killed with SIGKILL; the restarted kernel starts its own', async () => {
+      const { p, kpid, helper, child } = await started();
+      try {
+        const exited = new Promise<KernelExitInfo>((res) => p.onDidExit(res));
+        process.kill(kpid, 'SIGKILL');
+        const info = await exited;
+        assert.equal(info.kind, 'crash');
+        assert.deepEqual(info.endedProcesses, [child]);
+        assert.deepEqual(await waitGone([kpid, child, helper]), []);
+        assert.equal(await ok(p, 'const again: string = "new kernel";\nagain'), "'new kernel'");
+        const [next] = await reportedHelpers(p);
+        leftovers.push(p.pid, next);
+        assert.notEqual(next, helper);
+        assertEsbuildService([next], p.pid);
+      } finally {
+        await p.dispose();
+      }
+    });
+
+    it('is not counted when the kernel is restarted, and ends with it', async () => {
+      const { p, kpid, helper, child } = await started();
+      try {
+        const exited = new Promise<KernelExitInfo>((res) => p.onDidExit(res));
+        await p.restart();
+        const info = await exited;
+        assert.equal(info.kind, 'restart');
+        assert.deepEqual(info.endedProcesses, [child]);
+        assert.deepEqual(await waitGone([kpid, child, helper]), []);
+      } finally {
+        await p.dispose();
+      }
+    });
+
+    it('a service that died is started again by the next TypeScript cell, and reported', async () => {
+      const { p, helper } = await started();
+      try {
+        process.kill(helper, 'SIGKILL');
+        assert.deepEqual(await waitGone([helper]), []);
+        await until(() => !p.helperPids.includes(helper));
+        assert.equal(await ok(p, 'const after: number = 2;\nafter'), '2');
+        const [next] = await reportedHelpers(p);
+        leftovers.push(next);
+        assert.notEqual(next, helper);
+        assertEsbuildService([next], p.pid);
+        assert.deepEqual((await p.dispose())?.endedProcesses.filter((x) => x === next), []);
+        assert.deepEqual(await waitGone([next]), []);
+      } finally {
+        await p.dispose();
+      }
     });
   });
 });
@@ -229,7 +309,31 @@ function spawnParent(kernelScript: string, mode: 'busy' | 'idle'): ChildProcess 
   return spawn(process.execPath, ['-r', 'tsx/cjs', path.join(__dirname, 'parent-fixture.ts'), kernelScript, FIXTURES, mode], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
 }
 
-function firstLine(child: ChildProcess): Promise<{ kernel: number; child: number }> {
+/** The helpers the client knows of, once the kernel has reported at least one. */
+async function reportedHelpers(k: KernelClient): Promise<readonly number[]> {
+  await until(() => k.helperPids.length > 0);
+  return k.helperPids;
+}
+
+async function until(cond: () => boolean, ms = 8000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) assert.fail('timed out waiting');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** Each pid is a live esbuild service (its command line says so) in the kernel's process group. */
+function assertEsbuildService(pids: readonly number[], kernel: number): void {
+  assert.equal(pids.length, 1, `helpers ${JSON.stringify(pids)}`);
+  for (const pid of pids) {
+    assert.ok(alive(pid), `helper ${pid} runs`);
+    assert.match(fs.readFileSync(`/proc/${pid}/cmdline`, 'latin1'), /esbuild.*\0--service=/);
+    assert.ok(groupMembers(kernel).includes(pid), `helper ${pid} is in the kernel's group`);
+  }
+}
+
+function firstLine(child: ChildProcess): Promise<{ kernel: number; child: number; helpers: number[] }> {
   return new Promise((resolve, reject) => {
     let buf = '';
     child.stdout!.setEncoding('utf8');

@@ -1,7 +1,7 @@
 /**
  * A kernel's parent for the signal tests (test/unit/kernel/faults.test.ts): starts a kernel with
  * the real client, runs a cell that starts a child process and then stays busy, and prints
- * {"kernel": pid, "child": pid} once the cell is busy. The test then kills this process.
+ * {"kernel": pid, "child": pid, "helpers": [esbuild's service]} once the cell is busy. The test then kills this process.
  *   node -r tsx/cjs parent-fixture.ts KERNEL_SCRIPT CWD [busy|idle]
  */
 import { KernelClient } from '../../../src/kernel/client';
@@ -19,7 +19,15 @@ async function main(): Promise<void> {
   void k.execute(code, 'javascript', {
     cellLabel: 'cell 1',
     onOutput: (e) => {
-      if (e.kind === 'stream' && !printed) { printed = true; process.stdout.write(e.text); }
+      if (e.kind !== 'stream' || printed) return;
+      printed = true;
+      const pids = JSON.parse(e.text) as object;
+      // the kernel reports its esbuild service soon after it is ready
+      const t = setInterval(() => {
+        if (!k.helperPids.length) return;
+        clearInterval(t);
+        process.stdout.write(JSON.stringify({ ...pids, helpers: k.helperPids }) + '\n');
+      }, 10);
     },
   });
   setInterval(() => undefined, 1000);

@@ -5,12 +5,12 @@
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { KernelClient } from '../../../src/kernel/client';
 import { TEXT_MIME } from '../../../src/shared/schemas';
 import { cellLabel } from '../../../src/kernel/protocol';
 import { buildKernel } from './build';
+import { tempDirPerSuite } from '../helpers';
 
 async function run(k: KernelClient, code: string, n: number) {
   let text = '';
@@ -23,15 +23,15 @@ describe('kernel session: variables, save as, runtime code frames', function () 
   let k: KernelClient;
   let dir: string;
 
+  tempDirPerSuite('mktnb-session-', (d) => (dir = d));
   before(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mktnb-session-'));
     fs.mkdirSync(path.join(dir, 'ws', 'sub'), { recursive: true });
     fs.writeFileSync(path.join(dir, 'ws', 'where.txt'), 'workspace');
     fs.writeFileSync(path.join(dir, 'ws', 'sub', 'where.txt'), 'notebook folder');
     // an untitled notebook: no notebook path, the workspace folder as cwd
     k = await KernelClient.start({ cwd: path.join(dir, 'ws'), kernelScript: await buildKernel() });
   });
-  after(async () => { await k?.dispose(); fs.rmSync(dir, { recursive: true, force: true }); });
+  after(async () => { await k?.dispose(); });
 
   it('lists the names cells declared, in order, with type, shape and summary', async () => {
     assert.equal((await run(k, "const n: number = 42;\nconst s = new Series([Date.UTC(2024,0,1), Date.UTC(2024,0,2)], [1, 2.5], 'px');\nfunction f(a: number) { return a; }", 1)).ok, true);

@@ -6,12 +6,12 @@
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { KernelClient, type KernelOutputEvent } from '../../../src/kernel/client';
 import { okCell, runCell, type Ran } from './cells';
 import { boundName, sqlCellScript } from '../../../src/kernel/sql';
 import { buildKernel } from './build';
+import { tempDirPerSuite } from '../helpers';
 
 const run = (k: KernelClient, code: string, language: 'typescript' | 'sql', label = 'cell 1'): Promise<Ran> => runCell(k, code, language, label);
 const ok = (k: KernelClient, code: string, language: 'typescript' | 'sql' = 'typescript'): Promise<Ran> => okCell(k, code, language, 'cell 1');
@@ -22,15 +22,15 @@ describe('kernel: SQL cells', function () {
   let dir: string;
   let k: KernelClient;
 
+  tempDirPerSuite('mktnb-sqlcell-', (d) => (dir = d));
   before(async () => {
     kernelScript = await buildKernel();
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mktnb-sqlcell-'));
     fs.mkdirSync(path.join(dir, 'data'));
     const rows = ['date,close', ...Array.from({ length: 30 }, (_, i) => `2024-01-${String(i + 1).padStart(2, '0')},${100 + i}`)];
     fs.writeFileSync(path.join(dir, 'data', 'px.csv'), rows.join('\n') + '\n');
     k = await KernelClient.start({ cwd: dir, notebookPath: path.join(dir, 'nb.mktnb'), kernelScript, maxOldSpaceMb: 512 });
   });
-  after(async () => { await k?.dispose(); fs.rmSync(dir, { recursive: true, force: true }); });
+  after(async () => { await k?.dispose(); });
 
   it('reads the first line "-- as NAME" and nothing else as a binding', () => {
     assert.equal(boundName('-- as bars\nSELECT 1'), 'bars');

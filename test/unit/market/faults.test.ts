@@ -5,13 +5,12 @@
  * and tables of huge Frames built only for the rows they show.
  */
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { crossCorr, Frame, load, type LoadError, returns, rollingBeta, rollingCorr, runtime, Series, Table, toTime } from '../../../src/market/index';
 import { setRuntime } from '../../../src/market/context';
 import { DISPLAY } from '../../../src/shared/schemas';
-import { throwsWith } from '../helpers';
+import { tempDirPerSuite, throwsWith } from '../helpers';
 
 let dir: string;
 const saved = { ...runtime };
@@ -25,8 +24,9 @@ const fails = (fn: () => unknown, ...parts: Array<string | RegExp>): LoadError =
 const D = (s: string) => toTime(s);
 
 describe('load: hostile CSV files', () => {
-  before(() => { dir = mkdtempSync(path.join(tmpdir(), 'mktnb-faults-')); setRuntime({ baseDir: dir, notebookPath: path.join(dir, 'x.mktnb') }); });
-  after(() => { rmSync(dir, { recursive: true, force: true }); setRuntime(saved); });
+  tempDirPerSuite('mktnb-faults-', (d) => (dir = d));
+  before(() => { setRuntime({ baseDir: dir, notebookPath: path.join(dir, 'x.mktnb') }); });
+  after(() => { setRuntime(saved); });
 
   it('a quoted header name with a line break (and a delimiter) is one name; later lines count right', () => {
     const f = load(csv('date,"close\nprice","a,b"\n2024-01-01,1,2\n2024-01-02,x,3\n'.replace('x', '2'))) as Frame;

@@ -5,13 +5,12 @@
  * checked against a small reference parser written from RFC 4180 here.
  */
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
 import { Frame, load, NA_TOKENS, runtime, type Series } from '../../../src/market/index';
 import { setRuntime } from '../../../src/market/context';
-import { fuzzParams } from '../helpers';
+import { fuzzParams, tempDirPerSuite } from '../helpers';
 
 /** RFC 4180 with any of LF, CRLF, CR ending a record; quotes only at the start of a field. */
 function referenceParse(text: string, delim: string): string[][] {
@@ -79,8 +78,9 @@ describe('load: property-based fuzzing of the CSV reader (fast-check)', function
   this.timeout(120_000);
   let dir: string;
   const saved = { ...runtime };
-  before(() => { dir = mkdtempSync(path.join(tmpdir(), 'mktnb-csvfuzz-')); setRuntime({ baseDir: dir }); });
-  after(() => { rmSync(dir, { recursive: true, force: true }); setRuntime(saved); });
+  tempDirPerSuite('mktnb-csvfuzz-', (d) => (dir = d));
+  before(() => { setRuntime({ baseDir: dir }); });
+  after(() => { setRuntime(saved); });
 
   it('reads what a reference RFC 4180 parser reads', () => {
     let k = 0;

@@ -1,10 +1,9 @@
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { load, LoadError, runtime, Frame, Series } from '../../../src/market/index';
 import { setRuntime } from '../../../src/market/context';
-import { throwsWith } from '../helpers';
+import { tempDirPerSuite, throwsWith, withTempDir } from '../helpers';
 
 const fails = (fn: () => unknown, ...parts: Array<string | RegExp>): LoadError => throwsWith<LoadError>(fn, ...parts);
 
@@ -17,8 +16,9 @@ function file(name: string, text: string | Buffer): string {
 }
 
 describe('load', () => {
-  before(() => { dir = mkdtempSync(path.join(tmpdir(), 'mktnb-load-')); setRuntime({ baseDir: dir, notebookPath: path.join(dir, 'study.mktnb') }); });
-  after(() => { rmSync(dir, { recursive: true, force: true }); setRuntime(saved); });
+  tempDirPerSuite('mktnb-load-', (d) => (dir = d));
+  before(() => { setRuntime({ baseDir: dir, notebookPath: path.join(dir, 'study.mktnb') }); });
+  after(() => { setRuntime(saved); });
 
   it('reads date,value as a Series named after the file and OHLCV as a Frame whose default series is the close', () => {
     file('M2.csv', 'date,value\n2024-01-01,100\n2024-02-01,101.5\n');
@@ -158,8 +158,7 @@ describe('load', () => {
 });
 
 describe('load: one way to get the default series', () => {
-  it('series() and close work on both Series and Frame, so the union load() returns needs no cast', () => {
-    const dir2 = mkdtempSync(path.join(tmpdir(), 'mktnb-load2-'));
+  it('series() and close work on both Series and Frame, so the union load() returns needs no cast', () => withTempDir('mktnb-load2-', (dir2) => {
     const saved2 = { ...runtime };
     try {
       setRuntime({ baseDir: dir2 });
@@ -170,6 +169,6 @@ describe('load: one way to get the default series', () => {
         assert.equal(l.series().values[0], want);
         assert.equal(l.close.values[0], want);
       }
-    } finally { setRuntime(saved2); rmSync(dir2, { recursive: true, force: true }); }
-  });
+    } finally { setRuntime(saved2); }
+  }));
 });

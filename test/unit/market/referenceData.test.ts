@@ -4,11 +4,10 @@
  */
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 
 import { ROOT, referenceData, staleSources } from './referenceData';
+import { withTempDir } from '../helpers';
 
 describe('reference values fixture (test/reference/fixtures)', () => {
   it('loads in a process with no python3 on PATH and no way to start a child process', function () {
@@ -21,8 +20,7 @@ describe('reference values fixture (test/reference/fixtures)', () => {
       for (const f of ['spawn', 'spawnSync', 'exec', 'execSync', 'execFile', 'execFileSync', 'fork']) cp[f] = () => { throw new Error('referenceData started a process: ' + f); };
       const ref = require(${JSON.stringify(path.join(__dirname, 'referenceData.ts'))}).referenceData();
       process.stdout.write(JSON.stringify({ keys: Object.keys(ref).length, btc: ref.load['BTC-USD'].values.length, adf: ref.adf.length }));`;
-    const empty = mkdtempSync(path.join(tmpdir(), 'mktnb-nopython-'));
-    try {
+    return withTempDir('mktnb-nopython-', (empty) => {
       assert.ok(spawnSync('python3', ['--version'], { env: { PATH: empty } }).error, 'python3 must not be reachable from the probe PATH');
       const r = spawnSync(process.execPath, ['-r', require.resolve('tsx/cjs'), '-e', probe], { cwd: ROOT, encoding: 'utf8', env: { PATH: empty, HOME: empty } });
       assert.equal(r.status, 0, `probe failed: ${r.stderr}`);
@@ -30,9 +28,7 @@ describe('reference values fixture (test/reference/fixtures)', () => {
       assert.ok(got.keys > 50, `${got.keys} top-level reference values`);
       assert.ok(got.btc > 700, 'reference.py values (load BTC-USD) present');
       assert.ok(got.adf > 0, 'reference_stats.py values (adf) present');
-    } finally {
-      rmSync(empty, { recursive: true, force: true });
-    }
+    });
   });
   it('was made from the current reference.py and reference_stats.py', () => {
     assert.deepEqual(staleSources(), [], 'run `npm run reference:fixtures` and commit test/reference/fixtures');
