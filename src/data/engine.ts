@@ -13,7 +13,7 @@ import type { DuckDBConnection, DuckDBInstance, DuckDBMaterializedResult, DuckDB
 import { bindings, nodeApi } from './native';
 import { Frame, Series, type SeriesMeta } from '../market/series';
 import { runtime } from '../market/context';
-import { resultColumns, streamColumns, UnsupportedTypeError, type Columns } from './convert';
+import { expectedRows, resultColumns, streamColumns, UnsupportedTypeError, type Columns } from './convert';
 import { installScan, SCAN_FUNCTION, type ScanSource } from './scan';
 
 export interface EngineOptions {
@@ -148,7 +148,8 @@ export class Engine {
       const duckdb = bindings();
       const streaming = duckdb.result_is_streaming(raw);
       const type = r.statementType as number;
-      const c = await streamColumns(raw, r.deduplicatedColumnNames());
+      // DuckDB's estimate of the rows sizes the arrays once (see streamColumns)
+      const c = await streamColumns(raw, r.deduplicatedColumnNames(), expectedRows(this.connection));
       // A streaming result that fails mid-way (a runtime error, out of memory, interrupt) ends like
       // one that is exhausted: the bindings' fetch_chunk returns an empty chunk and do not expose
       // duckdb_result_error. The result then stops being a streaming result, which is the tell.
