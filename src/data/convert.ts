@@ -343,7 +343,7 @@ export async function streamColumns(raw: Bindings.Result, names: string[], expec
 
 /** Plain arrays for `expected` rows (DuckDB's estimate), or undefined when there is none usable or the allocation fails. */
 function directColumns(count: number, expected: number, first: number): Float64Array[] | undefined {
-  if (!(expected >= first) || expected > MAX_DIRECT) return undefined;
+  if (count === 0 || !(expected >= first) || expected > MAX_DIRECT) return undefined;
   try {
     return Array.from({ length: count }, () => new Float64Array(expected));
   } catch { return undefined; } // address space refused (a huge estimate): grow instead
