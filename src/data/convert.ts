@@ -276,6 +276,9 @@ export class GrowableColumn {
   }
 }
 
+/** How far a streamed result may run ahead of its reader (DuckDB's streaming_buffer_size, set on the engine's and the worker's connections): a bounded part of a query's peak memory. */
+export const STREAM_BUFFER = '32MB';
+
 /** Most rows a column is allocated for up front from DuckDB's estimate (4 GB of doubles); beyond it a column grows. */
 const MAX_DIRECT = 2 ** 29;
 /** A result this much smaller than its direct allocation is copied to its exact length (1 MB): beyond it a view is returned, see streamColumns. */

@@ -11,7 +11,7 @@ import { unzipSync } from 'fflate';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type * as Bindings from '@duckdb/node-bindings';
 import { bindings, nodeApi } from './native';
-import { expectedRows, resultColumns, streamColumns } from './convert';
+import { expectedRows, resultColumns, STREAM_BUFFER, streamColumns } from './convert';
 import type { WorkerReply, WorkerRequest } from './sync';
 
 const flag = new Int32Array(workerData.flag as SharedArrayBuffer);
@@ -21,7 +21,7 @@ let conn: Promise<DuckDBConnection> | undefined;
 function connection(): Promise<DuckDBConnection> {
   // progress tracking gives DuckDB's estimate of a query's rows, which sizes the result's arrays once (streamColumns)
   conn ??= nodeApi().DuckDBInstance.create(':memory:').then((i) => i.connect())
-    .then(async (c) => { await c.run('SET enable_progress_bar = true; SET enable_progress_bar_print = false'); return c; });
+    .then(async (c) => { await c.run(`SET enable_progress_bar = true; SET enable_progress_bar_print = false; SET streaming_buffer_size = '${STREAM_BUFFER}'`); return c; });
   return conn;
 }
 
