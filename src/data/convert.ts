@@ -277,7 +277,7 @@ export class GrowableColumn {
 }
 
 /** How far a streamed result may run ahead of its reader (DuckDB's streaming_buffer_size, set on the engine's and the worker's connections): a bounded part of a query's peak memory. */
-export const STREAM_BUFFER = '32MB';
+export const STREAM_BUFFER = '4MB';
 
 /** Most rows a column is allocated for up front from DuckDB's estimate (4 GB of doubles); beyond it a column grows. */
 const MAX_DIRECT = 2 ** 29;

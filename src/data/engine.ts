@@ -123,8 +123,9 @@ export class Engine {
     await connection.run(`SET file_search_path = ${quoteLiteral(base)}`);
     // progress of long queries for onProgress (polled), never printed to the process's stdout
     await connection.run('SET enable_progress_bar = true; SET enable_progress_bar_print = false');
-    // a streamed result may run 32 MB ahead of its reader (DuckDB's default is ~1 MB): DuckDB's threads
-    // then work while the reader's round trips wait, 10–20% of a streamed read at 10^7 rows (bench/data.mjs)
+    // a streamed result may run 4 MB ahead of its reader (DuckDB's default is ~1 MB): DuckDB's threads
+    // then work while the reader's round trips wait, ~8% of a streamed read at 10^7 rows for ~3 MB of
+    // peak memory (32 MB gained no more and cost ~50 MB of peak)
     if (!('streaming_buffer_size' in settings)) await connection.run(`SET streaming_buffer_size = '${STREAM_BUFFER}'`);
     const engine = new Engine(instance, connection, { ...options, baseDir: base });
     installScan(connection, (name) => {
