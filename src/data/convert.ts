@@ -127,6 +127,14 @@ export function convertVector(plan: ColumnPlan, raw: Uint8Array, valid: Uint8Arr
     case 'i64': {
       // hi * 2^32 + lo in doubles: no BigInt per value
       const w = view(Int32Array, 2 * n);
+      if (plan.time) {
+        // one pass per vector for timestamps (the common index column): TIMESTAMP 'infinity' is
+        // int64 max, kept as NaN rather than a date 292,000 years away; v / d or v · s is v · s / d
+        // exactly, since the other factor is 1
+        if (s === 1) for (let i = 0; i < n; i++) { const v = w[2 * i + 1] * TWO32 + (w[2 * i] >>> 0); out[off + i] = v >= 9.2e18 || v <= -9.2e18 ? NaN : v / d; }
+        else for (let i = 0; i < n; i++) { const v = w[2 * i + 1] * TWO32 + (w[2 * i] >>> 0); out[off + i] = v >= 9.2e18 || v <= -9.2e18 ? NaN : v * s; }
+        break;
+      }
       for (let i = 0; i < n; i++) {
         const v = w[2 * i + 1] * TWO32 + (w[2 * i] >>> 0);
         // a DECIMAL beyond 2^53 as DuckDB casts it: integer part plus fraction, each rounded once
@@ -159,10 +167,6 @@ export function convertVector(plan: ColumnPlan, raw: Uint8Array, valid: Uint8Arr
   if (plan.date) {
     // DuckDB's infinity / -infinity dates are int32 max / min + 1
     for (let i = 0; i < n; i++) { const v = out[off + i]; if (v >= 2147483647 * 86_400_000 || v <= -2147483647 * 86_400_000) out[off + i] = NaN; }
-  } else if (plan.time && plan.kind === 'i64') {
-    // TIMESTAMP 'infinity' is int64 max: keep NaN rather than a date 292,000 years away
-    const lim = 9.2e18 * s / d;
-    for (let i = 0; i < n; i++) { const v = out[off + i]; if (v >= lim || v <= -lim) out[off + i] = NaN; }
   }
   if (valid) {
     for (let i = 0; i < n; i++) if ((valid[i >> 3] & (1 << (i & 7))) === 0) out[off + i] = NaN;
@@ -272,18 +276,35 @@ export class GrowableColumn {
   }
 }
 
+/** How far a streamed result may run ahead of its reader (DuckDB's streaming_buffer_size, set on the engine's and the worker's connections): a bounded part of a query's peak memory. */
+export const STREAM_BUFFER = '4MB';
+
+/** Most rows a column is allocated for up front from DuckDB's estimate (4 GB of doubles); beyond it a column grows. */
+const MAX_DIRECT = 2 ** 29;
+/** A result this much smaller than its direct allocation is copied to its exact length (1 MB): beyond it a view is returned, see streamColumns. */
+const SMALL_COPY_ROWS = 1 << 17;
+
 /**
  * Every column of a streaming result (@duckdb/node-api's `stream()`), converted chunk by chunk as
- * DuckDB produces them: no materialized copy of the result in DuckDB, and columns that grow in
- * place (GrowableColumn), so that the memory is the arrays plus DuckDB's working set. The next
- * chunk is requested before the current one is converted, so DuckDB's threads work meanwhile.
+ * DuckDB produces them: no materialized copy of the result in DuckDB. The next chunk is requested
+ * before the current one is converted, so DuckDB's threads work meanwhile.
+ *
+ * Where the rows go: `expectRows` (DuckDB's progress estimate of the rows the query processes,
+ * `total_rows_to_process`: exact, plus one, for a scan) sizes plain Float64Arrays once, when the
+ * first chunk arrives, and every chunk is converted straight into them: one copy per value and
+ * each page of memory touched once (page faults, not copies, were most of the conversion's cost:
+ * growing, then moving into exact-length arrays, touched every page twice). A plain array's
+ * pages are committed only as they are written, so an estimate above the result costs address
+ * space, not memory: a result shorter than its arrays is returned as a view of them (a copy of
+ * the exact length when it is below 1 MB). A result longer than the estimate (a join that
+ * multiplies rows), or one without an estimate, grows in place instead (GrowableColumn).
  */
-export async function streamColumns(raw: Bindings.Result, names: string[]): Promise<Columns> {
+export async function streamColumns(raw: Bindings.Result, names: string[], expectRows?: () => number): Promise<Columns> {
   const plans = names.map((n, i) => planColumn(n, duckdb.column_logical_type(raw, i)));
-  const grow = plans.map(() => new GrowableColumn());
-  // each chunk is converted into plain scratch arrays, then copied into the growing columns
   const size = duckdb.vector_size();
-  const scratch = plans.map(() => new Float64Array(size));
+  let direct: Float64Array[] | undefined;
+  let grow: GrowableColumn[] | undefined;
+  let scratch: Float64Array[] | undefined;
   let rows = 0;
   let next: Promise<Bindings.DataChunk | null> | undefined = duckdb.fetch_chunk(raw);
   try {
@@ -293,15 +314,47 @@ export async function streamColumns(raw: Bindings.Result, names: string[]): Prom
       if (!chunk) break;
       const n = duckdb.data_chunk_get_size(chunk);
       if (n === 0) break;
-      next = duckdb.fetch_chunk(raw);
       if (n > size) throw new Error(`internal: a DuckDB chunk of ${n} rows exceeds the vector size ${size}`);
-      convertChunk(chunk, plans, scratch, 0);
-      for (let j = 0; j < grow.length; j++) grow[j].write(n === size ? scratch[j] : scratch[j].subarray(0, n), rows);
+      // asked before the next fetch is in flight
+      if (rows === 0 && expectRows) direct = directColumns(plans.length, expectRows(), n);
+      next = duckdb.fetch_chunk(raw);
+      if (direct && rows + n <= direct[0].length) {
+        convertChunk(chunk, plans, direct, rows);
+      } else {
+        if (!grow) {
+          // more rows than estimated (or no estimate): grow from here on, starting with what the direct arrays hold
+          grow = plans.map(() => new GrowableColumn(Math.max(size, Math.ceil((rows + n) * 1.125))));
+          if (direct) for (let j = 0; j < grow.length; j++) grow[j].write(direct[j].subarray(0, rows), 0);
+          direct = undefined;
+          scratch = plans.map(() => new Float64Array(size));
+        }
+        convertChunk(chunk, plans, scratch!, 0);
+        for (let j = 0; j < grow.length; j++) grow[j].write(n === size ? scratch![j] : scratch![j].subarray(0, n), rows);
+      }
       rows += n;
     }
   } finally {
     // a conversion that failed leaves a fetch in flight: its outcome no longer matters
     next?.catch(() => undefined);
   }
-  return { names, plans, cols: grow.map((g) => g.finish(rows)), rows };
+  let cols: Float64Array[];
+  if (grow) cols = grow.map((g) => g.finish(rows));
+  else if (direct) cols = direct.map((a) => (rows === a.length ? a : rows <= SMALL_COPY_ROWS ? a.slice(0, rows) : a.subarray(0, rows)));
+  else cols = plans.map(() => new Float64Array(0));
+  return { names, plans, cols, rows };
+}
+
+/** Plain arrays for `expected` rows (DuckDB's estimate), or undefined when there is none usable or the allocation fails. */
+function directColumns(count: number, expected: number, first: number): Float64Array[] | undefined {
+  if (count === 0 || !(expected >= first) || expected > MAX_DIRECT) return undefined;
+  try {
+    return Array.from({ length: count }, () => new Float64Array(expected));
+  } catch { return undefined; } // address space refused (a huge estimate): grow instead
+}
+
+/** DuckDB's estimate of the rows the running query of `connection` processes (0 when it has none); see streamColumns. */
+export function expectedRows(connection: { progress: { total_rows_to_process: bigint | number } }): () => number {
+  return () => {
+    try { return Number(connection.progress.total_rows_to_process); } catch { return 0; }
+  };
 }

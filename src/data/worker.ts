@@ -11,7 +11,7 @@ import { unzipSync } from 'fflate';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type * as Bindings from '@duckdb/node-bindings';
 import { bindings, nodeApi } from './native';
-import { resultColumns, streamColumns } from './convert';
+import { expectedRows, resultColumns, STREAM_BUFFER, streamColumns } from './convert';
 import type { WorkerReply, WorkerRequest } from './sync';
 
 const flag = new Int32Array(workerData.flag as SharedArrayBuffer);
@@ -19,7 +19,9 @@ const port = workerData.port as import('node:worker_threads').MessagePort;
 let conn: Promise<DuckDBConnection> | undefined;
 
 function connection(): Promise<DuckDBConnection> {
-  conn ??= nodeApi().DuckDBInstance.create(':memory:').then((i) => i.connect());
+  // progress tracking gives DuckDB's estimate of a query's rows, which sizes the result's arrays once (streamColumns)
+  conn ??= nodeApi().DuckDBInstance.create(':memory:').then((i) => i.connect())
+    .then(async (c) => { await c.run(`SET enable_progress_bar = true; SET enable_progress_bar_print = false; SET streaming_buffer_size = '${STREAM_BUFFER}'`); return c; });
   return conn;
 }
 
@@ -64,7 +66,7 @@ async function handle(req: WorkerRequest): Promise<void> {
     const s = await c.stream(sql);
     const raw = (s as unknown as { result: Bindings.Result }).result;
     const streaming = bindings().result_is_streaming(raw);
-    let cols = await streamColumns(raw, s.deduplicatedColumnNames());
+    let cols = await streamColumns(raw, s.deduplicatedColumnNames(), expectedRows(c));
     if (streaming && !bindings().result_is_streaming(raw)) cols = resultColumns(await c.run(sql));
     reply({ ok: true, names: cols.names, types: cols.plans.map((p) => p.sqlType), time: cols.plans.map((p) => p.time), cols: cols.cols, rows: cols.rows, member }, cols.cols.map((a) => a.buffer as ArrayBuffer));
   } catch (e) {

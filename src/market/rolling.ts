@@ -126,9 +126,9 @@ const RESTART = 4;
  * the shift at the window's last value (a price drifts by ~√(4w) steps within a block, so the sums never
  * carry the price level); the next outputs slide, using x_new - x_old once for the sum and
  * (x_new - x_old)(x_new + x_old) for the sum of squares. A window whose variance is below 1e-13
- * of its shifted sum of squares is taken as constant (NaN): the fast loop only tracks the
- * smallest margin of a block, and a block that has one at or below zero is redone with the
- * check on every window (keeps the hot loop free of branches).
+ * of its shifted sum of squares is taken as constant (NaN): the fast loop (Pearson) only flags
+ * a block where some window is at or below that margin (Beta: tracks the smallest margin), and
+ * such a block is redone with the check on every window (keeps the hot loop free of NaN writes).
  */
 function rollingComplete(x: Float64Array, y: Float64Array, w: number, kind: RollKind): { out: Float64Array; finite: number } | null {
   const n = x.length;
@@ -148,7 +148,7 @@ function rollingComplete(x: Float64Array, y: Float64Array, w: number, kind: Roll
   return { out, finite };
 }
 
-/** One block of rollingComplete: outputs e0..end-1; returns the smallest variance margin seen (NaN if the data had a NaN). */
+/** One block of rollingComplete: outputs e0..end-1; returns a variance margin, <= 0 when some window was (near-)constant (NaN if the data had a NaN). */
 function completeBlock(x: Float64Array, y: Float64Array, w: number, e0: number, end: number, kind: RollKind, out: Float64Array, checked: boolean): number {
   const iw = 1 / w;
   const kx = x[e0], ky = y[e0];
@@ -156,11 +156,11 @@ function completeBlock(x: Float64Array, y: Float64Array, w: number, e0: number, 
   for (let j = e0 - w + 1; j <= e0; j++) { const dx = x[j] - kx, dy = y[j] - ky; sx += dx; sy += dy; sxx += dx * dx; syy += dy * dy; sxy += dx * dy; }
   let margin = Infinity;
   if (kind === RollKind.Corr && !checked) {
-    // the hot loop: no branch but the clamp; the block's first window (already summed) is peeled off
+    // the hot loop: no branch but the clamp and the constant-window flag; the block's first window (already summed) is peeled off
     {
       const my = sy * iw;
       const cxx = sxx - sx * sx * iw, cyy = syy - sy * my, cxy = sxy - sx * my;
-      margin = Math.min(margin, cxx - sxx * 1e-13, cyy - syy * 1e-13);
+      if (!(cxx > sxx * 1e-13) || !(cyy > syy * 1e-13)) margin = -1;
       const r = cxy / Math.sqrt(cxx * cyy);
       out[e0] = r > 1 ? 1 : r < -1 ? -1 : r;
     }
@@ -170,7 +170,8 @@ function completeBlock(x: Float64Array, y: Float64Array, w: number, e0: number, 
       sx += ddx; sy += ddy; sxx += ddx * (xi + xo); syy += ddy * (yi + yo); sxy += xi * yi - xo * yo;
       const my = sy * iw;
       const cxx = sxx - sx * sx * iw, cyy = syy - sy * my, cxy = sxy - sx * my;
-      margin = Math.min(margin, cxx - sxx * 1e-13, cyy - syy * 1e-13);
+      // a (near-)constant window: flagged, and the block is redone checked (a never-taken branch costs less than a running minimum)
+      if (!(cxx > sxx * 1e-13) || !(cyy > syy * 1e-13)) margin = -1;
       const r = cxy / Math.sqrt(cxx * cyy);
       out[i] = r > 1 ? 1 : r < -1 ? -1 : r;
     }

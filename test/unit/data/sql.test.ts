@@ -8,7 +8,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Engine, SqlError, UnsupportedTypeError, db, sql } from '../../../src/data/index';
-import { GrowableColumn } from '../../../src/data/convert';
+import { GrowableColumn, streamColumns } from '../../../src/data/convert';
 import { Frame, Series } from '../../../src/market/series';
 import { tempDirPerSuite, withTempDir } from '../helpers';
 
@@ -102,6 +102,56 @@ describe('data: sql`` and the DuckDB engine', function () {
       assert.ok(ok, `every value in place (resizable: ${resizable})`);
       assert.equal(structuredClone(a)[rows - 1], rows - 1);
     }
+  });
+
+  it('streams into arrays sized by DuckDB\'s row estimate, and every value lands in place whatever the estimate', async () => {
+    const n = 100_003;
+    const q = `SELECT range AS i, CASE WHEN range % 777 = 0 THEN NULL ELSE range * 0.5 END AS x FROM range(${n})`;
+    // no estimate, too low (a join that multiplies rows), exact, DuckDB's exact-plus-one, far above (a filter), beyond what is allocated up front
+    for (const estimate of [0, 3000, n, n + 1, 40 * n, 2 ** 31]) {
+      const s = await engine.connection.stream(q);
+      const c = await streamColumns((s as unknown as { result: import('@duckdb/node-bindings').Result }).result, s.deduplicatedColumnNames(), () => estimate);
+      assert.equal(c.rows, n);
+      const [i, x] = c.cols;
+      assert.equal(i.length, n, `exact length (estimate ${estimate})`);
+      assert.equal(x.length, n);
+      let bad = -1;
+      for (let k = 0; k < n && bad < 0; k++) if (i[k] !== k || (k % 777 === 0 ? !Number.isNaN(x[k]) : x[k] !== k * 0.5)) bad = k;
+      assert.equal(bad, -1, `row ${bad} misplaced (estimate ${estimate})`);
+      // the arrays are plain (fast loops), views at most of a larger plain buffer
+      assert.equal((i.buffer as ArrayBuffer & { resizable?: boolean }).resizable ?? false, false);
+    }
+    // a small result of a large estimate is copied to its exact length (no large buffer kept for it)
+    const s = await engine.connection.stream('SELECT range AS i FROM range(10)');
+    const c = await streamColumns((s as unknown as { result: import('@duckdb/node-bindings').Result }).result, ['i'], () => 1_000_000);
+    assert.equal(c.cols[0].buffer.byteLength, 80);
+    assert.deepEqual([...c.cols[0]], [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  });
+
+  it('reads a Parquet scan into arrays no larger than DuckDB\'s estimate; a filter\'s result and an error mid-stream as before', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mktnb-est-'));
+    try {
+      const file = path.join(dir, 'bars.parquet').replace(/\\/g, '/');
+      const n = 250_000;
+      await engine.run(`COPY (SELECT make_timestamp(range * 60000000) AS ts, range * 0.25 AS close FROM range(${n})) TO '${file}' (FORMAT parquet)`);
+      const f = await engine.query(`SELECT ts, close FROM '${file}'`);
+      assert.equal(f.length, n);
+      assert.ok(f.index.buffer.byteLength <= (n + 1) * 8, `arrays of the estimate (the rows plus one), not a grown buffer: ${f.index.buffer.byteLength} bytes`);
+      let bad = -1;
+      for (let k = 0; k < n && bad < 0; k++) if (f.index[k] !== k * 60_000 || f.columns.close[k] !== k * 0.25) bad = k;
+      assert.equal(bad, -1, `row ${bad}`);
+      const filtered = await engine.query(`SELECT ts, close FROM '${file}' WHERE close >= 1000 AND close < 2000`);
+      assert.equal(filtered.length, 4000);
+      assert.equal(filtered.index[0], 4000 * 60_000);
+      assert.equal(filtered.columns.close[3999], 1999.75);
+      // an error after many chunks went into the estimate-sized arrays is still DuckDB's error, never a shorter result
+      await assert.rejects(engine.query(`SELECT ts, CASE WHEN close < 50000 THEN close ELSE error('boom at ' || close) END AS c FROM '${file}'`), (e: unknown) => {
+        assert.ok(e instanceof SqlError, String(e));
+        assert.match((e as Error).message, /boom at/);
+        return true;
+      });
+      assert.equal((await engine.query(`SELECT count(*) AS n FROM '${file}'`)).columns.n[0], n);
+    } finally { fs.rmSync(dir, { recursive: true, force: true }); }
   });
 
   it('an error while the result streams is a SqlError; interrupt stops a streaming read; the database goes on', async () => {

@@ -87,6 +87,36 @@ describe('analysis: numerical stability', () => {
     }
   });
 
+  it('rollingCorr: constant stretches inside complete data give NaN exactly where a window is constant, as the general kernel', () => {
+    const r = rng(11), n = 4000, w = 40;
+    const x = Float64Array.from({ length: n }, () => 100 + r()), y = Float64Array.from(x, (v) => 0.5 * v + r());
+    x.fill(101.25, 1000, 1100); // constant x for 100 points: the windows inside it are constant
+    y.fill(-3, 2990, 3030); // constant y for exactly one window
+    const xg = x.slice(); xg[n - 1] = NaN; // the general kernel everywhere
+    const fast = rollingCorr(daily(x), daily(y), w).values, gen = rollingCorr(daily(xg), daily(y), w).values;
+    for (let i = w - 1; i < n - 1; i++) {
+      const constant = (i - w + 1 >= 1000 && i < 1100) || (i - w + 1 >= 2990 && i < 3030);
+      if (constant) { assert.ok(Number.isNaN(fast[i]) && Number.isNaN(gen[i]), `NaN expected at ${i}: ${fast[i]}`); continue; }
+      // both kernels against the definition (right after a constant stretch a window has few digits of variance: ~1e-12 from either)
+      const exact = windowCorr(x, y, i - w + 1, i + 1);
+      assert.ok(Math.abs(fast[i] - exact) < 1e-10 && Math.abs(gen[i] - exact) < 1e-10, `at ${i}: ${fast[i]} ${gen[i]} ${exact}`);
+    }
+  });
+
+  it('two series on equal but separate indexes need no join (also +0 against -0); different ones are joined', () => {
+    const idx = Float64Array.from({ length: 500 }, (_, i) => i * DAY_MS), idx2 = idx.slice();
+    idx2[0] = -0;
+    const r = rng(5), a = new Series(idx, Float64Array.from(idx, () => r()), 'a'), b = new Series(idx2, Float64Array.from(idx, () => r()), 'b');
+    const rc = rollingCorr(a, b, 20);
+    assert.equal(rc.length, 500);
+    assert.equal(rc.index, a.index, 'the first series\' index, not a joined copy');
+    assert.equal((rc.meta.alignment as { how: string }).how, 'none');
+    const shifted = new Series(Float64Array.from(idx, (t) => t + DAY_MS), b.values, 'c');
+    const joined = rollingCorr(a, shifted, 20);
+    assert.equal(joined.length, 499);
+    assert.equal((joined.meta.alignment as { how: string }).how, 'inner');
+  });
+
   it('rollingCorr equals the per-window definition on returns, with a long series and a big window', () => {
     const r = rng(3), n = 5000, w = 1440;
     const x = Float64Array.from({ length: n }, () => r()), y = Float64Array.from(x, (v) => 0.3 * v + r());
