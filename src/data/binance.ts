@@ -20,7 +20,7 @@ import { Frame, formatTime, type SeriesMeta } from '../market/series';
 import { LoadError, resolveDataPath, type LoadOptions } from '../market/load';
 import { runtime } from '../market/context';
 import { querySync } from './sync';
-import { quoteLiteral } from './engine';
+import { quoteLiteral } from './sqlText';
 
 export type BinanceKind = 'klines' | 'aggTrades' | 'trades';
 export type BinanceFormat = `binance-${BinanceKind}`;

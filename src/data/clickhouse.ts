@@ -28,7 +28,7 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { Frame } from '../market/series';
 import { passwordEnvName, type ResolvedConnection } from '../shared/connections';
-import { splitStatements } from './engine';
+import { splitStatements } from './sqlText';
 import { ClickHouseQueryError, parseServerError, serverError, tooLarge } from './clickhouseErrors';
 import { chLiteral } from './clickhouseLiterals';
 import { TsvColumns, type RemoteResult } from './clickhouseTsv';

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import type { LoadOptions, Parsed } from '../market/load';
 import { LoadError } from '../market/load';
 import { querySync } from './sync';
-import { quoteLiteral, quoteIdent } from './engine';
+import { quoteLiteral, quoteIdent } from './sqlText';
 
 export type ColumnarFormat = 'parquet' | 'arrow';
 

@@ -14,7 +14,8 @@ import type { Frame, Series } from '../market/series';
 import { Engine, toParam, type EngineOptions, type QueryOptions, type TableLookup } from './engine';
 import { interruptConnections, on } from './connections';
 
-export { Engine, SqlError, explainError, errorPosition, identifiers, toFrame } from './engine';
+export { Engine, SqlError, toFrame } from './engine';
+export { explainError, errorPosition, identifiers } from './sqlText';
 export type { EngineOptions, QueryOptions, TableLookup } from './engine';
 export { UnsupportedTypeError } from './convert';
 

@@ -11,7 +11,8 @@ import { unzipSync } from 'fflate';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type * as Bindings from '@duckdb/node-bindings';
 import { bindings, nodeApi } from './native';
-import { expectedRows, resultColumns, STREAM_BUFFER, streamColumns } from './convert';
+import { resultColumns } from './convert';
+import { expectedRows, STREAM_BUFFER, streamColumns } from './stream';
 import type { WorkerReply, WorkerRequest } from './sync';
 
 const flag = new Int32Array(workerData.flag as SharedArrayBuffer);

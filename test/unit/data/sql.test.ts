@@ -8,7 +8,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Engine, SqlError, UnsupportedTypeError, db, sql } from '../../../src/data/index';
-import { GrowableColumn, streamColumns } from '../../../src/data/convert';
+import { GrowableColumn, streamColumns } from '../../../src/data/stream';
 import { Frame, Series } from '../../../src/market/series';
 import { tempDirPerSuite, withTempDir } from '../helpers';
 
@@ -129,8 +129,7 @@ describe('data: sql`` and the DuckDB engine', function () {
   });
 
   it('reads a Parquet scan into arrays no larger than DuckDB\'s estimate; a filter\'s result and an error mid-stream as before', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mktnb-est-'));
-    try {
+    await withTempDir('mktnb-est-', async (dir) => {
       const file = path.join(dir, 'bars.parquet').replace(/\\/g, '/');
       const n = 250_000;
       await engine.run(`COPY (SELECT make_timestamp(range * 60000000) AS ts, range * 0.25 AS close FROM range(${n})) TO '${file}' (FORMAT parquet)`);
@@ -151,7 +150,7 @@ describe('data: sql`` and the DuckDB engine', function () {
         return true;
       });
       assert.equal((await engine.query(`SELECT count(*) AS n FROM '${file}'`)).columns.n[0], n);
-    } finally { fs.rmSync(dir, { recursive: true, force: true }); }
+    });
   });
 
   it('an error while the result streams is a SqlError; interrupt stops a streaming read; the database goes on', async () => {
