@@ -20,7 +20,15 @@ const common = { bundle: true, sourcemap: true, logLevel: 'warning', minify: pro
 // so every @duckdb/node-bindings-<platform> package stays external (scripts/package.mjs ships the one
 // of the VSIX's platform in dist/node_modules, where the bundles' require() finds it).
 /** @type {esbuild.BuildOptions} */
-const node = { ...common, platform: 'node', target: 'node20', format: 'cjs', mainFields: ['module', 'main'], keepNames: true, external: ['@duckdb/node-bindings-*'] };
+const node = {
+  ...common,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  mainFields: ['module', 'main'],
+  keepNames: true,
+  external: ['@duckdb/node-bindings-*'],
+};
 
 /** @type {esbuild.BuildOptions[]} */
 const builds = [
@@ -33,9 +41,14 @@ const builds = [
   // the thread load() reads Parquet and exchange dumps in (src/data/sync.ts)
   { ...node, entryPoints: ['src/data/worker.ts'], outfile: 'dist/data-worker.js' },
   {
-    ...common, platform: 'browser', format: 'esm', target: 'es2022',
+    ...common,
+    platform: 'browser',
+    format: 'esm',
+    target: 'es2022',
     entryPoints: { chart: 'renderers/chart.ts', table: 'renderers/table.ts', markdown: 'renderers/markdown.ts' },
-    outdir: 'dist/renderers', minify: true, sourcemap: false,
+    outdir: 'dist/renderers',
+    minify: true,
+    sourcemap: false,
     loader: { '.css': 'text' },
   },
 ];
@@ -52,7 +65,8 @@ await buildTsPlugin({ minify: production });
 // emitted twice.
 const pluginTypes = path.join('node_modules', 'mktnb-tsserver-plugin', 'types');
 rmSync(path.join('dist', 'types'), { recursive: true, force: true });
-for (const d of ['market', 'shared', 'data']) cpSync(path.join(pluginTypes, d), path.join('dist', 'types', d), { recursive: true });
+for (const d of ['market', 'shared', 'data'])
+  cpSync(path.join(pluginTypes, d), path.join('dist', 'types', d), { recursive: true });
 
 if (watch) {
   for (const b of builds) (await esbuild.context(b)).watch();

@@ -7,17 +7,54 @@ import importX from 'eslint-plugin-import-x';
 import globals from 'globals';
 
 /** Node's built-in modules, for the zones that must stay browser- or library-pure. */
-const NODE_BUILTINS = ['node:*', 'fs', 'fs/*', 'path', 'os', 'child_process', 'worker_threads', 'util', 'vm', 'crypto', 'stream', 'net', 'http', 'https', 'url', 'zlib', 'events', 'module', 'process', 'buffer'];
+const NODE_BUILTINS = [
+  'node:*',
+  'fs',
+  'fs/*',
+  'path',
+  'os',
+  'child_process',
+  'worker_threads',
+  'util',
+  'vm',
+  'crypto',
+  'stream',
+  'net',
+  'http',
+  'https',
+  'url',
+  'zlib',
+  'events',
+  'module',
+  'process',
+  'buffer',
+];
 
 const restrict = (names, message) => names.map((name) => ({ name, message }));
 const nodeOnly = (where) => ({
-  paths: [...restrict(NODE_BUILTINS.filter((n) => !n.includes('*')), `${where} may not import Node built-ins (see ARCHITECTURE.md)`), { name: 'vscode', message: `${where} may not import vscode` }],
+  paths: [
+    ...restrict(
+      NODE_BUILTINS.filter((n) => !n.includes('*')),
+      `${where} may not import Node built-ins (see ARCHITECTURE.md)`,
+    ),
+    { name: 'vscode', message: `${where} may not import vscode` },
+  ],
   patterns: [{ group: ['node:*', 'fs/*'], message: `${where} may not import Node built-ins (see ARCHITECTURE.md)` }],
 });
 
 export default tseslint.config(
   {
-    ignores: ['dist/**', 'out/**', 'node_modules/**', '.vscode-test/**', 'test-results/**', 'samples/out/**', 'test/fixtures/**', '**/*.d.ts', 'coverage/**'],
+    ignores: [
+      'dist/**',
+      'out/**',
+      'node_modules/**',
+      '.vscode-test/**',
+      'test-results/**',
+      'samples/out/**',
+      'test/fixtures/**',
+      '**/*.d.ts',
+      'coverage/**',
+    ],
   },
   {
     files: ['**/*.ts'],
@@ -31,24 +68,106 @@ export default tseslint.config(
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: false }],
       // typeof import('x') stays allowed: it types a module loaded lazily (esbuild, DuckDB) without loading it
-      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports', disallowTypeAnnotations: false }],
+      '@typescript-eslint/consistent-type-imports': [
+        'error',
+        { fixStyle: 'inline-type-imports', disallowTypeAnnotations: false },
+      ],
       // Warn: the budget in scripts/lint-budget.mjs only goes down.
       '@typescript-eslint/no-explicit-any': 'warn',
       'no-var': 'error',
       'prefer-const': ['error', { destructuring: 'all' }],
       eqeqeq: ['error', 'always', { null: 'ignore' }],
       // The layers (ARCHITECTURE.md). Paths are relative to this file.
-      'import-x/no-restricted-paths': ['error', {
-        zones: [
-          { target: './src/market', from: ['./src/notebook', './src/kernel', './src/cli', './src/export', './src/quick', './src/tsplugin', './src/extension.ts', './renderers'], message: 'src/market is the analysis library: it may import only src/market and src/shared.' },
-          { target: './src/shared', from: ['./src/notebook', './src/kernel', './src/cli', './src/export', './src/quick', './src/tsplugin', './src/market', './src/extension.ts', './renderers'], message: 'src/shared holds schemas and protocols shared by both sides: it imports nothing of the project.' },
-          { target: './renderers', from: ['./src/notebook', './src/kernel', './src/cli', './src/export', './src/quick', './src/tsplugin', './src/market', './src/extension.ts'], message: 'renderers are browser code: they share only src/shared with the rest.' },
-          { target: './src/kernel', from: ['./src/notebook', './src/extension.ts'], message: 'the kernel runs outside VS Code: it may not import the VS Code adapters.' },
-          { target: './src/format', from: ['./src/notebook', './src/kernel', './src/cli', './src/export', './src/quick', './src/market', './src/extension.ts', './renderers'], message: 'src/format is the pure file format.' },
-          { target: './src/data', from: ['./src/notebook', './src/kernel', './src/cli', './src/export', './src/quick', './src/tsplugin', './src/extension.ts', './renderers'], message: 'src/data is the data layer under the library: it may import only src/market, src/shared and its engines.' },
-          { target: './src/cli', from: ['./src/notebook', './src/extension.ts'], message: 'the CLI runs without VS Code.' },
-        ],
-      }],
+      'import-x/no-restricted-paths': [
+        'error',
+        {
+          zones: [
+            {
+              target: './src/market',
+              from: [
+                './src/notebook',
+                './src/kernel',
+                './src/cli',
+                './src/export',
+                './src/quick',
+                './src/tsplugin',
+                './src/extension.ts',
+                './renderers',
+              ],
+              message: 'src/market is the analysis library: it may import only src/market and src/shared.',
+            },
+            {
+              target: './src/shared',
+              from: [
+                './src/notebook',
+                './src/kernel',
+                './src/cli',
+                './src/export',
+                './src/quick',
+                './src/tsplugin',
+                './src/market',
+                './src/extension.ts',
+                './renderers',
+              ],
+              message:
+                'src/shared holds schemas and protocols shared by both sides: it imports nothing of the project.',
+            },
+            {
+              target: './renderers',
+              from: [
+                './src/notebook',
+                './src/kernel',
+                './src/cli',
+                './src/export',
+                './src/quick',
+                './src/tsplugin',
+                './src/market',
+                './src/extension.ts',
+              ],
+              message: 'renderers are browser code: they share only src/shared with the rest.',
+            },
+            {
+              target: './src/kernel',
+              from: ['./src/notebook', './src/extension.ts'],
+              message: 'the kernel runs outside VS Code: it may not import the VS Code adapters.',
+            },
+            {
+              target: './src/format',
+              from: [
+                './src/notebook',
+                './src/kernel',
+                './src/cli',
+                './src/export',
+                './src/quick',
+                './src/market',
+                './src/extension.ts',
+                './renderers',
+              ],
+              message: 'src/format is the pure file format.',
+            },
+            {
+              target: './src/data',
+              from: [
+                './src/notebook',
+                './src/kernel',
+                './src/cli',
+                './src/export',
+                './src/quick',
+                './src/tsplugin',
+                './src/extension.ts',
+                './renderers',
+              ],
+              message:
+                'src/data is the data layer under the library: it may import only src/market, src/shared and its engines.',
+            },
+            {
+              target: './src/cli',
+              from: ['./src/notebook', './src/extension.ts'],
+              message: 'the CLI runs without VS Code.',
+            },
+          ],
+        },
+      ],
     },
   },
   // The analysis library: no vscode anywhere, Node built-ins only in the files that read data.
@@ -59,7 +178,9 @@ export default tseslint.config(
   },
   {
     files: ['src/market/load.ts'],
-    rules: { 'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'src/market may not import vscode' }] }] },
+    rules: {
+      'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'src/market may not import vscode' }] }],
+    },
   },
   {
     files: ['src/shared/**/*.ts', 'src/format/**/*.ts'],
@@ -72,13 +193,26 @@ export default tseslint.config(
   },
   {
     files: ['src/kernel/**/*.ts', 'src/cli/**/*.ts', 'src/data/**/*.ts', 'src/quick/**/*.ts', 'src/export/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'the kernel and the CLI run outside VS Code' }] }] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: 'vscode', message: 'the kernel and the CLI run outside VS Code' }] },
+      ],
+    },
   },
   // One owner per job: the extension's one output channel (two of one name confuse the Output view).
   {
     files: ['src/**/*.ts'],
     ignores: ['src/notebook/log.ts'],
-    rules: { 'no-restricted-properties': ['error', { property: 'createOutputChannel', message: 'the extension has one output channel: use extensionLog() from src/notebook/log.ts' }] },
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        {
+          property: 'createOutputChannel',
+          message: 'the extension has one output channel: use extensionLog() from src/notebook/log.ts',
+        },
+      ],
+    },
   },
   // Tests, benchmarks and scripts may import anything; they are linted for promises and style.
   {

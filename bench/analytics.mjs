@@ -23,39 +23,80 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const bundleDir = mkdtempSync(join(tmpdir(), 'mktnb-bench-lib-'));
 await build({
   entryPoints: [join(root, 'src/market/index.ts')],
-  bundle: true, format: 'esm', platform: 'node', outfile: join(bundleDir, 'lib.mjs'), logLevel: 'error',
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  outfile: join(bundleDir, 'lib.mjs'),
+  logLevel: 'error',
   external: ['@duckdb/node-bindings-*'], // the SQL layer's native addon (index.ts exports sql/db); not used here
 });
 const M = await import(pathToFileURL(join(bundleDir, 'lib.mjs')).href);
 rmSync(bundleDir, { recursive: true, force: true });
 const { Series } = M;
 
-const N = Number(process.env.N ?? 1_000_000), W = 1440, K = 20, NM = 100_000, NOLS = 100_000, REPEAT = 7;
+const N = Number(process.env.N ?? 1_000_000),
+  W = 1440,
+  K = 20,
+  NM = 100_000,
+  NOLS = 100_000,
+  REPEAT = 7;
 
 // --- data: two correlated random walks near 100,000 (N points), and K walks of NM points
 let s = 12345;
-const uni = () => { s = (Math.imul(s, 1664525) + 1013904223) >>> 0; return (s + 0.5) / 2 ** 32; };
+const uni = () => {
+  s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+  return (s + 0.5) / 2 ** 32;
+};
 const gauss = () => Math.sqrt(-2 * Math.log(uni())) * Math.cos(2 * Math.PI * uni());
-const a = new Float64Array(N), b = new Float64Array(N);
-let pa = 100_000, pb = 100_000;
-for (let i = 0; i < N; i++) { const e = gauss(); pa *= 1 + 1e-4 * e; pb *= 1 + 1e-4 * (0.5 * e + 0.87 * gauss()); a[i] = pa; b[i] = pb; }
+const a = new Float64Array(N),
+  b = new Float64Array(N);
+let pa = 100_000,
+  pb = 100_000;
+for (let i = 0; i < N; i++) {
+  const e = gauss();
+  pa *= 1 + 1e-4 * e;
+  pb *= 1 + 1e-4 * (0.5 * e + 0.87 * gauss());
+  a[i] = pa;
+  b[i] = pb;
+}
 const mat = new Float64Array(K * NM); // K columns of NM rows, column-major
-for (let k = 0; k < K; k++) { let p = 100; for (let i = 0; i < NM; i++) { p *= 1 + 0.01 * gauss(); mat[k * NM + i] = p; } }
+for (let k = 0; k < K; k++) {
+  let p = 100;
+  for (let i = 0; i < NM; i++) {
+    p *= 1 + 0.01 * gauss();
+    mat[k * NM + i] = p;
+  }
+}
 
 const dir = mkdtempSync(join(tmpdir(), 'mktnb-bench-'));
 try {
-  writeFileSync(join(dir, 'a.f64'), a); writeFileSync(join(dir, 'b.f64'), b); writeFileSync(join(dir, 'm.f64'), mat);
+  writeFileSync(join(dir, 'a.f64'), a);
+  writeFileSync(join(dir, 'b.f64'), b);
+  writeFileSync(join(dir, 'm.f64'), mat);
 
   const index = Float64Array.from({ length: N }, (_, i) => 1_700_000_000_000 + i * 60_000);
-  const A = new Series(index, a, 'a'), B = new Series(index, b, 'b');
+  const A = new Series(index, a, 'a'),
+    B = new Series(index, b, 'b');
   const mIndex = index.subarray(0, NM);
   const cols = {};
   for (let k = 0; k < K; k++) cols[`s${k}`] = new Series(mIndex, mat.subarray(k * NM, (k + 1) * NM), `s${k}`);
   // CPU time of this process (user + system), best of REPEAT after a warm-up run: on a shared
   // machine it is far steadier than wall time; both sides are single-threaded (see OPENBLAS below)
-  const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
+  const cpu = () => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1000;
+  };
   // (runs under 50 ms get 3x the repeats: one GC pause or JIT tier-up otherwise decides the figure)
-  const best = (fn) => { let out = fn(); let t = Infinity; for (let r = 0; r < REPEAT * (t < 50 ? 3 : 1); r++) { const t0 = cpu(); out = fn(); t = Math.min(t, cpu() - t0); } return [t, out]; };
+  const best = (fn) => {
+    let out = fn();
+    let t = Infinity;
+    for (let r = 0; r < REPEAT * (t < 50 ? 3 : 1); r++) {
+      const t0 = cpu();
+      out = fn();
+      t = Math.min(t, cpu() - t0);
+    }
+    return [t, out];
+  };
 
   const [tRoll, roll] = best(() => M.rollingCorr(A, B, W));
   const [tCorr, full] = best(() => M.corr(A, B));
@@ -63,9 +104,11 @@ try {
   const [tMatS] = best(() => M.corrMatrix(cols, { method: 'spearman' }));
   const [tBeta, rb] = best(() => M.rollingBeta(A, B, W));
   const [tVol] = best(() => M.volatility(A, W, { annualize: 365 }));
-  const sp = new Series(index.subarray(0, 20_000), a.subarray(0, 20_000), 'a'), sq = new Series(index.subarray(0, 20_000), b.subarray(0, 20_000), 'b');
+  const sp = new Series(index.subarray(0, 20_000), a.subarray(0, 20_000), 'a'),
+    sq = new Series(index.subarray(0, 20_000), b.subarray(0, 20_000), 'b');
   const [tSpear] = best(() => M.rollingCorr(sp, sq, 60, { method: 'spearman' }));
-  writeFileSync(join(dir, 'ours.f64'), roll.values); writeFileSync(join(dir, 'oursbeta.f64'), rb.values);
+  writeFileSync(join(dir, 'ours.f64'), roll.values);
+  writeFileSync(join(dir, 'oursbeta.f64'), rb.values);
 
   const py = `
 import time, json, numpy as np, pandas as pd
@@ -119,28 +162,55 @@ print(json.dumps(r))
     [`corr matrix ${K}x${K}, ${fmtN(NM)} rows, pearson`, tMatP, P.matp, 'pandas DataFrame.corr()'],
     [`corr matrix ${K}x${K}, ${fmtN(NM)} rows, spearman`, tMatS, P.mats, "pandas DataFrame.corr('spearman')"],
     [`rolling beta, ${fmtN(N)} points, window ${W}`, tBeta, P.beta, 'pandas rolling cov / var'],
-    [`rolling beta, ${fmtN(N)} points, window ${W}`, tBeta, P.ols * (N / NOLS), `statsmodels RollingOLS (ran ${fmtN(NOLS)} pts: ${P.ols.toFixed(0)} ms, x${N / NOLS} extrapolated)`],
+    [
+      `rolling beta, ${fmtN(N)} points, window ${W}`,
+      tBeta,
+      P.ols * (N / NOLS),
+      `statsmodels RollingOLS (ran ${fmtN(NOLS)} pts: ${P.ols.toFixed(0)} ms, x${N / NOLS} extrapolated)`,
+    ],
     [`rolling volatility, ${fmtN(N)} points, window ${W}`, tVol, P.vol, 'pandas a.rolling(w).std() * sqrt(365)'],
     [`rolling spearman, 20,000 points, window 60`, tSpear, NaN, 'no pandas/statsmodels peer (O(n·w) rank updates)'],
   ];
-  console.log(`analytics: CPU ms, best of ${REPEAT} (${3 * REPEAT} under 50 ms) after a warm-up, single-threaded both sides; node ${process.version}; load average ${loadavg().map((v) => v.toFixed(1)).join(' ')}`);
+  console.log(
+    `analytics: CPU ms, best of ${REPEAT} (${3 * REPEAT} under 50 ms) after a warm-up, single-threaded both sides; node ${process.version}; load average ${loadavg()
+      .map((v) => v.toFixed(1))
+      .join(' ')}`,
+  );
   const w0 = Math.max(...rows.map((r) => r[0].length));
-  console.log(`${'operation'.padEnd(w0)}  ${'ours'.padStart(8)}  ${'peer'.padStart(9)}  ${'speed-up'.padStart(8)}  peer`);
+  console.log(
+    `${'operation'.padEnd(w0)}  ${'ours'.padStart(8)}  ${'peer'.padStart(9)}  ${'speed-up'.padStart(8)}  peer`,
+  );
   for (const [name, ours, peer, what] of rows) {
-    console.log(`${name.padEnd(w0)}  ${ours.toFixed(1).padStart(8)}  ${(Number.isFinite(peer) ? peer.toFixed(1) : '-').padStart(9)}  ${(Number.isFinite(peer) ? `${(peer / ours).toFixed(1)}x` : '-').padStart(8)}  ${what}`);
+    console.log(
+      `${name.padEnd(w0)}  ${ours.toFixed(1).padStart(8)}  ${(Number.isFinite(peer) ? peer.toFixed(1) : '-').padStart(9)}  ${(Number.isFinite(peer) ? `${(peer / ours).toFixed(1)}x` : '-').padStart(8)}  ${what}`,
+    );
   }
   console.log(`accuracy vs an exact two-pass computation of each window (prices near 100,000; every 997th window):`);
-  console.log(`  rolling corr max abs error: ours ${P.err_ours.toExponential(2)}, pandas ${P.err_pandas.toExponential(2)}`);
-  console.log(`  rolling beta max rel error: ours ${P.err_beta_ours.toExponential(2)}, pandas ${P.err_beta_pandas.toExponential(2)}; ours vs RollingOLS max abs diff ${P.err_ols_vs_ours.toExponential(2)}`);
-  console.log(`  full corr: ours ${full.r}, pandas ${P.corr_value}; corr matrix max abs diff vs pandas ${P.mat_diff.toExponential(2)}`);
+  console.log(
+    `  rolling corr max abs error: ours ${P.err_ours.toExponential(2)}, pandas ${P.err_pandas.toExponential(2)}`,
+  );
+  console.log(
+    `  rolling beta max rel error: ours ${P.err_beta_ours.toExponential(2)}, pandas ${P.err_beta_pandas.toExponential(2)}; ours vs RollingOLS max abs diff ${P.err_ols_vs_ours.toExponential(2)}`,
+  );
+  console.log(
+    `  full corr: ours ${full.r}, pandas ${P.corr_value}; corr matrix max abs diff vs pandas ${P.mat_diff.toExponential(2)}`,
+  );
 
   // --- statistics (issue 15): OLS, rolling OLS, Granger, rolling Spearman beside statsmodels
-  const NS = N, KF = 5, NG = 100_000, WR = 252;
+  const NS = N,
+    KF = 5,
+    NG = 100_000,
+    WR = 252;
   const fac = new Float64Array(KF * NS); // KF factor return columns, column-major
   for (let k = 0; k < KF * NS; k++) fac[k] = 0.01 * gauss();
   const yr = new Float64Array(NS);
-  for (let i = 0; i < NS; i++) { let v = 0.0002 + 0.01 * gauss(); for (let k = 0; k < KF; k++) v += (0.3 + 0.2 * k) * fac[k * NS + i]; yr[i] = v; }
-  writeFileSync(join(dir, 'fac.f64'), fac); writeFileSync(join(dir, 'yr.f64'), yr);
+  for (let i = 0; i < NS; i++) {
+    let v = 0.0002 + 0.01 * gauss();
+    for (let k = 0; k < KF; k++) v += (0.3 + 0.2 * k) * fac[k * NS + i];
+    yr[i] = v;
+  }
+  writeFileSync(join(dir, 'fac.f64'), fac);
+  writeFileSync(join(dir, 'yr.f64'), yr);
   const F = {};
   for (let k = 0; k < KF; k++) F[`f${k}`] = new Series(index, fac.subarray(k * NS, (k + 1) * NS), `f${k}`);
   const Y = new Series(index, yr, 'y');
@@ -148,7 +218,9 @@ print(json.dumps(r))
   const [tOls, ols] = best(() => M.regress(Y, F));
   const [tHac, hac] = best(() => M.regress(Y, F, { se: 'hac', lags: 10 }));
   const [tRoll3, roll3] = best(() => M.rollingRegress(Y, F3, WR));
-  const gi = index.subarray(0, NG), Yg = new Series(gi, yr.subarray(0, NG), 'y'), Xg = new Series(gi, fac.subarray(0, NG), 'x');
+  const gi = index.subarray(0, NG),
+    Yg = new Series(gi, yr.subarray(0, NG), 'y'),
+    Xg = new Series(gi, fac.subarray(0, NG), 'x');
   const [tGr, gr] = best(() => M.granger(Yg, Xg, 6));
   // (best of REPEAT like the rows above; the kernel's Node runs the WebAssembly SIMD pass, see rollingSpearman.ts)
   const [tSp, spear] = best(() => M.rollingCorr(A, B, W, { method: 'spearman' }));
@@ -196,16 +268,30 @@ print(json.dumps(r))
   const rows2 = [
     [`OLS ${KF} factors, ${fmtN(NS)} rows, classic se`, tOls, Q.ols, 'statsmodels OLS(y, add_constant(X)).fit()'],
     [`OLS ${KF} factors, ${fmtN(NS)} rows, HAC(10) se`, tHac, Q.hac, "statsmodels fit(cov_type='HAC', maxlags=10)"],
-    [`rolling OLS 3 factors, ${fmtN(NS)} rows, window ${WR}`, tRoll3, Q.roll * (NS / NOLS), `statsmodels RollingOLS (ran ${fmtN(NOLS)} rows: ${Q.roll.toFixed(0)} ms, x${NS / NOLS} extrapolated)`],
+    [
+      `rolling OLS 3 factors, ${fmtN(NS)} rows, window ${WR}`,
+      tRoll3,
+      Q.roll * (NS / NOLS),
+      `statsmodels RollingOLS (ran ${fmtN(NOLS)} rows: ${Q.roll.toFixed(0)} ms, x${NS / NOLS} extrapolated)`,
+    ],
     [`Granger 6 lags, ${fmtN(NG)} rows`, tGr, Q.granger, 'statsmodels grangercausalitytests(maxlag=6)'],
-    [`rolling spearman, ${fmtN(N)} points, window ${W}`, tSp, Q.spear * ((N - W + 1) / Q.spear_windows), `scipy spearmanr per window (ran ${fmtN(Q.spear_windows)} windows: ${Q.spear.toFixed(0)} ms, x${((N - W + 1) / Q.spear_windows).toFixed(0)} extrapolated)`],
+    [
+      `rolling spearman, ${fmtN(N)} points, window ${W}`,
+      tSp,
+      Q.spear * ((N - W + 1) / Q.spear_windows),
+      `scipy spearmanr per window (ran ${fmtN(Q.spear_windows)} windows: ${Q.spear.toFixed(0)} ms, x${((N - W + 1) / Q.spear_windows).toFixed(0)} extrapolated)`,
+    ],
   ];
   console.log('statistics (issue 15):');
   const w1 = Math.max(...rows2.map((r) => r[0].length));
   for (const [name, ours, peer, what] of rows2) {
-    console.log(`${name.padEnd(w1)}  ${ours.toFixed(1).padStart(8)}  ${(Number.isFinite(peer) ? peer.toFixed(1) : '-').padStart(9)}  ${(Number.isFinite(peer) ? `${(peer / ours).toFixed(1)}x` : '-').padStart(8)}  ${what}`);
+    console.log(
+      `${name.padEnd(w1)}  ${ours.toFixed(1).padStart(8)}  ${(Number.isFinite(peer) ? peer.toFixed(1) : '-').padStart(9)}  ${(Number.isFinite(peer) ? `${(peer / ours).toFixed(1)}x` : '-').padStart(8)}  ${what}`,
+    );
   }
-  console.log(`  agreement: OLS params max rel diff ${Q.ols_diff.toExponential(2)}, HAC se ${Q.hac_diff.toExponential(2)}, rolling slope max abs diff ${Q.roll_diff.toExponential(2)}, Granger F(6) ours ${gr.at(6).ssrF.stat} vs ${Q.granger_f6}, rolling spearman max abs diff vs scipy ${Q.spear_diff.toExponential(2)} (${Q.spear_windows} windows)`);
+  console.log(
+    `  agreement: OLS params max rel diff ${Q.ols_diff.toExponential(2)}, HAC se ${Q.hac_diff.toExponential(2)}, rolling slope max abs diff ${Q.roll_diff.toExponential(2)}, Granger F(6) ours ${gr.at(6).ssrF.stat} vs ${Q.granger_f6}, rolling spearman max abs diff vs scipy ${Q.spear_diff.toExponential(2)} (${Q.spear_windows} windows)`,
+  );
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -18,12 +18,21 @@ const shapes = {
   'within Float32 step': () => 90_000 * (1 + 1e-12 * Math.floor(rnd() * 1000)),
 };
 const median = (xs) => xs.slice().sort((a, b) => a - b)[xs.length >> 1];
-const time = (fn) => median(Array.from({ length: 5 }, () => { const t = performance.now(); fn(); return performance.now() - t; }));
+const time = (fn) =>
+  median(
+    Array.from({ length: 5 }, () => {
+      const t = performance.now();
+      fn();
+      return performance.now() - t;
+    }),
+  );
 const comparator = (k) => Array.from({ length: k.length }, (_, i) => i).sort((a, b) => k[a] - k[b] || a - b);
 for (const [name, gen] of Object.entries(shapes)) {
   const k = Float64Array.from({ length: N }, gen);
   const ref = comparator(k);
   const same = argsortFloat64(k).every((x, i) => x === ref[i]);
   if (!same) process.exitCode = 1;
-  console.log(`${name.padEnd(20)} n=${N.toLocaleString('en')}: ours ${time(() => argsortFloat64(k)).toFixed(1)} ms, reference comparator sort ${time(() => comparator(k)).toFixed(1)} ms, same order: ${same ? 'YES' : 'NO'}`);
+  console.log(
+    `${name.padEnd(20)} n=${N.toLocaleString('en')}: ours ${time(() => argsortFloat64(k)).toFixed(1)} ms, reference comparator sort ${time(() => comparator(k)).toFixed(1)} ms, same order: ${same ? 'YES' : 'NO'}`,
+  );
 }

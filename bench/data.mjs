@@ -27,8 +27,13 @@ import { build } from 'esbuild';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bundleDir = mkdtempSync(join(root, 'node_modules', '.cache-bench-data-'));
 await build({
-  entryPoints: [join(root, 'src/market/index.ts')], bundle: true, format: 'cjs', platform: 'node', outfile: join(bundleDir, 'mktnb.cjs'),
-  logLevel: 'error', external: ['@duckdb/node-bindings-*'],
+  entryPoints: [join(root, 'src/market/index.ts')],
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  outfile: join(bundleDir, 'mktnb.cjs'),
+  logLevel: 'error',
+  external: ['@duckdb/node-bindings-*'],
 });
 const lib = (await import(pathToFileURL(join(bundleDir, 'mktnb.cjs')).href)).default;
 const { db, load, resample, rollingCorr, Series } = lib;
@@ -38,7 +43,9 @@ if (process.env.MKTNB_BENCH_PEAK) {
   await (await db.connection()).run('SELECT 1');
   const rss0 = process.memoryUsage().rss;
   let peak = rss0;
-  const sampler = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 5);
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }, 5);
   const f = await db.query(`SELECT ts, close FROM '${process.env.MKTNB_BENCH_PEAK}'`);
   clearInterval(sampler);
   peak = Math.max(peak, process.memoryUsage().rss, process.resourceUsage().maxRSS * 1024);
@@ -53,21 +60,35 @@ const pq = join(dir, 'bars.parquet');
 const csv = join(dir, 'bars.csv');
 const mb = (b) => `${(b / 2 ** 20).toFixed(0)} MB`;
 const s = (ms) => `${(ms / 1000).toFixed(2)} s`;
-const time = async (f) => { const t = performance.now(); const r = await f(); return [performance.now() - t, r]; };
+const time = async (f) => {
+  const t = performance.now();
+  const r = await f();
+  return [performance.now() - t, r];
+};
 // wall and CPU time (all threads of the process: DuckDB's, libuv's and the main one) of f
-const timeCpu = async (f) => { const c0 = process.cpuUsage(), t = performance.now(); const r = await f(); const c = process.cpuUsage(c0); return [performance.now() - t, (c.user + c.system) / 1000, r]; };
+const timeCpu = async (f) => {
+  const c0 = process.cpuUsage(),
+    t = performance.now();
+  const r = await f();
+  const c = process.cpuUsage(c0);
+  return [performance.now() - t, (c.user + c.system) / 1000, r];
+};
 // step 1 alternates the two sides REPS times (default 3 up to 10^7 rows, else 1) and keeps each side's best: on a shared machine one run's wall time is mostly the load
 const REPS = Number(process.env.REPS ?? (Number(process.env.ROWS ?? 1e8) <= 1e7 ? 3 : 1));
 
 try {
-  console.log(`bench/data.mjs: ${ROWS.toExponential(0)} one-minute bars (CSV: ${CSV_ROWS.toExponential(0)}); ${cpus().length} cores, load ${loadavg()[0].toFixed(1)}`);
+  console.log(
+    `bench/data.mjs: ${ROWS.toExponential(0)} one-minute bars (CSV: ${CSV_ROWS.toExponential(0)}); ${cpus().length} cores, load ${loadavg()[0].toFixed(1)}`,
+  );
   const c = await db.connection();
   // --- the data: a deterministic random walk, written by DuckDB
-  const [tGen] = await time(() => c.run(`COPY (
+  const [tGen] = await time(() =>
+    c.run(`COPY (
       SELECT make_timestamp((1577836800000 + range * 60000) * 1000) AS ts,
              40000 * exp(sum(((hash(range) % 2001)::BIGINT - 1000) / 1e6) OVER (ORDER BY range ROWS UNBOUNDED PRECEDING)) AS close,
              (hash(range * 7) % 1000000)::DOUBLE AS volume
-      FROM range(${ROWS})) TO '${pq}' (FORMAT parquet)`));
+      FROM range(${ROWS})) TO '${pq}' (FORMAT parquet)`),
+  );
   console.log(`generate: ${s(tGen)} (${mb(statSync(pq).size)} of Parquet)`);
 
   // --- 1 + 2: the query into a Frame first (the peak RSS then is this query's), then DuckDB alone;
@@ -75,55 +96,90 @@ try {
   await c.run(`SELECT sum(epoch_us(ts)), sum(close) FROM '${pq}'`);
   const [tFrame0, cFrame0, frame0] = await timeCpu(() => db.query(`SELECT ts, close FROM '${pq}'`));
   // peak memory: the same query alone in a fresh process (this one holds DuckDB's buffers of the generation)
-  const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url)], { env: { ...process.env, MKTNB_BENCH_PEAK: pq }, encoding: 'utf8', maxBuffer: 1 << 20 });
+  const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url)], {
+    env: { ...process.env, MKTNB_BENCH_PEAK: pq },
+    encoding: 'utf8',
+    maxBuffer: 1 << 20,
+  });
   if (child.status !== 0) throw new Error(`peak-memory run failed: ${child.stderr}`);
   const { rss0, peak, arrays } = JSON.parse(child.stdout.trim().split('\n').pop());
   let [tDuck, cDuck, res] = await timeCpu(() => c.run(`SELECT ts, close FROM '${pq}'`));
-  let tFrame = tFrame0, cFrame = cFrame0, frame = frame0;
+  let tFrame = tFrame0,
+    cFrame = cFrame0,
+    frame = frame0;
   const walls = [[tDuck, tFrame0]];
   for (let k = 1; k < REPS; k++) {
-    res = undefined; frame = undefined; // one result of each side alive at a time
+    res = undefined;
+    frame = undefined; // one result of each side alive at a time
     const [tf, cf, f] = await timeCpu(() => db.query(`SELECT ts, close FROM '${pq}'`));
     const [td, cd, r] = await timeCpu(() => c.run(`SELECT ts, close FROM '${pq}'`));
-    frame = f; res = r; walls.push([td, tf]);
-    tFrame = Math.min(tFrame, tf); cFrame = Math.min(cFrame, cf); tDuck = Math.min(tDuck, td); cDuck = Math.min(cDuck, cd);
+    frame = f;
+    res = r;
+    walls.push([td, tf]);
+    tFrame = Math.min(tFrame, tf);
+    cFrame = Math.min(cFrame, cf);
+    tDuck = Math.min(tDuck, td);
+    cDuck = Math.min(cDuck, cd);
   }
   if (res.rowCount !== ROWS || frame.length !== ROWS) throw new Error('row counts differ');
-  console.log(`\n1. SELECT ts, close FROM bars.parquet${REPS > 1 ? ` (best of ${REPS}, alternating; each run DuckDB / Frame: ${walls.map(([d, f]) => `${s(d)} / ${s(f)}`).join(', ')})` : ''}`);
+  console.log(
+    `\n1. SELECT ts, close FROM bars.parquet${REPS > 1 ? ` (best of ${REPS}, alternating; each run DuckDB / Frame: ${walls.map(([d, f]) => `${s(d)} / ${s(f)}`).join(', ')})` : ''}`,
+  );
   console.log(`   DuckDB alone (materialized in DuckDB): ${s(tDuck)}   (CPU of all threads ${s(cDuck)})`);
-  console.log(`   into a Frame (streamed, Float64Array): ${s(tFrame)}   ratio ${(tFrame / tDuck).toFixed(2)}x   (CPU ${s(cFrame)}: ${(cFrame / cDuck).toFixed(2)}x)`);
-  console.log(`2. peak RSS of the query in a fresh process, over its RSS with DuckDB open: ${mb(peak - rss0)} for ${mb(arrays)} of arrays (${((peak - rss0) / arrays).toFixed(2)}x)`);
+  console.log(
+    `   into a Frame (streamed, Float64Array): ${s(tFrame)}   ratio ${(tFrame / tDuck).toFixed(2)}x   (CPU ${s(cFrame)}: ${(cFrame / cDuck).toFixed(2)}x)`,
+  );
+  console.log(
+    `2. peak RSS of the query in a fresh process, over its RSS with DuckDB open: ${mb(peak - rss0)} for ${mb(arrays)} of arrays (${((peak - rss0) / arrays).toFixed(2)}x)`,
+  );
 
   // --- 3: resample 1 minute → 1 hour (last close)
-  const [tSqlH, hourly] = await time(() => db.query(`SELECT time_bucket(INTERVAL 1 hour, ts) AS h, arg_max(close, ts) AS close FROM '${pq}' GROUP BY 1 ORDER BY 1`));
+  const [tSqlH, hourly] = await time(() =>
+    db.query(
+      `SELECT time_bucket(INTERVAL 1 hour, ts) AS h, arg_max(close, ts) AS close FROM '${pq}' GROUP BY 1 ORDER BY 1`,
+    ),
+  );
   const close = new Series(frame.index, frame.columns.close, 'close');
   const [tLibH, libH] = await time(() => resample(close, 'H', 'last'));
   let same = libH.length === hourly.length;
-  for (let i = 0; same && i < libH.length; i++) same = libH.index[i] === hourly.index[i] && libH.values[i] === hourly.columns.close[i];
-  console.log(`3. resample 1 min → 1 hour (${libH.length} hours): SQL time_bucket ${s(tSqlH)} (from Parquet), library resample('H') ${s(tLibH)} (from the Frame); identical: ${same}`);
+  for (let i = 0; same && i < libH.length; i++)
+    same = libH.index[i] === hourly.index[i] && libH.values[i] === hourly.columns.close[i];
+  console.log(
+    `3. resample 1 min → 1 hour (${libH.length} hours): SQL time_bucket ${s(tSqlH)} (from Parquet), library resample('H') ${s(tLibH)} (from the Frame); identical: ${same}`,
+  );
   res.rowCount; // keep DuckDB's result alive until here
 
   // --- 4: rollingCorr on all points
   const vol = await db.query(`SELECT ts, volume FROM '${pq}'`);
   const volume = new Series(vol.index, vol.columns.volume, 'volume');
   const [tRc, rc] = await time(() => rollingCorr(close, volume, 60));
-  console.log(`4. rollingCorr(close, volume, 60) on ${ROWS.toExponential(0)} points: ${s(tRc)} (last value ${rc.last().toFixed(4)})`);
+  console.log(
+    `4. rollingCorr(close, volume, 60) on ${ROWS.toExponential(0)} points: ${s(tRc)} (last value ${rc.last().toFixed(4)})`,
+  );
 
   // --- 4b: a Frame as a table: a view over the scan of its arrays (copied one chunk at a time while a query reads them)
   const [tReg] = await time(() => db.register('bars', frame));
-  const [tRegQ, regQ] = await time(() => db.query('SELECT count(*) AS n, avg(close) AS m, max(date) AS last FROM bars'));
+  const [tRegQ, regQ] = await time(() =>
+    db.query('SELECT count(*) AS n, avg(close) AS m, max(date) AS last FROM bars'),
+  );
   const [tPqQ, pqQ] = await time(() => db.query(`SELECT count(*) AS n, avg(close) AS m, max(ts) AS last FROM '${pq}'`));
   if (regQ.columns.n[0] !== ROWS || regQ.index[0] !== pqQ.index[0]) throw new Error('registered rows differ');
-  console.log(`4b. the Frame (ts, close) as a table: register ${s(tReg)} (no copy), SELECT count(*), avg(close), max(date) FROM bars ${s(tRegQ)}; the same from the Parquet file ${s(tPqQ)}`);
+  console.log(
+    `4b. the Frame (ts, close) as a table: register ${s(tReg)} (no copy), SELECT count(*), avg(close), max(date) FROM bars ${s(tRegQ)}; the same from the Parquet file ${s(tPqQ)}`,
+  );
 
   // --- 5: CSV
-  await c.run(`COPY (SELECT strftime(ts, '%Y-%m-%d %H:%M:%S') AS date, round(close, 2) AS close, volume FROM '${pq}' LIMIT ${CSV_ROWS}) TO '${csv}' (HEADER)`);
+  await c.run(
+    `COPY (SELECT strftime(ts, '%Y-%m-%d %H:%M:%S') AS date, round(close, 2) AS close, volume FROM '${pq}' LIMIT ${CSV_ROWS}) TO '${csv}' (HEADER)`,
+  );
   await c.run(`SELECT count(*) FROM read_text('${csv}')`); // the file in the page cache for both
   const [tLoad, loaded] = await time(() => load(csv));
   const [tReadDuck, readDuck] = await time(() => c.run(`SELECT date, close, volume FROM read_csv('${csv}')`));
   const [tRead, read] = await time(() => db.query(`SELECT date, close, volume FROM read_csv('${csv}')`));
   if (loaded.length !== read.length || readDuck.rowCount !== read.length) throw new Error('CSV row counts differ');
-  console.log(`5. CSV of ${CSV_ROWS.toExponential(0)} rows (${mb(statSync(csv).size)}): load() ${s(tLoad)}; DuckDB read_csv alone ${s(tReadDuck)} (load() ${(tLoad / tReadDuck).toFixed(2)}x), read_csv into a Frame ${s(tRead)}`);
+  console.log(
+    `5. CSV of ${CSV_ROWS.toExponential(0)} rows (${mb(statSync(csv).size)}): load() ${s(tLoad)}; DuckDB read_csv alone ${s(tReadDuck)} (load() ${(tLoad / tReadDuck).toFixed(2)}x), read_csv into a Frame ${s(tRead)}`,
+  );
 } finally {
   rmSync(dir, { recursive: true, force: true });
   rmSync(bundleDir, { recursive: true, force: true });

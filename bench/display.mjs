@@ -18,15 +18,27 @@ import { build } from 'esbuild';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bundleDir = mkdtempSync(join(tmpdir(), 'mktnb-bench-display-'));
-await build({ entryPoints: [join(root, 'src/market/index.ts')], bundle: true, format: 'esm', platform: 'node', outfile: join(bundleDir, 'm.mjs'), logLevel: 'error' });
+await build({
+  entryPoints: [join(root, 'src/market/index.ts')],
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  outfile: join(bundleDir, 'm.mjs'),
+  logLevel: 'error',
+});
 const { Frame } = await import(pathToFileURL(join(bundleDir, 'm.mjs')).href);
 rmSync(bundleDir, { recursive: true, force: true });
 const DISPLAY = Symbol.for('mktnb.display');
 const ROWS = Number(process.env.ROWS ?? 10_000_000);
 
 const index = new Float64Array(ROWS);
-const close = new Float64Array(ROWS), volume = new Float64Array(ROWS);
-for (let i = 0; i < ROWS; i++) { index[i] = Date.UTC(2000, 0, 1) + i * 60_000; close[i] = 100 + Math.sin(i / 1000); volume[i] = i % 977; }
+const close = new Float64Array(ROWS),
+  volume = new Float64Array(ROWS);
+for (let i = 0; i < ROWS; i++) {
+  index[i] = Date.UTC(2000, 0, 1) + i * 60_000;
+  close[i] = 100 + Math.sin(i / 1000);
+  volume[i] = i % 977;
+}
 const frame = new Frame(index, { close, volume });
 
 const runs = [];
@@ -40,7 +52,11 @@ for (let k = 0; k < 5; k++) {
 const heapMb = (process.memoryUsage().heapUsed - heap0) / 2 ** 20;
 runs.sort((a, b) => a - b);
 
-const py = spawnSync('/usr/bin/python3', ['-c', `
+const py = spawnSync(
+  '/usr/bin/python3',
+  [
+    '-c',
+    `
 import time, numpy as np, pandas as pd
 n = ${ROWS}
 idx = pd.date_range('2000-01-01', periods=n, freq='min')
@@ -49,9 +65,14 @@ ts = []
 for _ in range(5):
     t0 = time.perf_counter(); repr(df); ts.append(time.perf_counter() - t0)
 ts.sort(); print(ts[len(ts) // 2] * 1000)
-`], { encoding: 'utf8' });
+`,
+  ],
+  { encoding: 'utf8' },
+);
 const pandasMs = py.status === 0 ? Number(py.stdout.trim()) : NaN;
 
 console.log(`display of a ${ROWS.toLocaleString('en-US')}-row Frame (3 columns), median of 5`);
 console.log(`  mktnb Frame table output: ${runs[2].toFixed(2)} ms  (heap growth ${heapMb.toFixed(1)} MB)`);
-console.log(`  pandas repr(DataFrame):   ${Number.isFinite(pandasMs) ? pandasMs.toFixed(2) + ' ms' : 'unavailable: ' + (py.stderr || '').split('\n').slice(-2).join(' ')}`);
+console.log(
+  `  pandas repr(DataFrame):   ${Number.isFinite(pandasMs) ? pandasMs.toFixed(2) + ' ms' : 'unavailable: ' + (py.stderr || '').split('\n').slice(-2).join(' ')}`,
+);

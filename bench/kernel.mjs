@@ -15,46 +15,73 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const arg = (name, def) => { const i = process.argv.indexOf(name); return i >= 0 ? Number(process.argv[i + 1]) : def; };
+const arg = (name, def) => {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? Number(process.argv[i + 1]) : def;
+};
 const RUNS = Math.max(200, arg('--runs', 300));
 
 const outdir = path.join(root, 'node_modules', '.cache', 'mktnb-bench');
 const marketDir = path.join(root, 'src', 'market');
 const missing = [];
 /** @type {import('esbuild').BuildOptions} */
-const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'error', legalComments: 'none' };
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: true,
+  logLevel: 'error',
+  legalComments: 'none',
+};
 await esbuild.build({
-  ...common, entryPoints: { kernel: path.join(root, 'src/kernel/main.ts'), 'kernel-watchdog': path.join(root, 'src/kernel/watchdog.ts'), client: path.join(root, 'src/kernel/client.ts') }, outdir,
-  plugins: [{
-    // while the analysis library is written, index.ts may re-export files that do not exist yet
-    name: 'missing-market-modules',
-    setup(b) {
-      b.onResolve({ filter: /^\.\/[\w-]+$/ }, (a) => {
-        if (a.resolveDir !== marketDir || !a.importer.endsWith('index.ts')) return undefined;
-        const base = path.join(marketDir, a.path);
-        if (['.ts', '/index.ts'].some((e) => fs.existsSync(base + e))) return undefined;
-        missing.push(a.path);
-        return { path: base, namespace: 'missing' };
-      });
-      b.onLoad({ filter: /.*/, namespace: 'missing' }, () => ({ contents: 'export {}', loader: 'ts' }));
+  ...common,
+  entryPoints: {
+    kernel: path.join(root, 'src/kernel/main.ts'),
+    'kernel-watchdog': path.join(root, 'src/kernel/watchdog.ts'),
+    client: path.join(root, 'src/kernel/client.ts'),
+  },
+  outdir,
+  plugins: [
+    {
+      // while the analysis library is written, index.ts may re-export files that do not exist yet
+      name: 'missing-market-modules',
+      setup(b) {
+        b.onResolve({ filter: /^\.\/[\w-]+$/ }, (a) => {
+          if (a.resolveDir !== marketDir || !a.importer.endsWith('index.ts')) return undefined;
+          const base = path.join(marketDir, a.path);
+          if (['.ts', '/index.ts'].some((e) => fs.existsSync(base + e))) return undefined;
+          missing.push(a.path);
+          return { path: base, namespace: 'missing' };
+        });
+        b.onLoad({ filter: /.*/, namespace: 'missing' }, () => ({ contents: 'export {}', loader: 'ts' }));
+      },
     },
-  }],
+  ],
 });
-if (missing.length) console.log(`(note: src/market/index.ts re-exports missing ${missing.join(', ')}; built without them)`);
+if (missing.length)
+  console.log(`(note: src/market/index.ts re-exports missing ${missing.join(', ')}; built without them)`);
 const { KernelClient } = createRequire(import.meta.url)(path.join(outdir, 'client.js'));
 const kernelScript = path.join(outdir, 'kernel.js');
 const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'mktnb-bench-'));
 
-const pct = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(p * s.length))]; };
+const pct = (xs, p) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(p * s.length))];
+};
 const fmt = (x) => `${x.toFixed(2)} ms`;
-const line = (label, xs) => console.log(`${label.padEnd(46)} median ${fmt(pct(xs, 0.5)).padStart(10)}   p95 ${fmt(pct(xs, 0.95)).padStart(10)}   (n=${xs.length})`);
+const line = (label, xs) =>
+  console.log(
+    `${label.padEnd(46)} median ${fmt(pct(xs, 0.5)).padStart(10)}   p95 ${fmt(pct(xs, 0.95)).padStart(10)}   (n=${xs.length})`,
+  );
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const noop = () => {};
 
 console.log(`node ${process.version}, ${os.cpus().length} CPUs, ${os.cpus()[0]?.model ?? ''}`);
 
 // --- session start
-const starts = [], firstTs = [];
+const starts = [],
+  firstTs = [];
 for (let i = 0; i < 10; i++) {
   const t0 = performance.now();
   const k = await KernelClient.start({ cwd, kernelScript });
@@ -71,7 +98,8 @@ line('first TypeScript cell after start', firstTs);
 // --- trivial cells
 const k = await KernelClient.start({ cwd, kernelScript });
 async function cells(label, language, code) {
-  const wall = [], kernel = [];
+  const wall = [],
+    kernel = [];
   for (let i = 0; i < 20; i++) await k.execute(code(i), language, { cellLabel: 'w', onOutput: noop });
   for (let i = 0; i < RUNS; i++) {
     const t0 = performance.now();
@@ -112,6 +140,11 @@ fs.mkdirSync(path.join(cwd, 'node_modules', 'spinner'), { recursive: true });
 fs.writeFileSync(path.join(cwd, 'node_modules', 'spinner', 'index.js'), 'exports.spin = () => { for (;;) {} };');
 await interrupts('busy package code, first sync part (SIGINT)', 'import { spin } from "spinner"; spin()', 10);
 // a fresh kernel (after each restart) compiles its first cell more slowly: wait longer before interrupting
-await interrupts('busy package code after an await → restart', 'import { spin } from "spinner"; await new Promise((r) => setTimeout(r, 1)); spin()', 5, 500);
+await interrupts(
+  'busy package code after an await → restart',
+  'import { spin } from "spinner"; await new Promise((r) => setTimeout(r, 1)); spin()',
+  5,
+  500,
+);
 k.dispose();
 fs.rmSync(cwd, { recursive: true, force: true });

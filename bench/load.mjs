@@ -20,7 +20,14 @@ import Papa from 'papaparse';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bundleDir = mkdtempSync(join(tmpdir(), 'mktnb-bench-lib-'));
-await build({ entryPoints: [join(root, 'src/market/load.ts')], bundle: true, format: 'esm', platform: 'node', outfile: join(bundleDir, 'load.mjs'), logLevel: 'error' });
+await build({
+  entryPoints: [join(root, 'src/market/load.ts')],
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  outfile: join(bundleDir, 'load.mjs'),
+  logLevel: 'error',
+});
 const { load } = await import(pathToFileURL(join(bundleDir, 'load.mjs')).href);
 rmSync(bundleDir, { recursive: true, force: true });
 const ROWS = Number(process.env.ROWS ?? 1_000_000);
@@ -31,7 +38,10 @@ const file = join(dir, 'ohlcv.csv');
 try {
   // --- the file: one-minute bars from 2020-01-01, a random walk near 40,000
   let s = 0x9e3779b9 >>> 0;
-  const rnd = () => { s = (Math.imul(s, 1664525) + 1013904223) >>> 0; return s / 2 ** 32; };
+  const rnd = () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
   // written in chunks so that no big array of strings stays on the heap (it would slow every GC of the timed runs)
   const fd = openSync(file, 'w');
   writeSync(fd, 'date,open,high,low,close,volume\n');
@@ -40,8 +50,10 @@ try {
   for (let c0 = 0; c0 < ROWS; c0 += 10_000) {
     let chunk = '';
     for (let i = c0; i < Math.min(ROWS, c0 + 10_000); i++) {
-      const o = p; p *= 1 + (rnd() - 0.5) * 0.002;
-      const h = Math.max(o, p) * (1 + rnd() * 0.001), l = Math.min(o, p) * (1 - rnd() * 0.001);
+      const o = p;
+      p *= 1 + (rnd() - 0.5) * 0.002;
+      const h = Math.max(o, p) * (1 + rnd() * 0.001),
+        l = Math.min(o, p) * (1 - rnd() * 0.001);
       const d = new Date(t0 + i * 60_000).toISOString();
       chunk += `${d.slice(0, 10)} ${d.slice(11, 19)},${o.toFixed(2)},${h.toFixed(2)},${l.toFixed(2)},${p.toFixed(2)},${Math.floor(rnd() * 1e9)}\n`;
     }
@@ -52,47 +64,75 @@ try {
 
   // best of REPEAT after a warm-up, as [CPU ms of this process, wall ms]: on a shared machine the
   // CPU time is the steadier figure (it still includes GC and file reading)
-  const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
+  const cpu = () => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1000;
+  };
   const best = (fn) => {
     fn(); // warm-up
-    let b = Infinity, bw = Infinity;
-    for (let k = 0; k < REPEAT; k++) { const c = cpu(), t = performance.now(); fn(); b = Math.min(b, cpu() - c); bw = Math.min(bw, performance.now() - t); }
+    let b = Infinity,
+      bw = Infinity;
+    for (let k = 0; k < REPEAT; k++) {
+      const c = cpu(),
+        t = performance.now();
+      fn();
+      b = Math.min(b, cpu() - c);
+      bw = Math.min(bw, performance.now() - t);
+    }
     return [b, bw];
   };
   // the date conversion the libraries get (same as load()'s: digits -> Date.UTC)
-  const dig = (str, i, n) => { let v = 0; for (let k = 0; k < n; k++) v = v * 10 + str.charCodeAt(i + k) - 48; return v; };
-  const isoToMs = (str) => Date.UTC(dig(str, 0, 4), dig(str, 5, 2) - 1, dig(str, 8, 2), dig(str, 11, 2), dig(str, 14, 2), dig(str, 17, 2));
+  const dig = (str, i, n) => {
+    let v = 0;
+    for (let k = 0; k < n; k++) v = v * 10 + str.charCodeAt(i + k) - 48;
+    return v;
+  };
+  const isoToMs = (str) =>
+    Date.UTC(dig(str, 0, 4), dig(str, 5, 2) - 1, dig(str, 8, 2), dig(str, 11, 2), dig(str, 14, 2), dig(str, 17, 2));
 
   /** @type {Array<[string, number[]]>} method, [CPU ms, wall ms] */
   const results = [];
   let ours;
-  results.push(['load() (hand-written byte scanner, dates parsed)', best(() => { ours = load(file); })]);
+  results.push([
+    'load() (hand-written byte scanner, dates parsed)',
+    best(() => {
+      ours = load(file);
+    }),
+  ]);
 
-  results.push(['udsv 0.7 typedCols + date conversion (incl. readFileSync+utf8)', best(() => {
-    const text = readFileSync(file, 'utf8');
-    const schema = udsv.inferSchema(text);
-    schema.cols[0].type = 's';
-    for (let k = 1; k < schema.cols.length; k++) schema.cols[k].type = 'n';
-    const cols = udsv.initParser(schema).typedCols(text);
-    const n = cols[0].length;
-    const idx = new Float64Array(n);
-    for (let i = 0; i < n; i++) idx[i] = isoToMs(cols[0][i]);
-    const out = cols.slice(1).map((c) => Float64Array.from(c));
-    if (out[3][n - 1] !== ours.columns.close[n - 1] || idx[n - 1] !== ours.index[n - 1]) throw new Error('udsv result differs');
-  })]);
+  results.push([
+    'udsv 0.7 typedCols + date conversion (incl. readFileSync+utf8)',
+    best(() => {
+      const text = readFileSync(file, 'utf8');
+      const schema = udsv.inferSchema(text);
+      schema.cols[0].type = 's';
+      for (let k = 1; k < schema.cols.length; k++) schema.cols[k].type = 'n';
+      const cols = udsv.initParser(schema).typedCols(text);
+      const n = cols[0].length;
+      const idx = new Float64Array(n);
+      for (let i = 0; i < n; i++) idx[i] = isoToMs(cols[0][i]);
+      const out = cols.slice(1).map((c) => Float64Array.from(c));
+      if (out[3][n - 1] !== ours.columns.close[n - 1] || idx[n - 1] !== ours.index[n - 1])
+        throw new Error('udsv result differs');
+    }),
+  ]);
 
-  results.push(['papaparse 5 fastMode + Number() + date conversion', best(() => {
-    const text = readFileSync(file, 'utf8');
-    const rows = Papa.parse(text, { fastMode: true, skipEmptyLines: true }).data;
-    const n = rows.length - 1;
-    const idx = new Float64Array(n), cols = [0, 1, 2, 3, 4].map(() => new Float64Array(n));
-    for (let i = 0; i < n; i++) {
-      const r = rows[i + 1];
-      idx[i] = isoToMs(r[0]);
-      for (let k = 0; k < 5; k++) cols[k][i] = r[k + 1] === '' ? NaN : Number(r[k + 1]);
-    }
-    if (cols[3][n - 1] !== ours.columns.close[n - 1]) throw new Error('papaparse result differs');
-  })]);
+  results.push([
+    'papaparse 5 fastMode + Number() + date conversion',
+    best(() => {
+      const text = readFileSync(file, 'utf8');
+      const rows = Papa.parse(text, { fastMode: true, skipEmptyLines: true }).data;
+      const n = rows.length - 1;
+      const idx = new Float64Array(n),
+        cols = [0, 1, 2, 3, 4].map(() => new Float64Array(n));
+      for (let i = 0; i < n; i++) {
+        const r = rows[i + 1];
+        idx[i] = isoToMs(r[0]);
+        for (let k = 0; k < 5; k++) cols[k][i] = r[k + 1] === '' ? NaN : Number(r[k + 1]);
+      }
+      if (cols[3][n - 1] !== ours.columns.close[n - 1]) throw new Error('papaparse result differs');
+    }),
+  ]);
 
   const py = `
 import time, pandas as pd
@@ -110,15 +150,27 @@ print(best(lambda: pd.read_csv(f, parse_dates=['date'], infer_datetime_format=Tr
 `;
   const r = spawnSync('/usr/bin/python3', ['-c', py], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(r.stderr);
-  const [pn, pd1, pd2] = r.stdout.trim().split('\n').map((l) => l.split(' ').map(Number));
+  const [pn, pd1, pd2] = r.stdout
+    .trim()
+    .split('\n')
+    .map((l) => l.split(' ').map(Number));
   results.push(['pandas 1.5 read_csv, dates as text', pn]);
   results.push(['pandas 1.5 read_csv, parse_dates=[date]', pd1]);
   results.push(['pandas 1.5 read_csv, parse_dates + infer_datetime_format', pd2]);
 
-  console.log(`load: ${ROWS.toLocaleString('en')} rows, ${mb.toFixed(1)} MB OHLCV CSV; best of ${REPEAT} after a warm-up; node ${process.version}; load average ${loadavg().map((v) => v.toFixed(1)).join(' ')}`);
+  console.log(
+    `load: ${ROWS.toLocaleString('en')} rows, ${mb.toFixed(1)} MB OHLCV CSV; best of ${REPEAT} after a warm-up; node ${process.version}; load average ${loadavg()
+      .map((v) => v.toFixed(1))
+      .join(' ')}`,
+  );
   const w = Math.max(...results.map(([n]) => n.length));
-  console.log(`${'method'.padEnd(w)}  ${'CPU ms'.padStart(8)}  ${'wall ms'.padStart(8)}  ${'CPU vs load()'.padStart(13)}`);
-  for (const [n, [c, wall]] of results) console.log(`${n.padEnd(w)}  ${c.toFixed(0).padStart(8)}  ${wall.toFixed(0).padStart(8)}  ${(c / results[0][1][0]).toFixed(1).padStart(12)}x`);
+  console.log(
+    `${'method'.padEnd(w)}  ${'CPU ms'.padStart(8)}  ${'wall ms'.padStart(8)}  ${'CPU vs load()'.padStart(13)}`,
+  );
+  for (const [n, [c, wall]] of results)
+    console.log(
+      `${n.padEnd(w)}  ${c.toFixed(0).padStart(8)}  ${wall.toFixed(0).padStart(8)}  ${(c / results[0][1][0]).toFixed(1).padStart(12)}x`,
+    );
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

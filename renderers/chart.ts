@@ -32,7 +32,17 @@ import { withAlpha } from './theme';
 import { installStyle } from './style';
 import { el, button, showError, scrubSvgText } from './dom';
 import { timeSeriesAxes } from './chartLayout';
-import { decimatedData, decimatedXY, DEFAULT_HEIGHT, fittedY, fullConfig, fullLayout, keepZoom, storedPointsNotes, xRangeShown } from './chartFigure';
+import {
+  decimatedData,
+  decimatedXY,
+  DEFAULT_HEIGHT,
+  fittedY,
+  fullConfig,
+  fullLayout,
+  keepZoom,
+  storedPointsNotes,
+  xRangeShown,
+} from './chartFigure';
 import { drawWhenVisible, schedule, theme, unschedule, watchTheme } from './chartSchedule';
 import { ChartExport } from './chartExport';
 
@@ -58,7 +68,8 @@ export const rendererOptions = {
   zoomDebounceMs: 120,
 };
 
-const MAP_TRACES = /^(scattergeo|choropleth|scattermap|choroplethmap|densitymap|scattermapbox|choroplethmapbox|densitymapbox)$/;
+const MAP_TRACES =
+  /^(scattergeo|choropleth|scattermap|choroplethmap|densitymap|scattermapbox|choroplethmapbox|densitymapbox)$/;
 
 let ctxRef: RendererContext<unknown> | undefined;
 const views = new Map<string, ChartView>();
@@ -95,7 +106,11 @@ class ChartView {
   private live?: LiveDetail;
   private readonly exporter: ChartExport;
 
-  constructor(readonly id: string, readonly element: HTMLElement, readonly output: ChartOutput) {
+  constructor(
+    readonly id: string,
+    readonly element: HTMLElement,
+    readonly output: ChartOutput,
+  ) {
     this.root = el('div', 'mktnb-chart');
     const bar = el('div', 'mktnb-toolbar');
     bar.setAttribute('role', 'toolbar');
@@ -117,9 +132,17 @@ class ChartView {
     element.replaceChildren(this.root);
     this.prepare();
     this.exporter = new ChartExport({
-      id, output, plotEl: this.plotEl, layout: this.layout, plotly: P, pending,
-      get post() { return ctxRef?.postMessage ? post : undefined; },
-      width: () => this.width(), say: (m, e) => this.say(m, e),
+      id,
+      output,
+      plotEl: this.plotEl,
+      layout: this.layout,
+      plotly: P,
+      pending,
+      get post() {
+        return ctxRef?.postMessage ? post : undefined;
+      },
+      width: () => this.width(),
+      say: (m, e) => this.say(m, e),
       ensureDrawn: () => (this.drawn ? Promise.resolve() : this.draw()),
     });
   }
@@ -133,7 +156,8 @@ class ChartView {
     this.layout = { ...((figure.layout ?? {}) as Record<string, unknown>) };
     this.config = sanitizeConfig(f.config);
     const why = droppedNote(dropped);
-    this.frames = Array.isArray(figure.frames) && figure.frames.length ? (figure.frames as Record<string, unknown>[]) : undefined;
+    this.frames =
+      Array.isArray(figure.frames) && figure.frames.length ? (figure.frames as Record<string, unknown>[]) : undefined;
     // an animated figure keeps its fixed ranges (the frames are drawn against them)
     this.timeY = this.frames ? new Map() : timeSeriesAxes(this.data, this.layout);
     this.hover = hoverFormats(this.data, this.layout);
@@ -141,14 +165,30 @@ class ChartView {
     const liveTraces = liveTracesOf(this.output, this.data);
     const asks = liveTraces.length > 0 && !!ctxRef?.postMessage;
     this.root.dataset.live = String(liveTraces.length);
-    const storedNote = [notes.length ? `Reduced for storage — ${notes.join('; ')}. ${asks ? 'Zoom asks the kernel for full detail.' : 'Zoom shows the stored points only.'}` : '', why ?? ''].filter(Boolean).join(' ');
+    const storedNote = [
+      notes.length
+        ? `Reduced for storage — ${notes.join('; ')}. ${asks ? 'Zoom asks the kernel for full detail.' : 'Zoom shows the stored points only.'}`
+        : '',
+      why ?? '',
+    ]
+      .filter(Boolean)
+      .join(' ');
     this.setNote(storedNote);
     if (asks) {
       this.live = new LiveDetail(liveTraces, storedNote, {
-        id: this.id, root: this.root, plotEl: this.plotEl, data: this.data, plotly: P,
-        width: () => this.width(), say: (m, e) => this.say(m, e), setNote: (t) => this.setNote(t),
-        fitY: () => { if (this.timeY.size && !this.boxZoom) this.fitY(); },
-        post: (m) => post(m), pending: kernelPending,
+        id: this.id,
+        root: this.root,
+        plotEl: this.plotEl,
+        data: this.data,
+        plotly: P,
+        width: () => this.width(),
+        say: (m, e) => this.say(m, e),
+        setNote: (t) => this.setNote(t),
+        fitY: () => {
+          if (this.timeY.size && !this.boxZoom) this.fitY();
+        },
+        post: (m) => post(m),
+        pending: kernelPending,
       });
     }
     if (why) this.root.dataset.sanitized = '1';
@@ -168,7 +208,15 @@ class ChartView {
   }
 
   private fullLayout(): Record<string, unknown> {
-    return fullLayout({ layout: this.layout, theme: theme(), narrow: this.narrow, width: this.width(), timeY: this.timeY, hover: this.hover, boxZoom: this.boxZoom });
+    return fullLayout({
+      layout: this.layout,
+      theme: theme(),
+      narrow: this.narrow,
+      width: this.width(),
+      timeY: this.timeY,
+      hover: this.hover,
+      boxZoom: this.boxZoom,
+    });
   }
 
   private fullConfig(): Record<string, unknown> {
@@ -192,10 +240,16 @@ class ChartView {
       this.narrow = this.width() < rendererOptions.narrowWidth;
       if (rendererOptions.decimate) {
         this.big = [];
-        this.data.forEach((t, i) => { const b = prepareBigTrace(t, i, rendererOptions.decimateAbove); if (b) this.big.push(b); });
+        this.data.forEach((t, i) => {
+          const b = prepareBigTrace(t, i, rendererOptions.decimateAbove);
+          if (b) this.big.push(b);
+        });
       }
       await P.newPlot(this.plotEl, this.figure(this.drawData(), this.fullLayout()));
-      if (this.disposed) { P.purge(this.plotEl); return; }
+      if (this.disposed) {
+        P.purge(this.plotEl);
+        return;
+      }
       this.plotEl.classList.remove('mktnb-pending');
       this.plotEl.style.minHeight = '';
       (this.plotEl as any).on?.('plotly_relayout', (ev: Record<string, unknown>) => this.onRelayout(ev));
@@ -207,7 +261,12 @@ class ChartView {
       }
       const ms = performance.now() - this.t0;
       this.root.dataset.renderMs = ms.toFixed(1);
-      this.root.dispatchEvent(new CustomEvent('mktnb-chart-rendered', { bubbles: true, detail: { ms, traces: this.data.length, decimated: this.big.length } }));
+      this.root.dispatchEvent(
+        new CustomEvent('mktnb-chart-rendered', {
+          bubbles: true,
+          detail: { ms, traces: this.data.length, decimated: this.big.length },
+        }),
+      );
     } catch (e) {
       showError(this.element, 'Plotly could not draw this chart', [String((e as Error)?.message ?? e)]);
     }
@@ -225,7 +284,8 @@ class ChartView {
     if (this.big.length) this.redecimate();
     const asks = this.live?.active() ?? false;
     // with kernel detail on its way, y is fitted to it when it arrives (one redraw less)
-    if (this.timeY.size && !this.boxZoom && keys.some((k) => k.startsWith('xaxis')) && (!asks || !this.live!.zoomed())) this.fitY();
+    if (this.timeY.size && !this.boxZoom && keys.some((k) => k.startsWith('xaxis')) && (!asks || !this.live!.zoomed()))
+      this.fitY();
     if (asks) this.live!.schedule(rendererOptions.zoomDebounceMs);
   }
 
@@ -253,8 +313,14 @@ class ChartView {
     // keep the x zoom; y: free in box mode, fitted again when leaving it
     const l = keepZoom(this.fullLayout(), (this.plotEl as any).layout, /^xaxis\d*$/);
     l.dragmode = 'zoom';
-    void P.react(this.plotEl, this.figure(this.currentData(), l)).then(() => { if (!this.boxZoom) this.fitY(); });
-    this.say(this.boxZoom ? 'Box zoom: drag to zoom dates and values' : 'Zoom: drag to zoom the dates; the values axis follows');
+    void P.react(this.plotEl, this.figure(this.currentData(), l)).then(() => {
+      if (!this.boxZoom) this.fitY();
+    });
+    this.say(
+      this.boxZoom
+        ? 'Box zoom: drag to zoom dates and values'
+        : 'Zoom: drag to zoom the dates; the values axis follows',
+    );
   }
 
   private onResize(): void {
@@ -263,8 +329,10 @@ class ChartView {
       this.resizeTimer = 0;
       if (this.disposed || !this.drawn) return;
       const narrow = this.width() < rendererOptions.narrowWidth;
-      if (narrow !== this.narrow) { this.narrow = narrow; void P.react(this.plotEl, this.figure(this.currentData(), this.fullLayout())); }
-      else P.Plots.resize(this.plotEl);
+      if (narrow !== this.narrow) {
+        this.narrow = narrow;
+        void P.react(this.plotEl, this.figure(this.currentData(), this.fullLayout()));
+      } else P.Plots.resize(this.plotEl);
     });
   }
 
@@ -299,21 +367,36 @@ class ChartView {
     this.ro?.disconnect();
     if (this.resizeTimer) cancelAnimationFrame(this.resizeTimer);
     this.live?.dispose();
-    try { P.purge(this.plotEl); } catch { /* already gone */ }
+    try {
+      P.purge(this.plotEl);
+    } catch {
+      /* already gone */
+    }
     this.big = [];
     this.element.replaceChildren();
   }
 }
 
-function post(m: RendererToExtension): void { ctxRef?.postMessage?.(m); }
+function post(m: RendererToExtension): void {
+  ctxRef?.postMessage?.(m);
+}
 
 function parseOutput(item: OutputItem): { chart?: ChartOutput; problems: string[] } {
   let v: unknown;
-  try { v = item.json(); } catch (e) { return { problems: [`the output is not valid JSON: ${(e as Error).message}`] }; }
+  try {
+    v = item.json();
+  } catch (e) {
+    return { problems: [`the output is not valid JSON: ${(e as Error).message}`] };
+  }
   const problems = validateChart(v);
   if (!problems.length) {
     const c = v as ChartOutput;
-    c.figure.data.forEach((t, i) => { if (typeof t.type === 'string' && MAP_TRACES.test(t.type)) problems.push(`figure.data[${i}]: "${t.type}" traces need map data from the internet, which this renderer does not load`); });
+    c.figure.data.forEach((t, i) => {
+      if (typeof t.type === 'string' && MAP_TRACES.test(t.type))
+        problems.push(
+          `figure.data[${i}]: "${t.type}" traces need map data from the internet, which this renderer does not load`,
+        );
+    });
     if (c.figure.data.length === 0) problems.push('figure.data is empty: there is nothing to draw');
   }
   return problems.length ? { problems } : { chart: v as ChartOutput, problems };
@@ -339,13 +422,20 @@ export const activate: ActivationFunction = (ctx) => {
       views.get(item.id)?.dispose();
       views.delete(item.id);
       const { chart, problems } = parseOutput(item);
-      if (!chart) { showError(element, 'This chart output cannot be shown:', problems); return; }
+      if (!chart) {
+        showError(element, 'This chart output cannot be shown:', problems);
+        return;
+      }
       const v = new ChartView(item.id, element, chart);
       views.set(item.id, v);
       v.start();
     },
     disposeOutputItem(id) {
-      if (id === undefined) { for (const v of views.values()) v.dispose(); views.clear(); return; }
+      if (id === undefined) {
+        for (const v of views.values()) v.dispose();
+        views.clear();
+        return;
+      }
       views.get(id)?.dispose();
       views.delete(id);
     },

@@ -4,7 +4,12 @@
  * clipboard (through the extension when the webview has none), and the extension's answers show
  * in the chart's status line. Messages: src/shared/renderer-messages.ts.
  */
-import { safeFileName, type ExtensionToRenderer, type ImageFormat, type RendererToExtension } from '../src/shared/renderer-messages';
+import {
+  safeFileName,
+  type ExtensionToRenderer,
+  type ImageFormat,
+  type RendererToExtension,
+} from '../src/shared/renderer-messages';
 import type { ChartOutput } from '../src/shared/schemas';
 import { DEFAULT_HEIGHT } from './chartFigure';
 import { titleText } from './chartLayout';
@@ -36,8 +41,14 @@ export class ChartExport {
     const h = this.h;
     await h.ensureDrawn();
     try {
-      const w = h.width(), height = Number(h.layout.height) || DEFAULT_HEIGHT;
-      const dataUrl: string = await h.plotly.toImage(h.plotEl, { format, width: w, height, scale: format === 'png' ? 2 : 1 });
+      const w = h.width(),
+        height = Number(h.layout.height) || DEFAULT_HEIGHT;
+      const dataUrl: string = await h.plotly.toImage(h.plotEl, {
+        format,
+        width: w,
+        height,
+        scale: format === 'png' ? 2 : 1,
+      });
       const suggestedName = safeFileName(h.output.title ?? titleText(h.layout), format);
       if (h.post) {
         const requestId = `${h.id}:${++seq}`;
@@ -46,7 +57,9 @@ export class ChartExport {
         h.say(`Saving ${format.toUpperCase()}…`);
       } else {
         const a = document.createElement('a');
-        a.href = dataUrl; a.download = suggestedName; a.click();
+        a.href = dataUrl;
+        a.download = suggestedName;
+        a.click();
         h.say(`Downloaded ${suggestedName}`);
       }
     } catch (e) {
@@ -73,7 +86,12 @@ export class ChartExport {
   /** The extension's answer to a save or a copy. */
   reply(m: ExtensionToRenderer): void {
     const h = this.h;
-    if (m.type === 'save-image-result') h.say(m.ok ? `Saved ${m.path ?? ''}`.trim() : m.cancelled ? '' : `Could not save: ${m.error ?? 'unknown error'}`, !m.ok && !m.cancelled);
-    else if (m.type === 'copy-text-result') h.say(m.ok ? 'Copied the figure JSON' : `Could not copy: ${m.error ?? 'unknown error'}`, !m.ok);
+    if (m.type === 'save-image-result')
+      h.say(
+        m.ok ? `Saved ${m.path ?? ''}`.trim() : m.cancelled ? '' : `Could not save: ${m.error ?? 'unknown error'}`,
+        !m.ok && !m.cancelled,
+      );
+    else if (m.type === 'copy-text-result')
+      h.say(m.ok ? 'Copied the figure JSON' : `Could not copy: ${m.error ?? 'unknown error'}`, !m.ok);
   }
 }

@@ -13,7 +13,11 @@ import { minMaxColumns, pointsFor, type BigTrace } from './decimate';
 export const DEFAULT_HEIGHT = 420;
 
 /** The traces to draw: each big trace as min and max per pixel column over its whole x range. */
-export function decimatedData(data: Record<string, unknown>[], big: BigTrace[], columns: number): Record<string, unknown>[] {
+export function decimatedData(
+  data: Record<string, unknown>[],
+  big: BigTrace[],
+  columns: number,
+): Record<string, unknown>[] {
   const out = data.slice();
   for (const b of big) {
     const pts = pointsFor(b, minMaxColumns(b, columns));
@@ -30,21 +34,35 @@ export function decimatedData(data: Record<string, unknown>[], big: BigTrace[], 
  */
 export function xRangeShown(gd: any, isDate: boolean): [number, number] {
   const ax = gd._fullLayout?.xaxis;
-  let a = -Infinity, z = Infinity;
+  let a = -Infinity,
+    z = Infinity;
   if (ax && ax.autorange !== true && Array.isArray(ax.range)) {
     const conv = typeof ax.r2l === 'function' ? (v: unknown) => ax.r2l(v) : (v: unknown) => toNumber(v, isDate);
-    a = Number(conv(ax.range[0])); z = Number(conv(ax.range[1]));
-    if (!Number.isFinite(a) || !Number.isFinite(z)) { a = -Infinity; z = Infinity; }
+    a = Number(conv(ax.range[0]));
+    z = Number(conv(ax.range[1]));
+    if (!Number.isFinite(a) || !Number.isFinite(z)) {
+      a = -Infinity;
+      z = Infinity;
+    }
   }
   return [Math.min(a, z), Math.max(a, z)];
 }
 
 /** The big traces' points for x in [lo, hi] (min and max per column), as Plotly.restyle takes them. */
-export function decimatedXY(big: BigTrace[], columns: number, lo: number, hi: number): { xs: unknown[][]; ys: unknown[][]; traces: number[] } {
-  const xs: unknown[][] = [], ys: unknown[][] = [], traces: number[] = [];
+export function decimatedXY(
+  big: BigTrace[],
+  columns: number,
+  lo: number,
+  hi: number,
+): { xs: unknown[][]; ys: unknown[][]; traces: number[] } {
+  const xs: unknown[][] = [],
+    ys: unknown[][] = [],
+    traces: number[] = [];
   for (const b of big) {
     const pts = pointsFor(b, minMaxColumns(b, columns, lo, hi));
-    xs.push(pts.x); ys.push(pts.y); traces.push(b.trace);
+    xs.push(pts.x);
+    ys.push(pts.y);
+    traces.push(b.trace);
   }
   return { xs, ys, traces };
 }
@@ -67,19 +85,21 @@ export interface LayoutInput {
 export function fullLayout(s: LayoutInput): Record<string, unknown> {
   const tpl = plotlyTemplate(s.theme, s.narrow);
   const userTpl = s.layout.template;
-  const template = typeof userTpl === 'object' && userTpl !== null ? mergeDeep(tpl, userTpl as Record<string, unknown>) : tpl;
+  const template =
+    typeof userTpl === 'object' && userTpl !== null ? mergeDeep(tpl, userTpl as Record<string, unknown>) : tpl;
   const l: Record<string, unknown> = { ...s.layout, template, autosize: true };
   delete l.width;
   l.height = Number(s.layout.height) || DEFAULT_HEIGHT;
   // time series: a drag zooms the dates only and the y axis follows what is visible
-  for (const y of s.timeY.keys()) l[y] = { ...(l[y] as object ?? {}), fixedrange: !s.boxZoom };
-  for (const [y, f] of Object.entries(s.hover)) l[y] = { ...(l[y] as object ?? {}), hoverformat: f };
+  for (const y of s.timeY.keys()) l[y] = { ...((l[y] as object) ?? {}), fixedrange: !s.boxZoom };
+  for (const [y, f] of Object.entries(s.hover)) l[y] = { ...((l[y] as object) ?? {}), hoverformat: f };
   if (s.timeY.size && l.dragmode === undefined) l.dragmode = 'zoom';
   fitTitle(l, s.width);
   if (s.narrow) {
     const m = (s.layout.margin ?? {}) as Record<string, unknown>;
     l.margin = { ...m, l: Math.min(Number(m.l ?? 48), 44), r: Math.min(Number(m.r ?? 16), 16) };
-    if (s.layout.showlegend !== false) l.legend = { ...(s.layout.legend as object ?? {}), orientation: 'h', y: -0.25, x: 0 };
+    if (s.layout.showlegend !== false)
+      l.legend = { ...((s.layout.legend as object) ?? {}), orientation: 'h', y: -0.25, x: 0 };
   }
   return l;
 }
@@ -88,19 +108,34 @@ export function fullLayout(s: LayoutInput): Record<string, unknown> {
  * Plotly's config: the figure's own (sanitized) over the renderer's defaults, never a link out;
  * time-series charts get the modebar button that toggles box zoom.
  */
-export function fullConfig(config: Record<string, unknown>, timeSeries: boolean, boxZoom: boolean, icons: Record<string, unknown> | undefined, toggle: () => void): Record<string, unknown> {
-  const add = timeSeries ? [{
-    name: boxZoom ? 'Zoom dates only (y follows the data)' : 'Box zoom (dates and values)',
-    title: boxZoom ? 'Zoom dates only (y follows the data)' : 'Box zoom (dates and values)',
-    icon: boxZoom ? icons?.zoom_plus ?? icons?.zoombox : icons?.zoombox,
-    click: toggle,
-  }] : [];
+export function fullConfig(
+  config: Record<string, unknown>,
+  timeSeries: boolean,
+  boxZoom: boolean,
+  icons: Record<string, unknown> | undefined,
+  toggle: () => void,
+): Record<string, unknown> {
+  const add = timeSeries
+    ? [
+        {
+          name: boxZoom ? 'Zoom dates only (y follows the data)' : 'Box zoom (dates and values)',
+          title: boxZoom ? 'Zoom dates only (y follows the data)' : 'Box zoom (dates and values)',
+          icon: boxZoom ? (icons?.zoom_plus ?? icons?.zoombox) : icons?.zoombox,
+          click: toggle,
+        },
+      ]
+    : [];
   return {
-    displaylogo: false, displayModeBar: 'hover', responsive: false, typesetMath: false,
+    displaylogo: false,
+    displayModeBar: 'hover',
+    responsive: false,
+    typesetMath: false,
     modeBarButtonsToRemove: ['toImage', 'sendDataToCloud', 'editInChartStudio'],
     ...(add.length ? { modeBarButtonsToAdd: add } : {}),
     ...config,
-    showLink: false, showSendToCloud: false, showEditInChartStudio: false,
+    showLink: false,
+    showSendToCloud: false,
+    showEditInChartStudio: false,
   };
 }
 
@@ -109,14 +144,22 @@ export function storedPointsNotes(output: ChartOutput, data: Record<string, unkn
   const notes: string[] = [];
   for (const d of output.decimation ?? []) {
     const name = data[d.trace]?.name;
-    notes.push(`${typeof name === 'string' ? name.replace(/<[^>]*>/g, '') : `trace ${d.trace + 1}`}: ${d.storedPoints.toLocaleString('en-US')} of ${d.originalPoints.toLocaleString('en-US')} points stored (${d.method.toUpperCase()})`);
+    notes.push(
+      `${typeof name === 'string' ? name.replace(/<[^>]*>/g, '') : `trace ${d.trace + 1}`}: ${d.storedPoints.toLocaleString('en-US')} of ${d.originalPoints.toLocaleString('en-US')} points stored (${d.method.toUpperCase()})`,
+    );
   }
   return notes;
 }
 
 /** Copies into `l` the ranges the user zoomed to (axes of `gdLayout` whose id matches `axes`, not autoranged). */
-export function keepZoom(l: Record<string, unknown>, gdLayout: Record<string, { range?: unknown; autorange?: unknown } | undefined> | undefined, axes: RegExp): Record<string, unknown> {
-  for (const k of Object.keys(gdLayout ?? {})) if (axes.test(k) && gdLayout![k]?.range && gdLayout![k]?.autorange === false) l[k] = { ...(l[k] as object ?? {}), range: gdLayout![k].range, autorange: false };
+export function keepZoom(
+  l: Record<string, unknown>,
+  gdLayout: Record<string, { range?: unknown; autorange?: unknown } | undefined> | undefined,
+  axes: RegExp,
+): Record<string, unknown> {
+  for (const k of Object.keys(gdLayout ?? {}))
+    if (axes.test(k) && gdLayout![k]?.range && gdLayout![k]?.autorange === false)
+      l[k] = { ...((l[k] as object) ?? {}), range: gdLayout![k].range, autorange: false };
   return l;
 }
 
@@ -131,15 +174,22 @@ export function fittedY(gd: any, timeY: Map<string, string>): Record<string, unk
   const update: Record<string, unknown> = {};
   if (!fl) return update;
   for (const [yId, xId] of timeY) {
-    const xa = fl[xId], ya = fl[yId];
+    const xa = fl[xId],
+      ya = fl[yId];
     if (!xa || !ya) continue;
-    if (xa.autorange === true || !Array.isArray(xa.range)) { update[`${yId}.autorange`] = true; continue; }
-    const lo = Math.min(xa.r2l(xa.range[0]), xa.r2l(xa.range[1])), hi = Math.max(xa.r2l(xa.range[0]), xa.r2l(xa.range[1]));
+    if (xa.autorange === true || !Array.isArray(xa.range)) {
+      update[`${yId}.autorange`] = true;
+      continue;
+    }
+    const lo = Math.min(xa.r2l(xa.range[0]), xa.r2l(xa.range[1])),
+      hi = Math.max(xa.r2l(xa.range[0]), xa.r2l(xa.range[1]));
     const log = ya.type === 'log';
-    let min = Infinity, max = -Infinity;
+    let min = Infinity,
+      max = -Infinity;
     for (const t of gd._fullData ?? []) {
       if (t.visible !== true || (t.yaxis ?? 'y') !== axisRef(yId) || (t.xaxis ?? 'x') !== axisRef(xId)) continue;
-      const x = t.x, y = t.y;
+      const x = t.x,
+        y = t.y;
       if (!x || !y) continue;
       const zero = t.type === 'bar' || t.fill === 'tozeroy';
       let any = false;
@@ -149,10 +199,14 @@ export function fittedY(gd: any, timeY: Map<string, string>): Record<string, unk
         const v = Number(y[i]);
         if (!Number.isFinite(v) || (log && v <= 0)) continue;
         const u = log ? Math.log10(v) : v;
-        if (u < min) min = u; if (u > max) max = u;
+        if (u < min) min = u;
+        if (u > max) max = u;
         any = true;
       }
-      if (any && zero && !log) { min = Math.min(min, 0); max = Math.max(max, 0); }
+      if (any && zero && !log) {
+        min = Math.min(min, 0);
+        max = Math.max(max, 0);
+      }
     }
     if (!(max >= min)) continue;
     const pad = (max - min) * 0.05 || Math.abs(max) * 0.05 || 1;

@@ -12,14 +12,20 @@ export function isoTime(ms: number): string {
 export function toNumber(v: unknown, isDate: boolean): number {
   if (typeof v === 'number') return v;
   if (typeof v === 'string') {
-    if (isDate) { const s = v.replace(' ', 'T'); const t = Date.parse(/Z|[+-]\d\d:?\d\d$/.test(s) || s.length === 10 ? s : s + 'Z'); return t; }
+    if (isDate) {
+      const s = v.replace(' ', 'T');
+      const t = Date.parse(/Z|[+-]\d\d:?\d\d$/.test(s) || s.length === 10 ? s : s + 'Z');
+      return t;
+    }
     return Number(v);
   }
   return NaN;
 }
 
 /** 'yaxis2' -> 'y2', 'xaxis' -> 'x' (how traces name their axes). */
-export function axisRef(id: string): string { return id.replace('axis', ''); }
+export function axisRef(id: string): string {
+  return id.replace('axis', '');
+}
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?Z?)?$/;
 
@@ -33,7 +39,8 @@ export function timeSeriesAxes(data: Record<string, unknown>[], layout: Record<s
   for (const t of data) {
     if (t.type !== undefined && t.type !== 'scatter' && t.type !== 'scattergl' && t.type !== 'bar') continue;
     if (t.orientation === 'h') continue;
-    const xId = `xaxis${String(t.xaxis ?? 'x').slice(1)}`, yId = `yaxis${String(t.yaxis ?? 'y').slice(1)}`;
+    const xId = `xaxis${String(t.xaxis ?? 'x').slice(1)}`,
+      yId = `yaxis${String(t.yaxis ?? 'y').slice(1)}`;
     const xa = (layout[xId] ?? {}) as Record<string, unknown>;
     const x = t.x as unknown[] | undefined;
     const first = Array.isArray(x) ? x.find((v) => v !== null && v !== undefined) : undefined;
@@ -63,7 +70,10 @@ export function fitTitle(l: Record<string, unknown>, width: number): void {
   const lines: string[] = [];
   let cur = '';
   for (const w of words) {
-    if (cur && (cur + ' ' + w).replace(/<[^>]*>/g, '').length > perLine) { lines.push(cur); cur = w; } else cur = cur ? `${cur} ${w}` : w;
+    if (cur && (cur + ' ' + w).replace(/<[^>]*>/g, '').length > perLine) {
+      lines.push(cur);
+      cur = w;
+    } else cur = cur ? `${cur} ${w}` : w;
   }
   if (cur) lines.push(cur);
   l.title = { ...(typeof raw === 'object' ? raw : {}), text: lines.join('<br>') };
@@ -80,8 +90,10 @@ export function mergeDeep(a: Record<string, unknown>, b: Record<string, unknown>
   const out: Record<string, unknown> = { ...a };
   for (const [k, v] of Object.entries(b)) {
     const cur = out[k];
-    out[k] = v && typeof v === 'object' && !Array.isArray(v) && cur && typeof cur === 'object' && !Array.isArray(cur)
-      ? mergeDeep(cur as Record<string, unknown>, v as Record<string, unknown>) : v;
+    out[k] =
+      v && typeof v === 'object' && !Array.isArray(v) && cur && typeof cur === 'object' && !Array.isArray(cur)
+        ? mergeDeep(cur as Record<string, unknown>, v as Record<string, unknown>)
+        : v;
   }
   return out;
 }

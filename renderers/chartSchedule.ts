@@ -49,14 +49,17 @@ let io: IntersectionObserver | undefined;
  */
 export function drawWhenVisible(v: Scheduled, root: Element, margin: string): boolean {
   if (typeof IntersectionObserver === 'undefined') return false;
-  io ??= new IntersectionObserver((entries) => {
-    for (const e of entries) {
-      if (!e.isIntersecting) continue;
-      const w = watched.get(e.target);
-      io!.unobserve(e.target);
-      if (w) schedule(w);
-    }
-  }, { rootMargin: margin });
+  io ??= new IntersectionObserver(
+    (entries) => {
+      for (const e of entries) {
+        if (!e.isIntersecting) continue;
+        const w = watched.get(e.target);
+        io!.unobserve(e.target);
+        if (w) schedule(w);
+      }
+    },
+    { rootMargin: margin },
+  );
   watched.set(root, v);
   io.observe(root);
   return true;
@@ -82,7 +85,9 @@ async function pump(): Promise<void> {
       await v.draw();
       if (queue.length) await new Promise<void>((r) => requestAnimationFrame(() => setTimeout(r, 0)));
     }
-  } finally { pumping = false; }
+  } finally {
+    pumping = false;
+  }
 }
 
 /** Forgets a disposed view: no longer observed, no longer queued. */

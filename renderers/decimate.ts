@@ -26,7 +26,8 @@ export function parseDate(s: string): number {
   const n = s.length;
   let t: number;
   if (n === 10 || s.charCodeAt(n - 1) === 90 /* Z */) t = Date.parse(s);
-  else if (n > 10 && (s.charCodeAt(10) === 84 || s.charCodeAt(10) === 32) && !/[+-]\d\d:?\d\d$/.test(s)) t = Date.parse(`${s.slice(0, 10)}T${s.slice(11)}Z`);
+  else if (n > 10 && (s.charCodeAt(10) === 84 || s.charCodeAt(10) === 32) && !/[+-]\d\d:?\d\d$/.test(s))
+    t = Date.parse(`${s.slice(0, 10)}T${s.slice(11)}Z`);
   else t = Date.parse(s);
   return Number.isFinite(t) ? t : NaN;
 }
@@ -41,8 +42,13 @@ export function prepareBigTrace(t: Record<string, any>, i: number, minPoints: nu
   if (!y || typeof y.length !== 'number' || y.length < minPoints) return null;
   const n = y.length;
   const ys = new Float64Array(n);
-  for (let k = 0; k < n; k++) { const v = y[k]; ys[k] = typeof v === 'number' ? v : v === null || v === undefined ? NaN : Number.NaN; }
-  let xs: Float64Array, isDate = false, xRaw: ArrayLike<unknown> | null = null;
+  for (let k = 0; k < n; k++) {
+    const v = y[k];
+    ys[k] = typeof v === 'number' ? v : v === null || v === undefined ? NaN : Number.NaN;
+  }
+  let xs: Float64Array,
+    isDate = false,
+    xRaw: ArrayLike<unknown> | null = null;
   if (t.x === undefined || t.x === null) {
     xs = new Float64Array(n);
     for (let k = 0; k < n; k++) xs[k] = k;
@@ -53,9 +59,15 @@ export function prepareBigTrace(t: Record<string, any>, i: number, minPoints: nu
     xs = new Float64Array(n);
     if (typeof x[0] === 'string') {
       isDate = true;
-      for (let k = 0; k < n; k++) { const v = x[k]; xs[k] = typeof v === 'string' ? parseDate(v) : NaN; }
+      for (let k = 0; k < n; k++) {
+        const v = x[k];
+        xs[k] = typeof v === 'string' ? parseDate(v) : NaN;
+      }
     } else {
-      for (let k = 0; k < n; k++) { const v = x[k]; xs[k] = typeof v === 'number' ? v : NaN; }
+      for (let k = 0; k < n; k++) {
+        const v = x[k];
+        xs[k] = typeof v === 'number' ? v : NaN;
+      }
     }
     for (let k = 0; k < n; k++) if (!(xs[k] >= (k ? xs[k - 1] : -Infinity))) return null; // NaN or decreasing
   }
@@ -64,15 +76,25 @@ export function prepareBigTrace(t: Record<string, any>, i: number, minPoints: nu
 
 /** First k with a[k] >= v. */
 function lowerBound(a: Float64Array, v: number): number {
-  let lo = 0, hi = a.length;
-  while (lo < hi) { const m = (lo + hi) >>> 1; if (a[m] < v) lo = m + 1; else hi = m; }
+  let lo = 0,
+    hi = a.length;
+  while (lo < hi) {
+    const m = (lo + hi) >>> 1;
+    if (a[m] < v) lo = m + 1;
+    else hi = m;
+  }
   return lo;
 }
 
 /** First k with a[k] > v. */
 function upperBound(a: Float64Array, v: number): number {
-  let lo = 0, hi = a.length;
-  while (lo < hi) { const m = (lo + hi) >>> 1; if (a[m] <= v) lo = m + 1; else hi = m; }
+  let lo = 0,
+    hi = a.length;
+  while (lo < hi) {
+    const m = (lo + hi) >>> 1;
+    if (a[m] <= v) lo = m + 1;
+    else hi = m;
+  }
   return lo;
 }
 
@@ -86,21 +108,47 @@ export function minMaxColumns(b: BigTrace, columns: number, x0 = -Infinity, x1 =
   const n = xs.length;
   let lo = Math.max(0, lowerBound(xs, x0) - 1);
   let hi = Math.min(n, upperBound(xs, x1) + 1);
-  if (hi <= lo) { lo = 0; hi = n; }
+  if (hi <= lo) {
+    lo = 0;
+    hi = n;
+  }
   const out: number[] = [];
-  if (hi - lo <= 2 * columns) { for (let k = lo; k < hi; k++) out.push(Number.isNaN(ys[k]) ? -1 : k); return out; }
-  const xa = xs[lo], xb = xs[hi - 1], span = xb - xa || 1;
-  let col = -1, iMin = -1, iMax = -1, gap = false;
+  if (hi - lo <= 2 * columns) {
+    for (let k = lo; k < hi; k++) out.push(Number.isNaN(ys[k]) ? -1 : k);
+    return out;
+  }
+  const xa = xs[lo],
+    xb = xs[hi - 1],
+    span = xb - xa || 1;
+  let col = -1,
+    iMin = -1,
+    iMax = -1,
+    gap = false;
   const flush = () => {
-    if (iMin >= 0) { if (iMin <= iMax) { out.push(iMin); if (iMax !== iMin) out.push(iMax); } else { out.push(iMax); out.push(iMin); } }
+    if (iMin >= 0) {
+      if (iMin <= iMax) {
+        out.push(iMin);
+        if (iMax !== iMin) out.push(iMax);
+      } else {
+        out.push(iMax);
+        out.push(iMin);
+      }
+    }
     if (gap) out.push(-1);
-    iMin = iMax = -1; gap = false;
+    iMin = iMax = -1;
+    gap = false;
   };
   for (let k = lo; k < hi; k++) {
     const c = Math.min(columns - 1, Math.floor(((xs[k] - xa) / span) * columns));
-    if (c !== col) { flush(); col = c; }
+    if (c !== col) {
+      flush();
+      col = c;
+    }
     const v = ys[k];
-    if (v !== v) { gap = true; continue; }
+    if (v !== v) {
+      gap = true;
+      continue;
+    }
     if (iMin < 0 || v < ys[iMin]) iMin = k;
     if (iMax < 0 || v > ys[iMax]) iMax = k;
   }
@@ -110,7 +158,8 @@ export function minMaxColumns(b: BigTrace, columns: number, x0 = -Infinity, x1 =
 
 /** x and y arrays for Plotly from chosen indices (-1 = gap). */
 export function pointsFor(b: BigTrace, idx: number[]): { x: unknown[]; y: (number | null)[] } {
-  const x: unknown[] = new Array(idx.length), y: (number | null)[] = new Array(idx.length);
+  const x: unknown[] = new Array(idx.length),
+    y: (number | null)[] = new Array(idx.length);
   for (let j = 0; j < idx.length; j++) {
     const k = idx[j];
     if (k < 0) {

@@ -10,14 +10,28 @@
  */
 export function scrubSvgText(root: Element): number {
   let changed = 0;
-  for (const a of Array.from(root.querySelectorAll('svg text a, svg a'))) { a.replaceWith(...Array.from(a.childNodes)); changed++; }
+  for (const a of Array.from(root.querySelectorAll('svg text a, svg a'))) {
+    a.replaceWith(...Array.from(a.childNodes));
+    changed++;
+  }
   for (const t of Array.from(root.querySelectorAll<SVGElement>('svg text, svg tspan'))) {
     const style = t.getAttribute('style');
     if (!style) continue;
-    const keep = style.split(';').map((d) => d.trim()).filter((d) => d && !/url\s*\(|expression|@import|image|behavior|binding/i.test(d))
-      .filter((d) => t.tagName.toLowerCase() !== 'tspan' || /^(font-weight|font-style|font-size|baseline-shift|text-decoration|dy|fill|white-space)\s*:/i.test(d));
+    const keep = style
+      .split(';')
+      .map((d) => d.trim())
+      .filter((d) => d && !/url\s*\(|expression|@import|image|behavior|binding/i.test(d))
+      .filter(
+        (d) =>
+          t.tagName.toLowerCase() !== 'tspan' ||
+          /^(font-weight|font-style|font-size|baseline-shift|text-decoration|dy|fill|white-space)\s*:/i.test(d),
+      );
     const next = keep.join('; ');
-    if (next !== style.trim().replace(/;\s*$/, '')) { if (next) t.setAttribute('style', next); else t.removeAttribute('style'); changed++; }
+    if (next !== style.trim().replace(/;\s*$/, '')) {
+      if (next) t.setAttribute('style', next);
+      else t.removeAttribute('style');
+      changed++;
+    }
   }
   return changed;
 }
@@ -34,7 +48,10 @@ export function button(label: string, title: string, onClick: () => void): HTMLB
   b.textContent = label;
   b.title = title;
   b.setAttribute('aria-label', title);
-  b.addEventListener('click', (e) => { e.stopPropagation(); onClick(); });
+  b.addEventListener('click', (e) => {
+    e.stopPropagation();
+    onClick();
+  });
   return b;
 }
 
@@ -45,7 +62,11 @@ export function showError(element: HTMLElement, headline: string, problems: stri
   const h = el('div', 'mktnb-error-title');
   h.textContent = headline;
   const ul = el('ul');
-  for (const p of problems) { const li = el('li'); li.textContent = p; ul.append(li); }
+  for (const p of problems) {
+    const li = el('li');
+    li.textContent = p;
+    ul.append(li);
+  }
   box.append(h, ul);
   element.replaceChildren(box);
 }

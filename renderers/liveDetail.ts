@@ -33,7 +33,15 @@ type Axis = { autorange?: unknown; range?: unknown[]; r2l(v: unknown): number };
 
 /** The output's live traces whose handle has the kernel's form and whose trace exists. */
 export function liveTracesOf(output: ChartOutput, data: Record<string, unknown>[]): LiveTrace[] {
-  return (Array.isArray(output.live) ? output.live : []).filter((l) => l && isOutputHandle(l.handle) && Number.isInteger(l.trace) && l.trace >= 0 && l.trace < data.length && Array.isArray(data[l.trace].y));
+  return (Array.isArray(output.live) ? output.live : []).filter(
+    (l) =>
+      l &&
+      isOutputHandle(l.handle) &&
+      Number.isInteger(l.trace) &&
+      l.trace >= 0 &&
+      l.trace < data.length &&
+      Array.isArray(data[l.trace].y),
+  );
 }
 
 let seq = 0;
@@ -48,11 +56,17 @@ export class LiveDetail {
   private readonly stored = new Map<number, { x: unknown; y: unknown }>();
   private disposed = false;
 
-  constructor(private readonly live: LiveTrace[], private readonly storedNote: string, private readonly h: LiveHost) {
+  constructor(
+    private readonly live: LiveTrace[],
+    private readonly storedNote: string,
+    private readonly h: LiveHost,
+  ) {
     for (const l of live) stored(this.stored, l.trace, h.data[l.trace]);
   }
 
-  active(): boolean { return !this.gone && !this.disposed && this.live.length > 0; }
+  active(): boolean {
+    return !this.gone && !this.disposed && this.live.length > 0;
+  }
 
   private axis(): Axis | undefined {
     const fl = (this.h.plotEl as unknown as { _fullLayout?: Record<string, Axis | undefined> })._fullLayout;
@@ -60,12 +74,17 @@ export class LiveDetail {
   }
 
   /** The live traces' x axis is zoomed (not autoranged). */
-  zoomed(): boolean { return this.axis()?.autorange === false; }
+  zoomed(): boolean {
+    return this.axis()?.autorange === false;
+  }
 
   /** Asks after `ms` without further zoom events (a drag or a wheel fires many). */
   schedule(ms: number): void {
     if (this.timer) clearTimeout(this.timer);
-    this.timer = window.setTimeout(() => { this.timer = 0; this.ask(); }, ms);
+    this.timer = window.setTimeout(() => {
+      this.timer = 0;
+      this.ask();
+    }, ms);
   }
 
   private cancel(): void {
@@ -79,14 +98,28 @@ export class LiveDetail {
     if (!this.active()) return;
     const ax = this.axis();
     this.cancel();
-    if (!ax || ax.autorange === true || !Array.isArray(ax.range)) { this.restoreStored(); return; }
-    const a = Number(ax.r2l(ax.range[0])), z = Number(ax.r2l(ax.range[1]));
+    if (!ax || ax.autorange === true || !Array.isArray(ax.range)) {
+      this.restoreStored();
+      return;
+    }
+    const a = Number(ax.r2l(ax.range[0])),
+      z = Number(ax.r2l(ax.range[1]));
     if (!Number.isFinite(a) || !Number.isFinite(z)) return;
     const requestId = `${this.h.id}:k${++seq}`;
     this.req = requestId;
     this.h.pending.set(requestId, this);
     this.h.root.dataset.detail = 'asking';
-    this.h.post({ type: 'kernel-request', requestId, request: { op: 'series-range', handles: this.live.map((l) => l.handle), x0: Math.min(a, z), x1: Math.max(a, z), columns: Math.max(200, Math.round(this.h.width())) } });
+    this.h.post({
+      type: 'kernel-request',
+      requestId,
+      request: {
+        op: 'series-range',
+        handles: this.live.map((l) => l.handle),
+        x0: Math.min(a, z),
+        x1: Math.max(a, z),
+        columns: Math.max(200, Math.round(this.h.width())),
+      },
+    });
   }
 
   /** The kernel's answer for the latest range: redraw the live traces with it, or fall back to the stored points. */
@@ -102,7 +135,9 @@ export class LiveDetail {
         this.h.fitY();
         this.gone = true;
         root.dataset.detail = 'stored';
-        this.h.setNote(`${this.storedNote.replace(' Zoom asks the kernel for full detail.', '')} The kernel that drew this chart no longer has its data (${reply.error.code === 'no-kernel' ? 'no kernel is running' : 'restarted or released'}): zoom shows the stored points.`.trim());
+        this.h.setNote(
+          `${this.storedNote.replace(' Zoom asks the kernel for full detail.', '')} The kernel that drew this chart no longer has its data (${reply.error.code === 'no-kernel' ? 'no kernel is running' : 'restarted or released'}): zoom shows the stored points.`.trim(),
+        );
         return;
       }
       this.h.fitY();
@@ -111,26 +146,49 @@ export class LiveDetail {
       return;
     }
     if (reply.result.op !== 'series-range' || reply.result.traces.length !== this.live.length) return;
-    const xs: unknown[][] = [], ys: unknown[][] = [];
-    let shown = 0, visible = 0, raw = true;
+    const xs: unknown[][] = [],
+      ys: unknown[][] = [];
+    let shown = 0,
+      visible = 0,
+      raw = true;
     for (const t of reply.result.traces) {
       xs.push(t.time ? t.x.map(isoTime) : t.x);
       ys.push(t.y);
-      shown += t.y.length; visible += t.visible; raw &&= t.raw;
+      shown += t.y.length;
+      visible += t.visible;
+      raw &&= t.raw;
     }
-    this.h.plotly.restyle(this.h.plotEl, { x: xs, y: ys }, this.live.map((l) => l.trace));
+    this.h.plotly.restyle(
+      this.h.plotEl,
+      { x: xs, y: ys },
+      this.live.map((l) => l.trace),
+    );
     this.h.fitY();
     root.dataset.detail = raw ? 'raw' : 'kernel';
     root.dataset.visiblePoints = String(shown);
-    root.dispatchEvent(new CustomEvent('mktnb-chart-detail', { bubbles: true, detail: { points: shown, visible, raw } }));
-    this.h.say(raw ? `All ${visible.toLocaleString('en-US')} points in view, from the kernel` : `${visible.toLocaleString('en-US')} points in view, drawn as ${shown.toLocaleString('en-US')} (min/max per pixel) from the kernel`);
+    root.dispatchEvent(
+      new CustomEvent('mktnb-chart-detail', { bubbles: true, detail: { points: shown, visible, raw } }),
+    );
+    this.h.say(
+      raw
+        ? `All ${visible.toLocaleString('en-US')} points in view, from the kernel`
+        : `${visible.toLocaleString('en-US')} points in view, drawn as ${shown.toLocaleString('en-US')} (min/max per pixel) from the kernel`,
+    );
   }
 
   /** Back to what the output stored (the whole range is shown). */
   private restoreStored(): void {
-    if (this.h.root.dataset.detail === undefined || !Array.isArray((this.h.plotEl as unknown as { data?: unknown }).data)) return;
+    if (
+      this.h.root.dataset.detail === undefined ||
+      !Array.isArray((this.h.plotEl as unknown as { data?: unknown }).data)
+    )
+      return;
     const idx = this.live.map((l) => l.trace);
-    this.h.plotly.restyle(this.h.plotEl, { x: idx.map((i) => this.stored.get(i)!.x), y: idx.map((i) => this.stored.get(i)!.y) }, idx);
+    this.h.plotly.restyle(
+      this.h.plotEl,
+      { x: idx.map((i) => this.stored.get(i)!.x), y: idx.map((i) => this.stored.get(i)!.y) },
+      idx,
+    );
     delete this.h.root.dataset.detail;
     this.h.say('');
   }

@@ -9,13 +9,20 @@
  */
 
 interface MarkdownItLike {
-  renderer: { rules: Record<string, ((tokens: { content: string }[], idx: number, options: unknown, env: unknown, self: unknown) => string) | undefined> };
+  renderer: {
+    rules: Record<
+      string,
+      | ((tokens: { content: string }[], idx: number, options: unknown, env: unknown, self: unknown) => string)
+      | undefined
+    >;
+  };
   utils: { escapeHtml(s: string): string };
 }
 
 /** Whether markdown-it's env belongs to a markdown cell (or output) read from a .mktnb file. */
 export function fromNotebookFile(env: unknown): boolean {
-  const m = (env as { outputItem?: { metadata?: unknown } } | undefined)?.outputItem?.metadata as Record<string, any> | undefined;
+  const m = (env as { outputItem?: { metadata?: unknown } } | undefined)?.outputItem?.metadata as
+    Record<string, any> | undefined;
   return !!m && typeof m === 'object' && typeof m.mktnb === 'object' && m.mktnb !== null && m.mktnb.inertHtml === true;
 }
 
@@ -31,8 +38,14 @@ export function guardMarkdownIt(md: MarkdownItLike): void {
 }
 
 /** Renderer entry (no DOM here: this file is also imported by unit tests in plain Node). */
-export async function activate(ctx: { getRenderer?(id: string): Promise<{ extendMarkdownIt(f: (md: MarkdownItLike) => void): void } | undefined> }): Promise<{ renderOutputItem(): void }> {
+export async function activate(ctx: {
+  getRenderer?(id: string): Promise<{ extendMarkdownIt(f: (md: MarkdownItLike) => void): void } | undefined>;
+}): Promise<{ renderOutputItem(): void }> {
   const base = await ctx.getRenderer?.('vscode.markdown-it-renderer');
   base?.extendMarkdownIt(guardMarkdownIt);
-  return { renderOutputItem() { /* extends only: it draws no mime of its own */ } };
+  return {
+    renderOutputItem() {
+      /* extends only: it draws no mime of its own */
+    },
+  };
 }

@@ -49,7 +49,11 @@ class TableView {
   private readonly foot: HTMLDivElement;
   private readonly numHead: HTMLTableCellElement;
 
-  constructor(readonly id: string, readonly element: HTMLElement, readonly t: TableOutput) {
+  constructor(
+    readonly id: string,
+    readonly element: HTMLElement,
+    readonly t: TableOutput,
+  ) {
     this.handle = t.live && isOutputHandle(t.live.handle) && ctxRef?.postMessage ? t.live.handle : undefined;
     const wrap = document.createElement('div');
     wrap.className = 'mktnb-table-wrap';
@@ -100,18 +104,31 @@ class TableView {
     this.pos = document.createElement('span');
     this.pos.className = 'mktnb-pager-pos';
     const jump = document.createElement('input');
-    jump.type = 'number'; jump.min = '1'; jump.max = String(t.totalRows); jump.placeholder = 'row';
+    jump.type = 'number';
+    jump.min = '1';
+    jump.max = String(t.totalRows);
+    jump.placeholder = 'row';
     jump.setAttribute('aria-label', 'Go to row');
-    const go = () => { const r = Math.floor(Number(jump.value)); if (r >= 1) this.fetch(Math.min(r, t.totalRows) - 1); };
-    jump.addEventListener('keydown', (e) => { if (e.key === 'Enter') go(); });
+    const go = () => {
+      const r = Math.floor(Number(jump.value));
+      if (r >= 1) this.fetch(Math.min(r, t.totalRows) - 1);
+    };
+    jump.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter') go();
+    });
     const last = () => Math.max(0, t.totalRows - tableOptions.pageRows);
     this.pager.append(
       pagerButton('⏮', 'First page', () => this.fetch(0)),
-      pagerButton('◀', 'Previous page', () => this.fetch(Math.max(0, (this.page?.offset ?? 0) - tableOptions.pageRows))),
+      pagerButton('◀', 'Previous page', () =>
+        this.fetch(Math.max(0, (this.page?.offset ?? 0) - tableOptions.pageRows)),
+      ),
       this.pos,
-      pagerButton('▶', 'Next page', () => this.fetch(Math.min(last(), (this.page?.offset ?? 0) + (this.page ? tableOptions.pageRows : 0)))),
+      pagerButton('▶', 'Next page', () =>
+        this.fetch(Math.min(last(), (this.page?.offset ?? 0) + (this.page ? tableOptions.pageRows : 0))),
+      ),
       pagerButton('⏭', 'Last page', () => this.fetch(last())),
-      jump, pagerButton('Go', 'Go to row', go),
+      jump,
+      pagerButton('Go', 'Go to row', go),
     );
     this.pager.hidden = !this.handle;
     wrap.append(this.pager, this.sortNote, this.foot);
@@ -129,11 +146,20 @@ class TableView {
   /** Asks the kernel for the page starting at row `offset` (in the current sort order); only the latest request counts. */
   private fetch(offset: number): void {
     if (!this.handle) return;
-    if (this.req) { waiting.delete(this.req); ctxRef?.postMessage?.({ type: 'kernel-cancel', requestId: this.req }); }
+    if (this.req) {
+      waiting.delete(this.req);
+      ctxRef?.postMessage?.({ type: 'kernel-cancel', requestId: this.req });
+    }
     const requestId = `${this.id}:t${++seq}`;
     this.req = requestId;
     waiting.set(requestId, this);
-    const request: OutputRequest = { op: 'table-page', handle: this.handle, offset, limit: tableOptions.pageRows, ...(this.sort ? { sort: { column: this.sort.col, descending: this.sort.dir === -1 } } : {}) };
+    const request: OutputRequest = {
+      op: 'table-page',
+      handle: this.handle,
+      offset,
+      limit: tableOptions.pageRows,
+      ...(this.sort ? { sort: { column: this.sort.col, descending: this.sort.dir === -1 } } : {}),
+    };
     this.element.querySelector('.mktnb-table-wrap')?.setAttribute('aria-busy', 'true');
     ctxRef?.postMessage?.({ type: 'kernel-request', requestId, request });
   }
@@ -153,7 +179,9 @@ class TableView {
         this.showSort();
         this.pager.hidden = true;
         this.element.dataset.paged = 'stored';
-        this.storedFooter(` · the kernel that made this table no longer has its rows (${reply.error.code === 'no-kernel' ? 'no kernel is running' : 'restarted or released'}): rerun the cell to page through all of them`);
+        this.storedFooter(
+          ` · the kernel that made this table no longer has its rows (${reply.error.code === 'no-kernel' ? 'no kernel is running' : 'restarted or released'}): rerun the cell to page through all of them`,
+        );
         this.fill();
         return;
       }
@@ -177,7 +205,8 @@ class TableView {
     else if (this.sort.dir === 1) this.sort = { col, dir: -1 };
     else this.sort = null;
     this.showSort();
-    if (this.handle) this.fetch(0); // the kernel sorts all rows
+    if (this.handle)
+      this.fetch(0); // the kernel sorts all rows
     else this.fill();
   }
 
@@ -195,11 +224,17 @@ class TableView {
     // the row-number column exists only while kernel pages are shown (stored rows have no position)
     if (this.page && !this.numHead.isConnected) this.headers[0]?.before(this.numHead);
     else if (!this.page) this.numHead.remove();
-    if (this.page) { this.fillPage(this.page); return; }
+    if (this.page) {
+      this.fillPage(this.page);
+      return;
+    }
     const rows = sortedRows(t.rows, this.sort);
     const elided = t.headRows !== undefined && t.rows.length < t.totalRows;
     this.sortNote.hidden = !(this.sort && elided);
-    this.sortNote.textContent = this.sort && elided ? `Sorted the ${t.rows.length} rows shown, not all ${t.totalRows.toLocaleString('en-US')}.` : '';
+    this.sortNote.textContent =
+      this.sort && elided
+        ? `Sorted the ${t.rows.length} rows shown, not all ${t.totalRows.toLocaleString('en-US')}.`
+        : '';
     const frag = document.createDocumentFragment();
     rows.forEach(({ r }, k) => {
       if (!this.sort && elided && k === t.headRows) frag.append(gapRow(t.columns.length, t.totalRows - t.rows.length));
@@ -237,14 +272,26 @@ export const activate: ActivationFunction = (ctx) => {
   return {
     renderOutputItem(item, element) {
       let v: unknown;
-      try { v = item.json(); } catch (e) { showError(element, HEADLINE, [`the output is not valid JSON: ${(e as Error).message}`]); return; }
+      try {
+        v = item.json();
+      } catch (e) {
+        showError(element, HEADLINE, [`the output is not valid JSON: ${(e as Error).message}`]);
+        return;
+      }
       const problems = validateTable(v);
-      if (problems.length) { showError(element, HEADLINE, problems); return; }
+      if (problems.length) {
+        showError(element, HEADLINE, problems);
+        return;
+      }
       new TableView(item.id, element, v as TableOutput);
       elements.set(item.id, element);
     },
     disposeOutputItem(id) {
-      if (id === undefined) { for (const e of elements.values()) e.replaceChildren(); elements.clear(); return; }
+      if (id === undefined) {
+        for (const e of elements.values()) e.replaceChildren();
+        elements.clear();
+        return;
+      }
       elements.get(id)?.replaceChildren();
       elements.delete(id);
     },

@@ -18,12 +18,16 @@ function compare(a: TableValue, b: TableValue): number {
  * The stored rows in display order: as stored, or sorted by one column (stable; missing values
  * last in both directions, as pandas' na_position='last').
  */
-export function sortedRows(rows: TableValue[][], sort: { col: number; dir: 1 | -1 } | null): Array<{ r: TableValue[]; i: number }> {
+export function sortedRows(
+  rows: TableValue[][],
+  sort: { col: number; dir: 1 | -1 } | null,
+): Array<{ r: TableValue[]; i: number }> {
   const out = rows.map((r, i) => ({ r, i }));
   if (sort) {
     const { col, dir } = sort;
     out.sort((a, b) => {
-      const ma = isMissing(a.r[col]), mb = isMissing(b.r[col]);
+      const ma = isMissing(a.r[col]),
+        mb = isMissing(b.r[col]);
       if (ma || mb) return ma && mb ? a.i - b.i : ma ? 1 : -1;
       return dir * compare(a.r[col], b.r[col]) || a.i - b.i;
     });
@@ -32,7 +36,11 @@ export function sortedRows(rows: TableValue[][], sort: { col: number; dir: 1 | -
 }
 
 /** One row: each value formatted by its column's formatter; numbers right-aligned, negatives and missing values marked. */
-export function rowElement(columns: TableColumn[], fmt: Array<(v: unknown) => string>, r: TableValue[]): HTMLTableRowElement {
+export function rowElement(
+  columns: TableColumn[],
+  fmt: Array<(v: unknown) => string>,
+  r: TableValue[],
+): HTMLTableRowElement {
   const tr = document.createElement('tr');
   r.forEach((v, j) => {
     const c = columns[j];

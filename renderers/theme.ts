@@ -20,10 +20,24 @@ export interface Theme {
   colorway: string[];
 }
 
-const DEFAULT_COLORWAY = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
+const DEFAULT_COLORWAY = [
+  '#1f77b4',
+  '#ff7f0e',
+  '#2ca02c',
+  '#d62728',
+  '#9467bd',
+  '#8c564b',
+  '#e377c2',
+  '#7f7f7f',
+  '#bcbd22',
+  '#17becf',
+];
 
 function cssVar(styles: CSSStyleDeclaration[], name: string): string {
-  for (const s of styles) { const v = s.getPropertyValue(name).trim(); if (v) return v; }
+  for (const s of styles) {
+    const v = s.getPropertyValue(name).trim();
+    if (v) return v;
+  }
   return '';
 }
 
@@ -31,7 +45,11 @@ let probe: HTMLSpanElement | undefined;
 /** Any CSS color → 'rgb(…)'/'rgba(…)' as the browser computes it ('' when invalid). */
 export function resolveColor(c: string): string {
   if (!c) return '';
-  if (!probe) { probe = document.createElement('span'); probe.style.display = 'none'; document.documentElement.appendChild(probe); }
+  if (!probe) {
+    probe = document.createElement('span');
+    probe.style.display = 'none';
+    document.documentElement.appendChild(probe);
+  }
   probe.style.color = '';
   probe.style.color = c;
   if (!probe.style.color) return '';
@@ -59,16 +77,27 @@ export function readTheme(): Theme {
   const kind = themeKind();
   const dark = kind === 'dark' || kind === 'high-contrast';
   const v = (n: string) => resolveColor(cssVar(styles, n));
-  const background = v('--vscode-notebook-outputContainerBackgroundColor') || v('--vscode-editor-background') || (dark ? 'rgb(30, 30, 30)' : 'rgb(255, 255, 255)');
-  const foreground = v('--vscode-editor-foreground') || v('--vscode-foreground') || (dark ? 'rgb(204, 204, 204)' : 'rgb(51, 51, 51)');
+  const background =
+    v('--vscode-notebook-outputContainerBackgroundColor') ||
+    v('--vscode-editor-background') ||
+    (dark ? 'rgb(30, 30, 30)' : 'rgb(255, 255, 255)');
+  const foreground =
+    v('--vscode-editor-foreground') || v('--vscode-foreground') || (dark ? 'rgb(204, 204, 204)' : 'rgb(51, 51, 51)');
   const hc = kind.startsWith('high-contrast');
-  const charts = ['blue', 'orange', 'green', 'red', 'purple', 'yellow'].map((c) => v(`--vscode-charts-${c}`)).filter(Boolean);
+  const charts = ['blue', 'orange', 'green', 'red', 'purple', 'yellow']
+    .map((c) => v(`--vscode-charts-${c}`))
+    .filter(Boolean);
   const fontSize = parseFloat(cssVar(styles, '--vscode-font-size')) || 13;
   return {
-    kind, background, foreground,
-    fontFamily: cssVar(styles, '--vscode-font-family') || '-apple-system, BlinkMacSystemFont, "Segoe UI", Ubuntu, sans-serif',
+    kind,
+    background,
+    foreground,
+    fontFamily:
+      cssVar(styles, '--vscode-font-family') || '-apple-system, BlinkMacSystemFont, "Segoe UI", Ubuntu, sans-serif',
     fontSize,
-    grid: v('--vscode-charts-lines') ? withAlpha(v('--vscode-charts-lines'), hc ? 0.6 : 0.25) : withAlpha(foreground, hc ? 0.5 : 0.15),
+    grid: v('--vscode-charts-lines')
+      ? withAlpha(v('--vscode-charts-lines'), hc ? 0.6 : 0.25)
+      : withAlpha(foreground, hc ? 0.5 : 0.15),
     zeroLine: withAlpha(foreground, hc ? 0.9 : 0.4),
     hoverBackground: v('--vscode-editorHoverWidget-background') || background,
     hoverForeground: v('--vscode-editorHoverWidget-foreground') || foreground,
@@ -79,13 +108,18 @@ export function readTheme(): Theme {
 }
 
 /** A key that changes when anything the charts use changes. */
-export function themeKey(t: Theme): string { return JSON.stringify(t); }
+export function themeKey(t: Theme): string {
+  return JSON.stringify(t);
+}
 
 function axis(t: Theme, narrow: boolean): Record<string, unknown> {
   const hc = t.kind.startsWith('high-contrast');
   return {
-    gridcolor: t.grid, zerolinecolor: t.zeroLine, linecolor: withAlpha(t.foreground, hc ? 1 : 0.4),
-    tickcolor: withAlpha(t.foreground, 0.4), automargin: true,
+    gridcolor: t.grid,
+    zerolinecolor: t.zeroLine,
+    linecolor: withAlpha(t.foreground, hc ? 1 : 0.4),
+    tickcolor: withAlpha(t.foreground, 0.4),
+    automargin: true,
     title: { font: { color: t.foreground } },
     ...(narrow ? { nticks: 5 } : {}),
   };
@@ -104,9 +138,17 @@ export function plotlyTemplate(t: Theme, narrow: boolean): Record<string, unknow
       yaxis: axis(t, false),
       yaxis2: axis(t, false),
       legend: { bgcolor: 'rgba(0,0,0,0)', font: { color: t.foreground } },
-      hoverlabel: { bgcolor: t.hoverBackground, bordercolor: t.hoverBorder, font: { color: t.hoverForeground, family: t.fontFamily } },
+      hoverlabel: {
+        bgcolor: t.hoverBackground,
+        bordercolor: t.hoverBorder,
+        font: { color: t.hoverForeground, family: t.fontFamily },
+      },
       modebar: { bgcolor: 'rgba(0,0,0,0)', color: withAlpha(t.foreground, 0.55), activecolor: t.accent },
-      annotationdefaults: { font: { color: t.foreground }, arrowcolor: withAlpha(t.foreground, 0.7), bgcolor: withAlpha(t.background, 0.7) },
+      annotationdefaults: {
+        font: { color: t.foreground },
+        arrowcolor: withAlpha(t.foreground, 0.7),
+        bgcolor: withAlpha(t.background, 0.7),
+      },
       shapedefaults: { line: { color: withAlpha(t.foreground, 0.5) } },
       colorscale: { diverging: 'RdBu' },
     },

@@ -24,16 +24,35 @@ const ti = process.argv.indexOf('--target');
 const target = ti > 0 ? process.argv[ti + 1] : here;
 // VS Code target → esbuild platform package (alpine uses the static linux binaries)
 const esbuildPkg = {
-  'linux-x64': 'linux-x64', 'linux-arm64': 'linux-arm64', 'linux-armhf': 'linux-arm', 'alpine-x64': 'linux-x64', 'alpine-arm64': 'linux-arm64',
-  'darwin-x64': 'darwin-x64', 'darwin-arm64': 'darwin-arm64', 'win32-x64': 'win32-x64', 'win32-arm64': 'win32-arm64',
+  'linux-x64': 'linux-x64',
+  'linux-arm64': 'linux-arm64',
+  'linux-armhf': 'linux-arm',
+  'alpine-x64': 'linux-x64',
+  'alpine-arm64': 'linux-arm64',
+  'darwin-x64': 'darwin-x64',
+  'darwin-arm64': 'darwin-arm64',
+  'win32-x64': 'win32-x64',
+  'win32-arm64': 'win32-arm64',
 }[target];
-if (!esbuildPkg) { console.error(`package: unknown target ${target}`); process.exit(2); }
+if (!esbuildPkg) {
+  console.error(`package: unknown target ${target}`);
+  process.exit(2);
+}
 // VS Code target → DuckDB's native package (alpine: the musl builds; no DuckDB build for 32-bit ARM)
 const duckdbPkg = {
-  'linux-x64': 'linux-x64', 'linux-arm64': 'linux-arm64', 'alpine-x64': 'linux-x64-musl', 'alpine-arm64': 'linux-arm64-musl',
-  'darwin-x64': 'darwin-x64', 'darwin-arm64': 'darwin-arm64', 'win32-x64': 'win32-x64', 'win32-arm64': 'win32-arm64',
+  'linux-x64': 'linux-x64',
+  'linux-arm64': 'linux-arm64',
+  'alpine-x64': 'linux-x64-musl',
+  'alpine-arm64': 'linux-arm64-musl',
+  'darwin-x64': 'darwin-x64',
+  'darwin-arm64': 'darwin-arm64',
+  'win32-x64': 'win32-x64',
+  'win32-arm64': 'win32-arm64',
 }[target];
-if (!duckdbPkg) { console.error(`package: DuckDB has no native build for ${target}; SQL cells and Parquet need one`); process.exit(2); }
+if (!duckdbPkg) {
+  console.error(`package: DuckDB has no native build for ${target}; SQL cells and Parquet need one`);
+  process.exit(2);
+}
 
 /** A platform package from node_modules when it is the right version, else from the npm registry (cached in .cache/). */
 function platformPackage(name, version) {
@@ -42,7 +61,12 @@ function platformPackage(name, version) {
   const cache = path.join('.cache', name.replace('/', '+') + `-${version}`);
   if (!existsSync(path.join(cache, 'package', 'package.json'))) {
     mkdirSync(cache, { recursive: true });
-    const tgz = execFileSync('npm', ['pack', `${name}@${version}`, '--silent', '--pack-destination', cache], { encoding: 'utf8' }).trim().split('\n').pop();
+    const tgz = execFileSync('npm', ['pack', `${name}@${version}`, '--silent', '--pack-destination', cache], {
+      encoding: 'utf8',
+    })
+      .trim()
+      .split('\n')
+      .pop();
     execFileSync('tar', ['xzf', path.join(cache, tgz), '-C', cache]);
   }
   return path.join(cache, 'package');
@@ -53,7 +77,8 @@ const out = path.join('dist', 'node_modules');
 rmSync(out, { recursive: true, force: true });
 mkdirSync(path.join(out, 'esbuild', 'lib'), { recursive: true });
 const esbuildDir = path.dirname(require.resolve('esbuild/package.json'));
-for (const f of ['package.json', 'LICENSE.md', 'lib/main.js']) if (existsSync(path.join(esbuildDir, f))) cpSync(path.join(esbuildDir, f), path.join(out, 'esbuild', f));
+for (const f of ['package.json', 'LICENSE.md', 'lib/main.js'])
+  if (existsSync(path.join(esbuildDir, f))) cpSync(path.join(esbuildDir, f), path.join(out, 'esbuild', f));
 
 const platformDir = platformPackage(`@esbuild/${esbuildPkg}`, version);
 cpSync(platformDir, path.join(out, '@esbuild', esbuildPkg), { recursive: true });
@@ -61,7 +86,10 @@ cpSync(platformDir, path.join(out, '@esbuild', esbuildPkg), { recursive: true })
 const duckdbVersion = require('@duckdb/node-bindings/package.json').version;
 const duckdbDir = platformPackage(`@duckdb/node-bindings-${duckdbPkg}`, duckdbVersion);
 // the addon, its shared library (linux/mac: libduckdb.so/.dylib next to it), license and package.json
-cpSync(duckdbDir, path.join(out, '@duckdb', `node-bindings-${duckdbPkg}`), { recursive: true, filter: (f) => !/README\.md$/.test(f) });
+cpSync(duckdbDir, path.join(out, '@duckdb', `node-bindings-${duckdbPkg}`), {
+  recursive: true,
+  filter: (f) => !/README\.md$/.test(f),
+});
 
 const vsix = path.join('dist', target === here ? 'market-notebooks.vsix' : `market-notebooks-${target}.vsix`);
 // No --no-dependencies: it would drop node_modules/mktnb-tsserver-plugin whatever
@@ -74,12 +102,19 @@ const manifest = readFileSync('package.json', 'utf8');
 const forVsce = JSON.parse(manifest);
 delete forVsce.files;
 const restore = () => writeFileSync('package.json', manifest);
-const onSignal = (sig) => { restore(); process.exit(sig === 'SIGINT' ? 130 : 143); };
+const onSignal = (sig) => {
+  restore();
+  process.exit(sig === 'SIGINT' ? 130 : 143);
+};
 process.once('SIGINT', onSignal);
 process.once('SIGTERM', onSignal);
 writeFileSync('package.json', JSON.stringify(forVsce, null, 2) + '\n');
 try {
-  execFileSync('npx', ['vsce', 'package', '--allow-missing-repository', '--no-rewrite-relative-links', '--target', target, '-o', vsix], { stdio: 'inherit' });
+  execFileSync(
+    'npx',
+    ['vsce', 'package', '--allow-missing-repository', '--no-rewrite-relative-links', '--target', target, '-o', vsix],
+    { stdio: 'inherit' },
+  );
 } finally {
   restore();
 }

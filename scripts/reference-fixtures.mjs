@@ -34,7 +34,9 @@ sys.stdout.write('{\\n' + ',\\n'.join(lines) + '\\n}\\n')
 function run(args, what) {
   const r = spawnSync(python, args, { cwd: ROOT, encoding: 'utf8', maxBuffer: 256 << 20 });
   if (r.error || r.status !== 0) {
-    console.error(`reference-fixtures: ${what} failed with ${python} (needs Debian's python3-pandas, python3-statsmodels, python3-scipy):\n${r.error ?? r.stderr}`);
+    console.error(
+      `reference-fixtures: ${what} failed with ${python} (needs Debian's python3-pandas, python3-statsmodels, python3-scipy):\n${r.error ?? r.stderr}`,
+    );
     process.exit(1);
   }
   return r.stdout;
@@ -47,9 +49,21 @@ try {
   const text = run(['-c', CANONICAL, raw], 'writing the canonical JSON');
   mkdirSync(OUT, { recursive: true });
   writeFileSync(path.join(OUT, 'reference.json'), text);
-  const sha = Object.fromEntries(SOURCES.map((f) => [f, createHash('sha256').update(readFileSync(path.join(REF, f))).digest('hex')]));
-  writeFileSync(path.join(OUT, 'sources.json'), JSON.stringify({ generator: 'scripts/reference-fixtures.mjs', sha256: sha }, null, 2) + '\n');
-  console.log(`reference-fixtures: wrote ${path.relative(ROOT, OUT)}/reference.json (${text.length} bytes) and sources.json`);
+  const sha = Object.fromEntries(
+    SOURCES.map((f) => [
+      f,
+      createHash('sha256')
+        .update(readFileSync(path.join(REF, f)))
+        .digest('hex'),
+    ]),
+  );
+  writeFileSync(
+    path.join(OUT, 'sources.json'),
+    JSON.stringify({ generator: 'scripts/reference-fixtures.mjs', sha256: sha }, null, 2) + '\n',
+  );
+  console.log(
+    `reference-fixtures: wrote ${path.relative(ROOT, OUT)}/reference.json (${text.length} bytes) and sources.json`,
+  );
 } finally {
   rmSync(tmp, { recursive: true, force: true });
 }

@@ -31,4 +31,6 @@ export function activate(context: vscode.ExtensionContext): void {
   registerConnections(context, controller);
 }
 
-export function deactivate(): void { /* subscriptions dispose the kernels */ }
+export function deactivate(): void {
+  /* subscriptions dispose the kernels */
+}

@@ -59,9 +59,19 @@ export async function runNotebook(nb: MktnbFile, opts: RunOptions): Promise<RunR
   // named connections: passwords from the environment variables they name, as in VS Code (docs/data.md)
   const specs = notebookConnections(nb.metadata);
   const env = specs.length ? { [KERNEL_ENV.connections]: connectionsJson(specs, process.env) } : undefined;
-  const client = await KernelClient.start({ cwd: opts.cwd, notebookPath: opts.notebookPath, kernelScript: opts.kernelScript, maxOldSpaceMb: opts.maxOldSpaceMb, passEnv: opts.passEnv, database: notebookDatabase(nb.metadata), ...(env ? { env } : {}) });
+  const client = await KernelClient.start({
+    cwd: opts.cwd,
+    notebookPath: opts.notebookPath,
+    kernelScript: opts.kernelScript,
+    maxOldSpaceMb: opts.maxOldSpaceMb,
+    passEnv: opts.passEnv,
+    database: notebookDatabase(nb.metadata),
+    ...(env ? { env } : {}),
+  });
   const cells: MktnbCell[] = nb.cells.map((c) => ({ ...c }));
-  let order = 0, cellsRun = 0, lateErrors = 0;
+  let order = 0,
+    cellsRun = 0,
+    lateErrors = 0;
   let failedCell: CellReport | undefined;
   const byCellId = new Map<number, { outputs: OutputAccumulator; number: number }>();
   client.onBackgroundOutput((event) => {
@@ -79,26 +89,47 @@ export async function runNotebook(nb: MktnbFile, opts: RunOptions): Promise<RunR
       if (failedCell) continue;
       const code = fromSourceLines(cell.source);
       const acc = new OutputAccumulator();
-      const onOutput = (e: KernelOutputEvent): void => { acc.add(e); };
+      const onOutput = (e: KernelOutputEvent): void => {
+        acc.add(e);
+      };
       const lang = cellLanguage(cell.language);
       const label = cellLabel(order + 1);
-      const res = code.trim() === ''
-        ? { ok: true, durationMs: 0 }
-        : await client.execute(code, lang, { cellLabel: label, onOutput, timeoutMs });
+      const res =
+        code.trim() === ''
+          ? { ok: true, durationMs: 0 }
+          : await client.execute(code, lang, { cellLabel: label, onOutput, timeoutMs });
       if ('cellId' in res && res.cellId) byCellId.set(res.cellId, { outputs: acc, number: order + 1 });
       cellsRun++;
-      const error = 'error' in res && res.error ? { name: res.error.name, message: res.error.message, stack: res.error.stack } : undefined;
+      const error =
+        'error' in res && res.error
+          ? { name: res.error.name, message: res.error.message, stack: res.error.stack }
+          : undefined;
       if (error) acc.error(error);
       if ('restarted' in res && res.restarted) acc.note(res.restarted);
       const outputs = acc.outputs;
       cell.outputs = outputs;
       cell.execution = { order: ++order, success: res.ok, durationMs: Math.round(res.durationMs) };
-      const report: CellReport = { index: i, number: i + 1, label, ok: res.ok, durationMs: res.durationMs, outputs, error };
+      const report: CellReport = {
+        index: i,
+        number: i + 1,
+        label,
+        ok: res.ok,
+        durationMs: res.durationMs,
+        outputs,
+        error,
+      };
       opts.onCell?.(report);
       if (!res.ok) failedCell = report;
     }
   } finally {
     endedProcesses = (await client.dispose())?.endedProcesses ?? [];
   }
-  return { notebook: { ...nb, cells }, ok: !failedCell && lateErrors === 0, failedCell, cellsRun, lateErrors, endedProcesses };
+  return {
+    notebook: { ...nb, cells },
+    ok: !failedCell && lateErrors === 0,
+    failedCell,
+    cellsRun,
+    lateErrors,
+    endedProcesses,
+  };
 }

@@ -39,7 +39,11 @@ export const DEFAULT_MAX_ROWS = 10_000_000;
 export const DEFAULT_TIMEOUT_MS = 300_000;
 
 /** Progress of a running query, from the server's system.processes. */
-export interface ClickHouseProgress { rowsRead: number; totalRows: number; percent: number }
+export interface ClickHouseProgress {
+  rowsRead: number;
+  totalRows: number;
+  percent: number;
+}
 
 export interface ClickHouseQueryOptions {
   onProgress?: (p: ClickHouseProgress) => void;
@@ -70,9 +74,12 @@ export class ClickHouse {
       // required on first use: a kernel that never talks to ClickHouse never loads the client
       const { createClient, ClickHouseLogLevel } = require('@clickhouse/client') as typeof import('@clickhouse/client');
       this.client = createClient({
-        url: this.spec.url, username: this.spec.user ?? 'default', password: this.spec.password ?? '',
+        url: this.spec.url,
+        username: this.spec.user ?? 'default',
+        password: this.spec.password ?? '',
         ...(this.spec.database ? { database: this.spec.database } : {}),
-        request_timeout: this.timeoutMs, application: 'market-notebooks',
+        request_timeout: this.timeoutMs,
+        application: 'market-notebooks',
         // errors reach the cell as ClickHouseQueryError; the client's own console log would repeat them on the kernel's stderr
         log: { level: ClickHouseLogLevel.OFF },
       });
@@ -89,7 +96,9 @@ export class ClickHouse {
         const [major, minor] = version.split('.').map(Number);
         return { version, major, minor, zone: zone || 'UTC' };
       })();
-      this.server.catch(() => { this.server = undefined; });
+      this.server.catch(() => {
+        this.server = undefined;
+      });
     }
     return this.server;
   }
@@ -111,7 +120,9 @@ export class ClickHouse {
         throw e;
       }
     })();
-    this.params.catch(() => { this.params = undefined; });
+    this.params.catch(() => {
+      this.params = undefined;
+    });
     return this.params;
   }
 
@@ -119,7 +130,11 @@ export class ClickHouse {
    * Runs SQL text (several statements: in order, the last one's result returned). The text is sent
    * as written (comments included) so the server's positions point into it.
    */
-  async run(text: string, params: Record<string, unknown> = {}, opts: ClickHouseQueryOptions = {}): Promise<RemoteResult | undefined> {
+  async run(
+    text: string,
+    params: Record<string, unknown> = {},
+    opts: ClickHouseQueryOptions = {},
+  ): Promise<RemoteResult | undefined> {
     const info = await this.serverInfo();
     const stmts = splitStatements(text);
     if (!stmts.length) throw new ClickHouseQueryError('the query has no statement', 'server');
@@ -142,19 +157,32 @@ export class ClickHouse {
     return f;
   }
 
-  private async select(body: string, whole: string, offset: number, params: Record<string, unknown>, zone: string, opts: ClickHouseQueryOptions): Promise<RemoteResult> {
+  private async select(
+    body: string,
+    whole: string,
+    offset: number,
+    params: Record<string, unknown>,
+    zone: string,
+    opts: ClickHouseQueryOptions,
+  ): Promise<RemoteResult> {
     const maxRows = opts.maxRows ?? this.spec.maxRows ?? DEFAULT_MAX_ROWS;
     const id = `mktnb-${process.pid}-${++queries}-${Date.now()}`;
     const stop = this.poll(id, opts.onProgress);
     const parser = new TsvColumns(zone, maxRows);
     try {
       // the server stops at the cap too, before it has sent more than that (error 396)
-      const r = await this.exec(`${body}\nFORMAT TabSeparatedWithNamesAndTypes`, whole, offset, params, id,
-        { max_result_rows: String(maxRows + 1), result_overflow_mode: 'throw' });
+      const r = await this.exec(`${body}\nFORMAT TabSeparatedWithNamesAndTypes`, whole, offset, params, id, {
+        max_result_rows: String(maxRows + 1),
+        result_overflow_mode: 'throw',
+      });
       try {
         for await (const chunk of r.stream as AsyncIterable<Buffer>) parser.push(chunk);
       } catch (e) {
-        if (e instanceof ClickHouseQueryError) { r.stream.destroy(); void this.kill(id); throw e; }
+        if (e instanceof ClickHouseQueryError) {
+          r.stream.destroy();
+          void this.kill(id);
+          throw e;
+        }
         throw this.explain(e, whole, offset, id);
       }
       return parser.finish(body, { ...summaryOf(r.summary), receivedBytes: parser.bytes });
@@ -171,17 +199,28 @@ export class ClickHouse {
     try {
       const r = await this.exec(body, whole, offset, params, id);
       await streamText(r.stream);
-    } finally { this.running.delete(id); }
+    } finally {
+      this.running.delete(id);
+    }
   }
 
   /** sends a query; with `tracked` (a cell's query) interrupt() can stop it until the caller removes it from `running` */
-  private async exec(query: string, whole: string, offset: number, params: Record<string, unknown> = {}, tracked?: string, settings: Record<string, string> = {}) {
+  private async exec(
+    query: string,
+    whole: string,
+    offset: number,
+    params: Record<string, unknown> = {},
+    tracked?: string,
+    settings: Record<string, string> = {},
+  ) {
     const ac = new AbortController();
     const id = tracked ?? `mktnb-${process.pid}-${++queries}-${Date.now()}`;
     if (tracked) this.running.set(id, ac);
     try {
       return await this.c.exec({
-        query, query_id: id, abort_signal: ac.signal,
+        query,
+        query_id: id,
+        abort_signal: ac.signal,
         ...(Object.keys(params).length ? { query_params: params } : {}),
         ...(Object.keys(settings).length ? { clickhouse_settings: settings as never } : {}),
       });
@@ -197,13 +236,26 @@ export class ClickHouse {
     const timer = setInterval(() => {
       if (busy) return;
       busy = true;
-      this.c.exec({ query: `SELECT read_rows, total_rows_approx FROM system.processes WHERE query_id = ${chLiteral(id)} FORMAT TabSeparated` })
+      this.c
+        .exec({
+          query: `SELECT read_rows, total_rows_approx FROM system.processes WHERE query_id = ${chLiteral(id)} FORMAT TabSeparated`,
+        })
         .then((r) => streamText(r.stream))
-        .then((t) => {
-          const [read, total] = t.trim().split('\t').map(Number);
-          if (Number.isFinite(read)) onProgress({ rowsRead: read, totalRows: total || 0, percent: total > 0 ? Math.min(100, Math.floor((100 * read) / total)) : 0 });
-        }, () => undefined)
-        .finally(() => { busy = false; });
+        .then(
+          (t) => {
+            const [read, total] = t.trim().split('\t').map(Number);
+            if (Number.isFinite(read))
+              onProgress({
+                rowsRead: read,
+                totalRows: total || 0,
+                percent: total > 0 ? Math.min(100, Math.floor((100 * read) / total)) : 0,
+              });
+          },
+          () => undefined,
+        )
+        .finally(() => {
+          busy = false;
+        });
     }, 500);
     (timer as { unref?: () => void }).unref?.();
     return () => clearInterval(timer);
@@ -219,7 +271,11 @@ export class ClickHouse {
   }
 
   private async kill(id: string): Promise<void> {
-    try { await this.c.command({ query: `KILL QUERY WHERE query_id = ${chLiteral(id)} ASYNC` }); } catch { /* the server is gone or the query is done */ }
+    try {
+      await this.c.command({ query: `KILL QUERY WHERE query_id = ${chLiteral(id)} ASYNC` });
+    } catch {
+      /* the server is gone or the query is done */
+    }
   }
 
   private explain(e: unknown, sql: string, offset: number, id: string): ClickHouseQueryError {
@@ -228,23 +284,43 @@ export class ClickHouse {
     const msg = String(err?.message ?? e);
     const where = `connection "${this.spec.name}" (${this.spec.url})`;
     if (this.cancelled.delete(id)) {
-      return new ClickHouseQueryError(`the query was stopped (it was cancelled on the server of ${where})`, 'cancelled');
+      return new ClickHouseQueryError(
+        `the query was stopped (it was cancelled on the server of ${where})`,
+        'cancelled',
+      );
     }
-    if (typeof err?.code === 'string' && /^(ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ENETUNREACH|EAI_AGAIN|ECONNRESET|EPIPE)$/.test(err.code)) {
-      const why = { ECONNREFUSED: 'connection refused: is the server running, and is that its HTTP port (8123 by default)?', ENOTFOUND: 'no such host', EAI_AGAIN: 'the host name could not be resolved (offline?)' }[err.code as 'ECONNREFUSED'] ?? err.code;
+    if (
+      typeof err?.code === 'string' &&
+      /^(ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ENETUNREACH|EAI_AGAIN|ECONNRESET|EPIPE)$/.test(err.code)
+    ) {
+      const why =
+        {
+          ECONNREFUSED: 'connection refused: is the server running, and is that its HTTP port (8123 by default)?',
+          ENOTFOUND: 'no such host',
+          EAI_AGAIN: 'the host name could not be resolved (offline?)',
+        }[err.code as 'ECONNREFUSED'] ?? err.code;
       return new ClickHouseQueryError(`cannot reach the ClickHouse server of ${where}: ${why}`, 'unreachable');
     }
     if (/^Timeout error/i.test(msg)) {
-      return new ClickHouseQueryError(`the ClickHouse server of ${where} did not answer within ${this.timeoutMs / 1000} s (the connection's timeout, setting marketNotebooks.sql.timeoutSeconds); `
-        + 'the query may still run there: aggregate more on the server or raise the timeout', 'timeout');
+      return new ClickHouseQueryError(
+        `the ClickHouse server of ${where} did not answer within ${this.timeoutMs / 1000} s (the connection's timeout, setting marketNotebooks.sql.timeoutSeconds); ` +
+          'the query may still run there: aggregate more on the server or raise the timeout',
+        'timeout',
+      );
     }
     const p = parseServerError(msg);
     if (p && (p.code === 193 || p.code === 192 || p.code === 516)) {
-      const src = this.spec.password === undefined
-        ? `no password was given: set ${passwordEnvName(this.spec)}, or in VS Code run "Market Notebooks: Add Connection…" for "${this.spec.name}"`
-        : `the password came from ${this.spec.passwordSource ?? 'the connection'}`;
-      return new ClickHouseQueryError(`the ClickHouse server of ${where} refused user "${this.spec.user ?? 'default'}": wrong password or unknown user (${src}). `
-        + `Server said: code ${p.code}: ${p.message}`, 'auth', p.code, p.message);
+      const src =
+        this.spec.password === undefined
+          ? `no password was given: set ${passwordEnvName(this.spec)}, or in VS Code run "Market Notebooks: Add Connection…" for "${this.spec.name}"`
+          : `the password came from ${this.spec.passwordSource ?? 'the connection'}`;
+      return new ClickHouseQueryError(
+        `the ClickHouse server of ${where} refused user "${this.spec.user ?? 'default'}": wrong password or unknown user (${src}). ` +
+          `Server said: code ${p.code}: ${p.message}`,
+        'auth',
+        p.code,
+        p.message,
+      );
     }
     return p ? serverError(msg, sql, offset) : new ClickHouseQueryError(`ClickHouse (${where}): ${msg}`, 'server');
   }
@@ -263,7 +339,9 @@ async function streamText(s: NodeJS.ReadableStream): Promise<string> {
   return out;
 }
 
-function summaryOf(s: { read_rows?: string; read_bytes?: string; result_bytes?: string; elapsed_ns?: string } | undefined): RemoteResult['summary'] {
+function summaryOf(
+  s: { read_rows?: string; read_bytes?: string; result_bytes?: string; elapsed_ns?: string } | undefined,
+): RemoteResult['summary'] {
   if (!s) return {};
   const n = (x?: string) => (x === undefined ? undefined : Number(x));
   const out: RemoteResult['summary'] = {};

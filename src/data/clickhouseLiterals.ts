@@ -16,10 +16,15 @@ const DATETIME_MAX_MS = 4291747199000;
 function checkDate(d: Date, literal: boolean): void {
   const ms = d.getTime();
   if (!Number.isFinite(ms)) throw new RangeError('an invalid Date was passed as a query value');
-  if (ms < 0 || ms > DATETIME_MAX_MS) throw new RangeError(`the Date ${d.toISOString()} is outside ClickHouse's DateTime range (1970-01-01 … 2105-12-31 UTC)`);
+  if (ms < 0 || ms > DATETIME_MAX_MS)
+    throw new RangeError(
+      `the Date ${d.toISOString()} is outside ClickHouse's DateTime range (1970-01-01 … 2105-12-31 UTC)`,
+    );
   if (literal && ms % 1000 !== 0) {
-    throw new RangeError(`the Date ${d.toISOString()} has milliseconds, which this server's DateTime cannot hold (whole seconds; DateTime64 needs ClickHouse 20.1): `
-      + 'round it (new Date(Math.floor(d.getTime() / 1000) * 1000)) or compare with epoch milliseconds as a number');
+    throw new RangeError(
+      `the Date ${d.toISOString()} has milliseconds, which this server's DateTime cannot hold (whole seconds; DateTime64 needs ClickHouse 20.1): ` +
+        'round it (new Date(Math.floor(d.getTime() / 1000) * 1000)) or compare with epoch milliseconds as a number',
+    );
   }
 }
 
@@ -29,8 +34,14 @@ function quoteString(s: string): string {
     const c = s.charCodeAt(i);
     if (c >= 0xd800 && c <= 0xdfff) {
       const next = s.charCodeAt(i + 1);
-      if (c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) { out += s[i] + s[i + 1]; i++; continue; }
-      throw new RangeError(`the string has a lone surrogate (\\u${c.toString(16)}) at ${i}: it has no UTF-8 form, so the server could not receive it as written`);
+      if (c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
+        out += s[i] + s[i + 1];
+        i++;
+        continue;
+      }
+      throw new RangeError(
+        `the string has a lone surrogate (\\u${c.toString(16)}) at ${i}: it has no UTF-8 form, so the server could not receive it as written`,
+      );
     }
     if (c === 0x5c) out += '\\\\';
     else if (c === 0x27) out += "\\'";
@@ -53,7 +64,10 @@ function quoteString(s: string): string {
 export function chLiteral(v: unknown): string {
   if (v === null) return 'NULL';
   if (typeof v === 'number') {
-    if (!Number.isFinite(v)) throw new RangeError(`${v} is not a finite number: ClickHouse literals are finite numerals (write nan or inf in the SQL, or filter NaN out first)`);
+    if (!Number.isFinite(v))
+      throw new RangeError(
+        `${v} is not a finite number: ClickHouse literals are finite numerals (write nan or inf in the SQL, or filter NaN out first)`,
+      );
     if (v !== 0 && Math.abs(v) < 2.2250738585072014e-308) {
       // subnormals: the server's parser rejects "5e-324" (and toFloat64('5e-324') is 0), so the exact bits
       const b = Buffer.alloc(8);
@@ -66,9 +80,14 @@ export function chLiteral(v: unknown): string {
   if (typeof v === 'bigint') return v < 0n ? `(${v})` : String(v);
   if (typeof v === 'boolean') return v ? '1' : '0';
   if (typeof v === 'string') return quoteString(v);
-  if (v instanceof Date) { checkDate(v, true); return `toDateTime(${quoteString(utcText(v, false))}, 'UTC')`; }
+  if (v instanceof Date) {
+    checkDate(v, true);
+    return `toDateTime(${quoteString(utcText(v, false))}, 'UTC')`;
+  }
   if (Array.isArray(v)) return `[${v.map(chLiteral).join(', ')}]`;
-  throw new TypeError(`a query value must be a number, bigint, string, boolean, Date, array or null; got ${v === undefined ? 'undefined' : typeof v === 'object' ? (v as object).constructor?.name ?? 'an object' : typeof v}`);
+  throw new TypeError(
+    `a query value must be a number, bigint, string, boolean, Date, array or null; got ${v === undefined ? 'undefined' : typeof v === 'object' ? ((v as object).constructor?.name ?? 'an object') : typeof v}`,
+  );
 }
 
 /** The ClickHouse type of a bound parameter and its text value (servers with query parameters). */
@@ -80,10 +99,15 @@ export function chParam(v: unknown): { type: string; value: unknown } {
   }
   if (typeof v === 'bigint') return { type: v < 0n ? 'Int64' : 'UInt64', value: v.toString() };
   if (typeof v === 'boolean') return { type: 'UInt8', value: v ? 1 : 0 };
-  if (typeof v === 'string') { quoteString(v); return { type: 'String', value: v }; }
+  if (typeof v === 'string') {
+    quoteString(v);
+    return { type: 'String', value: v };
+  }
   if (v instanceof Date) {
     checkDate(v, false);
-    return v.getTime() % 1000 ? { type: "DateTime64(3, 'UTC')", value: utcText(v, true) } : { type: "DateTime('UTC')", value: utcText(v, false) };
+    return v.getTime() % 1000
+      ? { type: "DateTime64(3, 'UTC')", value: utcText(v, true) }
+      : { type: "DateTime('UTC')", value: utcText(v, false) };
   }
   if (Array.isArray(v)) {
     const inner = v.length ? chParam(v[0]).type : 'String';
@@ -93,7 +117,11 @@ export function chParam(v: unknown): { type: string; value: unknown } {
 }
 
 /** A query text with its values: `{pN:Type}` placeholders and params, or typed literals. */
-export function bindValues(strings: readonly string[], values: readonly unknown[], serverParams: boolean): { text: string; params: Record<string, unknown> } {
+export function bindValues(
+  strings: readonly string[],
+  values: readonly unknown[],
+  serverParams: boolean,
+): { text: string; params: Record<string, unknown> } {
   let text = strings[0];
   const params: Record<string, unknown> = {};
   for (let i = 1; i < strings.length; i++) {

@@ -16,7 +16,13 @@ import { latin1 } from '../market/load/common';
 import { ClickHouseQueryError, serverError, tooLarge } from './clickhouseErrors';
 
 type Parse = 'num' | 'date' | 'datetime' | 'text';
-interface RemoteColumn { plan: ColumnPlan; parse: Parse; zone?: string; nums?: Float64Array; texts?: string[] }
+interface RemoteColumn {
+  plan: ColumnPlan;
+  parse: Parse;
+  zone?: string;
+  nums?: Float64Array;
+  texts?: string[];
+}
 
 /** How a ClickHouse type (as the TSV header writes it) is read. */
 export function columnType(sqlType: string): { parse: Parse; zone?: string } {
@@ -33,18 +39,48 @@ export function columnType(sqlType: string): { parse: Parse; zone?: string } {
 /** TSV escapes (\t \n \\ \' \0 …) undone, for text shown in a table. */
 function unescapeTsv(s: string): string {
   if (!s.includes('\\')) return s;
-  return s.replace(/\\(.)/g, (_, c: string) => ({ t: '\t', n: '\n', r: '\r', b: '\b', f: '\f', '0': '\0', a: '\x07', v: '\v' } as Record<string, string>)[c] ?? c);
+  return s.replace(
+    /\\(.)/g,
+    (_, c: string) =>
+      (({ t: '\t', n: '\n', r: '\r', b: '\b', f: '\f', '0': '\0', a: '\x07', v: '\v' }) as Record<string, string>)[c] ??
+      c,
+  );
 }
 
 const zoneCache = new Map<string, Intl.DateTimeFormat>();
-const isUtc = (zone: string | undefined): boolean => !zone || zone === 'UTC' || zone === 'Etc/UTC' || zone === 'GMT' || zone === 'Etc/GMT' || zone === 'Etc/UCT' || zone === 'UCT';
+const isUtc = (zone: string | undefined): boolean =>
+  !zone ||
+  zone === 'UTC' ||
+  zone === 'Etc/UTC' ||
+  zone === 'GMT' ||
+  zone === 'Etc/GMT' ||
+  zone === 'Etc/UCT' ||
+  zone === 'UCT';
 /** Epoch ms of a wall-clock time in an IANA zone (UTC fast path). */
-export function zonedToEpoch(y: number, mo: number, d: number, h: number, mi: number, s: number, ms: number, zone: string | undefined): number {
+export function zonedToEpoch(
+  y: number,
+  mo: number,
+  d: number,
+  h: number,
+  mi: number,
+  s: number,
+  ms: number,
+  zone: string | undefined,
+): number {
   const guess = Date.UTC(y, mo - 1, d, h, mi, s, ms);
   if (!zone || isUtc(zone)) return guess;
   let f = zoneCache.get(zone);
   if (!f) {
-    f = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
     zoneCache.set(zone, f);
   }
   const offset = (t: number): number => {
@@ -87,26 +123,59 @@ function daysFromCivil(y: number, m: number, d: number): number {
 const d2 = (b: Uint8Array, i: number): number => (b[i] - 48) * 10 + (b[i + 1] - 48);
 
 /** A Date or DateTime field ('YYYY-MM-DD', 'YYYY-MM-DD hh:mm:ss[.fff]') as epoch ms; '\N' NaN; the zero date 0. */
-function parseTime(fp: FieldParser, buf: Uint8Array, s: number, e: number, date: boolean, zone: string | undefined): number {
-  if (e - s < 10 || buf[s + 4] !== 45) return latin1(buf, s, e) === '\\N' ? NaN : parseNumber(fp, buf, s, e) * (date ? 86_400_000 : 1000);
-  const y = d2(buf, s) * 100 + d2(buf, s + 2), mo = d2(buf, s + 5), d = d2(buf, s + 8);
+function parseTime(
+  fp: FieldParser,
+  buf: Uint8Array,
+  s: number,
+  e: number,
+  date: boolean,
+  zone: string | undefined,
+): number {
+  if (e - s < 10 || buf[s + 4] !== 45)
+    return latin1(buf, s, e) === '\\N' ? NaN : parseNumber(fp, buf, s, e) * (date ? 86_400_000 : 1000);
+  const y = d2(buf, s) * 100 + d2(buf, s + 2),
+    mo = d2(buf, s + 5),
+    d = d2(buf, s + 8);
   if (y === 0) return 0; // 0000-00-00: ClickHouse's zero date/time, the value 0
   if (date) return daysFromCivil(y, mo, d) * 86_400_000;
-  const h = d2(buf, s + 11), mi = d2(buf, s + 14), sec = d2(buf, s + 17);
+  const h = d2(buf, s + 11),
+    mi = d2(buf, s + 14),
+    sec = d2(buf, s + 17);
   const frac = e - s > 20 ? Number(`0${latin1(buf, s + 19, e)}`) * 1000 : 0;
-  return (isUtc(zone) ? daysFromCivil(y, mo, d) * 86_400_000 + ((h * 60 + mi) * 60 + sec) * 1000 : zonedToEpoch(y, mo, d, h, mi, sec, 0, zone)) + frac;
+  return (
+    (isUtc(zone)
+      ? daysFromCivil(y, mo, d) * 86_400_000 + ((h * 60 + mi) * 60 + sec) * 1000
+      : zonedToEpoch(y, mo, d, h, mi, sec, 0, zone)) + frac
+  );
 }
 
 /** A ClickHouse result: columns as arrays of the exact row count, text columns as strings. */
 export class RemoteResult {
-  constructor(readonly names: string[], readonly types: string[], private readonly cols: RemoteColumn[], readonly rows: number, readonly sql: string,
+  constructor(
+    readonly names: string[],
+    readonly types: string[],
+    private readonly cols: RemoteColumn[],
+    readonly rows: number,
+    readonly sql: string,
     /** the server's own account of the query (rows and bytes read, elapsed), when it gave one */
-    readonly summary: { readRows?: number; readBytes?: number; resultBytes?: number; elapsedMs?: number; receivedBytes?: number } = {}) {}
+    readonly summary: {
+      readRows?: number;
+      readBytes?: number;
+      resultBytes?: number;
+      elapsedMs?: number;
+      receivedBytes?: number;
+    } = {},
+  ) {}
 
   /** the columns in the form toFrame takes; throws UnsupportedTypeError for a text column */
   columns(): Columns {
     for (const c of this.cols) if (c.parse === 'text') throw new UnsupportedTypeError(c.plan.name, c.plan.sqlType);
-    return { names: this.names, plans: this.cols.map((c) => c.plan), cols: this.cols.map((c) => c.nums!), rows: this.rows };
+    return {
+      names: this.names,
+      plans: this.cols.map((c) => c.plan),
+      cols: this.cols.map((c) => c.nums!),
+      rows: this.rows,
+    };
   }
 
   /** the result as a Frame (first time column the index, as for DuckDB results) */
@@ -116,11 +185,25 @@ export class RemoteResult {
 
   /** the table a SQL cell shows: first and last rows and the row count, made only for the shown rows */
   table(title: string): Table {
-    const columns: TableColumn[] = this.cols.map((c) => ({ name: c.plan.name, type: c.parse === 'text' ? 'string' : c.plan.time ? 'date' : 'number' }));
+    const columns: TableColumn[] = this.cols.map((c) => ({
+      name: c.plan.name,
+      type: c.parse === 'text' ? 'string' : c.plan.time ? 'date' : 'number',
+    }));
     const cols = this.cols;
     const lazy: LazyRows = {
       length: this.rows,
-      row: (i) => cols.map((c): TableValue => (c.parse === 'text' ? (c.texts![i] === '\\N' ? null : unescapeTsv(c.texts![i])) : c.plan.time ? (Number.isFinite(c.nums![i]) ? formatTime(c.nums![i]) : null) : numOrNull(c.nums![i]))),
+      row: (i) =>
+        cols.map((c): TableValue =>
+          c.parse === 'text'
+            ? c.texts![i] === '\\N'
+              ? null
+              : unescapeTsv(c.texts![i])
+            : c.plan.time
+              ? Number.isFinite(c.nums![i])
+                ? formatTime(c.nums![i])
+                : null
+              : numOrNull(c.nums![i]),
+        ),
     };
     return new Table(columns, lazy, { title });
   }
@@ -140,7 +223,10 @@ export class TsvColumns {
   /** the number fast path's state (where it stopped) */
   private readonly fp = new FieldParser();
 
-  constructor(private readonly serverZone: string, private readonly maxRows: number) {}
+  constructor(
+    private readonly serverZone: string,
+    private readonly maxRows: number,
+  ) {}
 
   /** feeds one chunk; throws ClickHouseQueryError 'too-large' past maxRows, 'server' for an error the server wrote mid-stream */
   push(chunk: Uint8Array): void {
@@ -166,8 +252,12 @@ export class TsvColumns {
 
   /** parses the complete lines of buf from `start` in one pass over the bytes; returns where the unfinished line starts */
   private rowsOf(buf: Uint8Array, start: number): number {
-    const cols = this.cols, nc = cols.length, n = buf.length;
-    let j = 0, at = start, line = start;
+    const cols = this.cols,
+      nc = cols.length,
+      n = buf.length;
+    let j = 0,
+      at = start,
+      line = start;
     for (let i = start; i < n; i++) {
       const c = buf[i];
       if (c !== 9 && c !== 10) continue;
@@ -189,14 +279,23 @@ export class TsvColumns {
       this.field(cols[j], buf, at, i);
       at = i + 1;
       if (c === 9) j++;
-      else { j = 0; line = at; this.rows++; }
+      else {
+        j = 0;
+        line = at;
+        this.rows++;
+      }
     }
     return line;
   }
 
   private grow(): void {
     this.cap *= 2;
-    for (const c of this.cols) if (c.nums) { const a = new Float64Array(this.cap); a.set(c.nums); c.nums = a; }
+    for (const c of this.cols)
+      if (c.nums) {
+        const a = new Float64Array(this.cap);
+        a.set(c.nums);
+        c.nums = a;
+      }
   }
 
   private field(c: RemoteColumn, buf: Uint8Array, s: number, e: number): void {
@@ -214,16 +313,21 @@ export class TsvColumns {
       c[c.length - 1] = 10;
       this.carry = undefined;
       this.push(c);
-      if (this.carry) throw new ClickHouseQueryError('the server\'s answer ended in the middle of a row', 'server');
+      if (this.carry) throw new ClickHouseQueryError("the server's answer ended in the middle of a row", 'server');
     }
     if (!this.names) return new RemoteResult([], [], [], 0, sql, summary);
-    const cols = this.cols.map((c) => (c.nums ? { ...c, nums: c.nums.slice(0, this.rows) } : { ...c, texts: c.texts!.slice(0, this.rows) }));
+    const cols = this.cols.map((c) =>
+      c.nums ? { ...c, nums: c.nums.slice(0, this.rows) } : { ...c, texts: c.texts!.slice(0, this.rows) },
+    );
     return new RemoteResult(this.names, this.types!, cols, this.rows, sql, summary);
   }
 
   private header(buf: Uint8Array, s: number, e: number): void {
     const fields = utf8.decode(buf.subarray(s, e)).split('\t').map(unescapeTsv);
-    if (!this.names) { this.names = fields; return; }
+    if (!this.names) {
+      this.names = fields;
+      return;
+    }
     this.types = fields;
     const seen = new Map<string, number>();
     this.cols = this.names.map((raw, j) => {
@@ -232,8 +336,21 @@ export class TsvColumns {
       seen.set(raw, k + 1);
       const name = k ? `${raw}_${k}` : raw;
       const t = columnType(fields[j] ?? '');
-      const plan: ColumnPlan = { name, sqlType: fields[j] ?? '', kind: 'f64', scale: 1, div: 1, time: t.parse === 'date' || t.parse === 'datetime', date: t.parse === 'date' };
-      return { plan, parse: t.parse, zone: t.zone ?? this.serverZone, ...(t.parse === 'text' ? { texts: [] } : { nums: new Float64Array(this.cap) }) };
+      const plan: ColumnPlan = {
+        name,
+        sqlType: fields[j] ?? '',
+        kind: 'f64',
+        scale: 1,
+        div: 1,
+        time: t.parse === 'date' || t.parse === 'datetime',
+        date: t.parse === 'date',
+      };
+      return {
+        plan,
+        parse: t.parse,
+        zone: t.zone ?? this.serverZone,
+        ...(t.parse === 'text' ? { texts: [] } : { nums: new Float64Array(this.cap) }),
+      };
     });
   }
 
@@ -245,6 +362,9 @@ export class TsvColumns {
   private badLine(buf: Uint8Array, s: number, e: number): never {
     const l = utf8.decode(buf.subarray(s, e));
     if (/Code: (\d+)/.test(l)) throw serverError(l, '');
-    throw new ClickHouseQueryError(`the server's answer has a row of ${l.split('\t').length} fields where ${this.cols.length} were announced (row ${this.rows + 1}): ${l.slice(0, 200)}`, 'server');
+    throw new ClickHouseQueryError(
+      `the server's answer has a row of ${l.split('\t').length} fields where ${this.cols.length} were announced (row ${this.rows + 1}): ${l.slice(0, 200)}`,
+      'server',
+    );
   }
 }

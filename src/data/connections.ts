@@ -20,21 +20,30 @@ export function configureConnections(list: Array<ResolvedConnection & { timeoutM
   for (const [name, c] of open) {
     if (JSON.stringify(next.get(name)) === JSON.stringify(specs.get(name))) continue;
     open.delete(name);
-    if (c instanceof ClickHouse) void c.close(); else void c.then((e) => e.close(), () => undefined);
+    if (c instanceof ClickHouse) void c.close();
+    else
+      void c.then(
+        (e) => e.close(),
+        () => undefined,
+      );
   }
   specs = next;
 }
 
 /** The names of the process's connections. */
-export function connectionNames(): string[] { return [...specs.keys()]; }
+export function connectionNames(): string[] {
+  return [...specs.keys()];
+}
 
 /** The connection's spec; throws an error listing the known names for an unknown one. */
 export function connectionSpec(name: string): ResolvedConnection {
   const s = specs.get(name);
   if (!s) {
     const known = connectionNames();
-    throw new Error(`no connection named "${name}": ${known.length ? `this notebook has ${known.map((k) => `"${k}"`).join(', ')}` : 'this notebook has none'} `
-      + '(add one with "Market Notebooks: Add Connection…", which writes it to the notebook\'s metadata)');
+    throw new Error(
+      `no connection named "${name}": ${known.length ? `this notebook has ${known.map((k) => `"${k}"`).join(', ')}` : 'this notebook has none'} ` +
+        '(add one with "Market Notebooks: Add Connection…", which writes it to the notebook\'s metadata)',
+    );
   }
   return s;
 }
@@ -44,7 +53,10 @@ export function clickhouse(name: string): ClickHouse {
   const s = connectionSpec(name);
   if (s.engine !== 'clickhouse') throw new Error(`connection "${name}" is a ${s.engine} connection, not ClickHouse`);
   let c = open.get(name);
-  if (!c) { c = new ClickHouse(s); open.set(name, c); }
+  if (!c) {
+    c = new ClickHouse(s);
+    open.set(name, c);
+  }
   return c as ClickHouse;
 }
 
@@ -67,11 +79,16 @@ export function duckdbConnection(name: string): Promise<Engine> {
  * resolves to a Frame. Values are bound by the server where it can (ClickHouse 19.x and later, DuckDB), else
  * written as typed literals by chLiteral (ClickHouse 18.x); never spliced in as raw text.
  */
-export function on(name: string, opts: ClickHouseQueryOptions & QueryOptions = {}): (strings: TemplateStringsArray, ...values: unknown[]) => Promise<Frame> {
+export function on(
+  name: string,
+  opts: ClickHouseQueryOptions & QueryOptions = {},
+): (strings: TemplateStringsArray, ...values: unknown[]) => Promise<Frame> {
   return async (strings, ...values) => {
     const spec = connectionSpec(name);
     if (!Array.isArray(strings) || !Array.isArray((strings as TemplateStringsArray).raw)) {
-      throw new TypeError(`sql.on('${name}') is a tagged template: write sql.on('${name}')\`SELECT …\` (values go in \${}, bound as parameters)`);
+      throw new TypeError(
+        `sql.on('${name}') is a tagged template: write sql.on('${name}')\`SELECT …\` (values go in \${}, bound as parameters)`,
+      );
     }
     if (spec.engine === 'duckdb') {
       let text = strings[0];
@@ -88,7 +105,11 @@ export function on(name: string, opts: ClickHouseQueryOptions & QueryOptions = {
 export function interruptConnections(): void {
   for (const c of open.values()) {
     if (c instanceof ClickHouse) c.interrupt();
-    else void c.then((e) => e.interrupt(), () => undefined);
+    else
+      void c.then(
+        (e) => e.interrupt(),
+        () => undefined,
+      );
   }
 }
 
@@ -96,5 +117,14 @@ export function interruptConnections(): void {
 export async function closeConnections(): Promise<void> {
   const all = [...open.values()];
   open.clear();
-  await Promise.all(all.map((c) => (c instanceof ClickHouse ? c.close() : c.then((e) => e.close(), () => undefined))));
+  await Promise.all(
+    all.map((c) =>
+      c instanceof ClickHouse
+        ? c.close()
+        : c.then(
+            (e) => e.close(),
+            () => undefined,
+          ),
+    ),
+  );
 }

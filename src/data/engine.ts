@@ -9,7 +9,13 @@
  */
 import * as path from 'node:path';
 import type * as Bindings from '@duckdb/node-bindings';
-import type { DuckDBConnection, DuckDBInstance, DuckDBMaterializedResult, DuckDBResult, DuckDBValue } from '@duckdb/node-api';
+import type {
+  DuckDBConnection,
+  DuckDBInstance,
+  DuckDBMaterializedResult,
+  DuckDBResult,
+  DuckDBValue,
+} from '@duckdb/node-api';
 import { bindings, nodeApi } from './native';
 import { Frame, Series, type SeriesMeta } from '../market/series';
 import { runtime } from '../market/context';
@@ -36,7 +42,12 @@ export type TableLookup = (name: string) => unknown;
 
 /** Error of a query: DuckDB's own message, plus where in the query text it points (1-based). */
 export class SqlError extends Error {
-  constructor(message: string, public readonly sql: string, public readonly line?: number, public readonly column?: number) {
+  constructor(
+    message: string,
+    public readonly sql: string,
+    public readonly line?: number,
+    public readonly column?: number,
+  ) {
     super(message);
     this.name = 'SqlError';
   }
@@ -60,7 +71,11 @@ export class Engine {
   private interrupted = false;
   private closed = false;
 
-  private constructor(readonly instance: DuckDBInstance, readonly connection: DuckDBConnection, readonly options: EngineOptions) {}
+  private constructor(
+    readonly instance: DuckDBInstance,
+    readonly connection: DuckDBConnection,
+    readonly options: EngineOptions,
+  ) {}
 
   static async open(options: EngineOptions = {}): Promise<Engine> {
     const settings: Record<string, string> = { ...options.settings };
@@ -71,7 +86,10 @@ export class Engine {
     try {
       instance = await nodeApi().DuckDBInstance.create(file, settings);
     } catch (e) {
-      throw new SqlError(`DuckDB could not open ${file === ':memory:' ? 'an in-memory database' : file}: ${(e as Error).message}`, '');
+      throw new SqlError(
+        `DuckDB could not open ${file === ':memory:' ? 'an in-memory database' : file}: ${(e as Error).message}`,
+        '',
+      );
     }
     const connection = await instance.connect();
     // relative paths in queries ('data/x.parquet') resolve against the notebook's folder, as load() does
@@ -92,16 +110,28 @@ export class Engine {
   }
 
   /** whether a query is running */
-  get busy(): boolean { return this.active > 0; }
+  get busy(): boolean {
+    return this.active > 0;
+  }
 
   /** Stops the running query (DuckDB's interrupt): it fails with "INTERRUPT Error"; the database keeps its state. */
-  interrupt(): void { if (this.active > 0) { this.interrupted = true; this.connection.interrupt(); } }
+  interrupt(): void {
+    if (this.active > 0) {
+      this.interrupted = true;
+      this.connection.interrupt();
+    }
+  }
 
   /**
    * Runs a query (several statements: the result of the last) with bound parameters and
    * returns the result as a Frame (see toFrame).
    */
-  async query(text: string, params: DuckDBValue[] = [], options: QueryOptions = {}, lookup?: TableLookup): Promise<Frame> {
+  async query(
+    text: string,
+    params: DuckDBValue[] = [],
+    options: QueryOptions = {},
+    lookup?: TableLookup,
+  ): Promise<Frame> {
     // the last statement streams: its chunks become arrays as DuckDB produces them (no materialized copy)
     const cols = await this.execute(text, params, options, lookup, true, async (r, rerun) => {
       const raw = (r as unknown as { result: Bindings.Result }).result;
@@ -117,7 +147,9 @@ export class Engine {
         if (this.interrupted) throw new Error('INTERRUPT Error: Interrupted!');
         // a SELECT is run again, materialized, for DuckDB's own message (or, were the failure transient, its rows)
         if (type === STATEMENT_SELECT) return resultColumns(await rerun());
-        throw new Error('the statement failed while its result was read, and DuckDB\'s streaming API does not say why; run it with db.run(…) to see the error');
+        throw new Error(
+          "the statement failed while its result was read, and DuckDB's streaming API does not say why; run it with db.run(…) to see the error",
+        );
       }
       return c;
     });
@@ -125,7 +157,12 @@ export class Engine {
   }
 
   /** Runs a query and returns DuckDB's materialized result (for callers that convert it themselves). */
-  async run(text: string, params: DuckDBValue[] = [], options: QueryOptions = {}, lookup?: TableLookup): Promise<DuckDBMaterializedResult> {
+  async run(
+    text: string,
+    params: DuckDBValue[] = [],
+    options: QueryOptions = {},
+    lookup?: TableLookup,
+  ): Promise<DuckDBMaterializedResult> {
     return this.execute(text, params, options, lookup, false, async (r) => r as DuckDBMaterializedResult);
   }
 
@@ -135,19 +172,32 @@ export class Engine {
    * Errors of the statements and of `consume` (a streaming result fails while it is read) become
    * SqlErrors with the position in `text`; progress and interrupt cover both.
    */
-  private async execute<R>(text: string, params: DuckDBValue[], options: QueryOptions, lookup: TableLookup | undefined, stream: boolean,
-    consume: (result: DuckDBResult, rerun: () => Promise<DuckDBMaterializedResult>) => Promise<R>): Promise<R> {
+  private async execute<R>(
+    text: string,
+    params: DuckDBValue[],
+    options: QueryOptions,
+    lookup: TableLookup | undefined,
+    stream: boolean,
+    consume: (result: DuckDBResult, rerun: () => Promise<DuckDBMaterializedResult>) => Promise<R>,
+  ): Promise<R> {
     if (this.closed) throw new SqlError('the database was closed', text);
     if (lookup) await this.registerReferenced(text, lookup);
     this.active++;
     if (this.active === 1) this.interrupted = false;
     let last = -1;
-    const timer = options.onProgress ? setInterval(() => {
-      try {
-        const p = Math.floor(this.connection.progress.percentage);
-        if (p >= 0 && p !== last) { last = p; options.onProgress!(p); }
-      } catch { /* no progress */ }
-    }, 250) : undefined;
+    const timer = options.onProgress
+      ? setInterval(() => {
+          try {
+            const p = Math.floor(this.connection.progress.percentage);
+            if (p >= 0 && p !== last) {
+              last = p;
+              options.onProgress!(p);
+            }
+          } catch {
+            /* no progress */
+          }
+        }, 250)
+      : undefined;
     (timer as { unref?: () => void } | undefined)?.unref?.();
     let offset = 0;
     const cleanup: Array<() => void> = [];
@@ -159,11 +209,20 @@ export class Engine {
         const st = stmts[i];
         offset = st.offset;
         const streaming = stream && i === stmts.length - 1;
-        result = params.length ? await this.runPrepared(st.text, params, streaming, cleanup)
-          : streaming ? await this.connection.stream(st.text) : await this.connection.run(st.text);
+        result = params.length
+          ? await this.runPrepared(st.text, params, streaming, cleanup)
+          : streaming
+            ? await this.connection.stream(st.text)
+            : await this.connection.run(st.text);
       }
       const lastSt = stmts[stmts.length - 1];
-      return await consume(result!, async () => (params.length ? await this.runPrepared(lastSt.text, params, false, cleanup) : await this.connection.run(lastSt.text)) as DuckDBMaterializedResult);
+      return await consume(
+        result!,
+        async () =>
+          (params.length
+            ? await this.runPrepared(lastSt.text, params, false, cleanup)
+            : await this.connection.run(lastSt.text)) as DuckDBMaterializedResult,
+      );
     } catch (e) {
       if (e instanceof SqlError || e instanceof UnsupportedTypeError) throw e;
       const msg = explainError(String((e as Error)?.message ?? e));
@@ -177,7 +236,12 @@ export class Engine {
   }
 
   /** A statement with bound values; `cleanup` gets what to destroy once a streaming result has been read. */
-  private async runPrepared(text: string, params: DuckDBValue[], stream: boolean, cleanup: Array<() => void>): Promise<DuckDBResult> {
+  private async runPrepared(
+    text: string,
+    params: DuckDBValue[],
+    stream: boolean,
+    cleanup: Array<() => void>,
+  ): Promise<DuckDBResult> {
     const p = await this.connection.prepare(text);
     // a streaming result is read after this returns: its statement lives until then
     if (stream) cleanup.push(() => p.destroySync());
@@ -187,7 +251,9 @@ export class Engine {
       if (n > params.length) throw new Error(`the statement uses $${n} but only ${params.length} values were given`);
       if (n) p.bind(params.slice(0, n));
       return stream ? await p.stream() : await p.run();
-    } finally { if (!stream) p.destroySync(); }
+    } finally {
+      if (!stream) p.destroySync();
+    }
   }
 
   /**
@@ -202,8 +268,13 @@ export class Engine {
     // the view's columns are fixed when it is created: a value of other columns needs a new view
     if (before && sameColumns(before as Series | Frame, value)) return;
     try {
-      await this.connection.run(`CREATE OR REPLACE TEMP VIEW ${quoteIdent(name)} AS SELECT * FROM ${SCAN_FUNCTION}(${quoteLiteral(name)})`);
-    } catch (e) { this.registered.delete(name); throw e; }
+      await this.connection.run(
+        `CREATE OR REPLACE TEMP VIEW ${quoteIdent(name)} AS SELECT * FROM ${SCAN_FUNCTION}(${quoteLiteral(name)})`,
+      );
+    } catch (e) {
+      this.registered.delete(name);
+      throw e;
+    }
   }
 
   /** Drops a registered value's view. */
@@ -220,11 +291,15 @@ export class Engine {
     });
     if (!names.length) return;
     const own = await this.connection.runAndReadAll(
-      `SELECT table_name FROM duckdb_tables() UNION ALL SELECT view_name FROM duckdb_views() WHERE NOT internal AND NOT (temporary AND database_name = 'temp' AND sql LIKE '%${SCAN_FUNCTION}(%')`);
+      `SELECT table_name FROM duckdb_tables() UNION ALL SELECT view_name FROM duckdb_views() WHERE NOT internal AND NOT (temporary AND database_name = 'temp' AND sql LIKE '%${SCAN_FUNCTION}(%')`,
+    );
     const taken = new Set(own.getRows().map((r) => String(r[0]).toLowerCase()));
     for (const n of names) {
       // the database's own table or view wins: a registration of the name would shadow it (temp comes first)
-      if (taken.has(n.toLowerCase())) { await this.unregister(n); continue; }
+      if (taken.has(n.toLowerCase())) {
+        await this.unregister(n);
+        continue;
+      }
       await this.register(n, lookup(n) as Series | Frame);
     }
   }
@@ -232,8 +307,16 @@ export class Engine {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    try { this.connection.closeSync(); } catch { /* closed */ }
-    try { this.instance.closeSync(); } catch { /* closed */ }
+    try {
+      this.connection.closeSync();
+    } catch {
+      /* closed */
+    }
+    try {
+      this.instance.closeSync();
+    } catch {
+      /* closed */
+    }
   }
 }
 
@@ -265,7 +348,9 @@ export function toFrame(c: Columns, meta: SeriesMeta = {}): Frame {
     for (let i = 0; i < c.rows; i++) index[i] = i;
     m.index = 'row';
   }
-  c.names.forEach((n, j) => { if (j !== ti) columns[n] = c.cols[j]; });
+  c.names.forEach((n, j) => {
+    if (j !== ti) columns[n] = c.cols[j];
+  });
   return new Frame(index, columns, m);
 }
 

@@ -14,45 +14,85 @@ import { quoteLiteral, quoteIdent } from './sqlText';
 export type ColumnarFormat = 'parquet' | 'arrow';
 
 const DATE_NAMES = ['date', 'datetime', 'timestamp', 'time', 'day', 'ts', 'open_time'];
-const NUMERIC = /^(DOUBLE|FLOAT|REAL|TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|BOOLEAN|DECIMAL\(\d+,\d+\))$/;
+const NUMERIC =
+  /^(DOUBLE|FLOAT|REAL|TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|BOOLEAN|DECIMAL\(\d+,\d+\))$/;
 const TIME = /^(DATE|TIMESTAMP(_S|_MS|_NS)?|TIMESTAMP WITH TIME ZONE)$/;
 
 /** The columnar format of a path by its extension (undefined: not columnar). */
 export function columnarFormat(file: string): ColumnarFormat | undefined {
   const ext = path.extname(file).toLowerCase();
-  return ext === '.parquet' || ext === '.pq' ? 'parquet' : ext === '.arrow' || ext === '.feather' || ext === '.ipc' ? 'arrow' : undefined;
+  return ext === '.parquet' || ext === '.pq'
+    ? 'parquet'
+    : ext === '.arrow' || ext === '.feather' || ext === '.ipc'
+      ? 'arrow'
+      : undefined;
 }
 
-interface Col { name: string; type: string; time: boolean; numeric: boolean }
+interface Col {
+  name: string;
+  type: string;
+  time: boolean;
+  numeric: boolean;
+}
 
 function pickColumns(file: string, cols: Col[], options: LoadOptions): { date: Col; keep: Col[] } {
   let date: Col | undefined;
   if (options.dateColumn) {
-    date = cols.find((c) => c.name === options.dateColumn) ?? cols.find((c) => c.name.toLowerCase() === options.dateColumn!.toLowerCase());
-    if (!date) throw new LoadError(`${file}: no column "${options.dateColumn}" (dateColumn); the columns are: ${cols.map((c) => c.name).join(', ')}`, file);
+    date =
+      cols.find((c) => c.name === options.dateColumn) ??
+      cols.find((c) => c.name.toLowerCase() === options.dateColumn!.toLowerCase());
+    if (!date)
+      throw new LoadError(
+        `${file}: no column "${options.dateColumn}" (dateColumn); the columns are: ${cols.map((c) => c.name).join(', ')}`,
+        file,
+      );
   } else {
-    date = DATE_NAMES.map((n) => cols.find((c) => c.name.toLowerCase() === n && (c.time || c.numeric))).find(Boolean) ?? cols.find((c) => c.time);
-    if (!date) throw new LoadError(`${file}: no date column (none named ${DATE_NAMES.join(', ')} and no DATE/TIMESTAMP column); pass { dateColumn: '…' }. The columns are: ${cols.map((c) => `${c.name} ${c.type}`).join(', ')}`, file);
+    date =
+      DATE_NAMES.map((n) => cols.find((c) => c.name.toLowerCase() === n && (c.time || c.numeric))).find(Boolean) ??
+      cols.find((c) => c.time);
+    if (!date)
+      throw new LoadError(
+        `${file}: no date column (none named ${DATE_NAMES.join(', ')} and no DATE/TIMESTAMP column); pass { dateColumn: '…' }. The columns are: ${cols.map((c) => `${c.name} ${c.type}`).join(', ')}`,
+        file,
+      );
   }
-  if (!date.time && !date.numeric) throw new LoadError(`${file}: the date column "${date.name}" is ${date.type}; it must be a DATE, a TIMESTAMP or epoch numbers`, file);
+  if (!date.time && !date.numeric)
+    throw new LoadError(
+      `${file}: the date column "${date.name}" is ${date.type}; it must be a DATE, a TIMESTAMP or epoch numbers`,
+      file,
+    );
   let keep = cols.filter((c) => c !== date);
   if (options.columns) {
     keep = options.columns.map((n) => {
       const c = cols.find((x) => x.name === n);
-      if (!c) throw new LoadError(`${file}: no column "${n}" (columns); the columns are: ${cols.map((x) => x.name).join(', ')}`, file);
+      if (!c)
+        throw new LoadError(
+          `${file}: no column "${n}" (columns); the columns are: ${cols.map((x) => x.name).join(', ')}`,
+          file,
+        );
       return c;
     });
   }
   const bad = keep.find((c) => !c.numeric && !c.time);
-  if (bad) throw new LoadError(`${file}: column "${bad.name}" is ${bad.type}, not numeric${options.columns ? '' : '; pass { columns: [...] } to load only numeric columns'}`, file);
+  if (bad)
+    throw new LoadError(
+      `${file}: column "${bad.name}" is ${bad.type}, not numeric${options.columns ? '' : '; pass { columns: [...] } to load only numeric columns'}`,
+      file,
+    );
   if (!keep.length) throw new LoadError(`${file}: no numeric column besides the date column "${date.name}"`, file);
   return { date, keep };
 }
 
 /** Epoch numbers → ms: the unit from options.dateUnit, else by magnitude (s < 1e11 ≤ ms < 1e14 ≤ µs < 1e17 ≤ ns). */
-export function epochToMs(index: Float64Array, unit?: 's' | 'ms' | 'us' | 'ns'): { index: Float64Array; unit: 's' | 'ms' | 'us' | 'ns' } {
+export function epochToMs(
+  index: Float64Array,
+  unit?: 's' | 'ms' | 'us' | 'ns',
+): { index: Float64Array; unit: 's' | 'ms' | 'us' | 'ns' } {
   let max = 0;
-  for (let i = 0; i < index.length; i++) { const a = Math.abs(index[i]); if (a > max && Number.isFinite(a)) max = a; }
+  for (let i = 0; i < index.length; i++) {
+    const a = Math.abs(index[i]);
+    if (a > max && Number.isFinite(a)) max = a;
+  }
   const u = unit ?? (max < 1e11 ? 's' : max < 1e14 ? 'ms' : max < 1e17 ? 'us' : 'ns');
   if (u === 'ms') return { index, unit: u };
   const out = new Float64Array(index.length);
@@ -62,7 +102,8 @@ export function epochToMs(index: Float64Array, unit?: 's' | 'ms' | 'us' | 'ns'):
 
 function parsedOf(file: string, names: string[], index: Float64Array, cols: Float64Array[], notes: string[]): Parsed {
   for (let i = 0; i < index.length; i++) {
-    if (Number.isNaN(index[i])) throw new LoadError(`${file}: row ${i + 1} has no date (NULL in the date column)`, file);
+    if (Number.isNaN(index[i]))
+      throw new LoadError(`${file}: row ${i + 1} has no date (NULL in the date column)`, file);
   }
   return { index, names, cols, lines: new Int32Array(index.length), where: (i) => `row ${i + 1}`, notes };
 }
@@ -71,10 +112,17 @@ function parsedOf(file: string, names: string[], index: Float64Array, cols: Floa
 export function readParquet(file: string, options: LoadOptions): Parsed {
   const src = `read_parquet(${quoteLiteral(file)})`;
   let d;
-  try { d = querySync({ sql: `SELECT * FROM ${src}`, describe: true }); } catch (e) {
+  try {
+    d = querySync({ sql: `SELECT * FROM ${src}`, describe: true });
+  } catch (e) {
     throw new LoadError(`${file}: not a Parquet file DuckDB can read: ${(e as Error).message.split('\n')[0]}`, file);
   }
-  const cols: Col[] = d.names.map((name, i) => ({ name, type: d.types[i], time: TIME.test(d.types[i]), numeric: NUMERIC.test(d.types[i]) }));
+  const cols: Col[] = d.names.map((name, i) => ({
+    name,
+    type: d.types[i],
+    time: TIME.test(d.types[i]),
+    numeric: NUMERIC.test(d.types[i]),
+  }));
   const { date, keep } = pickColumns(file, cols, options);
   const r = querySync({ sql: `SELECT ${[date, ...keep].map((c) => quoteIdent(c.name)).join(', ')} FROM ${src}` });
   const notes: string[] = [];
@@ -82,9 +130,17 @@ export function readParquet(file: string, options: LoadOptions): Parsed {
   if (!date.time) {
     const e = epochToMs(index, options.dateUnit as any);
     index = e.index;
-    notes.push(`dates from the epoch numbers of "${date.name}" in ${e.unit === 'us' ? 'microseconds' : e.unit === 'ns' ? 'nanoseconds' : e.unit === 's' ? 'seconds' : 'milliseconds'}`);
+    notes.push(
+      `dates from the epoch numbers of "${date.name}" in ${e.unit === 'us' ? 'microseconds' : e.unit === 'ns' ? 'nanoseconds' : e.unit === 's' ? 'seconds' : 'milliseconds'}`,
+    );
   }
-  return parsedOf(file, keep.map((c) => c.name), index, r.cols.slice(1), notes);
+  return parsedOf(
+    file,
+    keep.map((c) => c.name),
+    index,
+    r.cols.slice(1),
+    notes,
+  );
 }
 
 /** Reads an Arrow IPC file (.arrow, .feather v2) with apache-arrow. */
@@ -92,14 +148,21 @@ export function readArrow(file: string, options: LoadOptions): Parsed {
   // apache-arrow is loaded on first use: most notebooks never read Arrow files
   const arrow = require('apache-arrow') as typeof import('apache-arrow');
   let table: import('apache-arrow').Table;
-  try { table = arrow.tableFromIPC(fs.readFileSync(file)); } catch (e) {
+  try {
+    table = arrow.tableFromIPC(fs.readFileSync(file));
+  } catch (e) {
     throw new LoadError(`${file}: not an Arrow IPC (Feather v2) file: ${(e as Error).message}`, file);
   }
   const T = arrow.Type;
   const typeOf = (t: any): Col['type'] => String(t);
   const cols: Col[] = table.schema.fields.map((f) => {
     const id = f.type.typeId;
-    return { name: f.name, type: typeOf(f.type), time: id === T.Timestamp || id === T.Date, numeric: id === T.Int || id === T.Float || id === T.Bool || id === T.Decimal };
+    return {
+      name: f.name,
+      type: typeOf(f.type),
+      time: id === T.Timestamp || id === T.Date,
+      numeric: id === T.Int || id === T.Float || id === T.Bool || id === T.Decimal,
+    };
   });
   const { date, keep } = pickColumns(file, cols, options);
   const read = (c: Col): Float64Array => {
@@ -119,7 +182,10 @@ export function readArrow(file: string, options: LoadOptions): Parsed {
       if (id === T.Int && !type.isSigned) for (let i = 0; i < n; i++) if (out[i] < 0) out[i] += 2 ** 64;
     } else if (id === T.Date || id === T.Bool || id === T.Decimal) {
       // apache-arrow gives dates as epoch ms (a number or a Date)
-      for (let i = 0; i < n; i++) { const x = v.get(i); out[i] = x == null ? NaN : Number(x); }
+      for (let i = 0; i < n; i++) {
+        const x = v.get(i);
+        out[i] = x == null ? NaN : Number(x);
+      }
     } else {
       out.set(v.toArray() as ArrayLike<number>);
     }
@@ -133,5 +199,11 @@ export function readArrow(file: string, options: LoadOptions): Parsed {
     index = e.index;
     notes.push(`dates from the epoch numbers of "${date.name}" in ${e.unit}`);
   }
-  return parsedOf(file, keep.map((c) => c.name), index, keep.map(read), notes);
+  return parsedOf(
+    file,
+    keep.map((c) => c.name),
+    index,
+    keep.map(read),
+    notes,
+  );
 }

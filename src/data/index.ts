@@ -28,12 +28,16 @@ let progress: ((percent: number) => void) | undefined;
  * Sets how the process's database opens (before its first use; the kernel sets the memory limit
  * and the notebook's database file) and how query names find program values.
  */
-export function configureEngine(opts: EngineOptions & { lookup?: TableLookup; onProgress?: (percent: number) => void }): void {
+export function configureEngine(
+  opts: EngineOptions & { lookup?: TableLookup; onProgress?: (percent: number) => void },
+): void {
   const { lookup: l, onProgress: p, ...rest } = opts;
   if (l) lookup = l;
   if (p) progress = p;
-  if (engine && (rest.path !== undefined && rest.path !== options.path)) {
-    throw new Error(`the database is already open (${options.path ?? 'in memory'}); restart the kernel to open ${rest.path}`);
+  if (engine && rest.path !== undefined && rest.path !== options.path) {
+    throw new Error(
+      `the database is already open (${options.path ?? 'in memory'}); restart the kernel to open ${rest.path}`,
+    );
   }
   options = { ...options, ...rest };
 }
@@ -42,14 +46,19 @@ export function configureEngine(opts: EngineOptions & { lookup?: TableLookup; on
 export function getEngine(): Promise<Engine> {
   if (!engine) {
     engine = Engine.open(options);
-    engine.catch(() => { engine = undefined; });
+    engine.catch(() => {
+      engine = undefined;
+    });
   }
   return engine;
 }
 
 /** Stops the running query of the process's database, if any (kernel interrupt). */
 export function interruptQueries(): void {
-  void engine?.then((e) => e.interrupt(), () => undefined);
+  void engine?.then(
+    (e) => e.interrupt(),
+    () => undefined,
+  );
   interruptConnections(); // and those of named connections (ClickHouse: cancelled on the server)
 }
 
@@ -68,7 +77,9 @@ sql.on = on;
 /** The process's DuckDB database. */
 export const db = {
   /** the @duckdb/node-api connection (prepared statements, appenders, EXPLAIN, streaming reads) */
-  async connection(): Promise<DuckDBConnection> { return (await getEngine()).connection; },
+  async connection(): Promise<DuckDBConnection> {
+    return (await getEngine()).connection;
+  },
   /** runs SQL text (no parameters interpolated) and returns the Frame of its last statement */
   async query(text: string, params: unknown[] = [], opts: QueryOptions = {}): Promise<Frame> {
     return (await getEngine()).query(text, params.map(toParam), opts, lookup);
@@ -78,9 +89,15 @@ export const db = {
     return (await getEngine()).run(text, params.map(toParam), {}, lookup);
   },
   /** makes a Series or Frame queryable as a table (index → TIMESTAMP "date", values → DOUBLE) */
-  async register(name: string, value: Series | Frame): Promise<void> { await (await getEngine()).register(name, value); },
+  async register(name: string, value: Series | Frame): Promise<void> {
+    await (await getEngine()).register(name, value);
+  },
   /** stops the running query */
-  interrupt(): void { interruptQueries(); },
+  interrupt(): void {
+    interruptQueries();
+  },
   /** the database file (undefined: in memory) */
-  get path(): string | undefined { return options.path; },
+  get path(): string | undefined {
+    return options.path;
+  },
 };

@@ -11,13 +11,19 @@ let api: typeof NodeApi | undefined;
 
 function explain(e: unknown): Error {
   const msg = (e as Error)?.message ?? String(e);
-  return new Error(`DuckDB could not be loaded for this platform (${process.platform}-${process.arch}): ${msg.split('\n')[0]}. `
-    + 'The VSIX of another platform was perhaps installed; install the one for this machine.');
+  return new Error(
+    `DuckDB could not be loaded for this platform (${process.platform}-${process.arch}): ${msg.split('\n')[0]}. ` +
+      'The VSIX of another platform was perhaps installed; install the one for this machine.',
+  );
 }
 
 export function bindings(): typeof Bindings {
   if (!b) {
-    try { b = require('@duckdb/node-bindings') as typeof Bindings; } catch (e) { throw explain(e); }
+    try {
+      b = require('@duckdb/node-bindings') as typeof Bindings;
+    } catch (e) {
+      throw explain(e);
+    }
     // the CommonJS module's default export under esModuleInterop
     if ((b as any).default && !(b as any).query) b = (b as any).default;
   }

@@ -17,7 +17,13 @@
  * query over that table and holds nothing.
  */
 import type * as Bindings from '@duckdb/node-bindings';
-import type { DuckDBConnection, DuckDBTableFunctionBindInfo, DuckDBTableFunctionInfo, DuckDBTableFunctionInitInfo, DuckDBDataChunk } from '@duckdb/node-api';
+import type {
+  DuckDBConnection,
+  DuckDBTableFunctionBindInfo,
+  DuckDBTableFunctionInfo,
+  DuckDBTableFunctionInitInfo,
+  DuckDBDataChunk,
+} from '@duckdb/node-api';
 import { bindings, nodeApi } from './native';
 
 /** The table function's name (the views call it; it is not meant for queries). */
@@ -31,8 +37,13 @@ export interface ScanSource {
   cols: Float64Array[];
 }
 
-interface BindData { src: ScanSource }
-interface InitData { pos: number; proj: number[] }
+interface BindData {
+  src: ScanSource;
+}
+interface InitData {
+  pos: number;
+  proj: number[];
+}
 
 /**
  * Registers the scan on a connection; `source(name)` gives the arrays of a registered value at the
@@ -52,7 +63,10 @@ export function installScan(connection: DuckDBConnection, source: (name: string)
     bindFunction: (info: DuckDBTableFunctionBindInfo) => {
       const name = String(info.getParameter(0));
       const src = source(name);
-      if (!src) { info.setError(`"${name}" is no longer a Series or Frame of the program`); return; }
+      if (!src) {
+        info.setError(`"${name}" is no longer a Series or Frame of the program`);
+        return;
+      }
       info.addResultColumn('date', api.TIMESTAMP);
       for (const n of src.names) info.addResultColumn(n, api.DOUBLE);
       info.setBindData({ src } satisfies BindData);
@@ -79,7 +93,16 @@ export function installScan(connection: DuckDBConnection, source: (name: string)
             const index = src.index;
             for (let i = 0; i < n; i++) {
               const ms = index[st.pos + i];
-              if (!Number.isFinite(ms)) { ts[2 * i] = 0; ts[2 * i + 1] = 0; if (!nulls) { mask.fill(255); nulls = true; } mask[i >> 3] &= ~(1 << (i & 7)); continue; }
+              if (!Number.isFinite(ms)) {
+                ts[2 * i] = 0;
+                ts[2 * i + 1] = 0;
+                if (!nulls) {
+                  mask.fill(255);
+                  nulls = true;
+                }
+                mask[i >> 3] &= ~(1 << (i & 7));
+                continue;
+              }
               const us = Math.round(ms * 1000);
               const hi = Math.floor(us / TWO32);
               ts[2 * i + 1] = hi;
@@ -91,10 +114,19 @@ export function installScan(connection: DuckDBConnection, source: (name: string)
             duckdb.copy_data_to_vector(v, 0, a.buffer as ArrayBuffer, a.byteOffset + st.pos * 8, n * 8);
             // NaN (the library's missing value) becomes NULL
             for (let i = 0; i < n; i++) {
-              if (a[st.pos + i] !== a[st.pos + i]) { if (!nulls) { mask.fill(255); nulls = true; } mask[i >> 3] &= ~(1 << (i & 7)); }
+              if (a[st.pos + i] !== a[st.pos + i]) {
+                if (!nulls) {
+                  mask.fill(255);
+                  nulls = true;
+                }
+                mask[i >> 3] &= ~(1 << (i & 7));
+              }
             }
           }
-          if (nulls) { duckdb.vector_ensure_validity_writable(v); duckdb.copy_data_to_vector_validity(v, 0, mask.buffer, 0, mask.length); }
+          if (nulls) {
+            duckdb.vector_ensure_validity_writable(v);
+            duckdb.copy_data_to_vector_validity(v, 0, mask.buffer, 0, mask.length);
+          }
         }
         st.pos += n;
       } catch (e) {

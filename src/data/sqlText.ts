@@ -4,15 +4,18 @@
  * quoting, and where a DuckDB error points in the cell. Shared by DuckDB (engine.ts), the
  * ClickHouse connection and the file readers.
  */
-const NOT_FOUND_EXTENSION = /(Failed to download extension|Extension Autoloading Error|extension .* (is not|could not be) (installed|loaded|found))/i;
+const NOT_FOUND_EXTENSION =
+  /(Failed to download extension|Extension Autoloading Error|extension .* (is not|could not be) (installed|loaded|found))/i;
 
 /** Rewrites DuckDB's message when a query needs an extension that is not built in and cannot be fetched. */
 export function explainError(message: string): string {
   if (!NOT_FOUND_EXTENSION.test(message)) return message;
   const ext = /extension "([^"]+)"|extension '([^']+)'/i.exec(message);
   const name = ext ? (ext[1] ?? ext[2]) : 'an';
-  return `This query needs DuckDB's ${name === 'an' ? 'an' : `"${name}"`} extension, which is not built into Market Notebooks and could not be downloaded (are you offline?). `
-    + `Parquet, CSV, JSON and time zones (icu) are built in and need no download. DuckDB said:\n${message}`;
+  return (
+    `This query needs DuckDB's ${name === 'an' ? 'an' : `"${name}"`} extension, which is not built into Market Notebooks and could not be downloaded (are you offline?). ` +
+    `Parquet, CSV, JSON and time zones (icu) are built in and need no download. DuckDB said:\n${message}`
+  );
 }
 
 /**
@@ -25,7 +28,10 @@ export function errorPosition(message: string, sql: string, offset = 0): { line:
   const prefix = `LINE ${m[1]}: `.length;
   let col = m[3].length - prefix; // 0-based in the shown text
   let shown = m[2];
-  if (shown.startsWith('...')) { shown = shown.slice(3); col -= 3; } // DuckDB elides the start of long lines
+  if (shown.startsWith('...')) {
+    shown = shown.slice(3);
+    col -= 3;
+  } // DuckDB elides the start of long lines
   const before = sql.slice(0, offset).split(/\r?\n/);
   const startLine = before.length; // 1-based line of the statement's first character
   const line = startLine + Number(m[1]) - 1;
@@ -46,8 +52,20 @@ export function splitStatements(text: string): Array<{ text: string; offset: num
     out.push({ text: text.slice(start, m.index + 1), offset: start });
     start = m.index + 1;
   }
-  if (text.slice(start).replace(/--[^\n]*|\/\*[\s\S]*?\*\//g, '').trim()) out.push({ text: text.slice(start), offset: start });
-  return out.filter((s) => s.text.replace(/--[^\n]*|\/\*[\s\S]*?\*\//g, '').replace(/;\s*$/, '').trim() !== '');
+  if (
+    text
+      .slice(start)
+      .replace(/--[^\n]*|\/\*[\s\S]*?\*\//g, '')
+      .trim()
+  )
+    out.push({ text: text.slice(start), offset: start });
+  return out.filter(
+    (s) =>
+      s.text
+        .replace(/--[^\n]*|\/\*[\s\S]*?\*\//g, '')
+        .replace(/;\s*$/, '')
+        .trim() !== '',
+  );
 }
 
 /** Identifiers of a query outside string literals and comments (candidates for program tables). */
@@ -61,5 +79,9 @@ export function identifiers(text: string): string[] {
   return [...out];
 }
 
-export function quoteIdent(s: string): string { return `"${s.replace(/"/g, '""')}"`; }
-export function quoteLiteral(s: string): string { return `'${s.replace(/'/g, "''")}'`; }
+export function quoteIdent(s: string): string {
+  return `"${s.replace(/"/g, '""')}"`;
+}
+export function quoteLiteral(s: string): string {
+  return `'${s.replace(/'/g, "''")}'`;
+}

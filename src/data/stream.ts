@@ -32,9 +32,15 @@ export class GrowableColumn {
     this.cap = initialRows;
     try {
       if (!resizable) throw new Error('not resizable');
-      this.ab = new (ArrayBuffer as unknown as new (n: number, o: { maxByteLength: number }) => ArrayBuffer)(initialRows * 8, { maxByteLength: MAX_RESIZABLE });
+      this.ab = new (ArrayBuffer as unknown as new (n: number, o: { maxByteLength: number }) => ArrayBuffer)(
+        initialRows * 8,
+        { maxByteLength: MAX_RESIZABLE },
+      );
       this.resizable = (this.ab as Resizable).resizable === true;
-    } catch { this.ab = new ArrayBuffer(initialRows * 8); this.resizable = false; }
+    } catch {
+      this.ab = new ArrayBuffer(initialRows * 8);
+      this.resizable = false;
+    }
   }
   /** Copies `src` to rows [off, off + src.length), growing as needed. */
   write(src: Float64Array, off: number): void {
@@ -58,7 +64,10 @@ export class GrowableColumn {
   }
   /** The first `rows` values as a plain Float64Array of exactly that length (the growable buffer is emptied). */
   finish(rows: number): Float64Array {
-    if (!this.resizable) return rows === this.cap && this.ab.byteLength === rows * 8 ? new Float64Array(this.ab) : new Float64Array(this.ab, 0, rows).slice();
+    if (!this.resizable)
+      return rows === this.cap && this.ab.byteLength === rows * 8
+        ? new Float64Array(this.ab)
+        : new Float64Array(this.ab, 0, rows).slice();
     const out = new Float64Array(rows);
     const ab = this.ab as Resizable;
     for (let end = rows; end > 0; end -= MOVE_ROWS) {
@@ -94,7 +103,11 @@ const SMALL_COPY_ROWS = 1 << 17;
  * the exact length when it is below 1 MB). A result longer than the estimate (a join that
  * multiplies rows), or one without an estimate, grows in place instead (GrowableColumn).
  */
-export async function streamColumns(raw: Bindings.Result, names: string[], expectRows?: () => number): Promise<Columns> {
+export async function streamColumns(
+  raw: Bindings.Result,
+  names: string[],
+  expectRows?: () => number,
+): Promise<Columns> {
   const duckdb = bindings();
   const plans = names.map((n, i) => planColumn(n, duckdb.column_logical_type(raw, i)));
   const size = duckdb.vector_size();
@@ -125,7 +138,8 @@ export async function streamColumns(raw: Bindings.Result, names: string[], expec
           scratch = plans.map(() => new Float64Array(size));
         }
         convertChunk(chunk, plans, scratch!, 0);
-        for (let j = 0; j < grow.length; j++) grow[j].write(n === size ? scratch![j] : scratch![j].subarray(0, n), rows);
+        for (let j = 0; j < grow.length; j++)
+          grow[j].write(n === size ? scratch![j] : scratch![j].subarray(0, n), rows);
       }
       rows += n;
     }
@@ -135,7 +149,10 @@ export async function streamColumns(raw: Bindings.Result, names: string[], expec
   }
   let cols: Float64Array[];
   if (grow) cols = grow.map((g) => g.finish(rows));
-  else if (direct) cols = direct.map((a) => (rows === a.length ? a : rows <= SMALL_COPY_ROWS ? a.slice(0, rows) : a.subarray(0, rows)));
+  else if (direct)
+    cols = direct.map((a) =>
+      rows === a.length ? a : rows <= SMALL_COPY_ROWS ? a.slice(0, rows) : a.subarray(0, rows),
+    );
   else cols = plans.map(() => new Float64Array(0));
   return { names, plans, cols, rows };
 }
@@ -145,12 +162,18 @@ function directColumns(count: number, expected: number, first: number): Float64A
   if (count === 0 || !(expected >= first) || expected > MAX_DIRECT) return undefined;
   try {
     return Array.from({ length: count }, () => new Float64Array(expected));
-  } catch { return undefined; } // address space refused (a huge estimate): grow instead
+  } catch {
+    return undefined;
+  } // address space refused (a huge estimate): grow instead
 }
 
 /** DuckDB's estimate of the rows the running query of `connection` processes (0 when it has none); see streamColumns. */
 export function expectedRows(connection: { progress: { total_rows_to_process: bigint | number } }): () => number {
   return () => {
-    try { return Number(connection.progress.total_rows_to_process); } catch { return 0; }
+    try {
+      return Number(connection.progress.total_rows_to_process);
+    } catch {
+      return 0;
+    }
   };
 }

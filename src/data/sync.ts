@@ -34,11 +34,21 @@ function start(): NonNullable<typeof state> {
   if (state) return state;
   const flag = new Int32Array(new SharedArrayBuffer(4));
   const { port1, port2 } = new MessageChannel();
-  const worker = new Worker(workerSource(), { eval: true, workerData: { flag: flag.buffer, port: port2 }, transferList: [port2], stdout: false, stderr: false });
+  const worker = new Worker(workerSource(), {
+    eval: true,
+    workerData: { flag: flag.buffer, port: port2 },
+    transferList: [port2],
+    stdout: false,
+    stderr: false,
+  });
   worker.unref();
   port1.unref();
-  worker.on('error', () => { state = undefined; });
-  worker.on('exit', () => { state = undefined; });
+  worker.on('error', () => {
+    state = undefined;
+  });
+  worker.on('exit', () => {
+    state = undefined;
+  });
   state = { worker, port: port1, flag };
   return state;
 }
@@ -55,6 +65,10 @@ export function querySync(req: WorkerRequest): Extract<WorkerReply, { ok: true }
   }
   const msg = receiveMessageOnPort(s.port)?.message as WorkerReply | undefined;
   if (!msg) throw new Error('internal: the data worker answered without a message');
-  if (!msg.ok) { const e = new Error(msg.message); if (msg.name) e.name = msg.name; throw e; }
+  if (!msg.ok) {
+    const e = new Error(msg.message);
+    if (msg.name) e.name = msg.name;
+    throw e;
+  }
   return msg;
 }

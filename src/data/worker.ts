@@ -21,8 +21,15 @@ let conn: Promise<DuckDBConnection> | undefined;
 
 function connection(): Promise<DuckDBConnection> {
   // progress tracking gives DuckDB's estimate of a query's rows, which sizes the result's arrays once (streamColumns)
-  conn ??= nodeApi().DuckDBInstance.create(':memory:').then((i) => i.connect())
-    .then(async (c) => { await c.run(`SET enable_progress_bar = true; SET enable_progress_bar_print = false; SET streaming_buffer_size = '${STREAM_BUFFER}'`); return c; });
+  conn ??= nodeApi()
+    .DuckDBInstance.create(':memory:')
+    .then((i) => i.connect())
+    .then(async (c) => {
+      await c.run(
+        `SET enable_progress_bar = true; SET enable_progress_bar_print = false; SET streaming_buffer_size = '${STREAM_BUFFER}'`,
+      );
+      return c;
+    });
   return conn;
 }
 
@@ -36,7 +43,10 @@ function reply(r: WorkerReply, transfer: ArrayBuffer[] = []): void {
 function extract(zip: string): { file: string; member: string; cleanup: () => void } {
   const entries = unzipSync(fs.readFileSync(zip), { filter: (f) => !f.name.endsWith('/') });
   const names = Object.keys(entries);
-  if (names.length !== 1) throw new Error(`${zip}: the archive holds ${names.length} files (${names.slice(0, 5).join(', ')}); load() reads archives of exactly one CSV`);
+  if (names.length !== 1)
+    throw new Error(
+      `${zip}: the archive holds ${names.length} files (${names.slice(0, 5).join(', ')}); load() reads archives of exactly one CSV`,
+    );
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mktnb-zip-'));
   const file = path.join(dir, path.basename(names[0]));
   fs.writeFileSync(file, entries[names[0]]);
@@ -58,7 +68,15 @@ async function handle(req: WorkerRequest): Promise<void> {
     if (req.describe) {
       const d = await c.runAndReadAll(`DESCRIBE ${sql}`);
       const rows = d.getRowObjectsJS();
-      reply({ ok: true, names: rows.map((r) => String(r.column_name)), types: rows.map((r) => String(r.column_type)), time: [], cols: [], rows: 0, member });
+      reply({
+        ok: true,
+        names: rows.map((r) => String(r.column_name)),
+        types: rows.map((r) => String(r.column_type)),
+        time: [],
+        cols: [],
+        rows: 0,
+        member,
+      });
       return;
     }
     // streamed into the columns (no materialized copy in DuckDB beside them); a read that failed
@@ -69,10 +87,25 @@ async function handle(req: WorkerRequest): Promise<void> {
     const streaming = bindings().result_is_streaming(raw);
     let cols = await streamColumns(raw, s.deduplicatedColumnNames(), expectedRows(c));
     if (streaming && !bindings().result_is_streaming(raw)) cols = resultColumns(await c.run(sql));
-    reply({ ok: true, names: cols.names, types: cols.plans.map((p) => p.sqlType), time: cols.plans.map((p) => p.time), cols: cols.cols, rows: cols.rows, member }, cols.cols.map((a) => a.buffer as ArrayBuffer));
+    reply(
+      {
+        ok: true,
+        names: cols.names,
+        types: cols.plans.map((p) => p.sqlType),
+        time: cols.plans.map((p) => p.time),
+        cols: cols.cols,
+        rows: cols.rows,
+        member,
+      },
+      cols.cols.map((a) => a.buffer as ArrayBuffer),
+    );
   } catch (e) {
     reply({ ok: false, message: String((e as Error)?.message ?? e), name: (e as Error)?.name });
-  } finally { cleanup(); }
+  } finally {
+    cleanup();
+  }
 }
 
-parentPort!.on('message', (req: WorkerRequest) => { void handle(req); });
+parentPort!.on('message', (req: WorkerRequest) => {
+  void handle(req);
+});

@@ -17,8 +17,18 @@
 import MarkdownIt from 'markdown-it';
 import type { MktnbCell, MktnbFile, MktnbOutput, MktnbOutputItem } from '../format/types';
 import {
-  CHART_MIME, ERROR_MIME, HTML_MIME, MARKDOWN_MIME, STDERR_MIME, STDOUT_MIME, TABLE_MIME, TEXT_MIME,
-  validateChart, validateTable, type ChartOutput, type TableOutput,
+  CHART_MIME,
+  ERROR_MIME,
+  HTML_MIME,
+  MARKDOWN_MIME,
+  STDERR_MIME,
+  STDOUT_MIME,
+  TABLE_MIME,
+  TEXT_MIME,
+  validateChart,
+  validateTable,
+  type ChartOutput,
+  type TableOutput,
 } from '../shared/schemas';
 import { sanitizeFigure } from '../shared/sanitize';
 import { hoverFormats, tableFormatters } from '../shared/format';
@@ -40,22 +50,41 @@ function nonce(): string {
   return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 }
 
-const ORDER = [CHART_MIME, TABLE_MIME, ERROR_MIME, MARKDOWN_MIME, 'image/png', 'image/jpeg', 'image/svg+xml', HTML_MIME, STDOUT_MIME, STDERR_MIME, TEXT_MIME];
+const ORDER = [
+  CHART_MIME,
+  TABLE_MIME,
+  ERROR_MIME,
+  MARKDOWN_MIME,
+  'image/png',
+  'image/jpeg',
+  'image/svg+xml',
+  HTML_MIME,
+  STDOUT_MIME,
+  STDERR_MIME,
+  TEXT_MIME,
+];
 
 /** The item an output shows: the richest mime this exporter knows (as VS Code picks one). */
 function pickItem(o: MktnbOutput): MktnbOutputItem | undefined {
   const items = o.items ?? [];
-  for (const m of ORDER) { const it = items.find((i) => i.mime === m); if (it) return it; }
+  for (const m of ORDER) {
+    const it = items.find((i) => i.mime === m);
+    if (it) return it;
+  }
   return items[0];
 }
 
 function asText(d: unknown): string {
-  return typeof d === 'string' ? d : d === undefined ? '' : JSON.stringify(d, null, 2) ?? String(d);
+  return typeof d === 'string' ? d : d === undefined ? '' : (JSON.stringify(d, null, 2) ?? String(d));
 }
 
 function asJson(d: unknown): unknown {
   if (typeof d !== 'string') return d;
-  try { return JSON.parse(d); } catch { return d; }
+  try {
+    return JSON.parse(d);
+  } catch {
+    return d;
+  }
 }
 
 function formatDuration(ms: number): string {
@@ -64,30 +93,45 @@ function formatDuration(ms: number): string {
 
 /** Strips ANSI color codes from stream text. */
 function stripAnsi(s: string): string {
-   
   return s.replace(/\u001b\[[0-9;]*[A-Za-z]/g, '');
 }
 
 class Exporter {
   readonly md: InstanceType<typeof MarkdownIt>;
-  constructor(readonly opts: HtmlExportOptions, readonly nonce: string) {
+  constructor(
+    readonly opts: HtmlExportOptions,
+    readonly nonce: string,
+  ) {
     this.md = new MarkdownIt({ html: false, linkify: true, typographer: false });
   }
 
-  private markdown(src: string): Markup { return new Markup(this.md.render(src)); }
+  private markdown(src: string): Markup {
+    return new Markup(this.md.render(src));
+  }
 
   cell(c: MktnbCell, i: number): Markup {
     const src = Array.isArray(c.source) ? c.source.map(String).join('\n') : String(c.source ?? '');
-    if (c.kind === 'markdown') return html`<section class="cell markdown" id="cell-${i + 1}">${this.markdown(src)}</section>`;
-    const ex = (typeof c.execution === 'object' && c.execution !== null ? c.execution : {}) as NonNullable<MktnbCell['execution']>;
+    if (c.kind === 'markdown')
+      return html`<section class="cell markdown" id="cell-${i + 1}">${this.markdown(src)}</section>`;
+    const ex = (typeof c.execution === 'object' && c.execution !== null ? c.execution : {}) as NonNullable<
+      MktnbCell['execution']
+    >;
     // a stored execution order is shown only when it is a whole number; anything else is not ours
     const order = Number.isSafeInteger(ex.order) ? String(ex.order) : ' ';
-    const duration = typeof ex.durationMs === 'number' && Number.isFinite(ex.durationMs) ? ` ${formatDuration(ex.durationMs)}` : '';
+    const duration =
+      typeof ex.durationMs === 'number' && Number.isFinite(ex.durationMs) ? ` ${formatDuration(ex.durationMs)}` : '';
     const lang = typeof c.language === 'string' && /^[\w+#.-]{1,40}$/.test(c.language) ? c.language : 'typescript';
-    const code = this.opts.includeCode === false ? '' :
-      html`<div class="source"><span class="prompt">[${order}]${duration}</span><pre><code class="language-${lang}">${src}</code></pre></div>`;
+    const code =
+      this.opts.includeCode === false
+        ? ''
+        : html`<div class="source">
+            <span class="prompt">[${order}]${duration}</span>
+            <pre><code class="language-${lang}">${src}</code></pre>
+          </div>`;
     const outs = (Array.isArray(c.outputs) ? c.outputs : []).map((o) => this.output(o)).filter((m) => m.html !== '');
-    return html`<section class="cell code${ex.success === false ? ' failed' : ''}" id="cell-${i + 1}">${code}${outs.length ? html`<div class="outputs">${outs.map((m) => html`${m}\n`)}</div>` : ''}</section>`;
+    return html`<section class="cell code${ex.success === false ? ' failed' : ''}" id="cell-${i + 1}">
+      ${code}${outs.length ? html`<div class="outputs">${outs.map((m) => html`${m} `)}</div>` : ''}
+    </section>`;
   }
 
   output(o: MktnbOutput): Markup {
@@ -95,34 +139,61 @@ class Exporter {
     if (!it) return html``;
     const d = it.data;
     switch (it.mime) {
-      case CHART_MIME: return this.chart(asJson(d));
-      case TABLE_MIME: return this.table(asJson(d));
+      case CHART_MIME:
+        return this.chart(asJson(d));
+      case TABLE_MIME:
+        return this.table(asJson(d));
       case ERROR_MIME: {
         const e = asJson(d) as { name?: unknown; message?: unknown; stack?: unknown };
-        const text = typeof e === 'object' && e ? (typeof e.stack === 'string' && e.stack ? e.stack : `${asText(e.name ?? 'Error')}: ${asText(e.message ?? '')}`) : asText(d);
+        const text =
+          typeof e === 'object' && e
+            ? typeof e.stack === 'string' && e.stack
+              ? e.stack
+              : `${asText(e.name ?? 'Error')}: ${asText(e.message ?? '')}`
+            : asText(d);
         return html`<pre class="output error">${stripAnsi(text)}</pre>`;
       }
-      case STDOUT_MIME: return html`<pre class="output stream">${stripAnsi(asText(d))}</pre>`;
-      case STDERR_MIME: return html`<pre class="output stream stderr">${stripAnsi(asText(d))}</pre>`;
-      case MARKDOWN_MIME: return html`<div class="output markdown">${this.markdown(asText(d))}</div>`;
+      case STDOUT_MIME:
+        return html`<pre class="output stream">${stripAnsi(asText(d))}</pre>`;
+      case STDERR_MIME:
+        return html`<pre class="output stream stderr">${stripAnsi(asText(d))}</pre>`;
+      case MARKDOWN_MIME:
+        return html`<div class="output markdown">${this.markdown(asText(d))}</div>`;
       case HTML_MIME:
         // untrusted HTML: shown in a sandboxed frame that cannot run scripts or reach the page
-        return html`<iframe class="output html" sandbox="" referrerpolicy="no-referrer" srcdoc="${asText(d)}"></iframe>`;
-      case 'image/png': case 'image/jpeg': {
+        return html`<iframe
+          class="output html"
+          sandbox=""
+          referrerpolicy="no-referrer"
+          srcdoc="${asText(d)}"
+        ></iframe>`;
+      case 'image/png':
+      case 'image/jpeg': {
         const b64 = typeof d === 'string' ? d.replace(/\s+/g, '') : '';
-        return /^[A-Za-z0-9+/]*={0,2}$/.test(b64) && b64 ? html`<img class="output image" alt="" src="data:${it.mime};base64,${b64}">` : html``;
+        return /^[A-Za-z0-9+/]*={0,2}$/.test(b64) && b64
+          ? html`<img class="output image" alt="" src="data:${it.mime};base64,${b64}" />`
+          : html``;
       }
       case 'image/svg+xml': {
         // as an <img>: an SVG image cannot run scripts or load anything
-        const b64 = typeof d === 'string' ? btoa(Array.from(new TextEncoder().encode(d), (x) => String.fromCharCode(x)).join('')) : '';
-        return b64 ? html`<img class="output image" alt="" src="data:image/svg+xml;base64,${b64}">` : html``;
+        const b64 =
+          typeof d === 'string'
+            ? btoa(Array.from(new TextEncoder().encode(d), (x) => String.fromCharCode(x)).join(''))
+            : '';
+        return b64 ? html`<img class="output image" alt="" src="data:image/svg+xml;base64,${b64}" />` : html``;
       }
-      default: return html`<pre class="output text">${stripAnsi(asText(d))}</pre>`;
+      default:
+        return html`<pre class="output text">${stripAnsi(asText(d))}</pre>`;
     }
   }
 
   private invalid(what: string, errs: string[]): Markup {
-    return html`<div class="output invalid" role="alert"><b>This ${what} output cannot be shown:</b><ul>${errs.map((e) => html`<li>${e}</li>`)}</ul></div>`;
+    return html`<div class="output invalid" role="alert">
+      <b>This ${what} output cannot be shown:</b>
+      <ul>
+        ${errs.map((e) => html`<li>${e}</li>`)}
+      </ul>
+    </div>`;
   }
 
   chart(v: unknown): Markup {
@@ -132,13 +203,27 @@ class Exporter {
     const fig = sanitizeFigure(c.figure);
     // hover numbers as the renderer shows them (the shared per-column rules)
     const hover = hoverFormats(fig.data, (fig.layout ?? {}) as Record<string, unknown>);
-    if (Object.keys(hover).length) fig.layout = { ...fig.layout, ...Object.fromEntries(Object.entries(hover).map(([k, f]) => [k, { ...(fig.layout as any)?.[k], hoverformat: f }])) };
+    if (Object.keys(hover).length)
+      fig.layout = {
+        ...fig.layout,
+        ...Object.fromEntries(
+          Object.entries(hover).map(([k, f]) => [k, { ...(fig.layout as any)?.[k], hoverformat: f }]),
+        ),
+      };
     const h = Math.min(Math.max(Number((fig.layout as any)?.height) || 420, 100), 4000);
-    const notes = (Array.isArray(c.decimation) ? c.decimation : []).map((d) => `${asText(d?.storedPoints)} of ${asText(d?.originalPoints)} points stored (${asText(d?.method).toUpperCase()})`);
+    const notes = (Array.isArray(c.decimation) ? c.decimation : []).map(
+      (d) =>
+        `${asText(d?.storedPoints)} of ${asText(d?.originalPoints)} points stored (${asText(d?.method).toUpperCase()})`,
+    );
     // the page script finds a chart's data as the <script> child of its own <figure>, never by a global id
-    return html`<figure class="output chart"><div class="plot" style="min-height:${h}px" aria-label="${asText(c.title ?? 'chart')}"></div>${''
-    }<script type="application/json" class="figure-data">${new Markup(jsonForScript(fig))}</script>${''
-    }${notes.length ? html`<figcaption>Reduced for storage: ${notes.join('; ')}</figcaption>` : ''}</figure>`;
+    return html`<figure class="output chart">
+      <div class="plot" style="min-height:${h}px" aria-label="${asText(c.title ?? 'chart')}"></div>
+      ${''}
+      <script type="application/json" class="figure-data">
+        ${new Markup(jsonForScript(fig))}
+      </script>
+      ${''}${notes.length ? html`<figcaption>Reduced for storage: ${notes.join('; ')}</figcaption>` : ''}
+    </figure>`;
   }
 
   table(v: unknown): Markup {
@@ -152,13 +237,33 @@ class Exporter {
     const fmt = tableFormatters(t.columns, t.rows);
     t.rows.forEach((r, k) => {
       if (t.headRows !== undefined && k === t.headRows && t.rows.length < total) {
-        rows.push(html`<tr class="gap"><td colspan="${t.columns.length}">… ${(total - t.rows.length).toLocaleString('en-US')} rows …</td></tr>`);
+        rows.push(
+          html`<tr class="gap">
+            <td colspan="${t.columns.length}">… ${(total - t.rows.length).toLocaleString('en-US')} rows …</td>
+          </tr>`,
+        );
       }
-      rows.push(html`<tr>${r.map((x, j) => html`<td${num(j) ? new Markup(' class="num"') : ''}>${fmt[j](x)}</td>`)}</tr>`);
+      rows.push(
+        html`<tr>
+          ${r.map((x, j) => html`<td${num(j) ? new Markup(' class="num"') : ''}>${fmt[j](x)}</td>`)}
+        </tr>`,
+      );
     });
     const foot = `${total.toLocaleString('en-US')} row${total === 1 ? '' : 's'}${t.footer ? ` · ${asText(t.footer)}` : ''}`;
-    return html`<div class="output table">${t.title ? html`<div class="table-title">${asText(t.title)}</div>` : ''}${''
-    }<table><thead><tr>${head}</tr></thead><tbody>${rows}</tbody></table><div class="table-footer">${foot}</div></div>`;
+    return html`<div class="output table">
+      ${t.title ? html`<div class="table-title">${asText(t.title)}</div>` : ''}${''}
+      <table>
+        <thead>
+          <tr>
+            ${head}
+          </tr>
+        </thead>
+        <tbody>
+          ${rows}
+        </tbody>
+      </table>
+      <div class="table-footer">${foot}</div>
+    </div>`;
   }
 }
 
@@ -167,7 +272,7 @@ export function notebookToHtml(nb: MktnbFile, opts: HtmlExportOptions): string {
   const n = nonce();
   const ex = new Exporter(opts, n);
   const list = Array.isArray(nb.cells) ? nb.cells : [];
-  const cells = list.map((c, i) => html`${ex.cell(c, i)}\n`);
+  const cells = list.map((c, i) => html`${ex.cell(c, i)} `);
   const csp = [
     "default-src 'none'",
     `script-src 'nonce-${n}' 'unsafe-eval'`,
@@ -178,24 +283,32 @@ export function notebookToHtml(nb: MktnbFile, opts: HtmlExportOptions): string {
     "base-uri 'none'",
     "form-action 'none'",
   ].join('; ');
-  const script = (js: string) => html`<script nonce="${n}">${new Markup(inlineScript(js))}</script>`;
+  const script = (js: string) =>
+    html`<script nonce="${n}">
+      ${new Markup(inlineScript(js))};
+    </script>`;
   return html`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="${new Markup(csp)}">
-<meta name="generator" content="Market Notebooks">
-<title>${opts.title}</title>
-<style>${new Markup(CSS)}</style>
-${script(opts.plotlySource)}
-</head>
-<body>
-<main>
-<header class="doc"><h1>${opts.title}</h1><p class="meta">Exported from a Market Notebook · ${list.length} cells</p></header>
-${cells}</main>
-${script(PAGE_SCRIPT)}
-</body>
-</html>
-`.html;
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta http-equiv="Content-Security-Policy" content="${new Markup(csp)}" />
+        <meta name="generator" content="Market Notebooks" />
+        <title>${opts.title}</title>
+        <style>
+          ${new Markup(CSS)}
+        </style>
+        ${script(opts.plotlySource)}
+      </head>
+      <body>
+        <main>
+          <header class="doc">
+            <h1>${opts.title}</h1>
+            <p class="meta">Exported from a Market Notebook · ${list.length} cells</p>
+          </header>
+          ${cells}
+        </main>
+        ${script(PAGE_SCRIPT)}
+      </body>
+    </html> `.html;
 }

@@ -6,14 +6,28 @@
 
 /** Escapes text for HTML element content and attribute values (any value: numbers, null, objects). */
 export function escapeHtml(v: unknown): string {
-  const s = typeof v === 'string' ? v : v === undefined || v === null ? '' : typeof v === 'object' ? JSON.stringify(v) ?? '' : String(v);
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+  const s =
+    typeof v === 'string'
+      ? v
+      : v === undefined || v === null
+        ? ''
+        : typeof v === 'object'
+          ? (JSON.stringify(v) ?? '')
+          : String(v);
+  return s
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
 }
 
 /** Markup the exporter built itself (never text from the notebook). */
 export class Markup {
   constructor(readonly html: string) {}
-  toString(): string { return this.html; }
+  toString(): string {
+    return this.html;
+  }
 }
 
 /**
@@ -23,7 +37,9 @@ export class Markup {
  */
 export function html(strings: TemplateStringsArray, ...values: unknown[]): Markup {
   let out = strings[0];
-  values.forEach((v, i) => { out += piece(v) + strings[i + 1]; });
+  values.forEach((v, i) => {
+    out += piece(v) + strings[i + 1];
+  });
   return new Markup(out);
 }
 function piece(v: unknown): string {
@@ -36,8 +52,11 @@ function piece(v: unknown): string {
 /** JSON safe inside a <script> element: no '<', '>', '&' or line separators left. */
 export function jsonForScript(v: unknown): string {
   return JSON.stringify(v)
-    .replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026')
-    .replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+    .replace(/</g, '\\u003c')
+    .replace(/>/g, '\\u003e')
+    .replace(/&/g, '\\u0026')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 }
 
 /** A script's text safe to inline: '</script' cannot close the element early. */

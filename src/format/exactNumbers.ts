@@ -7,25 +7,32 @@
 
 /** The key of a number kept as written: { "$mktnb.number": "1e400" }. */
 export const RAW_NUMBER_KEY = '$mktnb.number';
-export interface RawNumber { [RAW_NUMBER_KEY]: string }
+export interface RawNumber {
+  [RAW_NUMBER_KEY]: string;
+}
 const NUMBER_TOKEN = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/;
 
 /** A number kept as its text (see RAW_NUMBER_KEY). */
 export function isRawNumber(v: unknown): v is RawNumber {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
   const keys = Object.keys(v);
-  return keys.length === 1 && keys[0] === RAW_NUMBER_KEY && typeof (v as any)[RAW_NUMBER_KEY] === 'string' && NUMBER_TOKEN.test((v as any)[RAW_NUMBER_KEY]);
+  return (
+    keys.length === 1 &&
+    keys[0] === RAW_NUMBER_KEY &&
+    typeof (v as any)[RAW_NUMBER_KEY] === 'string' &&
+    NUMBER_TOKEN.test((v as any)[RAW_NUMBER_KEY])
+  );
 }
 
 /** A number token whose value a double does not hold: what JSON.parse would silently change. */
 function inexact(tok: string): boolean {
   const v = Number(tok);
-  if (!Number.isFinite(v)) return true;                       // 1e400
+  if (!Number.isFinite(v)) return true; // 1e400
   const m = /^-?(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d+))?$/.exec(tok);
   if (!m) return false;
   const digits = (m[1] + (m[2] ?? '')).replace(/^0+/, '').replace(/0+$/, '');
-  if (digits.length > 17) return true;                         // more than a double's digits
-  if (v === 0 && digits.length > 0) return true;               // 1e-400 underflows to 0
+  if (digits.length > 17) return true; // more than a double's digits
+  if (v === 0 && digits.length > 0) return true; // 1e-400 underflows to 0
   if (m[2] === undefined && m[3] === undefined && Math.abs(v) >= 2 ** 53) return BigInt(tok) !== BigInt(v); // 2^53 + 1
   return false;
 }
@@ -48,11 +55,22 @@ export function hasInexactNumber(text: string): boolean {
 export function parseExact(text: string): unknown {
   let i = 0;
   const n = text.length;
-  const ws = () => { while (i < n) { const c = text.charCodeAt(i); if (c === 32 || c === 9 || c === 10 || c === 13) i++; else break; } };
+  const ws = () => {
+    while (i < n) {
+      const c = text.charCodeAt(i);
+      if (c === 32 || c === 9 || c === 10 || c === 13) i++;
+      else break;
+    }
+  };
   const str = (): string => {
     const s = i;
     i++;
-    while (i < n) { const c = text.charCodeAt(i); if (c === 92) i += 2; else if (c === 34) break; else i++; }
+    while (i < n) {
+      const c = text.charCodeAt(i);
+      if (c === 92) i += 2;
+      else if (c === 34) break;
+      else i++;
+    }
     i++;
     return JSON.parse(text.slice(s, i)) as string;
   };
@@ -68,7 +86,10 @@ export function parseExact(text: string): unknown {
   let result: unknown;
   const put = (v: unknown): void => {
     const top = stack[stack.length - 1];
-    if (!top) { result = v; return; }
+    if (!top) {
+      result = v;
+      return;
+    }
     if (Array.isArray(top.c)) top.c.push(v);
     else Object.defineProperty(top.c, top.key!, { value: v, enumerable: true, writable: true, configurable: true });
   };
@@ -77,18 +98,52 @@ export function parseExact(text: string): unknown {
     const top = stack[stack.length - 1];
     if (top && !Array.isArray(top.c) && top.key === undefined) {
       // in an object, before a key: a key, or the end
-      if (text[i] === '}') { i++; stack.pop(); put(top.c); }
-      else { if (text[i] === ',') { i++; ws(); } top.key = str(); ws(); i++; /* : */ continue; }
-    } else if (top && Array.isArray(top.c) && text[i] === ']') { i++; stack.pop(); put(top.c); }
-    else {
-      if (top && Array.isArray(top.c) && text[i] === ',') { i++; ws(); }
+      if (text[i] === '}') {
+        i++;
+        stack.pop();
+        put(top.c);
+      } else {
+        if (text[i] === ',') {
+          i++;
+          ws();
+        }
+        top.key = str();
+        ws();
+        i++;
+        /* : */ continue;
+      }
+    } else if (top && Array.isArray(top.c) && text[i] === ']') {
+      i++;
+      stack.pop();
+      put(top.c);
+    } else {
+      if (top && Array.isArray(top.c) && text[i] === ',') {
+        i++;
+        ws();
+      }
       const c = text[i];
-      if (c === '{') { i++; stack.push({ c: {} }); continue; }
-      if (c === '[') { i++; stack.push({ c: [] }); continue; }
+      if (c === '{') {
+        i++;
+        stack.push({ c: {} });
+        continue;
+      }
+      if (c === '[') {
+        i++;
+        stack.push({ c: [] });
+        continue;
+      }
       let v: unknown;
       if (c === '"') v = str();
-      else if (c === 't') { v = true; i += 4; } else if (c === 'f') { v = false; i += 5; } else if (c === 'n') { v = null; i += 4; }
-      else v = num();
+      else if (c === 't') {
+        v = true;
+        i += 4;
+      } else if (c === 'f') {
+        v = false;
+        i += 5;
+      } else if (c === 'n') {
+        v = null;
+        i += 4;
+      } else v = num();
       put(v);
     }
     const parent = stack[stack.length - 1];
@@ -101,17 +156,18 @@ export function parseExact(text: string): unknown {
 export function keepOutputNumbers(raw: unknown): unknown {
   const cells = (raw as any)?.cells;
   if (!Array.isArray(cells)) return raw;
-  for (const c of cells) for (const o of Array.isArray(c?.outputs) ? c.outputs : []) {
-    if (!Array.isArray(o?.items)) continue;
-    const stack: any[] = [o.items];
-    while (stack.length) {
-      const v = stack.pop();
-      for (const k of Object.keys(v)) {
-        const x = v[k];
-        if (isRawNumber(x)) v[k] = Number(x[RAW_NUMBER_KEY]);
-        else if (typeof x === 'object' && x !== null) stack.push(x);
+  for (const c of cells)
+    for (const o of Array.isArray(c?.outputs) ? c.outputs : []) {
+      if (!Array.isArray(o?.items)) continue;
+      const stack: any[] = [o.items];
+      while (stack.length) {
+        const v = stack.pop();
+        for (const k of Object.keys(v)) {
+          const x = v[k];
+          if (isRawNumber(x)) v[k] = Number(x[RAW_NUMBER_KEY]);
+          else if (typeof x === 'object' && x !== null) stack.push(x);
+        }
       }
     }
-  }
   return raw;
 }

@@ -7,7 +7,15 @@
  * stack as inert text (inertErrorText), markdown items lose the power to carry HTML
  * (inertMarkdown); anything else is shown as a plain text note and written back unchanged.
  */
-import { CHART_MIME, ERROR_MIME, MARKDOWN_MIME, STDERR_MIME, STDOUT_MIME, TABLE_MIME, TEXT_MIME } from '../shared/schemas';
+import {
+  CHART_MIME,
+  ERROR_MIME,
+  MARKDOWN_MIME,
+  STDERR_MIME,
+  STDOUT_MIME,
+  TABLE_MIME,
+  TEXT_MIME,
+} from '../shared/schemas';
 import type { MktnbOutputItem } from './types';
 
 export function isJsonMime(mime: string): boolean {
@@ -15,7 +23,13 @@ export function isJsonMime(mime: string): boolean {
 }
 
 export function isTextMime(mime: string): boolean {
-  return mime.startsWith('text/') || mime === STDOUT_MIME || mime === STDERR_MIME || mime.endsWith('+xml') || mime === 'application/javascript';
+  return (
+    mime.startsWith('text/') ||
+    mime === STDOUT_MIME ||
+    mime === STDERR_MIME ||
+    mime.endsWith('+xml') ||
+    mime === 'application/javascript'
+  );
 }
 
 /**
@@ -24,7 +38,16 @@ export function isTextMime(mime: string): boolean {
  * (VS Code's markdown renderer sanitizes) and raster images. An allowlist, not a denylist: a
  * mime nobody thought of (VS Code's error type with HTML in its stack was one) is held.
  */
-export const SHOWN_MIMES: ReadonlySet<string> = new Set([CHART_MIME, TABLE_MIME, TEXT_MIME, STDOUT_MIME, STDERR_MIME, MARKDOWN_MIME, 'image/png', 'image/jpeg']);
+export const SHOWN_MIMES: ReadonlySet<string> = new Set([
+  CHART_MIME,
+  TABLE_MIME,
+  TEXT_MIME,
+  STDOUT_MIME,
+  STDERR_MIME,
+  MARKDOWN_MIME,
+  'image/png',
+  'image/jpeg',
+]);
 
 /** Whether a mime read from a file is shown as it is (see SHOWN_MIMES; errors are re-created). */
 export function isShownMime(mime: string): boolean {
@@ -36,7 +59,9 @@ export function isShownMime(mime: string): boolean {
  * output is held; the decision itself is the allowlist above.
  */
 export function isScriptCapable(mime: string): boolean {
-  return /^(text\/html|application\/xhtml\+xml|(application|text)\/(x-)?javascript|application\/ecmascript|image\/svg\+xml)$/i.test(mime.trim());
+  return /^(text\/html|application\/xhtml\+xml|(application|text)\/(x-)?javascript|application\/ecmascript|image\/svg\+xml)$/i.test(
+    mime.trim(),
+  );
 }
 
 /**
@@ -52,8 +77,12 @@ export function isScriptCapable(mime: string): boolean {
 const WJ = '\u2060';
 const INERT = /[<&]|File|Cell|Input/g;
 const RESTORE = /([<&]|File|Cell|Input)\u2060/g;
-export function inertErrorText(s: string): string { return s.replace(INERT, (m) => m + WJ); }
-export function restoreErrorText(s: string): string { return s.replace(RESTORE, '$1'); }
+export function inertErrorText(s: string): string {
+  return s.replace(INERT, (m) => m + WJ);
+}
+export function restoreErrorText(s: string): string {
+  return s.replace(RESTORE, '$1');
+}
 
 /**
  * Markdown for VS Code's markdown output renderer that holds no HTML. In a trusted workspace that
@@ -62,19 +91,33 @@ export function restoreErrorText(s: string): string { return s.replace(RESTORE, 
  * every '<' makes markdown-it see text instead of a tag (or an autolink) and reads the same;
  * restoreMarkdown is the exact inverse, applied when saving.
  */
-export function inertMarkdown(s: string): string { return s.replace(/</g, '<\u2060'); }
-export function restoreMarkdown(s: string): string { return s.replace(/<\u2060/g, '<'); }
+export function inertMarkdown(s: string): string {
+  return s.replace(/</g, '<\u2060');
+}
+export function restoreMarkdown(s: string): string {
+  return s.replace(/<\u2060/g, '<');
+}
 
 /** The item VS Code gets for a stored or kernel-made item: errors and markdown made inert, the rest as is. */
 export function displayItem(it: MktnbOutputItem): MktnbOutputItem {
-  if (it.mime === ERROR_MIME) return { mime: ERROR_MIME, data: recreateError(typeof it.data === 'string' ? safeJson(it.data) : it.data) };
-  if (it.mime === MARKDOWN_MIME) return { mime: MARKDOWN_MIME, data: inertMarkdown(typeof it.data === 'string' ? it.data : JSON.stringify(it.data) ?? '') };
+  if (it.mime === ERROR_MIME)
+    return { mime: ERROR_MIME, data: recreateError(typeof it.data === 'string' ? safeJson(it.data) : it.data) };
+  if (it.mime === MARKDOWN_MIME)
+    return {
+      mime: MARKDOWN_MIME,
+      data: inertMarkdown(typeof it.data === 'string' ? it.data : (JSON.stringify(it.data) ?? '')),
+    };
   return it;
 }
 
 /** A VS Code error item's JSON, re-created from any value: three strings, nothing else. */
-export function recreateError(v: unknown, transform: (s: string) => string = inertErrorText): { name: string; message: string; stack: string } {
-  const o = (typeof v === 'object' && v !== null ? v : { message: typeof v === 'string' ? v : JSON.stringify(v) }) as Record<string, unknown>;
+export function recreateError(
+  v: unknown,
+  transform: (s: string) => string = inertErrorText,
+): { name: string; message: string; stack: string } {
+  const o = (
+    typeof v === 'object' && v !== null ? v : { message: typeof v === 'string' ? v : JSON.stringify(v) }
+  ) as Record<string, unknown>;
   const str = (x: unknown) => (typeof x === 'string' ? x : x === undefined || x === null ? '' : JSON.stringify(x));
   const name = str(o.name) || 'Error';
   const message = str(o.message);
@@ -90,15 +133,24 @@ export function storedOutputForDisplay(items: MktnbOutputItem[]): { items: Mktnb
   const foreign = items.filter((it) => it.mime !== ERROR_MIME && !isShownMime(it.mime));
   if (foreign.length) {
     const mimes = [...new Set(foreign.map((it) => it.mime))].join(', ');
-    const why = foreign.some((it) => isScriptCapable(it.mime)) ? 'it could run script' : 'Market Notebooks shows only its own output types from a file';
+    const why = foreign.some((it) => isScriptCapable(it.mime))
+      ? 'it could run script'
+      : 'Market Notebooks shows only its own output types from a file';
     const note = `[Market Notebooks: this output (${mimes}) was not rendered because ${why}. It is kept unchanged in the file; rerun the cell to see a fresh output.]`;
     return { items: [{ mime: TEXT_MIME, data: note }], rewritten: true };
   }
-  if (items.some((it) => it.mime === ERROR_MIME || it.mime === MARKDOWN_MIME)) return { items: items.map(displayItem), rewritten: true };
+  if (items.some((it) => it.mime === ERROR_MIME || it.mime === MARKDOWN_MIME))
+    return { items: items.map(displayItem), rewritten: true };
   return { items, rewritten: false };
 }
 
-function safeJson(s: string): unknown { try { return JSON.parse(s); } catch { return s; } }
+function safeJson(s: string): unknown {
+  try {
+    return JSON.parse(s);
+  } catch {
+    return s;
+  }
+}
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -108,11 +160,19 @@ export function itemFromBytes(mime: string, bytes: Uint8Array): MktnbOutputItem 
   if (mime === ERROR_MIME) {
     // errors shown in VS Code carry inertErrorText; the file gets the original text back
     const text = dec.decode(bytes);
-    try { return { mime, data: recreateError(JSON.parse(text), restoreErrorText) }; } catch { return { mime, data: restoreErrorText(text) }; }
+    try {
+      return { mime, data: recreateError(JSON.parse(text), restoreErrorText) };
+    } catch {
+      return { mime, data: restoreErrorText(text) };
+    }
   }
   if (isJsonMime(mime)) {
     const text = dec.decode(bytes);
-    try { return { mime, data: JSON.parse(text) }; } catch { return { mime, data: text }; }
+    try {
+      return { mime, data: JSON.parse(text) };
+    } catch {
+      return { mime, data: text };
+    }
   }
   if (mime === MARKDOWN_MIME) return { mime, data: restoreMarkdown(dec.decode(bytes)) };
   if (isTextMime(mime)) return { mime, data: dec.decode(bytes) };

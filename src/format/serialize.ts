@@ -42,7 +42,11 @@ export function decodeNotebookBytes(bytes: Uint8Array, file = 'notebook.mktnb'):
     let line = 1;
     for (let i = 0; i < at; i++) if (bytes[i] === 10) line++;
     const hex = Array.from(bytes.subarray(at, at + 4), (b) => b.toString(16).padStart(2, '0')).join(' ');
-    throw new NotebookFormatError(`${file}: not valid UTF-8 at byte offset ${at} (line ${line}: bytes ${hex}). Save the file as UTF-8. The file was not changed.`, file, line);
+    throw new NotebookFormatError(
+      `${file}: not valid UTF-8 at byte offset ${at} (line ${line}: bytes ${hex}). Save the file as UTF-8. The file was not changed.`,
+      file,
+      line,
+    );
   }
 }
 
@@ -51,9 +55,21 @@ export function firstInvalidUtf8(b: Uint8Array): number {
   let i = 0;
   while (i < b.length) {
     const c = b[i];
-    if (c < 0x80) { i++; continue; }
+    if (c < 0x80) {
+      i++;
+      continue;
+    }
     let n: number, min: number;
-    if (c >= 0xc2 && c <= 0xdf) { n = 1; min = 0x80; } else if (c >= 0xe0 && c <= 0xef) { n = 2; min = 0x800; } else if (c >= 0xf0 && c <= 0xf4) { n = 3; min = 0x10000; } else return i;
+    if (c >= 0xc2 && c <= 0xdf) {
+      n = 1;
+      min = 0x80;
+    } else if (c >= 0xe0 && c <= 0xef) {
+      n = 2;
+      min = 0x800;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+      n = 3;
+      min = 0x10000;
+    } else return i;
     let cp = c & (0x3f >> n);
     for (let k = 1; k <= n; k++) {
       const x = b[i + k];
@@ -78,18 +94,30 @@ export function parseNotebook(text: string, file = 'notebook.mktnb'): MktnbFile 
     // V8's message carries no position on Node 20; jsonc-parser (strict mode) finds the offset.
     const { line, column, reason } = locateJsonError(text, (e as Error).message);
     const where = line ? `line ${line}, column ${column}` : 'an unknown position';
-    throw new NotebookFormatError(`${file}: not valid JSON at ${where}: ${reason}. The file was not changed.`, file, line, column);
+    throw new NotebookFormatError(
+      `${file}: not valid JSON at ${where}: ${reason}. The file was not changed.`,
+      file,
+      line,
+      column,
+    );
   }
-  const fail = (msg: string): never => { throw new NotebookFormatError(`${file}: ${msg}. The file was not changed.`, file); };
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) fail('not a Market Notebook: the top level must be a JSON object with "format": "mktnb"');
+  const fail = (msg: string): never => {
+    throw new NotebookFormatError(`${file}: ${msg}. The file was not changed.`, file);
+  };
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    fail('not a Market Notebook: the top level must be a JSON object with "format": "mktnb"');
   const nb = raw as Record<string, unknown>;
   if (nb.format !== FORMAT_NAME) {
     const hint = 'nbformat' in nb ? ' (this looks like a Jupyter .ipynb file)' : '';
     fail(`not a Market Notebook: "format" is ${JSON.stringify(nb.format)}, expected "${FORMAT_NAME}"${hint}`);
   }
-  if (typeof nb.version !== 'string' || !/^\d+\.\d+$/.test(nb.version)) fail(`"version" must be a string like "1.0" (got ${JSON.stringify(nb.version)})`);
+  if (typeof nb.version !== 'string' || !/^\d+\.\d+$/.test(nb.version))
+    fail(`"version" must be a string like "1.0" (got ${JSON.stringify(nb.version)})`);
   const major = Number((nb.version as string).split('.')[0]);
-  if (major > SUPPORTED_MAJOR) fail(`format version ${nb.version} is newer than this version of Market Notebooks supports (${SUPPORTED_MAJOR}.x); update the extension to open it`);
+  if (major > SUPPORTED_MAJOR)
+    fail(
+      `format version ${nb.version} is newer than this version of Market Notebooks supports (${SUPPORTED_MAJOR}.x); update the extension to open it`,
+    );
   if (!Array.isArray(nb.cells)) fail('"cells" must be an array');
   if (nb.metadata !== undefined && !isObject(nb.metadata)) fail('"metadata" must be an object');
   (nb.cells as unknown[]).forEach((c, i) => validateCell(c, i, fail));
@@ -100,17 +128,21 @@ function validateCell(c: unknown, i: number, fail: (m: string) => never): void {
   const at = `cells[${i}]`;
   if (!isObject(c)) fail(`${at} must be an object`);
   const cell = c as Record<string, unknown>;
-  if (cell.kind !== 'code' && cell.kind !== 'markdown') fail(`${at}.kind must be "code" or "markdown" (got ${JSON.stringify(cell.kind)})`);
+  if (cell.kind !== 'code' && cell.kind !== 'markdown')
+    fail(`${at}.kind must be "code" or "markdown" (got ${JSON.stringify(cell.kind)})`);
   if (typeof cell.language !== 'string') fail(`${at}.language must be a string`);
   if (typeof cell.source === 'string') cell.source = (cell.source as string).split(/\r?\n/); // tolerate a single string
-  if (!Array.isArray(cell.source) || !(cell.source as unknown[]).every((l) => typeof l === 'string')) fail(`${at}.source must be an array of lines (strings)`);
+  if (!Array.isArray(cell.source) || !(cell.source as unknown[]).every((l) => typeof l === 'string'))
+    fail(`${at}.source must be an array of lines (strings)`);
   if (cell.metadata !== undefined && !isObject(cell.metadata)) fail(`${at}.metadata must be an object`);
   if (cell.outputs !== undefined) {
     if (!Array.isArray(cell.outputs)) fail(`${at}.outputs must be an array`);
     (cell.outputs as unknown[]).forEach((o, j) => {
-      if (!isObject(o) || !Array.isArray((o as any).items)) fail(`${at}.outputs[${j}] must be an object with an "items" array`);
+      if (!isObject(o) || !Array.isArray((o as any).items))
+        fail(`${at}.outputs[${j}] must be an object with an "items" array`);
       ((o as any).items as unknown[]).forEach((it, k) => {
-        if (!isObject(it) || typeof (it as any).mime !== 'string') fail(`${at}.outputs[${j}].items[${k}] must have a "mime" string`);
+        if (!isObject(it) || typeof (it as any).mime !== 'string')
+          fail(`${at}.outputs[${j}].items[${k}] must have a "mime" string`);
       });
     });
   }
@@ -121,18 +153,28 @@ export function serializeNotebook(nb: MktnbFile, opts: { saveOutputs?: boolean }
   const saveOutputs = opts.saveOutputs ?? true;
   const cells = nb.cells.map((c) => {
     const cell: MktnbCell = { ...c };
-    if (!saveOutputs || cell.kind === 'markdown') { delete cell.outputs; delete cell.execution; }
+    if (!saveOutputs || cell.kind === 'markdown') {
+      delete cell.outputs;
+      delete cell.execution;
+    }
     if (cell.outputs && cell.outputs.length === 0) delete cell.outputs;
     if (cell.metadata && Object.keys(cell.metadata).length === 0) delete cell.metadata;
     return ordered(cell, ['kind', 'language', 'source', 'metadata', 'execution', 'outputs']);
   });
-  const top = ordered({ ...nb, format: FORMAT_NAME, version: nb.version || FORMAT_VERSION, metadata: nb.metadata ?? {}, cells }, ['format', 'version', 'metadata', 'cells']);
+  const top = ordered(
+    { ...nb, format: FORMAT_NAME, version: nb.version || FORMAT_VERSION, metadata: nb.metadata ?? {}, cells },
+    ['format', 'version', 'metadata', 'cells'],
+  );
   return stringify(top, '') + '\n';
 }
 
 /** Splits cell text into source lines (no line breaks kept) and joins them back. */
-export function toSourceLines(text: string): string[] { return text.split(/\r?\n/); }
-export function fromSourceLines(lines: string[]): string { return lines.join('\n'); }
+export function toSourceLines(text: string): string[] {
+  return text.split(/\r?\n/);
+}
+export function fromSourceLines(lines: string[]): string {
+  return lines.join('\n');
+}
 
 // A marker for objects whose first keys come in a fixed order.
 const ORDER = Symbol('order');
@@ -141,14 +183,16 @@ function ordered<T extends object>(o: T, keys: string[]): T {
   return o;
 }
 
-function isObject(v: unknown): v is Record<string, unknown> { return typeof v === 'object' && v !== null && !Array.isArray(v); }
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
 
 const INLINE_WIDTH = 100;
 /** indentation stops growing at this depth (200 spaces): 10,000 levels stay a few MB, not 100 */
 const MAX_INDENT_DEPTH = 100;
 
 function plainText(x: unknown): string {
-  return isRawNumber(x) ? x[RAW_NUMBER_KEY] : JSON.stringify(x ?? null) ?? 'null';
+  return isRawNumber(x) ? x[RAW_NUMBER_KEY] : (JSON.stringify(x ?? null) ?? 'null');
 }
 
 /** Iterative: a stack of pending pieces (text to write, or a value to write at an indent). */
@@ -159,20 +203,36 @@ function stringify(root: unknown, rootIndent: string): string {
   const pad = (d: number) => '  '.repeat(Math.min(d, MAX_INDENT_DEPTH));
   while (stack.length) {
     const t = stack.pop()!;
-    if (typeof t === 'string') { out.push(t); continue; }
+    if (typeof t === 'string') {
+      out.push(t);
+      continue;
+    }
     const { v, depth, key } = t;
-    if (v === null || typeof v !== 'object' || isRawNumber(v)) { out.push(plainText(v)); continue; }
-    const indent = pad(depth), inner = pad(depth + 1);
+    if (v === null || typeof v !== 'object' || isRawNumber(v)) {
+      out.push(plainText(v));
+      continue;
+    }
+    const indent = pad(depth),
+      inner = pad(depth + 1);
     if (Array.isArray(v)) {
-      if (v.length === 0) { out.push('[]'); continue; }
+      if (v.length === 0) {
+        out.push('[]');
+        continue;
+      }
       // Arrays of numbers / booleans / nulls stay on one line (chart data); so do short string arrays.
       const allPlain = v.every((x) => x === null || typeof x === 'number' || typeof x === 'boolean' || isRawNumber(x));
-      if (allPlain) { out.push('[' + v.map(plainText).join(', ') + ']'); continue; }
+      if (allPlain) {
+        out.push('[' + v.map(plainText).join(', ') + ']');
+        continue;
+      }
       // Source stays one line per line (diff-friendly); short labels and dates go on one line.
       const allShortStrings = key !== 'source' && v.every((x) => typeof x === 'string' && x.length <= 30);
       if (allShortStrings) {
         const one = '[' + v.map((x) => JSON.stringify(x)).join(', ') + ']';
-        if (one.length + indent.length <= INLINE_WIDTH || v.length > 20) { out.push(one); continue; }
+        if (one.length + indent.length <= INLINE_WIDTH || v.length > 20) {
+          out.push(one);
+          continue;
+        }
       }
       stack.push('\n' + indent + ']');
       for (let i = v.length - 1; i >= 0; i--) {
@@ -183,8 +243,16 @@ function stringify(root: unknown, rootIndent: string): string {
     }
     const obj = v as Record<string | symbol, unknown>;
     const first = (obj[ORDER] as string[] | undefined) ?? [];
-    const keys = [...first.filter((k) => obj[k] !== undefined), ...Object.keys(obj).filter((k) => !first.includes(k) && obj[k] !== undefined).sort()];
-    if (keys.length === 0) { out.push('{}'); continue; }
+    const keys = [
+      ...first.filter((k) => obj[k] !== undefined),
+      ...Object.keys(obj)
+        .filter((k) => !first.includes(k) && obj[k] !== undefined)
+        .sort(),
+    ];
+    if (keys.length === 0) {
+      out.push('{}');
+      continue;
+    }
     stack.push('\n' + indent + '}');
     for (let i = keys.length - 1; i >= 0; i--) {
       stack.push({ v: obj[keys[i]], depth: depth + 1, key: keys[i] });
@@ -200,15 +268,27 @@ export function locateJsonError(text: string, fallback: string): { line?: number
   parseJsonc(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
   if (!errors.length) return { reason: fallback };
   const { offset, error } = errors[0];
-  let line = 1, column = 1;
+  let line = 1,
+    column = 1;
   for (let i = 0; i < offset && i < text.length; i++) {
-    if (text.charCodeAt(i) === 10) { line++; column = 1; } else column++;
+    if (text.charCodeAt(i) === 10) {
+      line++;
+      column = 1;
+    } else column++;
   }
   const reasons: Record<string, string> = {
-    InvalidSymbol: 'unexpected character', ValueExpected: 'a value is expected', PropertyNameExpected: 'a property name is expected',
-    ColonExpected: 'a colon is expected', CommaExpected: 'a comma is expected', CloseBraceExpected: 'a closing } is expected',
-    CloseBracketExpected: 'a closing ] is expected', EndOfFileExpected: 'unexpected content after the end', UnexpectedEndOfString: 'unterminated string',
-    InvalidCommentToken: 'comments are not allowed', UnexpectedEndOfComment: 'comments are not allowed', InvalidEscapeCharacter: 'invalid escape in a string',
+    InvalidSymbol: 'unexpected character',
+    ValueExpected: 'a value is expected',
+    PropertyNameExpected: 'a property name is expected',
+    ColonExpected: 'a colon is expected',
+    CommaExpected: 'a comma is expected',
+    CloseBraceExpected: 'a closing } is expected',
+    CloseBracketExpected: 'a closing ] is expected',
+    EndOfFileExpected: 'unexpected content after the end',
+    UnexpectedEndOfString: 'unterminated string',
+    InvalidCommentToken: 'comments are not allowed',
+    UnexpectedEndOfComment: 'comments are not allowed',
+    InvalidEscapeCharacter: 'invalid escape in a string',
   };
   const code = printParseErrorCode(error);
   return { line, column, reason: reasons[code] ?? code };

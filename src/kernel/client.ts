@@ -19,15 +19,36 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { KERNEL_ENV, type CellError, type CellLanguage, type FromKernel, type ToKernel, type VariableInfo } from './protocol';
-import type { BackgroundEvent, ExecuteOptions, ExecuteResult, KernelExitInfo, KernelOptions, KernelOutputEvent } from './clientTypes';
+import {
+  KERNEL_ENV,
+  type CellError,
+  type CellLanguage,
+  type FromKernel,
+  type ToKernel,
+  type VariableInfo,
+} from './protocol';
+import type {
+  BackgroundEvent,
+  ExecuteOptions,
+  ExecuteResult,
+  KernelExitInfo,
+  KernelOptions,
+  KernelOutputEvent,
+} from './clientTypes';
 import { INTERRUPT_FD, killKernel, spawnKernel, tailNote, type Proc } from './kernelProcess';
 import { Replies } from './replies';
 import { StreamMerge } from './streamMerge';
 import { outputError, type OutputReply } from '../shared/output-requests';
 
 export type { CellError, VariableInfo } from './protocol';
-export type { BackgroundEvent, ExecuteOptions, ExecuteResult, KernelExitInfo, KernelOptions, KernelOutputEvent } from './clientTypes';
+export type {
+  BackgroundEvent,
+  ExecuteOptions,
+  ExecuteResult,
+  KernelExitInfo,
+  KernelOptions,
+  KernelOutputEvent,
+} from './clientTypes';
 
 interface Job {
   id: number;
@@ -59,10 +80,14 @@ export class KernelClient {
   private backgroundListeners: Array<(e: BackgroundEvent) => void> = [];
   private interruptTimer: NodeJS.Timeout | undefined;
   /** stream text not yet delivered: consecutive writes are merged for up to STREAM_FLUSH_MS */
-  private readonly streams = new StreamMerge<Job>((job, name, text) => safe(() => job.onOutput({ kind: 'stream', name, text })), STREAM_FLUSH_MS);
+  private readonly streams = new StreamMerge<Job>(
+    (job, name, text) => safe(() => job.onOutput({ kind: 'stream', name, text })),
+    STREAM_FLUSH_MS,
+  );
   private readonly variableRequests = new Replies<VariableInfo[] | undefined>();
   private readonly outputRequests = new Replies<OutputReply>();
-  private readonly opts: Required<Pick<KernelOptions, 'maxOldSpaceMb' | 'interruptGraceMs' | 'startTimeoutMs'>> & KernelOptions;
+  private readonly opts: Required<Pick<KernelOptions, 'maxOldSpaceMb' | 'interruptGraceMs' | 'startTimeoutMs'>> &
+    KernelOptions;
 
   private constructor(opts: KernelOptions) {
     this.opts = {
@@ -82,26 +107,47 @@ export class KernelClient {
   }
 
   /** pid of the current kernel process (changes when it restarts) */
-  get pid(): number { return this.proc.pid; }
+  get pid(): number {
+    return this.proc.pid;
+  }
 
   /**
    * Pids of the kernel's own helper processes (esbuild's service, once it has started), as the
    * kernel reports them: never counted among the processes the cells started (KernelExitInfo.endedProcesses),
    * ended with the kernel all the same.
    */
-  get helperPids(): readonly number[] { return this.proc.helpers; }
+  get helperPids(): readonly number[] {
+    return this.proc.helpers;
+  }
 
   /** heap limit of the kernel process, MB */
-  get maxOldSpaceMb(): number { return this.opts.maxOldSpaceMb; }
+  get maxOldSpaceMb(): number {
+    return this.opts.maxOldSpaceMb;
+  }
 
   /** whether a cell is running */
-  get busy(): boolean { return this.current !== undefined; }
+  get busy(): boolean {
+    return this.current !== undefined;
+  }
 
   execute(code: string, language: CellLanguage, opts: ExecuteOptions): Promise<ExecuteResult> {
     return new Promise<ExecuteResult>((resolve) => {
-      if (this.disposed) { resolve({ ok: false, durationMs: 0, error: plainError('KernelDisposed', 'the kernel was shut down') }); return; }
-      const timeoutMs = opts.timeoutMs && opts.timeoutMs > 0 && Number.isFinite(opts.timeoutMs) ? opts.timeoutMs : undefined;
-      this.queue.push({ id: ++this.seq, code, language, cellLabel: opts.cellLabel, onOutput: opts.onOutput, onProgress: opts.onProgress, resolve, timeoutMs });
+      if (this.disposed) {
+        resolve({ ok: false, durationMs: 0, error: plainError('KernelDisposed', 'the kernel was shut down') });
+        return;
+      }
+      const timeoutMs =
+        opts.timeoutMs && opts.timeoutMs > 0 && Number.isFinite(opts.timeoutMs) ? opts.timeoutMs : undefined;
+      this.queue.push({
+        id: ++this.seq,
+        code,
+        language,
+        cellLabel: opts.cellLabel,
+        onOutput: opts.onOutput,
+        onProgress: opts.onProgress,
+        resolve,
+        timeoutMs,
+      });
       void this.pump();
     });
   }
@@ -109,7 +155,14 @@ export class KernelClient {
   /** Stops the running cell (within a second) and cancels the queued ones. */
   interrupt(): void {
     for (const job of this.queue.splice(0)) {
-      job.resolve({ ok: false, durationMs: 0, error: { ...plainError('Interrupted', 'not run: the kernel was interrupted before this cell started'), interrupted: true } });
+      job.resolve({
+        ok: false,
+        durationMs: 0,
+        error: {
+          ...plainError('Interrupted', 'not run: the kernel was interrupted before this cell started'),
+          interrupted: true,
+        },
+      });
     }
     this.interruptCurrent();
   }
@@ -119,14 +172,27 @@ export class KernelClient {
     const job = this.current;
     if (!job) return;
     if (!job.sentAt) {
-      this.finish(job, { ok: false, durationMs: 0, error: { ...plainError('Interrupted', 'not run: the kernel was interrupted before this cell started'), interrupted: true } });
+      this.finish(job, {
+        ok: false,
+        durationMs: 0,
+        error: {
+          ...plainError('Interrupted', 'not run: the kernel was interrupted before this cell started'),
+          interrupted: true,
+        },
+      });
       return;
     }
     const p = this.proc;
     // 1. the message (an awaiting cell) and 2. the pipe (loops of cell code: the loop checks)
     this.sendTo(p, { type: 'interrupt', id: job.id });
     const pipe = p.child.stdio[INTERRUPT_FD] as NodeJS.WritableStream | null | undefined;
-    if (pipe && !p.exited) { try { pipe.write(`${job.id}\n`); } catch { /* exited */ } }
+    if (pipe && !p.exited) {
+      try {
+        pipe.write(`${job.id}\n`);
+      } catch {
+        /* exited */
+      }
+    }
     // 3. SIGINT for long synchronous work outside the loop checks is raised by the kernel's own
     // watchdog thread (src/kernel/main.ts), which can tell whether this cell is still running.
     if (!this.interruptTimer) {
@@ -137,8 +203,17 @@ export class KernelClient {
         p.killedFor = 'interrupt';
         killKernel(p);
         this.spawn();
-        const restarted = 'The cell did not stop when interrupted (it kept the kernel busy), so the kernel was restarted; variables from earlier cells were lost.';
-        this.finish(job, { ok: false, durationMs: Date.now() - job.sentAt!, error: { ...plainError('Interrupted', 'the cell was interrupted by restarting the kernel'), interrupted: true }, restarted });
+        const restarted =
+          'The cell did not stop when interrupted (it kept the kernel busy), so the kernel was restarted; variables from earlier cells were lost.';
+        this.finish(job, {
+          ok: false,
+          durationMs: Date.now() - job.sentAt!,
+          error: {
+            ...plainError('Interrupted', 'the cell was interrupted by restarting the kernel'),
+            interrupted: true,
+          },
+          restarted,
+        });
       }, this.opts.interruptGraceMs);
     }
   }
@@ -152,8 +227,15 @@ export class KernelClient {
     this.proc.killedFor = 'restart';
     killKernel(this.proc);
     this.spawn();
-    for (const job of queued) job.resolve({ ok: false, durationMs: 0, error: plainError('KernelRestarted', `not run: ${message}`) });
-    if (running) this.finish(running, { ok: false, durationMs: Date.now() - (running.sentAt ?? Date.now()), error: plainError('KernelRestarted', message), restarted: 'The kernel was restarted while this cell ran.' });
+    for (const job of queued)
+      job.resolve({ ok: false, durationMs: 0, error: plainError('KernelRestarted', `not run: ${message}`) });
+    if (running)
+      this.finish(running, {
+        ok: false,
+        durationMs: Date.now() - (running.sentAt ?? Date.now()),
+        error: plainError('KernelRestarted', message),
+        restarted: 'The kernel was restarted while this cell ran.',
+      });
     await this.proc.ready;
   }
 
@@ -161,10 +243,24 @@ export class KernelClient {
   dispose(): Promise<KernelExitInfo | undefined> {
     if (this.disposed) return this.disposedExit ?? Promise.resolve(undefined);
     this.disposed = true;
-    for (const job of this.queue.splice(0)) job.resolve({ ok: false, durationMs: 0, error: plainError('KernelDisposed', 'not run: the kernel was shut down') });
-    if (this.current) this.finish(this.current, { ok: false, durationMs: 0, error: plainError('KernelDisposed', 'the kernel was shut down') });
+    for (const job of this.queue.splice(0))
+      job.resolve({
+        ok: false,
+        durationMs: 0,
+        error: plainError('KernelDisposed', 'not run: the kernel was shut down'),
+      });
+    if (this.current)
+      this.finish(this.current, {
+        ok: false,
+        durationMs: 0,
+        error: plainError('KernelDisposed', 'the kernel was shut down'),
+      });
     const p = this.proc;
-    this.disposedExit = p.reported ? Promise.resolve(undefined) : new Promise((res) => { this.exitWaiters.set(p, res); });
+    this.disposedExit = p.reported
+      ? Promise.resolve(undefined)
+      : new Promise((res) => {
+          this.exitWaiters.set(p, res);
+        });
     p.killedFor = 'dispose';
     this.sendTo(p, { type: 'shutdown' });
     killKernel(p);
@@ -179,7 +275,12 @@ export class KernelClient {
   variables(timeoutMs = 2000): Promise<VariableInfo[] | undefined> {
     const p = this.proc;
     if (this.disposed || p.exited || !p.isReady) return Promise.resolve(undefined);
-    return this.variableRequests.ask(p, timeoutMs, () => undefined, (req) => this.sendTo(p, { type: 'variables', req })).reply;
+    return this.variableRequests.ask(
+      p,
+      timeoutMs,
+      () => undefined,
+      (req) => this.sendTo(p, { type: 'variables', req }),
+    ).reply;
   }
 
   /**
@@ -206,9 +307,18 @@ export class KernelClient {
    */
   outputRequest(request: unknown, timeoutMs = 60_000): { reply: Promise<OutputReply>; cancel(): void } {
     const p = this.proc;
-    if (this.disposed || p.exited || !p.isReady) return { reply: Promise.resolve(outputError('no-kernel', 'the kernel is not running')), cancel: () => undefined };
-    const { req, reply } = this.outputRequests.ask(p, timeoutMs, () => outputError('failed', `the kernel did not answer within ${Math.round(timeoutMs / 1000)} s (a cell keeps it busy)`),
-      (r) => this.sendTo(p, { type: 'outputRequest', req: r, request }));
+    if (this.disposed || p.exited || !p.isReady)
+      return { reply: Promise.resolve(outputError('no-kernel', 'the kernel is not running')), cancel: () => undefined };
+    const { req, reply } = this.outputRequests.ask(
+      p,
+      timeoutMs,
+      () =>
+        outputError(
+          'failed',
+          `the kernel did not answer within ${Math.round(timeoutMs / 1000)} s (a cell keeps it busy)`,
+        ),
+      (r) => this.sendTo(p, { type: 'outputRequest', req: r, request }),
+    );
     return {
       reply,
       cancel: () => {
@@ -225,14 +335,18 @@ export class KernelClient {
   }
 
   /** Called whenever a kernel process ends (also for restarts the client does itself). */
-  onDidExit(cb: (info: KernelExitInfo) => void): void { this.exitListeners.push(cb); }
+  onDidExit(cb: (info: KernelExitInfo) => void): void {
+    this.exitListeners.push(cb);
+  }
 
   /**
    * Output and errors of a cell that has already finished (timers, un-awaited promises), with
    * that cell's id (ExecuteResult.cellId; 0 when no cell is known). Never given to the cell
    * running at the time.
    */
-  onBackgroundOutput(cb: (e: BackgroundEvent) => void): void { this.backgroundListeners.push(cb); }
+  onBackgroundOutput(cb: (e: BackgroundEvent) => void): void {
+    this.backgroundListeners.push(cb);
+  }
 
   // -------------------------------------------------------------------------------------------
 
@@ -258,23 +372,47 @@ export class KernelClient {
     const detail = signal ? `signal ${signal}` : `exit code ${code}`;
     // a process that died before it was ready is not restarted in a loop: the next execute tries again
     const auto = (kind === 'oom' || kind === 'crash') && p.isReady && !this.disposed && this.proc === p;
-    const reason = kind === 'oom'
-      ? `the kernel ran out of memory (limit ${o.maxOldSpaceMb} MB) and was restarted; variables were lost`
-      : kind === 'crash' ? `the kernel process exited unexpectedly (${detail}${signal === 'SIGKILL' ? ', perhaps ended by the system for using too much memory' : ''})${auto ? ' and was restarted; variables were lost' : ''}${tailNote(p.stderrTail)}`
-        : kind === 'interrupt' ? 'the kernel was restarted to stop a cell that did not respond to interrupt'
-          : kind === 'restart' ? 'the kernel was restarted' : 'the kernel was shut down';
-    const ended = endedProcesses.length ? `; ${endedProcesses.length} process${endedProcesses.length === 1 ? '' : 'es'} the cells had started (pid ${endedProcesses.join(', ')}) ${endedProcesses.length === 1 ? 'was' : 'were'} ended with it` : '';
-    const info: KernelExitInfo = { code, signal, reason: reason + ended, kind, willRestart: auto || kind === 'interrupt' || kind === 'restart', endedProcesses };
-    for (const cb of this.exitListeners) { try { cb(info); } catch { /* listener */ } }
+    const reason =
+      kind === 'oom'
+        ? `the kernel ran out of memory (limit ${o.maxOldSpaceMb} MB) and was restarted; variables were lost`
+        : kind === 'crash'
+          ? `the kernel process exited unexpectedly (${detail}${signal === 'SIGKILL' ? ', perhaps ended by the system for using too much memory' : ''})${auto ? ' and was restarted; variables were lost' : ''}${tailNote(p.stderrTail)}`
+          : kind === 'interrupt'
+            ? 'the kernel was restarted to stop a cell that did not respond to interrupt'
+            : kind === 'restart'
+              ? 'the kernel was restarted'
+              : 'the kernel was shut down';
+    const ended = endedProcesses.length
+      ? `; ${endedProcesses.length} process${endedProcesses.length === 1 ? '' : 'es'} the cells had started (pid ${endedProcesses.join(', ')}) ${endedProcesses.length === 1 ? 'was' : 'were'} ended with it`
+      : '';
+    const info: KernelExitInfo = {
+      code,
+      signal,
+      reason: reason + ended,
+      kind,
+      willRestart: auto || kind === 'interrupt' || kind === 'restart',
+      endedProcesses,
+    };
+    for (const cb of this.exitListeners) {
+      try {
+        cb(info);
+      } catch {
+        /* listener */
+      }
+    }
     this.exitWaiters.get(p)?.(info);
     this.exitWaiters.delete(p);
     if (!auto) return;
     this.spawn();
     const job = this.current;
     if (job) {
-      const message = kind === 'oom' ? `the kernel ran out of memory (limit ${o.maxOldSpaceMb} MB) and was restarted; variables were lost` : reason;
+      const message =
+        kind === 'oom'
+          ? `the kernel ran out of memory (limit ${o.maxOldSpaceMb} MB) and was restarted; variables were lost`
+          : reason;
       this.finish(job, {
-        ok: false, durationMs: Date.now() - (job.sentAt ?? Date.now()),
+        ok: false,
+        durationMs: Date.now() - (job.sentAt ?? Date.now()),
         error: plainError(kind === 'oom' ? 'OutOfMemory' : 'KernelDied', message),
         restarted: message.charAt(0).toUpperCase() + message.slice(1) + '.',
       });
@@ -286,7 +424,11 @@ export class KernelClient {
     if (p.exited || !p.child.connected) return;
     // an own `cmd` (undefined): Node's channel code in the kernel asks message.cmd whether a message
     // is internal (NODE_HANDLE…), and a cell may have planted Object.prototype.cmd there
-    try { p.child.send({ cmd: undefined, ...m }); } catch { /* exited meanwhile */ }
+    try {
+      p.child.send({ cmd: undefined, ...m });
+    } catch {
+      /* exited meanwhile */
+    }
   }
 
   private async pump(): Promise<void> {
@@ -296,7 +438,7 @@ export class KernelClient {
     const job = this.queue.shift();
     if (!job) return;
     this.current = job;
-    if (this.proc.exited && !this.proc.isReady) this.spawn();   // the last start failed: try again
+    if (this.proc.exited && !this.proc.isReady) this.spawn(); // the last start failed: try again
     const p = this.proc;
     try {
       await p.ready;
@@ -304,8 +446,13 @@ export class KernelClient {
       this.finish(job, { ok: false, durationMs: 0, error: plainError('KernelStartFailed', (e as Error).message) });
       return;
     }
-    if (this.current !== job) return;        // interrupted, restarted or disposed meanwhile
-    if (this.proc !== p) { this.current = undefined; this.queue.unshift(job); void this.pump(); return; }
+    if (this.current !== job) return; // interrupted, restarted or disposed meanwhile
+    if (this.proc !== p) {
+      this.current = undefined;
+      this.queue.unshift(job);
+      void this.pump();
+      return;
+    }
     job.sentAt = Date.now();
     this.sendTo(p, { type: 'execute', id: job.id, code: job.code, language: job.language, cellLabel: job.cellLabel });
     if (job.timeoutMs) {
@@ -319,16 +466,31 @@ export class KernelClient {
 
   private finish(job: Job, r: ExecuteResult): void {
     this.streams.flush();
-    if (job.timer) { clearTimeout(job.timer); job.timer = undefined; }
+    if (job.timer) {
+      clearTimeout(job.timer);
+      job.timer = undefined;
+    }
     if (job.timedOut && !r.ok) {
       const secs = +(job.timeoutMs! / 1000).toFixed(3);
-      const how = r.restarted ? 'the kernel was restarted to stop it; variables from earlier cells were lost' : 'the cell was interrupted';
-      r = { ...r, error: { ...plainError('TimeoutError', `timed out after ${secs} s (the time limit per cell); ${how}`), interrupted: true, timedOut: true } };
+      const how = r.restarted
+        ? 'the kernel was restarted to stop it; variables from earlier cells were lost'
+        : 'the cell was interrupted';
+      r = {
+        ...r,
+        error: {
+          ...plainError('TimeoutError', `timed out after ${secs} s (the time limit per cell); ${how}`),
+          interrupted: true,
+          timedOut: true,
+        },
+      };
     }
     r = { cellId: job.id, ...r };
     if (this.current === job) {
       this.current = undefined;
-      if (this.interruptTimer) { clearTimeout(this.interruptTimer); this.interruptTimer = undefined; }
+      if (this.interruptTimer) {
+        clearTimeout(this.interruptTimer);
+        this.interruptTimer = undefined;
+      }
     }
     job.resolve(r);
     void this.pump();
@@ -337,16 +499,31 @@ export class KernelClient {
   private onMessage(p: Proc, m: FromKernel): void {
     if (p !== this.proc) return;
     switch (m.type) {
-      case 'stream': this.routeOutput(p, m.id, { kind: 'stream', name: m.name, text: m.text }); break;
-      case 'display': this.routeOutput(p, m.id, { kind: 'display', items: m.items }); break;
+      case 'stream':
+        this.routeOutput(p, m.id, { kind: 'stream', name: m.name, text: m.text });
+        break;
+      case 'display':
+        this.routeOutput(p, m.id, { kind: 'display', items: m.items });
+        break;
       case 'error':
-        if (!m.late && this.current?.id === m.id) { this.current.error = m.error; break; }
+        if (!m.late && this.current?.id === m.id) {
+          this.current.error = m.error;
+          break;
+        }
         this.streams.flush();
         for (const cb of this.backgroundListeners) safe(() => cb({ kind: 'error', error: m.error, cellId: m.id }));
         break;
-      case 'variables': this.variableRequests.settle(m.req, m.variables); break;
-      case 'outputReply': this.outputRequests.settle(m.req, m.reply); break;
-      case 'progress': { const job = this.current; if (job?.id === m.id && job.onProgress) safe(() => job.onProgress!(m.percent, m.rows)); break; }
+      case 'variables':
+        this.variableRequests.settle(m.req, m.variables);
+        break;
+      case 'outputReply':
+        this.outputRequests.settle(m.req, m.reply);
+        break;
+      case 'progress': {
+        const job = this.current;
+        if (job?.id === m.id && job.onProgress) safe(() => job.onProgress!(m.percent, m.rows));
+        break;
+      }
       case 'done': {
         const job = this.current;
         if (!job || job.id !== m.id) return;
@@ -360,21 +537,31 @@ export class KernelClient {
   private routeOutput(p: Proc, id: number, e: KernelOutputEvent): void {
     if (p !== this.proc) return;
     const job = this.current;
-    if (job && (job.id === id || id === 0)) { this.deliver(job, e); return; }
+    if (job && (job.id === id || id === 0)) {
+      this.deliver(job, e);
+      return;
+    }
     this.streams.flush();
     for (const cb of this.backgroundListeners) safe(() => cb({ ...e, cellId: id }));
   }
 
   /** Delivers output in order, stream writes merged (StreamMerge). */
   private deliver(job: Job, e: KernelOutputEvent): void {
-    if (e.kind === 'stream') { this.streams.add(job, e.name, e.text); return; }
+    if (e.kind === 'stream') {
+      this.streams.add(job, e.name, e.text);
+      return;
+    }
     this.streams.flush();
     safe(() => job.onOutput(e));
   }
 }
 
 function safe(f: () => void): void {
-  try { f(); } catch { /* a listener's error must not break the kernel client */ }
+  try {
+    f();
+  } catch {
+    /* a listener's error must not break the kernel client */
+  }
 }
 
 function plainError(name: string, message: string): CellError {

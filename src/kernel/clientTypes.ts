@@ -32,8 +32,7 @@ export interface KernelOptions {
 }
 
 export type KernelOutputEvent =
-  | { kind: 'stream'; name: 'stdout' | 'stderr'; text: string }
-  | { kind: 'display'; items: OutputItem[] };
+  { kind: 'stream'; name: 'stdout' | 'stderr'; text: string } | { kind: 'display'; items: OutputItem[] };
 
 export interface ExecuteResult {
   /** the kernel's id of this execution (late output of the cell names it; see onBackgroundOutput) */

@@ -23,7 +23,10 @@ const nodeRequire = createRequire(__filename);
  * tsconfig as text (JSON.stringify would call a planted Object.prototype.toJSON).
  */
 const TRANSFORM_OPTIONS = record({
-  loader: 'ts', sourcemap: 'external', target: 'es2022', logLevel: 'silent',
+  loader: 'ts',
+  sourcemap: 'external',
+  target: 'es2022',
+  logLevel: 'silent',
   // keep every import: a cell may import a name only a later cell uses
   tsconfigRaw: JSON.stringify({ compilerOptions: { verbatimModuleSyntax: true, useDefineForClassFields: true } }),
 } as const);
@@ -34,7 +37,10 @@ const TRANSFORM_OPTIONS = record({
  * its pid is known: `onHelpers` gets the pids of the running service (none after it ended; the
  * next call starts a new one), which the kernel reports to the client as its own helpers.
  */
-export function esbuildLoader(fromEnv: string | undefined, onHelpers: (pids: number[]) => void = () => undefined): () => EsbuildApi {
+export function esbuildLoader(
+  fromEnv: string | undefined,
+  onHelpers: (pids: number[]) => void = () => undefined,
+): () => EsbuildApi {
   let esbuildApi: EsbuildApi | undefined;
   let service: ChildProcess | undefined;
   const load = (): EsbuildApi => {
@@ -48,24 +54,39 @@ export function esbuildLoader(fromEnv: string | undefined, onHelpers: (pids: num
     tries.push(() => nodeRequire('esbuild'));
     const errors: string[] = [];
     for (const t of tries) {
-      try { return (esbuildApi = t()); } catch (e) { errors.push((e as Error).message.split('\n')[0]); }
+      try {
+        return (esbuildApi = t());
+      } catch (e) {
+        errors.push((e as Error).message.split('\n')[0]);
+      }
     }
-    throw new Error(`TypeScript cells need the esbuild package, which was not found (${errors.join('; ')}). Set ${KERNEL_ENV.esbuild} to its path.`);
+    throw new Error(
+      `TypeScript cells need the esbuild package, which was not found (${errors.join('; ')}). Set ${KERNEL_ENV.esbuild} to its path.`,
+    );
   };
   return function getEsbuild(): EsbuildApi {
     const api = load();
     if (service) return api;
     // esbuild starts its service lazily, with child_process.spawn, inside the first API call; that
     // call is made here, with spawn wrapped for its duration, to learn the service's pid (the API does not say it)
-    service = spawnedDuring(() => { api.transform('', record({ loader: 'ts' } as const)).catch(() => undefined); });
-    if (!service?.pid) { service = undefined; return api; }
+    service = spawnedDuring(() => {
+      api.transform('', record({ loader: 'ts' } as const)).catch(() => undefined);
+    });
+    if (!service?.pid) {
+      service = undefined;
+      return api;
+    }
     const ended = service;
     ended.once('exit', () => {
       if (service !== ended) return;
       service = undefined;
       onHelpers([]);
       // a dead service is never restarted by esbuild itself: stop() makes the next call start one
-      try { void api.stop(); } catch { /* stopped */ }
+      try {
+        void api.stop();
+      } catch {
+        /* stopped */
+      }
     });
     onHelpers([service.pid]);
     return api;
@@ -83,25 +104,42 @@ function spawnedDuring(run: () => void): ChildProcess | undefined {
     child ??= c;
     return c;
   } as typeof cp.spawn;
-  try { run(); } finally { cp.spawn = spawn as typeof cp.spawn; }
+  try {
+    run();
+  } finally {
+    cp.spawn = spawn as typeof cp.spawn;
+  }
   return child;
 }
 
-export interface Compiled { script: vm.Script; imports: string[]; declared: string[] }
+export interface Compiled {
+  script: vm.Script;
+  imports: string[];
+  declared: string[];
+}
 
 /** A cell that does not compile: its error is ready to show (message, code frame). */
-export class CompileError extends Error { constructor(public cellError: CellError) { super(cellError.message); } }
+export class CompileError extends Error {
+  constructor(public cellError: CellError) {
+    super(cellError.message);
+  }
+}
 
 const COMPILE_CACHE = 500;
 
 /** The compile function of one kernel: a cache of the last 500 distinct cells. */
-export function cellCompiler(getEsbuild: () => EsbuildApi): (code: string, language: CellLanguage, label: string) => Promise<Compiled> {
+export function cellCompiler(
+  getEsbuild: () => EsbuildApi,
+): (code: string, language: CellLanguage, label: string) => Promise<Compiled> {
   const compiled = new Map<string, Compiled>();
   let scriptSeq = 0;
   return async function compile(code: string, language: CellLanguage, label: string): Promise<Compiled> {
     const key = `${language}\u0000${label}\u0000${code}`;
     // a SQL cell runs as a one-line script that awaits the query and binds its result (sql.ts)
-    if (language === 'sql') { code = sqlCellScript(code, label); language = 'javascript'; }
+    if (language === 'sql') {
+      code = sqlCellScript(code, label);
+      language = 'javascript';
+    }
     const hit = compiled.get(key);
     if (hit) return hit;
 
@@ -144,7 +182,12 @@ export function cellCompiler(getEsbuild: () => EsbuildApi): (code: string, langu
       const p = toSource(lc.line, lc.column);
       return { line: p.line, column: p.column + 1 };
     };
-    registerScript(filename, { label: (line, column) => { const p = toCell(line, column); return p && { label, ...p }; } });
+    registerScript(filename, {
+      label: (line, column) => {
+        const p = toCell(line, column);
+        return p && { label, ...p };
+      },
+    });
 
     let script: vm.Script;
     try {

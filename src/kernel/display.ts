@@ -13,12 +13,21 @@
 import { inspect } from 'node:util';
 import { DISPLAY, isDisplayable, MARKDOWN_MIME, TEXT_MIME, type OutputItem } from '../shared/schemas';
 
-export const INSPECT_OPTIONS = { colors: false, depth: 4, maxArrayLength: 100, maxStringLength: 10_000, breakLength: 100, compact: 3 } as const;
+export const INSPECT_OPTIONS = {
+  colors: false,
+  depth: 4,
+  maxArrayLength: 100,
+  maxStringLength: 10_000,
+  breakLength: 100,
+  compact: 3,
+} as const;
 
 /** A value that shows a fixed list of output items (what display.text/markdown show). */
 class RawOutput {
   constructor(private readonly items: OutputItem[]) {}
-  [DISPLAY](): OutputItem[] { return this.items; }
+  [DISPLAY](): OutputItem[] {
+    return this.items;
+  }
 }
 
 export function rawOutput(mime: string, text: string): unknown {
@@ -50,10 +59,17 @@ export function toOutputItems(value: unknown): OutputItem[] {
     try {
       items = (value as any)[DISPLAY]();
     } catch (e) {
-      return [{ mime: TEXT_MIME, data: `${inspectValue(value)}\n(its [DISPLAY]() method threw: ${(e as Error)?.message ?? e})` }];
+      return [
+        {
+          mime: TEXT_MIME,
+          data: `${inspectValue(value)}\n(its [DISPLAY]() method threw: ${(e as Error)?.message ?? e})`,
+        },
+      ];
     }
     if (Array.isArray(items)) {
-      const ok = items.filter((i): i is OutputItem => !!i && typeof i === 'object' && typeof (i as any).mime === 'string');
+      const ok = items.filter(
+        (i): i is OutputItem => !!i && typeof i === 'object' && typeof (i as any).mime === 'string',
+      );
       for (const i of ok) if (i.mime.startsWith('text/') && typeof i.data !== 'string') i.data = String(i.data);
       if (ok.length) {
         if (!ok.some((i) => i.mime === TEXT_MIME)) ok.push({ mime: TEXT_MIME, data: inspectValue(value) });

@@ -15,7 +15,11 @@ const rawSend = process.send!.bind(process) as (m: unknown, h: undefined, o: obj
 const send = (m: FromKernel): boolean => rawSend(record(m), undefined, SEND_OPTIONS);
 
 export function post(msg: FromKernel): void {
-  try { send(msg); } catch { /* channel closed: the parent is gone and the watchdog ends this process */ }
+  try {
+    send(msg);
+  } catch {
+    /* channel closed: the parent is gone and the watchdog ends this process */
+  }
 }
 
 /**
@@ -29,7 +33,9 @@ export const OUTPUT_CAP_CHARS = 16 * 1024 * 1024;
 /** the value of a cell's last expression passes a full cap when it is at most this big */
 const RESULT_ALLOWANCE_CHARS = 1024 * 1024;
 
-function mb(chars: number): string { return `${(chars / (1024 * 1024)).toFixed(1)} MB`; }
+function mb(chars: number): string {
+  return `${(chars / (1024 * 1024)).toFixed(1)} MB`;
+}
 /** The note that says how much output the cap dropped (or that output came after the cell ended). */
 export function capNote(dropped: number | 'later'): string {
   const what = dropped === 'later' ? 'output that came after the cell ended is' : `${mb(dropped)} more`;
@@ -39,7 +45,10 @@ export function capNote(dropped: number | 'later'): string {
 /** Sends an output of the cell (or notes what the cap dropped). */
 function emit(size: number, make: (id: number) => FromKernel, isResult = false): void {
   const ctx = outputCtx();
-  if (!ctx) { post(make(0)); return; }
+  if (!ctx) {
+    post(make(0));
+    return;
+  }
   // the cell's value (its last expression) is shown even after a flood of prints, unless huge itself
   if (ctx.outSize + size > OUTPUT_CAP_CHARS && !(isResult && size <= RESULT_ALLOWANCE_CHARS)) {
     ctx.dropped += size;
@@ -55,7 +64,10 @@ function emit(size: number, make: (id: number) => FromKernel, isResult = false):
 
 function streamWrite(name: 'stdout' | 'stderr') {
   return function write(chunk: any, encoding?: any, cb?: any): boolean {
-    const textOut = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString(typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8');
+    const textOut =
+      typeof chunk === 'string'
+        ? chunk
+        : Buffer.from(chunk).toString(typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8');
     if (textOut) emit(textOut.length, (id) => ({ type: 'stream', id, name, text: textOut }));
     const done = typeof encoding === 'function' ? encoding : cb;
     if (typeof done === 'function') proc.nextTick(done);
@@ -72,7 +84,9 @@ export function installStreams(): void {
 /** Sends output items of the cell (a displayed value, or with `isResult` its last expression's). */
 export function displayItems(items: OutputItem[], isResult = false): void {
   let wire;
-  try { wire = toWire(items); } catch (e) {
+  try {
+    wire = toWire(items);
+  } catch (e) {
     wire = toWire([{ mime: TEXT_MIME, data: `(output could not be sent: ${(e as Error)?.message ?? e})` }]);
   }
   const w = wire;

@@ -8,10 +8,39 @@
 
 /** Passed when set: what programs need to find tools, files, the locale, the time zone and the network. */
 export const KERNEL_ENV_ALLOWLIST: readonly string[] = [
-  'PATH', 'HOME', 'USER', 'LOGNAME', 'SHELL', 'LANG', 'LANGUAGE', 'TZ', 'TMPDIR', 'TMP', 'TEMP',
-  'HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'ALL_PROXY', 'http_proxy', 'https_proxy', 'no_proxy', 'all_proxy',
+  'PATH',
+  'HOME',
+  'USER',
+  'LOGNAME',
+  'SHELL',
+  'LANG',
+  'LANGUAGE',
+  'TZ',
+  'TMPDIR',
+  'TMP',
+  'TEMP',
+  'HTTP_PROXY',
+  'HTTPS_PROXY',
+  'NO_PROXY',
+  'ALL_PROXY',
+  'http_proxy',
+  'https_proxy',
+  'no_proxy',
+  'all_proxy',
   // Windows: a process cannot start sockets or find its profile without these
-  'SystemRoot', 'SYSTEMROOT', 'windir', 'WINDIR', 'ComSpec', 'COMSPEC', 'PATHEXT', 'USERPROFILE', 'APPDATA', 'LOCALAPPDATA', 'HOMEDRIVE', 'HOMEPATH', 'SystemDrive',
+  'SystemRoot',
+  'SYSTEMROOT',
+  'windir',
+  'WINDIR',
+  'ComSpec',
+  'COMSPEC',
+  'PATHEXT',
+  'USERPROFILE',
+  'APPDATA',
+  'LOCALAPPDATA',
+  'HOMEDRIVE',
+  'HOMEPATH',
+  'SystemDrive',
 ];
 /** Prefixes passed when set: the locale categories. */
 const PREFIXES = ['LC_'];
@@ -19,7 +48,10 @@ const PREFIXES = ['LC_'];
 export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** The environment for a kernel process: allowlisted variables of `parent`, plus `extra` names. */
-export function kernelEnv(parent: Record<string, string | undefined>, extra: readonly string[] = []): Record<string, string> {
+export function kernelEnv(
+  parent: Record<string, string | undefined>,
+  extra: readonly string[] = [],
+): Record<string, string> {
   const out: Record<string, string> = {};
   const allowed = new Set([...KERNEL_ENV_ALLOWLIST, ...extra.filter((n) => ENV_NAME.test(n))]);
   for (const [k, v] of Object.entries(parent)) {

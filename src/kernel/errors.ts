@@ -16,8 +16,12 @@ const scripts = new Map<string, ScriptInfo>();
 /** File names (or prefixes) whose frames are kernel internals and are dropped from user stacks. */
 const internalFiles: string[] = [];
 
-export function registerScript(filename: string, info: ScriptInfo): void { scripts.set(filename, info); }
-export function addInternalFile(file: string): void { internalFiles.push(file); }
+export function registerScript(filename: string, info: ScriptInfo): void {
+  scripts.set(filename, info);
+}
+export function addInternalFile(file: string): void {
+  internalFiles.push(file);
+}
 
 const FRAME_LOC = /^(\s*at (?:.*?\()?)(.+?):(\d+):(\d+)(\)?)\s*$/;
 
@@ -39,12 +43,20 @@ export function mapFrames(stack: string | undefined): string[] {
       const pos = info.label(Number(l), Number(c));
       if (pos) {
         // "at eval (cell 3:2:5)"; the cell's own top level shows as "at cell 3:2:5"
-        const fn = head.replace(/^\s*at\s*/, '').replace(/\($/, '').trim();
-        out.push(fn && fn !== 'async' ? `    at ${fn} (${pos.label}:${pos.line}:${pos.column})` : `    at ${fn ? 'async ' : ''}${pos.label}:${pos.line}:${pos.column}`);
+        const fn = head
+          .replace(/^\s*at\s*/, '')
+          .replace(/\($/, '')
+          .trim();
+        out.push(
+          fn && fn !== 'async'
+            ? `    at ${fn} (${pos.label}:${pos.line}:${pos.column})`
+            : `    at ${fn ? 'async ' : ''}${pos.label}:${pos.line}:${pos.column}`,
+        );
       }
       continue;
     }
-    if (/^node:(internal|vm|async_hooks)\b/.test(file) || internalFiles.some((f) => file === f || file.startsWith(f))) continue;
+    if (/^node:(internal|vm|async_hooks)\b/.test(file) || internalFiles.some((f) => file === f || file.startsWith(f)))
+      continue;
     out.push(`${head}${file}:${l}:${c}${close}`);
   }
   return out;
@@ -57,24 +69,41 @@ export function mapFrames(stack: string | undefined): string[] {
 export function installStackMapping(): void {
   Error.prepareStackTrace = (err: Error, frames: NodeJS.CallSite[]) => {
     let header: string;
-    try { header = Error.prototype.toString.call(err); } catch { header = 'Error'; }
-    const raw = frames.map((f) => {
-      try { return `    at ${f.toString()}`; } catch { return '    at <unknown>'; }
-    }).join('\n');
+    try {
+      header = Error.prototype.toString.call(err);
+    } catch {
+      header = 'Error';
+    }
+    const raw = frames
+      .map((f) => {
+        try {
+          return `    at ${f.toString()}`;
+        } catch {
+          return '    at <unknown>';
+        }
+      })
+      .join('\n');
     return [header, ...mapFrames(raw)].join('\n');
   };
 }
 
 /** Turns anything a cell threw into a CellError with a mapped stack. */
 export function toCellError(e: unknown): CellError {
-  if (e instanceof Error || (typeof e === 'object' && e !== null && typeof (e as any).message === 'string' && typeof (e as any).stack === 'string')) {
+  if (
+    e instanceof Error ||
+    (typeof e === 'object' &&
+      e !== null &&
+      typeof (e as any).message === 'string' &&
+      typeof (e as any).stack === 'string')
+  ) {
     const err = e as Error;
     const name = typeof err.name === 'string' && err.name ? err.name : 'Error';
     const message = String(err.message);
     const frames = mapFrames(err.stack);
     let stack = [`${name}: ${message}`, ...frames].join('\n');
     const cause = (err as any).cause;
-    if (cause !== undefined) stack += `\n[cause]: ${cause instanceof Error ? toCellError(cause).stack : inspect(cause)}`;
+    if (cause !== undefined)
+      stack += `\n[cause]: ${cause instanceof Error ? toCellError(cause).stack : inspect(cause)}`;
     return { name, message, stack };
   }
   const text = `Uncaught ${inspect(e, { colors: false, depth: 2 })}`;
@@ -123,7 +152,8 @@ export function withCodeFrame(error: CellError, label: string, source: string): 
   const esc = label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const m = new RegExp(`(?:\\(|at )${esc}:(\\d+):(\\d+)\\)?\\s*$`, 'm').exec(error.stack);
   if (!m) return error;
-  const line = Number(m[1]), column = Number(m[2]);
+  const line = Number(m[1]),
+    column = Number(m[2]);
   if (line < 1 || line > source.split(/\r?\n/).length) return error;
   // the frame comes first, then any [cause]
   const cut = error.stack.indexOf('\n[cause]:');

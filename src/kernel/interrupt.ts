@@ -15,7 +15,9 @@ import { session } from './cell';
 import { LOOP_FLAG } from './transform';
 import type { WatchdogData } from './watchdog';
 
-export class InterruptSignal extends Error { override name = 'Interrupted'; }
+export class InterruptSignal extends Error {
+  override name = 'Interrupted';
+}
 export const INTERRUPTED = new InterruptSignal('the cell was interrupted');
 
 let lastInterruptId = 0;
@@ -34,7 +36,12 @@ export const interruptFlag = new Int32Array(new SharedArrayBuffer(4));
 
 export function installInterrupt(): void {
   process.on('SIGINT', onSigint);
-  Object.defineProperty(globalThis, LOOP_FLAG, { value: interruptFlag, enumerable: false, writable: false, configurable: false });
+  Object.defineProperty(globalThis, LOOP_FLAG, {
+    value: interruptFlag,
+    enumerable: false,
+    writable: false,
+    configurable: false,
+  });
 }
 
 /** The loop check: ends the running cell if the flag names it. */
@@ -57,7 +64,11 @@ const syncRun = new Int32Array(new SharedArrayBuffer(4));
 /** Runs the synchronous part of cell `id` (the watchdog may send SIGINT meanwhile). */
 export function runSync<T>(id: number, fn: () => T): T {
   Atomics.store(syncRun, 0, id);
-  try { return fn(); } finally { Atomics.store(syncRun, 0, 0); }
+  try {
+    return fn();
+  } finally {
+    Atomics.store(syncRun, 0, 0);
+  }
 }
 
 /** how long the loop checks get before the watchdog falls back to SIGINT */
@@ -69,9 +80,18 @@ const PARENT_POLL_MS = 500;
 export function startWatchdog(interruptFd: number): void {
   const fd = Number.isInteger(interruptFd) && interruptFd >= 3 ? interruptFd : -1;
   try {
-    const workerData: WatchdogData = { sab: interruptFlag.buffer as SharedArrayBuffer, syncSab: syncRun.buffer as SharedArrayBuffer, sigintDelay: SIGINT_DELAY_MS, fd, ppid: process.ppid, pollMs: PARENT_POLL_MS };
+    const workerData: WatchdogData = {
+      sab: interruptFlag.buffer as SharedArrayBuffer,
+      syncSab: syncRun.buffer as SharedArrayBuffer,
+      sigintDelay: SIGINT_DELAY_MS,
+      fd,
+      ppid: process.ppid,
+      pollMs: PARENT_POLL_MS,
+    };
     const w = new Worker(path.join(__dirname, 'kernel-watchdog.js'), { workerData, stdout: false, stderr: false });
     w.on('error', () => undefined);
     w.unref();
-  } catch { /* interrupts still work through SIGINT and messages, and restart as the last resort */ }
+  } catch {
+    /* interrupts still work through SIGINT and messages, and restart as the last resort */
+  }
 }

@@ -13,9 +13,7 @@ import { TraceMap, originalPositionFor } from '@jridgewell/trace-mapping';
 import { registerScript } from './errors';
 import { instrumentLoops, lineStarts, offsetToLineCol } from './transform';
 
-export type Loaded =
-  | { kind: 'cjs'; exports: any; file?: string }
-  | { kind: 'esm'; ns: any; file?: string };
+export type Loaded = { kind: 'cjs'; exports: any; file?: string } | { kind: 'esm'; ns: any; file?: string };
 
 type EsbuildApi = typeof import('esbuild');
 
@@ -52,7 +50,13 @@ export class ModuleLoader {
     let ns = this.cjsNs.get(exp);
     if (!ns) {
       ns = {};
-      for (const k of Object.keys(exp)) { try { ns[k] = exp[k]; } catch { /* throwing getter */ } }
+      for (const k of Object.keys(exp)) {
+        try {
+          ns[k] = exp[k];
+        } catch {
+          /* throwing getter */
+        }
+      }
       ns.default = exp.__esModule && 'default' in exp ? exp.default : exp;
       this.cjsNs.set(exp, ns);
     }
@@ -62,7 +66,8 @@ export class ModuleLoader {
   async load(spec: string, fromDir: string): Promise<Loaded> {
     if (spec.startsWith('file:')) spec = fileURLToPath(spec);
     if (Object.prototype.hasOwnProperty.call(this.builtins, spec)) return { kind: 'esm', ns: this.builtins[spec] };
-    if (spec.startsWith('node:') || isBuiltin(spec)) return { kind: 'cjs', exports: createRequire(path.join(fromDir, '_'))(spec) };
+    if (spec.startsWith('node:') || isBuiltin(spec))
+      return { kind: 'cjs', exports: createRequire(path.join(fromDir, '_'))(spec) };
     if (spec.startsWith('./') || spec.startsWith('../') || spec === '.' || spec === '..' || path.isAbsolute(spec)) {
       const abs = path.resolve(fromDir, spec);
       const file = resolveFile(abs) ?? resolveFile(path.join(abs, 'index'));
@@ -102,21 +107,36 @@ export class ModuleLoader {
     const esbuild = this.esbuild();
     const dir = path.dirname(file);
     const outfile = path.join(dir, '__mktnb_bundle__.js');
-    const result = await esbuild.build({
-      entryPoints: [file], bundle: true, packages: 'external', platform: 'node', format: 'cjs', target: 'node20',
-      write: false, sourcemap: 'external', metafile: true, outfile, absWorkingDir: dir, logLevel: 'silent',
-    }).catch((e: any) => {
-      const first = e?.errors?.[0];
-      const where = first?.location ? `${first.location.file}:${first.location.line}:${first.location.column + 1}: ` : '';
-      const err = new SyntaxError(`${where}${first?.text ?? e.message}`);
-      throw err;
-    });
+    const result = await esbuild
+      .build({
+        entryPoints: [file],
+        bundle: true,
+        packages: 'external',
+        platform: 'node',
+        format: 'cjs',
+        target: 'node20',
+        write: false,
+        sourcemap: 'external',
+        metafile: true,
+        outfile,
+        absWorkingDir: dir,
+        logLevel: 'silent',
+      })
+      .catch((e: any) => {
+        const first = e?.errors?.[0];
+        const where = first?.location
+          ? `${first.location.file}:${first.location.line}:${first.location.column + 1}: `
+          : '';
+        const err = new SyntaxError(`${where}${first?.text ?? e.message}`);
+        throw err;
+      });
     const js = result.outputFiles!.find((o) => o.path.endsWith('.js'))!.text;
     const mapText = result.outputFiles!.find((o) => o.path.endsWith('.map'))?.text;
     const inputs = Object.keys(result.metafile!.inputs).map((f) => path.resolve(dir, f));
     // preload the externals (packages, built-ins) with the same machinery as cells use
     const externals = new Set<string>();
-    for (const inp of Object.values(result.metafile!.inputs)) for (const im of inp.imports) if (im.external) externals.add(im.path);
+    for (const inp of Object.values(result.metafile!.inputs))
+      for (const im of inp.imports) if (im.external) externals.add(im.path);
     const preloaded = new Map<string, any>();
     for (const spec of externals) {
       try {
@@ -165,11 +185,19 @@ export class ModuleLoader {
 }
 
 function mtime(f: string): number {
-  try { return fs.statSync(f).mtimeMs; } catch { return -1; }
+  try {
+    return fs.statSync(f).mtimeMs;
+  } catch {
+    return -1;
+  }
 }
 
 function isFile(f: string): boolean {
-  try { return fs.statSync(f).isFile(); } catch { return false; }
+  try {
+    return fs.statSync(f).isFile();
+  } catch {
+    return false;
+  }
 }
 
 function resolveFile(abs: string): string | undefined {
@@ -177,7 +205,9 @@ function resolveFile(abs: string): string | undefined {
   for (const e of EXTENSIONS) if (isFile(abs + e)) return abs + e;
   // import './x.js' written for a TypeScript file x.ts (the TS convention)
   const m = /\.(m|c)?js$/.exec(abs);
-  if (m) for (const e of m[1] ? [`.${m[1]}ts`] : ['.ts', '.tsx']) if (isFile(abs.slice(0, -m[0].length) + e)) return abs.slice(0, -m[0].length) + e;
+  if (m)
+    for (const e of m[1] ? [`.${m[1]}ts`] : ['.ts', '.tsx'])
+      if (isFile(abs.slice(0, -m[0].length) + e)) return abs.slice(0, -m[0].length) + e;
   return undefined;
 }
 
@@ -193,7 +223,11 @@ function packageType(file: string): string | undefined {
   for (;;) {
     const pj = path.join(dir, 'package.json');
     if (isFile(pj)) {
-      try { return JSON.parse(fs.readFileSync(pj, 'utf8')).type; } catch { return undefined; }
+      try {
+        return JSON.parse(fs.readFileSync(pj, 'utf8')).type;
+      } catch {
+        return undefined;
+      }
     }
     const up = path.dirname(dir);
     if (up === dir) return undefined;
@@ -214,14 +248,20 @@ export function resolvePackage(spec: string, fromDir: string): string {
     if (isFile(pj)) {
       const pkg = JSON.parse(fs.readFileSync(pj, 'utf8'));
       if (pkg.exports !== undefined && pkg.exports !== null) {
-        const target = resolveExports(pkg.exports, subpath, ESM_CONDITIONS) ?? resolveExports(pkg.exports, subpath, CJS_CONDITIONS);
-        if (!target) throw Object.assign(new Error(`Package subpath '${subpath}' is not defined by "exports" in ${pj}`), { code: 'ERR_PACKAGE_PATH_NOT_EXPORTED' });
+        const target =
+          resolveExports(pkg.exports, subpath, ESM_CONDITIONS) ?? resolveExports(pkg.exports, subpath, CJS_CONDITIONS);
+        if (!target)
+          throw Object.assign(new Error(`Package subpath '${subpath}' is not defined by "exports" in ${pj}`), {
+            code: 'ERR_PACKAGE_PATH_NOT_EXPORTED',
+          });
         const f = path.join(pkgDir, target);
         if (!isFile(f)) throw moduleNotFound(spec, fromDir, `${f} (from "exports" of ${pj}) does not exist`);
         return f;
       }
       if (subpath === '.') {
-        const main = pkg.main ? resolveFile(path.join(pkgDir, pkg.main)) ?? resolveFile(path.join(pkgDir, pkg.main, 'index')) : undefined;
+        const main = pkg.main
+          ? (resolveFile(path.join(pkgDir, pkg.main)) ?? resolveFile(path.join(pkgDir, pkg.main, 'index')))
+          : undefined;
         const f = main ?? resolveFile(path.join(pkgDir, 'index'));
         if (!f) throw moduleNotFound(spec, fromDir, `${pkgDir} has no main file`);
         return f;
@@ -238,21 +278,28 @@ export function resolvePackage(spec: string, fromDir: string): string {
   try {
     return createRequire(path.join(fromDir, '_')).resolve(spec);
   } catch {
-    throw moduleNotFound(spec, fromDir, `no node_modules/${name} in ${fromDir} or any folder above it (install it next to the notebook or in the workspace)`);
+    throw moduleNotFound(
+      spec,
+      fromDir,
+      `no node_modules/${name} in ${fromDir} or any folder above it (install it next to the notebook or in the workspace)`,
+    );
   }
 }
 
 /** The "exports" field resolution of the Node.js docs (subpaths, patterns, nested conditions). */
 export function resolveExports(exports: any, subpath: string, conditions: string[]): string | null {
   let map: any = exports;
-  const isSubpathMap = typeof exports === 'object' && !Array.isArray(exports) && Object.keys(exports).some((k) => k.startsWith('.'));
+  const isSubpathMap =
+    typeof exports === 'object' && !Array.isArray(exports) && Object.keys(exports).some((k) => k.startsWith('.'));
   if (!isSubpathMap) map = { '.': exports };
-  if (Object.prototype.hasOwnProperty.call(map, subpath) && !subpath.includes('*')) return target(map[subpath], '', conditions);
+  if (Object.prototype.hasOwnProperty.call(map, subpath) && !subpath.includes('*'))
+    return target(map[subpath], '', conditions);
   let best: string | null = null;
   for (const key of Object.keys(map)) {
     const star = key.indexOf('*');
     if (star < 0) continue;
-    const pre = key.slice(0, star), post = key.slice(star + 1);
+    const pre = key.slice(0, star),
+      post = key.slice(star + 1);
     if (subpath.startsWith(pre) && subpath.endsWith(post) && subpath.length >= key.length - 1) {
       if (!best || pre.length > best.indexOf('*')) best = key;
     }
@@ -268,11 +315,18 @@ export function resolveExports(exports: any, subpath: string, conditions: string
 function target(t: any, match: string, conditions: string[]): string | null {
   if (typeof t === 'string') return t.replace(/\*/g, match);
   if (Array.isArray(t)) {
-    for (const x of t) { const r = target(x, match, conditions); if (r) return r; }
+    for (const x of t) {
+      const r = target(x, match, conditions);
+      if (r) return r;
+    }
     return null;
   }
   if (t && typeof t === 'object') {
-    for (const k of Object.keys(t)) if (conditions.includes(k)) { const r = target(t[k], match, conditions); if (r) return r; }
+    for (const k of Object.keys(t))
+      if (conditions.includes(k)) {
+        const r = target(t[k], match, conditions);
+        if (r) return r;
+      }
   }
   return null;
 }

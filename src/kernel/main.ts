@@ -20,7 +20,15 @@ import { toOutputItems } from './display';
 import { capNote, displayItems, installStreams, post } from './emit';
 import { addInternalFile, installStackMapping, interruptedError, toCellError, withCodeFrame } from './errors';
 import { INTERRUPTED, installInterrupt, requestInterrupt, runSync, startWatchdog } from './interrupt';
-import { installSandbox, installStdin, installTimers, origSetImmediate, origSetTimeout, realExit, realKill } from './sandbox';
+import {
+  installSandbox,
+  installStdin,
+  installTimers,
+  origSetImmediate,
+  origSetTimeout,
+  realExit,
+  realKill,
+} from './sandbox';
 import { installSql, kernelMemoryMb, setConnections, SqlCellError } from './sql';
 import { listVariables } from './variables';
 import { interruptQueries } from '../data/index';
@@ -41,8 +49,11 @@ const getEsbuild = esbuildLoader(process.env[KERNEL_ENV.esbuild], (pids) => post
 const compile = cellCompiler(getEsbuild);
 // SQL cells: DuckDB's memory_limit follows the kernel's heap setting; the notebook may name a database file
 installSql({
-  baseDir, memoryLimitMb: kernelMemoryMb(), database: process.env[KERNEL_ENV.database] || undefined,
-  progress: (percent, rows) => post({ type: 'progress', id: outputCtx()?.id ?? 0, percent, ...(rows !== undefined ? { rows } : {}) }),
+  baseDir,
+  memoryLimitMb: kernelMemoryMb(),
+  database: process.env[KERNEL_ENV.database] || undefined,
+  progress: (percent, rows) =>
+    post({ type: 'progress', id: outputCtx()?.id ?? 0, percent, ...(rows !== undefined ? { rows } : {}) }),
 });
 // cells and the programs they start see the environment of the editor, not the kernel's plumbing
 for (const k of Object.values(KERNEL_ENV)) delete process.env[k];
@@ -68,8 +79,12 @@ const declaredNames = new Set<string>();
 async function execute(msg: Extract<ToKernel, { type: 'execute' }>): Promise<void> {
   const t0 = now();
   let rejectInterrupt!: (e: unknown) => void;
-  const interrupted = new Promise<never>((_, rej) => { rejectInterrupt = rej; });
-  interrupted.catch(() => { /* raced below */ });
+  const interrupted = new Promise<never>((_, rej) => {
+    rejectInterrupt = rej;
+  });
+  interrupted.catch(() => {
+    /* raced below */
+  });
   const stop = (): void => {
     ctx.interrupted = true;
     interruptQueries(); // a running DuckDB query stops too (SQL cells, sql``); the database keeps its state
@@ -78,7 +93,12 @@ async function execute(msg: Extract<ToKernel, { type: 'execute' }>): Promise<voi
     rejectInterrupt(INTERRUPTED);
   };
   const ctx: CellContext = {
-    id: msg.id, interrupted: false, done: false, timers: new Set(), outSize: 0, dropped: 0,
+    id: msg.id,
+    interrupted: false,
+    done: false,
+    timers: new Set(),
+    outSize: 0,
+    dropped: 0,
     fail: (error) => {
       if (ctx.done || ctx.interrupted || ctx.failure) return;
       ctx.failure = { error };
@@ -95,16 +115,24 @@ async function execute(msg: Extract<ToKernel, { type: 'execute' }>): Promise<voi
   });
   let ok = false;
   try {
-    const { script, imports, declared } = await Promise.race([compile(msg.code, msg.language, msg.cellLabel), interrupted]);
+    const { script, imports, declared } = await Promise.race([
+      compile(msg.code, msg.language, msg.cellLabel),
+      interrupted,
+    ]);
     for (const n of declared) declaredNames.add(n);
     if (imports.length) {
       const loaded = new Map<string, unknown>();
       // one after another, in the cell's order, as a module's imports are evaluated
-      for (const spec of imports) loaded.set(spec, await Promise.race([als.run(ctx, () => sandbox.importModule(spec)), interrupted]));
+      for (const spec of imports)
+        loaded.set(spec, await Promise.race([als.run(ctx, () => sandbox.importModule(spec)), interrupted]));
       sandbox.setPreloaded(loaded);
     }
-    const result = await Promise.race([als.run(ctx, () => runSync(msg.id, () => script.runInThisContext({ breakOnSigint: true }))), interrupted]);
-    if (Array.isArray(result) && result.length === 1 && result[0] !== undefined) als.run(ctx, () => displayItems(toOutputItems(result[0]), true));
+    const result = await Promise.race([
+      als.run(ctx, () => runSync(msg.id, () => script.runInThisContext({ breakOnSigint: true }))),
+      interrupted,
+    ]);
+    if (Array.isArray(result) && result.length === 1 && result[0] !== undefined)
+      als.run(ctx, () => displayItems(toOutputItems(result[0]), true));
     // one macrotask (a 0 ms timer, then the check phase) for what the cell set off without
     // awaiting: a rejected promise or a throwing async call fails this cell, not a later one
     await Promise.race([new Promise<void>((r) => origSetTimeout(() => origSetImmediate(r), 0)), interrupted]);
@@ -128,7 +156,11 @@ async function execute(msg: Extract<ToKernel, { type: 'execute' }>): Promise<voi
 }
 
 // outputs that ask the kernel (zoom, table pages): answered between a cell's awaits (src/kernel/outputData.ts)
-const outputData = installOutputData(liveOutputs, post, Number(process.env[KERNEL_ENV.outputCacheMb]) || DEFAULT_OUTPUT_CACHE_MB);
+const outputData = installOutputData(
+  liveOutputs,
+  post,
+  Number(process.env[KERNEL_ENV.outputCacheMb]) || DEFAULT_OUTPUT_CACHE_MB,
+);
 
 // ---------------------------------------------------------------------------------------------
 // the message loop
@@ -136,22 +168,39 @@ const outputData = installOutputData(liveOutputs, post, Number(process.env[KERNE
 let queue: Promise<void> = Promise.resolve();
 process.on('message', (m: ToKernel) => {
   switch (m.type) {
-    case 'outputRequest': case 'outputCancel': case 'releaseOutputs': outputData.handle(m); break;
-    case 'execute': queue = queue.then(() => execute(m)); break;
-    case 'interrupt': requestInterrupt(m.id); break;
+    case 'outputRequest':
+    case 'outputCancel':
+    case 'releaseOutputs':
+      outputData.handle(m);
+      break;
+    case 'execute':
+      queue = queue.then(() => execute(m));
+      break;
+    case 'interrupt':
+      requestInterrupt(m.id);
+      break;
     case 'variables':
       post({ type: 'variables', req: m.req, variables: listVariables(declaredNames, sandbox.g) });
       break;
     case 'setNotebook':
       sandbox.place({ baseDir: m.baseDir, notebookPath: m.notebookPath });
       break;
-    case 'connections': setConnections(m.json); break;
-    case 'shutdown': realExit(0);
+    case 'connections':
+      setConnections(m.json);
+      break;
+    case 'shutdown':
+      realExit(0);
   }
 });
 // the parent is gone: end the processes the cells started (the kernel's group), then the kernel
 process.on('disconnect', () => {
-  if (proc.platform !== 'win32') { try { realKill(-proc.pid, 'SIGKILL'); } catch { /* not a group leader */ } }
+  if (proc.platform !== 'win32') {
+    try {
+      realKill(-proc.pid, 'SIGKILL');
+    } catch {
+      /* not a group leader */
+    }
+  }
   realExit(0);
 });
 
@@ -159,5 +208,9 @@ post({ type: 'ready', pid: process.pid, startMs: process.uptime() * 1000 });
 // start the watchdog and esbuild's service now, off the critical path of start and first cell
 origSetImmediate(() => {
   startWatchdog(interruptFd);
-  try { getEsbuild(); } catch { /* esbuild is missing: said when a TS cell runs */ }
+  try {
+    getEsbuild();
+  } catch {
+    /* esbuild is missing: said when a TS cell runs */
+  }
 });

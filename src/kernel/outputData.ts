@@ -23,7 +23,13 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { LiveSource } from '../market/output';
-import { outputError, parseOutputRequest, type OutputReply, type OutputRequest, type SeriesRangeTrace } from '../shared/output-requests';
+import {
+  outputError,
+  parseOutputRequest,
+  type OutputReply,
+  type OutputRequest,
+  type SeriesRangeTrace,
+} from '../shared/output-requests';
 import { seriesEntry, seriesRange, type SeriesEntry } from './outputSeries';
 import { tablePage, type TableEntry } from './outputTable';
 
@@ -36,12 +42,19 @@ export class OutputStore {
   private readonly entries = new Map<string, Entry>();
   private bytes = 0;
 
-  constructor(private maxBytes: number, nonce = randomBytes(16).toString('hex')) {
+  constructor(
+    private maxBytes: number,
+    nonce = randomBytes(16).toString('hex'),
+  ) {
     this.nonce = nonce;
   }
 
-  get size(): number { return this.entries.size; }
-  get usedBytes(): number { return this.bytes; }
+  get size(): number {
+    return this.entries.size;
+  }
+  get usedBytes(): number {
+    return this.bytes;
+  }
 
   /** Keeps a source and returns its handle, or undefined when it cannot be served (x not increasing). */
   register(source: LiveSource): string | undefined {
@@ -62,7 +75,11 @@ export class OutputStore {
 
   /** Drops the given handles (all when undefined). */
   release(handles?: readonly string[]): void {
-    if (!handles) { this.entries.clear(); this.bytes = 0; return; }
+    if (!handles) {
+      this.entries.clear();
+      this.bytes = 0;
+      return;
+    }
     for (const h of handles) {
       const e = this.entries.get(h);
       if (!e) continue;
@@ -71,7 +88,10 @@ export class OutputStore {
     }
   }
 
-  setLimit(maxBytes: number): void { this.maxBytes = maxBytes; this.evict(); }
+  setLimit(maxBytes: number): void {
+    this.maxBytes = maxBytes;
+    this.evict();
+  }
 
   private evict(keep?: string): void {
     for (const [h, e] of this.entries) {
@@ -96,7 +116,11 @@ export class OutputStore {
     const parsed = parseOutputRequest(raw);
     if ('problem' in parsed) return outputError('invalid', parsed.problem);
     const r: OutputRequest = parsed.request;
-    const gone = (h: string) => outputError('gone', `this kernel session does not hold the output's data (${h.startsWith(`h1.${this.nonce}.`) ? 'it was released or dropped from the output cache' : 'it was made by another kernel session'}); showing what the notebook stored`);
+    const gone = (h: string) =>
+      outputError(
+        'gone',
+        `this kernel session does not hold the output's data (${h.startsWith(`h1.${this.nonce}.`) ? 'it was released or dropped from the output cache' : 'it was made by another kernel session'}); showing what the notebook stored`,
+      );
     try {
       if (r.op === 'series-range') {
         const traces: SeriesRangeTrace[] = [];
@@ -131,7 +155,11 @@ type OutputMessage =
  * Connects the store to the kernel: outputs made by cells register their data (liveOutputs in
  * src/market/output.ts), and `handle` answers the protocol messages, posting `outputReply`.
  */
-export function installOutputData(liveOutputs: { register: ((s: LiveSource) => string | undefined) | undefined }, post: (m: { type: 'outputReply'; req: number; reply: OutputReply }) => void, cacheMb: number): { store: OutputStore; handle(m: OutputMessage): void } {
+export function installOutputData(
+  liveOutputs: { register: ((s: LiveSource) => string | undefined) | undefined },
+  post: (m: { type: 'outputReply'; req: number; reply: OutputReply }) => void,
+  cacheMb: number,
+): { store: OutputStore; handle(m: OutputMessage): void } {
   const store = new OutputStore(Math.max(0, cacheMb) * 1024 * 1024);
   liveOutputs.register = (s) => store.register(s);
   const queue: Array<{ req: number; request: unknown }> = [];
@@ -141,7 +169,10 @@ export function installOutputData(liveOutputs: { register: ((s: LiveSource) => s
     const job = queue.shift();
     if (!job) return;
     post({ type: 'outputReply', req: job.req, reply: store.answer(job.request) });
-    if (queue.length) { scheduled = true; setImmediateOrig(pump); }
+    if (queue.length) {
+      scheduled = true;
+      setImmediateOrig(pump);
+    }
   };
   return {
     store,
@@ -149,12 +180,20 @@ export function installOutputData(liveOutputs: { register: ((s: LiveSource) => s
       if (m.type === 'outputRequest') {
         if (typeof m.req !== 'number') return;
         queue.push({ req: m.req, request: m.request });
-        if (!scheduled) { scheduled = true; setImmediateOrig(pump); }
+        if (!scheduled) {
+          scheduled = true;
+          setImmediateOrig(pump);
+        }
       } else if (m.type === 'outputCancel') {
         const k = queue.findIndex((j) => j.req === m.req);
-        if (k >= 0) { queue.splice(k, 1); post({ type: 'outputReply', req: m.req, reply: outputError('cancelled', 'superseded by a newer request') }); }
+        if (k >= 0) {
+          queue.splice(k, 1);
+          post({ type: 'outputReply', req: m.req, reply: outputError('cancelled', 'superseded by a newer request') });
+        }
       } else if (m.type === 'releaseOutputs') {
-        store.release(Array.isArray(m.handles) ? m.handles.filter((h): h is string => typeof h === 'string') : undefined);
+        store.release(
+          Array.isArray(m.handles) ? m.handles.filter((h): h is string => typeof h === 'string') : undefined,
+        );
       }
     },
   };

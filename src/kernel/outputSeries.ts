@@ -36,20 +36,38 @@ export function seriesEntry(s: LiveSeries): (SeriesEntry & { bytes: number }) | 
   const e: SeriesEntry & { bytes: number } = { kind: 'series', x, y, time: s.time, bytes: bytesOf(x) + bytesOf(y) };
   if (n >= INDEX_FROM) {
     const nb = Math.ceil(n / BLOCK);
-    const bMin = new Int32Array(nb), bMax = new Int32Array(nb), bGap = new Uint8Array(nb);
+    const bMin = new Int32Array(nb),
+      bMax = new Int32Array(nb),
+      bGap = new Uint8Array(nb);
     for (let b = 0; b < nb; b++) {
-      let iMin = -1, iMax = -1, gap = 0;
-      let lo = Infinity, hi = -Infinity;
+      let iMin = -1,
+        iMax = -1,
+        gap = 0;
+      let lo = Infinity,
+        hi = -Infinity;
       const end = Math.min(n, (b + 1) * BLOCK);
       for (let k = b * BLOCK; k < end; k++) {
         const v = y[k];
-        if (v !== v) { gap = 1; continue; }
-        if (v < lo) { lo = v; iMin = k; }
-        if (v > hi) { hi = v; iMax = k; }
+        if (v !== v) {
+          gap = 1;
+          continue;
+        }
+        if (v < lo) {
+          lo = v;
+          iMin = k;
+        }
+        if (v > hi) {
+          hi = v;
+          iMax = k;
+        }
       }
-      bMin[b] = iMin; bMax[b] = iMax; bGap[b] = gap;
+      bMin[b] = iMin;
+      bMax[b] = iMax;
+      bGap[b] = gap;
     }
-    e.bMin = bMin; e.bMax = bMax; e.bGap = bGap;
+    e.bMin = bMin;
+    e.bMax = bMax;
+    e.bGap = bGap;
     e.bytes += nb * 9;
   }
   return e;
@@ -57,13 +75,21 @@ export function seriesEntry(s: LiveSeries): (SeriesEntry & { bytes: number }) | 
 
 /** First k with a[k] >= v. */
 function lowerBound(a: ArrayLike<number>, v: number, lo = 0, hi = a.length): number {
-  while (lo < hi) { const m = (lo + hi) >>> 1; if (a[m] < v) lo = m + 1; else hi = m; }
+  while (lo < hi) {
+    const m = (lo + hi) >>> 1;
+    if (a[m] < v) lo = m + 1;
+    else hi = m;
+  }
   return lo;
 }
 
 /** First k with a[k] > v. */
 function upperBound(a: ArrayLike<number>, v: number, lo = 0, hi = a.length): number {
-  while (lo < hi) { const m = (lo + hi) >>> 1; if (a[m] <= v) lo = m + 1; else hi = m; }
+  while (lo < hi) {
+    const m = (lo + hi) >>> 1;
+    if (a[m] <= v) lo = m + 1;
+    else hi = m;
+  }
   return lo;
 }
 
@@ -75,47 +101,67 @@ function upperBound(a: ArrayLike<number>, v: number, lo = 0, hi = a.length): num
 export function seriesRange(e: SeriesEntry, x0: number, x1: number, columns: number): SeriesRangeTrace {
   const { x, y } = e;
   const n = y.length;
-  const from = lowerBound(x, x0), end = upperBound(x, x1, from);
-  const lo = Math.max(0, from - 1), hi = Math.min(n, end + 1);
+  const from = lowerBound(x, x0),
+    end = upperBound(x, x1, from);
+  const lo = Math.max(0, from - 1),
+    hi = Math.min(n, end + 1);
   const visible = end - from;
-  const outX: number[] = [], outY: (number | null)[] = [];
-  const push = (k: number) => { const v = y[k]; outX.push(x[k]); outY.push(v === v ? v : null); };
+  const outX: number[] = [],
+    outY: (number | null)[] = [];
+  const push = (k: number) => {
+    const v = y[k];
+    outX.push(x[k]);
+    outY.push(v === v ? v : null);
+  };
   if (hi - lo <= Math.max(2 * columns, RAW_POINTS)) {
     for (let k = lo; k < hi; k++) push(k);
     return { x: outX, y: outY, raw: true, visible, total: n, time: e.time };
   }
-  const xa = x[lo], xb = x[hi - 1], span = xb - xa || 1;
+  const xa = x[lo],
+    xb = x[hi - 1],
+    span = xb - xa || 1;
   let s = lo;
   for (let c = 0; c < columns && s < hi; c++) {
     const edge = c === columns - 1 ? Infinity : xa + (span * (c + 1)) / columns;
     const t = edge === Infinity ? hi : lowerBound(x, edge, s, hi);
     if (t <= s) continue;
-    let iMin = -1, iMax = -1, gap = false;
+    let iMin = -1,
+      iMax = -1,
+      gap = false;
     const scan = (a: number, b: number) => {
       for (let k = a; k < b; k++) {
         const v = y[k];
-        if (v !== v) { gap = true; continue; }
+        if (v !== v) {
+          gap = true;
+          continue;
+        }
         if (iMin < 0 || v < y[iMin]) iMin = k;
         if (iMax < 0 || v > y[iMax]) iMax = k;
       }
     };
     if (e.bMin && t - s > 2 * BLOCK) {
-      const b0 = Math.ceil(s / BLOCK), b1 = Math.floor(t / BLOCK);
+      const b0 = Math.ceil(s / BLOCK),
+        b1 = Math.floor(t / BLOCK);
       scan(s, b0 * BLOCK);
       for (let b = b0; b < b1; b++) {
         if (e.bGap![b]) gap = true;
-        const p = e.bMin[b], q = e.bMax![b];
+        const p = e.bMin[b],
+          q = e.bMax![b];
         if (p >= 0 && (iMin < 0 || y[p] < y[iMin])) iMin = p;
         if (q >= 0 && (iMax < 0 || y[q] > y[iMax])) iMax = q;
       }
       scan(b1 * BLOCK, t);
     } else scan(s, t);
     if (iMin >= 0) {
-      const a = Math.min(iMin, iMax), b = Math.max(iMin, iMax);
+      const a = Math.min(iMin, iMax),
+        b = Math.max(iMin, iMax);
       push(a);
       if (b !== a) push(b);
     }
-    if (gap) { outX.push(x[t - 1]); outY.push(null); }
+    if (gap) {
+      outX.push(x[t - 1]);
+      outY.push(null);
+    }
     s = t;
   }
   return { x: outX, y: outY, raw: false, visible, total: n, time: e.time };

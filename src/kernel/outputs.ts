@@ -45,12 +45,17 @@ export class OutputAccumulator {
       }
       return [this.push({ kind: 'stream', items: [{ mime, data: e.text }] })];
     }
-    return splitOutputs(e.items).map((group) => this.push({ kind: 'display', items: group.map((it) => ({ mime: it.mime, data: it.data })) }));
+    return splitOutputs(e.items).map((group) =>
+      this.push({ kind: 'display', items: group.map((it) => ({ mime: it.mime, data: it.data })) }),
+    );
   }
 
   /** The error a cell failed with (name, message and the stack mapped to the cell). */
   error(error: Pick<CellError, 'name' | 'message' | 'stack'>): AddChange {
-    return this.push({ kind: 'error', items: [{ mime: ERROR_MIME, data: { name: error.name, message: error.message, stack: error.stack } }] });
+    return this.push({
+      kind: 'error',
+      items: [{ mime: ERROR_MIME, data: { name: error.name, message: error.message, stack: error.stack } }],
+    });
   }
 
   /** A sentence on stderr in an output of its own (the kernel had to restart), not joined onto a print before it. */

@@ -14,11 +14,19 @@ export function groupMembers(pgid: number): number[] {
   const out: number[] = [];
   if (process.platform === 'linux') {
     let names: string[];
-    try { names = fs.readdirSync('/proc'); } catch { return []; }
+    try {
+      names = fs.readdirSync('/proc');
+    } catch {
+      return [];
+    }
     for (const name of names) {
       if (!/^\d+$/.test(name)) continue;
       let stat: string;
-      try { stat = fs.readFileSync(`/proc/${name}/stat`, 'latin1'); } catch { continue; }
+      try {
+        stat = fs.readFileSync(`/proc/${name}/stat`, 'latin1');
+      } catch {
+        continue;
+      }
       // "pid (comm) state ppid pgrp ...": comm may hold spaces and parentheses
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       if (Number(fields[2]) === pgid && fields[0] !== 'Z') out.push(Number(name));
@@ -26,12 +34,17 @@ export function groupMembers(pgid: number): number[] {
     return out;
   }
   try {
-    const text = execFileSync('ps', ['-A', '-o', 'pid=,pgid=,stat='], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    const text = execFileSync('ps', ['-A', '-o', 'pid=,pgid=,stat='], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
     for (const line of text.split('\n')) {
       const [pid, pg, st] = line.trim().split(/\s+/);
       if (Number(pg) === pgid && !st?.startsWith('Z')) out.push(Number(pid));
     }
-  } catch { /* no ps */ }
+  } catch {
+    /* no ps */
+  }
   return out;
 }
 
@@ -42,6 +55,10 @@ export function groupMembers(pgid: number): number[] {
 export function endGroup(pgid: number, except: number[] = []): number[] {
   const members = groupMembers(pgid).filter((p) => !except.includes(p));
   if (process.platform === 'win32' || !(pgid > 0)) return [];
-  try { process.kill(-pgid, 'SIGKILL'); } catch { /* the group is gone */ }
+  try {
+    process.kill(-pgid, 'SIGKILL');
+  } catch {
+    /* the group is gone */
+  }
   return members;
 }

@@ -24,7 +24,9 @@ export class Replies<T> {
   }
 
   /** Whether request `req` still waits for its answer. */
-  waiting(req: number): boolean { return this.open.has(req); }
+  waiting(req: number): boolean {
+    return this.open.has(req);
+  }
 
   /** Answers request `req` (the kernel's reply, a cancel); later answers are ignored. */
   settle(req: number, v: T): void {

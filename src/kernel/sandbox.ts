@@ -29,7 +29,11 @@ export const realExit = process.exit.bind(process);
 export const realKill = process.kill.bind(process);
 export const { setTimeout: origSetTimeout, setImmediate: origSetImmediate } = globalThis;
 const { setInterval: origSetInterval } = globalThis;
-const { clearTimeout: origClearTimeout, clearInterval: origClearInterval, clearImmediate: origClearImmediate } = globalThis;
+const {
+  clearTimeout: origClearTimeout,
+  clearInterval: origClearInterval,
+  clearImmediate: origClearImmediate,
+} = globalThis;
 
 /**
  * stdin: the kernel has no terminal and no input channel. Reading process.stdin fails at once
@@ -37,20 +41,28 @@ const { clearTimeout: origClearTimeout, clearInterval: origClearInterval, clearI
  */
 const NO_INPUT = 'this kernel has no input: a cell cannot read stdin (pass data through a file or a variable instead)';
 export function installStdin(): void {
-  let stdin: Readable | undefined, stdinCell = -1;
+  let stdin: Readable | undefined,
+    stdinCell = -1;
   Object.defineProperty(process, 'stdin', {
-    configurable: true, enumerable: true,
+    configurable: true,
+    enumerable: true,
     get() {
       // one stream per cell, so each cell that tries is told (an ended stream would say nothing)
       const id = outputCtx()?.id ?? 0;
-      if (id !== stdinCell) { stdin = undefined; stdinCell = id; }
+      if (id !== stdinCell) {
+        stdin = undefined;
+        stdinCell = id;
+      }
       // the error, then the end of input (readline's async iterator waits for an end, not an error)
-      stdin ??= Object.assign(new Readable({
-        read() {
-          this.emit('error', Object.assign(new Error(NO_INPUT), { code: 'ERR_NO_INPUT' }));
-          this.push(null);
-        },
-      }), { fd: 0, isTTY: false });
+      stdin ??= Object.assign(
+        new Readable({
+          read() {
+            this.emit('error', Object.assign(new Error(NO_INPUT), { code: 'ERR_NO_INPUT' }));
+            this.push(null);
+          },
+        }),
+        { fd: 0, isTTY: false },
+      );
       return stdin;
     },
   });
@@ -61,14 +73,24 @@ function tracked<F extends (...a: any[]) => any>(orig: F, clear: (h: any) => voi
     const ctx = als.getStore();
     if (!ctx || ctx.done || typeof fn !== 'function') return orig.call(this, fn, ...rest);
     const entry = { handle: undefined as any, clear };
-    const cb = once ? function (this: unknown, ...args: any[]) { ctx.timers.delete(entry); return fn.apply(this, args); } : fn;
+    const cb = once
+      ? function (this: unknown, ...args: any[]) {
+          ctx.timers.delete(entry);
+          return fn.apply(this, args);
+        }
+      : fn;
     entry.handle = orig.call(this, cb, ...rest);
     ctx.timers.add(entry);
     return entry.handle;
   } as unknown as F;
-  for (const k of Reflect.ownKeys(orig)) if (k !== 'length' && k !== 'name' && k !== 'prototype') {
-    try { Object.defineProperty(wrapped, k, Object.getOwnPropertyDescriptor(orig, k)!); } catch { /* non-configurable */ }
-  }
+  for (const k of Reflect.ownKeys(orig))
+    if (k !== 'length' && k !== 'name' && k !== 'prototype') {
+      try {
+        Object.defineProperty(wrapped, k, Object.getOwnPropertyDescriptor(orig, k)!);
+      } catch {
+        /* non-configurable */
+      }
+    }
   return wrapped;
 }
 
@@ -80,7 +102,10 @@ export function installTimers(): void {
 }
 
 /** Where the notebook is (its folder resolves data paths, imports and require). */
-export interface NotebookPlace { baseDir: string; notebookPath?: string }
+export interface NotebookPlace {
+  baseDir: string;
+  notebookPath?: string;
+}
 
 /** A cell's globals and module access; `place` moves them when an untitled notebook is saved. */
 export interface Sandbox {
@@ -131,12 +156,17 @@ export function installSandbox(where: NotebookPlace, getEsbuild: () => EsbuildAp
 
   const g = globalThis as any;
   for (const [k, v] of Object.entries(mktnb)) if (!(k in g)) g[k] = v;
-  g.display = Object.assign((...values: unknown[]) => { for (const v of values) displayItems(toOutputItems(v)); }, {
-    /** shows markdown at once (VS Code's markdown renderer sanitises it) */
-    markdown: (s: string): void => displayItems(toOutputItems(markdown(s))),
-    /** shows text at once, as is (a string as a last expression is shown quoted, like Jupyter) */
-    text: (s: string): void => displayItems(toOutputItems(text(s))),
-  });
+  g.display = Object.assign(
+    (...values: unknown[]) => {
+      for (const v of values) displayItems(toOutputItems(v));
+    },
+    {
+      /** shows markdown at once (VS Code's markdown renderer sanitises it) */
+      markdown: (s: string): void => displayItems(toOutputItems(markdown(s))),
+      /** shows text at once, as is (a string as a last expression is shown quoted, like Jupyter) */
+      text: (s: string): void => displayItems(toOutputItems(text(s))),
+    },
+  );
   /** Where the notebook is: set at start, and again when an untitled notebook is saved under a name. */
   function placeNotebook(): void {
     setRuntime({ baseDir, notebookPath });
@@ -151,19 +181,27 @@ export function installSandbox(where: NotebookPlace, getEsbuild: () => EsbuildAp
   placeNotebook();
   g.console = new Console({ stdout: process.stdout, stderr: process.stderr, colorMode: false });
   process.exit = ((code?: number) => {
-    throw new Error(`process.exit(${code ?? ''}) was called: the kernel keeps running (use Restart Kernel to start afresh)`);
+    throw new Error(
+      `process.exit(${code ?? ''}) was called: the kernel keeps running (use Restart Kernel to start afresh)`,
+    );
   }) as any;
   installUncaught();
   installKill();
   return {
     g,
     importModule: (spec) => loader.import(spec),
-    setPreloaded(loaded) { preloaded = loaded; },
+    setPreloaded(loaded) {
+      preloaded = loaded;
+    },
     place(to) {
       notebookPath = to.notebookPath;
       baseDir = to.baseDir;
       notebookFile = to.notebookPath;
-      try { process.chdir(baseDir); } catch { /* the folder went away: paths still resolve from baseDir */ }
+      try {
+        process.chdir(baseDir);
+      } catch {
+        /* the folder went away: paths still resolve from baseDir */
+      }
       placeNotebook();
     },
   };
@@ -180,7 +218,10 @@ function uncaught(e: unknown, how: string): void {
   const ctx = als.getStore();
   const base = toCellError(e);
   const error: CellError = { ...base, stack: `${how} ${base.stack}` };
-  if (ctx && !ctx.done) { ctx.fail(error); return; }
+  if (ctx && !ctx.done) {
+    ctx.fail(error);
+    return;
+  }
   post({ type: 'error', id: ctx?.id ?? 0, error, late: true });
 }
 function installUncaught(): void {
@@ -197,12 +238,24 @@ function installUncaught(): void {
 function installKill(): void {
   process.kill = function kill(pid: number, signal?: string | number): true {
     const self = Number(pid) === proc.pid || (Number(pid) === 0 && proc.platform === 'win32');
-    const name = signal === undefined ? 'SIGTERM' : typeof signal === 'number' ? Object.entries(osConstants.signals).find(([, n]) => n === signal)?.[0] : String(signal);
-    if (!self || name === undefined || name === 'SIGKILL' || name === 'SIGSTOP' || signal === 0) return realKill(pid, signal as any);
+    const name =
+      signal === undefined
+        ? 'SIGTERM'
+        : typeof signal === 'number'
+          ? Object.entries(osConstants.signals).find(([, n]) => n === signal)?.[0]
+          : String(signal);
+    if (!self || name === undefined || name === 'SIGKILL' || name === 'SIGSTOP' || signal === 0)
+      return realKill(pid, signal as any);
     proc.nextTick(() => {
       const listeners = proc.listeners(name as NodeJS.Signals).filter((l) => l !== onSigint);
       for (const l of listeners) (l as (s: string) => void)(name);
-      if (!listeners.length) post({ type: 'stream', id: outputCtx()?.id ?? 0, name: 'stderr', text: `(process.kill(process.pid, '${name}') from a cell is ignored: it would end the kernel; use Restart Kernel)\n` });
+      if (!listeners.length)
+        post({
+          type: 'stream',
+          id: outputCtx()?.id ?? 0,
+          name: 'stderr',
+          text: `(process.kill(process.pid, '${name}') from a cell is ignored: it would end the kernel; use Restart Kernel)\n`,
+        });
     });
     return true;
   } as typeof process.kill;

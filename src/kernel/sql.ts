@@ -34,7 +34,10 @@ export const SQL_HELPER = '__mktnb_sql__';
 
 /** A SQL cell's error, already in the form the kernel reports (message, position, code frame). */
 export class SqlCellError extends Error {
-  constructor(public cellError: CellError) { super(cellError.message); this.name = cellError.name; }
+  constructor(public cellError: CellError) {
+    super(cellError.message);
+    this.name = cellError.name;
+  }
 }
 
 /** The name a SQL cell binds its result to (undefined: none); throws for a name that is not an identifier. */
@@ -43,7 +46,8 @@ export function boundName(code: string, label = 'cell'): string | undefined {
   if (!b) return undefined;
   if (!b.valid) {
     throw new SqlCellError({
-      name: 'SyntaxError', message: `"-- as ${b.name}": the result's name must be a JavaScript identifier (letters, digits, _ or $, not starting with a digit) (${label}:${b.line}:1)`,
+      name: 'SyntaxError',
+      message: `"-- as ${b.name}": the result's name must be a JavaScript identifier (letters, digits, _ or $, not starting with a digit) (${label}:${b.line}:1)`,
       stack: `SyntaxError: "-- as ${b.name}" is not a valid name\n    at ${label}:${b.line}:1\n\n${codeFrame(code, b.line, b.column)}`,
     });
   }
@@ -56,7 +60,8 @@ export function connectionName(code: string, label = 'cell'): string | undefined
   if (!c) return undefined;
   if (!c.valid) {
     throw new SqlCellError({
-      name: 'SyntaxError', message: `"-- on ${c.name}": a connection's name is an identifier, as in the notebook's metadata.connections (${label}:${c.line}:${c.column + 1})`,
+      name: 'SyntaxError',
+      message: `"-- on ${c.name}": a connection's name is an identifier, as in the notebook's metadata.connections (${label}:${c.line}:${c.column + 1})`,
       stack: `SyntaxError: "-- on ${c.name}" is not a valid connection name\n    at ${label}:${c.line}:${c.column + 1}\n\n${codeFrame(code, c.line, c.column)}`,
     });
   }
@@ -68,7 +73,9 @@ export function sqlCellScript(code: string, label: string): string {
   const name = boundName(code, label);
   const call = `await globalThis.${SQL_HELPER}.cell(${JSON.stringify(code)}, ${JSON.stringify(label)}${name ? `, ${JSON.stringify(name)}` : ''})`;
   // the shown value is the result's table (any column type, O(shown)); the name gets the Frame
-  return name ? `const ${name} = ${call};\nglobalThis.${SQL_HELPER}.shown()` : `${call};\nglobalThis.${SQL_HELPER}.shown()`;
+  return name
+    ? `const ${name} = ${call};\nglobalThis.${SQL_HELPER}.shown()`
+    : `${call};\nglobalThis.${SQL_HELPER}.shown()`;
 }
 
 function toCellError(e: unknown, code: string, label: string): SqlCellError {
@@ -77,7 +84,11 @@ function toCellError(e: unknown, code: string, label: string): SqlCellError {
     // DuckDB's own context lines ("LINE 2: …" and the caret) are replaced by the cell's code frame
     const message = e.message.replace(/\n*LINE \d+: .*\n *\^\s*$/, '').trimEnd();
     const name = e instanceof ClickHouseQueryError ? e.name : 'SqlError';
-    return new SqlCellError({ name, message: `${message} (${where})`, stack: `${name}: ${message}\n    at ${where}\n\n${codeFrame(code, e.line, (e.column ?? 1) - 1)}` });
+    return new SqlCellError({
+      name,
+      message: `${message} (${where})`,
+      stack: `${name}: ${message}\n    at ${where}\n\n${codeFrame(code, e.line, (e.column ?? 1) - 1)}`,
+    });
   }
   const err = e as Error;
   const name = err?.name && err.name !== 'Error' ? err.name : 'SqlError';
@@ -94,7 +105,12 @@ export function setConnections(json: string): void {
  * Sets the kernel's database up: memory limit from the kernel's memory setting, the database
  * file (relative to the notebook's folder), names of cell variables as tables.
  */
-export function installSql(opts: { memoryLimitMb?: number; database?: string; baseDir: string; progress?: (percent: number, rows?: number) => void }): void {
+export function installSql(opts: {
+  memoryLimitMb?: number;
+  database?: string;
+  baseDir: string;
+  progress?: (percent: number, rows?: number) => void;
+}): void {
   // the notebook's named connections with the credentials the client found (never in a file)
   const conns = process.env[KERNEL_ENV.connections];
   if (conns) setConnections(conns);
@@ -105,17 +121,26 @@ export function installSql(opts: { memoryLimitMb?: number; database?: string; ba
     lookup: (name) => (Object.prototype.hasOwnProperty.call(globalThis, name) ? (globalThis as any)[name] : undefined),
     ...(opts.progress ? { onProgress: opts.progress } : {}),
   });
-  const lookup = (n: string) => (Object.prototype.hasOwnProperty.call(globalThis, n) ? (globalThis as any)[n] : undefined);
+  const lookup = (n: string) =>
+    Object.prototype.hasOwnProperty.call(globalThis, n) ? (globalThis as any)[n] : undefined;
   let shown: unknown;
   const frameTitle = (name: string, frame: Frame, on?: string): string =>
     `${name}: Frame [${frame.length} rows x ${frame.names.length} columns]${frame.meta.indexColumn ? `, indexed by ${String(frame.meta.indexColumn)}` : ', indexed by row number'}${on ? ` (on ${on})` : ''}`;
   const showRemote = (r: RemoteResult | undefined, name: string | undefined, on: string): Frame | undefined => {
-    if (!r) { shown = text(`done (on ${on})`); return undefined; }
+    if (!r) {
+      shown = text(`done (on ${on})`);
+      return undefined;
+    }
     const frame = name ? r.toFrame(name) : undefined;
     shown = r.table(name ? frameTitle(name, frame!, on) : `SQL result (on ${on})`);
     return frame;
   };
-  const showDuck = async (engine: Engine, code: string, name: string | undefined, on?: string): Promise<Frame | undefined> => {
+  const showDuck = async (
+    engine: Engine,
+    code: string,
+    name: string | undefined,
+    on?: string,
+  ): Promise<Frame | undefined> => {
     const progress = opts.progress ? { onProgress: opts.progress } : {};
     if (name) {
       // a bound result streams into its Frame (no DuckDB copy of it is kept); the table is read from the arrays
@@ -129,7 +154,9 @@ export function installSql(opts: { memoryLimitMb?: number; database?: string; ba
     const type = result.statementType as number; // DuckDB's StatementType: 1 SELECT, 4 EXPLAIN
     if (type !== 1 && type !== 4 && result.columnNames().join() === 'Count') {
       const n = result.rowCount === 1 ? resultColumns(result).cols[0][0] : result.rowsChanged;
-      shown = text(`${n} row${n === 1 ? '' : 's'} ${type === 2 ? 'inserted' : type === 3 ? 'updated' : type === 5 ? 'deleted' : 'written'}`);
+      shown = text(
+        `${n} row${n === 1 ? '' : 's'} ${type === 2 ? 'inserted' : type === 3 ? 'updated' : type === 5 ? 'deleted' : 'written'}`,
+      );
       return undefined;
     }
     shown = resultTable(result, `SQL result${on ? ` (on ${on})` : ''}`);
@@ -141,7 +168,9 @@ export function installSql(opts: { memoryLimitMb?: number; database?: string; ba
       try {
         const on = connectionName(code, label);
         if (on && connectionSpec(on).engine === 'clickhouse') {
-          const onProgress = opts.progress ? (p: { percent: number; rowsRead: number }) => opts.progress!(p.percent, p.rowsRead) : undefined;
+          const onProgress = opts.progress
+            ? (p: { percent: number; rowsRead: number }) => opts.progress!(p.percent, p.rowsRead)
+            : undefined;
           const r = await clickhouse(on).run(code, {}, onProgress ? { onProgress } : {});
           return showRemote(r, name, on);
         }
@@ -152,9 +181,18 @@ export function installSql(opts: { memoryLimitMb?: number; database?: string; ba
       }
     },
     /** the table of the last SQL cell (undefined: the statement returned no rows to show) */
-    shown(): unknown { const s = shown; shown = undefined; return s; },
+    shown(): unknown {
+      const s = shown;
+      shown = undefined;
+      return s;
+    },
   };
-  Object.defineProperty(globalThis, SQL_HELPER, { value: helper, enumerable: false, writable: false, configurable: false });
+  Object.defineProperty(globalThis, SQL_HELPER, {
+    value: helper,
+    enumerable: false,
+    writable: false,
+    configurable: false,
+  });
 }
 
 /** The kernel's heap limit in MB, from its --max-old-space-size (what the memory setting sets). */

@@ -7,7 +7,10 @@ export class StreamMerge<K> {
   private pending: { key: K; name: 'stdout' | 'stderr'; text: string } | undefined;
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly emit: (key: K, name: 'stdout' | 'stderr', text: string) => void, private readonly ms = 25) {}
+  constructor(
+    private readonly emit: (key: K, name: 'stdout' | 'stderr', text: string) => void,
+    private readonly ms = 25,
+  ) {}
 
   /** Adds a write of `key` (a cell) to `name`. */
   add(key: K, name: 'stdout' | 'stderr', text: string): void {
@@ -17,12 +20,18 @@ export class StreamMerge<K> {
       this.flush();
       this.pending = { key, name, text };
     }
-    this.timer ??= setTimeout(() => { this.timer = undefined; this.flush(); }, this.ms);
+    this.timer ??= setTimeout(() => {
+      this.timer = undefined;
+      this.flush();
+    }, this.ms);
   }
 
   /** Delivers the merged text now (before other output, or when the cell ends). */
   flush(): void {
-    if (this.timer) { clearTimeout(this.timer); this.timer = undefined; }
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
     const p = this.pending;
     if (!p) return;
     this.pending = undefined;

@@ -33,7 +33,12 @@ export const LOOP_FLAG = '__mktnb_f';
 /** Checked at the top of every loop body of a cell, so that a loop stops when interrupted. */
 export const LOOP_CHECK = `if (${LOOP_FLAG}[0] !== 0) ${HELPER}.stop();`;
 
-interface Edit { start: number; end: number; text: string; /** tie-break for edits at one position */ order: number }
+interface Edit {
+  start: number;
+  end: number;
+  text: string;
+  /** tie-break for edits at one position */ order: number;
+}
 
 export interface CellRewrite {
   /** the script to run */
@@ -53,7 +58,12 @@ export interface CellRewrite {
 
 export class CellSyntaxError extends Error {
   override name = 'SyntaxError';
-  constructor(message: string, public readonly offset: number, public readonly line: number, public readonly column: number) {
+  constructor(
+    message: string,
+    public readonly offset: number,
+    public readonly line: number,
+    public readonly column: number,
+  ) {
     super(message);
   }
 }
@@ -74,7 +84,10 @@ export function rewriteCell(src: string, opts: RewriteOptions = {}): CellRewrite
   let ast: acorn.Program;
   try {
     ast = acorn.parse(src, {
-      ecmaVersion: 'latest', sourceType: 'module', allowAwaitOutsideFunction: true, allowHashBang: true,
+      ecmaVersion: 'latest',
+      sourceType: 'module',
+      allowAwaitOutsideFunction: true,
+      allowHashBang: true,
       allowReturnOutsideFunction: false,
     });
   } catch (e: any) {
@@ -99,10 +112,16 @@ export function rewriteCell(src: string, opts: RewriteOptions = {}): CellRewrite
   // bindings in a declaration pattern become global properties
   const rewritePattern = (p: any): void => {
     switch (p.type) {
-      case 'Identifier': declared.push(p.name); replace(p.start, p.end, G + p.name); break;
+      case 'Identifier':
+        declared.push(p.name);
+        replace(p.start, p.end, G + p.name);
+        break;
       case 'ObjectPattern':
         for (const prop of p.properties) {
-          if (prop.type === 'RestElement') { rewritePattern(prop.argument); continue; }
+          if (prop.type === 'RestElement') {
+            rewritePattern(prop.argument);
+            continue;
+          }
           if (prop.shorthand) {
             const id = prop.value.type === 'AssignmentPattern' ? prop.value.left : prop.value;
             declared.push(id.name);
@@ -110,10 +129,17 @@ export function rewriteCell(src: string, opts: RewriteOptions = {}): CellRewrite
           } else rewritePattern(prop.value);
         }
         break;
-      case 'ArrayPattern': for (const el of p.elements) if (el) rewritePattern(el); break;
-      case 'RestElement': rewritePattern(p.argument); break;
-      case 'AssignmentPattern': rewritePattern(p.left); break;
-      default: throw new Error(`unexpected pattern ${p.type}`);
+      case 'ArrayPattern':
+        for (const el of p.elements) if (el) rewritePattern(el);
+        break;
+      case 'RestElement':
+        rewritePattern(p.argument);
+        break;
+      case 'AssignmentPattern':
+        rewritePattern(p.left);
+        break;
+      default:
+        throw new Error(`unexpected pattern ${p.type}`);
     }
   };
 
@@ -126,9 +152,13 @@ export function rewriteCell(src: string, opts: RewriteOptions = {}): CellRewrite
         for (const d of decls) {
           if (d.id.type === 'Identifier' && !d.init) {
             declared.push(d.id.name);
-            replace(d.id.start, d.id.end, node.kind === 'var'
-              ? `(${JSON.stringify(d.id.name)} in globalThis || (${G}${d.id.name} = void 0))`
-              : `${G}${d.id.name} = void 0`);
+            replace(
+              d.id.start,
+              d.id.end,
+              node.kind === 'var'
+                ? `(${JSON.stringify(d.id.name)} in globalThis || (${G}${d.id.name} = void 0))`
+                : `${G}${d.id.name} = void 0`,
+            );
           } else rewritePattern(d.id);
         }
         insert(decls[decls.length - 1].end, ')');
@@ -138,7 +168,10 @@ export function rewriteCell(src: string, opts: RewriteOptions = {}): CellRewrite
         break;
       }
       case 'FunctionDeclaration':
-        if (node.id) { declared.push(node.id.name); hoisted.push(node.id.name); }
+        if (node.id) {
+          declared.push(node.id.name);
+          hoisted.push(node.id.name);
+        }
         if (stmtStart !== node.start) replace(stmtStart, node.start, '');
         break;
       case 'ClassDeclaration':
@@ -159,8 +192,11 @@ export function rewriteCell(src: string, opts: RewriteOptions = {}): CellRewrite
   for (let i = 0; i < body.length; i++) {
     const stmt = body[i];
     switch (stmt.type) {
-      case 'VariableDeclaration': case 'FunctionDeclaration': case 'ClassDeclaration':
-        rewriteDeclaration(stmt, stmt.start); break;
+      case 'VariableDeclaration':
+      case 'FunctionDeclaration':
+      case 'ClassDeclaration':
+        rewriteDeclaration(stmt, stmt.start);
+        break;
       case 'ImportDeclaration': {
         const m = `__mk${importCount++}`;
         const spec = JSON.stringify(stmt.source.value);
@@ -171,11 +207,14 @@ export function rewriteCell(src: string, opts: RewriteOptions = {}): CellRewrite
         for (const s of stmt.specifiers) {
           const local = s.local.name;
           declared.push(local);
-          if (s.type === 'ImportDefaultSpecifier') parts.push(`${G}${local} = ${HELPER}.named(${m}, "default", ${spec}, ${!!opts.strictImports});`);
+          if (s.type === 'ImportDefaultSpecifier')
+            parts.push(`${G}${local} = ${HELPER}.named(${m}, "default", ${spec}, ${!!opts.strictImports});`);
           else if (s.type === 'ImportNamespaceSpecifier') parts.push(`${G}${local} = ${m};`);
           else {
             const name = s.imported.type === 'Identifier' ? s.imported.name : s.imported.value;
-            parts.push(`${G}${local} = ${HELPER}.named(${m}, ${JSON.stringify(name)}, ${spec}, ${!!opts.strictImports});`);
+            parts.push(
+              `${G}${local} = ${HELPER}.named(${m}, ${JSON.stringify(name)}, ${spec}, ${!!opts.strictImports});`,
+            );
           }
         }
         replace(stmt.start, stmt.end, parts.join(' '));
@@ -183,21 +222,25 @@ export function rewriteCell(src: string, opts: RewriteOptions = {}): CellRewrite
       }
       case 'ExportNamedDeclaration':
         if (stmt.declaration) rewriteDeclaration(stmt.declaration, stmt.start);
-        else replace(stmt.start, stmt.end, '');   // `export { a }` / `export … from` have no meaning in a cell
+        else replace(stmt.start, stmt.end, ''); // `export { a }` / `export … from` have no meaning in a cell
         break;
       case 'ExportDefaultDeclaration': {
         const d = stmt.declaration;
-        if ((d.type === 'FunctionDeclaration' || d.type === 'ClassDeclaration') && d.id) rewriteDeclaration(d, stmt.start);
+        if ((d.type === 'FunctionDeclaration' || d.type === 'ClassDeclaration') && d.id)
+          rewriteDeclaration(d, stmt.start);
         else if (d.type === 'FunctionDeclaration' || d.type === 'ClassDeclaration') {
           replace(stmt.start, d.start, ';(');
           insert(d.end, ')');
         } else {
           replace(stmt.start, d.start, '');
-          if (i === body.length - 1 && d.type !== 'FunctionDeclaration' && d.type !== 'ClassDeclaration') lastExpr = exprRange(d.start, stmt.end);
+          if (i === body.length - 1 && d.type !== 'FunctionDeclaration' && d.type !== 'ClassDeclaration')
+            lastExpr = exprRange(d.start, stmt.end);
         }
         break;
       }
-      case 'ExportAllDeclaration': replace(stmt.start, stmt.end, ''); break;
+      case 'ExportAllDeclaration':
+        replace(stmt.start, stmt.end, '');
+        break;
       case 'ExpressionStatement':
         // a lone string is parsed as a directive, but a cell ending in "text" shows it
         // (the statement's range, not the expression's: `({ a: 1 })` has its parentheses outside)
@@ -209,12 +252,16 @@ export function rewriteCell(src: string, opts: RewriteOptions = {}): CellRewrite
   // expressions anywhere: dynamic import, import.meta, await
   walk.full(ast as any, (node: any) => {
     if (node.type === 'ImportExpression') replace(node.start, node.start + 'import'.length, `${HELPER}.imp`);
-    else if (node.type === 'MetaProperty' && node.meta.name === 'import') replace(node.start, node.end, `${HELPER}.meta`);
-    else if (node.type === 'AwaitExpression') { insert(node.start, `${HELPER}.ck(`); insert(node.end, ')'); }
-    else if (LOOPS.has(node.type) && opts.instrumentLoops !== false) {
+    else if (node.type === 'MetaProperty' && node.meta.name === 'import')
+      replace(node.start, node.end, `${HELPER}.meta`);
+    else if (node.type === 'AwaitExpression') {
+      insert(node.start, `${HELPER}.ck(`);
+      insert(node.end, ')');
+    } else if (LOOPS.has(node.type) && opts.instrumentLoops !== false) {
       const b = node.body;
       // openers before any other insertion at the same offset, closers after
-      if (b.type === 'BlockStatement') edits.push({ start: b.start + 1, end: b.start + 1, text: LOOP_CHECK, order: -1 });
+      if (b.type === 'BlockStatement')
+        edits.push({ start: b.start + 1, end: b.start + 1, text: LOOP_CHECK, order: -1 });
       else {
         edits.push({ start: b.start, end: b.start, text: `{${LOOP_CHECK} `, order: -1 });
         edits.push({ start: b.end, end: b.end, text: '}', order: 1e9 + 1 });
@@ -241,7 +288,13 @@ export function rewriteCell(src: string, opts: RewriteOptions = {}): CellRewrite
 export function instrumentLoops(js: string): { code: string; toInput(offset: number): number } | undefined {
   let ast: acorn.Program;
   try {
-    ast = acorn.parse(js, { ecmaVersion: 'latest', sourceType: 'script', allowHashBang: true, allowReturnOutsideFunction: true, allowAwaitOutsideFunction: true });
+    ast = acorn.parse(js, {
+      ecmaVersion: 'latest',
+      sourceType: 'script',
+      allowHashBang: true,
+      allowReturnOutsideFunction: true,
+      allowAwaitOutsideFunction: true,
+    });
   } catch {
     return undefined;
   }
@@ -259,9 +312,19 @@ export function instrumentLoops(js: string): { code: string; toInput(offset: num
   return { code: r.code, toInput: r.toInput };
 }
 
-function assemble(src: string, edits: Edit[], prefix: string, suffix: string, declared: string[], returnsValue: boolean): Omit<CellRewrite, 'imports'> {
+function assemble(
+  src: string,
+  edits: Edit[],
+  prefix: string,
+  suffix: string,
+  declared: string[],
+  returnsValue: boolean,
+): Omit<CellRewrite, 'imports'> {
   // sort by position; insertions at a position before a replacement starting there; then by order
-  edits.sort((a, b) => a.start - b.start || (a.end - a.start === 0 ? 0 : 1) - (b.end - b.start === 0 ? 0 : 1) || a.order - b.order);
+  edits.sort(
+    (a, b) =>
+      a.start - b.start || (a.end - a.start === 0 ? 0 : 1) - (b.end - b.start === 0 ? 0 : 1) || a.order - b.order,
+  );
   // segments: [outStart, inStart, length] of text copied unchanged
   const segOut: number[] = [];
   const segIn: number[] = [];
@@ -271,20 +334,37 @@ function assemble(src: string, edits: Edit[], prefix: string, suffix: string, de
   const repEnd: number[] = [];
   const repIn: number[] = [];
   let out = prefix;
-  repOut.push(0); repEnd.push(prefix.length); repIn.push(0);
+  repOut.push(0);
+  repEnd.push(prefix.length);
+  repIn.push(0);
   let pos = 0;
   for (const e of edits) {
     if (e.start < pos) throw new Error(`internal: overlapping rewrite at ${e.start}`);
-    if (e.start > pos) { segOut.push(out.length); segIn.push(pos); segLen.push(e.start - pos); out += src.slice(pos, e.start); }
-    repOut.push(out.length); repIn.push(e.start); out += e.text; repEnd.push(out.length);
+    if (e.start > pos) {
+      segOut.push(out.length);
+      segIn.push(pos);
+      segLen.push(e.start - pos);
+      out += src.slice(pos, e.start);
+    }
+    repOut.push(out.length);
+    repIn.push(e.start);
+    out += e.text;
+    repEnd.push(out.length);
     pos = e.end;
   }
-  segOut.push(out.length); segIn.push(pos); segLen.push(src.length - pos); out += src.slice(pos);
-  repOut.push(out.length); repIn.push(src.length); out += suffix; repEnd.push(out.length);
+  segOut.push(out.length);
+  segIn.push(pos);
+  segLen.push(src.length - pos);
+  out += src.slice(pos);
+  repOut.push(out.length);
+  repIn.push(src.length);
+  out += suffix;
+  repEnd.push(out.length);
 
   const toInput = (offset: number): number => {
     // binary search in unchanged segments
-    let lo = 0, hi = segOut.length - 1;
+    let lo = 0,
+      hi = segOut.length - 1;
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
       if (offset < segOut[mid]) hi = mid - 1;
@@ -308,10 +388,12 @@ export function lineStarts(text: string): number[] {
 
 /** 1-based line and 0-based column of an offset. */
 export function offsetToLineCol(starts: number[], offset: number): { line: number; column: number } {
-  let lo = 0, hi = starts.length - 1;
+  let lo = 0,
+    hi = starts.length - 1;
   while (lo < hi) {
     const mid = (lo + hi + 1) >> 1;
-    if (starts[mid] <= offset) lo = mid; else hi = mid - 1;
+    if (starts[mid] <= offset) lo = mid;
+    else hi = mid - 1;
   }
   return { line: lo + 1, column: offset - starts[lo] };
 }

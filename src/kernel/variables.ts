@@ -32,36 +32,68 @@ function className(v: object): string {
 }
 
 export function describeValue(name: string, value: unknown): VariableInfo {
-  const info = (type: string, shape: string, summary: string): VariableInfo => ({ name, type, shape, summary: clip(summary) });
+  const info = (type: string, shape: string, summary: string): VariableInfo => ({
+    name,
+    type,
+    shape,
+    summary: clip(summary),
+  });
   try {
     if (value instanceof Series) {
       const last = value.length ? num(value.values[value.length - 1]) : '';
-      return info('Series', String(value.length), `${value.name}, ${range(value.index)}${last ? `, last ${last}` : ''}`);
+      return info(
+        'Series',
+        String(value.length),
+        `${value.name}, ${range(value.index)}${last ? `, last ${last}` : ''}`,
+      );
     }
     if (value instanceof Frame) {
-      return info('Frame', `${value.length} × ${value.names.length}`, `${value.names.join(', ')}; ${range(value.index)}`);
+      return info(
+        'Frame',
+        `${value.length} × ${value.names.length}`,
+        `${value.names.join(', ')}; ${range(value.index)}`,
+      );
     }
     switch (typeof value) {
-      case 'number': return info('number', '', num(value));
-      case 'bigint': return info('bigint', '', `${value}n`);
-      case 'string': return info('string', String(value.length), JSON.stringify(value));
-      case 'boolean': return info('boolean', '', String(value));
-      case 'undefined': return info('undefined', '', 'undefined');
-      case 'symbol': return info('symbol', '', value.toString());
+      case 'number':
+        return info('number', '', num(value));
+      case 'bigint':
+        return info('bigint', '', `${value}n`);
+      case 'string':
+        return info('string', String(value.length), JSON.stringify(value));
+      case 'boolean':
+        return info('boolean', '', String(value));
+      case 'undefined':
+        return info('undefined', '', 'undefined');
+      case 'symbol':
+        return info('symbol', '', value.toString());
       case 'function': {
         const isClass = /^class[\s{]/.test(Function.prototype.toString.call(value));
-        return info(isClass ? 'class' : 'function', '', `${isClass ? 'class' : 'function'} ${value.name || name}${isClass ? '' : `(${value.length} argument${value.length === 1 ? '' : 's'})`}`);
+        return info(
+          isClass ? 'class' : 'function',
+          '',
+          `${isClass ? 'class' : 'function'} ${value.name || name}${isClass ? '' : `(${value.length} argument${value.length === 1 ? '' : 's'})`}`,
+        );
       }
     }
     if (value === null) return info('null', '', 'null');
-    const inspected = () => inspect(value, { colors: false, depth: 1, maxArrayLength: 8, maxStringLength: 60, breakLength: Infinity, compact: true });
+    const inspected = () =>
+      inspect(value, {
+        colors: false,
+        depth: 1,
+        maxArrayLength: 8,
+        maxStringLength: 60,
+        breakLength: Infinity,
+        compact: true,
+      });
     if (Array.isArray(value)) return info('Array', String(value.length), inspected());
     if (ArrayBuffer.isView(value)) {
       const n = (value as unknown as { length?: number }).length ?? value.byteLength;
       return info(className(value), String(n), inspected());
     }
     if (value instanceof Map || value instanceof Set) return info(className(value), String(value.size), inspected());
-    if (value instanceof Date) return info('Date', '', Number.isFinite(value.getTime()) ? value.toISOString() : 'Invalid Date');
+    if (value instanceof Date)
+      return info('Date', '', Number.isFinite(value.getTime()) ? value.toISOString() : 'Invalid Date');
     if (value instanceof Promise) return info('Promise', '', inspected());
     if (value instanceof Error) return info(className(value), '', `${value.name}: ${value.message}`);
     const keys = Object.keys(value as object);
@@ -78,7 +110,12 @@ export function listVariables(names: Iterable<string>, scope: Record<string, unk
   for (const n of names) {
     if (!Object.prototype.hasOwnProperty.call(scope, n)) continue;
     let v: unknown;
-    try { v = scope[n]; } catch (e) { out.push({ name: n, type: 'unknown', shape: '', summary: `(cannot be read: ${(e as Error)?.message ?? e})` }); continue; }
+    try {
+      v = scope[n];
+    } catch (e) {
+      out.push({ name: n, type: 'unknown', shape: '', summary: `(cannot be read: ${(e as Error)?.message ?? e})` });
+      continue;
+    }
     out.push(describeValue(n, v));
   }
   return out;

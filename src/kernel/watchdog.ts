@@ -30,8 +30,18 @@ export interface WatchdogData {
 }
 
 function parentGone(): void {
-  if (process.platform !== 'win32') { try { process.kill(-process.pid, 'SIGKILL'); } catch { /* not a group leader */ } }
-  try { process.kill(process.pid, 'SIGKILL'); } catch { /* gone */ }
+  if (process.platform !== 'win32') {
+    try {
+      process.kill(-process.pid, 'SIGKILL');
+    } catch {
+      /* not a group leader */
+    }
+  }
+  try {
+    process.kill(process.pid, 'SIGKILL');
+  } catch {
+    /* gone */
+  }
 }
 
 function watch(data: WatchdogData): void {
@@ -48,7 +58,10 @@ function watch(data: WatchdogData): void {
         if (id > 0) {
           Atomics.store(flag, 0, id);
           // breakOnSigint: long synchronous work outside the loop checks (e.g. in a package)
-          if (process.platform !== 'win32') setTimeout(() => { if (Atomics.load(syncRun, 0) === id) process.kill(process.pid, 'SIGINT'); }, data.sigintDelay);
+          if (process.platform !== 'win32')
+            setTimeout(() => {
+              if (Atomics.load(syncRun, 0) === id) process.kill(process.pid, 'SIGINT');
+            }, data.sigintDelay);
         }
       }
     });
@@ -57,7 +70,9 @@ function watch(data: WatchdogData): void {
     sock.on('close', parentGone);
   }
   const ppid0 = data.ppid;
-  setInterval(() => { if (process.ppid !== ppid0) parentGone(); }, data.pollMs);
+  setInterval(() => {
+    if (process.ppid !== ppid0) parentGone();
+  }, data.pollMs);
 }
 
 watch(workerData as WatchdogData);

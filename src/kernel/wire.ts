@@ -28,19 +28,27 @@ const defineProperty = Object.defineProperty;
 const DateProto = Date.prototype;
 const dateToISO = Function.prototype.call.bind(Date.prototype.toISOString) as (d: Date) => string;
 const dateValue = Function.prototype.call.bind(Date.prototype.getTime) as (d: Date) => number;
-const call = Function.prototype.call.bind(Function.prototype.call) as (f: Function, self: unknown, ...a: unknown[]) => unknown;
+const call = Function.prototype.call.bind(Function.prototype.call) as (
+  f: Function,
+  self: unknown,
+  ...a: unknown[]
+) => unknown;
 
 /** A null-prototype copy of a flat record (protocol messages are built with it). */
 export function record<T extends object>(fields: T): T {
   const out = create(null);
-  for (const k of objectKeys(fields)) defineProperty(out, k, { value: (fields as any)[k], enumerable: true, writable: true, configurable: true });
+  for (const k of objectKeys(fields))
+    defineProperty(out, k, { value: (fields as any)[k], enumerable: true, writable: true, configurable: true });
   return out;
 }
 
 /** The options object Node's process.send reads (null prototype: nothing inherited). */
 export const SEND_OPTIONS: object = create(null);
 
-export interface WireResult { value: unknown; size: number }
+export interface WireResult {
+  value: unknown;
+  size: number;
+}
 
 /** Depth beyond which toWire stops (a cyclic or absurdly deep value); JSON.stringify would throw. */
 const MAX_DEPTH = 2000;
@@ -57,19 +65,44 @@ export function toWire(value: unknown): WireResult {
   let size = 0;
   const walk = (v: unknown, inArray: boolean): unknown => {
     switch (typeof v) {
-      case 'string': size += v.length + 2; return v;
-      case 'number': size += 8; return numberIsFinite(v) ? v : null;
-      case 'boolean': size += 5; return v;
-      case 'bigint': { const s = StringCtor(v); size += s.length; return s; }
-      case 'undefined': case 'function': case 'symbol': size += inArray ? 4 : 0; return inArray ? null : undefined;
+      case 'string':
+        size += v.length + 2;
+        return v;
+      case 'number':
+        size += 8;
+        return numberIsFinite(v) ? v : null;
+      case 'boolean':
+        size += 5;
+        return v;
+      case 'bigint': {
+        const s = StringCtor(v);
+        size += s.length;
+        return s;
+      }
+      case 'undefined':
+      case 'function':
+      case 'symbol':
+        size += inArray ? 4 : 0;
+        return inArray ? null : undefined;
     }
-    if (v === null) { size += 4; return null; }
+    if (v === null) {
+      size += 4;
+      return null;
+    }
     const o: any = v;
     // toJSON of the value's own class (Date, Chart, …), never one planted on Object.prototype
     let tj: unknown;
-    try { tj = o.toJSON; } catch { tj = undefined; }
+    try {
+      tj = o.toJSON;
+    } catch {
+      tj = undefined;
+    }
     if (typeof tj === 'function' && !(hasOwn(ObjectProto, 'toJSON') && tj === (ObjectProto as any).toJSON)) {
-      if (getProto(o) === DateProto) { const t = dateValue(o); size += 26; return numberIsFinite(t) ? dateToISO(o) : null; }
+      if (getProto(o) === DateProto) {
+        const t = dateValue(o);
+        size += 26;
+        return numberIsFinite(t) ? dateToISO(o) : null;
+      }
       return walk(call(tj as Function, o, ''), inArray);
     }
     for (let i = 0; i < depth; i++) if (stack[i] === o) throw new TypeError('Converting circular structure to JSON');

@@ -16,7 +16,9 @@ import { Frame, Series, formatTime, type AlignmentInfo, type SeriesMeta } from '
 /** Anything an analysis accepts: a Series, or a Frame (whose default series, the close, is used). */
 export type SeriesLike = Series | Frame;
 export type AlignHow = 'inner' | 'ffill' | 'outer';
-export interface AlignOptions { how?: AlignHow }
+export interface AlignOptions {
+  how?: AlignHow;
+}
 
 /**
  * The Series of a SeriesLike: the Series itself, or a Frame's default series (its "close"
@@ -40,11 +42,16 @@ export function asSeries(x: SeriesLike, what = 'argument'): Series {
 function describe(x: unknown): string {
   if (x === null) return 'null';
   if (Array.isArray(x)) return 'an array';
-  return typeof x === 'object' ? `an object (${Object.keys(x as object).slice(0, 5).join(', ')})` : typeof x;
+  return typeof x === 'object'
+    ? `an object (${Object.keys(x as object)
+        .slice(0, 5)
+        .join(', ')})`
+    : typeof x;
 }
 
 function isOptions(x: unknown): x is AlignOptions {
-  if (typeof x !== 'object' || x === null || x instanceof Series || x instanceof Frame || Array.isArray(x)) return false;
+  if (typeof x !== 'object' || x === null || x instanceof Series || x instanceof Frame || Array.isArray(x))
+    return false;
   const keys = Object.keys(x);
   return keys.every((k) => k === 'how');
 }
@@ -53,7 +60,11 @@ function sameIndex(a: Float64Array, b: Float64Array): boolean {
   if (a === b) return true;
   if (a.length !== b.length) return false;
   // equal bytes are equal times (an index holds no NaN): one memcmp, ~3x faster than the loop on 10^8 points
-  if (typeof Buffer !== 'undefined' && Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength))) return true;
+  if (
+    typeof Buffer !== 'undefined' &&
+    Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength))
+  )
+    return true;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
 }
@@ -65,14 +76,28 @@ function combineIndex(idx: Float64Array[], how: 'inner' | 'outer'): Float64Array
     const b = idx[k];
     if (sameIndex(cur, b)) continue;
     const out = new Float64Array(how === 'inner' ? Math.min(cur.length, b.length) : cur.length + b.length);
-    let i = 0, j = 0, m = 0;
+    let i = 0,
+      j = 0,
+      m = 0;
     while (i < cur.length && j < b.length) {
-      const x = cur[i], y = b[j];
-      if (x === y) { out[m++] = x; i++; j++; }
-      else if (x < y) { if (how === 'outer') out[m++] = x; i++; }
-      else { if (how === 'outer') out[m++] = y; j++; }
+      const x = cur[i],
+        y = b[j];
+      if (x === y) {
+        out[m++] = x;
+        i++;
+        j++;
+      } else if (x < y) {
+        if (how === 'outer') out[m++] = x;
+        i++;
+      } else {
+        if (how === 'outer') out[m++] = y;
+        j++;
+      }
     }
-    if (how === 'outer') { while (i < cur.length) out[m++] = cur[i++]; while (j < b.length) out[m++] = b[j++]; }
+    if (how === 'outer') {
+      while (i < cur.length) out[m++] = cur[i++];
+      while (j < b.length) out[m++] = b[j++];
+    }
     cur = out.slice(0, m);
   }
   return cur;
@@ -94,13 +119,17 @@ function combineIndex(idx: Float64Array[], how: 'inner' | 'outer'): Float64Array
 export function reindex(s: Series, index: Float64Array, asof = false): Float64Array {
   if (sameIndex(s.index, index) && !asof) return s.values;
   const out = new Float64Array(index.length);
-  const si = s.index, sv = s.values;
+  const si = s.index,
+    sv = s.values;
   let j = 0;
   let last = NaN;
   for (let i = 0; i < index.length; i++) {
     const t = index[i];
     if (asof) {
-      while (j < si.length && si[j] <= t) { if (!Number.isNaN(sv[j])) last = sv[j]; j++; }
+      while (j < si.length && si[j] <= t) {
+        if (!Number.isNaN(sv[j])) last = sv[j];
+        j++;
+      }
       out[i] = last;
     } else {
       while (j < si.length && si[j] < t) j++;
@@ -111,20 +140,31 @@ export function reindex(s: Series, index: Float64Array, asof = false): Float64Ar
 }
 
 /** Puts several series on one calendar; returns the aligned columns and the shared index. */
-export function alignArrays(series: Series[], how: AlignHow = 'inner'): { index: Float64Array; values: Float64Array[] } {
+export function alignArrays(
+  series: Series[],
+  how: AlignHow = 'inner',
+): { index: Float64Array; values: Float64Array[] } {
   if (series.length === 0) return { index: new Float64Array(0), values: [] };
-  if (series.every((s) => sameIndex(s.index, series[0].index))) return { index: series[0].index, values: series.map((s) => s.values) };
+  if (series.every((s) => sameIndex(s.index, series[0].index)))
+    return { index: series[0].index, values: series.map((s) => s.values) };
   if (how === 'ffill') {
     let index = series[0].index;
     let values = series.map((s, k) => (k === 0 ? s.values : reindex(s, index, true)));
     // drop leading dates where a carried series has not started yet
     let start = 0;
     while (start < index.length && values.some((v, k) => k > 0 && Number.isNaN(v[start]))) start++;
-    if (start > 0) { index = index.slice(start); values = values.map((v) => v.slice(start)); }
+    if (start > 0) {
+      index = index.slice(start);
+      values = values.map((v) => v.slice(start));
+    }
     return { index, values };
   }
-  if (how !== 'inner' && how !== 'outer') throw new RangeError(`align: how must be 'inner', 'ffill' or 'outer', got ${JSON.stringify(how)}`);
-  const index = combineIndex(series.map((s) => s.index), how);
+  if (how !== 'inner' && how !== 'outer')
+    throw new RangeError(`align: how must be 'inner', 'ffill' or 'outer', got ${JSON.stringify(how)}`);
+  const index = combineIndex(
+    series.map((s) => s.index),
+    how,
+  );
   return { index, values: series.map((s) => reindex(s, index, false)) };
 }
 
@@ -138,8 +178,14 @@ function uniqueNames(names: string[]): string[] {
 }
 
 /** The alignment record for an analysis on `index` where `valid[i]` marks the points used. */
-export function alignmentOf(how: AlignmentInfo['how'], index: Float64Array, used?: (i: number) => boolean): AlignmentInfo {
-  let n = 0, first = -1, last = -1;
+export function alignmentOf(
+  how: AlignmentInfo['how'],
+  index: Float64Array,
+  used?: (i: number) => boolean,
+): AlignmentInfo {
+  let n = 0,
+    first = -1,
+    last = -1;
   for (let i = 0; i < index.length; i++) {
     if (used && !used(i)) continue;
     n++;
@@ -147,24 +193,44 @@ export function alignmentOf(how: AlignmentInfo['how'], index: Float64Array, used
     last = i;
   }
   const info: AlignmentInfo = { how, n };
-  if (first >= 0) { info.from = formatTime(index[first]); info.to = formatTime(index[last]); }
+  if (first >= 0) {
+    info.from = formatTime(index[first]);
+    info.to = formatTime(index[last]);
+  }
   return info;
 }
 
 /** alignmentOf for a result array: the points where it is finite (`finite` = their count when already known). */
-export function alignmentOfFinite(how: AlignmentInfo['how'], index: Float64Array, out: Float64Array, finite?: number): AlignmentInfo {
-  let n = 0, first = -1, last = -1;
+export function alignmentOfFinite(
+  how: AlignmentInfo['how'],
+  index: Float64Array,
+  out: Float64Array,
+  finite?: number,
+): AlignmentInfo {
+  let n = 0,
+    first = -1,
+    last = -1;
   if (finite === undefined) {
-    for (let i = 0; i < out.length; i++) if (out[i] - out[i] === 0) { n++; if (first < 0) first = i; last = i; }
+    for (let i = 0; i < out.length; i++)
+      if (out[i] - out[i] === 0) {
+        n++;
+        if (first < 0) first = i;
+        last = i;
+      }
   } else {
     n = finite;
     if (n > 0) {
-      first = 0; while (out[first] - out[first] !== 0) first++;
-      last = out.length - 1; while (out[last] - out[last] !== 0) last--;
+      first = 0;
+      while (out[first] - out[first] !== 0) first++;
+      last = out.length - 1;
+      while (out[last] - out[last] !== 0) last--;
     }
   }
   const info: AlignmentInfo = { how, n };
-  if (first >= 0) { info.from = formatTime(index[first]); info.to = formatTime(index[last]); }
+  if (first >= 0) {
+    info.from = formatTime(index[first]);
+    info.to = formatTime(index[last]);
+  }
   return info;
 }
 
@@ -207,26 +273,47 @@ export function align(...args: Array<SeriesLike | Record<string, SeriesLike> | A
   if (args.length > 1 && isOptions(args[args.length - 1])) opts = args.pop() as AlignOptions;
   const named: Array<[string, Series]> = [];
   for (const a of args) {
-    if (a instanceof Series || a instanceof Frame) { const s = asSeries(a); named.push([s.name, s]); }
-    else if (typeof a === 'object' && a !== null && !Array.isArray(a)) {
+    if (a instanceof Series || a instanceof Frame) {
+      const s = asSeries(a);
+      named.push([s.name, s]);
+    } else if (typeof a === 'object' && a !== null && !Array.isArray(a)) {
       for (const [k, v] of Object.entries(a)) named.push([k, asSeries(v as SeriesLike, `align: "${k}"`).rename(k)]);
     } else throw new TypeError(`align: expected Series, Frames or a record of them, got ${describe(a)}`);
   }
   if (named.length === 0) throw new RangeError('align: nothing to align');
   const how = opts.how ?? 'inner';
-  const { index, values } = alignArrays(named.map(([, s]) => s), how);
+  const { index, values } = alignArrays(
+    named.map(([, s]) => s),
+    how,
+  );
   const names = uniqueNames(named.map(([n]) => n));
   const cols: Record<string, Float64Array> = {};
-  names.forEach((n, k) => { cols[n] = values[k]; });
+  names.forEach((n, k) => {
+    cols[n] = values[k];
+  });
   const dropped: Record<string, number> = {};
-  names.forEach((n, k) => { dropped[n] = Math.max(0, named[k][1].length - (how === 'outer' ? named[k][1].length : countIn(named[k][1].index, index))); });
+  names.forEach((n, k) => {
+    dropped[n] = Math.max(
+      0,
+      named[k][1].length - (how === 'outer' ? named[k][1].length : countIn(named[k][1].index, index)),
+    );
+  });
   const meta: SeriesMeta = { alignment: alignmentOf(how, index), dropped };
   return new Frame(index, cols, meta);
 }
 
 function countIn(a: Float64Array, index: Float64Array): number {
-  let i = 0, j = 0, c = 0;
-  while (i < a.length && j < index.length) { if (a[i] === index[j]) { c++; i++; j++; } else if (a[i] < index[j]) i++; else j++; }
+  let i = 0,
+    j = 0,
+    c = 0;
+  while (i < a.length && j < index.length) {
+    if (a[i] === index[j]) {
+      c++;
+      i++;
+      j++;
+    } else if (a[i] < index[j]) i++;
+    else j++;
+  }
   return c;
 }
 
@@ -234,15 +321,25 @@ function countIn(a: Float64Array, index: Float64Array): number {
  * Two inputs on one calendar (the pair analyses' first step). With equal calendars the
  * arrays are used as they are ('none' is recorded unless a policy was asked for).
  */
-export function alignPair(a: SeriesLike, b: SeriesLike, how: AlignHow | undefined, fn: string): { a: Series; b: Series; index: Float64Array; x: Float64Array; y: Float64Array; how: AlignmentInfo['how'] } {
-  const sa = asSeries(a, `${fn}: first argument`), sb = asSeries(b, `${fn}: second argument`);
-  if (sameIndex(sa.index, sb.index)) return { a: sa, b: sb, index: sa.index, x: sa.values, y: sb.values, how: how ?? 'none' };
+export function alignPair(
+  a: SeriesLike,
+  b: SeriesLike,
+  how: AlignHow | undefined,
+  fn: string,
+): { a: Series; b: Series; index: Float64Array; x: Float64Array; y: Float64Array; how: AlignmentInfo['how'] } {
+  const sa = asSeries(a, `${fn}: first argument`),
+    sb = asSeries(b, `${fn}: second argument`);
+  if (sameIndex(sa.index, sb.index))
+    return { a: sa, b: sb, index: sa.index, x: sa.values, y: sb.values, how: how ?? 'none' };
   const h = how ?? 'inner';
   const { index, values } = alignArrays([sa, sb], h);
   if (index.length === 0 && sa.length > 0 && sb.length > 0) {
-    const span = (s: Series) => `"${s.name}" ${formatTime(s.index[0])} .. ${formatTime(s.index[s.length - 1])} (${s.length} points)`;
-    throw new RangeError(`${fn}: the two series have no date in common under how: '${h}': ${span(sa)} and ${span(sb)}. `
-      + `Different frequencies (e.g. monthly data dated the 1st against month-end labels) need resample() on both, or { how: 'ffill' }`);
+    const span = (s: Series) =>
+      `"${s.name}" ${formatTime(s.index[0])} .. ${formatTime(s.index[s.length - 1])} (${s.length} points)`;
+    throw new RangeError(
+      `${fn}: the two series have no date in common under how: '${h}': ${span(sa)} and ${span(sb)}. ` +
+        `Different frequencies (e.g. monthly data dated the 1st against month-end labels) need resample() on both, or { how: 'ffill' }`,
+    );
   }
   return { a: sa, b: sb, index, x: values[0], y: values[1], how: h };
 }

@@ -25,7 +25,8 @@ export function displayPath(p: string): string {
   const norm = (s: string) => s.replace(/\\/g, '/').replace(/\/+$/, '');
   const abs = norm(p);
   if (!/^([A-Za-z]:)?\//.test(abs)) return abs;
-  const base = norm(runtime.baseDir).split('/'), parts = abs.split('/');
+  const base = norm(runtime.baseDir).split('/'),
+    parts = abs.split('/');
   if ((base[0] ?? '').toLowerCase() !== (parts[0] ?? '').toLowerCase()) return parts[parts.length - 1];
   let k = 0;
   while (k < base.length && k < parts.length && base[k] === parts[k]) k++;

@@ -6,13 +6,37 @@
  */
 import { DISPLAY, type OutputItem, type TableValue } from '../shared/schemas';
 import { Frame, Series, type AlignmentInfo } from './series';
-import { alignArrays, alignPair, alignmentOf, alignmentOfFinite, asSeries, type AlignHow, type SeriesLike } from './align';
+import {
+  alignArrays,
+  alignPair,
+  alignmentOf,
+  alignmentOfFinite,
+  asSeries,
+  type AlignHow,
+  type SeriesLike,
+} from './align';
 import { pearsonP, spearmanP } from './inference/distributions';
 import { rollingSpearmanComplete } from './inference/rollingSpearman';
-import { checkMinPeriods, checkWindow, completePairs, fisher, fmt, numOrNull, pearsonArrays, pearsonIfComplete, rankAverage, resultOutputs, rollingStats, RollKind } from './stats';
+import {
+  checkMinPeriods,
+  checkWindow,
+  completePairs,
+  fisher,
+  fmt,
+  numOrNull,
+  pearsonArrays,
+  pearsonIfComplete,
+  rankAverage,
+  resultOutputs,
+  rollingStats,
+  RollKind,
+} from './stats';
 
 export type CorrMethod = 'pearson' | 'spearman';
-export interface CorrOptions { method?: CorrMethod; how?: AlignHow }
+export interface CorrOptions {
+  method?: CorrMethod;
+  how?: AlignHow;
+}
 
 /** Result of corr(): plain numeric fields. */
 export class CorrResult {
@@ -31,21 +55,36 @@ export class CorrResult {
     public b: string,
     public alignment: AlignmentInfo,
   ) {}
-  valueOf(): number { return this.r; }
+  valueOf(): number {
+    return this.r;
+  }
   toString(): string {
     return `${this.method} corr(${this.a}, ${this.b}) = ${fmt(this.r)} [95% CI ${fmt(this.ci[0])} .. ${fmt(this.ci[1])} (Fisher z)], p = ${fmt(this.p, 3)} (t test, n-2 df), n = ${this.n}`;
   }
   [DISPLAY](): OutputItem[] {
-    return resultOutputs(this.toString(), [
-      { name: 'method', type: 'string' }, { name: 'r', type: 'number', digits: 4 }, { name: 'ci_low', type: 'number', digits: 4 },
-      { name: 'ci_high', type: 'number', digits: 4 }, { name: 'p', type: 'number' }, { name: 'n', type: 'number' },
-    ], [[this.method, numOrNull(this.r), numOrNull(this.ci[0]), numOrNull(this.ci[1]), numOrNull(this.p), this.n]], `corr(${this.a}, ${this.b})`, this.alignment,
-    [`ci: Fisher z approximation; p: two-sided t test with n-2 df (scipy.stats.${this.method === 'pearson' ? 'pearsonr' : 'spearmanr'}), which assumes independent pairs`]);
+    return resultOutputs(
+      this.toString(),
+      [
+        { name: 'method', type: 'string' },
+        { name: 'r', type: 'number', digits: 4 },
+        { name: 'ci_low', type: 'number', digits: 4 },
+        { name: 'ci_high', type: 'number', digits: 4 },
+        { name: 'p', type: 'number' },
+        { name: 'n', type: 'number' },
+      ],
+      [[this.method, numOrNull(this.r), numOrNull(this.ci[0]), numOrNull(this.ci[1]), numOrNull(this.p), this.n]],
+      `corr(${this.a}, ${this.b})`,
+      this.alignment,
+      [
+        `ci: Fisher z approximation; p: two-sided t test with n-2 df (scipy.stats.${this.method === 'pearson' ? 'pearsonr' : 'spearmanr'}), which assumes independent pairs`,
+      ],
+    );
   }
 }
 
 function checkMethod(fn: string, m: string): CorrMethod {
-  if (m !== 'pearson' && m !== 'spearman') throw new RangeError(`${fn}: method must be 'pearson' or 'spearman', got ${JSON.stringify(m)}`);
+  if (m !== 'pearson' && m !== 'spearman')
+    throw new RangeError(`${fn}: method must be 'pearson' or 'spearman', got ${JSON.stringify(m)}`);
   return m;
 }
 
@@ -70,17 +109,33 @@ export function corr(a: SeriesLike, b: SeriesLike, options: CorrOptions = {}): C
   if (method === 'pearson') {
     const r = pearsonIfComplete(P.x, P.y);
     if (r !== undefined) {
-      const n = P.x.length, { ci } = fisher(r, n), p = pearsonP(r, n);
+      const n = P.x.length,
+        { ci } = fisher(r, n),
+        p = pearsonP(r, n);
       return new CorrResult(r, n, ci, p, method, P.a.name, P.b.name, alignmentOf(P.how, P.index));
     }
   }
   const { x, y, mask } = completePairs(P.x, P.y);
   const r = method === 'pearson' ? pearsonArrays(x, y) : pearsonArrays(rankAverage(x), rankAverage(y));
-  const { ci } = fisher(r, x.length), p = method === 'pearson' ? pearsonP(r, x.length) : spearmanP(r, x.length);
-  return new CorrResult(r, x.length, ci, p, method, P.a.name, P.b.name, alignmentOf(P.how, P.index, mask ? (i) => mask[i] === 1 : undefined));
+  const { ci } = fisher(r, x.length),
+    p = method === 'pearson' ? pearsonP(r, x.length) : spearmanP(r, x.length);
+  return new CorrResult(
+    r,
+    x.length,
+    ci,
+    p,
+    method,
+    P.a.name,
+    P.b.name,
+    alignmentOf(P.how, P.index, mask ? (i) => mask[i] === 1 : undefined),
+  );
 }
 
-export interface RollingCorrOptions { method?: CorrMethod; how?: AlignHow; /** complete pairs needed in a window (default: the window) */ minPeriods?: number }
+export interface RollingCorrOptions {
+  method?: CorrMethod;
+  how?: AlignHow;
+  /** complete pairs needed in a window (default: the window) */ minPeriods?: number;
+}
 
 /**
  * rollingCorr(a, b, window, { method }): the correlation (see corr) over each window of the
@@ -106,9 +161,17 @@ export function rollingCorr(a: SeriesLike, b: SeriesLike, window: number, option
   const method = checkMethod('rollingCorr', options.method ?? 'pearson');
   const P = alignPair(a, b, options.how, 'rollingCorr');
   const minp = checkMinPeriods('rollingCorr', options.minPeriods, window);
-  const { out, finite } = method === 'pearson' ? rollingStats(P.x, P.y, window, minp, RollKind.Corr) : { out: rollingSpearman(P.x, P.y, window, minp), finite: undefined };
+  const { out, finite } =
+    method === 'pearson'
+      ? rollingStats(P.x, P.y, window, minp, RollKind.Corr)
+      : { out: rollingSpearman(P.x, P.y, window, minp), finite: undefined };
   const alignment = alignmentOfFinite(P.how, P.index, out, finite);
-  return new Series(P.index, out, `${method === 'spearman' ? 'spearman ' : ''}corr(${P.a.name}, ${P.b.name}, ${window})`, { alignment, window, method });
+  return new Series(
+    P.index,
+    out,
+    `${method === 'spearman' ? 'spearman ' : ''}corr(${P.a.name}, ${P.b.name}, ${window})`,
+    { alignment, window, method },
+  );
 }
 
 /** Rolling Spearman: Pearson correlation of the average ranks within each window. */
@@ -116,10 +179,15 @@ function rollingSpearman(x: Float64Array, y: Float64Array, w: number, minp: numb
   if (minp >= w) return rollingSpearmanComplete(x, y, w);
   const n = x.length;
   const out = new Float64Array(n).fill(NaN);
-  const bx = new Float64Array(w), by = new Float64Array(w);
+  const bx = new Float64Array(w),
+    by = new Float64Array(w);
   for (let i = Math.max(0, minp - 1); i < n; i++) {
     let c = 0;
-    for (let j = Math.max(0, i - w + 1); j <= i; j++) if (Number.isFinite(x[j]) && Number.isFinite(y[j])) { bx[c] = x[j]; by[c++] = y[j]; }
+    for (let j = Math.max(0, i - w + 1); j <= i; j++)
+      if (Number.isFinite(x[j]) && Number.isFinite(y[j])) {
+        bx[c] = x[j];
+        by[c++] = y[j];
+      }
     if (c < minp || c < 2) continue;
     out[i] = pearsonArrays(rankAverage(bx.subarray(0, c)), rankAverage(by.subarray(0, c)));
   }
@@ -138,16 +206,27 @@ export class CorrMatrix {
     public alignment: AlignmentInfo,
   ) {}
   get(a: string, b: string): number {
-    const i = this.names.indexOf(a), j = this.names.indexOf(b);
-    if (i < 0 || j < 0) throw new RangeError(`corrMatrix: no series "${i < 0 ? a : b}"; the names are: ${this.names.join(', ')}`);
+    const i = this.names.indexOf(a),
+      j = this.names.indexOf(b);
+    if (i < 0 || j < 0)
+      throw new RangeError(`corrMatrix: no series "${i < 0 ? a : b}"; the names are: ${this.names.join(', ')}`);
     return this.r[i][j];
   }
-  toString(): string { return `${this.method} correlation matrix of ${this.names.length} series (${this.names.join(', ')}), ${this.alignment.n} dates`; }
+  toString(): string {
+    return `${this.method} correlation matrix of ${this.names.length} series (${this.names.join(', ')}), ${this.alignment.n} dates`;
+  }
   [DISPLAY](): OutputItem[] {
     const rows: TableValue[][] = this.names.map((nm, i) => [nm, ...this.r[i].map(numOrNull)]);
-    const minN = Math.min(...this.n.flat()), maxN = Math.max(...this.n.flat());
-    return resultOutputs(this.toString(), [{ name: '', type: 'string' }, ...this.names.map((nm) => ({ name: nm, type: 'number' as const, digits: 3 }))], rows,
-      `${this.method} correlation`, this.alignment, [minN === maxN ? `${minN} pairs each` : `pairs per cell: ${minN} .. ${maxN} (pairwise complete)`]);
+    const minN = Math.min(...this.n.flat()),
+      maxN = Math.max(...this.n.flat());
+    return resultOutputs(
+      this.toString(),
+      [{ name: '', type: 'string' }, ...this.names.map((nm) => ({ name: nm, type: 'number' as const, digits: 3 }))],
+      rows,
+      `${this.method} correlation`,
+      this.alignment,
+      [minN === maxN ? `${minN} pairs each` : `pairs per cell: ${minN} .. ${maxN} (pairwise complete)`],
+    );
   }
 }
 
@@ -164,23 +243,38 @@ export class CorrMatrix {
  * m.names // => ["GLD", "GDX", "QQQ"]
  * m.n[0] // => [540, 540, 540]
  */
-export function corrMatrix(input: Frame | Record<string, SeriesLike> | SeriesLike[], options: CorrOptions = {}): CorrMatrix {
+export function corrMatrix(
+  input: Frame | Record<string, SeriesLike> | SeriesLike[],
+  options: CorrOptions = {},
+): CorrMatrix {
   const method = checkMethod('corrMatrix', options.method ?? 'pearson');
   let names: string[], cols: Float64Array[], index: Float64Array, how: AlignmentInfo['how'];
   if (input instanceof Frame) {
-    names = input.names; cols = names.map((k) => input.columns[k]); index = input.index;
+    names = input.names;
+    cols = names.map((k) => input.columns[k]);
+    index = input.index;
     how = (input.meta.alignment as AlignmentInfo | undefined)?.how ?? 'none';
   } else {
     const entries: Array<[string, Series]> = Array.isArray(input)
-      ? input.map((s, k) => { const q = asSeries(s, `corrMatrix: item ${k}`); return [q.name, q]; })
+      ? input.map((s, k) => {
+          const q = asSeries(s, `corrMatrix: item ${k}`);
+          return [q.name, q];
+        })
       : Object.entries(input).map(([k, v]) => [k, asSeries(v, `corrMatrix: "${k}"`).rename(k)]);
     names = entries.map(([k]) => k);
     how = options.how ?? 'inner';
-    const al = alignArrays(entries.map(([, s]) => s), how);
-    cols = al.values; index = al.index;
+    const al = alignArrays(
+      entries.map(([, s]) => s),
+      how,
+    );
+    cols = al.values;
+    index = al.index;
   }
   const k = cols.length;
-  const complete = cols.every((c) => { for (let i = 0; i < c.length; i++) if (!Number.isFinite(c[i])) return false; return true; });
+  const complete = cols.every((c) => {
+    for (let i = 0; i < c.length; i++) if (!Number.isFinite(c[i])) return false;
+    return true;
+  });
   const r = names.map(() => new Array<number>(k).fill(NaN));
   const nn = names.map(() => new Array<number>(k).fill(0));
   const len = index.length;
@@ -188,7 +282,9 @@ export function corrMatrix(input: Frame | Record<string, SeriesLike> | SeriesLik
     // rank (spearman) and centre every column once, then one dot product per pair
     const cen = cols.map((c) => {
       const v = method === 'spearman' ? rankAverage(c) : c.slice();
-      let m = 0; for (let i = 0; i < len; i++) m += v[i]; m /= len;
+      let m = 0;
+      for (let i = 0; i < len; i++) m += v[i];
+      m /= len;
       for (let i = 0; i < len; i++) v[i] -= m;
       return v;
     });
@@ -201,28 +297,37 @@ export function corrMatrix(input: Frame | Record<string, SeriesLike> | SeriesLik
         const a = cen[i];
         for (let j = i; j < k; j++) {
           const b = cen[j];
-          let s0 = 0, s1 = 0, t = r0;
-          for (; t + 1 < r1; t += 2) { s0 += a[t] * b[t]; s1 += a[t + 1] * b[t + 1]; }
+          let s0 = 0,
+            s1 = 0,
+            t = r0;
+          for (; t + 1 < r1; t += 2) {
+            s0 += a[t] * b[t];
+            s1 += a[t + 1] * b[t + 1];
+          }
           if (t < r1) s0 += a[t] * b[t];
           dot[i * k + j] += s0 + s1;
         }
       }
     }
     const ss = cen.map((_, i) => dot[i * k + i]);
-    for (let i = 0; i < k; i++) for (let j = i; j < k; j++) {
-      const s = dot[i * k + j];
-      let v = ss[i] > 0 && ss[j] > 0 && len >= 2 ? s / Math.sqrt(ss[i] * ss[j]) : NaN;
-      if (i === j && Number.isFinite(v)) v = 1;
-      v = v > 1 ? 1 : v < -1 ? -1 : v;
-      r[i][j] = r[j][i] = v; nn[i][j] = nn[j][i] = len;
-    }
+    for (let i = 0; i < k; i++)
+      for (let j = i; j < k; j++) {
+        const s = dot[i * k + j];
+        let v = ss[i] > 0 && ss[j] > 0 && len >= 2 ? s / Math.sqrt(ss[i] * ss[j]) : NaN;
+        if (i === j && Number.isFinite(v)) v = 1;
+        v = v > 1 ? 1 : v < -1 ? -1 : v;
+        r[i][j] = r[j][i] = v;
+        nn[i][j] = nn[j][i] = len;
+      }
   } else {
-    for (let i = 0; i < k; i++) for (let j = i; j < k; j++) {
-      const p = completePairs(cols[i], cols[j]);
-      let v = method === 'pearson' ? pearsonArrays(p.x, p.y) : pearsonArrays(rankAverage(p.x), rankAverage(p.y));
-      if (i === j && Number.isFinite(v)) v = 1;
-      r[i][j] = r[j][i] = v; nn[i][j] = nn[j][i] = p.x.length;
-    }
+    for (let i = 0; i < k; i++)
+      for (let j = i; j < k; j++) {
+        const p = completePairs(cols[i], cols[j]);
+        let v = method === 'pearson' ? pearsonArrays(p.x, p.y) : pearsonArrays(rankAverage(p.x), rankAverage(p.y));
+        if (i === j && Number.isFinite(v)) v = 1;
+        r[i][j] = r[j][i] = v;
+        nn[i][j] = nn[j][i] = p.x.length;
+      }
   }
   const alignment = alignmentOf(how, index, complete ? undefined : (t) => cols.every((c) => Number.isFinite(c[t])));
   if (!complete) alignment.n = index.length; // rows on the common calendar; each cell's own count is in n[i][j]

@@ -26,12 +26,30 @@ export class CrossCorr {
     public minPairs = 0,
     public notes: string[] = [],
   ) {}
-  at(lag: number): number { const i = this.lags.indexOf(lag); return i < 0 ? NaN : this.values[i]; }
-  toString(): string { return `crossCorr(${this.a}, ${this.b}): strongest ${fmt(this.best.r)} at lag ${this.best.lag}: ${this.leader}`; }
+  at(lag: number): number {
+    const i = this.lags.indexOf(lag);
+    return i < 0 ? NaN : this.values[i];
+  }
+  toString(): string {
+    return `crossCorr(${this.a}, ${this.b}): strongest ${fmt(this.best.r)} at lag ${this.best.lag}: ${this.leader}`;
+  }
   [DISPLAY](): OutputItem[] {
-    return resultOutputs(this.toString(), [{ name: 'lag', type: 'number' }, { name: 'corr', type: 'number', digits: 4 }, { name: 'meaning', type: 'string' }],
-      this.lags.map((l, i) => [l, numOrNull(this.values[i]), l === 0 ? 'same time' : l > 0 ? `${this.b} leads by ${l}` : `${this.a} leads by ${-l}`]),
-      `cross-correlation of ${this.a} and ${this.b}`, this.alignment, ['statsmodels ccf semantics (adjusted, demeaned); lags count observations of the aligned series', ...this.notes]);
+    return resultOutputs(
+      this.toString(),
+      [
+        { name: 'lag', type: 'number' },
+        { name: 'corr', type: 'number', digits: 4 },
+        { name: 'meaning', type: 'string' },
+      ],
+      this.lags.map((l, i) => [
+        l,
+        numOrNull(this.values[i]),
+        l === 0 ? 'same time' : l > 0 ? `${this.b} leads by ${l}` : `${this.a} leads by ${-l}`,
+      ]),
+      `cross-correlation of ${this.a} and ${this.b}`,
+      this.alignment,
+      ['statsmodels ccf semantics (adjusted, demeaned); lags count observations of the aligned series', ...this.notes],
+    );
   }
 }
 
@@ -60,20 +78,38 @@ export class CrossCorr {
  * cc.at(-1) // => 0.0116845633504
  * cc.best // => {"lag": 0, "r": 0.38739945725}
  */
-export function crossCorr(a: SeriesLike, b: SeriesLike, maxLag: number, options: { how?: AlignHow; minPairs?: number } = {}): CrossCorr {
-  if (!Number.isInteger(maxLag) || maxLag < 0) throw new RangeError(`crossCorr: maxLag must be an integer >= 0, got ${maxLag}`);
-  if (options.minPairs !== undefined && (!Number.isInteger(options.minPairs) || options.minPairs < 2)) throw new RangeError(`crossCorr: minPairs must be an integer >= 2, got ${options.minPairs}`);
+export function crossCorr(
+  a: SeriesLike,
+  b: SeriesLike,
+  maxLag: number,
+  options: { how?: AlignHow; minPairs?: number } = {},
+): CrossCorr {
+  if (!Number.isInteger(maxLag) || maxLag < 0)
+    throw new RangeError(`crossCorr: maxLag must be an integer >= 0, got ${maxLag}`);
+  if (options.minPairs !== undefined && (!Number.isInteger(options.minPairs) || options.minPairs < 2))
+    throw new RangeError(`crossCorr: minPairs must be an integer >= 2, got ${options.minPairs}`);
   const P = alignPair(a, b, options.how, 'crossCorr');
   const { x, y, mask } = completePairs(P.x, P.y);
   const n = x.length;
   const alignment = alignmentOf(P.how, P.index, mask ? (i) => mask[i] === 1 : undefined);
-  const lags: number[] = [], values: number[] = [];
-  let mx = 0, my = 0;
-  for (let i = 0; i < n; i++) { mx += x[i]; my += y[i]; }
-  mx /= n; my /= n;
-  const xo = x.map((v) => v - mx), yo = y.map((v) => v - my);
-  let vx = 0, vy = 0;
-  for (let i = 0; i < n; i++) { vx += xo[i] * xo[i]; vy += yo[i] * yo[i]; }
+  const lags: number[] = [],
+    values: number[] = [];
+  let mx = 0,
+    my = 0;
+  for (let i = 0; i < n; i++) {
+    mx += x[i];
+    my += y[i];
+  }
+  mx /= n;
+  my /= n;
+  const xo = x.map((v) => v - mx),
+    yo = y.map((v) => v - my);
+  let vx = 0,
+    vy = 0;
+  for (let i = 0; i < n; i++) {
+    vx += xo[i] * xo[i];
+    vy += yo[i] * yo[i];
+  }
   const sd = Math.sqrt(vx / n) * Math.sqrt(vy / n);
   const minPairs = options.minPairs ?? Math.max(10, Math.ceil(n / 2));
   let clamped = 0;
@@ -82,21 +118,39 @@ export function crossCorr(a: SeriesLike, b: SeriesLike, maxLag: number, options:
     let s = 0;
     for (let t = 0; t + L < n; t++) s += p[t + L] * q[t];
     const v = s / (n - L) / sd;
-    if (v > 1 || v < -1) { clamped++; return v > 1 ? 1 : -1; }
+    if (v > 1 || v < -1) {
+      clamped++;
+      return v > 1 ? 1 : -1;
+    }
     return v;
   };
   const pairs: number[] = [];
-  for (let L = -maxLag; L <= maxLag; L++) { lags.push(L); pairs.push(Math.max(0, n - Math.abs(L))); values.push(L >= 0 ? ccf(xo, yo, L) : ccf(yo, xo, -L)); }
+  for (let L = -maxLag; L <= maxLag; L++) {
+    lags.push(L);
+    pairs.push(Math.max(0, n - Math.abs(L)));
+    values.push(L >= 0 ? ccf(xo, yo, L) : ccf(yo, xo, -L));
+  }
   const notes: string[] = [];
   const short = pairs.filter((p) => p < minPairs).length;
-  if (short) notes.push(`${short} lag${short === 1 ? '' : 's'} with fewer than ${minPairs} pairs (of ${n}) left NaN (options.minPairs)`);
-  if (clamped) notes.push(`${clamped} value${clamped === 1 ? '' : 's'} beyond ±1 (the adjusted estimator on a short overlap) limited to ±1`);
+  if (short)
+    notes.push(
+      `${short} lag${short === 1 ? '' : 's'} with fewer than ${minPairs} pairs (of ${n}) left NaN (options.minPairs)`,
+    );
+  if (clamped)
+    notes.push(
+      `${clamped} value${clamped === 1 ? '' : 's'} beyond ±1 (the adjusted estimator on a short overlap) limited to ±1`,
+    );
   let bi = -1;
-  for (let i = 0; i < values.length; i++) if (Number.isFinite(values[i]) && (bi < 0 || Math.abs(values[i]) > Math.abs(values[bi]))) bi = i;
+  for (let i = 0; i < values.length; i++)
+    if (Number.isFinite(values[i]) && (bi < 0 || Math.abs(values[i]) > Math.abs(values[bi]))) bi = i;
   const best = bi < 0 ? { lag: NaN, r: NaN } : { lag: lags[bi], r: values[bi] };
-  const leader = bi < 0 ? 'undefined (zero variance or too few points)'
-    : best.lag === 0 ? `strongest at the same time (no lead); ${P.a.name} and ${P.b.name} move together`
-      : best.lag > 0 ? `${P.b.name} leads ${P.a.name} by ${best.lag} observation${best.lag === 1 ? '' : 's'}`
-        : `${P.a.name} leads ${P.b.name} by ${-best.lag} observation${best.lag === -1 ? '' : 's'}`;
+  const leader =
+    bi < 0
+      ? 'undefined (zero variance or too few points)'
+      : best.lag === 0
+        ? `strongest at the same time (no lead); ${P.a.name} and ${P.b.name} move together`
+        : best.lag > 0
+          ? `${P.b.name} leads ${P.a.name} by ${best.lag} observation${best.lag === 1 ? '' : 's'}`
+          : `${P.a.name} leads ${P.b.name} by ${-best.lag} observation${best.lag === -1 ? '' : 's'}`;
   return new CrossCorr(lags, values, best, leader, P.a.name, P.b.name, alignment, pairs, minPairs, notes);
 }

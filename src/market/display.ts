@@ -9,7 +9,14 @@ import { numOrNull, type AlignmentInfo } from './series';
 import { describeAlignment } from './align';
 
 /** Outputs of a result object: its table (rich) and a text rendering led by a one-line summary. */
-export function resultOutputs(summary: string, columns: TableColumn[], rows: TableValue[][], title: string, alignment?: AlignmentInfo, notes: string[] = []): OutputItem[] {
+export function resultOutputs(
+  summary: string,
+  columns: TableColumn[],
+  rows: TableValue[][],
+  title: string,
+  alignment?: AlignmentInfo,
+  notes: string[] = [],
+): OutputItem[] {
   const footer = [alignment ? describeAlignment(alignment) : '', ...notes].filter(Boolean).join('\n');
   const table = new Table(columns, rows, { title, footer: footer || undefined });
   const items = table[DISPLAY]();

@@ -37,11 +37,21 @@ export class Drawdown {
   }
   [DISPLAY](): OutputItem[] {
     const m = this.max;
-    return resultOutputs(this.toString(), [
-      { name: 'depth', type: 'number', percent: true }, { name: 'peak', type: 'date' }, { name: 'trough', type: 'date' }, { name: 'recovery', type: 'date' },
-      { name: 'days to trough', type: 'number' }, { name: 'days to recovery', type: 'number' },
-    ], [[numOrNull(m.depth), m.peak, m.trough, m.recovery, m.daysToTrough, m.daysToRecovery]], `max drawdown of ${this.name}`, this.alignment,
-    ['drawdown series: result.series']);
+    return resultOutputs(
+      this.toString(),
+      [
+        { name: 'depth', type: 'number', percent: true },
+        { name: 'peak', type: 'date' },
+        { name: 'trough', type: 'date' },
+        { name: 'recovery', type: 'date' },
+        { name: 'days to trough', type: 'number' },
+        { name: 'days to recovery', type: 'number' },
+      ],
+      [[numOrNull(m.depth), m.peak, m.trough, m.recovery, m.daysToTrough, m.daysToRecovery]],
+      `max drawdown of ${this.name}`,
+      this.alignment,
+      ['drawdown series: result.series'],
+    );
   }
 }
 
@@ -59,25 +69,49 @@ export class Drawdown {
  */
 export function drawdown(x: SeriesLike): Drawdown {
   const s = asSeries(x, 'drawdown');
-  const v = s.values, n = v.length;
+  const v = s.values,
+    n = v.length;
   const dd = new Float64Array(n);
-  let peak = -Infinity, peakI = -1;
-  let minDd = Infinity, troughI = -1, bestPeakI = -1;
+  let peak = -Infinity,
+    peakI = -1;
+  let minDd = Infinity,
+    troughI = -1,
+    bestPeakI = -1;
   for (let i = 0; i < n; i++) {
     const xi = v[i];
-    if (!Number.isFinite(xi)) { dd[i] = NaN; continue; }
-    if (xi > peak) { peak = xi; peakI = i; }
+    if (!Number.isFinite(xi)) {
+      dd[i] = NaN;
+      continue;
+    }
+    if (xi > peak) {
+      peak = xi;
+      peakI = i;
+    }
     const d = xi / peak - 1;
     dd[i] = d;
-    if (d < minDd) { minDd = d; troughI = i; bestPeakI = peakI; }
+    if (d < minDd) {
+      minDd = d;
+      troughI = i;
+      bestPeakI = peakI;
+    }
   }
   if (troughI < 0) throw new RangeError(`drawdown: "${s.name}" has no finite values`);
   let rec = -1;
-  for (let i = troughI + 1; i < n; i++) if (v[i] >= v[bestPeakI]) { rec = i; break; }
+  for (let i = troughI + 1; i < n; i++)
+    if (v[i] >= v[bestPeakI]) {
+      rec = i;
+      break;
+    }
   const days = (a: number, b: number) => Math.round((s.index[b] - s.index[a]) / DAY_MS);
   const max: MaxDrawdown = {
-    depth: minDd, peak: formatTime(s.index[bestPeakI]), trough: formatTime(s.index[troughI]), recovery: rec < 0 ? null : formatTime(s.index[rec]),
-    peakValue: v[bestPeakI], troughValue: v[troughI], daysToTrough: days(bestPeakI, troughI), daysToRecovery: rec < 0 ? null : days(bestPeakI, rec),
+    depth: minDd,
+    peak: formatTime(s.index[bestPeakI]),
+    trough: formatTime(s.index[troughI]),
+    recovery: rec < 0 ? null : formatTime(s.index[rec]),
+    peakValue: v[bestPeakI],
+    troughValue: v[troughI],
+    daysToTrough: days(bestPeakI, troughI),
+    daysToRecovery: rec < 0 ? null : days(bestPeakI, rec),
   };
   const alignment = alignmentOf('none', s.index, (i) => Number.isFinite(v[i]));
   return new Drawdown(new Series(s.index, dd, `drawdown(${s.name})`, { ...s.meta, alignment }), max, s.name, alignment);
@@ -109,11 +143,26 @@ export function volatility(r: SeriesLike, window: number, options: VolatilityOpt
   checkWindow('volatility', window);
   const ann = options?.annualize;
   if (ann === undefined || (ann !== false && !(typeof ann === 'number' && ann > 0))) {
-    const hint = s.meta.calendar === 'crypto' ? ' (this series trades every day: 365)' : s.meta.calendar === 'exchange' ? ' (this series trades on exchange days: 252)' : '';
-    throw new RangeError(`volatility: say how to annualize: { annualize: 365 } for crypto, { annualize: 252 } for exchange-traded assets, or { annualize: false }${hint}`);
+    const hint =
+      s.meta.calendar === 'crypto'
+        ? ' (this series trades every day: 365)'
+        : s.meta.calendar === 'exchange'
+          ? ' (this series trades on exchange days: 252)'
+          : '';
+    throw new RangeError(
+      `volatility: say how to annualize: { annualize: 365 } for crypto, { annualize: 252 } for exchange-traded assets, or { annualize: false }${hint}`,
+    );
   }
   const out = rollingStd(s.values, window);
-  if (ann !== false) { const f = Math.sqrt(ann); for (let i = 0; i < out.length; i++) out[i] *= f; }
+  if (ann !== false) {
+    const f = Math.sqrt(ann);
+    for (let i = 0; i < out.length; i++) out[i] *= f;
+  }
   const alignment = alignmentOfFinite('none', s.index, out);
-  return new Series(s.index, out, `vol(${s.name}, ${window}${ann === false ? '' : `, ×√${ann}`})`, { ...s.meta, alignment, window, annualize: ann });
+  return new Series(s.index, out, `vol(${s.name}, ${window}${ann === false ? '' : `, ×√${ann}`})`, {
+    ...s.meta,
+    alignment,
+    window,
+    annualize: ann,
+  });
 }

@@ -25,20 +25,47 @@ export class EventWindow {
     public alignment: AlignmentInfo,
   ) {}
   /** the return on day 0 (offset 0): the event's immediate reaction */
-  get eventReturn(): number { const i = this.offsets.indexOf(0); return i < 0 ? NaN : this.returns[i]; }
+  get eventReturn(): number {
+    const i = this.offsets.indexOf(0);
+    return i < 0 ? NaN : this.returns[i];
+  }
   /** cumulative return from the close before day 0 to the last day of the window */
-  get total(): number { return this.cumulative[this.cumulative.length - 1]; }
+  get total(): number {
+    return this.cumulative[this.cumulative.length - 1];
+  }
   /** the cumulative returns as a Series (dated), for charts */
-  get series(): Series { return new Series(this.dates.map((d) => toTime(d)), this.cumulative, `${this.name} around ${this.eventDate}`, { alignment: this.alignment }); }
+  get series(): Series {
+    return new Series(
+      this.dates.map((d) => toTime(d)),
+      this.cumulative,
+      `${this.name} around ${this.eventDate}`,
+      { alignment: this.alignment },
+    );
+  }
   toString(): string {
     return `${this.name} around ${this.eventDate}${this.eventDate !== this.date ? ` (asked ${this.date}, not a trading day)` : ''}: day 0 ${pct(this.eventReturn)}, ${this.offsets[0]}..+${this.offsets[this.offsets.length - 1]} ${pct(this.total)}`;
   }
   [DISPLAY](): OutputItem[] {
-    return resultOutputs(this.toString(), [
-      { name: 'offset', type: 'number' }, { name: 'date', type: 'date' }, { name: this.name, type: 'number' },
-      { name: 'return', type: 'number', percent: true }, { name: 'since day -1', type: 'number', percent: true },
-    ], this.offsets.map((o, i) => [o, this.dates[i], numOrNull(this.values[i]), numOrNull(this.returns[i]), numOrNull(this.cumulative[i])]),
-    `${this.name} around ${this.eventDate}`, this.alignment, [`base: the value at offset -1 (${fmt(this.values[this.offsets.indexOf(-1)] ?? NaN)})`]);
+    return resultOutputs(
+      this.toString(),
+      [
+        { name: 'offset', type: 'number' },
+        { name: 'date', type: 'date' },
+        { name: this.name, type: 'number' },
+        { name: 'return', type: 'number', percent: true },
+        { name: 'since day -1', type: 'number', percent: true },
+      ],
+      this.offsets.map((o, i) => [
+        o,
+        this.dates[i],
+        numOrNull(this.values[i]),
+        numOrNull(this.returns[i]),
+        numOrNull(this.cumulative[i]),
+      ]),
+      `${this.name} around ${this.eventDate}`,
+      this.alignment,
+      [`base: the value at offset -1 (${fmt(this.values[this.offsets.indexOf(-1)] ?? NaN)})`],
+    );
   }
 }
 
@@ -64,19 +91,43 @@ export class EventWindow {
  */
 export function eventWindow(x: SeriesLike, date: string | number | Date, before: number, after: number): EventWindow {
   const s = asSeries(x, 'eventWindow');
-  if (!Number.isInteger(before) || before < 0 || !Number.isInteger(after) || after < 0) throw new RangeError('eventWindow: before and after must be integers >= 0');
+  if (!Number.isInteger(before) || before < 0 || !Number.isInteger(after) || after < 0)
+    throw new RangeError('eventWindow: before and after must be integers >= 0');
   const t = toTime(date);
   const e = lowerBound(s.index, t);
-  if (e >= s.length) throw new RangeError(`eventWindow: ${formatTime(t)} is after the last observation of "${s.name}" (${s.length ? formatTime(s.index[s.length - 1]) : 'empty'})`);
-  if (e === 0) throw new RangeError(`eventWindow: "${s.name}" has no observation before ${formatTime(t)}, so there is no base for the event's return`);
-  const lo = Math.max(0, e - before), hi = Math.min(s.length - 1, e + after);
+  if (e >= s.length)
+    throw new RangeError(
+      `eventWindow: ${formatTime(t)} is after the last observation of "${s.name}" (${s.length ? formatTime(s.index[s.length - 1]) : 'empty'})`,
+    );
+  if (e === 0)
+    throw new RangeError(
+      `eventWindow: "${s.name}" has no observation before ${formatTime(t)}, so there is no base for the event's return`,
+    );
+  const lo = Math.max(0, e - before),
+    hi = Math.min(s.length - 1, e + after);
   const base = s.values[e - 1];
-  const offsets: number[] = [], dates: string[] = [], values: number[] = [], rets: number[] = [], cum: number[] = [];
+  const offsets: number[] = [],
+    dates: string[] = [],
+    values: number[] = [],
+    rets: number[] = [],
+    cum: number[] = [];
   for (let i = lo; i <= hi; i++) {
-    offsets.push(i - e); dates.push(formatTime(s.index[i])); values.push(s.values[i]);
+    offsets.push(i - e);
+    dates.push(formatTime(s.index[i]));
+    values.push(s.values[i]);
     rets.push(i > 0 ? s.values[i] / s.values[i - 1] - 1 : NaN);
     cum.push(s.values[i] / base - 1);
   }
   const alignment = alignmentOf('none', s.index.subarray(lo, hi + 1));
-  return new EventWindow(s.name, typeof date === 'string' ? date : formatTime(t), formatTime(s.index[e]), offsets, dates, values, rets, cum, alignment);
+  return new EventWindow(
+    s.name,
+    typeof date === 'string' ? date : formatTime(t),
+    formatTime(s.index[e]),
+    offsets,
+    dates,
+    values,
+    rets,
+    cum,
+    alignment,
+  );
 }

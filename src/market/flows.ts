@@ -34,11 +34,15 @@ export class EtfFlows {
     public name: string,
     public alignment: AlignmentInfo,
   ) {}
-  get lastCostBasis(): number { return this.costBasis.last(); }
+  get lastCostBasis(): number {
+    return this.costBasis.last();
+  }
   toString(): string {
     const r = this.longestOutflow;
-    return `${this.name}: net ${fmt(this.total)} in total; buyers' average cost ${fmt(this.lastCostBasis)} vs price ${fmt(this.price.last())} (${pct(this.premium.last())})`
-      + (r ? `; longest outflow run ${r.days} days ${r.start} .. ${r.end}, ${fmt(r.total)}` : '; no outflow day');
+    return (
+      `${this.name}: net ${fmt(this.total)} in total; buyers' average cost ${fmt(this.lastCostBasis)} vs price ${fmt(this.price.last())} (${pct(this.premium.last())})` +
+      (r ? `; longest outflow run ${r.days} days ${r.start} .. ${r.end}, ${fmt(r.total)}` : '; no outflow day')
+    );
   }
   [DISPLAY](): OutputItem[] {
     const r = this.longestOutflow;
@@ -46,14 +50,32 @@ export class EtfFlows {
     // The rows hold different units (flow currency, price, a percentage, days), so the value
     // column is text formatted per row rather than one number format for all.
     const num = (v: number) => (Number.isFinite(v) ? v.toLocaleString('en-US', { maximumFractionDigits: 2 }) : 'NaN');
-    return resultOutputs(this.toString(), [{ name: 'quantity', type: 'string' }, { name: 'value', type: 'string' }, { name: 'date', type: 'string' }], [
-      ['cumulative net flow', num(this.total), formatTime(this.cumulative.index[last])],
-      ['buyers\' average cost', num(this.lastCostBasis), formatTime(this.costBasis.index[last])],
-      ['price', num(this.price.last()), formatTime(this.price.index[last])],
-      ['price vs cost', Number.isFinite(this.premium.last()) ? pct(this.premium.last()) : 'NaN', formatTime(this.price.index[last])],
-      ['longest outflow run (days)', r ? String(r.days) : '', r ? `${r.start} .. ${r.end}` : ''],
-      ['longest outflow run (total)', r ? num(r.total) : '', r ? `${r.start} .. ${r.end}` : ''],
-    ], `ETF flows: ${this.name}`, this.alignment, ['cost basis: average-cost method (inflows buy at the day\'s price; outflows sell at the running average cost)', 'series: result.cumulative, result.costBasis, result.price, result.premium']);
+    return resultOutputs(
+      this.toString(),
+      [
+        { name: 'quantity', type: 'string' },
+        { name: 'value', type: 'string' },
+        { name: 'date', type: 'string' },
+      ],
+      [
+        ['cumulative net flow', num(this.total), formatTime(this.cumulative.index[last])],
+        ["buyers' average cost", num(this.lastCostBasis), formatTime(this.costBasis.index[last])],
+        ['price', num(this.price.last()), formatTime(this.price.index[last])],
+        [
+          'price vs cost',
+          Number.isFinite(this.premium.last()) ? pct(this.premium.last()) : 'NaN',
+          formatTime(this.price.index[last]),
+        ],
+        ['longest outflow run (days)', r ? String(r.days) : '', r ? `${r.start} .. ${r.end}` : ''],
+        ['longest outflow run (total)', r ? num(r.total) : '', r ? `${r.start} .. ${r.end}` : ''],
+      ],
+      `ETF flows: ${this.name}`,
+      this.alignment,
+      [
+        "cost basis: average-cost method (inflows buy at the day's price; outflows sell at the running average cost)",
+        'series: result.cumulative, result.costBasis, result.price, result.premium',
+      ],
+    );
   }
 }
 
@@ -76,30 +98,50 @@ export class EtfFlows {
  * f.lastCostBasis // => 89852.5018215
  */
 export function etfFlows(flows: SeriesLike, price: SeriesLike): EtfFlows {
-  const f = asSeries(flows, 'etfFlows: flows'), p = asSeries(price, 'etfFlows: price');
+  const f = asSeries(flows, 'etfFlows: flows'),
+    p = asSeries(price, 'etfFlows: price');
   const { index, values } = alignArrays([f, p], 'inner');
-  const fv = values[0], pv = values[1];
+  const fv = values[0],
+    pv = values[1];
   const n = index.length;
-  const cum = new Float64Array(n), basis = new Float64Array(n), prem = new Float64Array(n);
-  let total = 0, units = 0, cost = 0;
-  let best: OutflowRun | null = null, runStart = -1, runTotal = 0;
+  const cum = new Float64Array(n),
+    basis = new Float64Array(n),
+    prem = new Float64Array(n);
+  let total = 0,
+    units = 0,
+    cost = 0;
+  let best: OutflowRun | null = null,
+    runStart = -1,
+    runTotal = 0;
   const closeRun = (end: number) => {
     if (runStart >= 0) {
       const days = end - runStart + 1;
-      if (!best || days > best.days || (days === best.days && runTotal < best.total)) best = { days, total: runTotal, start: formatTime(index[runStart]), end: formatTime(index[end]) };
+      if (!best || days > best.days || (days === best.days && runTotal < best.total))
+        best = { days, total: runTotal, start: formatTime(index[runStart]), end: formatTime(index[end]) };
     }
-    runStart = -1; runTotal = 0;
+    runStart = -1;
+    runTotal = 0;
   };
   for (let i = 0; i < n; i++) {
-    const fl = fv[i], px = pv[i];
+    const fl = fv[i],
+      px = pv[i];
     if (Number.isFinite(fl)) {
       total += fl;
       if (Number.isFinite(px) && px > 0) {
         const q = fl / px;
-        if (fl >= 0) { units += q; cost += fl; }
-        else if (units > 0) { const sold = Math.min(-q, units); cost -= sold * (cost / units); units -= sold; }
+        if (fl >= 0) {
+          units += q;
+          cost += fl;
+        } else if (units > 0) {
+          const sold = Math.min(-q, units);
+          cost -= sold * (cost / units);
+          units -= sold;
+        }
       }
-      if (fl < 0) { if (runStart < 0) runStart = i; runTotal += fl; } else closeRun(i - 1);
+      if (fl < 0) {
+        if (runStart < 0) runStart = i;
+        runTotal += fl;
+      } else closeRun(i - 1);
     } else closeRun(i - 1);
     cum[i] = total;
     basis[i] = units > 0 ? cost / units : NaN;
@@ -109,7 +151,13 @@ export function etfFlows(flows: SeriesLike, price: SeriesLike): EtfFlows {
   const alignment = alignmentOf('inner', index, (i) => Number.isFinite(fv[i]) && Number.isFinite(pv[i]));
   const meta = { alignment };
   return new EtfFlows(
-    new Series(index, cum, `cumulative ${f.name}`, meta), new Series(index, pv, p.name, meta),
-    new Series(index, basis, `cost basis (${f.name})`, meta), new Series(index, prem, `price vs cost (${f.name})`, meta),
-    best, total, f.name, alignment);
+    new Series(index, cum, `cumulative ${f.name}`, meta),
+    new Series(index, pv, p.name, meta),
+    new Series(index, basis, `cost basis (${f.name})`, meta),
+    new Series(index, prem, `price vs cost (${f.name})`, meta),
+    best,
+    total,
+    f.name,
+    alignment,
+  );
 }

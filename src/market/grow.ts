@@ -26,5 +26,7 @@ export class TypedList<T extends GrowableArray> {
     if (this.n === this.a.length) this.a = grow(this.a, this.n + 1);
     this.a[this.n++] = v;
   }
-  done(): T { return this.a.slice(0, this.n) as T; }
+  done(): T {
+    return this.a.slice(0, this.n) as T;
+  }
 }

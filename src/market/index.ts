@@ -17,7 +17,16 @@ export { load, resolveDataPath, detectCalendar, LoadError, NA_TOKENS, type LoadO
 export { align, asSeries, reindex, describeAlignment, type AlignHow, type AlignOptions } from './align';
 export { ffill, resample, type ResampleAgg, type ResampleRule } from './resample';
 export { returns, cumulative, rebase, pctChange, valueAsOf, PctChange, type ReturnKind } from './returns';
-export { corr, rollingCorr, corrMatrix, CorrResult, CorrMatrix, type CorrMethod, type CorrOptions, type RollingCorrOptions } from './corr';
+export {
+  corr,
+  rollingCorr,
+  corrMatrix,
+  CorrResult,
+  CorrMatrix,
+  type CorrMethod,
+  type CorrOptions,
+  type RollingCorrOptions,
+} from './corr';
 export { crossCorr, CrossCorr } from './crossCorr';
 export { beta, rollingBeta, upDownBeta, BetaResult, UpDownBeta } from './beta';
 export { drawdown, volatility, Drawdown, type MaxDrawdown, type VolatilityOptions } from './drawdown';
@@ -27,18 +36,74 @@ export { etfFlows, EtfFlows, type OutflowRun } from './flows';
 export { fisher } from './stats';
 // statistics with their uncertainty (src/market/inference)
 export {
-  normCdf, normSf, normPpf, normPdf, tCdf, tSf, tPpf, tPdf, tTwoSided, fCdf, fSf, chi2Cdf, chi2Sf, betainc, gammainc, lgamma, lbeta, pearsonP, spearmanP,
-  regress, RegressResult, CollinearityError, rollingRegress, RollingRegressResult, granger, GrangerResult, adf, coint, mackinnonP, mackinnonCrit,
-  AdfResult, CointResult, eventStudy, EventStudyResult, bootstrap, BootstrapResult, type BootstrapMethod, type BootstrapOptions,
-  type RegressOptions, type Factors, type SeKind, type GrangerLag, type AdfOptions, type CointOptions, type AutoLag, type Trend, type EventStudyEvent, type EventStudyOptions,
+  normCdf,
+  normSf,
+  normPpf,
+  normPdf,
+  tCdf,
+  tSf,
+  tPpf,
+  tPdf,
+  tTwoSided,
+  fCdf,
+  fSf,
+  chi2Cdf,
+  chi2Sf,
+  betainc,
+  gammainc,
+  lgamma,
+  lbeta,
+  pearsonP,
+  spearmanP,
+  regress,
+  RegressResult,
+  CollinearityError,
+  rollingRegress,
+  RollingRegressResult,
+  granger,
+  GrangerResult,
+  adf,
+  coint,
+  mackinnonP,
+  mackinnonCrit,
+  AdfResult,
+  CointResult,
+  eventStudy,
+  EventStudyResult,
+  bootstrap,
+  BootstrapResult,
+  type BootstrapMethod,
+  type BootstrapOptions,
+  type RegressOptions,
+  type Factors,
+  type SeKind,
+  type GrangerLag,
+  type AdfOptions,
+  type CointOptions,
+  type AutoLag,
+  type Trend,
+  type EventStudyEvent,
+  type EventStudyOptions,
 } from './inference';
 // charts
 export { plot } from './plot';
 export type * from './plot';
 // liquidation cascades (src/market/cascade)
 export {
-  cascade, CascadeResult, PositionBook, positionBook, buildBook, october2025, OCTOBER_2025_PUBLIC,
-  DEFAULT_TIERS, DEFAULT_IMPACT, DEFAULT_LIQUIDITY, tierFor, maintenanceRate, liquidationPrice, bankruptcyPrice,
+  cascade,
+  CascadeResult,
+  PositionBook,
+  positionBook,
+  buildBook,
+  october2025,
+  OCTOBER_2025_PUBLIC,
+  DEFAULT_TIERS,
+  DEFAULT_IMPACT,
+  DEFAULT_LIQUIDITY,
+  tierFor,
+  maintenanceRate,
+  liquidationPrice,
+  bankruptcyPrice,
 } from './cascade';
 export type * from './cascade';
 // SQL on the kernel's DuckDB (src/data)

@@ -56,9 +56,13 @@ export type Loaded = Series | Frame;
  */
 export function load(file: string, options?: LoadOptions): Loaded;
 export function load<K extends string>(files: Record<K, string>, options?: LoadOptions): Record<K, Loaded>;
-export function load(file: string | Record<string, string>, options: LoadOptions = {}): Loaded | Record<string, Loaded> {
+export function load(
+  file: string | Record<string, string>,
+  options: LoadOptions = {},
+): Loaded | Record<string, Loaded> {
   if (typeof file === 'string') return loadOne(file, options);
-  if (typeof file !== 'object' || file === null) throw new TypeError('load(path) or load({ NAME: path, ... }) expected');
+  if (typeof file !== 'object' || file === null)
+    throw new TypeError('load(path) or load({ NAME: path, ... }) expected');
   const out: Record<string, Loaded> = {};
   for (const [k, p] of Object.entries(file)) out[k] = loadOne(p, { ...options, name: k });
   return out;
@@ -80,7 +84,10 @@ export function resolveDataPath(file: string): string {
       ? `relative to the notebook ${runtime.notebookPath} (folder ${runtime.baseDir})`
       : `relative to the working directory ${runtime.baseDir} (no notebook)`;
     const what = existsSync(abs) ? 'is not a file' : 'not found';
-    throw new LoadError(`load("${file}"): ${what}: ${abs}\n  the path was resolved ${where}; fetch the file to that place or fix the path`, abs);
+    throw new LoadError(
+      `load("${file}"): ${what}: ${abs}\n  the path was resolved ${where}; fetch the file to that place or fix the path`,
+      abs,
+    );
   }
   return abs;
 }
@@ -88,7 +95,12 @@ export function resolveDataPath(file: string): string {
 function loadOne(file: string, options: LoadOptions): Loaded {
   if (isBinance(file, options)) return loadBinance(file, options);
   const abs = resolveDataPath(file);
-  const columnar = options.format === 'parquet' || options.format === 'arrow' ? options.format : options.format ? undefined : columnarFormat(abs);
+  const columnar =
+    options.format === 'parquet' || options.format === 'arrow'
+      ? options.format
+      : options.format
+        ? undefined
+        : columnarFormat(abs);
   if (columnar) {
     const name = options.name ?? path.basename(abs).replace(/\.[^.]*$/, '');
     return finish(columnar === 'parquet' ? readParquet(abs, options) : readArrow(abs, options), abs, name, options);
@@ -109,26 +121,48 @@ function loadOne(file: string, options: LoadOptions): Loaded {
  * an archive, Parquet …): the message never quotes its bytes.
  */
 function asUtf8Text(buf: Buffer, file: string): { buf: Buffer; notes: string[] } {
-  const b0 = buf[0], b1 = buf[1];
-  if ((b0 === 0xff && b1 === 0xfe && buf[2] === 0 && buf[3] === 0) || (b0 === 0 && b1 === 0 && buf[2] === 0xfe && buf[3] === 0xff)) {
-    throw new LoadError(`${file}: the file is UTF-32 text (byte-order mark ${b0 === 0 ? '00 00 FE FF' : 'FF FE 00 00'}), which load() does not read; save it as UTF-8`, file);
+  const b0 = buf[0],
+    b1 = buf[1];
+  if (
+    (b0 === 0xff && b1 === 0xfe && buf[2] === 0 && buf[3] === 0) ||
+    (b0 === 0 && b1 === 0 && buf[2] === 0xfe && buf[3] === 0xff)
+  ) {
+    throw new LoadError(
+      `${file}: the file is UTF-32 text (byte-order mark ${b0 === 0 ? '00 00 FE FF' : 'FF FE 00 00'}), which load() does not read; save it as UTF-8`,
+      file,
+    );
   }
   if ((b0 === 0xff && b1 === 0xfe) || (b0 === 0xfe && b1 === 0xff)) {
     const enc = b0 === 0xff ? 'utf-16le' : 'utf-16be';
     let text: string;
-    try { text = new TextDecoder(enc, { fatal: true }).decode(buf.subarray(2)); } catch {
-      throw new LoadError(`${file}: the file starts with a ${enc.toUpperCase()} byte-order mark but is not valid ${enc.toUpperCase()} text`, file);
+    try {
+      text = new TextDecoder(enc, { fatal: true }).decode(buf.subarray(2));
+    } catch {
+      throw new LoadError(
+        `${file}: the file starts with a ${enc.toUpperCase()} byte-order mark but is not valid ${enc.toUpperCase()} text`,
+        file,
+      );
     }
     return { buf: Buffer.from(text, 'utf8'), notes: [`decoded from ${enc.toUpperCase()} (byte-order mark)`] };
   }
   const probe = buf.subarray(0, 65536);
   const nul = probe.indexOf(0);
   if (nul >= 0) {
-    const kind = buf[0] === 0x50 && buf[1] === 0x4b ? ' (it looks like a ZIP archive or an Excel .xlsx file)'
-      : buf.subarray(0, 4).toString('latin1') === 'PAR1' ? ' (it looks like a Parquet file)'
-        : buf[0] === 0xd0 && buf[1] === 0xcf ? ' (it looks like an old Excel .xls file)' : '';
+    const kind =
+      buf[0] === 0x50 && buf[1] === 0x4b
+        ? ' (it looks like a ZIP archive or an Excel .xlsx file)'
+        : buf.subarray(0, 4).toString('latin1') === 'PAR1'
+          ? ' (it looks like a Parquet file)'
+          : buf[0] === 0xd0 && buf[1] === 0xcf
+            ? ' (it looks like an old Excel .xls file)'
+            : '';
     const { line, column } = byteLineCol(buf, nul);
-    throw new LoadError(`${file}: not a text file${kind}: it has a NUL byte at line ${line}, column ${column}; load() reads CSV and JSON text (UTF-8 or UTF-16 with a byte-order mark)`, file, line, column);
+    throw new LoadError(
+      `${file}: not a text file${kind}: it has a NUL byte at line ${line}, column ${column}; load() reads CSV and JSON text (UTF-8 or UTF-16 with a byte-order mark)`,
+      file,
+      line,
+      column,
+    );
   }
   return { buf, notes: [] };
 }

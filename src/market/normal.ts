@@ -15,7 +15,8 @@ export function erfc(x: number): number {
   if (Number.isNaN(x)) return NaN;
   if (x < 0) return 2 - erfc(-x);
   if (x < 2) {
-    let term = x, sum = x;
+    let term = x,
+      sum = x;
     for (let n = 1; n < 200; n++) {
       term *= (2 * x * x) / (2 * n + 1);
       sum += term;
@@ -25,11 +26,16 @@ export function erfc(x: number): number {
   }
   if (x > 27.3) return 0; // e^(-x²) underflows
   const tiny = 1e-300;
-  let f = x, C = x, Dn = 0;
+  let f = x,
+    C = x,
+    Dn = 0;
   for (let n = 1; n < 5000; n++) {
     const a = n / 2;
-    Dn = x + a * Dn; if (Math.abs(Dn) < tiny) Dn = tiny; Dn = 1 / Dn;
-    C = x + a / C; if (Math.abs(C) < tiny) C = tiny;
+    Dn = x + a * Dn;
+    if (Math.abs(Dn) < tiny) Dn = tiny;
+    Dn = 1 / Dn;
+    C = x + a / C;
+    if (Math.abs(C) < tiny) C = tiny;
     const delta = C * Dn;
     f *= delta;
     if (Math.abs(delta - 1) < 1e-16) break;
@@ -38,7 +44,9 @@ export function erfc(x: number): number {
 }
 
 /** P(Z > z) for a standard normal Z. */
-export function normalSf(z: number): number { return 0.5 * erfc(z / Math.SQRT2); }
+export function normalSf(z: number): number {
+  return 0.5 * erfc(z / Math.SQRT2);
+}
 
 /** 97.5% quantile of the standard normal (scipy.stats.norm.ppf(0.975)). */
 export const Z_975 = 1.959963984540054;
@@ -59,6 +67,7 @@ export const Z_975 = 1.959963984540054;
 export function fisher(r: number, n: number): { ci: [number, number]; p: number } {
   if (!Number.isFinite(r) || n < 4) return { ci: [NaN, NaN], p: NaN };
   if (Math.abs(r) >= 1) return { ci: [r, r], p: 0 };
-  const z = Math.atanh(r), se = 1 / Math.sqrt(n - 3);
+  const z = Math.atanh(r),
+    se = 1 / Math.sqrt(n - 3);
   return { ci: [Math.tanh(z - Z_975 * se), Math.tanh(z + Z_975 * se)], p: 2 * normalSf(Math.abs(z) / se) };
 }

@@ -3,16 +3,37 @@
  * Both follow the display protocol in src/shared/schemas.ts.
  */
 import {
-  CHART_MIME, CHART_SCHEMA_VERSION, DISPLAY, TABLE_MIME, TABLE_SCHEMA_VERSION, TEXT_MIME,
-  type ChartOutput, type DecimationNote, type OutputItem, type PlotlyFigure, type TableColumn,
-  type LiveTrace, type TableOutput, type TableValue,
+  CHART_MIME,
+  CHART_SCHEMA_VERSION,
+  DISPLAY,
+  TABLE_MIME,
+  TABLE_SCHEMA_VERSION,
+  TEXT_MIME,
+  type ChartOutput,
+  type DecimationNote,
+  type OutputItem,
+  type PlotlyFigure,
+  type TableColumn,
+  type LiveTrace,
+  type TableOutput,
+  type TableValue,
 } from '../shared/schemas';
 
 /** A chart trace's full data, kept by the kernel for zoom requests (x increasing; epoch ms when time). */
-export interface LiveSeries { kind: 'series'; x: ArrayLike<number>; y: ArrayLike<number>; time: boolean }
+export interface LiveSeries {
+  kind: 'series';
+  x: ArrayLike<number>;
+  y: ArrayLike<number>;
+  time: boolean;
+}
 
 /** A table's full rows, kept by the kernel for page requests; `sortKey(j)`: numbers to sort column j by (dates as epoch ms). */
-export interface LiveTable { kind: 'table'; length: number; row(i: number): TableValue[]; sortKey?(column: number): ArrayLike<number> | undefined }
+export interface LiveTable {
+  kind: 'table';
+  length: number;
+  row(i: number): TableValue[];
+  sortKey?(column: number): ArrayLike<number> | undefined;
+}
 
 export type LiveSource = LiveSeries | LiveTable;
 
@@ -21,10 +42,16 @@ export type LiveSource = LiveSeries | LiveTable;
  * that returns an opaque handle; elsewhere (a plain Node program, the CLI's export) there is
  * none and outputs hold only what they store.
  */
-export const liveOutputs: { register: ((source: LiveSource) => string | undefined) | undefined } = { register: undefined };
+export const liveOutputs: { register: ((source: LiveSource) => string | undefined) | undefined } = {
+  register: undefined,
+};
 
 function registerLive(source: LiveSource): string | undefined {
-  try { return liveOutputs.register?.(source); } catch { return undefined; }
+  try {
+    return liveOutputs.register?.(source);
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -37,7 +64,11 @@ function registerLive(source: LiveSource): string | undefined {
 export class Chart {
   constructor(
     public figure: PlotlyFigure,
-    public options: { title?: string; decimation?: DecimationNote[]; live?: Array<{ trace: number; source: LiveSeries }> } = {},
+    public options: {
+      title?: string;
+      decimation?: DecimationNote[];
+      live?: Array<{ trace: number; source: LiveSeries }>;
+    } = {},
   ) {}
 
   toJSON(): ChartOutput {
@@ -77,7 +108,11 @@ function titleOf(f: PlotlyFigure): string | undefined {
 export const TABLE_EDGE_ROWS = 10;
 
 /** Rows made on demand (a 10,000,000-point Series shows 20 of them: only those are built); `sortKey` as in LiveTable. */
-export interface LazyRows { length: number; row(i: number): TableValue[]; sortKey?(column: number): ArrayLike<number> | undefined }
+export interface LazyRows {
+  length: number;
+  row(i: number): TableValue[];
+  sortKey?(column: number): ArrayLike<number> | undefined;
+}
 
 /**
  * A table as a cell output (TABLE_MIME, drawn by the table renderer), with a text rendering for
@@ -101,10 +136,20 @@ export class Table {
     const n = this.rows.length;
     const src = this.rows;
     const at = Array.isArray(src) ? (i: number) => src[i] : (i: number) => src.row(i);
-    const pick = (from: number, to: number): TableValue[][] => { const r: TableValue[][] = []; for (let i = from; i < to; i++) r.push(at(i)); return r; };
+    const pick = (from: number, to: number): TableValue[][] => {
+      const r: TableValue[][] = [];
+      for (let i = from; i < to; i++) r.push(at(i));
+      return r;
+    };
     const long = n > 2 * edge + 1;
     const rows = long ? [...pick(0, edge), ...pick(n - edge, n)] : Array.isArray(src) ? src : pick(0, n);
-    const out: TableOutput = { kind: 'table', version: TABLE_SCHEMA_VERSION, columns: this.columns, rows, totalRows: n };
+    const out: TableOutput = {
+      kind: 'table',
+      version: TABLE_SCHEMA_VERSION,
+      columns: this.columns,
+      rows,
+      totalRows: n,
+    };
     if (long) out.headRows = edge;
     if (this.options.title) out.title = this.options.title;
     if (this.options.footer) out.footer = this.options.footer;
@@ -124,10 +169,20 @@ export class Table {
       return String(v);
     };
     const body = t.rows.map((r) => r.map((v, i) => fmt(v, t.columns[i])));
-    if (t.headRows !== undefined) body.splice(t.headRows, 0, t.columns.map(() => '…'));
+    if (t.headRows !== undefined)
+      body.splice(
+        t.headRows,
+        0,
+        t.columns.map(() => '…'),
+      );
     const all = [t.columns.map((c) => c.name), ...body];
     const widths = t.columns.map((_, i) => Math.max(...all.map((r) => r[i].length)));
-    const lines = all.map((r) => r.map((s, i) => (t.columns[i].type === 'number' ? s.padStart(widths[i]) : s.padEnd(widths[i]))).join('  ').trimEnd());
+    const lines = all.map((r) =>
+      r
+        .map((s, i) => (t.columns[i].type === 'number' ? s.padStart(widths[i]) : s.padEnd(widths[i])))
+        .join('  ')
+        .trimEnd(),
+    );
     const head = t.title ? [t.title] : [];
     const foot = [`[${t.totalRows} row${t.totalRows === 1 ? '' : 's'}]`, ...(t.footer ? [t.footer] : [])];
     return [...head, ...lines, ...foot].join('\n');
@@ -138,9 +193,16 @@ export class Table {
     // a long table leaves its rows in the kernel, so the renderer can page through all of them
     if (out.headRows !== undefined) {
       const src = this.rows;
-      const handle = registerLive(Array.isArray(src)
-        ? { kind: 'table', length: src.length, row: (i) => src[i] }
-        : { kind: 'table', length: src.length, row: (i) => src.row(i), sortKey: src.sortKey ? (j) => src.sortKey!(j) : undefined });
+      const handle = registerLive(
+        Array.isArray(src)
+          ? { kind: 'table', length: src.length, row: (i) => src[i] }
+          : {
+              kind: 'table',
+              length: src.length,
+              row: (i) => src.row(i),
+              sortKey: src.sortKey ? (j) => src.sortKey!(j) : undefined,
+            },
+      );
       if (handle) out.live = { handle };
     }
     return [

@@ -15,20 +15,38 @@
 function argsortFloat64Full(keys: Float64Array, descending = false, subset?: Uint32Array): Uint32Array {
   let idx: Uint32Array<ArrayBuffer>;
   if (subset) idx = subset.slice();
-  else { idx = new Uint32Array(keys.length); for (let i = 0; i < idx.length; i++) idx[i] = i; } // (Uint32Array.from with a map function is ~20x slower)
+  else {
+    idx = new Uint32Array(keys.length);
+    for (let i = 0; i < idx.length; i++) idx[i] = i;
+  } // (Uint32Array.from with a map function is ~20x slower)
   const n = idx.length;
   if (n < 2) return idx;
   const u32 = new Uint32Array(keys.buffer, keys.byteOffset, keys.length * 2); // little-endian: [lo, hi]
-  const hi = new Uint32Array(n), lo = new Uint32Array(n);
+  const hi = new Uint32Array(n),
+    lo = new Uint32Array(n);
   for (let j = 0; j < n; j++) {
     const k = idx[j] * 2;
-    let h = u32[k + 1], l = u32[k];
-    if (h & 0x80000000) { h = ~h >>> 0; l = ~l >>> 0; } else { h = (h | 0x80000000) >>> 0; }
-    if (descending) { h = ~h >>> 0; l = ~l >>> 0; }
-    hi[j] = h; lo[j] = l;
+    let h = u32[k + 1],
+      l = u32[k];
+    if (h & 0x80000000) {
+      h = ~h >>> 0;
+      l = ~l >>> 0;
+    } else {
+      h = (h | 0x80000000) >>> 0;
+    }
+    if (descending) {
+      h = ~h >>> 0;
+      l = ~l >>> 0;
+    }
+    hi[j] = h;
+    lo[j] = l;
   }
-  let a = idx, b = new Uint32Array(n);
-  let ha = hi, la = lo, hb = new Uint32Array(n), lb = new Uint32Array(n);
+  let a = idx,
+    b = new Uint32Array(n);
+  let ha = hi,
+    la = lo,
+    hb = new Uint32Array(n),
+    lb = new Uint32Array(n);
   const count = new Uint32Array(65536);
   for (let pass = 0; pass < 4; pass++) {
     const src = pass < 2 ? la : ha;
@@ -36,12 +54,20 @@ function argsortFloat64Full(keys: Float64Array, descending = false, subset?: Uin
     count.fill(0);
     for (let j = 0; j < n; j++) count[(src[j] >>> shift) & 0xffff]++;
     let sum = 0;
-    for (let k = 0; k < 65536; k++) { const c = count[k]; count[k] = sum; sum += c; }
+    for (let k = 0; k < 65536; k++) {
+      const c = count[k];
+      count[k] = sum;
+      sum += c;
+    }
     for (let j = 0; j < n; j++) {
       const d = count[(src[j] >>> shift) & 0xffff]++;
-      b[d] = a[j]; hb[d] = ha[j]; lb[d] = la[j];
+      b[d] = a[j];
+      hb[d] = ha[j];
+      lb[d] = la[j];
     }
-    [a, b] = [b, a]; [ha, hb] = [hb, ha]; [la, lb] = [lb, la];
+    [a, b] = [b, a];
+    [ha, hb] = [hb, ha];
+    [la, lb] = [lb, la];
   }
   return a;
 }
@@ -61,32 +87,63 @@ export function argsortFloat64(keys: Float64Array, descending = false, subset?: 
   const u = new Uint32Array(k32.buffer);
   if (subset) for (let j = 0; j < n; j++) k32[j] = keys[subset[j]];
   else for (let j = 0; j < n; j++) k32[j] = keys[j];
-  const c0 = new Uint32Array(65536), c1 = new Uint32Array(65536);
+  const c0 = new Uint32Array(65536),
+    c1 = new Uint32Array(65536);
   for (let j = 0; j < n; j++) {
     let h = u[j];
     h = h & 0x80000000 ? ~h >>> 0 : (h | 0x80000000) >>> 0;
     if (descending) h = ~h >>> 0;
     u[j] = h;
-    c0[h & 0xffff]++; c1[h >>> 16]++;
+    c0[h & 0xffff]++;
+    c1[h >>> 16]++;
   }
-  let a = new Uint32Array(n), b = new Uint32Array(n), ka = u, kb = new Uint32Array(n);
-  if (subset) a.set(subset); else for (let j = 0; j < n; j++) a[j] = j;
+  let a = new Uint32Array(n),
+    b = new Uint32Array(n),
+    ka = u,
+    kb = new Uint32Array(n);
+  if (subset) a.set(subset);
+  else for (let j = 0; j < n; j++) a[j] = j;
   for (let pass = 0; pass < 2; pass++) {
-    const count = pass === 0 ? c0 : c1, shift = pass * 16;
+    const count = pass === 0 ? c0 : c1,
+      shift = pass * 16;
     if (count[(ka[0] >>> shift) & 0xffff] === n) continue;
     let sum = 0;
-    for (let k = 0; k < 65536; k++) { const c = count[k]; count[k] = sum; sum += c; }
-    for (let j = 0; j < n; j++) { const d = count[(ka[j] >>> shift) & 0xffff]++; b[d] = a[j]; kb[d] = ka[j]; }
-    let t = a; a = b; b = t;
-    t = ka; ka = kb; kb = t;
+    for (let k = 0; k < 65536; k++) {
+      const c = count[k];
+      count[k] = sum;
+      sum += c;
+    }
+    for (let j = 0; j < n; j++) {
+      const d = count[(ka[j] >>> shift) & 0xffff]++;
+      b[d] = a[j];
+      kb[d] = ka[j];
+    }
+    let t = a;
+    a = b;
+    b = t;
+    t = ka;
+    ka = kb;
+    kb = t;
   }
   // insertion pass on the exact keys (stable: moves an element only past strictly larger/smaller keys)
   let budget = 4 * n;
   for (let j = 1; j < n; j++) {
-    const x = a[j], kx = keys[x];
+    const x = a[j],
+      kx = keys[x];
     let i = j - 1;
-    if (descending) { while (i >= 0 && keys[a[i]] < kx) { a[i + 1] = a[i]; i--; budget--; } }
-    else { while (i >= 0 && keys[a[i]] > kx) { a[i + 1] = a[i]; i--; budget--; } }
+    if (descending) {
+      while (i >= 0 && keys[a[i]] < kx) {
+        a[i + 1] = a[i];
+        i--;
+        budget--;
+      }
+    } else {
+      while (i >= 0 && keys[a[i]] > kx) {
+        a[i + 1] = a[i];
+        i--;
+        budget--;
+      }
+    }
     a[i + 1] = x;
     if (budget < 0) return argsortFloat64Full(keys, descending, subset);
   }
@@ -113,12 +170,21 @@ export function rankAverage(v: Float64Array): Float64Array {
   const out = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const x = v[i];
-    let lo = 0, hi = n;
-    while (lo < hi) { const m = (lo + hi) >>> 1; if (sorted[m] < x) lo = m + 1; else hi = m; }
+    let lo = 0,
+      hi = n;
+    while (lo < hi) {
+      const m = (lo + hi) >>> 1;
+      if (sorted[m] < x) lo = m + 1;
+      else hi = m;
+    }
     let up = lo;
     if (up + 1 < n && sorted[up + 1] === x) {
       let h = n;
-      while (up < h) { const m = (up + h) >>> 1; if (sorted[m] <= x) up = m + 1; else h = m; }
+      while (up < h) {
+        const m = (up + h) >>> 1;
+        if (sorted[m] <= x) up = m + 1;
+        else h = m;
+      }
       out[i] = (lo + 1 + up) / 2;
     } else out[i] = lo + 1;
   }

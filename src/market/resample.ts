@@ -5,7 +5,8 @@
 import { Frame, Series, DAY_MS } from './series';
 import { asSeries, type SeriesLike } from './align';
 
-export type ResampleRule = 'H' | 'D' | 'W' | 'W-MON' | 'W-TUE' | 'W-WED' | 'W-THU' | 'W-FRI' | 'W-SAT' | 'W-SUN' | 'M' | 'Q' | 'A' | 'Y';
+export type ResampleRule =
+  'H' | 'D' | 'W' | 'W-MON' | 'W-TUE' | 'W-WED' | 'W-THU' | 'W-FRI' | 'W-SAT' | 'W-SUN' | 'M' | 'Q' | 'A' | 'Y';
 export type ResampleAgg = 'last' | 'first' | 'mean' | 'sum' | 'max' | 'min';
 const HOUR_MS = 3_600_000;
 const WEEKDAYS: Record<string, number> = { SUN: 0, MON: 1, TUE: 2, WED: 3, THU: 4, FRI: 5, SAT: 6 };
@@ -22,7 +23,8 @@ function binLabel(rule: ResampleRule, t: number): number {
     return (day + ((anchor - wd + 7) % 7)) * DAY_MS;
   }
   const d = new Date(day * DAY_MS);
-  const y = d.getUTCFullYear(), m = d.getUTCMonth();
+  const y = d.getUTCFullYear(),
+    m = d.getUTCMonth();
   if (rule === 'M') return Date.UTC(y, m + 1, 0);
   if (rule === 'Q') return Date.UTC(y, Math.floor(m / 3) * 3 + 3, 0);
   return Date.UTC(y, 12, 0);
@@ -58,13 +60,23 @@ function nextLabel(rule: ResampleRule, label: number): number {
 export function resample(x: Series, rule: ResampleRule, agg?: ResampleAgg): Series;
 export function resample(x: Frame, rule: ResampleRule, agg?: ResampleAgg): Frame;
 export function resample(x: SeriesLike, rule: ResampleRule, agg: ResampleAgg = 'last'): Series | Frame {
-  const ok = ['H', 'D', 'W', 'M', 'Q', 'A', 'Y'].includes(rule) || (rule.startsWith('W-') && WEEKDAYS[rule.slice(2)] !== undefined);
-  if (!ok) throw new RangeError(`resample: unknown rule ${JSON.stringify(rule)}; use 'H', 'D', 'W-FRI' (or another W-day), 'M', 'Q' or 'A'`);
-  if (!['last', 'first', 'mean', 'sum', 'max', 'min'].includes(agg)) throw new RangeError(`resample: unknown aggregation ${JSON.stringify(agg)}`);
+  const ok =
+    ['H', 'D', 'W', 'M', 'Q', 'A', 'Y'].includes(rule) ||
+    (rule.startsWith('W-') && WEEKDAYS[rule.slice(2)] !== undefined);
+  if (!ok)
+    throw new RangeError(
+      `resample: unknown rule ${JSON.stringify(rule)}; use 'H', 'D', 'W-FRI' (or another W-day), 'M', 'Q' or 'A'`,
+    );
+  if (!['last', 'first', 'mean', 'sum', 'max', 'min'].includes(agg))
+    throw new RangeError(`resample: unknown aggregation ${JSON.stringify(agg)}`);
   if (x instanceof Frame) {
     const cols: Record<string, Float64Array> = {};
     let index: Float64Array = new Float64Array(0);
-    for (const n of x.names) { const r = resampleSeries(x.get(n), rule, agg); cols[n] = r.values; index = r.index; }
+    for (const n of x.names) {
+      const r = resampleSeries(x.get(n), rule, agg);
+      cols[n] = r.values;
+      index = r.index;
+    }
     return new Frame(index, cols, { ...x.meta, resampled: `${rule} ${agg}` });
   }
   return resampleSeries(asSeries(x, 'resample'), rule, agg);
@@ -76,17 +88,22 @@ function resampleSeries(s: Series, rule: ResampleRule, agg: ResampleAgg): Series
   const labels: number[] = [];
   let lab = binLabel(rule, s.index[0]);
   const lastLab = binLabel(rule, s.index[n - 1]);
-  while (lab <= lastLab) { labels.push(lab); lab = nextLabel(rule, lab); }
+  while (lab <= lastLab) {
+    labels.push(lab);
+    lab = nextLabel(rule, lab);
+  }
   const out = new Float64Array(labels.length);
   let i = 0;
   for (let k = 0; k < labels.length; k++) {
-    let acc = agg === 'sum' ? 0 : NaN, cnt = 0;
+    let acc = agg === 'sum' ? 0 : NaN,
+      cnt = 0;
     while (i < n && binLabel(rule, s.index[i]) === labels[k]) {
       const v = s.values[i++];
       if (Number.isNaN(v)) continue;
       if (agg === 'last') acc = v;
-      else if (agg === 'first') { if (cnt === 0) acc = v; }
-      else if (agg === 'max') acc = cnt === 0 || v > acc ? v : acc;
+      else if (agg === 'first') {
+        if (cnt === 0) acc = v;
+      } else if (agg === 'max') acc = cnt === 0 || v > acc ? v : acc;
       else if (agg === 'min') acc = cnt === 0 || v < acc ? v : acc;
       else acc = cnt === 0 && agg === 'mean' ? v : acc + v;
       cnt++;

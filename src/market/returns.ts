@@ -25,20 +25,27 @@ export type ReturnKind = 'simple' | 'log';
  * returns(load('data/BTC-USD.csv')).at('2024-01-02') // => 0.01790101417
  */
 export function returns(x: SeriesLike, kind: ReturnKind = 'simple'): Series {
-  if (kind !== 'simple' && kind !== 'log') throw new RangeError(`returns: kind must be 'simple' or 'log', got ${JSON.stringify(kind)}`);
+  if (kind !== 'simple' && kind !== 'log')
+    throw new RangeError(`returns: kind must be 'simple' or 'log', got ${JSON.stringify(kind)}`);
   const s = asSeries(x, 'returns');
-  const v = s.values, n = v.length;
+  const v = s.values,
+    n = v.length;
   const out = new Float64Array(n);
   if (n) out[0] = NaN;
   let nonPositive = 0;
   for (let i = 1; i < n; i++) {
-    const a = v[i - 1], b = v[i];
-    if (a <= 0 || b <= 0) { out[i] = NaN; nonPositive++; continue; }
+    const a = v[i - 1],
+      b = v[i];
+    if (a <= 0 || b <= 0) {
+      out[i] = NaN;
+      nonPositive++;
+      continue;
+    }
     out[i] = kind === 'simple' ? b / a - 1 : Math.log(b / a);
   }
   const meta: SeriesMeta = { ...s.meta, returns: kind };
   if (nonPositive) {
-    const notes = Array.isArray(s.meta.notes) ? s.meta.notes as string[] : [];
+    const notes = Array.isArray(s.meta.notes) ? (s.meta.notes as string[]) : [];
     meta.notes = [...notes, `${nonPositive} return${nonPositive === 1 ? '' : 's'} from or to a price <= 0 left NaN`];
   }
   return new Series(s.index, out, s.name, meta);
@@ -60,12 +67,22 @@ export function returns(x: SeriesLike, kind: ReturnKind = 'simple'): Series {
 export function cumulative(r: SeriesLike, kind?: ReturnKind): Series {
   const s = asSeries(r, 'cumulative');
   const k = kind ?? (s.meta.returns as ReturnKind | undefined) ?? 'simple';
-  const n = s.length, v = s.values;
+  const n = s.length,
+    v = s.values;
   const out = new Float64Array(n);
   let acc = k === 'simple' ? 1 : 0;
   for (let i = 0; i < n; i++) {
-    if (Number.isNaN(v[i])) { out[i] = NaN; continue; }
-    if (k === 'simple') { acc *= 1 + v[i]; out[i] = acc - 1; } else { acc += v[i]; out[i] = Math.expm1(acc); }
+    if (Number.isNaN(v[i])) {
+      out[i] = NaN;
+      continue;
+    }
+    if (k === 'simple') {
+      acc *= 1 + v[i];
+      out[i] = acc - 1;
+    } else {
+      acc += v[i];
+      out[i] = Math.expm1(acc);
+    }
   }
   return new Series(s.index, out, s.name, { ...s.meta, cumulative: k });
 }
@@ -88,9 +105,17 @@ export function cumulative(r: SeriesLike, kind?: ReturnKind): Series {
 export function rebase(x: SeriesLike, base = 100, at?: string | number | Date): Series {
   const s = asSeries(x, 'rebase');
   let ref = NaN;
-  if (at === undefined) { for (let i = 0; i < s.length; i++) if (Number.isFinite(s.values[i])) { ref = s.values[i]; break; } }
-  else ref = valueAsOf(s, toTime(at)).value;
-  if (!Number.isFinite(ref) || ref === 0) throw new RangeError(`rebase: no usable reference value for "${s.name}"${at !== undefined ? ` as of ${String(at)}` : ''}`);
+  if (at === undefined) {
+    for (let i = 0; i < s.length; i++)
+      if (Number.isFinite(s.values[i])) {
+        ref = s.values[i];
+        break;
+      }
+  } else ref = valueAsOf(s, toTime(at)).value;
+  if (!Number.isFinite(ref) || ref === 0)
+    throw new RangeError(
+      `rebase: no usable reference value for "${s.name}"${at !== undefined ? ` as of ${String(at)}` : ''}`,
+    );
   const f = base / ref;
   return s.map((v) => v * f);
 }
@@ -123,11 +148,25 @@ export class PctChange {
     public toValue: number,
     public name: string,
   ) {}
-  valueOf(): number { return this.change; }
-  toString(): string { return `${this.name}: ${pct(this.change)} from ${this.from} (${this.fromValue}) to ${this.to} (${this.toValue})`; }
+  valueOf(): number {
+    return this.change;
+  }
+  toString(): string {
+    return `${this.name}: ${pct(this.change)} from ${this.from} (${this.fromValue}) to ${this.to} (${this.toValue})`;
+  }
   [DISPLAY](): OutputItem[] {
-    return resultOutputs(this.toString(), [{ name: 'from', type: 'date' }, { name: 'to', type: 'date' }, { name: 'from value', type: 'number' }, { name: 'to value', type: 'number' }, { name: 'change', type: 'number', percent: true }],
-      [[this.from, this.to, numOrNull(this.fromValue), numOrNull(this.toValue), numOrNull(this.change)]], `change of ${this.name}`);
+    return resultOutputs(
+      this.toString(),
+      [
+        { name: 'from', type: 'date' },
+        { name: 'to', type: 'date' },
+        { name: 'from value', type: 'number' },
+        { name: 'to value', type: 'number' },
+        { name: 'change', type: 'number', percent: true },
+      ],
+      [[this.from, this.to, numOrNull(this.fromValue), numOrNull(this.toValue), numOrNull(this.change)]],
+      `change of ${this.name}`,
+    );
   }
 }
 
@@ -145,8 +184,12 @@ export class PctChange {
  */
 export function pctChange(x: SeriesLike, from: string | number | Date, to: string | number | Date): PctChange {
   const s = asSeries(x, 'pctChange');
-  const a = valueAsOf(s, toTime(from)), b = valueAsOf(s, toTime(to));
-  if (Number.isNaN(a.time)) throw new RangeError(`pctChange: "${s.name}" has no value on or before ${String(from)} (it starts ${s.length ? formatTime(s.index[lowerBound(s.index, -Infinity)]) : 'nowhere: it is empty'})`);
+  const a = valueAsOf(s, toTime(from)),
+    b = valueAsOf(s, toTime(to));
+  if (Number.isNaN(a.time))
+    throw new RangeError(
+      `pctChange: "${s.name}" has no value on or before ${String(from)} (it starts ${s.length ? formatTime(s.index[lowerBound(s.index, -Infinity)]) : 'nowhere: it is empty'})`,
+    );
   if (Number.isNaN(b.time)) throw new RangeError(`pctChange: "${s.name}" has no value on or before ${String(to)}`);
   return new PctChange(b.value / a.value - 1, formatTime(a.time), formatTime(b.time), a.value, b.value, s.name);
 }

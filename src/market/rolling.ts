@@ -22,12 +22,24 @@ export type RollKind = (typeof RollKind)[keyof typeof RollKind];
  * minPeriods counted pairs gives NaN. A window where a variance is zero (all values equal)
  * gives NaN (Std: 0).
  */
-export function rollingKernel(x: Float64Array, y: Float64Array, w: number, minPeriods: number, kind: RollKind): Float64Array {
+export function rollingKernel(
+  x: Float64Array,
+  y: Float64Array,
+  w: number,
+  minPeriods: number,
+  kind: RollKind,
+): Float64Array {
   return rollingStats(x, y, w, minPeriods, kind).out;
 }
 
 /** rollingKernel, also saying how many outputs are finite (for the result's alignment record). */
-export function rollingStats(x: Float64Array, y: Float64Array, w: number, minPeriods: number, kind: RollKind): { out: Float64Array; finite: number } {
+export function rollingStats(
+  x: Float64Array,
+  y: Float64Array,
+  w: number,
+  minPeriods: number,
+  kind: RollKind,
+): { out: Float64Array; finite: number } {
   if (minPeriods === w && kind !== RollKind.Std) {
     // the fast path also serves the usual returns series, whose first value is NaN
     const p = leadingGap(x, y);
@@ -49,51 +61,117 @@ export function rollingStats(x: Float64Array, y: Float64Array, w: number, minPer
 function rollingGeneral(x: Float64Array, y: Float64Array, w: number, minPeriods: number, kind: RollKind): Float64Array {
   const n = x.length;
   const out = new Float64Array(n);
-  let kx = 0, ky = 0;
-  let cnt = 0, sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0;
-  let runX = 0, runY = 0; // consecutive equal finite values ending at i
+  let kx = 0,
+    ky = 0;
+  let cnt = 0,
+    sx = 0,
+    sy = 0,
+    sxx = 0,
+    syy = 0,
+    sxy = 0;
+  let runX = 0,
+    runY = 0; // consecutive equal finite values ending at i
   for (let i = 0; i < n; i++) {
-    const xi = x[i], yi = y[i];
+    const xi = x[i],
+      yi = y[i];
     const okI = xi - xi === 0 && yi - yi === 0; // both finite
-    if (i > 0 && x[i - 1] === xi) runX++; else runX = 0;
-    if (i > 0 && y[i - 1] === yi) runY++; else runY = 0;
+    if (i > 0 && x[i - 1] === xi) runX++;
+    else runX = 0;
+    if (i > 0 && y[i - 1] === yi) runY++;
+    else runY = 0;
     if (i >= w && i % w === 0) {
       // recompute the window [i-w+1, i] with the shift at its mean
-      let c = 0, mx = 0, my = 0;
-      for (let j = i - w + 1; j <= i; j++) { const a = x[j], b = y[j]; if (a - a === 0 && b - b === 0) { c++; mx += a; my += b; } }
-      cnt = c; sx = sy = sxx = syy = sxy = 0;
+      let c = 0,
+        mx = 0,
+        my = 0;
+      for (let j = i - w + 1; j <= i; j++) {
+        const a = x[j],
+          b = y[j];
+        if (a - a === 0 && b - b === 0) {
+          c++;
+          mx += a;
+          my += b;
+        }
+      }
+      cnt = c;
+      sx = sy = sxx = syy = sxy = 0;
       if (c > 0) {
-        kx = mx / c; ky = my / c;
+        kx = mx / c;
+        ky = my / c;
         for (let j = i - w + 1; j <= i; j++) {
-          const a = x[j], b = y[j];
-          if (a - a === 0 && b - b === 0) { const dx = a - kx, dy = b - ky; sx += dx; sy += dy; sxx += dx * dx; syy += dy * dy; sxy += dx * dy; }
+          const a = x[j],
+            b = y[j];
+          if (a - a === 0 && b - b === 0) {
+            const dx = a - kx,
+              dy = b - ky;
+            sx += dx;
+            sy += dy;
+            sxx += dx * dx;
+            syy += dy * dy;
+            sxy += dx * dy;
+          }
         }
       }
     } else {
       if (okI) {
-        if (cnt === 0) { kx = xi; ky = yi; sx = sy = sxx = syy = sxy = 0; }
-        const dx = xi - kx, dy = yi - ky;
-        cnt++; sx += dx; sy += dy; sxx += dx * dx; syy += dy * dy; sxy += dx * dy;
+        if (cnt === 0) {
+          kx = xi;
+          ky = yi;
+          sx = sy = sxx = syy = sxy = 0;
+        }
+        const dx = xi - kx,
+          dy = yi - ky;
+        cnt++;
+        sx += dx;
+        sy += dy;
+        sxx += dx * dx;
+        syy += dy * dy;
+        sxy += dx * dy;
       }
       if (i >= w) {
-        const a = x[i - w], b = y[i - w];
+        const a = x[i - w],
+          b = y[i - w];
         if (a - a === 0 && b - b === 0) {
-          const dx = a - kx, dy = b - ky;
-          cnt--; sx -= dx; sy -= dy; sxx -= dx * dx; syy -= dy * dy; sxy -= dx * dy;
+          const dx = a - kx,
+            dy = b - ky;
+          cnt--;
+          sx -= dx;
+          sy -= dy;
+          sxx -= dx * dx;
+          syy -= dy * dy;
+          sxy -= dx * dy;
         }
       }
     }
-    if (cnt < minPeriods || cnt < 2) { out[i] = NaN; continue; }
+    if (cnt < minPeriods || cnt < 2) {
+      out[i] = NaN;
+      continue;
+    }
     const cxx = sxx - (sx * sx) / cnt;
     const constX = (runX >= w - 1 && cnt === w) || !(cxx > sxx * 1e-13);
-    if (kind === RollKind.Std) { out[i] = runX >= w - 1 && cnt === w ? 0 : Math.sqrt(Math.max(cxx, 0) / (cnt - 1)); continue; }
+    if (kind === RollKind.Std) {
+      out[i] = runX >= w - 1 && cnt === w ? 0 : Math.sqrt(Math.max(cxx, 0) / (cnt - 1));
+      continue;
+    }
     const cxy = sxy - (sx * sy) / cnt;
-    if (kind === RollKind.Cov) { out[i] = cxy / (cnt - 1); continue; }
-    if (constX) { out[i] = NaN; continue; }
-    if (kind === RollKind.Beta) { out[i] = cxy / cxx; continue; }
+    if (kind === RollKind.Cov) {
+      out[i] = cxy / (cnt - 1);
+      continue;
+    }
+    if (constX) {
+      out[i] = NaN;
+      continue;
+    }
+    if (kind === RollKind.Beta) {
+      out[i] = cxy / cxx;
+      continue;
+    }
     const cyy = syy - (sy * sy) / cnt;
     const constY = (runY >= w - 1 && cnt === w) || !(cyy > syy * 1e-13);
-    if (constY) { out[i] = NaN; continue; }
+    if (constY) {
+      out[i] = NaN;
+      continue;
+    }
     const r = cxy / Math.sqrt(cxx * cyy);
     out[i] = r > 1 ? 1 : r < -1 ? -1 : r;
   }
@@ -130,7 +208,12 @@ const RESTART = 4;
  * a block where some window is at or below that margin (Beta: tracks the smallest margin), and
  * such a block is redone with the check on every window (keeps the hot loop free of NaN writes).
  */
-function rollingComplete(x: Float64Array, y: Float64Array, w: number, kind: RollKind): { out: Float64Array; finite: number } | null {
+function rollingComplete(
+  x: Float64Array,
+  y: Float64Array,
+  w: number,
+  kind: RollKind,
+): { out: Float64Array; finite: number } | null {
   const n = x.length;
   const out = new Float64Array(n);
   for (let i = 0; i < Math.min(w - 1, n); i++) out[i] = NaN;
@@ -149,27 +232,61 @@ function rollingComplete(x: Float64Array, y: Float64Array, w: number, kind: Roll
 }
 
 /** One block of rollingComplete: outputs e0..end-1; returns a variance margin, <= 0 when some window was (near-)constant (NaN if the data had a NaN). */
-function completeBlock(x: Float64Array, y: Float64Array, w: number, e0: number, end: number, kind: RollKind, out: Float64Array, checked: boolean): number {
+function completeBlock(
+  x: Float64Array,
+  y: Float64Array,
+  w: number,
+  e0: number,
+  end: number,
+  kind: RollKind,
+  out: Float64Array,
+  checked: boolean,
+): number {
   const iw = 1 / w;
-  const kx = x[e0], ky = y[e0];
-  let sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0;
-  for (let j = e0 - w + 1; j <= e0; j++) { const dx = x[j] - kx, dy = y[j] - ky; sx += dx; sy += dy; sxx += dx * dx; syy += dy * dy; sxy += dx * dy; }
+  const kx = x[e0],
+    ky = y[e0];
+  let sx = 0,
+    sy = 0,
+    sxx = 0,
+    syy = 0,
+    sxy = 0;
+  for (let j = e0 - w + 1; j <= e0; j++) {
+    const dx = x[j] - kx,
+      dy = y[j] - ky;
+    sx += dx;
+    sy += dy;
+    sxx += dx * dx;
+    syy += dy * dy;
+    sxy += dx * dy;
+  }
   let margin = Infinity;
   if (kind === RollKind.Corr && !checked) {
     // the hot loop: no branch but the clamp and the constant-window flag; the block's first window (already summed) is peeled off
     {
       const my = sy * iw;
-      const cxx = sxx - sx * sx * iw, cyy = syy - sy * my, cxy = sxy - sx * my;
+      const cxx = sxx - sx * sx * iw,
+        cyy = syy - sy * my,
+        cxy = sxy - sx * my;
       if (!(cxx > sxx * 1e-13) || !(cyy > syy * 1e-13)) margin = -1;
       const r = cxy / Math.sqrt(cxx * cyy);
       out[e0] = r > 1 ? 1 : r < -1 ? -1 : r;
     }
     for (let i = e0 + 1; i < end; i++) {
-      const xi = x[i] - kx, yi = y[i] - ky, xo = x[i - w] - kx, yo = y[i - w] - ky;
-      const ddx = xi - xo, ddy = yi - yo;
-      sx += ddx; sy += ddy; sxx += ddx * (xi + xo); syy += ddy * (yi + yo); sxy += xi * yi - xo * yo;
+      const xi = x[i] - kx,
+        yi = y[i] - ky,
+        xo = x[i - w] - kx,
+        yo = y[i - w] - ky;
+      const ddx = xi - xo,
+        ddy = yi - yo;
+      sx += ddx;
+      sy += ddy;
+      sxx += ddx * (xi + xo);
+      syy += ddy * (yi + yo);
+      sxy += xi * yi - xo * yo;
       const my = sy * iw;
-      const cxx = sxx - sx * sx * iw, cyy = syy - sy * my, cxy = sxy - sx * my;
+      const cxx = sxx - sx * sx * iw,
+        cyy = syy - sy * my,
+        cxy = sxy - sx * my;
       // a (near-)constant window: flagged, and the block is redone checked (a never-taken branch costs less than a running minimum)
       if (!(cxx > sxx * 1e-13) || !(cyy > syy * 1e-13)) margin = -1;
       const r = cxy / Math.sqrt(cxx * cyy);
@@ -178,26 +295,48 @@ function completeBlock(x: Float64Array, y: Float64Array, w: number, e0: number, 
   } else if (kind === RollKind.Corr) {
     for (let i = e0; i < end; i++) {
       if (i > e0) {
-        const xi = x[i] - kx, yi = y[i] - ky, xo = x[i - w] - kx, yo = y[i - w] - ky;
-        const ddx = xi - xo, ddy = yi - yo;
-        sx += ddx; sy += ddy; sxx += ddx * (xi + xo); syy += ddy * (yi + yo); sxy += xi * yi - xo * yo;
+        const xi = x[i] - kx,
+          yi = y[i] - ky,
+          xo = x[i - w] - kx,
+          yo = y[i - w] - ky;
+        const ddx = xi - xo,
+          ddy = yi - yo;
+        sx += ddx;
+        sy += ddy;
+        sxx += ddx * (xi + xo);
+        syy += ddy * (yi + yo);
+        sxy += xi * yi - xo * yo;
       }
       const my = sy * iw;
-      const cxx = sxx - sx * sx * iw, cyy = syy - sy * my, cxy = sxy - sx * my;
-      if (!(cxx > sxx * 1e-13) || !(cyy > syy * 1e-13)) { out[i] = NaN; continue; }
+      const cxx = sxx - sx * sx * iw,
+        cyy = syy - sy * my,
+        cxy = sxy - sx * my;
+      if (!(cxx > sxx * 1e-13) || !(cyy > syy * 1e-13)) {
+        out[i] = NaN;
+        continue;
+      }
       const r = cxy / Math.sqrt(cxx * cyy);
       out[i] = r > 1 ? 1 : r < -1 ? -1 : r;
     }
   } else if (kind === RollKind.Beta) {
     for (let i = e0; i < end; i++) {
       if (i > e0) {
-        const xi = x[i] - kx, yi = y[i] - ky, xo = x[i - w] - kx, yo = y[i - w] - ky;
+        const xi = x[i] - kx,
+          yi = y[i] - ky,
+          xo = x[i - w] - kx,
+          yo = y[i - w] - ky;
         const ddx = xi - xo;
-        sx += ddx; sy += yi - yo; sxx += ddx * (xi + xo); sxy += xi * yi - xo * yo;
+        sx += ddx;
+        sy += yi - yo;
+        sxx += ddx * (xi + xo);
+        sxy += xi * yi - xo * yo;
       }
       const cxx = sxx - sx * sx * iw;
       if (checked) {
-        if (!(cxx > sxx * 1e-13)) { out[i] = NaN; continue; }
+        if (!(cxx > sxx * 1e-13)) {
+          out[i] = NaN;
+          continue;
+        }
       } else margin = Math.min(margin, cxx - sxx * 1e-13);
       out[i] = (sxy - sx * sy * iw) / cxx;
     }
@@ -205,8 +344,13 @@ function completeBlock(x: Float64Array, y: Float64Array, w: number, e0: number, 
     const iw1 = 1 / (w - 1);
     for (let i = e0; i < end; i++) {
       if (i > e0) {
-        const xi = x[i] - kx, yi = y[i] - ky, xo = x[i - w] - kx, yo = y[i - w] - ky;
-        sx += xi - xo; sy += yi - yo; sxy += xi * yi - xo * yo;
+        const xi = x[i] - kx,
+          yi = y[i] - ky,
+          xo = x[i - w] - kx,
+          yo = y[i - w] - ky;
+        sx += xi - xo;
+        sy += yi - yo;
+        sxy += xi * yi - xo * yo;
       }
       out[i] = (sxy - sx * sy * iw) * iw1;
     }
@@ -234,11 +378,21 @@ export function rollingStd(x: Float64Array, w: number): Float64Array {
   for (let i = 1; i < Math.min(w - 1, n); i++) run = x[i] === x[i - 1] ? run + 1 : 0;
   for (let e0 = w - 1; e0 < n; e0 += RESTART * w) {
     const k = x[e0];
-    let sx = 0, sxx = 0;
-    for (let j = e0 - w + 1; j <= e0; j++) { const d = x[j] - k; sx += d; sxx += d * d; }
+    let sx = 0,
+      sxx = 0;
+    for (let j = e0 - w + 1; j <= e0; j++) {
+      const d = x[j] - k;
+      sx += d;
+      sxx += d * d;
+    }
     const end = Math.min(e0 + RESTART * w, n);
     for (let i = e0; i < end; i++) {
-      if (i > e0) { const d = x[i] - k, o = x[i - w] - k; sx += d - o; sxx += d * d - o * o; }
+      if (i > e0) {
+        const d = x[i] - k,
+          o = x[i - w] - k;
+        sx += d - o;
+        sxx += d * d - o * o;
+      }
       run = i > 0 && x[i] === x[i - 1] ? run + 1 : 0;
       const c = sxx - (sx * sx) / w;
       out[i] = run >= w - 1 ? 0 : Math.sqrt(c > 0 ? c / (w - 1) : 0);
@@ -249,13 +403,18 @@ export function rollingStd(x: Float64Array, w: number): Float64Array {
 
 /** Throws a RangeError naming `fn` unless the window is an integer >= 2. */
 export function checkWindow(fn: string, window: number): void {
-  if (!Number.isInteger(window) || window < 2) throw new RangeError(`${fn}: window must be an integer >= 2, got ${window}`);
+  if (!Number.isInteger(window) || window < 2)
+    throw new RangeError(`${fn}: window must be an integer >= 2, got ${window}`);
 }
 
 /** minPeriods of a rolling window: an integer from 1 to the window (pandas refuses more than the window too). Returns it, defaulting to the window. */
 export function checkMinPeriods(fn: string, minPeriods: number | undefined, window: number): number {
   if (minPeriods === undefined) return window;
-  if (!Number.isInteger(minPeriods) || minPeriods < 1) throw new RangeError(`${fn}: minPeriods must be an integer >= 1, got ${minPeriods}`);
-  if (minPeriods > window) throw new RangeError(`${fn}: minPeriods ${minPeriods} must be <= window ${window} (a window of ${window} points never holds ${minPeriods})`);
+  if (!Number.isInteger(minPeriods) || minPeriods < 1)
+    throw new RangeError(`${fn}: minPeriods must be an integer >= 1, got ${minPeriods}`);
+  if (minPeriods > window)
+    throw new RangeError(
+      `${fn}: minPeriods ${minPeriods} must be <= window ${window} (a window of ${window} points never holds ${minPeriods})`,
+    );
   return minPeriods;
 }

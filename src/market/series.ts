@@ -98,8 +98,14 @@ export function checkIndex(index: Float64Array, what: string): void {
   if (checkedIndexes.has(index)) return;
   for (let i = 0; i < index.length; i++) {
     const t = index[i];
-    if (!Number.isFinite(t)) throw new RangeError(`${what}: index[${i}] is ${t}, not a time; every timestamp must be a finite number (epoch ms)`);
-    if (i > 0 && t < index[i - 1]) throw new RangeError(`${what}: the index is not in ascending order: index[${i}] (${formatTime(t)}) comes before index[${i - 1}] (${formatTime(index[i - 1])}); sort the points by date first`);
+    if (!Number.isFinite(t))
+      throw new RangeError(
+        `${what}: index[${i}] is ${t}, not a time; every timestamp must be a finite number (epoch ms)`,
+      );
+    if (i > 0 && t < index[i - 1])
+      throw new RangeError(
+        `${what}: the index is not in ascending order: index[${i}] (${formatTime(t)}) comes before index[${i - 1}] (${formatTime(index[i - 1])}); sort the points by date first`,
+      );
   }
   checkedIndexes.add(index);
 }
@@ -127,17 +133,23 @@ export class Series {
     this.index = index instanceof Float64Array ? index : Float64Array.from(index);
     this.values = values instanceof Float64Array ? values : Float64Array.from(values);
     if (this.index.length !== this.values.length) {
-      throw new RangeError(`Series "${name}": index has ${this.index.length} points but values has ${this.values.length}`);
+      throw new RangeError(
+        `Series "${name}": index has ${this.index.length} points but values has ${this.values.length}`,
+      );
     }
     checkIndex(this.index, `Series "${name}"`);
     this.name = name;
     this.meta = meta;
   }
 
-  get length(): number { return this.values.length; }
+  get length(): number {
+    return this.values.length;
+  }
 
   /** Dates as ISO strings. */
-  dates(): string[] { return Array.from(this.index, formatTime); }
+  dates(): string[] {
+    return Array.from(this.index, formatTime);
+  }
 
   /** Value at a date (exact match), or NaN when the date is not in the index. */
   at(date: string | number | Date): number {
@@ -152,15 +164,22 @@ export class Series {
     return new Series(this.index.slice(lo, hi), this.values.slice(lo, hi), this.name, this.meta);
   }
 
-  rename(name: string): Series { return new Series(this.index, this.values, name, this.meta); }
+  rename(name: string): Series {
+    return new Series(this.index, this.values, name, this.meta);
+  }
 
   /** Drops missing (NaN) values. */
   dropna(): Series {
     let k = 0;
     for (let i = 0; i < this.length; i++) if (!Number.isNaN(this.values[i])) k++;
     if (k === this.length) return this;
-    const idx = new Float64Array(k), val = new Float64Array(k);
-    for (let i = 0, j = 0; i < this.length; i++) if (!Number.isNaN(this.values[i])) { idx[j] = this.index[i]; val[j++] = this.values[i]; }
+    const idx = new Float64Array(k),
+      val = new Float64Array(k);
+    for (let i = 0, j = 0; i < this.length; i++)
+      if (!Number.isNaN(this.values[i])) {
+        idx[j] = this.index[i];
+        val[j++] = this.values[i];
+      }
     return new Series(idx, val, this.name, this.meta);
   }
 
@@ -170,28 +189,49 @@ export class Series {
     return new Series(this.index, out, name, this.meta);
   }
 
-  first(): number { return this.values[0]; }
-  last(): number { return this.values[this.length - 1]; }
+  first(): number {
+    return this.values[0];
+  }
+  last(): number {
+    return this.values[this.length - 1];
+  }
 
   /** The series itself: with Frame.series() / Frame.close, code can treat whatever load() returned alike. */
-  series(): Series { return this; }
+  series(): Series {
+    return this;
+  }
   /** The series itself (see Frame.close), so `load(path).close` works for date,value files too. */
-  get close(): Series { return this; }
+  get close(): Series {
+    return this;
+  }
 
   toTable(): Table {
-    const cols: TableColumn[] = [{ name: 'date', type: 'date' }, { name: this.name, type: 'number' }];
+    const cols: TableColumn[] = [
+      { name: 'date', type: 'date' },
+      { name: this.name, type: 'number' },
+    ];
     // rows made on demand: showing 10,000,000 points builds only the ones the table shows
-    const rows = { length: this.length, row: (i: number): TableValue[] => [formatTime(this.index[i]), numOrNull(this.values[i])], sortKey: (j: number) => (j === 0 ? this.index : this.values) };
+    const rows = {
+      length: this.length,
+      row: (i: number): TableValue[] => [formatTime(this.index[i]), numOrNull(this.values[i])],
+      sortKey: (j: number) => (j === 0 ? this.index : this.values),
+    };
     const src = this.meta.source ? ` from ${displayPath(this.meta.source)}` : '';
     return new Table(cols, rows, { title: `Series "${this.name}"${src}` });
   }
 
   toString(): string {
-    return this.length ? `Series "${this.name}" [${this.length} points, ${formatTime(this.index[0])} .. ${formatTime(this.index[this.length - 1])}]` : `Series "${this.name}" [empty]`;
+    return this.length
+      ? `Series "${this.name}" [${this.length} points, ${formatTime(this.index[0])} .. ${formatTime(this.index[this.length - 1])}]`
+      : `Series "${this.name}" [empty]`;
   }
 
-  [DISPLAY](): OutputItem[] { return this.toTable()[DISPLAY](); }
-  [INSPECT](): string { return this.toString(); }
+  [DISPLAY](): OutputItem[] {
+    return this.toTable()[DISPLAY]();
+  }
+  [INSPECT](): string {
+    return this.toString();
+  }
 }
 
 /**
@@ -219,14 +259,19 @@ export class Frame {
     for (const k of Object.keys(columns)) {
       const v = columns[k];
       const arr = v instanceof Float64Array ? v : Float64Array.from(v);
-      if (arr.length !== this.index.length) throw new RangeError(`Frame column "${k}" has ${arr.length} values for an index of ${this.index.length}`);
+      if (arr.length !== this.index.length)
+        throw new RangeError(`Frame column "${k}" has ${arr.length} values for an index of ${this.index.length}`);
       this.columns[k] = arr;
     }
     this.meta = meta;
   }
 
-  get length(): number { return this.index.length; }
-  get names(): string[] { return Object.keys(this.columns); }
+  get length(): number {
+    return this.index.length;
+  }
+  get names(): string[] {
+    return Object.keys(this.columns);
+  }
 
   /** One column as a Series. */
   get(name: string): Series {
@@ -235,7 +280,9 @@ export class Frame {
     return new Series(this.index, col, name, { ...this.meta, column: name });
   }
 
-  dates(): string[] { return Array.from(this.index, formatTime); }
+  dates(): string[] {
+    return Array.from(this.index, formatTime);
+  }
 
   slice(from?: string | number | Date, to?: string | number | Date): Frame {
     const lo = from === undefined ? 0 : lowerBound(this.index, toTime(from));
@@ -247,9 +294,16 @@ export class Frame {
 
   toTable(): Table {
     const names = this.names;
-    const cols: TableColumn[] = [{ name: 'date', type: 'date' }, ...names.map((n) => ({ name: n, type: 'number' as const }))];
+    const cols: TableColumn[] = [
+      { name: 'date', type: 'date' },
+      ...names.map((n) => ({ name: n, type: 'number' as const })),
+    ];
     const data = names.map((n) => this.columns[n]);
-    const rows = { length: this.length, row: (i: number): TableValue[] => [formatTime(this.index[i]), ...data.map((c) => numOrNull(c[i]))], sortKey: (j: number) => (j === 0 ? this.index : data[j - 1]) };
+    const rows = {
+      length: this.length,
+      row: (i: number): TableValue[] => [formatTime(this.index[i]), ...data.map((c) => numOrNull(c[i]))],
+      sortKey: (j: number) => (j === 0 ? this.index : data[j - 1]),
+    };
     const src = this.meta.source ? ` from ${displayPath(this.meta.source)}` : '';
     return new Table(cols, rows, { title: `Frame${src}` });
   }
@@ -268,36 +322,56 @@ export class Frame {
     const close = names.find((n) => n.toLowerCase() === 'close');
     const col = close ?? (names.length === 1 ? names[0] : undefined);
     if (col === undefined) {
-      throw new RangeError(`${this.meta.name ? `"${String(this.meta.name)}": ` : ''}this frame has no "close" column and ${names.length} columns (${names.join(', ')}); pick one with frame.get(name)`);
+      throw new RangeError(
+        `${this.meta.name ? `"${String(this.meta.name)}": ` : ''}this frame has no "close" column and ${names.length} columns (${names.join(', ')}); pick one with frame.get(name)`,
+      );
     }
     const s = this.get(col);
     return typeof this.meta.name === 'string' ? s.rename(this.meta.name) : s;
   }
 
   /** The close column as a Series (named after the frame, e.g. "BTC-USD"). Same as series() for OHLCV data. */
-  get close(): Series { return this.series(); }
+  get close(): Series {
+    return this.series();
+  }
 
   /** Iterates the columns as Series, so `const [a, b] = align(x, y)` works. */
   *[Symbol.iterator](): IterableIterator<Series> {
     for (const k of this.names) yield this.get(k);
   }
 
-  [DISPLAY](): OutputItem[] { return this.toTable()[DISPLAY](); }
-  [INSPECT](): string { return this.toString(); }
+  [DISPLAY](): OutputItem[] {
+    return this.toTable()[DISPLAY]();
+  }
+  [INSPECT](): string {
+    return this.toString();
+  }
 }
 
-export function numOrNull(v: number): number | null { return Number.isFinite(v) ? v : null; }
+export function numOrNull(v: number): number | null {
+  return Number.isFinite(v) ? v : null;
+}
 
 /** First i with a[i] >= t. */
 export function lowerBound(a: Float64Array, t: number): number {
-  let lo = 0, hi = a.length;
-  while (lo < hi) { const m = (lo + hi) >>> 1; if (a[m] < t) lo = m + 1; else hi = m; }
+  let lo = 0,
+    hi = a.length;
+  while (lo < hi) {
+    const m = (lo + hi) >>> 1;
+    if (a[m] < t) lo = m + 1;
+    else hi = m;
+  }
   return lo;
 }
 /** First i with a[i] > t. */
 export function upperBound(a: Float64Array, t: number): number {
-  let lo = 0, hi = a.length;
-  while (lo < hi) { const m = (lo + hi) >>> 1; if (a[m] <= t) lo = m + 1; else hi = m; }
+  let lo = 0,
+    hi = a.length;
+  while (lo < hi) {
+    const m = (lo + hi) >>> 1;
+    if (a[m] <= t) lo = m + 1;
+    else hi = m;
+  }
   return lo;
 }
 export function indexOfTime(a: Float64Array, t: number): number {
@@ -306,4 +380,6 @@ export function indexOfTime(a: Float64Array, t: number): number {
 }
 
 /** Makes a text/plain output for any value (used for display fallbacks). */
-export function textItem(s: string): OutputItem { return { mime: TEXT_MIME, data: s }; }
+export function textItem(s: string): OutputItem {
+  return { mime: TEXT_MIME, data: s };
+}

@@ -17,21 +17,49 @@ export function cellOutput(o: MktnbOutput): vscode.NotebookCellOutput {
   const meta = { mktnb: { kind: o.kind } };
   if (o.kind === 'error') {
     const { name, message, stack } = o.items[0].data as { name: string; message: string; stack: string };
-    return new vscode.NotebookCellOutput([vscode.NotebookCellOutputItem.json(recreateError({ name, message, stack: stack || `${name}: ${message}` }), ERROR_MIME)], meta);
+    return new vscode.NotebookCellOutput(
+      [
+        vscode.NotebookCellOutputItem.json(
+          recreateError({ name, message, stack: stack || `${name}: ${message}` }),
+          ERROR_MIME,
+        ),
+      ],
+      meta,
+    );
   }
-  if (o.kind === 'stream') return new vscode.NotebookCellOutput(o.items.map((it) => vscode.NotebookCellOutputItem.text(String(it.data), it.mime)), meta);
-  return new vscode.NotebookCellOutput(o.items.map(displayItem).map((it) => isJsonMime(it.mime)
-    ? vscode.NotebookCellOutputItem.json(it.data, it.mime)
-    : vscode.NotebookCellOutputItem.text(String(it.data), it.mime)), meta);
+  if (o.kind === 'stream')
+    return new vscode.NotebookCellOutput(
+      o.items.map((it) => vscode.NotebookCellOutputItem.text(String(it.data), it.mime)),
+      meta,
+    );
+  return new vscode.NotebookCellOutput(
+    o.items
+      .map(displayItem)
+      .map((it) =>
+        isJsonMime(it.mime)
+          ? vscode.NotebookCellOutputItem.json(it.data, it.mime)
+          : vscode.NotebookCellOutputItem.text(String(it.data), it.mime),
+      ),
+    meta,
+  );
 }
 
 /** Mirrors what an event changed into the running cell: joined stream text, new outputs in one edit. */
-export function showChanges(exec: vscode.NotebookCellExecution, shown: vscode.NotebookCellOutput[], changes: OutputChange[]): Thenable<void> {
+export function showChanges(
+  exec: vscode.NotebookCellExecution,
+  shown: vscode.NotebookCellOutput[],
+  changes: OutputChange[],
+): Thenable<void> {
   const added: vscode.NotebookCellOutput[] = [];
   let last: Thenable<void> = Promise.resolve();
   for (const c of changes) {
-    if (c.type === 'extend') last = exec.appendOutputItems(vscode.NotebookCellOutputItem.text(c.text, c.mime), shown[c.index]);
-    else { const o = cellOutput(c.output); shown.push(o); added.push(o); }
+    if (c.type === 'extend')
+      last = exec.appendOutputItems(vscode.NotebookCellOutputItem.text(c.text, c.mime), shown[c.index]);
+    else {
+      const o = cellOutput(c.output);
+      shown.push(o);
+      added.push(o);
+    }
   }
   return added.length ? exec.appendOutput(added) : last;
 }

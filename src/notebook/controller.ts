@@ -43,7 +43,10 @@ export class MarketController implements vscode.Disposable {
   private readonly controller: vscode.NotebookController;
   private readonly sessions = new Map<string, Session>();
   private readonly disposables: vscode.Disposable[] = [];
-  private readonly handover = new SessionHandover<Session>((s) => { this.log.info(`untitled notebook closed without being saved: kernel of ${s.key} stopped`); this.disposeSession(s); });
+  private readonly handover = new SessionHandover<Session>((s) => {
+    this.log.info(`untitled notebook closed without being saved: kernel of ${s.key} stopped`);
+    this.disposeSession(s);
+  });
   /** "Market Notebooks" in the Output panel (src/notebook/log.ts): kernels started, moved, restarted, stopped */
   private readonly log: vscode.LogOutputChannel;
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
@@ -52,7 +55,11 @@ export class MarketController implements vscode.Disposable {
 
   constructor(private readonly context: vscode.ExtensionContext) {
     this.log = extensionLog(context);
-    this.controller = vscode.notebooks.createNotebookController(CONTROLLER_ID, NOTEBOOK_TYPE, 'Market Notebooks (TypeScript)');
+    this.controller = vscode.notebooks.createNotebookController(
+      CONTROLLER_ID,
+      NOTEBOOK_TYPE,
+      'Market Notebooks (TypeScript)',
+    );
     this.controller.description = 'TypeScript and JavaScript cells with the market analysis library';
     this.controller.supportedLanguages = ['typescript', 'javascript', 'sql'];
     this.controller.supportsExecutionOrder = true;
@@ -94,7 +101,10 @@ export class MarketController implements vscode.Disposable {
     this.log.info(`${s.key} was saved as ${nb.uri.toString()}: its kernel and variables carry on`);
     s.key = nb.uri.toString();
     this.sessions.set(s.key, s);
-    s.client.then((c) => c.setNotebook(nb.uri.fsPath), () => undefined);
+    s.client.then(
+      (c) => c.setNotebook(nb.uri.fsPath),
+      () => undefined,
+    );
     this.changed.fire(nb.uri);
   }
 
@@ -123,14 +133,26 @@ export class MarketController implements vscode.Disposable {
   /** The kernel drops the data of outputs no longer in the notebook ("Clear All Outputs", re-run or deleted cells). */
   private releaseGoneOutputs(nb: vscode.NotebookDocument): void {
     if (nb.notebookType !== NOTEBOOK_TYPE) return;
-    const gone = this.outputHandles.update(nb.uri.toString(), nb.getCells().flatMap((c) => c.outputs).flatMap((o) => o.items));
+    const gone = this.outputHandles.update(
+      nb.uri.toString(),
+      nb
+        .getCells()
+        .flatMap((c) => c.outputs)
+        .flatMap((o) => o.items),
+    );
     const s = this.sessions.get(nb.uri.toString());
-    if (gone.length && s && this.started.has(s)) void s.client.then((c) => c.releaseOutputs(gone), () => undefined);
+    if (gone.length && s && this.started.has(s))
+      void s.client.then(
+        (c) => c.releaseOutputs(gone),
+        () => undefined,
+      );
   }
   private readonly outputHandles = new OutputHandles();
 
   /** Whether the notebook has a kernel process (which Restart would throw away). */
-  hasKernel(nb: vscode.NotebookDocument): boolean { return this.sessions.has(nb.uri.toString()); }
+  hasKernel(nb: vscode.NotebookDocument): boolean {
+    return this.sessions.has(nb.uri.toString());
+  }
 
   private session(nb: vscode.NotebookDocument): Session {
     const key = nb.uri.toString();
@@ -138,29 +160,40 @@ export class MarketController implements vscode.Disposable {
     if (!s) {
       const options = kernelOptions(nb);
       // named connections (metadata.connections) with the credentials found for them (src/notebook/connections.ts)
-      const client = kernelConnectionEnv(this.context, nb).then((env) => KernelClient.start({ ...options, kernelScript: this.context.asAbsolutePath('dist/kernel.js'), env }));
+      const client = kernelConnectionEnv(this.context, nb).then((env) =>
+        KernelClient.start({ ...options, kernelScript: this.context.asAbsolutePath('dist/kernel.js'), env }),
+      );
       s = { client, order: 0, key, running: 0, ran: new Map() };
       this.sessions.set(key, s);
       const session = s;
       this.log.info(`starting a kernel for ${key} in ${options.cwd}`);
-      client.then((c) => {
-        this.log.info(`kernel of ${session.key} started (pid ${c.pid})`);
-        this.started.add(session);
-        this.changed.fire(vscode.Uri.parse(session.key));
-        c.onBackgroundOutput((e) => this.lateOutput(session, e));
-        c.onDidExit((info) => {
-          this.log.info(`kernel of ${session.key} ended (${info.kind}): ${info.reason}`);
+      client.then(
+        (c) => {
+          this.log.info(`kernel of ${session.key} started (pid ${c.pid})`);
+          this.started.add(session);
           this.changed.fire(vscode.Uri.parse(session.key));
-          if (noticeKernelExit(session.key, info, c.busy)) session.order = 0;
-        });
-      }, () => { if (this.sessions.get(session.key) === session) this.sessions.delete(session.key); this.changed.fire(vscode.Uri.parse(session.key)); });
+          c.onBackgroundOutput((e) => this.lateOutput(session, e));
+          c.onDidExit((info) => {
+            this.log.info(`kernel of ${session.key} ended (${info.kind}): ${info.reason}`);
+            this.changed.fire(vscode.Uri.parse(session.key));
+            if (noticeKernelExit(session.key, info, c.busy)) session.order = 0;
+          });
+        },
+        () => {
+          if (this.sessions.get(session.key) === session) this.sessions.delete(session.key);
+          this.changed.fire(vscode.Uri.parse(session.key));
+        },
+      );
       this.changed.fire(nb.uri);
     }
     return s;
   }
 
   private async execute(cells: vscode.NotebookCell[], nb: vscode.NotebookDocument): Promise<void> {
-    if (!vscode.workspace.isTrusted) { warnRestricted(true); return; }
+    if (!vscode.workspace.isTrusted) {
+      warnRestricted(true);
+      return;
+    }
     const s = this.session(nb);
     s.running += cells.length;
     this.changed.fire(nb.uri);
@@ -169,7 +202,10 @@ export class MarketController implements vscode.Disposable {
         const ok = await this.runCell(cells[i], s);
         s.running--;
         if (i + 1 < cells.length) this.changed.fire(vscode.Uri.parse(s.key)); // the Variables view follows the run
-        if (!ok) { s.running -= cells.length - i - 1; break; } // Run All stops at the first failing cell, as Jupyter does
+        if (!ok) {
+          s.running -= cells.length - i - 1;
+          break;
+        } // Run All stops at the first failing cell, as Jupyter does
       }
     } finally {
       if (s.running < 0) s.running = 0;
@@ -183,31 +219,55 @@ export class MarketController implements vscode.Disposable {
     exec.start(Date.now());
     await exec.clearOutput();
     const code = cell.document.getText();
-    if (code.trim() === '') { exec.end(true, Date.now()); return true; }
+    if (code.trim() === '') {
+      exec.end(true, Date.now());
+      return true;
+    }
     let client: KernelClient;
     try {
       client = await s.client;
     } catch (e) {
-      await exec.appendOutput(cellOutput(new OutputAccumulator().error({ name: 'KernelError', message: `The kernel could not start: ${(e as Error).message}`, stack: '' }).output));
+      await exec.appendOutput(
+        cellOutput(
+          new OutputAccumulator().error({
+            name: 'KernelError',
+            message: `The kernel could not start: ${(e as Error).message}`,
+            stack: '',
+          }).output,
+        ),
+      );
       exec.end(false, Date.now());
       return false;
     }
     // the cell's outputs as the CLI stores them (src/kernel/outputs.ts), mirrored into the cell
     const acc = new OutputAccumulator();
     const shown: vscode.NotebookCellOutput[] = [];
-    const onOutput = (e: KernelOutputEvent): void => { void showChanges(exec, shown, acc.add(e)); };
+    const onOutput = (e: KernelOutputEvent): void => {
+      void showChanges(exec, shown, acc.add(e));
+    };
     const languageId = cellLanguage(cell.document.languageId);
     // errors name the cell by the execution count shown beside it ([3]), not by its position
     // (which counts markdown cells nobody numbers); the headless runner does the same
     const label = cellLabel(exec.executionOrder!);
-    const timeoutSeconds = vscode.workspace.getConfiguration('marketNotebooks').get<number>('kernel.cellTimeoutSeconds', 0);
+    const timeoutSeconds = vscode.workspace
+      .getConfiguration('marketNotebooks')
+      .get<number>('kernel.cellTimeoutSeconds', 0);
     // DuckDB's progress of a long query (SQL cells, sql``) in the status bar while the cell runs
     let status: vscode.Disposable | undefined;
     const onProgress = (percent: number, rows?: number): void => {
       status?.dispose();
-      status = vscode.window.setStatusBarMessage(`$(database) ${label}: ${rows !== undefined ? `${rows.toLocaleString('en-US')} rows read${percent ? ` (${percent}%)` : ''}` : `query ${percent}% done`}`);
+      status = vscode.window.setStatusBarMessage(
+        `$(database) ${label}: ${rows !== undefined ? `${rows.toLocaleString('en-US')} rows read${percent ? ` (${percent}%)` : ''}` : `query ${percent}% done`}`,
+      );
     };
-    const res = await client.execute(code, languageId, { cellLabel: label, onOutput, onProgress, timeoutMs: timeoutSeconds > 0 ? timeoutSeconds * 1000 : undefined }).finally(() => status?.dispose());
+    const res = await client
+      .execute(code, languageId, {
+        cellLabel: label,
+        onOutput,
+        onProgress,
+        timeoutMs: timeoutSeconds > 0 ? timeoutSeconds * 1000 : undefined,
+      })
+      .finally(() => status?.dispose());
     if (res.cellId) s.ran.set(res.cellId, { cell, index: cell.index, order: exec.executionOrder, ok: res.ok });
     if (res.error) await showChanges(exec, shown, [acc.error(res.error)]);
     if (res.restarted) {
@@ -238,16 +298,23 @@ export class MarketController implements vscode.Disposable {
         const exec = this.controller.createNotebookCellExecution(cell);
         exec.executionOrder = ran.order;
         exec.start();
-        void exec.appendOutput(outputs).then(() => {
-          if (e.kind === 'error') ran.ok = false;
-          exec.end(ran.ok);
-        }, () => exec.end(ran.ok));
+        void exec.appendOutput(outputs).then(
+          () => {
+            if (e.kind === 'error') ran.ok = false;
+            exec.end(ran.ok);
+          },
+          () => exec.end(ran.ok),
+        );
         return;
-      } catch { /* the cell is queued or running again: say it below */ }
+      } catch {
+        /* the cell is queued or running again: say it below */
+      }
     }
     if (e.kind !== 'error') return;
     const where = ran?.order ? cellLabel(ran.order) : 'a cell that has finished';
-    void vscode.window.showWarningMessage(`Market Notebooks: ${where} raised an error after it had finished (a timer or an un-awaited promise): ${e.error.stack.split('\n')[0]}`);
+    void vscode.window.showWarningMessage(
+      `Market Notebooks: ${where} raised an error after it had finished (a timer or an un-awaited promise): ${e.error.stack.split('\n')[0]}`,
+    );
   }
 
   private async interrupt(nb: vscode.NotebookDocument): Promise<void> {
@@ -280,7 +347,10 @@ export class MarketController implements vscode.Disposable {
       const target = this.handover.closed(s, cellsSignature(nb));
       if (target) {
         const doc = vscode.workspace.notebookDocuments.find((d) => d.uri.toString() === target);
-        if (doc && !this.sessions.has(target)) { this.adopt(s, doc); return; }
+        if (doc && !this.sessions.has(target)) {
+          this.adopt(s, doc);
+          return;
+        }
         this.disposeSession(s);
       }
     } else this.disposeSession(s);
@@ -288,7 +358,10 @@ export class MarketController implements vscode.Disposable {
   }
 
   private disposeSession(s: Session): void {
-    s.client.then((c) => c.dispose(), () => undefined);
+    s.client.then(
+      (c) => c.dispose(),
+      () => undefined,
+    );
   }
 
   dispose(): void {

@@ -16,7 +16,11 @@
  */
 import * as vscode from 'vscode';
 import { NOTEBOOK_TYPE } from './controller';
-import { CELL_DIAGNOSTICS_COMMAND, type CellDiagnostic, type CellDiagnosticsResponse } from '../shared/tsplugin-protocol';
+import {
+  CELL_DIAGNOSTICS_COMMAND,
+  type CellDiagnostic,
+  type CellDiagnosticsResponse,
+} from '../shared/tsplugin-protocol';
 
 const DEBOUNCE_MS = 400;
 /** tsserver may not have opened a cell yet when the notebook opens: ask again a few times */
@@ -25,9 +29,14 @@ const RETRY_MS = 1500;
 
 export function toVsDiagnostic(d: CellDiagnostic): vscode.Diagnostic {
   const range = new vscode.Range(d.line, d.character, d.endLine, d.endCharacter);
-  const severity = d.category === 'error' ? vscode.DiagnosticSeverity.Error
-    : d.category === 'warning' ? vscode.DiagnosticSeverity.Warning
-      : d.category === 'suggestion' ? vscode.DiagnosticSeverity.Hint : vscode.DiagnosticSeverity.Information;
+  const severity =
+    d.category === 'error'
+      ? vscode.DiagnosticSeverity.Error
+      : d.category === 'warning'
+        ? vscode.DiagnosticSeverity.Warning
+        : d.category === 'suggestion'
+          ? vscode.DiagnosticSeverity.Hint
+          : vscode.DiagnosticSeverity.Information;
   const out = new vscode.Diagnostic(range, d.message, severity);
   out.source = 'ts';
   out.code = d.code;
@@ -44,12 +53,16 @@ export function registerCellDiagnostics(context: vscode.ExtensionContext): void 
   const generation = new Map<string, number>();
 
   const isOurs = (nb: vscode.NotebookDocument) => nb.notebookType === NOTEBOOK_TYPE;
-  const codeCells = (nb: vscode.NotebookDocument) => nb.getCells().filter((c) => c.kind === vscode.NotebookCellKind.Code && c.document.languageId === 'typescript');
+  const codeCells = (nb: vscode.NotebookDocument) =>
+    nb.getCells().filter((c) => c.kind === vscode.NotebookCellKind.Code && c.document.languageId === 'typescript');
 
   const ask = async (cell: vscode.NotebookCell): Promise<CellDiagnosticsResponse | undefined> => {
     try {
       const r = await vscode.commands.executeCommand<{ body?: CellDiagnosticsResponse } | undefined>(
-        'typescript.tsserverRequest', CELL_DIAGNOSTICS_COMMAND, { file: cell.document.uri });
+        'typescript.tsserverRequest',
+        CELL_DIAGNOSTICS_COMMAND,
+        { file: cell.document.uri },
+      );
       const body = r?.body;
       return body && Array.isArray(body.diagnostics) ? body : undefined;
     } catch {
@@ -67,9 +80,15 @@ export function registerCellDiagnostics(context: vscode.ExtensionContext): void 
       const r = await ask(cell);
       if (generation.get(key) !== gen || nb.isClosed) return; // an edit started a newer check
       if (cell.document.version !== version) continue;
-      if (!r) { collection.delete(cell.document.uri); continue; }
+      if (!r) {
+        collection.delete(cell.document.uri);
+        continue;
+      }
       if (!r.known) unknown = true;
-      collection.set(cell.document.uri, r.diagnostics.filter((d) => d.category === 'error' || d.category === 'warning').map(toVsDiagnostic));
+      collection.set(
+        cell.document.uri,
+        r.diagnostics.filter((d) => d.category === 'error' || d.category === 'warning').map(toVsDiagnostic),
+      );
     }
     // cells of other kinds or languages carry none of ours
     for (const cell of nb.getCells()) if (!codeCells(nb).includes(cell)) collection.delete(cell.document.uri);
@@ -80,12 +99,19 @@ export function registerCellDiagnostics(context: vscode.ExtensionContext): void 
     if (!isOurs(nb)) return;
     const key = nb.uri.toString();
     clearTimeout(timers.get(key));
-    timers.set(key, setTimeout(() => { timers.delete(key); void check(nb, attempt); }, delay));
+    timers.set(
+      key,
+      setTimeout(() => {
+        timers.delete(key);
+        void check(nb, attempt);
+      }, delay),
+    );
   };
 
-  const notebookOf = (doc: vscode.TextDocument) => (doc.uri.scheme === 'vscode-notebook-cell'
-    ? vscode.workspace.notebookDocuments.find((nb) => isOurs(nb) && nb.getCells().some((c) => c.document === doc))
-    : undefined);
+  const notebookOf = (doc: vscode.TextDocument) =>
+    doc.uri.scheme === 'vscode-notebook-cell'
+      ? vscode.workspace.notebookDocuments.find((nb) => isOurs(nb) && nb.getCells().some((c) => c.document === doc))
+      : undefined;
 
   const clear = (nb: vscode.NotebookDocument) => {
     const key = nb.uri.toString();
@@ -98,7 +124,9 @@ export function registerCellDiagnostics(context: vscode.ExtensionContext): void 
   context.subscriptions.push(
     collection,
     vscode.workspace.onDidOpenNotebookDocument((nb) => schedule(nb, 0)),
-    vscode.workspace.onDidCloseNotebookDocument((nb) => { if (isOurs(nb)) clear(nb); }),
+    vscode.workspace.onDidCloseNotebookDocument((nb) => {
+      if (isOurs(nb)) clear(nb);
+    }),
     vscode.workspace.onDidChangeNotebookDocument((e) => {
       if (!isOurs(e.notebook)) return;
       for (const ch of e.contentChanges) for (const cell of ch.removedCells) collection.delete(cell.document.uri);
@@ -110,8 +138,16 @@ export function registerCellDiagnostics(context: vscode.ExtensionContext): void 
       if (nb) schedule(nb);
     }),
     // a cell switched between TypeScript and JavaScript
-    vscode.workspace.onDidOpenTextDocument((doc) => { const nb = notebookOf(doc); if (nb) schedule(nb); }),
-    { dispose: () => { for (const t of timers.values()) clearTimeout(t); timers.clear(); } },
+    vscode.workspace.onDidOpenTextDocument((doc) => {
+      const nb = notebookOf(doc);
+      if (nb) schedule(nb);
+    }),
+    {
+      dispose: () => {
+        for (const t of timers.values()) clearTimeout(t);
+        timers.clear();
+      },
+    },
   );
   for (const nb of vscode.workspace.notebookDocuments) schedule(nb, 0);
 }

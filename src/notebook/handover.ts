@@ -25,15 +25,27 @@ export function cellsSignature(nb: CellsLike): string {
 /** How long a closed untitled notebook's session waits for its saved file to open (and vice versa). */
 export const HANDOVER_MS = 10_000;
 
-interface Parked<S> { session: S; signature: string; timer: ReturnType<typeof setTimeout> }
-interface Opened { key: string; signature: () => string; at: number }
+interface Parked<S> {
+  session: S;
+  signature: string;
+  timer: ReturnType<typeof setTimeout>;
+}
+interface Opened {
+  key: string;
+  signature: () => string;
+  at: number;
+}
 
 export class SessionHandover<S> {
   private parked: Parked<S>[] = [];
   private opens: Opened[] = [];
 
   /** @param release called with a parked session nobody claimed in time (it is to be disposed) */
-  constructor(private readonly release: (s: S) => void, private readonly waitMs = HANDOVER_MS, private readonly now = () => Date.now()) {}
+  constructor(
+    private readonly release: (s: S) => void,
+    private readonly waitMs = HANDOVER_MS,
+    private readonly now = () => Date.now(),
+  ) {}
 
   /**
    * An untitled notebook with a session closed. Returns the key of a file notebook that opened
@@ -42,11 +54,21 @@ export class SessionHandover<S> {
    */
   closed(session: S, signature: string): string | undefined {
     this.expireOpens();
-    const i = this.opens.findIndex((o) => { try { return o.signature() === signature; } catch { return false; } });
+    const i = this.opens.findIndex((o) => {
+      try {
+        return o.signature() === signature;
+      } catch {
+        return false;
+      }
+    });
     if (i >= 0) return this.opens.splice(i, 1)[0].key;
     const entry: Parked<S> = {
-      session, signature,
-      timer: setTimeout(() => { this.parked = this.parked.filter((p) => p !== entry); this.release(session); }, this.waitMs),
+      session,
+      signature,
+      timer: setTimeout(() => {
+        this.parked = this.parked.filter((p) => p !== entry);
+        this.release(session);
+      }, this.waitMs),
     };
     (entry.timer as { unref?: () => void }).unref?.();
     this.parked.push(entry);
@@ -69,7 +91,8 @@ export class SessionHandover<S> {
     }
     this.expireOpens();
     const known = this.opens.find((o) => o.key === key);
-    if (known) known.signature = signature; // its cells arrived: keep the time it opened
+    if (known)
+      known.signature = signature; // its cells arrived: keep the time it opened
     else this.opens.push({ key, signature, at: this.now() });
     return undefined;
   }
@@ -81,7 +104,10 @@ export class SessionHandover<S> {
 
   /** Releases every parked session. */
   dispose(): void {
-    for (const p of this.parked.splice(0)) { clearTimeout(p.timer); this.release(p.session); }
+    for (const p of this.parked.splice(0)) {
+      clearTimeout(p.timer);
+      this.release(p.session);
+    }
     this.opens = [];
   }
 }

@@ -8,27 +8,54 @@ import * as vscode from 'vscode';
 import { NOTEBOOK_TYPE } from './controller';
 import { sqlBinding } from '../shared/sqlcell';
 
-interface TsApi { configurePlugin(pluginId: string, configuration: unknown): void }
+interface TsApi {
+  configurePlugin(pluginId: string, configuration: unknown): void;
+}
 
 export function registerCellOrder(context: vscode.ExtensionContext): void {
   let api: TsApi | undefined;
   let pending: NodeJS.Timeout | undefined;
-  const send = () => api?.configurePlugin('mktnb-tsserver-plugin', {
-    cellOrder: Object.fromEntries(vscode.workspace.notebookDocuments
-      .filter((nb) => nb.notebookType === NOTEBOOK_TYPE)
-      .map((nb) => [notebookKey(nb.uri), nb.getCells().filter((c) => c.kind === vscode.NotebookCellKind.Code).map((c) => c.document.uri.fragment)])),
-    // names SQL cells bind with `-- as NAME`: Frames in the kernel, declared for the TypeScript cells
-    sqlNames: Object.fromEntries(vscode.workspace.notebookDocuments
-      .filter((nb) => nb.notebookType === NOTEBOOK_TYPE)
-      .map((nb) => [notebookKey(nb.uri), nb.getCells().filter((c) => c.kind === vscode.NotebookCellKind.Code && c.document.languageId === 'sql')
-        .map((c) => sqlBinding(c.document.getText())).filter((b) => b?.valid).map((b) => b!.name)])),
-  });
-  const schedule = () => { clearTimeout(pending); pending = setTimeout(send, 200); };
+  const send = () =>
+    api?.configurePlugin('mktnb-tsserver-plugin', {
+      cellOrder: Object.fromEntries(
+        vscode.workspace.notebookDocuments
+          .filter((nb) => nb.notebookType === NOTEBOOK_TYPE)
+          .map((nb) => [
+            notebookKey(nb.uri),
+            nb
+              .getCells()
+              .filter((c) => c.kind === vscode.NotebookCellKind.Code)
+              .map((c) => c.document.uri.fragment),
+          ]),
+      ),
+      // names SQL cells bind with `-- as NAME`: Frames in the kernel, declared for the TypeScript cells
+      sqlNames: Object.fromEntries(
+        vscode.workspace.notebookDocuments
+          .filter((nb) => nb.notebookType === NOTEBOOK_TYPE)
+          .map((nb) => [
+            notebookKey(nb.uri),
+            nb
+              .getCells()
+              .filter((c) => c.kind === vscode.NotebookCellKind.Code && c.document.languageId === 'sql')
+              .map((c) => sqlBinding(c.document.getText()))
+              .filter((b) => b?.valid)
+              .map((b) => b!.name),
+          ]),
+      ),
+    });
+  const schedule = () => {
+    clearTimeout(pending);
+    pending = setTimeout(send, 200);
+  };
   context.subscriptions.push(
     vscode.workspace.onDidOpenNotebookDocument(schedule),
     vscode.workspace.onDidCloseNotebookDocument(schedule),
-    vscode.workspace.onDidChangeNotebookDocument((e) => { if (e.contentChanges.length || e.cellChanges.some((c) => c.document)) schedule(); }),
-    vscode.workspace.onDidChangeTextDocument((e) => { if (e.document.languageId === 'sql' && e.document.uri.scheme === 'vscode-notebook-cell') schedule(); }),
+    vscode.workspace.onDidChangeNotebookDocument((e) => {
+      if (e.contentChanges.length || e.cellChanges.some((c) => c.document)) schedule();
+    }),
+    vscode.workspace.onDidChangeTextDocument((e) => {
+      if (e.document.languageId === 'sql' && e.document.uri.scheme === 'vscode-notebook-cell') schedule();
+    }),
     { dispose: () => clearTimeout(pending) },
   );
   // The TypeScript extension serves the cells anyway; activating it (idempotent) once a Market
@@ -39,7 +66,13 @@ export function registerCellOrder(context: vscode.ExtensionContext): void {
   const connect = (nb: vscode.NotebookDocument) => {
     if (asked || nb.notebookType !== NOTEBOOK_TYPE) return;
     asked = true;
-    ts.activate().then((exports) => { api = exports?.getAPI?.(0); schedule(); }, () => undefined);
+    ts.activate().then(
+      (exports) => {
+        api = exports?.getAPI?.(0);
+        schedule();
+      },
+      () => undefined,
+    );
   };
   context.subscriptions.push(vscode.workspace.onDidOpenNotebookDocument(connect));
   vscode.workspace.notebookDocuments.forEach(connect);

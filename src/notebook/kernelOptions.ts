@@ -15,11 +15,18 @@ export function kernelOptions(nb: vscode.NotebookDocument): KernelOptions {
   // an untitled notebook is in no folder: its paths resolve from the (first) workspace folder,
   // as the quick analyses write them, until it is saved
   const folder = (vscode.workspace.getWorkspaceFolder(nb.uri) ?? vscode.workspace.workspaceFolders?.[0])?.uri.fsPath;
-  const cwd = notebookPath ? path.dirname(notebookPath) : folder ?? process.cwd();
+  const cwd = notebookPath ? path.dirname(notebookPath) : (folder ?? process.cwd());
   const config = vscode.workspace.getConfiguration('marketNotebooks', nb.uri);
   const maxOldSpaceMb = config.get<number>('kernel.memoryLimitMb', 4096);
   const database = notebookDatabase(nb.metadata) ?? (config.get<string>('sql.database', '') || undefined);
   // scope "machine": a workspace's .vscode/settings.json cannot widen what cells see
   const passEnv = config.get<string[]>('kernel.env', []).filter((n) => typeof n === 'string');
-  return { cwd, notebookPath, maxOldSpaceMb, passEnv, database, outputCacheMb: config.get<number>('kernel.outputCacheMB', 1024) };
+  return {
+    cwd,
+    notebookPath,
+    maxOldSpaceMb,
+    passEnv,
+    database,
+    outputCacheMb: config.get<number>('kernel.outputCacheMB', 1024),
+  };
 }

@@ -44,7 +44,11 @@ class VariablesProvider implements vscode.TreeDataProvider<VariableInfo> {
     else if (state === 'none' || state === 'starting') message = 'Run a cell: the names it declares appear here.';
     else {
       items = await this.controller.variables(nb);
-      if (items === undefined) { if (my === this.seq) this.view && (this.view.message = 'The kernel is busy; the list updates when the cell ends.'); return; }
+      if (items === undefined) {
+        if (my === this.seq)
+          this.view && (this.view.message = 'The kernel is busy; the list updates when the cell ends.');
+        return;
+      }
       if (!items.length) message = 'No variables yet: names a cell declares at its top level appear here.';
     }
     if (my !== this.seq) return;
@@ -56,7 +60,9 @@ class VariablesProvider implements vscode.TreeDataProvider<VariableInfo> {
     this.changed.fire();
   }
 
-  getChildren(el?: VariableInfo): VariableInfo[] { return el ? [] : this.items; }
+  getChildren(el?: VariableInfo): VariableInfo[] {
+    return el ? [] : this.items;
+  }
 
   getTreeItem(v: VariableInfo): vscode.TreeItem {
     const item = new vscode.TreeItem(v.name, vscode.TreeItemCollapsibleState.None);
@@ -65,7 +71,15 @@ class VariablesProvider implements vscode.TreeDataProvider<VariableInfo> {
     md.appendMarkdown(`**${v.name}**: \`${v.type}\`${v.shape ? ` (${v.shape})` : ''}\n\n`);
     md.appendText(v.summary);
     item.tooltip = md;
-    item.iconPath = new vscode.ThemeIcon(v.type === 'function' ? 'symbol-method' : v.type === 'class' ? 'symbol-class' : v.type === 'Series' || v.type === 'Frame' ? 'graph-line' : 'symbol-variable');
+    item.iconPath = new vscode.ThemeIcon(
+      v.type === 'function'
+        ? 'symbol-method'
+        : v.type === 'class'
+          ? 'symbol-class'
+          : v.type === 'Series' || v.type === 'Frame'
+            ? 'graph-line'
+            : 'symbol-variable',
+    );
     item.contextValue = 'mktnbVariable';
     return item;
   }
@@ -74,7 +88,10 @@ class VariablesProvider implements vscode.TreeDataProvider<VariableInfo> {
 const STATUS: Record<KernelState, { text: string; tip: string }> = {
   none: { text: '$(circle-slash) Kernel: not started', tip: 'The kernel starts when a cell first runs.' },
   starting: { text: '$(loading~spin) Kernel: starting', tip: 'The kernel process is starting.' },
-  idle: { text: '$(circle-large-outline) Kernel: idle', tip: 'The kernel is idle; its variables are kept until it restarts.' },
+  idle: {
+    text: '$(circle-large-outline) Kernel: idle',
+    tip: 'The kernel is idle; its variables are kept until it restarts.',
+  },
   busy: { text: '$(loading~spin) Kernel: busy', tip: 'A cell is running (or queued).' },
 };
 
@@ -88,7 +105,10 @@ export function registerKernelViews(context: vscode.ExtensionContext, controller
   status.command = 'mktnb.showVariables';
   const update = () => {
     const nb = activeNotebook();
-    if (!nb) { status.hide(); return; }
+    if (!nb) {
+      status.hide();
+      return;
+    }
     const st = STATUS[controller.state(nb)];
     status.text = st.text;
     status.tooltip = `Market Notebooks kernel of ${nb.isUntitled ? nb.uri.path : vscode.workspace.asRelativePath(nb.uri)}: ${st.tip} Click to show its variables.`;
@@ -97,13 +117,27 @@ export function registerKernelViews(context: vscode.ExtensionContext, controller
   };
 
   let pending: NodeJS.Timeout | undefined;
-  const refreshSoon = () => { clearTimeout(pending); pending = setTimeout(() => { if (view.visible) void provider.refresh(); }, 50); };
+  const refreshSoon = () => {
+    clearTimeout(pending);
+    pending = setTimeout(() => {
+      if (view.visible) void provider.refresh();
+    }, 50);
+  };
   context.subscriptions.push(
-    view, status,
+    view,
+    status,
     { dispose: () => clearTimeout(pending) },
-    controller.onDidChangeKernel(() => { update(); refreshSoon(); }),
-    vscode.window.onDidChangeActiveNotebookEditor(() => { update(); refreshSoon(); }),
-    view.onDidChangeVisibility((e) => { if (e.visible) void provider.refresh(); }),
+    controller.onDidChangeKernel(() => {
+      update();
+      refreshSoon();
+    }),
+    vscode.window.onDidChangeActiveNotebookEditor(() => {
+      update();
+      refreshSoon();
+    }),
+    view.onDidChangeVisibility((e) => {
+      if (e.visible) void provider.refresh();
+    }),
     vscode.commands.registerCommand('mktnb.showVariables', async () => {
       await vscode.commands.executeCommand(`${VARIABLES_VIEW}.focus`);
       await provider.refresh();

@@ -16,6 +16,11 @@ export function extensionLog(context: vscode.ExtensionContext): vscode.LogOutput
   if (channel) return channel;
   const c = vscode.window.createOutputChannel(OUTPUT_CHANNEL_NAME, { log: true });
   channel = c;
-  context.subscriptions.push({ dispose: () => { c.dispose(); if (channel === c) channel = undefined; } });
+  context.subscriptions.push({
+    dispose: () => {
+      c.dispose();
+      if (channel === c) channel = undefined;
+    },
+  });
   return c;
 }

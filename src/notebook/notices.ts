@@ -28,11 +28,15 @@ export function warnRestricted(tried: boolean): void {
 export function noticeKernelExit(key: string, info: KernelExitInfo, busy: boolean): boolean {
   if (info.endedProcesses.length) {
     const n = info.endedProcesses.length;
-    void vscode.window.showInformationMessage(`Market Notebooks: ${n} process${n === 1 ? '' : 'es'} that cells had started (pid ${info.endedProcesses.join(', ')}) ${n === 1 ? 'was' : 'were'} ended with the kernel.`);
+    void vscode.window.showInformationMessage(
+      `Market Notebooks: ${n} process${n === 1 ? '' : 'es'} that cells had started (pid ${info.endedProcesses.join(', ')}) ${n === 1 ? 'was' : 'were'} ended with the kernel.`,
+    );
   }
   if ((info.kind !== 'oom' && info.kind !== 'crash') || busy) return false;
   const uri = vscode.Uri.parse(key);
   const name = uri.scheme === 'untitled' ? 'an untitled notebook' : vscode.workspace.asRelativePath(uri);
-  void vscode.window.showWarningMessage(`Market Notebooks: the kernel of ${name} stopped while no cell was running: ${info.reason}`);
+  void vscode.window.showWarningMessage(
+    `Market Notebooks: the kernel of ${name} stopped while no cell was running: ${info.reason}`,
+  );
   return true;
 }

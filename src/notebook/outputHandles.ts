@@ -9,7 +9,10 @@
 import { CHART_MIME, TABLE_MIME } from '../shared/schemas';
 import { isOutputHandle } from '../shared/output-requests';
 
-interface Item { readonly mime: string; readonly data: Uint8Array }
+interface Item {
+  readonly mime: string;
+  readonly data: Uint8Array;
+}
 
 const parsed = new WeakMap<Uint8Array, string[]>();
 
@@ -24,10 +27,14 @@ export function itemHandles(it: Item): string[] {
     if (text.includes('"live"')) {
       const v = JSON.parse(text) as { live?: unknown };
       const live = v.live;
-      const raw = Array.isArray(live) ? live.map((l) => (l as { handle?: unknown })?.handle) : [(live as { handle?: unknown } | undefined)?.handle];
+      const raw = Array.isArray(live)
+        ? live.map((l) => (l as { handle?: unknown })?.handle)
+        : [(live as { handle?: unknown } | undefined)?.handle];
       out = raw.filter(isOutputHandle);
     }
-  } catch { /* not JSON: holds no handle */ }
+  } catch {
+    /* not JSON: holds no handle */
+  }
   parsed.set(it.data, out);
   return out;
 }
@@ -44,5 +51,7 @@ export class OutputHandles {
     return before ? [...before].filter((h) => !now.has(h)) : [];
   }
 
-  forget(notebook: string): void { this.seen.delete(notebook); }
+  forget(notebook: string): void {
+    this.seen.delete(notebook);
+  }
 }

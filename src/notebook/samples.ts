@@ -13,12 +13,19 @@ import * as fs from 'fs';
 import * as path from 'path';
 
 export class SampleCopyError extends Error {
-  constructor(message: string, readonly kind: 'differs' | 'symlink' | 'not-a-folder' | 'io') { super(message); this.name = 'SampleCopyError'; }
+  constructor(
+    message: string,
+    readonly kind: 'differs' | 'symlink' | 'not-a-folder' | 'io',
+  ) {
+    super(message);
+    this.name = 'SampleCopyError';
+  }
 }
 
 /** Files of a bundled sample: the notebook and every file under data/ (relative paths, '/' separated). */
 export function sampleFiles(bundleDir: string, notebook: string): string[] {
-  if (path.basename(notebook) !== notebook || !notebook.endsWith('.mktnb')) throw new SampleCopyError(`not a sample notebook name: ${notebook}`, 'io');
+  if (path.basename(notebook) !== notebook || !notebook.endsWith('.mktnb'))
+    throw new SampleCopyError(`not a sample notebook name: ${notebook}`, 'io');
   const out = [notebook];
   const walk = (rel: string) => {
     for (const e of fs.readdirSync(path.join(bundleDir, rel), { withFileTypes: true })) {
@@ -33,7 +40,12 @@ export function sampleFiles(bundleDir: string, notebook: string): string[] {
 }
 
 function lstat(p: string): fs.Stats | undefined {
-  try { return fs.lstatSync(p); } catch (e) { if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined; throw e; }
+  try {
+    return fs.lstatSync(p);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw e;
+  }
 }
 
 /** Checks every component below `root` of `rel` (never following a link); creates missing folders when asked. */
@@ -50,7 +62,8 @@ function checkPath(root: string, rel: string, show: (p: string) => string, mkdir
       fs.mkdirSync(cur);
       continue;
     }
-    if (st.isSymbolicLink()) throw new SampleCopyError(`${show(cur)} is a symbolic link; samples are never copied through links`, 'symlink');
+    if (st.isSymbolicLink())
+      throw new SampleCopyError(`${show(cur)} is a symbolic link; samples are never copied through links`, 'symlink');
     if (last) {
       if (!st.isFile()) throw new SampleCopyError(`${show(cur)} exists and is not a file`, 'not-a-folder');
       return 'file';
@@ -65,11 +78,18 @@ function checkPath(root: string, rel: string, show: (p: string) => string, mkdir
  * path. Throws SampleCopyError (and changes nothing) when the folder holds a file that differs
  * from the bundled one, or a link.
  */
-export function copySample(bundleDir: string, destDir: string, notebook: string, show: (p: string) => string = (p) => p): string {
+export function copySample(
+  bundleDir: string,
+  destDir: string,
+  notebook: string,
+  show: (p: string) => string = (p) => p,
+): string {
   const files = sampleFiles(bundleDir, notebook);
   const parent = lstat(destDir);
-  if (parent?.isSymbolicLink()) throw new SampleCopyError(`${show(destDir)} is a symbolic link; samples are never copied through links`, 'symlink');
-  if (parent && !parent.isDirectory()) throw new SampleCopyError(`${show(destDir)} exists and is not a folder`, 'not-a-folder');
+  if (parent?.isSymbolicLink())
+    throw new SampleCopyError(`${show(destDir)} is a symbolic link; samples are never copied through links`, 'symlink');
+  if (parent && !parent.isDirectory())
+    throw new SampleCopyError(`${show(destDir)} exists and is not a folder`, 'not-a-folder');
   const bundled = (rel: string) => {
     const p = path.join(bundleDir, ...rel.split('/'));
     if (lstat(p)?.isSymbolicLink()) throw new SampleCopyError(`the bundled ${rel} is a link`, 'symlink');
@@ -79,9 +99,16 @@ export function copySample(bundleDir: string, destDir: string, notebook: string,
   const missing: string[] = [];
   if (parent) {
     for (const rel of files) {
-      if (checkPath(destDir, rel, show, false) === 'missing') { missing.push(rel); continue; }
+      if (checkPath(destDir, rel, show, false) === 'missing') {
+        missing.push(rel);
+        continue;
+      }
       const have = fs.readFileSync(path.join(destDir, ...rel.split('/')));
-      if (!have.equals(bundled(rel))) throw new SampleCopyError(`${show(path.join(destDir, ...rel.split('/')))} already exists and differs from the bundled sample`, 'differs');
+      if (!have.equals(bundled(rel)))
+        throw new SampleCopyError(
+          `${show(path.join(destDir, ...rel.split('/')))} already exists and differs from the bundled sample`,
+          'differs',
+        );
     }
   } else {
     fs.mkdirSync(destDir, { recursive: true });
@@ -98,5 +125,8 @@ export function copySample(bundleDir: string, destDir: string, notebook: string,
 /** A folder name next to `base` that does not exist yet: base, base-2, base-3 … */
 export function freshFolder(base: string): string {
   if (!lstat(base)) return base;
-  for (let k = 2; ; k++) { const p = `${base}-${k}`; if (!lstat(p)) return p; }
+  for (let k = 2; ; k++) {
+    const p = `${base}-${k}`;
+    if (!lstat(p)) return p;
+  }
 }

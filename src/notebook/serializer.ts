@@ -3,9 +3,23 @@
  * Fields this version does not know are carried in metadata so they survive a round trip.
  */
 import * as vscode from 'vscode';
-import { decodeNotebookBytes, fromSourceLines, NotebookFormatError, parseNotebook, serializeNotebook, toSourceLines } from '../format/serialize';
+import {
+  decodeNotebookBytes,
+  fromSourceLines,
+  NotebookFormatError,
+  parseNotebook,
+  serializeNotebook,
+  toSourceLines,
+} from '../format/serialize';
 import { itemFromBytes, itemToBytes, storedOutputForDisplay } from '../format/items';
-import { FORMAT_NAME, FORMAT_VERSION, NOTEBOOK_TYPE, type MktnbCell, type MktnbFile, type MktnbOutput } from '../format/types';
+import {
+  FORMAT_NAME,
+  FORMAT_VERSION,
+  NOTEBOOK_TYPE,
+  type MktnbCell,
+  type MktnbFile,
+  type MktnbOutput,
+} from '../format/types';
 
 const KNOWN_TOP = new Set(['format', 'version', 'metadata', 'cells']);
 const KNOWN_CELL = new Set(['kind', 'language', 'source', 'metadata', 'outputs', 'execution']);
@@ -23,11 +37,19 @@ function pickUnknown(o: Record<string, unknown>, known: Set<string>): Record<str
 export function fileToNotebookData(nb: MktnbFile): vscode.NotebookData {
   const cells = nb.cells.map((c) => {
     const kind = c.kind === 'markdown' ? vscode.NotebookCellKind.Markup : vscode.NotebookCellKind.Code;
-    const cell = new vscode.NotebookCellData(kind, fromSourceLines(c.source), c.language || (kind === vscode.NotebookCellKind.Markup ? 'markdown' : 'typescript'));
+    const cell = new vscode.NotebookCellData(
+      kind,
+      fromSourceLines(c.source),
+      c.language || (kind === vscode.NotebookCellKind.Markup ? 'markdown' : 'typescript'),
+    );
     cell.metadata = { ...(c.metadata ?? {}) };
     const extra = pickUnknown(c, KNOWN_CELL);
     // markdown cells from a file: raw HTML in them is shown as text (renderers/markdown.ts)
-    if (extra || kind === vscode.NotebookCellKind.Markup) cell.metadata[M] = { ...(extra ? { extra } : {}), ...(kind === vscode.NotebookCellKind.Markup ? { inertHtml: true } : {}) };
+    if (extra || kind === vscode.NotebookCellKind.Markup)
+      cell.metadata[M] = {
+        ...(extra ? { extra } : {}),
+        ...(kind === vscode.NotebookCellKind.Markup ? { inertHtml: true } : {}),
+      };
     cell.outputs = (c.outputs ?? []).map((o) => {
       const metadata: Record<string, unknown> = { ...(o.metadata ?? {}) };
       const oextra = pickUnknown(o, KNOWN_OUTPUT);
@@ -37,7 +59,8 @@ export function fileToNotebookData(nb: MktnbFile): vscode.NotebookData {
       const shown = storedOutputForDisplay(o.items);
       const held = shown.rewritten;
       const items = shown.items.map((it) => new vscode.NotebookCellOutputItem(itemToBytes(it), it.mime));
-      if (o.kind || oextra || held) metadata[M] = { kind: o.kind, extra: oextra, ...(held ? { heldItems: o.items } : {}) };
+      if (o.kind || oextra || held)
+        metadata[M] = { kind: o.kind, extra: oextra, ...(held ? { heldItems: o.items } : {}) };
       return new vscode.NotebookCellOutput(items, metadata);
     });
     if (c.execution && kind === vscode.NotebookCellKind.Code) {
@@ -57,7 +80,10 @@ export function fileToNotebookData(nb: MktnbFile): vscode.NotebookData {
 }
 
 /** Converts VS Code's notebook data (or a live document's cells) into the file model. */
-export function notebookDataToFile(data: { metadata?: Record<string, any>; cells: ReadonlyArray<CellLike> }): MktnbFile {
+export function notebookDataToFile(data: {
+  metadata?: Record<string, any>;
+  cells: ReadonlyArray<CellLike>;
+}): MktnbFile {
   const meta = { ...(data.metadata ?? {}) };
   const own = meta[M] as { version?: string; extra?: Record<string, unknown> } | undefined;
   delete meta[M];
@@ -66,11 +92,18 @@ export function notebookDataToFile(data: { metadata?: Record<string, any>; cells
     const cmeta = { ...(c.metadata ?? {}) };
     const cown = cmeta[M] as { extra?: Record<string, unknown> } | undefined;
     delete cmeta[M];
-    const cell: MktnbCell = { ...(cown?.extra ?? {}), kind: markdown ? 'markdown' : 'code', language: c.languageId, source: toSourceLines(c.value), metadata: cmeta };
+    const cell: MktnbCell = {
+      ...(cown?.extra ?? {}),
+      kind: markdown ? 'markdown' : 'code',
+      language: c.languageId,
+      source: toSourceLines(c.value),
+      metadata: cmeta,
+    };
     if (!markdown) {
       const outputs: MktnbOutput[] = (c.outputs ?? []).map((o) => {
         const ometa = { ...(o.metadata ?? {}) };
-        const oown = ometa[M] as { kind?: string; extra?: Record<string, unknown>; heldItems?: MktnbOutput['items'] } | undefined;
+        const oown = ometa[M] as
+          { kind?: string; extra?: Record<string, unknown>; heldItems?: MktnbOutput['items'] } | undefined;
         delete ometa[M];
         const items = oown?.heldItems ?? o.items.map((it) => itemFromBytes(it.mime, it.data));
         const out: MktnbOutput = { ...(oown?.extra ?? {}), items };
@@ -105,8 +138,12 @@ export interface CellLike {
 /** Live document cells as CellLike (for export). */
 export function documentCells(doc: vscode.NotebookDocument): CellLike[] {
   return doc.getCells().map((c) => ({
-    kind: c.kind, value: c.document.getText(), languageId: c.document.languageId,
-    metadata: c.metadata, outputs: c.outputs, executionSummary: c.executionSummary,
+    kind: c.kind,
+    value: c.document.getText(),
+    languageId: c.document.languageId,
+    metadata: c.metadata,
+    outputs: c.outputs,
+    executionSummary: c.executionSummary,
   }));
 }
 
@@ -132,21 +169,34 @@ export class MktnbSerializer implements vscode.NotebookSerializer {
 
   async serializeNotebook(data: vscode.NotebookData): Promise<Uint8Array> {
     const saveOutputs = vscode.workspace.getConfiguration('marketNotebooks').get<boolean>('saveOutputs', true);
-    const cells: CellLike[] = data.cells.map((c) => ({ kind: c.kind, value: c.value, languageId: c.languageId, metadata: c.metadata, outputs: c.outputs, executionSummary: c.executionSummary }));
-    return new TextEncoder().encode(serializeNotebook(notebookDataToFile({ metadata: data.metadata, cells }), { saveOutputs }));
+    const cells: CellLike[] = data.cells.map((c) => ({
+      kind: c.kind,
+      value: c.value,
+      languageId: c.languageId,
+      metadata: c.metadata,
+      outputs: c.outputs,
+      executionSummary: c.executionSummary,
+    }));
+    return new TextEncoder().encode(
+      serializeNotebook(notebookDataToFile({ metadata: data.metadata, cells }), { saveOutputs }),
+    );
   }
 }
 
 async function findTabFor(content: Uint8Array): Promise<vscode.Uri | undefined> {
   const candidates: vscode.Uri[] = [];
-  for (const g of vscode.window.tabGroups.all) for (const t of g.tabs) {
-    if (t.input instanceof vscode.TabInputNotebook && t.input.notebookType === NOTEBOOK_TYPE) candidates.push(t.input.uri);
-  }
+  for (const g of vscode.window.tabGroups.all)
+    for (const t of g.tabs) {
+      if (t.input instanceof vscode.TabInputNotebook && t.input.notebookType === NOTEBOOK_TYPE)
+        candidates.push(t.input.uri);
+    }
   for (const uri of candidates) {
     try {
       const bytes = await vscode.workspace.fs.readFile(uri);
       if (bytes.length === content.length && bytes.every((b, i) => b === content[i])) return uri;
-    } catch { /* not readable: not the one */ }
+    } catch {
+      /* not readable: not the one */
+    }
   }
   return undefined;
 }

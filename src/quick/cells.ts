@@ -32,9 +32,15 @@ export interface QuickChoices {
 }
 
 /** First and last dates (ISO YYYY-MM-DD, inclusive). */
-export interface DateRange { first: string; last: string }
+export interface DateRange {
+  first: string;
+  last: string;
+}
 
-export interface GeneratedCell { kind: 'markdown' | 'code'; source: string }
+export interface GeneratedCell {
+  kind: 'markdown' | 'code';
+  source: string;
+}
 
 export const QUICK_TITLES: Record<QuickKind, string> = {
   correlation: 'Correlation',
@@ -52,10 +58,15 @@ export const QUICK_TITLES: Record<QuickKind, string> = {
  * own globals) or a name the generated cells declare themselves; those get a trailing "_".
  */
 export function identifier(label: string, taken: Set<string> = new Set()): string {
-  let id = label.replace(/\.[a-z]+$/i, '').replace(/[^A-Za-z0-9_$]+/g, '_').replace(/^_+|_+$/g, '') || 'series';
+  let id =
+    label
+      .replace(/\.[a-z]+$/i, '')
+      .replace(/[^A-Za-z0-9_$]+/g, '_')
+      .replace(/^_+|_+$/g, '') || 'series';
   if (/^[0-9]/.test(id)) id = '_' + id;
   if (isReservedName(id)) id = id + '_';
-  let out = id, k = 2;
+  let out = id,
+    k = 2;
   while (taken.has(out) || isReservedName(out)) out = `${id}_${k++}`;
   taken.add(out);
   return out;
@@ -68,28 +79,156 @@ export function isReservedName(id: string): boolean {
 
 /** Reserved words (also in strict mode and modules) and literals. */
 const RESERVED = new Set([
-  'break', 'case', 'catch', 'class', 'const', 'continue', 'debugger', 'default', 'delete', 'do', 'else', 'enum', 'export', 'extends',
-  'false', 'finally', 'for', 'function', 'if', 'import', 'in', 'instanceof', 'new', 'null', 'return', 'super', 'switch', 'this', 'throw',
-  'true', 'try', 'typeof', 'var', 'void', 'while', 'with', 'yield', 'let', 'static', 'implements', 'interface', 'package', 'private',
-  'protected', 'public', 'await', 'async', 'of', 'as', 'from', 'get', 'set', 'type', 'declare', 'namespace', 'module', 'abstract',
-  'readonly', 'keyof', 'infer', 'is', 'asserts', 'satisfies', 'unique', 'never', 'unknown', 'any', 'symbol', 'object', 'number', 'string', 'boolean', 'bigint',
-  'undefined', 'NaN', 'Infinity', 'arguments', 'eval',
+  'break',
+  'case',
+  'catch',
+  'class',
+  'const',
+  'continue',
+  'debugger',
+  'default',
+  'delete',
+  'do',
+  'else',
+  'enum',
+  'export',
+  'extends',
+  'false',
+  'finally',
+  'for',
+  'function',
+  'if',
+  'import',
+  'in',
+  'instanceof',
+  'new',
+  'null',
+  'return',
+  'super',
+  'switch',
+  'this',
+  'throw',
+  'true',
+  'try',
+  'typeof',
+  'var',
+  'void',
+  'while',
+  'with',
+  'yield',
+  'let',
+  'static',
+  'implements',
+  'interface',
+  'package',
+  'private',
+  'protected',
+  'public',
+  'await',
+  'async',
+  'of',
+  'as',
+  'from',
+  'get',
+  'set',
+  'type',
+  'declare',
+  'namespace',
+  'module',
+  'abstract',
+  'readonly',
+  'keyof',
+  'infer',
+  'is',
+  'asserts',
+  'satisfies',
+  'unique',
+  'never',
+  'unknown',
+  'any',
+  'symbol',
+  'object',
+  'number',
+  'string',
+  'boolean',
+  'bigint',
+  'undefined',
+  'NaN',
+  'Infinity',
+  'arguments',
+  'eval',
   // names the generated cells declare
-  'data', 'prices', 'aligned', 'ohlc', 'book', 'impact', 'replay', 'rc', 'cc',
+  'data',
+  'prices',
+  'aligned',
+  'ohlc',
+  'book',
+  'impact',
+  'replay',
+  'rc',
+  'cc',
 ]);
 /** The analysis library's names: globals in every cell, plus the kernel's own (display, mktnb). */
 export const LIBRARY_GLOBALS: ReadonlySet<string> = new Set([...Object.keys(market), 'display', 'mktnb', 'window']);
 /** JavaScript's and Node's globals (also when the generating process is not the kernel). */
 const JS_GLOBALS = new Set([
-  'globalThis', 'console', 'process', 'require', 'exports', 'Buffer', 'setTimeout', 'setInterval', 'clearTimeout', 'clearInterval', 'queueMicrotask',
-  'Math', 'Date', 'JSON', 'Object', 'Array', 'Number', 'String', 'Boolean', 'Symbol', 'BigInt', 'Promise', 'Error', 'TypeError', 'RangeError',
-  'Map', 'Set', 'WeakMap', 'WeakSet', 'RegExp', 'Function', 'Reflect', 'Proxy', 'Intl', 'Atomics', 'fetch', 'URL', 'structuredClone',
-  'isNaN', 'isFinite', 'parseInt', 'parseFloat', 'encodeURIComponent', 'decodeURIComponent', 'escape', 'unescape', 'self', 'global', '__dirname', '__filename',
+  'globalThis',
+  'console',
+  'process',
+  'require',
+  'exports',
+  'Buffer',
+  'setTimeout',
+  'setInterval',
+  'clearTimeout',
+  'clearInterval',
+  'queueMicrotask',
+  'Math',
+  'Date',
+  'JSON',
+  'Object',
+  'Array',
+  'Number',
+  'String',
+  'Boolean',
+  'Symbol',
+  'BigInt',
+  'Promise',
+  'Error',
+  'TypeError',
+  'RangeError',
+  'Map',
+  'Set',
+  'WeakMap',
+  'WeakSet',
+  'RegExp',
+  'Function',
+  'Reflect',
+  'Proxy',
+  'Intl',
+  'Atomics',
+  'fetch',
+  'URL',
+  'structuredClone',
+  'isNaN',
+  'isFinite',
+  'parseInt',
+  'parseFloat',
+  'encodeURIComponent',
+  'decodeURIComponent',
+  'escape',
+  'unescape',
+  'self',
+  'global',
+  '__dirname',
+  '__filename',
 ]);
 
 /** Text for generated markdown: characters with a meaning in CommonMark (or HTML) are backslash-escaped. */
 export function mdText(s: string): string {
-  return s.replace(/[\\`*_[\]()!#|~$<>&]/g, (c) => (c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '&' ? '&amp;' : `\\${c}`)).replace(/\r?\n/g, ' ');
+  return s
+    .replace(/[\\`*_[\]()!#|~$<>&]/g, (c) => (c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '&' ? '&amp;' : `\\${c}`))
+    .replace(/\r?\n/g, ' ');
 }
 
 /** A code span for generated markdown that no content can close: a fence longer than any backtick run inside. */
@@ -101,11 +240,14 @@ export function mdCode(s: string): string {
   return `${fence}${pad}${text}${pad}${fence}`;
 }
 
-function q(s: string): string { return JSON.stringify(s); }
+function q(s: string): string {
+  return JSON.stringify(s);
+}
 
 function rangeText(c: QuickChoices): string {
   const r = c.dataRange;
-  if (!c.from && !c.to) return r ? `all available dates (${mdText(r.first)} .. ${mdText(r.last)})` : 'all available dates';
+  if (!c.from && !c.to)
+    return r ? `all available dates (${mdText(r.first)} .. ${mdText(r.last)})` : 'all available dates';
   return `${mdText(c.from ?? r?.first ?? 'the start')} .. ${mdText(c.to ?? r?.last ?? 'the end')}`;
 }
 
@@ -127,7 +269,12 @@ export function cascadeDates(c: QuickChoices): { from: string; to: string; bookF
   return { from, to, bookFrom: shiftDate(from, -CASCADE_BOOK_DAYS), bookTo: shiftDate(from, -1) };
 }
 
-export interface DatePreset { label: string; from?: string; to?: string; description?: string }
+export interface DatePreset {
+  label: string;
+  from?: string;
+  to?: string;
+  description?: string;
+}
 
 /**
  * Date choices computed from the data's own range (not the bundled samples' history): all dates,
@@ -136,14 +283,17 @@ export interface DatePreset { label: string; from?: string; to?: string; descrip
  */
 export function datePresets(r: DateRange): DatePreset[] {
   const out: DatePreset[] = [{ label: 'All dates', description: `${r.first} .. ${r.last}` }];
-  const add = (label: string, from: string) => { if (from > r.first && from <= r.last) out.push({ label, from, description: `${from} .. ${r.last}` }); };
+  const add = (label: string, from: string) => {
+    if (from > r.first && from <= r.last) out.push({ label, from, description: `${from} .. ${r.last}` });
+  };
   add('Last 30 days', shiftDate(r.last, -29));
   add('Last 90 days', shiftDate(r.last, -89));
   add('Last 6 months', shiftDate(r.last, -182));
   add('Last year', shiftDate(r.last, -364));
   add('Last 3 years', shiftDate(r.last, -(3 * 365 - 1)));
   const ytd = `${r.last.slice(0, 4)}-01-01`;
-  if (ytd > r.first && ytd < r.last) out.push({ label: `Year to date (${r.last.slice(0, 4)})`, from: ytd, description: `${ytd} .. ${r.last}` });
+  if (ytd > r.first && ytd < r.last)
+    out.push({ label: `Year to date (${r.last.slice(0, 4)})`, from: ytd, description: `${ytd} .. ${r.last}` });
   return out;
 }
 
@@ -156,7 +306,9 @@ function loadCell(c: QuickChoices): string {
       '// Prices (the close for OHLCV files), limited to the chosen dates.',
       `const prices = ${files};`,
       ...names.map((n) => `const ${n} = prices.${n}.series()${range};`),
-      names.length === 1 ? names[0] : `align(${names.join(', ')}, { how: 'outer' })   // an overview: each series on its own calendar`,
+      names.length === 1
+        ? names[0]
+        : `align(${names.join(', ')}, { how: 'outer' })   // an overview: each series on its own calendar`,
     ].join('\n');
   }
   return [
@@ -174,7 +326,16 @@ export function generateCells(choices: QuickChoices): GeneratedCell[] {
   // names enter code as identifiers, so they must be identifiers (and not reserved); paths enter
   // code only as JSON string literals (q) and markdown only as code spans (mdCode)
   const taken = new Set<string>();
-  const c: QuickChoices = { ...choices, series: choices.series.map((s) => ({ ...s, name: /^[A-Za-z_$][\w$]*$/.test(s.name) && !isReservedName(s.name) && !taken.has(s.name) ? (taken.add(s.name), s.name) : identifier(s.name, taken) })) };
+  const c: QuickChoices = {
+    ...choices,
+    series: choices.series.map((s) => ({
+      ...s,
+      name:
+        /^[A-Za-z_$][\w$]*$/.test(s.name) && !isReservedName(s.name) && !taken.has(s.name)
+          ? (taken.add(s.name), s.name)
+          : identifier(s.name, taken),
+    })),
+  };
   const names = c.series.map((s) => s.name);
   const [A, B] = names;
   const [mA, mB] = names.map(mdText);
@@ -189,58 +350,90 @@ export function generateCells(choices: QuickChoices): GeneratedCell[] {
   switch (c.kind) {
     case 'correlation':
       return [
-        md(`# ${mA} vs ${mB}: ${method} correlation\n\n${asked}\n\nData: ${files}; ${rangeText(c)}. Correlation of daily ${on === 'returns' ? 'log returns' : 'price levels'} on the dates both series have (inner alignment).${on === 'levels' ? '\n\nNote: correlations of price levels are dominated by shared trends; returns say more about co-movement.' : ''}`),
+        md(
+          `# ${mA} vs ${mB}: ${method} correlation\n\n${asked}\n\nData: ${files}; ${rangeText(c)}. Correlation of daily ${on === 'returns' ? 'log returns' : 'price levels'} on the dates both series have (inner alignment).${on === 'levels' ? '\n\nNote: correlations of price levels are dominated by shared trends; returns say more about co-movement.' : ''}`,
+        ),
         code(loadCell(c)),
-        code(`// Coefficient, n, 95% confidence interval (Fisher z) and p-value (t test, as scipy)\ncorr(${ret(A)}, ${ret(B)}, { method: ${q(method)} })`),
-        code(`// Each point is one day; the line is the OLS fit\nplot.scatter(${ret(A)}, ${ret(B)}, { fit: true, title: ${q(`${A} vs ${B} (${on === 'returns' ? 'daily log returns' : 'levels'})`)} })`),
+        code(
+          `// Coefficient, n, 95% confidence interval (Fisher z) and p-value (t test, as scipy)\ncorr(${ret(A)}, ${ret(B)}, { method: ${q(method)} })`,
+        ),
+        code(
+          `// Each point is one day; the line is the OLS fit\nplot.scatter(${ret(A)}, ${ret(B)}, { fit: true, title: ${q(`${A} vs ${B} (${on === 'returns' ? 'daily log returns' : 'levels'})`)} })`,
+        ),
       ];
     case 'rolling': {
       const w = c.window ?? 30;
       return [
-        md(`# ${mA} vs ${mB}: ${w}-day rolling ${method} correlation\n\n${asked}\n\nData: ${files}; ${rangeText(c)}. The first ${w - 1} points of the rolling window are empty, as in pandas \`rolling(${w}).corr()\`.`),
+        md(
+          `# ${mA} vs ${mB}: ${w}-day rolling ${method} correlation\n\n${asked}\n\nData: ${files}; ${rangeText(c)}. The first ${w - 1} points of the rolling window are empty, as in pandas \`rolling(${w}).corr()\`.`,
+        ),
         code(loadCell(c)),
-        code(`const rc = rollingCorr(${ret(A)}, ${ret(B)}, ${w}, { method: ${q(method)} });\nplot.rolling(rc, { title: ${q(`${A} vs ${B}: ${w}-day rolling correlation of ${on}`)} })`),
+        code(
+          `const rc = rollingCorr(${ret(A)}, ${ret(B)}, ${w}, { method: ${q(method)} });\nplot.rolling(rc, { title: ${q(`${A} vs ${B}: ${w}-day rolling correlation of ${on}`)} })`,
+        ),
         code(`// Whole-period correlation for reference\ncorr(${ret(A)}, ${ret(B)}, { method: ${q(method)} })`),
       ];
     }
     case 'beta': {
       const w = c.window ?? 63;
       return [
-        md(`# Beta of ${mA} to ${mB}\n\n${asked}\n\nData: ${files}; ${rangeText(c)}. OLS of ${mA}'s daily log returns on ${mB}'s, with intercept. A beta of 2 means ${mA} moved twice as much as ${mB} on average.`),
+        md(
+          `# Beta of ${mA} to ${mB}\n\n${asked}\n\nData: ${files}; ${rangeText(c)}. OLS of ${mA}'s daily log returns on ${mB}'s, with intercept. A beta of 2 means ${mA} moved twice as much as ${mB} on average.`,
+        ),
         code(loadCell(c)),
         code(`// beta, alpha, r², standard error, n\nbeta(returns(${A}, 'log'), returns(${B}, 'log'))`),
         code(`// Beta on days ${B} rose vs days it fell\nupDownBeta(returns(${A}, 'log'), returns(${B}, 'log'))`),
-        code(`plot.rolling(rollingBeta(returns(${A}, 'log'), returns(${B}, 'log'), ${w}), { title: ${q(`${w}-day rolling beta of ${A} to ${B}`)} })`),
-        code(`plot.scatter(returns(${A}, 'log'), returns(${B}, 'log'), { fit: true, title: ${q(`${A} vs ${B} daily log returns`)} })`),
+        code(
+          `plot.rolling(rollingBeta(returns(${A}, 'log'), returns(${B}, 'log'), ${w}), { title: ${q(`${w}-day rolling beta of ${A} to ${B}`)} })`,
+        ),
+        code(
+          `plot.scatter(returns(${A}, 'log'), returns(${B}, 'log'), { fit: true, title: ${q(`${A} vs ${B} daily log returns`)} })`,
+        ),
       ];
     }
     case 'leadlag': {
       const L = c.maxLag ?? 10;
       return [
-        md(`# Does ${mA} lead ${mB}?\n\n${asked}\n\nData: ${files}; ${rangeText(c)}. Cross-correlation of daily log returns for lags -${L} .. ${L} days (statsmodels \`ccf\` convention, see the result's note on which series leads).`),
+        md(
+          `# Does ${mA} lead ${mB}?\n\n${asked}\n\nData: ${files}; ${rangeText(c)}. Cross-correlation of daily log returns for lags -${L} .. ${L} days (statsmodels \`ccf\` convention, see the result's note on which series leads).`,
+        ),
         code(loadCell(c)),
         code(`const cc = crossCorr(returns(${A}, 'log'), returns(${B}, 'log'), ${L});\ncc`),
-        code(`plot.bar({ names: cc.lags.map(String), values: cc.values }, { title: ${q(`Cross-correlation ${A} / ${B} by lag (days)`)} })`),
+        code(
+          `plot.bar({ names: cc.lags.map(String), values: cc.values }, { title: ${q(`Cross-correlation ${A} / ${B} by lag (days)`)} })`,
+        ),
       ];
     }
     case 'drawdown':
       return [
-        md(`# Drawdowns: ${names.map(mdText).join(', ')}\n\n${asked}\n\nData: ${files}; ${rangeText(c)}. Drawdown is the fall from the running peak; the table gives the maximum with its peak, trough and recovery dates.`),
+        md(
+          `# Drawdowns: ${names.map(mdText).join(', ')}\n\n${asked}\n\nData: ${files}; ${rangeText(c)}. Drawdown is the fall from the running peak; the table gives the maximum with its peak, trough and recovery dates.`,
+        ),
         code(loadCell(c)),
-        ...c.series.map((s) => code(`const dd_${s.name} = drawdown(${s.name});\ndisplay(dd_${s.name});\nplot.drawdown(dd_${s.name}, { title: ${q(`${s.name}: drawdown from running peak`)} })`)),
+        ...c.series.map((s) =>
+          code(
+            `const dd_${s.name} = drawdown(${s.name});\ndisplay(dd_${s.name});\nplot.drawdown(dd_${s.name}, { title: ${q(`${s.name}: drawdown from running peak`)} })`,
+          ),
+        ),
       ];
     case 'analyze':
       return [
         md(`# ${mA}: overview\n\n${asked}\n\nData: ${files}; ${rangeText(c)}.`),
         code(`const data = load(${q(c.series[0].path)});\ndata`),
-        code(`const ${A} = asSeries(data)${c.from || c.to ? `.slice(${c.from ? q(c.from) : 'undefined'}${c.to ? `, ${q(c.to)}` : ''})` : ''};\nplot.line(${A}, { title: ${q(`${A}`)} })`),
+        code(
+          `const ${A} = asSeries(data)${c.from || c.to ? `.slice(${c.from ? q(c.from) : 'undefined'}${c.to ? `, ${q(c.to)}` : ''})` : ''};\nplot.line(${A}, { title: ${q(`${A}`)} })`,
+        ),
         code(`drawdown(${A})`),
-        code(`// Annualised volatility over 30 observations (365 periods a year for crypto, 252 for exchange-traded series)\nplot.rolling(volatility(returns(${A}, 'log'), 30, { annualize: ${A}.meta.calendar === 'crypto' ? 365 : 252 }), { title: ${q(`${A}: 30-day annualised volatility`)} })`),
+        code(
+          `// Annualised volatility over 30 observations (365 periods a year for crypto, 252 for exchange-traded series)\nplot.rolling(volatility(returns(${A}, 'log'), 30, { annualize: ${A}.meta.calendar === 'crypto' ? 365 : 252 }), { title: ${q(`${A}: 30-day annualised volatility`)} })`,
+        ),
       ];
     case 'cascade': {
       const d = cascadeDates(c);
       return [
-        md(`# Liquidation cascade replay on ${mA}\n\n${asked}\n\nData: ${files}; replayed over ${mdText(d.from)} .. ${mdText(d.to)}. The position book is a stated assumption (edit it below): open interest, leverage mix and the share of longs, with entries spread over the ${CASCADE_BOOK_DAYS} days before the replay (${mdText(d.bookFrom)} .. ${mdText(d.bookTo)}). Daily lows trigger long liquidations and highs trigger shorts; liquidation orders move the price further through a square-root impact model (stated in the cell), which can trigger the next layer.`),
+        md(
+          `# Liquidation cascade replay on ${mA}\n\n${asked}\n\nData: ${files}; replayed over ${mdText(d.from)} .. ${mdText(d.to)}. The position book is a stated assumption (edit it below): open interest, leverage mix and the share of longs, with entries spread over the ${CASCADE_BOOK_DAYS} days before the replay (${mdText(d.bookFrom)} .. ${mdText(d.bookTo)}). Daily lows trigger long liquidations and highs trigger shorts; liquidation orders move the price further through a square-root impact model (stated in the cell), which can trigger the next layer.`,
+        ),
         code(`const ohlc = load(${q(c.series[0].path)});\nohlc`),
         code(cascadeCell(c)),
       ];

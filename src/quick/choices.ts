@@ -26,32 +26,58 @@ export function looksLikePriceFile(fileName: string, head: string): boolean {
 }
 
 /** What a quick analysis asks for: how many series, and whether a window, a method, returns-or-levels, a lag. */
-export function quickNeeds(kind: QuickKind): { count: number | 'many'; window: boolean; method: boolean; on: boolean; lag: boolean } {
+export function quickNeeds(kind: QuickKind): {
+  count: number | 'many';
+  window: boolean;
+  method: boolean;
+  on: boolean;
+  lag: boolean;
+} {
   switch (kind) {
-    case 'correlation': return { count: 2, window: false, method: true, on: true, lag: false };
-    case 'rolling': return { count: 2, window: true, method: true, on: true, lag: false };
-    case 'beta': return { count: 2, window: true, method: false, on: false, lag: false };
-    case 'leadlag': return { count: 2, window: false, method: false, on: false, lag: true };
-    case 'drawdown': return { count: 'many', window: false, method: false, on: false, lag: false };
-    case 'cascade': return { count: 1, window: false, method: false, on: false, lag: false };
-    case 'analyze': return { count: 1, window: false, method: false, on: false, lag: false };
+    case 'correlation':
+      return { count: 2, window: false, method: true, on: true, lag: false };
+    case 'rolling':
+      return { count: 2, window: true, method: true, on: true, lag: false };
+    case 'beta':
+      return { count: 2, window: true, method: false, on: false, lag: false };
+    case 'leadlag':
+      return { count: 2, window: false, method: false, on: false, lag: true };
+    case 'drawdown':
+      return { count: 'many', window: false, method: false, on: false, lag: false };
+    case 'cascade':
+      return { count: 1, window: false, method: false, on: false, lag: false };
+    case 'analyze':
+      return { count: 1, window: false, method: false, on: false, lag: false };
   }
 }
 
 /** A chosen file as the library loaded it: as read, and the series analyses use. */
-export interface LoadedFile { raw: Series | Frame; s: Series }
+export interface LoadedFile {
+  raw: Series | Frame;
+  s: Series;
+}
 
 /** A file the user chose: how messages name it, and its absolute path. */
-export interface ChosenFile { label: string; path: string }
+export interface ChosenFile {
+  label: string;
+  path: string;
+}
 
 /** Loads the chosen files with the analysis library (the close of OHLC files); throws a message naming the file. */
 export function loadChosen(files: ChosenFile[], baseDir: string): LoadedFile[] {
   setRuntime({ baseDir });
   return files.map((f) => {
     let v: Series | Frame;
-    try { v = load(f.path) as Series | Frame; } catch (e) { throw new Error(`${f.label} cannot be used: ${(e as Error).message}`); }
+    try {
+      v = load(f.path) as Series | Frame;
+    } catch (e) {
+      throw new Error(`${f.label} cannot be used: ${(e as Error).message}`);
+    }
     const s = (v instanceof Frame ? (v.names.includes('close') ? v.get('close') : v.get(v.names[0])) : v).dropna();
-    if (s.length < 2) throw new Error(`${f.label} has ${s.length} data point${s.length === 1 ? '' : 's'}: an analysis needs at least 2.`);
+    if (s.length < 2)
+      throw new Error(
+        `${f.label} has ${s.length} data point${s.length === 1 ? '' : 's'}: an analysis needs at least 2.`,
+      );
     return { raw: v, s };
   });
 }
@@ -60,27 +86,47 @@ const day = (t: number) => formatTime(t).slice(0, 10);
 
 /** The dates every file covers (the range analyses of pairs use). */
 export function sharedRange(loaded: LoadedFile[], files: ReadonlyArray<{ label: string }>): DateRange {
-  const first = loaded.map((l) => day(l.s.index[0])).sort().pop()!;
+  const first = loaded
+    .map((l) => day(l.s.index[0]))
+    .sort()
+    .pop()!;
   const last = loaded.map((l) => day(l.s.index[l.s.length - 1])).sort()[0];
-  if (first > last) throw new Error(`${files.map((f) => f.label).join(' and ')} share no dates (${loaded.map((l, i) => `${files[i].label}: ${day(l.s.index[0])} .. ${day(l.s.index[l.s.length - 1])}`).join('; ')}).`);
+  if (first > last)
+    throw new Error(
+      `${files.map((f) => f.label).join(' and ')} share no dates (${loaded.map((l, i) => `${files[i].label}: ${day(l.s.index[0])} .. ${day(l.s.index[l.s.length - 1])}`).join('; ')}).`,
+    );
   return { first, last };
 }
 
 /** From the earliest first date to the latest last date (drawdowns: each series on its own calendar). */
 export function unionRange(loaded: LoadedFile[]): DateRange {
-  return { first: loaded.map((l) => day(l.s.index[0])).sort()[0], last: loaded.map((l) => day(l.s.index[l.s.length - 1])).sort().pop()! };
+  return {
+    first: loaded.map((l) => day(l.s.index[0])).sort()[0],
+    last: loaded
+      .map((l) => day(l.s.index[l.s.length - 1]))
+      .sort()
+      .pop()!,
+  };
 }
 
 /** Checks the chosen dates leave enough data for the analysis; throws a readable message. */
-export function validateChoice(c: QuickChoices, files: ReadonlyArray<{ label: string }>, loadedFiles: LoadedFile[]): void {
+export function validateChoice(
+  c: QuickChoices,
+  files: ReadonlyArray<{ label: string }>,
+  loadedFiles: LoadedFile[],
+): void {
   const loaded = loadedFiles.map((l, i) => {
     const sliced = l.s.slice(c.from, c.to);
-    if (sliced.length < 2) throw new Error(`${files[i].label} has ${sliced.length} data point${sliced.length === 1 ? '' : 's'} between ${c.from ?? 'the start'} and ${c.to ?? 'the end'}: choose other dates.`);
+    if (sliced.length < 2)
+      throw new Error(
+        `${files[i].label} has ${sliced.length} data point${sliced.length === 1 ? '' : 's'} between ${c.from ?? 'the start'} and ${c.to ?? 'the end'}: choose other dates.`,
+      );
     return { name: c.series[i].name, s: sliced, raw: l.raw };
   });
   if (c.kind === 'cascade') {
     const v = loaded[0].raw;
-    if (!(v instanceof Frame) || !v.names.includes('high') || !v.names.includes('low')) throw new Error(`${files[0].label} has no high and low columns: a cascade replay needs daily OHLC prices.`);
+    if (!(v instanceof Frame) || !v.names.includes('high') || !v.names.includes('low'))
+      throw new Error(`${files[0].label} has no high and low columns: a cascade replay needs daily OHLC prices.`);
   }
   if (loaded.length >= 2 && c.kind !== 'drawdown') {
     const [a, b] = loaded;
@@ -89,7 +135,9 @@ export function validateChoice(c: QuickChoices, files: ReadonlyArray<{ label: st
     for (const t of a.s.index) if (bSet.has(t)) common++;
     const needPts = (c.window ?? 2) + 1;
     if (common < needPts) {
-      throw new Error(`${a.name} and ${b.name} share only ${common} date${common === 1 ? '' : 's'} between ${c.from ?? 'the start'} and ${c.to ?? 'the end'}; ${c.window ? `a ${c.window}-point window needs at least ${needPts}` : 'at least 3 are needed'}. Choose a wider date range${c.window ? ' or a shorter window' : ''}.`);
+      throw new Error(
+        `${a.name} and ${b.name} share only ${common} date${common === 1 ? '' : 's'} between ${c.from ?? 'the start'} and ${c.to ?? 'the end'}; ${c.window ? `a ${c.window}-point window needs at least ${needPts}` : 'at least 3 are needed'}. Choose a wider date range${c.window ? ' or a shorter window' : ''}.`,
+      );
     }
   }
 }

@@ -34,7 +34,10 @@ const fmts = new Map<string, Intl.NumberFormat>();
 function grouped(digits: number): Intl.NumberFormat {
   const k = String(digits);
   let f = fmts.get(k);
-  if (!f) { f = new Intl.NumberFormat('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }); fmts.set(k, f); }
+  if (!f) {
+    f = new Intl.NumberFormat('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+    fmts.set(k, f);
+  }
   return f;
 }
 
@@ -47,7 +50,8 @@ export function formatFixed(v: number, digits: number): string {
 /** "$1.25bn", "$450.2m", "$12.3k", "$85.40", "$0"; negative as "-$1.25bn". */
 export function formatCurrency(v: number): string {
   if (!Number.isFinite(v)) return MISSING;
-  const a = Math.abs(v), sign = v < 0 ? '-' : '';
+  const a = Math.abs(v),
+    sign = v < 0 ? '-' : '';
   if (a >= 1e9) return `${sign}$${formatFixed(a / 1e9, 2)}bn`;
   if (a >= 1e6) return `${sign}$${(a / 1e6).toFixed(1)}m`;
   if (a >= 1e3) return `${sign}$${(a / 1e3).toFixed(1)}k`;
@@ -64,10 +68,14 @@ export function formatPValue(p: number): string {
 export function formatNumber(v: number | null | undefined, rule: NumberRule = {}): string {
   if (v === null || v === undefined || !Number.isFinite(v)) return MISSING;
   switch (rule.style ?? 'number') {
-    case 'percent': return `${formatFixed(v * 100, rule.digits ?? 2)}%`;
-    case 'currency': return formatCurrency(v);
-    case 'pvalue': return formatPValue(v);
-    case 'integer': return formatFixed(v, 0);
+    case 'percent':
+      return `${formatFixed(v * 100, rule.digits ?? 2)}%`;
+    case 'currency':
+      return formatCurrency(v);
+    case 'pvalue':
+      return formatPValue(v);
+    case 'integer':
+      return formatFixed(v, 0);
     default:
       if (rule.exponential) return v.toExponential(rule.digits ?? 3);
       return formatFixed(v, rule.digits ?? autoDigits([v]));
@@ -77,7 +85,10 @@ export function formatNumber(v: number | null | undefined, rule: NumberRule = {}
 /** Median of |v| over the finite non-zero values (NaN when there are none). */
 function typicalMagnitude(values: ArrayLike<unknown>): number {
   const a: number[] = [];
-  for (let i = 0; i < values.length; i++) { const v = values[i]; if (typeof v === 'number' && Number.isFinite(v) && v !== 0) a.push(Math.abs(v)); }
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (typeof v === 'number' && Number.isFinite(v) && v !== 0) a.push(Math.abs(v));
+  }
   if (!a.length) return NaN;
   a.sort((x, y) => x - y);
   return a[a.length >> 1];
@@ -89,12 +100,16 @@ function typicalMagnitude(values: ArrayLike<unknown>): number {
  * 1.2345 → 3 (1.235), 0.0123 → 5, 0.00123 → 6.
  */
 export function autoDigits(values: ArrayLike<unknown>): number {
-  let whole = true, any = false;
+  let whole = true,
+    any = false;
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     if (typeof v !== 'number' || !Number.isFinite(v)) continue;
     any = true;
-    if (!Number.isInteger(v)) { whole = false; break; }
+    if (!Number.isInteger(v)) {
+      whole = false;
+      break;
+    }
   }
   if (!any || whole) return 0;
   const m = typicalMagnitude(values);
@@ -117,7 +132,8 @@ const PVALUE_NAME = /^(p|p[-_ ]?val(ue)?|pvalue|p\(.*\))$/i;
 export function ruleFor(col: ColumnLike, values: ArrayLike<unknown> = []): NumberRule {
   // a table read from a shared file may carry anything in these fields: take only what is valid
   const digits = Number.isInteger(col.digits) && col.digits! >= 0 && col.digits! <= 20 ? col.digits : undefined;
-  const format = col.format === 'currency' || col.format === 'pvalue' || col.format === 'integer' ? col.format : undefined;
+  const format =
+    col.format === 'currency' || col.format === 'pvalue' || col.format === 'integer' ? col.format : undefined;
   if (col.percent === true) return { style: 'percent', digits: digits ?? 2 };
   if (format) return { style: format, digits };
   if (PVALUE_NAME.test(String(col.name ?? '').trim()) && digits === undefined) return { style: 'pvalue' };
@@ -158,11 +174,16 @@ export function formatDateText(v: string): string {
  */
 export function d3Format(rule: NumberRule): string {
   switch (rule.style ?? 'number') {
-    case 'percent': return `.${rule.digits ?? 2}%`;
-    case 'currency': return '$.3~s';
-    case 'pvalue': return '.4f';
-    case 'integer': return ',.0f';
-    default: return rule.exponential ? `.${rule.digits ?? 3}e` : `,.${rule.digits ?? 2}f`;
+    case 'percent':
+      return `.${rule.digits ?? 2}%`;
+    case 'currency':
+      return '$.3~s';
+    case 'pvalue':
+      return '.4f';
+    case 'integer':
+      return ',.0f';
+    default:
+      return rule.exponential ? `.${rule.digits ?? 3}e` : `,.${rule.digits ?? 2}f`;
   }
 }
 
@@ -182,15 +203,25 @@ export function hoverFormats(data: Record<string, unknown>[], layout: Record<str
     const a = vals.get(id) ?? [];
     // a sample is enough to decide the decimals
     const step = Math.max(1, Math.floor((y as ArrayLike<unknown>).length / 2000));
-    for (let i = 0; i < (y as ArrayLike<unknown>).length; i += step) { const v = (y as ArrayLike<unknown>)[i]; if (typeof v === 'number') a.push(v); }
+    for (let i = 0; i < (y as ArrayLike<unknown>).length; i += step) {
+      const v = (y as ArrayLike<unknown>)[i];
+      if (typeof v === 'number') a.push(v);
+    }
     vals.set(id, a);
   }
   const out: Record<string, string> = {};
   for (const [id, a] of vals) {
     const ax = (layout[id] ?? {}) as Record<string, unknown>;
-    if (ax.hoverformat !== undefined || ax.tickformat !== undefined || ax.type === 'log' || ax.type === 'date' || ax.type === 'category' || !a.length) continue;
+    if (
+      ax.hoverformat !== undefined ||
+      ax.tickformat !== undefined ||
+      ax.type === 'log' ||
+      ax.type === 'date' ||
+      ax.type === 'category' ||
+      !a.length
+    )
+      continue;
     out[id] = d3Format(ruleFor({ name: '', type: 'number' }, a));
   }
   return out;
 }
-

@@ -82,11 +82,11 @@ export type OutputResult =
 export type OutputErrorCode = 'invalid' | 'no-kernel' | 'gone' | 'cancelled' | 'failed';
 
 export type OutputReply =
-  | { ok: true; result: OutputResult }
-  | { ok: false; error: { code: OutputErrorCode; message: string } };
+  { ok: true; result: OutputResult } | { ok: false; error: { code: OutputErrorCode; message: string } };
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isInt = (v: unknown, lo: number, hi: number): v is number => typeof v === 'number' && Number.isInteger(v) && v >= lo && v <= hi;
+const isInt = (v: unknown, lo: number, hi: number): v is number =>
+  typeof v === 'number' && Number.isInteger(v) && v >= lo && v <= hi;
 const isBound = (v: unknown): v is number | null => v === null || (typeof v === 'number' && Number.isFinite(v));
 
 /**
@@ -97,21 +97,34 @@ export function parseOutputRequest(v: unknown): { request: OutputRequest } | { p
   if (!isObj(v)) return { problem: 'the request is not an object' };
   if (v.op === 'series-range') {
     const { handles, x0, x1, columns } = v;
-    if (!Array.isArray(handles) || handles.length === 0 || handles.length > OUTPUT_LIMITS.maxHandles) return { problem: `series-range needs 1 to ${OUTPUT_LIMITS.maxHandles} handles` };
+    if (!Array.isArray(handles) || handles.length === 0 || handles.length > OUTPUT_LIMITS.maxHandles)
+      return { problem: `series-range needs 1 to ${OUTPUT_LIMITS.maxHandles} handles` };
     if (!handles.every(isOutputHandle)) return { problem: 'series-range: a handle is not an output handle' };
     if (!isBound(x0) || !isBound(x1)) return { problem: 'series-range: x0 and x1 must be finite numbers or null' };
     if (x0 !== null && x1 !== null && x0 > x1) return { problem: 'series-range: x0 is after x1' };
-    if (!isInt(columns, 1, OUTPUT_LIMITS.maxColumns)) return { problem: `series-range: columns must be an integer from 1 to ${OUTPUT_LIMITS.maxColumns}` };
+    if (!isInt(columns, 1, OUTPUT_LIMITS.maxColumns))
+      return { problem: `series-range: columns must be an integer from 1 to ${OUTPUT_LIMITS.maxColumns}` };
     return { request: { op: 'series-range', handles: handles.slice(), x0, x1, columns } };
   }
   if (v.op === 'table-page') {
     const { handle, offset, limit, sort } = v;
     if (!isOutputHandle(handle)) return { problem: 'table-page: the handle is not an output handle' };
-    if (!isInt(offset, 0, Number.MAX_SAFE_INTEGER)) return { problem: 'table-page: offset must be a non-negative integer' };
-    if (!isInt(limit, 1, OUTPUT_LIMITS.maxPageRows)) return { problem: `table-page: limit must be an integer from 1 to ${OUTPUT_LIMITS.maxPageRows}` };
+    if (!isInt(offset, 0, Number.MAX_SAFE_INTEGER))
+      return { problem: 'table-page: offset must be a non-negative integer' };
+    if (!isInt(limit, 1, OUTPUT_LIMITS.maxPageRows))
+      return { problem: `table-page: limit must be an integer from 1 to ${OUTPUT_LIMITS.maxPageRows}` };
     if (sort !== undefined) {
-      if (!isObj(sort) || !isInt(sort.column, 0, 10_000) || typeof sort.descending !== 'boolean') return { problem: 'table-page: sort must be {column: integer, descending: boolean}' };
-      return { request: { op: 'table-page', handle, offset, limit, sort: { column: sort.column, descending: sort.descending } } };
+      if (!isObj(sort) || !isInt(sort.column, 0, 10_000) || typeof sort.descending !== 'boolean')
+        return { problem: 'table-page: sort must be {column: integer, descending: boolean}' };
+      return {
+        request: {
+          op: 'table-page',
+          handle,
+          offset,
+          limit,
+          sort: { column: sort.column, descending: sort.descending },
+        },
+      };
     }
     return { request: { op: 'table-page', handle, offset, limit } };
   }
@@ -121,7 +134,13 @@ export function parseOutputRequest(v: unknown): { request: OutputRequest } | { p
 /** A reply checked for shape (the renderer's side: it only reads what it expects). */
 export function isOutputReply(v: unknown): v is OutputReply {
   if (!isObj(v)) return false;
-  if (v.ok === true) return isObj(v.result) && (v.result.op === 'series-range' ? Array.isArray(v.result.traces) : v.result.op === 'table-page' && Array.isArray(v.result.rows));
+  if (v.ok === true)
+    return (
+      isObj(v.result) &&
+      (v.result.op === 'series-range'
+        ? Array.isArray(v.result.traces)
+        : v.result.op === 'table-page' && Array.isArray(v.result.rows))
+    );
   return v.ok === false && isObj(v.error) && typeof v.error.code === 'string' && typeof v.error.message === 'string';
 }
 

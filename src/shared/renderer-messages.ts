@@ -46,7 +46,14 @@ export type RendererToExtension =
 
 /** Extension → renderer (optional: a renderer that gets no reply shows nothing). */
 export type ExtensionToRenderer =
-  | { type: 'save-image-result'; requestId: string; ok: boolean; /** path written */ path?: string; /** user cancelled the dialog */ cancelled?: boolean; error?: string }
+  | {
+      type: 'save-image-result';
+      requestId: string;
+      ok: boolean;
+      /** path written */ path?: string;
+      /** user cancelled the dialog */ cancelled?: boolean;
+      error?: string;
+    }
   | { type: 'copy-text-result'; requestId: string; ok: boolean; error?: string }
   | { type: 'kernel-reply'; requestId: string; /** reply.ok */ ok: boolean; reply: OutputReply };
 
@@ -56,8 +63,12 @@ export function isRendererToExtension(v: unknown): v is RendererToExtension {
   const m = v as Record<string, unknown>;
   if (typeof m.requestId !== 'string') return false;
   if (m.type === 'save-image') {
-    return (m.format === 'png' || m.format === 'svg') && typeof m.dataUrl === 'string' && typeof m.suggestedName === 'string'
-      && (m.dataUrl as string).startsWith(m.format === 'png' ? 'data:image/png' : 'data:image/svg+xml');
+    return (
+      (m.format === 'png' || m.format === 'svg') &&
+      typeof m.dataUrl === 'string' &&
+      typeof m.suggestedName === 'string' &&
+      (m.dataUrl as string).startsWith(m.format === 'png' ? 'data:image/png' : 'data:image/svg+xml')
+    );
   }
   if (m.type === 'copy-text') return m.what === 'figure-json' && typeof m.text === 'string';
   if (m.type === 'kernel-request') return 'request' in parseOutputRequest(m.request);
@@ -93,6 +104,11 @@ export function dataUrlToBytes(dataUrl: string): Uint8Array {
 
 /** A file name derived from a chart title: letters, digits, '-', '_' and '.', at most 80 characters. */
 export function safeFileName(title: string | undefined, ext: string): string {
-  const base = (title ?? '').replace(/<[^>]*>/g, ' ').normalize('NFKD').replace(/[^\w.-]+/g, '-').replace(/^[-.]+|[-.]+$/g, '').slice(0, 80);
+  const base = (title ?? '')
+    .replace(/<[^>]*>/g, ' ')
+    .normalize('NFKD')
+    .replace(/[^\w.-]+/g, '-')
+    .replace(/^[-.]+|[-.]+$/g, '')
+    .slice(0, 80);
   return `${base || 'chart'}.${ext}`;
 }

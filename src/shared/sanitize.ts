@@ -27,7 +27,11 @@ export function sanitizeText(s: string): string {
     const ch = s[i];
     if (ch === '<') {
       const m = ALLOWED_TAG.exec(s.slice(i, i + 200));
-      if (m && KEEP.has(m[2].toLowerCase())) { out += `<${m[1]}${m[2].toLowerCase()}>`; i += m[0].length - 1; continue; }
+      if (m && KEEP.has(m[2].toLowerCase())) {
+        out += `<${m[1]}${m[2].toLowerCase()}>`;
+        i += m[0].length - 1;
+        continue;
+      }
       out += '&lt;';
     } else out += ch;
   }
@@ -36,8 +40,18 @@ export function sanitizeText(s: string): string {
 
 /** Config keys a notebook may set; the rest (server URLs, link text, topojson URLs …) is dropped. */
 const CONFIG_KEYS = new Set([
-  'displayModeBar', 'scrollZoom', 'doubleClick', 'showAxisDragHandles', 'showAxisRangeEntryBoxes',
-  'showTips', 'staticPlot', 'editable', 'modeBarButtonsToRemove', 'displaylogo', 'responsive', 'frameMargins',
+  'displayModeBar',
+  'scrollZoom',
+  'doubleClick',
+  'showAxisDragHandles',
+  'showAxisRangeEntryBoxes',
+  'showTips',
+  'staticPlot',
+  'editable',
+  'modeBarButtonsToRemove',
+  'displaylogo',
+  'responsive',
+  'frameMargins',
 ]);
 
 export function sanitizeConfig(c: unknown): Record<string, unknown> {
@@ -45,7 +59,10 @@ export function sanitizeConfig(c: unknown): Record<string, unknown> {
   if (typeof c !== 'object' || c === null) return out;
   for (const [k, v] of Object.entries(c)) {
     if (!CONFIG_KEYS.has(k)) continue;
-    if (k === 'modeBarButtonsToRemove') { if (Array.isArray(v)) out[k] = v.filter((x) => typeof x === 'string'); continue; }
+    if (k === 'modeBarButtonsToRemove') {
+      if (Array.isArray(v)) out[k] = v.filter((x) => typeof x === 'string');
+      continue;
+    }
     if (typeof v === 'boolean' || typeof v === 'number' || typeof v === 'string') out[k] = v;
   }
   return out;
@@ -53,26 +70,109 @@ export function sanitizeConfig(c: unknown): Record<string, unknown> {
 
 /** Layout attributes a figure may set (Plotly's non-map layout). Numbered axes are matched by pattern. */
 const LAYOUT_KEYS = new Set([
-  'title', 'font', 'height', 'width', 'autosize', 'margin', 'paper_bgcolor', 'plot_bgcolor', 'separators', 'hidesources',
-  'showlegend', 'legend', 'colorway', 'colorscale', 'coloraxis', 'datarevision', 'uirevision', 'editrevision', 'selectionrevision',
-  'template', 'modebar', 'newshape', 'activeshape', 'newselection', 'activeselection', 'meta', 'transition', 'clickmode',
-  'dragmode', 'hovermode', 'hoverdistance', 'spikedistance', 'hoverlabel', 'selectdirection', 'grid', 'calendar',
-  'xaxis', 'yaxis', 'ternary', 'scene', 'polar', 'smith', 'annotations', 'shapes', 'selections', 'images', 'updatemenus', 'sliders',
-  'barmode', 'barnorm', 'bargap', 'bargroupgap', 'boxmode', 'boxgap', 'boxgroupgap', 'violinmode', 'violingap', 'violingroupgap',
-  'waterfallmode', 'waterfallgap', 'waterfallgroupgap', 'funnelmode', 'funnelgap', 'funnelgroupgap', 'piecolorway', 'extendpiecolors',
-  'hiddenlabels', 'sunburstcolorway', 'extendsunburstcolors', 'treemapcolorway', 'extendtreemapcolors', 'iciclecolorway', 'extendiciclecolors',
-  'funnelareacolorway', 'extendfunnelareacolors', 'minreducedwidth', 'minreducedheight', 'computed', 'annotationdefaults', 'shapedefaults',
+  'title',
+  'font',
+  'height',
+  'width',
+  'autosize',
+  'margin',
+  'paper_bgcolor',
+  'plot_bgcolor',
+  'separators',
+  'hidesources',
+  'showlegend',
+  'legend',
+  'colorway',
+  'colorscale',
+  'coloraxis',
+  'datarevision',
+  'uirevision',
+  'editrevision',
+  'selectionrevision',
+  'template',
+  'modebar',
+  'newshape',
+  'activeshape',
+  'newselection',
+  'activeselection',
+  'meta',
+  'transition',
+  'clickmode',
+  'dragmode',
+  'hovermode',
+  'hoverdistance',
+  'spikedistance',
+  'hoverlabel',
+  'selectdirection',
+  'grid',
+  'calendar',
+  'xaxis',
+  'yaxis',
+  'ternary',
+  'scene',
+  'polar',
+  'smith',
+  'annotations',
+  'shapes',
+  'selections',
+  'images',
+  'updatemenus',
+  'sliders',
+  'barmode',
+  'barnorm',
+  'bargap',
+  'bargroupgap',
+  'boxmode',
+  'boxgap',
+  'boxgroupgap',
+  'violinmode',
+  'violingap',
+  'violingroupgap',
+  'waterfallmode',
+  'waterfallgap',
+  'waterfallgroupgap',
+  'funnelmode',
+  'funnelgap',
+  'funnelgroupgap',
+  'piecolorway',
+  'extendpiecolors',
+  'hiddenlabels',
+  'sunburstcolorway',
+  'extendsunburstcolors',
+  'treemapcolorway',
+  'extendtreemapcolors',
+  'iciclecolorway',
+  'extendiciclecolors',
+  'funnelareacolorway',
+  'extendfunnelareacolors',
+  'minreducedwidth',
+  'minreducedheight',
+  'computed',
+  'annotationdefaults',
+  'shapedefaults',
 ]);
 const NUMBERED = /^(xaxis|yaxis|scene|polar|ternary|smith|coloraxis)\d+$/;
 /** Keys that make Plotly load from the network wherever they appear (subplots, styles, shapes from URLs). */
-const NETWORK_KEYS = new Set(['geo', 'mapbox', 'map', 'geojson', 'topojson', 'topojsonURL', 'mapboxAccessToken', 'accesstoken', 'layers']);
+const NETWORK_KEYS = new Set([
+  'geo',
+  'mapbox',
+  'map',
+  'geojson',
+  'topojson',
+  'topojsonURL',
+  'mapboxAccessToken',
+  'accesstoken',
+  'layers',
+]);
 /** Trace types that draw map tiles or geography fetched from the internet. */
-export const MAP_TRACE = /^(scattergeo|choropleth|scattermap|choroplethmap|densitymap|scattermapbox|choroplethmapbox|densitymapbox)$/;
+export const MAP_TRACE =
+  /^(scattergeo|choropleth|scattermap|choroplethmap|densitymap|scattermapbox|choroplethmapbox|densitymapbox)$/;
 
 /** What the sanitizer changed, in words for the note under a chart. */
 type Report = Set<string>;
 
-const isData = (src: unknown) => typeof src === 'string' && /^data:image\/(png|jpeg|gif|webp);base64,[A-Za-z0-9+/=\s]*$/i.test(src);
+const isData = (src: unknown) =>
+  typeof src === 'string' && /^data:image\/(png|jpeg|gif|webp);base64,[A-Za-z0-9+/=\s]*$/i.test(src);
 
 /**
  * A deep copy of a figure part with every string sanitized and network attributes dropped.
@@ -86,7 +186,10 @@ export function sanitizeDeep(v: unknown, report: Report = new Set()): unknown {
     let work = false;
     for (let i = 0; i < v.length; i++) {
       const x = v[i];
-      if ((typeof x === 'string' && x.indexOf('<') >= 0) || (typeof x === 'object' && x !== null)) { work = true; break; }
+      if ((typeof x === 'string' && x.indexOf('<') >= 0) || (typeof x === 'object' && x !== null)) {
+        work = true;
+        break;
+      }
     }
     if (!work) return v;
     return v.map((x) => sanitizeDeep(x, report));
@@ -94,15 +197,25 @@ export function sanitizeDeep(v: unknown, report: Report = new Set()): unknown {
   const out: Record<string, unknown> = {};
   for (const [k, x] of Object.entries(v)) {
     if (k === '__proto__' || k === 'constructor' || k === 'prototype') continue;
-    if (NETWORK_KEYS.has(k)) { report.add(`"${k}" (it loads map data from the internet)`); continue; }
+    if (NETWORK_KEYS.has(k)) {
+      report.add(`"${k}" (it loads map data from the internet)`);
+      continue;
+    }
     if (k === 'images' && Array.isArray(x)) {
       const kept = x.filter((im) => isData(im?.source));
       if (kept.length < x.length) report.add('images that are not inline data');
       out[k] = kept.map((im) => sanitizeDeep(im, report));
       continue;
     }
-    if (k === 'type' && typeof x === 'string' && MAP_TRACE.test(x)) { report.add(`the "${x}" trace type (it loads map data from the internet)`); out[k] = 'scatter'; continue; }
-    if ((k === 'updatemenus' || k === 'sliders') && Array.isArray(x)) { out[k] = x.map((menu) => sanitizeMenu(menu, report)); continue; }
+    if (k === 'type' && typeof x === 'string' && MAP_TRACE.test(x)) {
+      report.add(`the "${x}" trace type (it loads map data from the internet)`);
+      out[k] = 'scatter';
+      continue;
+    }
+    if ((k === 'updatemenus' || k === 'sliders') && Array.isArray(x)) {
+      out[k] = x.map((menu) => sanitizeMenu(menu, report));
+      continue;
+    }
     out[k] = sanitizeDeep(x, report);
   }
   return out;
@@ -117,9 +230,20 @@ function sanitizeArgs(args: unknown, report: Report): unknown {
     if (typeof a !== 'object' || a === null || Array.isArray(a)) return sanitizeDeep(a, report);
     const out: Record<string, unknown> = {};
     for (const [k, x] of Object.entries(a)) {
-      if (ARG_PATH.test(k)) { report.add(`a button that sets "${k}"`); continue; }
+      if (ARG_PATH.test(k)) {
+        report.add(`a button that sets "${k}"`);
+        continue;
+      }
       const base = k.replace(/^.*\./, '');
-      if (base === 'type' && (typeof x === 'string' ? MAP_TRACE.test(x) : Array.isArray(x) && x.some((t) => typeof t === 'string' && MAP_TRACE.test(t)))) { report.add('a button that switches a trace to a map type'); continue; }
+      if (
+        base === 'type' &&
+        (typeof x === 'string'
+          ? MAP_TRACE.test(x)
+          : Array.isArray(x) && x.some((t) => typeof t === 'string' && MAP_TRACE.test(t)))
+      ) {
+        report.add('a button that switches a trace to a map type');
+        continue;
+      }
       const clean = sanitizeDeep({ [k]: x }, report) as Record<string, unknown>;
       if (k in clean) out[k] = clean[k];
     }
@@ -135,7 +259,8 @@ function sanitizeMenu(menu: unknown, report: Report): unknown {
       out[k] = x.map((b) => {
         if (typeof b !== 'object' || b === null) return b;
         const o: Record<string, unknown> = {};
-        for (const [bk, bx] of Object.entries(b)) o[bk] = bk === 'args' || bk === 'args2' ? sanitizeArgs(bx, report) : sanitizeDeep(bx, report);
+        for (const [bk, bx] of Object.entries(b))
+          o[bk] = bk === 'args' || bk === 'args2' ? sanitizeArgs(bx, report) : sanitizeDeep(bx, report);
         return o;
       });
     } else out[k] = sanitizeDeep(x, report);
@@ -148,10 +273,16 @@ export function sanitizeLayout(l: unknown, report: Report = new Set()): Record<s
   const out: Record<string, unknown> = {};
   if (typeof l !== 'object' || l === null || Array.isArray(l)) return out;
   for (const [k, x] of Object.entries(l)) {
-    if (!LAYOUT_KEYS.has(k) && !NUMBERED.test(k)) { report.add(`the layout attribute "${k}"`); continue; }
+    if (!LAYOUT_KEYS.has(k) && !NUMBERED.test(k)) {
+      report.add(`the layout attribute "${k}"`);
+      continue;
+    }
     if (k === 'template' && typeof x === 'object' && x !== null) {
       const t = x as Record<string, unknown>;
-      out[k] = { ...(t.data !== undefined ? { data: sanitizeDeep(t.data, report) } : {}), ...(t.layout !== undefined ? { layout: sanitizeLayout(t.layout, report) } : {}) };
+      out[k] = {
+        ...(t.data !== undefined ? { data: sanitizeDeep(t.data, report) } : {}),
+        ...(t.layout !== undefined ? { layout: sanitizeLayout(t.layout, report) } : {}),
+      };
       continue;
     }
     const clean = sanitizeDeep({ [k]: x }, report) as Record<string, unknown>;
@@ -163,15 +294,21 @@ export function sanitizeLayout(l: unknown, report: Report = new Set()): Record<s
 function sanitizeFrames(frames: unknown[], report: Report): unknown[] {
   return frames.map((f) => {
     if (typeof f !== 'object' || f === null) return f;
-    const out = sanitizeDeep({ ...(f as Record<string, unknown>), layout: undefined }, report) as Record<string, unknown>;
+    const out = sanitizeDeep({ ...(f as Record<string, unknown>), layout: undefined }, report) as Record<
+      string,
+      unknown
+    >;
     delete out.layout;
-    if ((f as Record<string, unknown>).layout !== undefined) out.layout = sanitizeLayout((f as Record<string, unknown>).layout, report);
+    if ((f as Record<string, unknown>).layout !== undefined)
+      out.layout = sanitizeLayout((f as Record<string, unknown>).layout, report);
     return out;
   });
 }
 
 /** A sanitized copy of a whole figure (data, layout, frames, config) and what was dropped. */
-export function sanitizeFigureReport<F extends { data: unknown[]; layout?: unknown; frames?: unknown[]; config?: unknown }>(f: F): { figure: F; dropped: string[] } {
+export function sanitizeFigureReport<
+  F extends { data: unknown[]; layout?: unknown; frames?: unknown[]; config?: unknown },
+>(f: F): { figure: F; dropped: string[] } {
   const report: Report = new Set();
   const out = { ...f, data: sanitizeDeep(f.data, report) } as F;
   if (f.layout !== undefined) out.layout = sanitizeLayout(f.layout, report);
@@ -181,7 +318,9 @@ export function sanitizeFigureReport<F extends { data: unknown[]; layout?: unkno
 }
 
 /** A sanitized copy of a whole figure (data, layout, frames, config). */
-export function sanitizeFigure<F extends { data: unknown[]; layout?: unknown; frames?: unknown[]; config?: unknown }>(f: F): F {
+export function sanitizeFigure<F extends { data: unknown[]; layout?: unknown; frames?: unknown[]; config?: unknown }>(
+  f: F,
+): F {
   return sanitizeFigureReport(f).figure;
 }
 

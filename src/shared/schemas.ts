@@ -127,7 +127,10 @@ export function splitOutputs(items: OutputItem[]): OutputItem[][] {
   let cur: OutputItem[] = [];
   const complete = () => cur.some((c) => c.mime === TEXT_MIME) && cur.some((c) => c.mime !== TEXT_MIME);
   for (const it of items) {
-    if (cur.length && (complete() || cur.some((c) => c.mime === it.mime))) { out.push(cur); cur = []; }
+    if (cur.length && (complete() || cur.some((c) => c.mime === it.mime))) {
+      out.push(cur);
+      cur = [];
+    }
     cur.push(it);
   }
   if (cur.length) out.push(cur);
@@ -145,13 +148,20 @@ export function validateChart(v: unknown): string[] {
   const c = v as Partial<ChartOutput>;
   if (c.kind !== 'chart') errs.push(`"kind" must be "chart" (got ${JSON.stringify(c.kind)})`);
   if (typeof c.version !== 'number') errs.push('"version" is missing');
-  else if (c.version > CHART_SCHEMA_VERSION) errs.push(`chart schema version ${c.version} is newer than this renderer (${CHART_SCHEMA_VERSION}); update Market Notebooks`);
+  else if (c.version > CHART_SCHEMA_VERSION)
+    errs.push(
+      `chart schema version ${c.version} is newer than this renderer (${CHART_SCHEMA_VERSION}); update Market Notebooks`,
+    );
   const f = c.figure as PlotlyFigure | undefined;
   if (typeof f !== 'object' || f === null) errs.push('"figure" is missing or not an object');
   else {
     if (!Array.isArray(f.data)) errs.push('"figure.data" must be an array of traces');
-    else f.data.forEach((t, i) => { if (typeof t !== 'object' || t === null) errs.push(`figure.data[${i}] is not an object`); });
-    if (f.layout !== undefined && (typeof f.layout !== 'object' || f.layout === null)) errs.push('"figure.layout" must be an object');
+    else
+      f.data.forEach((t, i) => {
+        if (typeof t !== 'object' || t === null) errs.push(`figure.data[${i}] is not an object`);
+      });
+    if (f.layout !== undefined && (typeof f.layout !== 'object' || f.layout === null))
+      errs.push('"figure.layout" must be an object');
     if (f.frames !== undefined && !Array.isArray(f.frames)) errs.push('"figure.frames" must be an array');
   }
   return errs;
@@ -164,13 +174,15 @@ export function validateTable(v: unknown): string[] {
   const t = v as Partial<TableOutput>;
   if (t.kind !== 'table') errs.push(`"kind" must be "table" (got ${JSON.stringify(t.kind)})`);
   if (typeof t.version !== 'number') errs.push('"version" is missing');
-  else if (t.version > TABLE_SCHEMA_VERSION) errs.push(`table schema version ${t.version} is newer than this renderer (${TABLE_SCHEMA_VERSION})`);
+  else if (t.version > TABLE_SCHEMA_VERSION)
+    errs.push(`table schema version ${t.version} is newer than this renderer (${TABLE_SCHEMA_VERSION})`);
   if (!Array.isArray(t.columns)) errs.push('"columns" must be an array');
   if (!Array.isArray(t.rows)) errs.push('"rows" must be an array');
   else if (Array.isArray(t.columns)) {
     t.rows.forEach((r, i) => {
       if (!Array.isArray(r)) errs.push(`rows[${i}] is not an array`);
-      else if (r.length !== t.columns!.length) errs.push(`rows[${i}] has ${r.length} values for ${t.columns!.length} columns`);
+      else if (r.length !== t.columns!.length)
+        errs.push(`rows[${i}] has ${r.length} values for ${t.columns!.length} columns`);
     });
   }
   if (typeof t.totalRows !== 'number') errs.push('"totalRows" is missing');

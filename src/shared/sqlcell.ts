@@ -14,7 +14,12 @@ const DIRECTIVE = /^\s*--\s*((?:as|on)\s+\S+(?:\s+(?:as|on)\s+\S+)?)\s*$/i;
 const PART = /(as|on)\s+(\S+)/gi;
 export const SQL_NAME = /^[A-Za-z_$][\w$]*$/;
 
-interface Directive { name: string; line: number; column: number; valid: boolean }
+interface Directive {
+  name: string;
+  line: number;
+  column: number;
+  valid: boolean;
+}
 
 /** The `-- as` and `-- on` directives of a SQL cell's leading lines (the first of each kind wins). */
 export function sqlDirectives(code: string): { as?: Directive; on?: Directive } {

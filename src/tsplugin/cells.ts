@@ -71,7 +71,8 @@ export interface TopLevel {
   exported: Set<string>;
 }
 
-const hasModifier = (ts: TS, node: Node, kind: SyntaxKind) => ts.canHaveModifiers(node) && !!ts.getModifiers(node)?.some((m) => m.kind === kind);
+const hasModifier = (ts: TS, node: Node, kind: SyntaxKind) =>
+  ts.canHaveModifiers(node) && !!ts.getModifiers(node)?.some((m) => m.kind === kind);
 
 /** The names a cell's text declares at its top level (what the kernel makes global). */
 export function topLevelNames(ts: TS, text: string, scriptKind?: ScriptKind): TopLevel {
@@ -83,8 +84,12 @@ export function topLevelNames(ts: TS, text: string, scriptKind?: ScriptKind): To
   const valueNames = new Set<string>();
   const add = (name: string | undefined, isType = false) => {
     if (!name) return;
-    if (!seen.has(name)) { seen.add(name); names.push(name); }
-    if (isType) typeOnly.add(name); else valueNames.add(name);
+    if (!seen.has(name)) {
+      seen.add(name);
+      names.push(name);
+    }
+    if (isType) typeOnly.add(name);
+    else valueNames.add(name);
   };
   const addBinding = (b: BindingName | undefined): void => {
     if (!b) return;
@@ -113,7 +118,8 @@ export function topLevelNames(ts: TS, text: string, scriptKind?: ScriptKind): To
         if (c.name) add(c.name.text, clauseTypeOnly);
         const nb = c.namedBindings;
         if (nb && ts.isNamespaceImport(nb)) add(nb.name.text, clauseTypeOnly);
-        else if (nb && ts.isNamedImports(nb)) for (const el of nb.elements) add(el.name.text, clauseTypeOnly || !!el.isTypeOnly);
+        else if (nb && ts.isNamedImports(nb))
+          for (const el of nb.elements) add(el.name.text, clauseTypeOnly || !!el.isTypeOnly);
       }
     } else if (ts.isImportEqualsDeclaration(st)) {
       add(st.name.text, !!st.isTypeOnly);
@@ -153,7 +159,9 @@ export function footerFor(cells: NotebookCell[], index: number): { text: string;
   if (types.length) parts.push(`export type { ${types.join(', ')} };`);
   // name -> index of the cell it comes from
   const from = new Map<string, number>();
-  const order = [...Array(index).keys()].reverse().concat([...Array(cells.length - index - 1).keys()].map((k) => index + 1 + k));
+  const order = [...Array(index).keys()]
+    .reverse()
+    .concat([...Array(cells.length - index - 1).keys()].map((k) => index + 1 + k));
   for (const i of order) {
     for (const n of cells[i].top.names) if (!own.has(n) && !from.has(n) && IDENT.test(n)) from.set(n, i);
   }
@@ -174,16 +182,25 @@ export function footerFor(cells: NotebookCell[], index: number): { text: string;
  */
 export function orderCells<T extends { ref: CellRef }>(cells: T[], reported?: readonly string[]): T[] {
   const pos = new Map((reported ?? []).map((f, i) => [f, i]));
-  const key = (c: T) => [pos.has(c.ref.fragment) ? pos.get(c.ref.fragment)! : Infinity, Number.isNaN(c.ref.handle) ? Infinity : c.ref.handle];
+  const key = (c: T) => [
+    pos.has(c.ref.fragment) ? pos.get(c.ref.fragment)! : Infinity,
+    Number.isNaN(c.ref.handle) ? Infinity : c.ref.handle,
+  ];
   return [...cells].sort((a, b) => {
-    const ka = key(a), kb = key(b);
-    return ka[0] - kb[0] || ka[1] - kb[1] || (a.ref.fileName < b.ref.fileName ? -1 : a.ref.fileName > b.ref.fileName ? 1 : 0);
+    const ka = key(a),
+      kb = key(b);
+    return (
+      ka[0] - kb[0] || ka[1] - kb[1] || (a.ref.fileName < b.ref.fileName ? -1 : a.ref.fileName > b.ref.fileName ? 1 : 0)
+    );
   });
 }
 
 /** A short stable hash (FNV-1a) of a string, for script versions. */
 export function hash(s: string): string {
   let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) { h ^= s.charCodeAt(i); h = Math.imul(h, 0x01000193); }
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
   return (h >>> 0).toString(36);
 }

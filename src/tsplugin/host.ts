@@ -15,11 +15,26 @@
  */
 import * as path from 'node:path';
 import {
-  CELL_SPECIFIER_PREFIX, LIBRARY_MODULE, footerFor, hash, orderCells, parseCellFileName, topLevelNames,
-  type CellRef, type NotebookCell, type TopLevel,
+  CELL_SPECIFIER_PREFIX,
+  LIBRARY_MODULE,
+  footerFor,
+  hash,
+  orderCells,
+  parseCellFileName,
+  topLevelNames,
+  type CellRef,
+  type NotebookCell,
+  type TopLevel,
 } from './cells';
 import { shared } from './state';
-import type { IScriptSnapshot, PluginCreateInfo, ResolvedModuleWithFailedLookupLocations, ScriptKind, StringLiteralLike, TS } from './tsapi';
+import type {
+  IScriptSnapshot,
+  PluginCreateInfo,
+  ResolvedModuleWithFailedLookupLocations,
+  ScriptKind,
+  StringLiteralLike,
+  TS,
+} from './tsapi';
 
 export interface Footer {
   text: string;
@@ -81,7 +96,11 @@ export function patchHost(ts: TS, info: PluginCreateInfo): CellView {
     if (hit && hit.version === version) return hit.top;
     const snap = orig.getScriptSnapshot(fileName);
     const kind = host.getScriptKind?.(fileName);
-    const top = topLevelNames(ts, snap ? snap.getText(0, snap.getLength()) : '', kind === ts.ScriptKind.Unknown ? undefined : kind);
+    const top = topLevelNames(
+      ts,
+      snap ? snap.getText(0, snap.getLength()) : '',
+      kind === ts.ScriptKind.Unknown ? undefined : kind,
+    );
     topCache.set(fileName, { version, top });
     return top;
   };
@@ -101,36 +120,55 @@ export function patchHost(ts: TS, info: PluginCreateInfo): CellView {
     for (const p of service.openFiles.keys()) {
       const si = service.getScriptInfoForPath(p);
       const f: unknown = si?.fileName;
-      if (si && typeof f === 'string' && parseCellFileName(f)) out.push({ fileName: f, version: String(si.getLatestVersion?.() ?? '') });
+      if (si && typeof f === 'string' && parseCellFileName(f))
+        out.push({ fileName: f, version: String(si.getLatestVersion?.() ?? '') });
     }
     return out;
   };
-  const origProjectVersion = typeof host.getProjectVersion === 'function' ? host.getProjectVersion.bind(host) : undefined;
+  const origProjectVersion =
+    typeof host.getProjectVersion === 'function' ? host.getProjectVersion.bind(host) : undefined;
   const siblingsKey = (): string => {
-    const own = orig.getScriptFileNames().map(parseCellFileName).filter((r): r is CellRef => !!r);
+    const own = orig
+      .getScriptFileNames()
+      .map(parseCellFileName)
+      .filter((r): r is CellRef => !!r);
     if (!own.length) return '';
     const notebooks = new Set(own.map((r) => r.notebook));
     const mine = new Set(own.map((r) => r.fileName));
-    const parts = openCells().filter((c) => !mine.has(c.fileName) && notebooks.has(parseCellFileName(c.fileName)!.notebook)).map((c) => `${c.fileName}@${c.version}`);
+    const parts = openCells()
+      .filter((c) => !mine.has(c.fileName) && notebooks.has(parseCellFileName(c.fileName)!.notebook))
+      .map((c) => `${c.fileName}@${c.version}`);
     return parts.length ? hash(parts.sort().join('|')) : '';
   };
   if (semantic && origProjectVersion && service) {
     host.getProjectVersion = () => {
       const v = String(origProjectVersion());
-      try { const k = siblingsKey(); return k ? `${v}+cells${k}` : v; } catch { return v; }
+      try {
+        const k = siblingsKey();
+        return k ? `${v}+cells${k}` : v;
+      } catch {
+        return v;
+      }
     };
   }
-  const projectVersion = () => (typeof host.getProjectVersion === 'function' ? String(host.getProjectVersion()) : undefined);
+  const projectVersion = () =>
+    typeof host.getProjectVersion === 'function' ? String(host.getProjectVersion()) : undefined;
 
   const cellsOf = (ref: CellRef): NotebookCell[] => {
     const refs: CellRef[] = [];
     const seen = new Set<string>();
     for (const f of [...orig.getScriptFileNames(), ...openCells().map((c) => c.fileName)]) {
       const r = parseCellFileName(f);
-      if (r && r.notebook === ref.notebook && !seen.has(r.fileName)) { seen.add(r.fileName); refs.push(r); }
+      if (r && r.notebook === ref.notebook && !seen.has(r.fileName)) {
+        seen.add(r.fileName);
+        refs.push(r);
+      }
     }
     if (!refs.some((r) => r.fileName === ref.fileName)) refs.push(ref);
-    return orderCells(refs.map((r) => ({ ref: r, top: topOf(r.fileName) })), shared.cellOrder.get(ref.notebook));
+    return orderCells(
+      refs.map((r) => ({ ref: r, top: topOf(r.fileName) })),
+      shared.cellOrder.get(ref.notebook),
+    );
   };
 
   const computeFooter = (fileName: string): Footer | undefined => {
@@ -143,20 +181,32 @@ export function patchHost(ts: TS, info: PluginCreateInfo): CellView {
     const imported = footer.imported;
     let text = footer.text;
     const otherNames = new Set<string>();
-    cells.forEach((c, k) => { if (k !== i) for (const n of c.top.names) otherNames.add(n); });
+    cells.forEach((c, k) => {
+      if (k !== i) for (const n of c.top.names) otherNames.add(n);
+    });
     // names bound by SQL cells (`-- as NAME`) that no TypeScript cell declares: Frames
-    const sql = [...new Set(shared.sqlNames.get(ref.notebook) ?? [])].filter((n) => !otherNames.has(n) && !cells[i].top.names.includes(n));
-    if (sql.length) text += `declare const ${sql.map((n) => `${n}: import(${JSON.stringify(LIBRARY_MODULE)}).Frame`).join(', ')};\n`;
+    const sql = [...new Set(shared.sqlNames.get(ref.notebook) ?? [])].filter(
+      (n) => !otherNames.has(n) && !cells[i].top.names.includes(n),
+    );
+    if (sql.length)
+      text += `declare const ${sql.map((n) => `${n}: import(${JSON.stringify(LIBRARY_MODULE)}).Frame`).join(', ')};\n`;
     return { text, imported, otherNames };
   };
 
   const footerOf = (fileName: string): Footer | undefined => {
     if (!parseCellFileName(fileName)) return undefined;
     const pv = projectVersion();
-    if (pv === undefined || pv !== memoKey) { memo = new Map(); memoKey = pv; }
+    if (pv === undefined || pv !== memoKey) {
+      memo = new Map();
+      memoKey = pv;
+    }
     if (pv !== undefined && memo.has(fileName)) return memo.get(fileName);
     let f: Footer | undefined;
-    try { f = computeFooter(fileName); } catch (e) { log(`footer of ${fileName} failed: ${(e as Error)?.stack ?? e}`); }
+    try {
+      f = computeFooter(fileName);
+    } catch (e) {
+      log(`footer of ${fileName} failed: ${(e as Error)?.stack ?? e}`);
+    }
     if (pv !== undefined) memo.set(fileName, f);
     return f;
   };
@@ -198,15 +248,33 @@ export function patchHost(ts: TS, info: PluginCreateInfo): CellView {
 
   type Literals = readonly StringLiteralLike[];
   type Resolved = ResolvedModuleWithFailedLookupLocations;
-  const resolved = (resolvedFileName: string, extension: string, isExternalLibraryImport: boolean): Resolved =>
-    ({ resolvedModule: { resolvedFileName, extension, isExternalLibraryImport, resolvedUsingTsExtension: false } });
-  host.resolveModuleNameLiterals = (literals, containingFile, redirectedReference, options, containingSourceFile, reusedNames) => {
-    const resolveRest = (lits: Literals): readonly Resolved[] => (orig.resolveModuleNameLiterals
-      ? orig.resolveModuleNameLiterals(lits, containingFile, redirectedReference, options, containingSourceFile, reusedNames)
-      : lits.map((lit) => ts.resolveModuleName(lit.text, containingFile, options, {
-        fileExists: (f: string) => (host.fileExists ? host.fileExists(f) : ts.sys.fileExists(f)),
-        readFile,
-      })));
+  const resolved = (resolvedFileName: string, extension: string, isExternalLibraryImport: boolean): Resolved => ({
+    resolvedModule: { resolvedFileName, extension, isExternalLibraryImport, resolvedUsingTsExtension: false },
+  });
+  host.resolveModuleNameLiterals = (
+    literals,
+    containingFile,
+    redirectedReference,
+    options,
+    containingSourceFile,
+    reusedNames,
+  ) => {
+    const resolveRest = (lits: Literals): readonly Resolved[] =>
+      orig.resolveModuleNameLiterals
+        ? orig.resolveModuleNameLiterals(
+            lits,
+            containingFile,
+            redirectedReference,
+            options,
+            containingSourceFile,
+            reusedNames,
+          )
+        : lits.map((lit) =>
+            ts.resolveModuleName(lit.text, containingFile, options, {
+              fileExists: (f: string) => (host.fileExists ? host.fileExists(f) : ts.sys.fileExists(f)),
+              readFile,
+            }),
+          );
     const ref = parseCellFileName(containingFile);
     if (!ref) return resolveRest(literals);
     const out: Resolved[] = new Array<Resolved>(literals.length);
@@ -215,13 +283,32 @@ export function patchHost(ts: TS, info: PluginCreateInfo): CellView {
     literals.forEach((lit, i) => {
       const name = lit.text;
       if (name === LIBRARY_MODULE) out[i] = resolved(libraryEntry, '.d.ts', true);
-      else if (name.startsWith(CELL_SPECIFIER_PREFIX)) out[i] = resolved(ref.base + name.slice(CELL_SPECIFIER_PREFIX.length), '.ts', false);
-      else { rest.push(lit); restIdx.push(i); }
+      else if (name.startsWith(CELL_SPECIFIER_PREFIX))
+        out[i] = resolved(ref.base + name.slice(CELL_SPECIFIER_PREFIX.length), '.ts', false);
+      else {
+        rest.push(lit);
+        restIdx.push(i);
+      }
     });
-    if (rest.length) resolveRest(rest).forEach((r, k) => { out[restIdx[k]] = r; });
+    if (rest.length)
+      resolveRest(rest).forEach((r, k) => {
+        out[restIdx[k]] = r;
+      });
     return out;
   };
 
   const scriptKind = (fileName: string) => host.getScriptKind?.(fileName);
-  return { semantic, typesDir, globalsFile, log, isCell, footerOf, userLength, inFooter, userText, readFile, scriptKind };
+  return {
+    semantic,
+    typesDir,
+    globalsFile,
+    log,
+    isCell,
+    footerOf,
+    userLength,
+    inFooter,
+    userText,
+    readFile,
+    scriptKind,
+  };
 }

@@ -15,38 +15,65 @@ export const GLOBALS_NAMESPACE = '__mktnb';
 /** The names globals.d.ts declares (`export import load = __mktnb.load;`). */
 function readGlobalNames(file: string, read: (f: string) => string | undefined): Set<string> {
   const text = read(file) ?? '';
-  return new Set([...text.matchAll(/export import ([\w$]+) =/g)].map((m) => m[1]).concat(text.includes('const display') ? ['display'] : []));
+  return new Set(
+    [...text.matchAll(/export import ([\w$]+) =/g)]
+      .map((m) => m[1])
+      .concat(text.includes('const display') ? ['display'] : []),
+  );
 }
 
 /** `(alias) let x: T` + lineBreak + `import x` (or `import x = __mktnb.x`) -> `let x: T` */
 export function stripAlias(parts: SymbolDisplayPart[]): SymbolDisplayPart[] {
   let out = parts;
-  if (out.length >= 4 && out[0].text === '(' && out[1].text === 'alias' && out[2].text === ')' && out[3].kind === 'space') out = out.slice(4);
-  const br = out.findIndex((p, i) => p.kind === 'lineBreak' && out[i + 1]?.kind === 'keyword' && out[i + 1]?.text === 'import');
+  if (
+    out.length >= 4 &&
+    out[0].text === '(' &&
+    out[1].text === 'alias' &&
+    out[2].text === ')' &&
+    out[3].kind === 'space'
+  )
+    out = out.slice(4);
+  const br = out.findIndex(
+    (p, i) => p.kind === 'lineBreak' && out[i + 1]?.kind === 'keyword' && out[i + 1]?.text === 'import',
+  );
   if (br >= 0) out = out.slice(0, br);
   return out;
 }
 
 /** Where an auto-import completion would import from (a file name or a module specifier). */
-interface AutoImportEntry { hasAction?: true; source?: string; data?: { fileName?: string } }
+interface AutoImportEntry {
+  hasAction?: true;
+  source?: string;
+  data?: { fileName?: string };
+}
 
 /** Replaces the proxy's hover, completion and completion-detail methods (`ls`: the project's own service). */
-export function wrapHoverAndCompletions(ls: LanguageService, proxy: LanguageService, cells: CellView, guard: Guard): void {
+export function wrapHoverAndCompletions(
+  ls: LanguageService,
+  proxy: LanguageService,
+  cells: CellView,
+  guard: Guard,
+): void {
   const { isCell, footerOf, userText, typesDir } = cells;
   const globalNames = readGlobalNames(cells.globalsFile, cells.readFile);
-  const fromAnotherCellOrGlobal = (fileName: string, name: string) => !!footerOf(fileName)?.imported.has(name) || globalNames.has(name);
+  const fromAnotherCellOrGlobal = (fileName: string, name: string) =>
+    !!footerOf(fileName)?.imported.has(name) || globalNames.has(name);
 
   proxy.getQuickInfoAtPosition = (...args) => {
     const [fileName, position, ...rest] = args;
     const qi = ls.getQuickInfoAtPosition(...args);
     if (!qi || qi.kind !== 'alias' || !isCell(fileName)) return qi;
-    return guard('getQuickInfoAtPosition', () => {
-      if (!fromAnotherCellOrGlobal(fileName, userText(fileName, qi.textSpan.start, qi.textSpan.length))) return qi;
-      const def = proxy.getDefinitionAtPosition(fileName, position)?.[0];
-      const atDef = def && ls.getQuickInfoAtPosition(def.fileName, def.textSpan.start, ...rest);
-      if (atDef && atDef.kind !== 'alias') return { ...atDef, textSpan: qi.textSpan };
-      return { ...qi, displayParts: stripAlias(qi.displayParts ?? []) };
-    }, () => qi);
+    return guard(
+      'getQuickInfoAtPosition',
+      () => {
+        if (!fromAnotherCellOrGlobal(fileName, userText(fileName, qi.textSpan.start, qi.textSpan.length))) return qi;
+        const def = proxy.getDefinitionAtPosition(fileName, position)?.[0];
+        const atDef = def && ls.getQuickInfoAtPosition(def.fileName, def.textSpan.start, ...rest);
+        if (atDef && atDef.kind !== 'alias') return { ...atDef, textSpan: qi.textSpan };
+        return { ...qi, displayParts: stripAlias(qi.displayParts ?? []) };
+      },
+      () => qi,
+    );
   };
 
   // completions: every cell is a module (its footer exports its names), so tsserver's auto-imports
@@ -58,12 +85,21 @@ export function wrapHoverAndCompletions(ls: LanguageService, proxy: LanguageServ
     if (!e.hasAction && !e.data) return false;
     const from = e.data?.fileName ?? (typeof e.source === 'string' ? e.source : undefined);
     if (!from) return false;
-    return !!parseCellFileName(from) || /\.mktnb#/i.test(from) || toPosix(from).startsWith(typesDir) || from.includes('/types/market/');
+    return (
+      !!parseCellFileName(from) ||
+      /\.mktnb#/i.test(from) ||
+      toPosix(from).startsWith(typesDir) ||
+      from.includes('/types/market/')
+    );
   };
   proxy.getCompletionsAtPosition = (...args) => {
     const r = ls.getCompletionsAtPosition(...args);
     if (!r || !isCell(args[0])) return r;
-    return guard('getCompletionsAtPosition', () => ({ ...r, entries: r.entries.filter((e) => !strayAutoImport(e)) }), () => r);
+    return guard(
+      'getCompletionsAtPosition',
+      () => ({ ...r, entries: r.entries.filter((e) => !strayAutoImport(e)) }),
+      () => r,
+    );
   };
 
   // completion details of such names: `function load(…)`, not `(alias) function load(…)\nimport load = load`
@@ -71,6 +107,11 @@ export function wrapHoverAndCompletions(ls: LanguageService, proxy: LanguageServ
     const [fileName, , entryName] = args;
     const d = ls.getCompletionEntryDetails(...args);
     if (!d || d.kind !== 'alias' || !isCell(fileName)) return d;
-    return guard('getCompletionEntryDetails', () => (fromAnotherCellOrGlobal(fileName, entryName) ? { ...d, displayParts: stripAlias(d.displayParts ?? []) } : d), () => d);
+    return guard(
+      'getCompletionEntryDetails',
+      () =>
+        fromAnotherCellOrGlobal(fileName, entryName) ? { ...d, displayParts: stripAlias(d.displayParts ?? []) } : d,
+      () => d,
+    );
   };
 }

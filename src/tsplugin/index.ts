@@ -59,7 +59,12 @@ function init(modules: { typescript: TS }): PluginModule {
     onConfigurationChanged(config: PluginConfiguration) {
       configure(config);
       for (const p of shared.projects) {
-        try { p.markAsDirty?.(); p.refreshDiagnostics?.(); } catch { /* project closed */ }
+        try {
+          p.markAsDirty?.();
+          p.refreshDiagnostics?.();
+        } catch {
+          /* project closed */
+        }
       }
     },
   };

@@ -27,11 +27,17 @@ export function configure(config: PluginConfiguration | undefined): void {
   if (!config) return;
   if (config.cellOrder) {
     shared.cellOrder.clear();
-    for (const [nb, frags] of Object.entries(config.cellOrder)) if (Array.isArray(frags)) shared.cellOrder.set(nb, frags.map(String));
+    for (const [nb, frags] of Object.entries(config.cellOrder))
+      if (Array.isArray(frags)) shared.cellOrder.set(nb, frags.map(String));
   }
   if (typeof config.typesDir === 'string') shared.typesDir = config.typesDir;
   if (config.sqlNames) {
     shared.sqlNames.clear();
-    for (const [nb, names] of Object.entries(config.sqlNames)) if (Array.isArray(names)) shared.sqlNames.set(nb, names.map(String).filter((n) => /^[A-Za-z_$][\w$]*$/.test(n)));
+    for (const [nb, names] of Object.entries(config.sqlNames))
+      if (Array.isArray(names))
+        shared.sqlNames.set(
+          nb,
+          names.map(String).filter((n) => /^[A-Za-z_$][\w$]*$/.test(n)),
+        );
   }
 }

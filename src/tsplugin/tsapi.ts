@@ -17,9 +17,24 @@ export type PluginCreateInfo = tss.server.PluginCreateInfo;
 export type PluginModule = tss.server.PluginModule;
 export type Project = tss.server.Project;
 export type {
-  BindingName, CompilerOptions, Diagnostic, FileTextChanges, IScriptSnapshot, LanguageService, LanguageServiceHost, NavigationBarItem,
-  NavigationTree, Node, ResolvedModuleWithFailedLookupLocations, ScriptKind, SourceFile, StringLiteralLike, SymbolDisplayPart, SyntaxKind,
-  TextSpan, UserPreferences,
+  BindingName,
+  CompilerOptions,
+  Diagnostic,
+  FileTextChanges,
+  IScriptSnapshot,
+  LanguageService,
+  LanguageServiceHost,
+  NavigationBarItem,
+  NavigationTree,
+  Node,
+  ResolvedModuleWithFailedLookupLocations,
+  ScriptKind,
+  SourceFile,
+  StringLiteralLike,
+  SymbolDisplayPart,
+  SyntaxKind,
+  TextSpan,
+  UserPreferences,
 } from 'typescript/lib/tsserverlibrary';
 
 /**

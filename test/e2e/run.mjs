@@ -53,7 +53,9 @@ async function main() {
       // CI must test the package users install; locally, a broken package step should not
       // block UI testing: fall back to the built folder, loudly.
       if (process.env.CI) throw e;
-      console.warn(`[e2e] WARNING: ${e.message}; installing the built folder instead of the .vsix (use --from-folder to skip packaging)`);
+      console.warn(
+        `[e2e] WARNING: ${e.message}; installing the built folder instead of the .vsix (use --from-folder to skip packaging)`,
+      );
       fromFolder = true;
     }
   }
@@ -68,16 +70,42 @@ async function main() {
   if (fromFolder) {
     // an unpacked folder named <publisher>.<name>-<version> is loaded as an installed extension
     fs.mkdirSync(installed);
-    const files = ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'dist', 'media', 'samples', ...(given ? ['node_modules'] : [])];
+    const files = [
+      'package.json',
+      'README.md',
+      'CHANGELOG.md',
+      'LICENSE',
+      'dist',
+      'media',
+      'samples',
+      ...(given ? ['node_modules'] : []),
+    ];
     for (const f of files) {
       const src = path.join(given ? path.resolve(given) : ROOT, f);
-      if (fs.existsSync(src)) fs.cpSync(src, path.join(installed, f), { recursive: true, filter: (p) => !p.endsWith('.map') && !p.endsWith('.vsix') && !p.includes(`samples${path.sep}out`) });
+      if (fs.existsSync(src))
+        fs.cpSync(src, path.join(installed, f), {
+          recursive: true,
+          filter: (p) => !p.endsWith('.map') && !p.endsWith('.vsix') && !p.includes(`samples${path.sep}out`),
+        });
     }
   } else {
     // install the .vsix the way a user does (code-server --install-extension)
-    sh(process.execPath, [CS_ENTRY, '--extensions-dir', ctx.extensionsDir, '--user-data-dir', path.join(ctx.tmp, 'install-ud'), '--install-extension', vsix], { stdio: ['ignore', 'inherit', 'inherit'] });
+    sh(
+      process.execPath,
+      [
+        CS_ENTRY,
+        '--extensions-dir',
+        ctx.extensionsDir,
+        '--user-data-dir',
+        path.join(ctx.tmp, 'install-ud'),
+        '--install-extension',
+        vsix,
+      ],
+      { stdio: ['ignore', 'inherit', 'inherit'] },
+    );
   }
-  if (!fs.existsSync(path.join(installed, 'package.json'))) throw new Error(`the extension was not installed at ${installed}`);
+  if (!fs.existsSync(path.join(installed, 'package.json')))
+    throw new Error(`the extension was not installed at ${installed}`);
   ctx.manifest = JSON.parse(fs.readFileSync(path.join(installed, 'package.json'), 'utf8'));
   log('installed', path.basename(installed), 'in', ctx.extensionsDir);
 
@@ -91,7 +119,11 @@ async function main() {
   const mocha = new Mocha({ timeout: 180_000, slow: 20_000, reporter: 'spec', color: !process.env.CI, retries: 1 });
   if (opt('--grep')) mocha.grep(new RegExp(opt('--grep')));
   const dir = path.join(ROOT, 'test', 'e2e', 'scenarios');
-  for (const f of fs.readdirSync(dir).filter((f) => f.endsWith('.mjs')).sort()) mocha.addFile(path.join(dir, f));
+  for (const f of fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.mjs'))
+    .sort())
+    mocha.addFile(path.join(dir, f));
   await mocha.loadFilesAsync();
 
   const counts = { passed: 0, failed: 0, pending: [], retried: [] };
@@ -100,7 +132,9 @@ async function main() {
     runner.on('pass', () => counts.passed++);
     runner.on('fail', () => counts.failed++);
     runner.on('pending', (t) => counts.pending.push(t.fullTitle()));
-    runner.on('retry', (t, err) => counts.retried.push(`${t.fullTitle()}: ${String(err?.message ?? err).split('\n')[0]}`));
+    runner.on('retry', (t, err) =>
+      counts.retried.push(`${t.fullTitle()}: ${String(err?.message ?? err).split('\n')[0]}`),
+    );
   });
 
   await closeWindows();
@@ -111,8 +145,12 @@ async function main() {
   } else if (!flag('--keep')) fs.rmSync(ctx.tmp, { recursive: true, force: true });
   log(`screenshots: ${path.relative(ROOT, RESULTS_DIR)}/ (${fs.readdirSync(RESULTS_DIR).length} files)`);
   log(`time: ${Math.round((Date.now() - started) / 1000)} s`);
-  if (counts.retried.length) log(`${counts.retried.length} scenario(s) passed or failed only on their retry:\n  - ${counts.retried.join('\n  - ')}`);
-  if (counts.pending.length) log(`${counts.pending.length} pending (feature not landed yet):\n  - ${counts.pending.join('\n  - ')}`);
+  if (counts.retried.length)
+    log(
+      `${counts.retried.length} scenario(s) passed or failed only on their retry:\n  - ${counts.retried.join('\n  - ')}`,
+    );
+  if (counts.pending.length)
+    log(`${counts.pending.length} pending (feature not landed yet):\n  - ${counts.pending.join('\n  - ')}`);
   // a run in which no test ran (a --grep that matches nothing, a broken scenario file) is a failure
   if (counts.passed + counts.failed === 0) console.error('[e2e] no test ran');
   finish(counts.passed, counts.failed, counts.failed || counts.passed === 0 ? 1 : 0);

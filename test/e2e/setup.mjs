@@ -13,7 +13,9 @@ import { fileURLToPath } from 'node:url';
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const CODE_SERVER_VERSION = '4.100.3'; // VS Code 1.100.3, runs on Node 20
 // MKTNB_CODE_SERVER_DIR: install elsewhere (e.g. to try a fresh install without touching the cache)
-export const CS_DIR = process.env.MKTNB_CODE_SERVER_DIR ? path.resolve(process.env.MKTNB_CODE_SERVER_DIR) : path.join(ROOT, '.vscode-test', 'code-server');
+export const CS_DIR = process.env.MKTNB_CODE_SERVER_DIR
+  ? path.resolve(process.env.MKTNB_CODE_SERVER_DIR)
+  : path.join(ROOT, '.vscode-test', 'code-server');
 export const CS_PKG = path.join(CS_DIR, 'node_modules', 'code-server');
 export const CS_ENTRY = path.join(CS_PKG, 'out', 'node', 'entry.js');
 export const CHROMIUM = process.env.MKTNB_CHROMIUM || '/usr/bin/chromium';
@@ -41,14 +43,20 @@ function dpkgInstalled(pkg) {
 export function ensureAptPackages({ needBuildDeps }) {
   const wanted = ['chromium', 'ripgrep', ...(needBuildDeps ? ['libkrb5-dev'] : [])];
   const missing = have('dpkg-query') ? wanted.filter((p) => !dpkgInstalled(p)) : [];
-  if (!fs.existsSync(CHROMIUM) && !missing.includes('chromium') && !process.env.MKTNB_CHROMIUM) missing.push('chromium');
+  if (!fs.existsSync(CHROMIUM) && !missing.includes('chromium') && !process.env.MKTNB_CHROMIUM)
+    missing.push('chromium');
   if (missing.length === 0) return;
   const isRoot = process.getuid?.() === 0;
   if (!isRoot && !process.env.MKTNB_E2E_APT) {
-    throw new Error(`missing Debian packages: ${missing.join(' ')} (run: sudo apt-get update && sudo apt-get install -y ${missing.join(' ')})`);
+    throw new Error(
+      `missing Debian packages: ${missing.join(' ')} (run: sudo apt-get update && sudo apt-get install -y ${missing.join(' ')})`,
+    );
   }
   const pre = isRoot ? [] : ['sudo'];
-  const apt = (args) => sh(pre[0] ?? 'apt-get', [...(pre.length ? ['apt-get'] : []), ...args], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  const apt = (args) =>
+    sh(pre[0] ?? 'apt-get', [...(pre.length ? ['apt-get'] : []), ...args], {
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    });
   apt(['update']);
   apt(['install', '-y', '--no-install-recommends', ...missing]);
 }
@@ -99,11 +107,20 @@ export function ensureCodeServer() {
   fs.mkdirSync(CS_DIR, { recursive: true });
   const pkgJson = path.join(CS_DIR, 'package.json');
   if (!fs.existsSync(pkgJson)) {
-    fs.writeFileSync(pkgJson, JSON.stringify({ name: 'mktnb-e2e-code-server', private: true, version: '0.0.0' }, null, 2));
+    fs.writeFileSync(
+      pkgJson,
+      JSON.stringify({ name: 'mktnb-e2e-code-server', private: true, version: '0.0.0' }, null, 2),
+    );
   }
   // code-server's postinstall refuses root without unsafe-perm; node-pty's postinstall calls
   // npx, which needs --yes without a terminal. Several minutes: node-gyp builds native modules.
-  const env = { ...process.env, npm_config_unsafe_perm: 'true', npm_config_yes: 'true', npm_config_audit: 'false', npm_config_fund: 'false' };
+  const env = {
+    ...process.env,
+    npm_config_unsafe_perm: 'true',
+    npm_config_yes: 'true',
+    npm_config_audit: 'false',
+    npm_config_fund: 'false',
+  };
   const started = Date.now();
   sh('npm', ['install', '--foreground-scripts', `code-server@${CODE_SERVER_VERSION}`], { cwd: CS_DIR, env });
   if (!codeServerComplete()) {

@@ -34,8 +34,14 @@ try {
   console.log('in-extension-host suite passed');
 } catch (e) {
   console.error('test:electron failed:', e?.message ?? e);
-  if (/getaddrinfo|ENOTFOUND|ECONNREFUSED|ETIMEDOUT|update\.code\.visualstudio\.com|Failed to get JSON|download/i.test(String(e?.message ?? e))) {
-    console.error('VS Code could not be downloaded here. Run `npm run test:e2e` instead: it runs the same suite inside code-server.');
+  if (
+    /getaddrinfo|ENOTFOUND|ECONNREFUSED|ETIMEDOUT|update\.code\.visualstudio\.com|Failed to get JSON|download/i.test(
+      String(e?.message ?? e),
+    )
+  ) {
+    console.error(
+      'VS Code could not be downloaded here. Run `npm run test:e2e` instead: it runs the same suite inside code-server.',
+    );
   }
   code = 1;
 } finally {

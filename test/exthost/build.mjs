@@ -37,12 +37,26 @@ export function writeRunnerExtension(extensionsDir, resultFile, extensionId) {
   const name = 'market-notebooks-tests.exthost-runner-0.0.1';
   const dir = path.join(extensionsDir, name);
   fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({
-    name: 'exthost-runner', publisher: 'market-notebooks-tests', version: '0.0.1', engines: { vscode: '^1.95.0' },
-    main: './extension.js', activationEvents: ['onStartupFinished'], extensionDependencies: [extensionId],
-    capabilities: { untrustedWorkspaces: { supported: true } },
-  }, null, 2));
-  fs.writeFileSync(path.join(dir, 'extension.js'), `const fs = require('fs');
+  fs.writeFileSync(
+    path.join(dir, 'package.json'),
+    JSON.stringify(
+      {
+        name: 'exthost-runner',
+        publisher: 'market-notebooks-tests',
+        version: '0.0.1',
+        engines: { vscode: '^1.95.0' },
+        main: './extension.js',
+        activationEvents: ['onStartupFinished'],
+        extensionDependencies: [extensionId],
+        capabilities: { untrustedWorkspaces: { supported: true } },
+      },
+      null,
+      2,
+    ),
+  );
+  fs.writeFileSync(
+    path.join(dir, 'extension.js'),
+    `const fs = require('fs');
 exports.activate = () => {
   const out = ${JSON.stringify(resultFile)};
   const mod = require(${JSON.stringify(SUITE_JS)});
@@ -51,7 +65,8 @@ exports.activate = () => {
     (e) => fs.writeFileSync(out, JSON.stringify({ passed: 0, failed: 1, failures: [String((e && e.stack) || e)] })),
   );
 };
-`);
+`,
+  );
   // After a VSIX install the extensions dir lists its extensions in extensions.json, and VS Code
   // loads only those: add the runner as an entry shaped like the installed one.
   const manifest = path.join(extensionsDir, 'extensions.json');
@@ -59,11 +74,24 @@ exports.activate = () => {
     const list = JSON.parse(fs.readFileSync(manifest, 'utf8'));
     const like = list.find((e) => e?.identifier?.id?.toLowerCase() === extensionId.toLowerCase()) ?? list[0];
     const entry = {
-      ...(like ?? {}), identifier: { id: 'market-notebooks-tests.exthost-runner' }, version: '0.0.1',
-      location: { $mid: 1, path: dir, scheme: 'file' }, relativeLocation: name,
-      metadata: { ...(like?.metadata ?? {}), id: undefined, publisherId: undefined, publisherDisplayName: undefined, source: 'vsix', isPreReleaseVersion: false },
+      ...(like ?? {}),
+      identifier: { id: 'market-notebooks-tests.exthost-runner' },
+      version: '0.0.1',
+      location: { $mid: 1, path: dir, scheme: 'file' },
+      relativeLocation: name,
+      metadata: {
+        ...(like?.metadata ?? {}),
+        id: undefined,
+        publisherId: undefined,
+        publisherDisplayName: undefined,
+        source: 'vsix',
+        isPreReleaseVersion: false,
+      },
     };
-    fs.writeFileSync(manifest, JSON.stringify([...list.filter((e) => e?.identifier?.id !== entry.identifier.id), entry]));
+    fs.writeFileSync(
+      manifest,
+      JSON.stringify([...list.filter((e) => e?.identifier?.id !== entry.identifier.id), entry]),
+    );
   }
   return name;
 }

@@ -7,7 +7,13 @@
  */
 import Mocha from 'mocha';
 
-export interface SuiteResult { passed: number; failed: number; pending: number; failures: string[]; tests: { title: string; state: string; ms?: number }[] }
+export interface SuiteResult {
+  passed: number;
+  failed: number;
+  pending: number;
+  failures: string[];
+  tests: { title: string; state: string; ms?: number }[];
+}
 
 export function run(): Promise<SuiteResult> {
   const mocha = new Mocha({ ui: 'bdd', timeout: 60_000, color: false, reporter: 'spec' });
@@ -18,8 +24,14 @@ export function run(): Promise<SuiteResult> {
   const result: SuiteResult = { passed: 0, failed: 0, pending: 0, failures: [], tests: [] };
   return new Promise((resolve) => {
     const runner = mocha.run(() => resolve(result));
-    runner.on('pass', (t) => { result.passed++; result.tests.push({ title: t.fullTitle(), state: 'passed', ms: t.duration }); });
-    runner.on('pending', (t) => { result.pending++; result.tests.push({ title: t.fullTitle(), state: 'pending' }); });
+    runner.on('pass', (t) => {
+      result.passed++;
+      result.tests.push({ title: t.fullTitle(), state: 'passed', ms: t.duration });
+    });
+    runner.on('pending', (t) => {
+      result.pending++;
+      result.tests.push({ title: t.fullTitle(), state: 'pending' });
+    });
     runner.on('fail', (t, err) => {
       result.failed++;
       result.tests.push({ title: t.fullTitle(), state: 'failed' });

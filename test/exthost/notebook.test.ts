@@ -35,14 +35,29 @@ function until<T>(what: string, cond: () => T | undefined | false, timeoutMs = 6
   return new Promise((resolve, reject) => {
     const check = () => {
       let v: T | undefined | false;
-      try { v = cond(); } catch { v = undefined; }
-      if (v) { done(); resolve(v); return true; }
+      try {
+        v = cond();
+      } catch {
+        v = undefined;
+      }
+      if (v) {
+        done();
+        resolve(v);
+        return true;
+      }
       return false;
     };
     const sub = vscode.workspace.onDidChangeNotebookDocument(() => check());
     const poll = setInterval(check, 250);
-    const timer = setTimeout(() => { done(); reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)); }, timeoutMs);
-    function done() { sub.dispose(); clearInterval(poll); clearTimeout(timer); }
+    const timer = setTimeout(() => {
+      done();
+      reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`));
+    }, timeoutMs);
+    function done() {
+      sub.dispose();
+      clearInterval(poll);
+      clearTimeout(timer);
+    }
     check();
   });
 }
@@ -56,7 +71,8 @@ function texts(cell: vscode.NotebookCell): string[] {
 }
 
 function chartOf(cell: vscode.NotebookCell): any | undefined {
-  for (const o of cell.outputs) for (const i of o.items) if (i.mime === CHART_MIME) return JSON.parse(dec.decode(i.data));
+  for (const o of cell.outputs)
+    for (const i of o.items) if (i.mime === CHART_MIME) return JSON.parse(dec.decode(i.data));
   return undefined;
 }
 
@@ -109,27 +125,48 @@ describe('Market Notebooks in the extension host', function () {
     const file = path.join(dir, 'broken.mktnb');
     const text = '{\n  "format": "mktnb",\n  "version": "1.0",\n  "cells": [ oops ]\n}\n';
     fs.writeFileSync(file, text);
-    await assert.rejects(Promise.resolve(vscode.workspace.openNotebookDocument(vscode.Uri.file(file))), (e: Error) => /not valid JSON at line 4, column 14/.test(e.message) && /not changed/.test(e.message));
+    await assert.rejects(
+      Promise.resolve(vscode.workspace.openNotebookDocument(vscode.Uri.file(file))),
+      (e: Error) => /not valid JSON at line 4, column 14/.test(e.message) && /not changed/.test(e.message),
+    );
     assert.strictEqual(fs.readFileSync(file, 'utf8'), text);
   });
 
   it('shows a script-capable output as inert text, and writes it back unchanged on save', async function () {
     const html = '<img src=x onerror="alert(1)"><script>alert(2)</script>';
     const content = {
-      format: 'mktnb', version: '1.0', metadata: {}, future: { kept: true },
-      cells: [{ kind: 'code', language: 'typescript', source: ['1'], outputs: [{ items: [{ mime: 'text/html', data: html }] }] }],
+      format: 'mktnb',
+      version: '1.0',
+      metadata: {},
+      future: { kept: true },
+      cells: [
+        {
+          kind: 'code',
+          language: 'typescript',
+          source: ['1'],
+          outputs: [{ items: [{ mime: 'text/html', data: html }] }],
+        },
+      ],
     };
     const uri = writeFixture(dir, 'held.mktnb', content);
     const nb = await open(uri);
     const items = codeCells(nb)[0].outputs[0].items;
-    assert.deepStrictEqual(items.map((i) => i.mime), ['text/plain'], 'not handed to the HTML renderer');
+    assert.deepStrictEqual(
+      items.map((i) => i.mime),
+      ['text/plain'],
+      'not handed to the HTML renderer',
+    );
     assert.match(dec.decode(items[0].data), /not rendered because it could run script/);
     const edit = new vscode.WorkspaceEdit();
     edit.set(nb.uri, [vscode.NotebookEdit.updateNotebookMetadata({ ...nb.metadata, touched: 1 })]);
     await vscode.workspace.applyEdit(edit);
     await nb.save();
     const onDisk = JSON.parse(fs.readFileSync(uri.fsPath, 'utf8'));
-    assert.deepStrictEqual(onDisk.cells[0].outputs[0].items, [{ mime: 'text/html', data: html }], 'the original output is written back');
+    assert.deepStrictEqual(
+      onDisk.cells[0].outputs[0].items,
+      [{ mime: 'text/html', data: html }],
+      'the original output is written back',
+    );
     assert.deepStrictEqual(onDisk.future, { kept: true }, 'an unknown top-level field survives a save through VS Code');
     assert.strictEqual(onDisk.metadata.touched, 1);
   });
@@ -140,8 +177,12 @@ describe('Market Notebooks in the extension host', function () {
     await vscode.commands.executeCommand('notebook.execute', nb.uri);
     const cells = codeCells(nb);
     await until('all cells to finish', () => cells.every((c) => c.executionSummary?.success !== undefined));
-    for (const c of cells) assert.strictEqual(c.executionSummary?.success, true, `cell ${c.index} succeeded: ${texts(c).join(' | ')}`);
-    assert.ok(texts(cells[0]).some((t) => t.trim() === '2'), `x shows 2: ${JSON.stringify(texts(cells[0]))}`);
+    for (const c of cells)
+      assert.strictEqual(c.executionSummary?.success, true, `cell ${c.index} succeeded: ${texts(c).join(' | ')}`);
+    assert.ok(
+      texts(cells[0]).some((t) => t.trim() === '2'),
+      `x shows 2: ${JSON.stringify(texts(cells[0]))}`,
+    );
     const chart = chartOf(cells[1]);
     assert.ok(chart, 'the chart cell has a chart output');
     assert.strictEqual(chart.kind, 'chart');
@@ -158,7 +199,10 @@ describe('Market Notebooks in the extension host', function () {
     await nb.save();
     const onDisk = JSON.parse(fs.readFileSync(nb.uri.fsPath, 'utf8'));
     assert.strictEqual(onDisk.format, 'mktnb');
-    const chartItems = onDisk.cells.flatMap((c: any) => c.outputs ?? []).flatMap((o: any) => o.items).filter((i: any) => i.mime === CHART_MIME);
+    const chartItems = onDisk.cells
+      .flatMap((c: any) => c.outputs ?? [])
+      .flatMap((o: any) => o.items)
+      .filter((i: any) => i.mime === CHART_MIME);
     assert.strictEqual(chartItems.length, 1, 'one chart output saved');
     assert.strictEqual(chartItems[0].data.figure.data.length, 2, 'saved as JSON, not base64');
   });
@@ -171,13 +215,20 @@ describe('Market Notebooks in the extension host', function () {
     await until('cell 0 to finish', () => first.executionSummary?.success !== undefined);
     void runCells(nb, 1, 2);
     // the loop cell prints before spinning: its streamed output shows it is running
-    await until('the loop to start', () => loop.outputs.some((o) => o.items.some((i) => i.mime === STDOUT_MIME && dec.decode(i.data).includes('loop started'))));
+    await until('the loop to start', () =>
+      loop.outputs.some((o) =>
+        o.items.some((i) => i.mime === STDOUT_MIME && dec.decode(i.data).includes('loop started')),
+      ),
+    );
     await vscode.commands.executeCommand('notebook.cancelExecution', nb.uri);
     await until('the loop cell to end', () => loop.executionSummary?.success !== undefined, 30_000);
     assert.strictEqual(loop.executionSummary?.success, false, 'an interrupted cell is not a success');
     await runCells(nb, 2, 3);
     await until('the last cell to finish', () => last.executionSummary?.success !== undefined);
     assert.strictEqual(last.executionSummary?.success, true, texts(last).join(' | '));
-    assert.ok(texts(last).some((t) => t.trim() === '42'), `base + 22 = 42 after the interrupt: ${JSON.stringify(texts(last))}`);
+    assert.ok(
+      texts(last).some((t) => t.trim() === '42'),
+      `base + 22 = 42 after the interrupt: ${JSON.stringify(texts(last))}`,
+    );
   });
 });

@@ -17,37 +17,68 @@ export const THEMES = {
   light: {
     cls: 'vscode-light',
     vars: {
-      '--vscode-editor-background': '#ffffff', '--vscode-editor-foreground': '#3b3b3b', '--vscode-foreground': '#3b3b3b',
-      '--vscode-font-family': '"DejaVu Sans", sans-serif', '--vscode-font-size': '13px',
-      '--vscode-charts-blue': '#1a85ff', '--vscode-charts-orange': '#d18616', '--vscode-charts-green': '#388a34',
-      '--vscode-charts-red': '#e51400', '--vscode-charts-purple': '#652d90', '--vscode-charts-yellow': '#bf8803',
-      '--vscode-focusBorder': '#005fb8', '--vscode-editorHoverWidget-background': '#f8f8f8',
-      '--vscode-editorHoverWidget-foreground': '#3b3b3b', '--vscode-editorHoverWidget-border': '#c8c8c8',
-      '--vscode-errorForeground': '#f85149', '--vscode-editorWidget-border': '#c8c8c8',
-      '--vscode-button-secondaryBackground': '#e5e5e5', '--vscode-button-secondaryForeground': '#3b3b3b',
+      '--vscode-editor-background': '#ffffff',
+      '--vscode-editor-foreground': '#3b3b3b',
+      '--vscode-foreground': '#3b3b3b',
+      '--vscode-font-family': '"DejaVu Sans", sans-serif',
+      '--vscode-font-size': '13px',
+      '--vscode-charts-blue': '#1a85ff',
+      '--vscode-charts-orange': '#d18616',
+      '--vscode-charts-green': '#388a34',
+      '--vscode-charts-red': '#e51400',
+      '--vscode-charts-purple': '#652d90',
+      '--vscode-charts-yellow': '#bf8803',
+      '--vscode-focusBorder': '#005fb8',
+      '--vscode-editorHoverWidget-background': '#f8f8f8',
+      '--vscode-editorHoverWidget-foreground': '#3b3b3b',
+      '--vscode-editorHoverWidget-border': '#c8c8c8',
+      '--vscode-errorForeground': '#f85149',
+      '--vscode-editorWidget-border': '#c8c8c8',
+      '--vscode-button-secondaryBackground': '#e5e5e5',
+      '--vscode-button-secondaryForeground': '#3b3b3b',
     },
   },
   dark: {
     cls: 'vscode-dark',
     vars: {
-      '--vscode-editor-background': '#1f1f1f', '--vscode-editor-foreground': '#cccccc', '--vscode-foreground': '#cccccc',
-      '--vscode-font-family': '"DejaVu Sans", sans-serif', '--vscode-font-size': '13px',
-      '--vscode-charts-blue': '#3794ff', '--vscode-charts-orange': '#d18616', '--vscode-charts-green': '#89d185',
-      '--vscode-charts-red': '#f14c4c', '--vscode-charts-purple': '#b180d7', '--vscode-charts-yellow': '#cca700',
-      '--vscode-focusBorder': '#0078d4', '--vscode-editorHoverWidget-background': '#202020',
-      '--vscode-editorHoverWidget-foreground': '#cccccc', '--vscode-editorHoverWidget-border': '#454545',
-      '--vscode-errorForeground': '#f85149', '--vscode-editorWidget-border': '#454545',
-      '--vscode-button-secondaryBackground': '#313131', '--vscode-button-secondaryForeground': '#cccccc',
+      '--vscode-editor-background': '#1f1f1f',
+      '--vscode-editor-foreground': '#cccccc',
+      '--vscode-foreground': '#cccccc',
+      '--vscode-font-family': '"DejaVu Sans", sans-serif',
+      '--vscode-font-size': '13px',
+      '--vscode-charts-blue': '#3794ff',
+      '--vscode-charts-orange': '#d18616',
+      '--vscode-charts-green': '#89d185',
+      '--vscode-charts-red': '#f14c4c',
+      '--vscode-charts-purple': '#b180d7',
+      '--vscode-charts-yellow': '#cca700',
+      '--vscode-focusBorder': '#0078d4',
+      '--vscode-editorHoverWidget-background': '#202020',
+      '--vscode-editorHoverWidget-foreground': '#cccccc',
+      '--vscode-editorHoverWidget-border': '#454545',
+      '--vscode-errorForeground': '#f85149',
+      '--vscode-editorWidget-border': '#454545',
+      '--vscode-button-secondaryBackground': '#313131',
+      '--vscode-button-secondaryForeground': '#cccccc',
     },
   },
   hc: {
     cls: 'vscode-high-contrast',
     vars: {
-      '--vscode-editor-background': '#000000', '--vscode-editor-foreground': '#ffffff', '--vscode-foreground': '#ffffff',
-      '--vscode-font-family': '"DejaVu Sans", sans-serif', '--vscode-font-size': '13px', '--vscode-contrastBorder': '#6fc3df',
-      '--vscode-charts-blue': '#3794ff', '--vscode-charts-orange': '#d18616', '--vscode-charts-green': '#89d185',
-      '--vscode-charts-red': '#f14c4c', '--vscode-charts-purple': '#b180d7', '--vscode-charts-yellow': '#cca700',
-      '--vscode-focusBorder': '#f38518', '--vscode-errorForeground': '#f48771',
+      '--vscode-editor-background': '#000000',
+      '--vscode-editor-foreground': '#ffffff',
+      '--vscode-foreground': '#ffffff',
+      '--vscode-font-family': '"DejaVu Sans", sans-serif',
+      '--vscode-font-size': '13px',
+      '--vscode-contrastBorder': '#6fc3df',
+      '--vscode-charts-blue': '#3794ff',
+      '--vscode-charts-orange': '#d18616',
+      '--vscode-charts-green': '#89d185',
+      '--vscode-charts-red': '#f14c4c',
+      '--vscode-charts-purple': '#b180d7',
+      '--vscode-charts-yellow': '#cca700',
+      '--vscode-focusBorder': '#f38518',
+      '--vscode-errorForeground': '#f48771',
     },
   },
 };
@@ -110,13 +141,28 @@ export async function buildRenderers(dir) {
   await esbuild.build({
     absWorkingDir: root,
     entryPoints: { chart: 'renderers/chart.ts', table: 'renderers/table.ts' },
-    outdir: dir, bundle: true, platform: 'browser', format: 'esm', target: 'es2022',
-    minify: true, sourcemap: false, legalComments: 'none', logLevel: 'error',
+    outdir: dir,
+    bundle: true,
+    platform: 'browser',
+    format: 'esm',
+    target: 'es2022',
+    minify: true,
+    sourcemap: false,
+    legalComments: 'none',
+    logLevel: 'error',
     loader: { '.css': 'text' },
   });
 }
 
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 /** Starts the harness: { browser, url, newPage(theme?), dir, close() }. */
 export async function startHarness() {
@@ -126,8 +172,16 @@ export async function startHarness() {
   const server = http.createServer((req, res) => {
     const p = new URL(req.url, 'http://x').pathname;
     const file = path.join(dir, p === '/' ? 'index.html' : path.normalize(p).replace(/^([/\\])+/, ''));
-    if (!file.startsWith(dir) || !fs.existsSync(file)) { res.writeHead(404); res.end('not found'); return; }
-    const type = file.endsWith('.js') ? 'text/javascript' : file.endsWith('.html') ? 'text/html' : 'application/octet-stream';
+    if (!file.startsWith(dir) || !fs.existsSync(file)) {
+      res.writeHead(404);
+      res.end('not found');
+      return;
+    }
+    const type = file.endsWith('.js')
+      ? 'text/javascript'
+      : file.endsWith('.html')
+        ? 'text/html'
+        : 'application/octet-stream';
     res.writeHead(200, { 'content-type': type, 'cache-control': 'no-store' });
     fs.createReadStream(file).pipe(res);
   });

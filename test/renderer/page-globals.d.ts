@@ -6,13 +6,20 @@
 export {};
 declare global {
   interface Window {
-    chartModule: any; tableModule: any; outputEl: any;
+    chartModule: any;
+    tableModule: any;
+    outputEl: any;
     renderChart(id: string, json: string, ...rest: unknown[]): any;
     renderTable(id: string, json: string, ...rest: unknown[]): any;
-    disposeChart(id: string): void; disposeTable(id: string): void;
+    disposeChart(id: string): void;
+    disposeTable(id: string): void;
     setTheme(theme: string): void;
     sendToRenderer(message: unknown): void;
     harnessReady: boolean;
-    __messages: any[]; __toExtension: any; __delays: any; __name: any; __pwned: unknown;
+    __messages: any[];
+    __toExtension: any;
+    __delays: any;
+    __name: any;
+    __pwned: unknown;
   }
 }

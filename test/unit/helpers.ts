@@ -22,7 +22,10 @@ export function ensureBuilt(): void {
     }
     return m;
   };
-  if (stamp(KERNEL) < newest(path.join(ROOT, 'src')) || stamp(path.join(ROOT, 'dist', 'cli.js')) < newest(path.join(ROOT, 'src'))) {
+  if (
+    stamp(KERNEL) < newest(path.join(ROOT, 'src')) ||
+    stamp(path.join(ROOT, 'dist', 'cli.js')) < newest(path.join(ROOT, 'src'))
+  ) {
     execFileSync(process.execPath, ['esbuild.mjs'], { cwd: ROOT, stdio: 'inherit' });
   }
   built = true;
@@ -36,14 +39,24 @@ export function ensureBuilt(): void {
 export function fuzzParams(defaultRuns: number): { seed: number; numRuns: number; endOnFailure: boolean } {
   const runs = Number(process.env.FUZZ_RUNS);
   const seed = Number(process.env.FUZZ_SEED);
-  return { seed: Number.isInteger(seed) ? seed : 20261101, numRuns: Number.isInteger(runs) && runs > 0 ? runs : defaultRuns, endOnFailure: true };
+  return {
+    seed: Number.isInteger(seed) ? seed : 20261101,
+    numRuns: Number.isInteger(runs) && runs > 0 ? runs : defaultRuns,
+    endOnFailure: true,
+  };
 }
 
 /** Runs fn, which must throw an error whose message contains every part (string or RegExp); returns the error. */
 export function throwsWith<E extends Error = Error>(fn: () => unknown, ...parts: Array<string | RegExp>): E {
-  try { fn(); } catch (e) {
+  try {
+    fn();
+  } catch (e) {
     const m = String((e as Error).message);
-    for (const p of parts) assert.ok(typeof p === 'string' ? m.includes(p) : p.test(m), `message ${JSON.stringify(m)} should contain ${String(p)}`);
+    for (const p of parts)
+      assert.ok(
+        typeof p === 'string' ? m.includes(p) : p.test(m),
+        `message ${JSON.stringify(m)} should contain ${String(p)}`,
+      );
     return e as E;
   }
   assert.fail('expected an error');
@@ -55,9 +68,18 @@ export function throwsWith<E extends Error = Error>(fn: () => unknown, ...parts:
  */
 export function tempDirPerTest(prefix: string, set?: (dir: string) => void): () => string {
   let dir: string | undefined;
-  beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix)); set?.(dir); });
-  afterEach(() => { if (dir) fs.rmSync(dir, { recursive: true, force: true }); dir = undefined; });
-  return () => { if (!dir) throw new Error('tempDirPerTest: no test is running'); return dir; };
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+    set?.(dir);
+  });
+  afterEach(() => {
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+    dir = undefined;
+  });
+  return () => {
+    if (!dir) throw new Error('tempDirPerTest: no test is running');
+    return dir;
+  };
 }
 
 /**
@@ -67,13 +89,26 @@ export function tempDirPerTest(prefix: string, set?: (dir: string) => void): () 
  */
 export function tempDirPerSuite(prefix: string, set?: (dir: string) => void): () => string {
   let dir: string | undefined;
-  before(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix)); set?.(dir); });
-  after(() => { if (dir) fs.rmSync(dir, { recursive: true, force: true }); dir = undefined; });
-  return () => { if (!dir) throw new Error('tempDirPerSuite: the suite is not running'); return dir; };
+  before(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+    set?.(dir);
+  });
+  after(() => {
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+    dir = undefined;
+  });
+  return () => {
+    if (!dir) throw new Error('tempDirPerSuite: the suite is not running');
+    return dir;
+  };
 }
 
 /** Runs `fn` with a fresh temporary folder, removed when `fn` has finished (or failed). */
 export async function withTempDir<T>(prefix: string, fn: (dir: string) => T | Promise<T>): Promise<T> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  try { return await fn(dir); } finally { fs.rmSync(dir, { recursive: true, force: true }); }
+  try {
+    return await fn(dir);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }

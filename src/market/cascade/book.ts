@@ -69,25 +69,41 @@ export class PositionBook {
   private sorted?: { longs: Uint32Array; shorts: Uint32Array };
 
   constructor(
-    a: { side: Int8Array; size: Float64Array; entry: Float64Array; leverage: Float64Array; mmr: Float64Array; opened?: Float64Array; collateral?: Float64Array },
+    a: {
+      side: Int8Array;
+      size: Float64Array;
+      entry: Float64Array;
+      leverage: Float64Array;
+      mmr: Float64Array;
+      opened?: Float64Array;
+      collateral?: Float64Array;
+    },
     tiers: readonly MaintenanceTier[] = DEFAULT_TIERS,
     meta: BookMeta = { assumptions: [] },
     /** (buildBook) liquidation prices already computed with the exact formula from inputs it validated */
     liq?: Float64Array,
   ) {
     const n = a.side.length;
-    for (const [k, v] of Object.entries(a)) if (v && v.length !== n) throw new RangeError(`PositionBook: ${k} has ${v.length} values for ${n} positions`);
+    for (const [k, v] of Object.entries(a))
+      if (v && v.length !== n) throw new RangeError(`PositionBook: ${k} has ${v.length} values for ${n} positions`);
     this.n = n;
-    this.side = a.side; this.size = a.size; this.entry = a.entry; this.leverage = a.leverage; this.mmr = a.mmr;
+    this.side = a.side;
+    this.size = a.size;
+    this.entry = a.entry;
+    this.leverage = a.leverage;
+    this.mmr = a.mmr;
     this.opened = a.opened ?? new Float64Array(n).fill(NaN);
     if (a.collateral) {
-      for (let i = 0; i < n; i++) if (!(a.collateral[i] >= 0 && a.collateral[i] <= 1)) throw new RangeError(`position ${i}: collateral share must be in [0, 1] (got ${a.collateral[i]})`);
+      for (let i = 0; i < n; i++)
+        if (!(a.collateral[i] >= 0 && a.collateral[i] <= 1))
+          throw new RangeError(`position ${i}: collateral share must be in [0, 1] (got ${a.collateral[i]})`);
       this.collateral = a.collateral;
     }
     if (liq && liq.length !== n) throw new RangeError(`PositionBook: liq has ${liq.length} values for ${n} positions`);
     this.liq = liq ?? new Float64Array(n);
     for (let i = 0; i < n; i++) {
-      if (a.side[i] !== 1 && a.side[i] !== -1) throw new RangeError(`position ${i}: side must be +1 (long) or -1 (short)`);
+      if (a.side[i] !== 1 && a.side[i] !== -1)
+        throw new RangeError(`position ${i}: side must be +1 (long) or -1 (short)`);
       if (!(a.size[i] > 0)) throw new RangeError(`position ${i}: size must be > 0 (got ${a.size[i]})`);
       if (!liq) this.liq[i] = liquidationPrice(a.side[i] as 1 | -1, a.entry[i], a.leverage[i], a.mmr[i]);
     }
@@ -96,14 +112,23 @@ export class PositionBook {
   }
 
   /** Notional at entry (USDT) of position i. */
-  notional(i: number): number { return this.size[i] * this.entry[i]; }
+  notional(i: number): number {
+    return this.size[i] * this.entry[i];
+  }
   /** Initial (isolated) margin of position i. */
-  margin(i: number): number { return (this.size[i] * this.entry[i]) / this.leverage[i]; }
+  margin(i: number): number {
+    return (this.size[i] * this.entry[i]) / this.leverage[i];
+  }
 
   /** Open interest at entry prices, USDT, by side. */
   oi(): { long: number; short: number; total: number } {
-    let l = 0, s = 0;
-    for (let i = 0; i < this.n; i++) { const v = this.size[i] * this.entry[i]; if (this.side[i] === 1) l += v; else s += v; }
+    let l = 0,
+      s = 0;
+    for (let i = 0; i < this.n; i++) {
+      const v = this.size[i] * this.entry[i];
+      if (this.side[i] === 1) l += v;
+      else s += v;
+    }
     return { long: l, short: s, total: l + s };
   }
 
@@ -112,13 +137,21 @@ export class PositionBook {
     if (!this.sorted) {
       let nl = 0;
       for (let i = 0; i < this.n; i++) if (this.side[i] === 1) nl++;
-      const L = new Uint32Array(nl), S = new Uint32Array(this.n - nl);
-      for (let i = 0, a = 0, b = 0; i < this.n; i++) { if (this.side[i] === 1) L[a++] = i; else S[b++] = i; }
+      const L = new Uint32Array(nl),
+        S = new Uint32Array(this.n - nl);
+      for (let i = 0, a = 0, b = 0; i < this.n; i++) {
+        if (this.side[i] === 1) L[a++] = i;
+        else S[b++] = i;
+      }
       const isSorted = (a: Uint32Array, desc: boolean) => {
-        for (let k = 1; k < a.length; k++) if (desc ? this.liq[a[k]] > this.liq[a[k - 1]] : this.liq[a[k]] < this.liq[a[k - 1]]) return false;
+        for (let k = 1; k < a.length; k++)
+          if (desc ? this.liq[a[k]] > this.liq[a[k - 1]] : this.liq[a[k]] < this.liq[a[k - 1]]) return false;
         return true;
       };
-      this.sorted = { longs: isSorted(L, true) ? L : argsortFloat64(this.liq, true, L), shorts: isSorted(S, false) ? S : argsortFloat64(this.liq, false, S) };
+      this.sorted = {
+        longs: isSorted(L, true) ? L : argsortFloat64(this.liq, true, L),
+        shorts: isSorted(S, false) ? S : argsortFloat64(this.liq, false, S),
+      };
     }
     return this.sorted;
   }
@@ -127,17 +160,36 @@ export class PositionBook {
   leverageTable(): Table {
     const keys = leverageBuckets(this);
     const rows = keys.labels.map((label, b) => {
-      let nl = 0, ns = 0, cl = 0, cs = 0;
-      for (let i = 0; i < this.n; i++) if (keys.bucket(this.leverage[i]) === b) {
-        if (this.side[i] === 1) { nl += this.notional(i); cl++; } else { ns += this.notional(i); cs++; }
-      }
+      let nl = 0,
+        ns = 0,
+        cl = 0,
+        cs = 0;
+      for (let i = 0; i < this.n; i++)
+        if (keys.bucket(this.leverage[i]) === b) {
+          if (this.side[i] === 1) {
+            nl += this.notional(i);
+            cl++;
+          } else {
+            ns += this.notional(i);
+            cs++;
+          }
+        }
       return [label, cl, nl, cs, ns];
     });
     const oi = this.oi();
     return new Table(
-      [{ name: 'leverage', type: 'string' }, { name: 'longs', type: 'number' }, { name: 'long notional', type: 'number', digits: 0 }, { name: 'shorts', type: 'number' }, { name: 'short notional', type: 'number', digits: 0 }],
+      [
+        { name: 'leverage', type: 'string' },
+        { name: 'longs', type: 'number' },
+        { name: 'long notional', type: 'number', digits: 0 },
+        { name: 'shorts', type: 'number' },
+        { name: 'short notional', type: 'number', digits: 0 },
+      ],
       rows,
-      { title: `Position book: ${this.n} positions, OI ${fmtUsd(oi.total)} (long ${fmtUsd(oi.long)}, short ${fmtUsd(oi.short)})`, footer: this.meta.assumptions.join(' ') },
+      {
+        title: `Position book: ${this.n} positions, OI ${fmtUsd(oi.total)} (long ${fmtUsd(oi.long)}, short ${fmtUsd(oi.short)})`,
+        footer: this.meta.assumptions.join(' '),
+      },
     );
   }
 
@@ -146,11 +198,17 @@ export class PositionBook {
     return `PositionBook [${this.n} positions, OI ${fmtUsd(oi.total)}${this.meta.asOf !== undefined ? `, as of ${formatTime(this.meta.asOf)}` : ''}]`;
   }
 
-  [DISPLAY](): OutputItem[] { return this.leverageTable()[DISPLAY](); }
+  [DISPLAY](): OutputItem[] {
+    return this.leverageTable()[DISPLAY]();
+  }
 }
 
 /** Leverage buckets: the distinct leverages when there are few, else ranges. */
-export function leverageBuckets(book: PositionBook): { labels: string[]; edges: number[]; bucket: (l: number) => number } {
+export function leverageBuckets(book: PositionBook): {
+  labels: string[];
+  edges: number[];
+  bucket: (l: number) => number;
+} {
   const distinct = new Set<number>();
   for (let i = 0; i < book.n && distinct.size <= 12; i++) distinct.add(book.leverage[i]);
   if (distinct.size <= 12) {
@@ -160,12 +218,21 @@ export function leverageBuckets(book: PositionBook): { labels: string[]; edges: 
   }
   const edges = [1, 5, 10, 25, 50, 100, Infinity];
   const labels = edges.slice(0, -1).map((e, i) => (edges[i + 1] === Infinity ? `>=${e}x` : `${e}-${edges[i + 1]}x`));
-  return { labels, edges, bucket: (l) => { for (let i = edges.length - 2; i >= 0; i--) if (l >= edges[i]) return i; return 0; } };
+  return {
+    labels,
+    edges,
+    bucket: (l) => {
+      for (let i = edges.length - 2; i >= 0; i--) if (l >= edges[i]) return i;
+      return 0;
+    },
+  };
 }
 
 /** USDT amounts as the tables show them ($ with k/m/bn): the shared formatter. */
 export const fmtUsd = formatCurrency;
-function fmtNum(v: number): string { return Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(4))); }
+function fmtNum(v: number): string {
+  return Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(4)));
+}
 
 /**
  * A book from explicitly stated positions: size = `size` or notional / entry, the maintenance
@@ -180,10 +247,18 @@ function fmtNum(v: number): string { return Number.isInteger(v) ? String(v) : St
  * book.liq // => [90.3614457831, 119.521912351]
  * book.oi() // => {"long": 100, "short": 200, "total": 300}
  */
-export function positionBook(positions: PositionInput[], opts: { tiers?: readonly MaintenanceTier[]; refPrice?: number } = {}): PositionBook {
+export function positionBook(
+  positions: PositionInput[],
+  opts: { tiers?: readonly MaintenanceTier[]; refPrice?: number } = {},
+): PositionBook {
   const tiers = opts.tiers ?? DEFAULT_TIERS;
   const n = positions.length;
-  const side = new Int8Array(n), size = new Float64Array(n), entry = new Float64Array(n), leverage = new Float64Array(n), mmr = new Float64Array(n), opened = new Float64Array(n);
+  const side = new Int8Array(n),
+    size = new Float64Array(n),
+    entry = new Float64Array(n),
+    leverage = new Float64Array(n),
+    mmr = new Float64Array(n),
+    opened = new Float64Array(n);
   positions.forEach((p, i) => {
     if (p.side !== 'long' && p.side !== 'short') throw new RangeError(`position ${i}: side must be 'long' or 'short'`);
     side[i] = p.side === 'long' ? 1 : -1;
@@ -196,5 +271,10 @@ export function positionBook(positions: PositionInput[], opts: { tiers?: readonl
   });
   const withColl = positions.some((p) => p.collateral !== undefined && p.collateral !== 0);
   const collateral = withColl ? Float64Array.from(positions, (p) => p.collateral ?? 0) : undefined;
-  return new PositionBook({ side, size, entry, leverage, mmr, opened, collateral }, tiers, { assumptions: [`${n} stated positions; maintenance rates ${positions.some((p) => p.mmr === undefined) ? 'from the tier table by entry notional' : 'as stated'}.`], refPrice: opts.refPrice });
+  return new PositionBook({ side, size, entry, leverage, mmr, opened, collateral }, tiers, {
+    assumptions: [
+      `${n} stated positions; maintenance rates ${positions.some((p) => p.mmr === undefined) ? 'from the tier table by entry notional' : 'as stated'}.`,
+    ],
+    refPrice: opts.refPrice,
+  });
 }

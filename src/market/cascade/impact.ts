@@ -51,7 +51,10 @@ export interface SqrtImpact {
 export type ImpactSpec = DepthImpact | SqrtImpact;
 
 /** Passive dip buyers: resting bids at absolute prices, consumed once (they do not refill). */
-export interface DipBuyer { price: number; usd: number }
+export interface DipBuyer {
+  price: number;
+  usd: number;
+}
 
 /** One side's depth curve. */
 export interface DepthCurve {
@@ -76,31 +79,62 @@ export function sqrtCurve(Y: number, sigma: number, volume: number): DepthCurve 
 export function piecewiseCurve(points: Array<[number, number]>, tailPerPct?: number): DepthCurve {
   const pts = [[0, 0], ...points].map(([x, d]) => [Number(x), Number(d)] as [number, number]);
   for (let i = 1; i < pts.length; i++) {
-    if (!(pts[i][0] > pts[i - 1][0] && pts[i][1] > pts[i - 1][1])) throw new RangeError('depth profile points must increase in both percent and USDT');
+    if (!(pts[i][0] > pts[i - 1][0] && pts[i][1] > pts[i - 1][1]))
+      throw new RangeError('depth profile points must increase in both percent and USDT');
   }
   const k = pts.length;
-  const X = pts.map((p) => p[0]), D = pts.map((p) => p[1]);
-  const rho = X.map((_, i) => (i + 1 < k ? (D[i + 1] - D[i]) / (X[i + 1] - X[i]) : tailPerPct ?? (D[i] - D[i - 1]) / (X[i] - X[i - 1])));
+  const X = pts.map((p) => p[0]),
+    D = pts.map((p) => p[1]);
+  const rho = X.map((_, i) =>
+    i + 1 < k ? (D[i + 1] - D[i]) / (X[i + 1] - X[i]) : (tailPerPct ?? (D[i] - D[i - 1]) / (X[i] - X[i - 1])),
+  );
   if (!(rho[k - 1] > 0)) throw new RangeError('depth profile tail density must be > 0');
   // F[i] = integral of x dq from 0 to D[i]
   const F = new Float64Array(k);
-  for (let i = 1; i < k; i++) { const dq = D[i] - D[i - 1]; F[i] = F[i - 1] + dq * (X[i - 1] + X[i]) / 2; }
-  const seg = (u: number) => { let i = k - 1; while (i > 0 && u < D[i]) i--; return i; };
+  for (let i = 1; i < k; i++) {
+    const dq = D[i] - D[i - 1];
+    F[i] = F[i - 1] + (dq * (X[i - 1] + X[i])) / 2;
+  }
+  const seg = (u: number) => {
+    let i = k - 1;
+    while (i > 0 && u < D[i]) i--;
+    return i;
+  };
   return {
-    pctAt: (u) => { if (u <= 0) return 0; const i = seg(u); return X[i] + (u - D[i]) / rho[i]; },
-    depthAt: (x) => { if (x <= 0) return 0; let i = k - 1; while (i > 0 && x < X[i]) i--; return D[i] + (x - X[i]) * rho[i]; },
-    integral: (u) => { if (u <= 0) return 0; const i = seg(u); const dq = u - D[i]; return F[i] + dq * X[i] + (dq * dq) / (2 * rho[i]); },
+    pctAt: (u) => {
+      if (u <= 0) return 0;
+      const i = seg(u);
+      return X[i] + (u - D[i]) / rho[i];
+    },
+    depthAt: (x) => {
+      if (x <= 0) return 0;
+      let i = k - 1;
+      while (i > 0 && x < X[i]) i--;
+      return D[i] + (x - X[i]) * rho[i];
+    },
+    integral: (u) => {
+      if (u <= 0) return 0;
+      const i = seg(u);
+      const dq = u - D[i];
+      return F[i] + dq * X[i] + (dq * dq) / (2 * rho[i]);
+    },
   };
 }
 
 export const DEFAULT_IMPACT: SqrtImpact = { model: 'sqrt', Y: 1, sigma: 0.03, volume: 25e9, halfLife: 1 };
 
 export function describeImpact(s: ImpactSpec): string {
-  if (s.model === 'sqrt') return `square-root impact dP/P = ${s.Y ?? 1} x ${s.sigma} x sqrt(Q / ${(s.volume / 1e9).toFixed(2)}bn), depth half-life ${s.halfLife ?? 1} step(s)${perm(s)}`;
-  const b = s.perPct ? `$${(s.perPct / 1e6).toFixed(1)}m per 1%` : (s.bid ?? []).map(([x, d]) => `$${(d / 1e6).toFixed(0)}m within ${x}%`).join(', ');
+  if (s.model === 'sqrt')
+    return `square-root impact dP/P = ${s.Y ?? 1} x ${s.sigma} x sqrt(Q / ${(s.volume / 1e9).toFixed(2)}bn), depth half-life ${s.halfLife ?? 1} step(s)${perm(s)}`;
+  const b = s.perPct
+    ? `$${(s.perPct / 1e6).toFixed(1)}m per 1%`
+    : (s.bid ?? []).map(([x, d]) => `$${(d / 1e6).toFixed(0)}m within ${x}%`).join(', ');
   return `depth profile ${b}${s.ask ? ' (asymmetric ask side)' : ''}, half-life ${s.halfLife ?? 1} step(s)${perm(s)}`;
 }
-const perm = (s: ImpactSpec) => ((s.permanent ?? 1) < 1 ? `, ${Math.round((s.permanent ?? 1) * 100)}% of moves permanent (rest reverts with the refill)` : ', moves permanent');
+const perm = (s: ImpactSpec) =>
+  (s.permanent ?? 1) < 1
+    ? `, ${Math.round((s.permanent ?? 1) * 100)}% of moves permanent (rest reverts with the refill)`
+    : ', moves permanent';
 
 /** The two sides' curves and their depletion state, plus dip buyers. */
 export class Book2 {
@@ -148,10 +182,15 @@ export class Book2 {
   }
 
   /** End of a step: consumed depth refills. */
-  refill(): void { this.ub *= this.decay; this.ua *= this.decay; }
+  refill(): void {
+    this.ub *= this.decay;
+    this.ua *= this.decay;
+  }
 
   /** Fraction of the stated depth still resting (1 - withdrawn). */
-  available(): number { return 1 - this.withdrawn; }
+  available(): number {
+    return 1 - this.withdrawn;
+  }
 
   /**
    * The part of the stated top-x% book (one side: -1 bid, +1 ask) still resting: (1 - withdrawn)
@@ -159,12 +198,17 @@ export class Book2 {
    * square-root curve, grow after a large walk: that curve's implied book thickens with distance.)
    */
   depthWithin(x: number, dir: 1 | -1): number {
-    const c = dir === -1 ? this.bid : this.ask, u = dir === -1 ? this.ub : this.ua;
+    const c = dir === -1 ? this.bid : this.ask,
+      u = dir === -1 ? this.ub : this.ua;
     return this.available() * Math.max(0, c.depthAt(x) - u);
   }
 
   /** Unconsumed dip-buyer USDT. */
-  dipRemaining(): number { let s = 0; for (let i = this.dipPtr; i < this.dipLeft.length; i++) s += this.dipLeft[i]; return s; }
+  dipRemaining(): number {
+    let s = 0;
+    for (let i = this.dipPtr; i < this.dipLeft.length; i++) s += this.dipLeft[i];
+    return s;
+  }
 
   /**
    * Walks the book with a market order of `usd` from price p (side +1 buy, -1 sell).
@@ -174,7 +218,9 @@ export class Book2 {
     if (!(usd > 0)) return { price: p, fill: p, pct: 0 };
     const c = dir === -1 ? this.bid : this.ask;
     let u = dir === -1 ? this.ub : this.ua;
-    let left = usd, price = p, value = 0; // value = sum(usd_k * fillPrice_k)
+    let left = usd,
+      price = p,
+      value = 0; // value = sum(usd_k * fillPrice_k)
     if (dir === -1) {
       // dip bids at or above the current price have been taken by the flow that got us here
       while (this.dipPtr < this.dipPrice.length && this.dipPrice[this.dipPtr] >= price) this.dipPtr++;
@@ -190,7 +236,10 @@ export class Book2 {
         // depth between here and the next dip level
         const dx = 100 * Math.log(price / this.dipPrice[this.dipPtr]);
         const need = lam * (c.depthAt(x0 + dx) - u);
-        if (need < take) { take = Math.max(need, 0); dip = this.dipPtr; }
+        if (need < take) {
+          take = Math.max(need, 0);
+          dip = this.dipPtr;
+        }
       }
       if (take > 0) {
         const tb = take / lam;
@@ -198,16 +247,19 @@ export class Book2 {
         const avg = (c.integral(u + tb) - c.integral(u)) / tb - x0;
         value += take * price * Math.exp((dir * avg) / 100);
         price = dip >= 0 ? this.dipPrice[dip] : price * Math.exp((dir * (x1 - x0)) / 100);
-        u += tb; left -= take;
+        u += tb;
+        left -= take;
       }
       if (dip >= 0) {
         const fill = Math.min(left, this.dipLeft[dip]);
         value += fill * this.dipPrice[dip];
-        this.dipLeft[dip] -= fill; left -= fill;
+        this.dipLeft[dip] -= fill;
+        left -= fill;
         if (this.dipLeft[dip] <= 0) this.dipPtr++;
       }
     }
-    if (dir === -1) this.ub = u; else this.ua = u;
+    if (dir === -1) this.ub = u;
+    else this.ua = u;
     return { price, fill: value / usd, pct: 100 * Math.log(price / p) };
   }
 }

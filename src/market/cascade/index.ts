@@ -11,7 +11,15 @@ import { CascadeResult } from './result';
 // it (runEngine, cascadeReference, compareRuns, adlRows, tiersPerAccount are for the kernel, tests
 // and bench, not cells). Internals (impact curves, the selectors, the PRNG, path normalisation)
 // are imported from their modules.
-export { DEFAULT_TIERS, tierFor, maintenanceRate, liquidationPrice, bankruptcyPrice, type MaintenanceTier, type Side } from './tiers';
+export {
+  DEFAULT_TIERS,
+  tierFor,
+  maintenanceRate,
+  liquidationPrice,
+  bankruptcyPrice,
+  type MaintenanceTier,
+  type Side,
+} from './tiers';
 export { PositionBook, positionBook, type PositionInput, type BookMeta } from './book';
 export { buildBook, type BuildBookOptions } from './build';
 export { DEFAULT_IMPACT, type ImpactSpec, type DepthImpact, type SqrtImpact, type DipBuyer } from './impact';
@@ -25,7 +33,15 @@ export { DEFAULT_LIQUIDITY, type LiquiditySpec } from './liquidity';
 export type { MarkSpec, CollateralSpec, StepSeries } from './mark';
 export type { AdlRule } from './adl';
 export { adlRows, type AdlRow } from './panels';
-export { october2025, OCTOBER_2025_PUBLIC, tiersPerAccount, type October2025Options, type October2025Preset, type CalibrationRow, type October2025Run } from './october2025';
+export {
+  october2025,
+  OCTOBER_2025_PUBLIC,
+  tiersPerAccount,
+  type October2025Options,
+  type October2025Preset,
+  type CalibrationRow,
+  type October2025Run,
+} from './october2025';
 
 /**
  * Runs a liquidation cascade on a position book: 'replay' walks a historical path (optionally

@@ -41,7 +41,12 @@ export interface LiquiditySpec {
 }
 
 export const DEFAULT_LIQUIDITY: Required<LiquiditySpec> = {
-  maxWithdraw: 0.9, moveScale: 0.05, volScale: Infinity, volHalfLife: 5, flowScale: Infinity, recoveryHalfLife: 1,
+  maxWithdraw: 0.9,
+  moveScale: 0.05,
+  volScale: Infinity,
+  volHalfLife: 5,
+  flowScale: Infinity,
+  recoveryHalfLife: 1,
 };
 
 export class LiquidityModel {
@@ -56,13 +61,23 @@ export class LiquidityModel {
   w = 0;
 
   constructor(s: LiquiditySpec) {
-    const spec = { ...DEFAULT_LIQUIDITY, ...Object.fromEntries(Object.entries(s).filter(([, v]) => v !== undefined)) } as Required<LiquiditySpec>;
-    if (!(spec.maxWithdraw >= 0 && spec.maxWithdraw < 1)) throw new RangeError('liquidity.maxWithdraw must be in [0, 1)');
-    for (const k of ['moveScale', 'volScale', 'flowScale'] as const) if (!(spec[k] > 0)) throw new RangeError(`liquidity.${k} must be > 0 (Infinity turns the term off)`);
+    const spec = {
+      ...DEFAULT_LIQUIDITY,
+      ...Object.fromEntries(Object.entries(s).filter(([, v]) => v !== undefined)),
+    } as Required<LiquiditySpec>;
+    if (!(spec.maxWithdraw >= 0 && spec.maxWithdraw < 1))
+      throw new RangeError('liquidity.maxWithdraw must be in [0, 1)');
+    for (const k of ['moveScale', 'volScale', 'flowScale'] as const)
+      if (!(spec[k] > 0)) throw new RangeError(`liquidity.${k} must be > 0 (Infinity turns the term off)`);
     if (!(spec.recoveryHalfLife >= 0)) throw new RangeError('liquidity.recoveryHalfLife must be >= 0');
     if (!(spec.volHalfLife > 0)) throw new RangeError('liquidity.volHalfLife must be > 0');
     this.spec = spec;
-    this.recover = spec.recoveryHalfLife === 0 ? 0 : spec.recoveryHalfLife === Infinity ? 1 : Math.pow(2, -1 / spec.recoveryHalfLife);
+    this.recover =
+      spec.recoveryHalfLife === 0
+        ? 0
+        : spec.recoveryHalfLife === Infinity
+          ? 1
+          : Math.pow(2, -1 / spec.recoveryHalfLife);
     this.volDecay = Math.pow(2, -1 / spec.volHalfLife);
   }
 
@@ -90,11 +105,17 @@ export class LiquidityModel {
 }
 
 export function describeLiquidity(l: LiquiditySpec): string {
-  const s = { ...DEFAULT_LIQUIDITY, ...Object.fromEntries(Object.entries(l).filter(([, v]) => v !== undefined)) } as Required<LiquiditySpec>;
-  const terms = [
-    s.moveScale < Infinity ? `|move from previous close| / ${(s.moveScale * 100).toFixed(1)}%` : '',
-    s.volScale < Infinity ? `realised vol / ${(s.volScale * 100).toFixed(1)}% (half-life ${s.volHalfLife})` : '',
-    s.flowScale < Infinity ? `liquidation flow / $${(s.flowScale / 1e6).toFixed(0)}m` : '',
-  ].filter(Boolean).join(' + ') || '0';
+  const s = {
+    ...DEFAULT_LIQUIDITY,
+    ...Object.fromEntries(Object.entries(l).filter(([, v]) => v !== undefined)),
+  } as Required<LiquiditySpec>;
+  const terms =
+    [
+      s.moveScale < Infinity ? `|move from previous close| / ${(s.moveScale * 100).toFixed(1)}%` : '',
+      s.volScale < Infinity ? `realised vol / ${(s.volScale * 100).toFixed(1)}% (half-life ${s.volHalfLife})` : '',
+      s.flowScale < Infinity ? `liquidation flow / $${(s.flowScale / 1e6).toFixed(0)}m` : '',
+    ]
+      .filter(Boolean)
+      .join(' + ') || '0';
   return `depth withdraws to ${Math.round(s.maxWithdraw * 100)}% x (1 - exp(-S)), S = ${terms}, recovering with a half-life of ${s.recoveryHalfLife} step(s)`;
 }

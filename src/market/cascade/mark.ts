@@ -47,7 +47,10 @@ export function stepValues(v: StepSeries, steps: number, time: Float64Array | un
       const out = new Float64Array(steps);
       for (let t = 0; t < steps; t++) {
         const x = at.get(time[t]);
-        if (x === undefined) throw new RangeError(`${what}: no value for ${new Date(time[t]).toISOString().slice(0, 10)} (step ${t}); the Series must cover every step of the path`);
+        if (x === undefined)
+          throw new RangeError(
+            `${what}: no value for ${new Date(time[t]).toISOString().slice(0, 10)} (step ${t}); the Series must cover every step of the path`,
+          );
         out[t] = x;
       }
       return check(out, what);
@@ -55,12 +58,15 @@ export function stepValues(v: StepSeries, steps: number, time: Float64Array | un
     if (v.length !== steps) throw new RangeError(`${what}: ${v.length} values for ${steps} steps`);
     return check(Float64Array.from(v.values), what);
   }
-  if (!v || typeof v.length !== 'number') throw new TypeError(`${what}: expected an array of per-step values or a Series`);
+  if (!v || typeof v.length !== 'number')
+    throw new TypeError(`${what}: expected an array of per-step values or a Series`);
   if (v.length !== steps) throw new RangeError(`${what}: ${v.length} values for ${steps} steps`);
   return check(Float64Array.from(v), what);
 }
 function check(a: Float64Array, what: string): Float64Array {
-  for (let i = 0; i < a.length; i++) if (!(Number.isFinite(a[i]) && a[i] > 0)) throw new RangeError(`${what}: value ${a[i]} at step ${i} must be a finite number > 0`);
+  for (let i = 0; i < a.length; i++)
+    if (!(Number.isFinite(a[i]) && a[i] > 0))
+      throw new RangeError(`${what}: value ${a[i]} at step ${i} must be a finite number > 0`);
   return a;
 }
 
@@ -86,7 +92,8 @@ export class MarkModel {
       if (spec.others !== undefined) this.series = stepValues(spec.others, steps, time, 'mark index: others');
     } else if (spec.rule === 'series') {
       this.kind = spec.kind ?? 'price';
-      if (this.kind !== 'price' && this.kind !== 'ratio') throw new RangeError("mark series: kind must be 'price' or 'ratio'");
+      if (this.kind !== 'price' && this.kind !== 'ratio')
+        throw new RangeError("mark series: kind must be 'price' or 'ratio'");
       this.series = stepValues(spec.values, steps, time, 'mark series');
     } else throw new RangeError(`unknown mark rule ${(spec as { rule: string }).rule}`);
   }
@@ -94,21 +101,31 @@ export class MarkModel {
   /** The mark at a check in step t, given the traded price and the exogenous (other venues') price. */
   at(t: number, trade: number, exo: number): number {
     switch (this.rule) {
-      case 'trade': return trade;
-      case 'ema': return this.ema + this.a * (trade - this.ema);
-      case 'index': return this.weight * trade + (1 - this.weight) * exo * (this.series ? this.series[t] : 1);
-      default: return this.kind === 'price' ? this.series![t] : trade * this.series![t];
+      case 'trade':
+        return trade;
+      case 'ema':
+        return this.ema + this.a * (trade - this.ema);
+      case 'index':
+        return this.weight * trade + (1 - this.weight) * exo * (this.series ? this.series[t] : 1);
+      default:
+        return this.kind === 'price' ? this.series![t] : trade * this.series![t];
     }
   }
 
   /** End of step t at the traded close. */
-  endStep(close: number): void { if (this.rule === 'ema') this.ema += this.a * (close - this.ema); }
+  endStep(close: number): void {
+    if (this.rule === 'ema') this.ema += this.a * (close - this.ema);
+  }
 }
 
 export function describeMark(m: MarkSpec | undefined, c?: CollateralSpec): string {
-  const base = !m || m.rule === 'trade' ? 'mark = traded price'
-    : m.rule === 'ema' ? `mark = EMA of the traded price (half-life ${m.halfLife} step(s))`
-      : m.rule === 'index' ? `mark = ${m.weight ?? 0.5} x traded price + ${1 - (m.weight ?? 0.5)} x other venues (exogenous path${m.others ? ' x stated ratio' : ''})`
-        : `mark = stated per-step ${m.kind === 'ratio' ? 'ratio to the traded price' : 'path'}`;
+  const base =
+    !m || m.rule === 'trade'
+      ? 'mark = traded price'
+      : m.rule === 'ema'
+        ? `mark = EMA of the traded price (half-life ${m.halfLife} step(s))`
+        : m.rule === 'index'
+          ? `mark = ${m.weight ?? 0.5} x traded price + ${1 - (m.weight ?? 0.5)} x other venues (exogenous path${m.others ? ' x stated ratio' : ''})`
+          : `mark = stated per-step ${m.kind === 'ratio' ? 'ratio to the traded price' : 'path'}`;
   return c ? `${base}; ${c.name ?? 'collateral'} valued on this venue by a stated per-step path` : base;
 }

@@ -45,7 +45,8 @@ export const OCTOBER_2025_PUBLIC = Object.freeze({
   accounts: 1.6e6,
   /** fall in order-book depth at the worst point (approximate, as reported) */
   depthDrop: 0.98,
-  source: 'approximate figures as widely reported for 10-11 October 2025 (CoinGlass liquidation totals; order-book depth from market-data providers); the BTC path from samples/data/BTC-USD.csv',
+  source:
+    'approximate figures as widely reported for 10-11 October 2025 (CoinGlass liquidation totals; order-book depth from market-data providers); the BTC path from samples/data/BTC-USD.csv',
 });
 
 export interface October2025Options {
@@ -148,26 +149,42 @@ export function tiersPerAccount(g: number, tiers: readonly MaintenanceTier[] = D
 export function october2025(o: October2025Options): October2025Preset {
   const P = OCTOBER_2025_PUBLIC;
   const mixes = o.mixes ?? DEFAULT_MIXES;
-  const longShare = o.longShare ?? 0.7, count = o.count ?? 30_000, seed = o.seed ?? 1;
-  const newsShock = o.newsShock ?? -0.05, hours = Math.floor(o.hours ?? 24), fund = o.insuranceFund ?? 25e6;
-  const recoveryHalfLife = o.recoveryHalfLife ?? 2, refill = o.refillHalfLife ?? 1, permanent = o.permanent ?? 0.5;
+  const longShare = o.longShare ?? 0.7,
+    count = o.count ?? 30_000,
+    seed = o.seed ?? 1;
+  const newsShock = o.newsShock ?? -0.05,
+    hours = Math.floor(o.hours ?? 24),
+    fund = o.insuranceFund ?? 25e6;
+  const recoveryHalfLife = o.recoveryHalfLife ?? 2,
+    refill = o.refillHalfLife ?? 1,
+    permanent = o.permanent ?? 0.5;
   const breaker = o.breaker ?? { move: 0.05, within: 1, halt: 1 };
-  if (!(newsShock < 0 && newsShock > -0.14)) throw new RangeError('october2025: newsShock must be a fall smaller than the day\'s (between -14% and 0)');
+  if (!(newsShock < 0 && newsShock > -0.14))
+    throw new RangeError("october2025: newsShock must be a fall smaller than the day's (between -14% and 0)");
   const all = toOHLC(o.btc, 'october2025 btc');
   if (!all.hasTime) throw new RangeError('october2025: btc needs dates');
   const day = (d: string) => Date.parse(d + 'T00:00:00Z');
   const pick = (from: string, to: string) => {
-    const a = day(from), b = day(to);
+    const a = day(from),
+      b = day(to);
     const idx: number[] = [];
     for (let i = 0; i < all.length; i++) if (all.time[i] >= a && all.time[i] <= b) idx.push(i);
     const want = Math.round((b - a) / 86_400_000) + 1;
-    if (idx.length !== want) throw new RangeError(`october2025: btc must have every day ${from} .. ${to} (found ${idx.length} of ${want})`);
+    if (idx.length !== want)
+      throw new RangeError(`october2025: btc must have every day ${from} .. ${to} (found ${idx.length} of ${want})`);
     const f = (x: Float64Array) => idx.map((i) => x[i]);
-    return { time: idx.map((i) => all.time[i]), open: f(all.open), high: f(all.high), low: f(all.low), close: f(all.close) };
+    return {
+      time: idx.map((i) => all.time[i]),
+      open: f(all.open),
+      high: f(all.high),
+      low: f(all.low),
+      close: f(all.close),
+    };
   };
   const build = pick('2025-07-02', '2025-10-09');
   const event = pick('2025-10-10', '2025-10-11');
-  const open10 = event.open[0], low10 = event.low[0];
+  const open10 = event.open[0],
+    low10 = event.low[0];
   const troughHistory = low10 / open10 - 1;
 
   const books: Record<string, PositionBook> = {};
@@ -178,18 +195,33 @@ export function october2025(o: October2025Options): October2025Preset {
   // S at which maxWithdraw (1 - e^-S) equals the reported drop
   const sDrop = -Math.log(1 - P.depthDrop / maxWithdraw);
 
-  const simOptions = (book: PositionBook, volume: number, moveScale: number, variant: { breaker?: boolean; adl?: AdlRule } = {}, label = ''): CascadeOptions => ({
-    book, mode: 'simulate', start: open10, shock: newsShock, shockSteps: 1, steps: hours,
+  const simOptions = (
+    book: PositionBook,
+    volume: number,
+    moveScale: number,
+    variant: { breaker?: boolean; adl?: AdlRule } = {},
+    label = '',
+  ): CascadeOptions => ({
+    book,
+    mode: 'simulate',
+    start: open10,
+    shock: newsShock,
+    shockSteps: 1,
+    steps: hours,
     impact: { model: 'sqrt', sigma: 0.01, volume, halfLife: refill, permanent },
     liquidity: { maxWithdraw, moveScale, recoveryHalfLife },
-    insuranceFund: fund, adl: variant.adl ?? 'queue',
+    insuranceFund: fund,
+    adl: variant.adl ?? 'queue',
     circuitBreaker: variant.breaker ? breaker : undefined,
     label,
   });
 
   for (const [name, mix] of Object.entries(mixes)) {
     // 1 + 2: size and accounts per position, by fixed-point iteration (the tiers depend on both)
-    let totalOI = 100e9, g = 10, book!: PositionBook, rep!: CascadeResult;
+    let totalOI = 100e9,
+      g = 10,
+      book!: PositionBook,
+      rep!: CascadeResult;
     for (let it = 0; it < 3; it++) {
       book = buildBook({ path: build, totalOI, count, leverageMix: mix, longShare, seed, tiers: tiersPerAccount(g) });
       rep = new CascadeResult(runEngine({ book, mode: 'replay', path: event, label: `${name}: daily replay` }));
@@ -200,7 +232,9 @@ export function october2025(o: October2025Options): October2025Preset {
     }
     bookOptions[name] = { path: build, totalOI, count, leverageMix: mix, longShare, seed, tiers: tiersPerAccount(g) };
     book = buildBook(bookOptions[name]);
-    book.meta.assumptions.push(`Calibrated (october2025, mix '${name}'): total OI ${fmtUsd(totalOI)} so that the daily replay of 10-11 Oct 2025 liquidates ${fmtUsd(P.liquidatedLong)} of longs; each model position stands for ${g.toFixed(1)} identical accounts (tier floors x ${g.toFixed(1)}).`);
+    book.meta.assumptions.push(
+      `Calibrated (october2025, mix '${name}'): total OI ${fmtUsd(totalOI)} so that the daily replay of 10-11 Oct 2025 liquidates ${fmtUsd(P.liquidatedLong)} of longs; each model position stands for ${g.toFixed(1)} identical accounts (tier floors x ${g.toFixed(1)}).`,
+    );
     rep = new CascadeResult(runEngine({ book, mode: 'replay', path: event, label: `${name}: daily replay` }));
     books[name] = book;
     // 3: depth. The withdrawal's sensitivity: the move at the trough gives S = sDrop.
@@ -215,29 +249,51 @@ export function october2025(o: October2025Options): October2025Preset {
     // bisection on log volume: a thinner market (less volume) gives a deeper trough. The
     // trough can jump (a cascade that stops, or one that runs through the next layers): then
     // the bisection ends at the jump, and both sides are reported.
-    let lo = Math.log(1e6), hi = Math.log(1e13);
-    if (trough(Math.exp(hi)) < troughHistory) throw new RangeError(`october2025: even a very deep market falls below the historical low with the ${name} book; the news shock is too large`);
+    let lo = Math.log(1e6),
+      hi = Math.log(1e13);
+    if (trough(Math.exp(hi)) < troughHistory)
+      throw new RangeError(
+        `october2025: even a very deep market falls below the historical low with the ${name} book; the news shock is too large`,
+      );
     for (let it = 0; it < 40 && hi - lo > 1e-3; it++) {
       const mid = (lo + hi) / 2;
-      if (trough(Math.exp(mid)) < troughHistory) lo = mid; else hi = mid;
+      if (trough(Math.exp(mid)) < troughHistory) lo = mid;
+      else hi = mid;
     }
-    const volume = Math.exp(hi), troughThinner = trough(Math.exp(lo));
+    const volume = Math.exp(hi),
+      troughThinner = trough(Math.exp(lo));
     hourly[name] = { volume, moveScale };
     const sim = new CascadeResult(runEngine(simOptions(book, volume, moveScale)));
     calibration.push({
-      mix: name, totalOI, accountsPerPosition: g,
-      liquidatedLong: rep.summary.liquidatedLong, liquidatedShort: rep.summary.liquidatedShort, accounts: rep.summary.positionsLiquidated * g,
-      hourlyVolume: volume, troughModel: sim.summary.troughMove, troughThinner, troughHistory, withdrawnAtTrough: sim.summary.maxWithdrawn, moveScale,
+      mix: name,
+      totalOI,
+      accountsPerPosition: g,
+      liquidatedLong: rep.summary.liquidatedLong,
+      liquidatedShort: rep.summary.liquidatedShort,
+      accounts: rep.summary.positionsLiquidated * g,
+      hourlyVolume: volume,
+      troughModel: sim.summary.troughMove,
+      troughThinner,
+      troughHistory,
+      withdrawnAtTrough: sim.summary.maxWithdrawn,
+      moveScale,
     });
   }
 
-  const mixText = (m: Record<number, number>) => Object.entries(m).map(([l, w]) => `${l}x ${Math.round(w * 100)}%`).join(', ');
+  const mixText = (m: Record<number, number>) =>
+    Object.entries(m)
+      .map(([l, w]) => `${l}x ${Math.round(w * 100)}%`)
+      .join(', ');
   const assumptions = [
     `Public figures: ${fmtUsd(P.liquidated)} liquidated (${fmtUsd(P.liquidatedLong)} long, ${fmtUsd(P.liquidatedShort)} short), ${(P.accounts / 1e6).toFixed(1)}m accounts, depth down ${Math.round(P.depthDrop * 100)}% (${P.source}).`,
-    'One market: the whole leveraged crypto book is modelled as one BTC-USDT perpetual following BTC\'s path (altcoins fell much further on the day; their liquidations are folded into this one book, which the calibration absorbs into its size).',
-    `Book: ${count.toLocaleString('en')} model positions opened evenly over ${formatTime(build.time[0])} .. ${formatTime(build.time[build.time.length - 1])} at random prices within each day's range, survivors of that path only; ${Math.round(longShare * 100)}% of the notional long; isolated USDT margin; leverage mixes: ${Object.entries(mixes).map(([n, m]) => `${n} (${mixText(m)})`).join('; ')}.`,
+    "One market: the whole leveraged crypto book is modelled as one BTC-USDT perpetual following BTC's path (altcoins fell much further on the day; their liquidations are folded into this one book, which the calibration absorbs into its size).",
+    `Book: ${count.toLocaleString('en')} model positions opened evenly over ${formatTime(build.time[0])} .. ${formatTime(build.time[build.time.length - 1])} at random prices within each day's range, survivors of that path only; ${Math.round(longShare * 100)}% of the notional long; isolated USDT margin; leverage mixes: ${Object.entries(
+      mixes,
+    )
+      .map(([n, m]) => `${n} (${mixText(m)})`)
+      .join('; ')}.`,
     'Calibration of size: the daily replay of 10-11 October without feedback liquidates exactly what the daily low and high reach; total OI is scaled so the long liquidations equal the reported figure (shorts are not calibrated).',
-    'Accounts: each model position stands for g identical accounts (same liquidation price), g set so the liquidated positions stand for the reported number of accounts; the tier table is applied to one account\'s notional.',
+    "Accounts: each model position stands for g identical accounts (same liquidation price), g set so the liquidated positions stand for the reported number of accounts; the tier table is applied to one account's notional.",
     `Crash hour: hourly steps from 10 October's open (${open10.toFixed(0)}); a news shock of ${(newsShock * 100).toFixed(1)}% in the first hour (an assumption), then the exogenous price stays flat and only the liquidations move it (square-root impact, ${Math.round(permanent * 100)}% of each move permanent, consumed depth refilling with a half-life of ${refill} hour(s)).`,
     `Depth: the hourly volume of the impact model is calibrated so the simulated trough equals the day's low (${(troughHistory * 100).toFixed(1)}% from the open); depth withdraws as ${maxWithdraw} x (1 - exp(-|move| / moveScale)), moveScale set so that ${Math.round(P.depthDrop * 100)}% is withdrawn at that trough, recovering with a half-life of ${recoveryHalfLife} hour(s).`,
     `Insurance fund ${fmtUsd(fund)} at the start (an assumption); ADL by the stated rule at the bankrupt positions' bankruptcy price; the breaker compared halts trading ${breaker.halt ?? 1} hour(s) when the price moves more than ${(breaker.move * 100).toFixed(0)}% within ${breaker.within ?? 1} hour(s).`,
@@ -245,43 +301,116 @@ export function october2025(o: October2025Options): October2025Preset {
   ];
 
   const preset: October2025Preset = {
-    publicFigures: P, assumptions, calibration, books, bookOptions, buildPath: build, eventPath: event,
+    publicFigures: P,
+    assumptions,
+    calibration,
+    books,
+    bookOptions,
+    buildPath: build,
+    eventPath: event,
     options(mix, variant = {}) {
-      const b = books[mix], h = hourly[mix];
+      const b = books[mix],
+        h = hourly[mix];
       if (!b) throw new RangeError(`october2025: unknown mix '${mix}' (have: ${Object.keys(books).join(', ')})`);
-      return simOptions(b, h.volume, h.moveScale, variant, `${mix}, ${variant.breaker ? 'breaker' : 'no breaker'}, ADL ${variant.adl ?? 'queue'}`);
+      return simOptions(
+        b,
+        h.volume,
+        h.moveScale,
+        variant,
+        `${mix}, ${variant.breaker ? 'breaker' : 'no breaker'}, ADL ${variant.adl ?? 'queue'}`,
+      );
     },
     replay(mix) {
       const b = books[mix];
       if (!b) throw new RangeError(`october2025: unknown mix '${mix}'`);
-      return new CascadeResult(runEngine({ book: b, mode: 'replay', path: event, label: `${mix}: daily replay 10-11 Oct 2025` }));
+      return new CascadeResult(
+        runEngine({ book: b, mode: 'replay', path: event, label: `${mix}: daily replay 10-11 Oct 2025` }),
+      );
     },
-    run(mix, variant = {}) { return new CascadeResult(runEngine(preset.options(mix, variant))); },
+    run(mix, variant = {}) {
+      return new CascadeResult(runEngine(preset.options(mix, variant)));
+    },
     compare() {
       const out: October2025Run[] = [];
-      for (const mix of Object.keys(books)) for (const br of [false, true]) for (const adl of ['queue', 'pro-rata'] as const) out.push({ mix, breaker: br, adl, result: preset.run(mix, { breaker: br, adl }) });
+      for (const mix of Object.keys(books))
+        for (const br of [false, true])
+          for (const adl of ['queue', 'pro-rata'] as const)
+            out.push({ mix, breaker: br, adl, result: preset.run(mix, { breaker: br, adl }) });
       return out;
     },
     calibrationTable() {
-      const rows = calibration.map((c) => [c.mix, c.totalOI, c.accountsPerPosition, c.liquidatedLong, c.liquidatedLong / P.liquidatedLong - 1, c.liquidatedShort, c.liquidatedShort / P.liquidatedShort - 1, c.accounts, c.hourlyVolume, c.troughModel, c.troughThinner, c.troughHistory, c.withdrawnAtTrough]);
+      const rows = calibration.map((c) => [
+        c.mix,
+        c.totalOI,
+        c.accountsPerPosition,
+        c.liquidatedLong,
+        c.liquidatedLong / P.liquidatedLong - 1,
+        c.liquidatedShort,
+        c.liquidatedShort / P.liquidatedShort - 1,
+        c.accounts,
+        c.hourlyVolume,
+        c.troughModel,
+        c.troughThinner,
+        c.troughHistory,
+        c.withdrawnAtTrough,
+      ]);
       return new Table(
-        [{ name: 'leverage mix', type: 'string' }, { name: 'total OI', type: 'number', digits: 0 }, { name: 'accounts per position', type: 'number', digits: 1 },
-          { name: 'long liquidated', type: 'number', digits: 0 }, { name: 'vs reported', type: 'number', percent: true }, { name: 'short liquidated', type: 'number', digits: 0 }, { name: 'vs reported ', type: 'number', percent: true },
-          { name: 'accounts liquidated', type: 'number', digits: 0 }, { name: 'hourly volume (depth)', type: 'number', digits: 0 }, { name: 'trough (model)', type: 'number', percent: true }, { name: 'trough, 0.1% thinner', type: 'number', percent: true },
-          { name: 'trough (history)', type: 'number', percent: true }, { name: 'depth withdrawn at trough', type: 'number', percent: true }],
-        rows, { title: 'October 2025 preset: calibration to the public totals', footer: assumptions.join(' ') },
+        [
+          { name: 'leverage mix', type: 'string' },
+          { name: 'total OI', type: 'number', digits: 0 },
+          { name: 'accounts per position', type: 'number', digits: 1 },
+          { name: 'long liquidated', type: 'number', digits: 0 },
+          { name: 'vs reported', type: 'number', percent: true },
+          { name: 'short liquidated', type: 'number', digits: 0 },
+          { name: 'vs reported ', type: 'number', percent: true },
+          { name: 'accounts liquidated', type: 'number', digits: 0 },
+          { name: 'hourly volume (depth)', type: 'number', digits: 0 },
+          { name: 'trough (model)', type: 'number', percent: true },
+          { name: 'trough, 0.1% thinner', type: 'number', percent: true },
+          { name: 'trough (history)', type: 'number', percent: true },
+          { name: 'depth withdrawn at trough', type: 'number', percent: true },
+        ],
+        rows,
+        { title: 'October 2025 preset: calibration to the public totals', footer: assumptions.join(' ') },
       );
     },
     comparisonTable(runs = preset.compare()) {
       const rows = runs.map((x) => {
         const s = x.result.summary;
-        return [x.mix, x.breaker ? 'yes' : 'no', x.adl, s.troughMove, s.finalMove, s.liquidatedLong + s.liquidatedShort, s.badDebt, s.adl, s.adlPositions, s.adlHaircut, topShare(x.result, 0.01), s.maxWithdrawn, s.halts];
+        return [
+          x.mix,
+          x.breaker ? 'yes' : 'no',
+          x.adl,
+          s.troughMove,
+          s.finalMove,
+          s.liquidatedLong + s.liquidatedShort,
+          s.badDebt,
+          s.adl,
+          s.adlPositions,
+          s.adlHaircut,
+          topShare(x.result, 0.01),
+          s.maxWithdrawn,
+          s.halts,
+        ];
       });
       return new Table(
-        [{ name: 'leverage mix', type: 'string' }, { name: 'breaker', type: 'string' }, { name: 'ADL rule', type: 'string' }, { name: 'trough', type: 'number', percent: true }, { name: 'after 24h', type: 'number', percent: true },
-          { name: 'liquidated', type: 'number', digits: 0 }, { name: 'bad debt', type: 'number', digits: 0 }, { name: 'fund could not pay', type: 'number', digits: 0 }, { name: 'positions ADL-closed', type: 'number' },
-          { name: 'ADL haircut', type: 'number', digits: 0 }, { name: 'haircut on top 1% of ADL-closed', type: 'number', percent: true }, { name: 'max depth withdrawn', type: 'number', percent: true }, { name: 'halts', type: 'number' }],
-        rows, { title: 'October 2025 preset: with / without the breaker, queue / pro-rata ADL' },
+        [
+          { name: 'leverage mix', type: 'string' },
+          { name: 'breaker', type: 'string' },
+          { name: 'ADL rule', type: 'string' },
+          { name: 'trough', type: 'number', percent: true },
+          { name: 'after 24h', type: 'number', percent: true },
+          { name: 'liquidated', type: 'number', digits: 0 },
+          { name: 'bad debt', type: 'number', digits: 0 },
+          { name: 'fund could not pay', type: 'number', digits: 0 },
+          { name: 'positions ADL-closed', type: 'number' },
+          { name: 'ADL haircut', type: 'number', digits: 0 },
+          { name: 'haircut on top 1% of ADL-closed', type: 'number', percent: true },
+          { name: 'max depth withdrawn', type: 'number', percent: true },
+          { name: 'halts', type: 'number' },
+        ],
+        rows,
+        { title: 'October 2025 preset: with / without the breaker, queue / pro-rata ADL' },
       );
     },
   };
@@ -290,13 +419,16 @@ export function october2025(o: October2025Options): October2025Preset {
 
 /** Share of the total ADL haircut borne by the top `q` fraction of the ADL-closed positions (by haircut). */
 export function topShare(r: CascadeResult, q: number): number {
-  const h = Array.from(r.raw.adlLog.haircut).filter((v) => v > 0).sort((a, b) => b - a);
+  const h = Array.from(r.raw.adlLog.haircut)
+    .filter((v) => v > 0)
+    .sort((a, b) => b - a);
   if (!h.length) return 0;
   const k = Math.max(1, Math.ceil(q * h.length));
-  let top = 0, tot = 0;
-  for (let i = 0; i < h.length; i++) { tot += h[i]; if (i < k) top += h[i]; }
+  let top = 0,
+    tot = 0;
+  for (let i = 0; i < h.length; i++) {
+    tot += h[i];
+    if (i < k) top += h[i];
+  }
   return top / tot;
 }
-
-
-

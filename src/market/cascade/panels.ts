@@ -33,7 +33,9 @@ export interface AdlRow {
 
 /** ADL per leverage bucket and side (only layers ADL touched). */
 export function adlRows(src: PanelSource): AdlRow[] {
-  const r = src.raw, book = r.options.book, log = r.adlLog;
+  const r = src.raw,
+    book = r.options.book,
+    log = r.adlLog;
   const bk = leverageBuckets(book);
   const rows = new Map<string, AdlRow & { book: number }>();
   for (let i = 0; i < book.n; i++) {
@@ -41,7 +43,21 @@ export function adlRows(src: PanelSource): AdlRow[] {
     const side = book.side[i] === 1 ? 'long' : 'short';
     const key = `${label}|${side}`;
     let row = rows.get(key);
-    if (!row) { row = { leverage: label, side, positions: 0, closedFully: 0, closedNotional: 0, share: 0, haircut: 0, haircutPerPosition: 0, maxHaircut: 0, book: 0 }; rows.set(key, row); }
+    if (!row) {
+      row = {
+        leverage: label,
+        side,
+        positions: 0,
+        closedFully: 0,
+        closedNotional: 0,
+        share: 0,
+        haircut: 0,
+        haircutPerPosition: 0,
+        maxHaircut: 0,
+        book: 0,
+      };
+      rows.set(key, row);
+    }
     row.book += book.size[i] * book.entry[i];
     const q = log.qty[i];
     if (!(q > 0)) continue;
@@ -64,35 +80,86 @@ export function adlRows(src: PanelSource): AdlRow[] {
 
 /** The ADL table by leverage bucket and side, with the totals and the rule in the footer. */
 export function adlTable(src: PanelSource): Table {
-  const r = src.raw, log = r.adlLog;
+  const r = src.raw,
+    log = r.adlLog;
   const rows = adlRows(src);
   const rule = r.options.adl ?? 'amount';
-  const total = r.adlHaircut[r.steps - 1], unsoc = r.adlUnsocialised[r.steps - 1];
-  let positions = 0, fully = 0;
-  for (const x of rows) { positions += x.positions; fully += x.closedFully; }
-  const footer = rule === 'amount'
-    ? `ADL rule 'amount': the loss the insurance fund could not pay (${fmtUsd(r.adl[r.steps - 1])}) is recorded, no position is closed. Pass adl: 'queue' or 'pro-rata' to close positions.`
-    : `ADL rule '${rule}': ${log.step.length} ADL action(s); ${positions} position(s) closed (${fully} completely) at the bankrupt positions' bankruptcy price; total haircut ${fmtUsd(total)}${unsoc > 0 ? `, ${fmtUsd(unsoc)} left unsocialised (no more positions in profit)` : ''}. Haircut = profit given up by closing at the bankruptcy price instead of the traded price.`;
+  const total = r.adlHaircut[r.steps - 1],
+    unsoc = r.adlUnsocialised[r.steps - 1];
+  let positions = 0,
+    fully = 0;
+  for (const x of rows) {
+    positions += x.positions;
+    fully += x.closedFully;
+  }
+  const footer =
+    rule === 'amount'
+      ? `ADL rule 'amount': the loss the insurance fund could not pay (${fmtUsd(r.adl[r.steps - 1])}) is recorded, no position is closed. Pass adl: 'queue' or 'pro-rata' to close positions.`
+      : `ADL rule '${rule}': ${log.step.length} ADL action(s); ${positions} position(s) closed (${fully} completely) at the bankrupt positions' bankruptcy price; total haircut ${fmtUsd(total)}${unsoc > 0 ? `, ${fmtUsd(unsoc)} left unsocialised (no more positions in profit)` : ''}. Haircut = profit given up by closing at the bankruptcy price instead of the traded price.`;
   return new Table(
-    [{ name: 'leverage', type: 'string' }, { name: 'side', type: 'string' }, { name: 'positions closed', type: 'number' }, { name: 'of which fully', type: 'number' },
-      { name: 'closed notional', type: 'number', digits: 0 }, { name: 'share of layer', type: 'number', percent: true }, { name: 'haircut', type: 'number', digits: 0 },
-      { name: 'haircut per position', type: 'number', digits: 2 }, { name: 'largest haircut', type: 'number', digits: 2 }],
-    rows.map((x): TableValue[] => [x.leverage, x.side, x.positions, x.closedFully, x.closedNotional, x.share, x.haircut, x.haircutPerPosition, x.maxHaircut]),
+    [
+      { name: 'leverage', type: 'string' },
+      { name: 'side', type: 'string' },
+      { name: 'positions closed', type: 'number' },
+      { name: 'of which fully', type: 'number' },
+      { name: 'closed notional', type: 'number', digits: 0 },
+      { name: 'share of layer', type: 'number', percent: true },
+      { name: 'haircut', type: 'number', digits: 0 },
+      { name: 'haircut per position', type: 'number', digits: 2 },
+      { name: 'largest haircut', type: 'number', digits: 2 },
+    ],
+    rows.map((x): TableValue[] => [
+      x.leverage,
+      x.side,
+      x.positions,
+      x.closedFully,
+      x.closedNotional,
+      x.share,
+      x.haircut,
+      x.haircutPerPosition,
+      x.maxHaircut,
+    ]),
     { title: `Auto-deleveraging: who was closed (${rule})`, footer },
   );
 }
 
 /** The positions ADL closed, largest haircut first (at most `limit`). */
 export function adlPositionsTable(src: PanelSource, limit = 50): Table {
-  const r = src.raw, book = r.options.book, log = r.adlLog;
+  const r = src.raw,
+    book = r.options.book,
+    log = r.adlLog;
   const idx: number[] = [];
   for (let i = 0; i < book.n; i++) if (log.qty[i] > 0) idx.push(i);
   idx.sort((a, b) => log.haircut[b] - log.haircut[a] || a - b);
-  const rows = idx.slice(0, limit).map((i): TableValue[] => [i, book.side[i] === 1 ? 'long' : 'short', book.leverage[i], book.entry[i], book.size[i], log.qty[i], log.qty[i] / book.size[i], log.haircut[i], src.stepLabel(log.firstStep[i])]);
+  const rows = idx
+    .slice(0, limit)
+    .map((i): TableValue[] => [
+      i,
+      book.side[i] === 1 ? 'long' : 'short',
+      book.leverage[i],
+      book.entry[i],
+      book.size[i],
+      log.qty[i],
+      log.qty[i] / book.size[i],
+      log.haircut[i],
+      src.stepLabel(log.firstStep[i]),
+    ]);
   return new Table(
-    [{ name: 'position', type: 'number' }, { name: 'side', type: 'string' }, { name: 'leverage', type: 'number' }, { name: 'entry', type: 'number', digits: 2 }, { name: 'size', type: 'number', digits: 6 },
-      { name: 'closed by ADL', type: 'number', digits: 6 }, { name: 'share closed', type: 'number', percent: true }, { name: 'haircut', type: 'number', digits: 2 }, { name: 'first ADL', type: 'string' }],
-    rows, { title: `Positions closed by ADL (${idx.length}${idx.length > limit ? `, largest ${limit} haircuts shown` : ''})` },
+    [
+      { name: 'position', type: 'number' },
+      { name: 'side', type: 'string' },
+      { name: 'leverage', type: 'number' },
+      { name: 'entry', type: 'number', digits: 2 },
+      { name: 'size', type: 'number', digits: 6 },
+      { name: 'closed by ADL', type: 'number', digits: 6 },
+      { name: 'share closed', type: 'number', percent: true },
+      { name: 'haircut', type: 'number', digits: 2 },
+      { name: 'first ADL', type: 'string' },
+    ],
+    rows,
+    {
+      title: `Positions closed by ADL (${idx.length}${idx.length > limit ? `, largest ${limit} haircuts shown` : ''})`,
+    },
   );
 }
 
@@ -106,11 +173,42 @@ export function depthChart(src: PanelSource): Chart {
   const halted: number[] = [];
   for (let t = 0; t < r.steps; t++) if (r.halted[t]) halted.push(t);
   const data: Array<Record<string, unknown>> = [
-    { type: 'scatter', mode: 'lines', name: 'bid depth (top 2% still resting)', x, y: Array.from(r.depthBid), line: { color: '#1f77b4' } },
-    { type: 'scatter', mode: 'lines', name: 'ask depth (top 2% still resting)', x, y: Array.from(r.depthAsk), line: { color: '#ff7f0e', dash: 'dot' } },
-    { type: 'bar', name: 'withdrawn fraction (max in step)', x, y: Array.from(r.withdrawn), yaxis: 'y2', marker: { color: '#7f7f7f' }, opacity: 0.6 },
+    {
+      type: 'scatter',
+      mode: 'lines',
+      name: 'bid depth (top 2% still resting)',
+      x,
+      y: Array.from(r.depthBid),
+      line: { color: '#1f77b4' },
+    },
+    {
+      type: 'scatter',
+      mode: 'lines',
+      name: 'ask depth (top 2% still resting)',
+      x,
+      y: Array.from(r.depthAsk),
+      line: { color: '#ff7f0e', dash: 'dot' },
+    },
+    {
+      type: 'bar',
+      name: 'withdrawn fraction (max in step)',
+      x,
+      y: Array.from(r.withdrawn),
+      yaxis: 'y2',
+      marker: { color: '#7f7f7f' },
+      opacity: 0.6,
+    },
   ];
-  if (halted.length) data.push({ type: 'scatter', mode: 'markers', name: 'trading halted', x: halted.map((t) => x[t]), y: halted.map(() => 1), yaxis: 'y2', marker: { symbol: 'line-ns-open', size: 14, color: '#d62728' } });
+  if (halted.length)
+    data.push({
+      type: 'scatter',
+      mode: 'markers',
+      name: 'trading halted',
+      x: halted.map((t) => x[t]),
+      y: halted.map(() => 1),
+      yaxis: 'y2',
+      marker: { symbol: 'line-ns-open', size: 14, color: '#d62728' },
+    });
   const figure: PlotlyFigure = {
     data,
     layout: {
@@ -118,7 +216,8 @@ export function depthChart(src: PanelSource): Chart {
       xaxis: { title: { text: r.hasTime ? 'date' : 'step' }, anchor: 'y2' },
       yaxis: { title: { text: 'USDT (top 2%)' }, domain: [0.44, 1], rangemode: 'tozero' },
       yaxis2: { title: { text: 'withdrawn' }, domain: [0, 0.28], range: [0, 1], tickformat: '.0%' },
-      hovermode: 'x unified', legend: { orientation: 'h' },
+      hovermode: 'x unified',
+      legend: { orientation: 'h' },
     },
   };
   return new Chart(figure);

@@ -28,12 +28,20 @@ export function cascadeReference(o: CascadeOptions): RawRun {
 }
 
 /** Compares two runs' liquidations: per-position liquidated quantity, per-step notional and marks. */
-export function compareRuns(a: RawRun, b: RawRun, tol = 1e-9): { equal: boolean; maxRelDiff: number; details: string[] } {
+export function compareRuns(
+  a: RawRun,
+  b: RawRun,
+  tol = 1e-9,
+): { equal: boolean; maxRelDiff: number; details: string[] } {
   const details: string[] = [];
   let worst = 0;
   const rel = (x: number, y: number) => Math.abs(x - y) / Math.max(Math.abs(x), Math.abs(y), 1e-300);
   const check = (what: string, x: ArrayLike<number>, y: ArrayLike<number>, absFloor = 0) => {
-    if (x.length !== y.length) { details.push(`${what}: lengths ${x.length} vs ${y.length}`); worst = Infinity; return; }
+    if (x.length !== y.length) {
+      details.push(`${what}: lengths ${x.length} vs ${y.length}`);
+      worst = Infinity;
+      return;
+    }
     for (let i = 0; i < x.length; i++) {
       if (x[i] === y[i]) continue;
       const d = Math.abs(x[i] - y[i]) <= absFloor ? 0 : rel(x[i], y[i]);
@@ -55,7 +63,11 @@ export function compareRuns(a: RawRun, b: RawRun, tol = 1e-9): { equal: boolean;
   check('ADL closed short notional per step', a.adlClosedShort, b.adlClosedShort, 1e-6);
   check('withdrawn depth per step', a.withdrawn, b.withdrawn, 1e-12);
   // which step each position was (first) liquidated in
-  const firstStep = (r: RawRun) => { const f = new Int32Array(r.remaining.length).fill(-1); for (let k = 0; k < r.evPos.length; k++) if (f[r.evPos[k]] < 0) f[r.evPos[k]] = r.evStep[k]; return f; };
+  const firstStep = (r: RawRun) => {
+    const f = new Int32Array(r.remaining.length).fill(-1);
+    for (let k = 0; k < r.evPos.length; k++) if (f[r.evPos[k]] < 0) f[r.evPos[k]] = r.evStep[k];
+    return f;
+  };
   check('first liquidation step', firstStep(a), firstStep(b));
   return { equal: worst <= tol, maxRelDiff: worst, details };
 }

@@ -16,7 +16,11 @@ export function mulberry32(seed: number): () => number {
 export function normals(rand: () => number): () => number {
   let spare = NaN;
   return () => {
-    if (!Number.isNaN(spare)) { const s = spare; spare = NaN; return s; }
+    if (!Number.isNaN(spare)) {
+      const s = spare;
+      spare = NaN;
+      return s;
+    }
     let u = 0;
     while (u <= 1e-300) u = rand();
     const v = rand();

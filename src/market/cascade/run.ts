@@ -71,27 +71,58 @@ export interface RawRun {
   hasTime: boolean;
   startPrice: number;
   /** per step; open/low/high/close are the traded price */
-  time: Float64Array; exo: Float64Array; histLow: Float64Array; histHigh: Float64Array;
-  open: Float64Array; low: Float64Array; high: Float64Array; close: Float64Array;
+  time: Float64Array;
+  exo: Float64Array;
+  histLow: Float64Array;
+  histHigh: Float64Array;
+  open: Float64Array;
+  low: Float64Array;
+  high: Float64Array;
+  close: Float64Array;
   /** the mark (liquidation trigger) per step: low, high, close (equal to the traded price without a mark rule) */
-  markLow: Float64Array; markHigh: Float64Array; markClose: Float64Array;
+  markLow: Float64Array;
+  markHigh: Float64Array;
+  markClose: Float64Array;
   /** the collateral's value on this venue per step (1 without a collateral path) */
   collateral: Float64Array;
   /** liquidated entry notional (OI removed) and fill value (USDT sold/bought into the book) */
-  liqLongNotional: Float64Array; liqShortNotional: Float64Array; liqLongValue: Float64Array; liqShortValue: Float64Array;
-  liqLongCount: Int32Array; liqShortCount: Int32Array;
-  rounds: Int32Array; halted: Uint8Array; haltTriggered: Uint8Array;
+  liqLongNotional: Float64Array;
+  liqShortNotional: Float64Array;
+  liqLongValue: Float64Array;
+  liqShortValue: Float64Array;
+  liqLongCount: Int32Array;
+  liqShortCount: Int32Array;
+  rounds: Int32Array;
+  halted: Uint8Array;
+  haltTriggered: Uint8Array;
   /** sum of the liquidation walks' price moves, percent (signed) */
   impactPct: Float64Array;
-  insurance: Float64Array; badDebt: Float64Array; adl: Float64Array; oiLong: Float64Array; oiShort: Float64Array;
+  insurance: Float64Array;
+  badDebt: Float64Array;
+  adl: Float64Array;
+  oiLong: Float64Array;
+  oiShort: Float64Array;
   /** liquidity: largest withdrawn fraction of the depth in the step; the stated top-2% book still resting at the step's end (bid, ask: (1 - withdrawn) x (D(2%) - consumed)) */
-  withdrawn: Float64Array; depthBid: Float64Array; depthAsk: Float64Array;
+  withdrawn: Float64Array;
+  depthBid: Float64Array;
+  depthAsk: Float64Array;
   /** ADL on positions: entry notional closed per step (long, short), cumulative haircut borne and loss no one could bear */
-  adlClosedLong: Float64Array; adlClosedShort: Float64Array; adlHaircut: Float64Array; adlUnsocialised: Float64Array;
+  adlClosedLong: Float64Array;
+  adlClosedShort: Float64Array;
+  adlHaircut: Float64Array;
+  adlUnsocialised: Float64Array;
   /** checkpoints: each check (mark that triggers, traded price) */
-  cpStep: Int32Array; cpRound: Int32Array; cpMark: Float64Array; cpTrade: Float64Array;
+  cpStep: Int32Array;
+  cpRound: Int32Array;
+  cpMark: Float64Array;
+  cpTrade: Float64Array;
   /** events: one per liquidation (or partial chunk) */
-  evPos: Int32Array; evStep: Int32Array; evRound: Int32Array; evCp: Int32Array; evQty: Float64Array; evFill: Float64Array;
+  evPos: Int32Array;
+  evStep: Int32Array;
+  evRound: Int32Array;
+  evCp: Int32Array;
+  evQty: Float64Array;
+  evFill: Float64Array;
   /** ADL: per-position quantity closed and haircut; one record per ADL action */
   adlLog: AdlLog;
   remaining: Float64Array;

@@ -30,7 +30,9 @@ export function liqNow(st: EngineState, i: number): number {
   const b = st.book;
   if (!st.coll || st.cval === 1 || st.coll[i] === 0) return b.liq[i];
   const k = 1 - st.coll[i] * (1 - st.cval);
-  return b.side[i] === 1 ? (b.entry[i] * (1 - k / b.leverage[i])) / (1 - b.mmr[i]) : (b.entry[i] * (1 + k / b.leverage[i])) / (1 + b.mmr[i]);
+  return b.side[i] === 1
+    ? (b.entry[i] * (1 - k / b.leverage[i])) / (1 - b.mmr[i])
+    : (b.entry[i] * (1 + k / b.leverage[i])) / (1 + b.mmr[i]);
 }
 
 /** Liquidates (fully, or one partial chunk) position i at this step; returns the quantity. */
@@ -53,8 +55,12 @@ export class Sink {
   qty = new Float64Array(4096);
   n = 0;
   add(i: number, q: number): void {
-    if (this.n === this.pos.length) { this.pos = grow(this.pos, this.n + 1); this.qty = grow(this.qty, this.n + 1); }
-    this.pos[this.n] = i; this.qty[this.n++] = q;
+    if (this.n === this.pos.length) {
+      this.pos = grow(this.pos, this.n + 1);
+      this.qty = grow(this.qty, this.n + 1);
+    }
+    this.pos[this.n] = i;
+    this.qty[this.n++] = q;
   }
 }
 

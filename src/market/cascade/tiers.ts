@@ -26,18 +26,20 @@ export interface MaintenanceTier {
  * Exchanges change these often; they are not a quote of any exchange's current table.
  * Pass your own `tiers` to buildBook/positionBook when it matters.
  */
-export const DEFAULT_TIERS: readonly MaintenanceTier[] = Object.freeze([
-  { floor: 0, cap: 50_000, maxLeverage: 125, rate: 0.004 },
-  { floor: 50_000, cap: 500_000, maxLeverage: 100, rate: 0.005 },
-  { floor: 500_000, cap: 8_000_000, maxLeverage: 50, rate: 0.01 },
-  { floor: 8_000_000, cap: 50_000_000, maxLeverage: 20, rate: 0.025 },
-  { floor: 50_000_000, cap: 80_000_000, maxLeverage: 10, rate: 0.05 },
-  { floor: 80_000_000, cap: 100_000_000, maxLeverage: 5, rate: 0.1 },
-  { floor: 100_000_000, cap: 200_000_000, maxLeverage: 4, rate: 0.125 },
-  { floor: 200_000_000, cap: 300_000_000, maxLeverage: 3, rate: 0.15 },
-  { floor: 300_000_000, cap: 500_000_000, maxLeverage: 2, rate: 0.25 },
-  { floor: 500_000_000, cap: Infinity, maxLeverage: 1, rate: 0.5 },
-].map((t) => Object.freeze(t)));
+export const DEFAULT_TIERS: readonly MaintenanceTier[] = Object.freeze(
+  [
+    { floor: 0, cap: 50_000, maxLeverage: 125, rate: 0.004 },
+    { floor: 50_000, cap: 500_000, maxLeverage: 100, rate: 0.005 },
+    { floor: 500_000, cap: 8_000_000, maxLeverage: 50, rate: 0.01 },
+    { floor: 8_000_000, cap: 50_000_000, maxLeverage: 20, rate: 0.025 },
+    { floor: 50_000_000, cap: 80_000_000, maxLeverage: 10, rate: 0.05 },
+    { floor: 80_000_000, cap: 100_000_000, maxLeverage: 5, rate: 0.1 },
+    { floor: 100_000_000, cap: 200_000_000, maxLeverage: 4, rate: 0.125 },
+    { floor: 200_000_000, cap: 300_000_000, maxLeverage: 3, rate: 0.15 },
+    { floor: 300_000_000, cap: 500_000_000, maxLeverage: 2, rate: 0.25 },
+    { floor: 500_000_000, cap: Infinity, maxLeverage: 1, rate: 0.5 },
+  ].map((t) => Object.freeze(t)),
+);
 
 /**
  * The tier a position of this notional (USDT) falls in: the last tier with floor <= notional.
@@ -87,7 +89,8 @@ export function liquidationPrice(side: Side | 1 | -1, entry: number, leverage: n
   if (!(entry > 0)) throw new RangeError(`entry must be > 0 (got ${entry})`);
   if (!(leverage >= 1)) throw new RangeError(`leverage must be >= 1 (got ${leverage})`);
   if (!(mmr >= 0 && mmr < 1)) throw new RangeError(`maintenance rate must be in [0, 1) (got ${mmr})`);
-  if (1 / leverage <= mmr) throw new RangeError(`leverage ${leverage} with maintenance rate ${mmr} is liquidated at entry (needs 1/L > m)`);
+  if (1 / leverage <= mmr)
+    throw new RangeError(`leverage ${leverage} with maintenance rate ${mmr} is liquidated at entry (needs 1/L > m)`);
   const long = side === 'long' || side === 1;
   return long ? (entry * (1 - 1 / leverage)) / (1 - mmr) : (entry * (1 + 1 / leverage)) / (1 + mmr);
 }

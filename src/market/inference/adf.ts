@@ -47,7 +47,10 @@ export function mackinnonP(stat: number, regression: Trend = 'c', n = 1): number
  */
 export function mackinnonCrit(n = 1, regression: Trend = 'c', nobs = Infinity): [number, number, number] {
   const t = TAU_2010[regression][n - 1];
-  if (!t) throw new RangeError(`mackinnonCrit: N must be 1..${TAU_2010[regression].length} for regression '${regression}', got ${n}`);
+  if (!t)
+    throw new RangeError(
+      `mackinnonCrit: N must be 1..${TAU_2010[regression].length} for regression '${regression}', got ${n}`,
+    );
   const inv = 1 / nobs;
   return t.map((b) => ((b[3] * inv + b[2]) * inv + b[1]) * inv + b[0]) as [number, number, number];
 }
@@ -83,23 +86,54 @@ export class AdfResult {
     public autolag: AutoLag | null,
     public alignment: AlignmentInfo,
   ) {}
-  valueOf(): number { return this.stat; }
-  /** true when a unit root is rejected at 5% */
-  get stationary(): boolean { return this.p < 0.05; }
-  get reading(): string {
-    const dets = { n: 'no constant', c: 'a constant', ct: 'a constant and trend', ctt: 'a quadratic trend' }[this.regression];
-    return (this.p < 0.05
-      ? `rejects a unit root at 5% (p ${fmt(this.p, 3)}): ${this.name} looks stationary around ${dets}`
-      : `cannot reject a unit root (p ${fmt(this.p, 3)}): ${this.name} is consistent with a random walk around ${dets}, which is not proof of one`)
-      + `; ${this.nobs} observations${this.nobs < 100 ? ' (few: the test has little power)' : ''}, lags ${this.autolag ? `chosen by ${this.autolag}` : 'fixed'} at ${this.usedLag}`;
+  valueOf(): number {
+    return this.stat;
   }
-  toString(): string { return `adf(${this.name}, '${this.regression}') = ${fmt(this.stat)}, p = ${fmt(this.p, 3)}, lags ${this.usedLag}, n = ${this.nobs}`; }
+  /** true when a unit root is rejected at 5% */
+  get stationary(): boolean {
+    return this.p < 0.05;
+  }
+  get reading(): string {
+    const dets = { n: 'no constant', c: 'a constant', ct: 'a constant and trend', ctt: 'a quadratic trend' }[
+      this.regression
+    ];
+    return (
+      (this.p < 0.05
+        ? `rejects a unit root at 5% (p ${fmt(this.p, 3)}): ${this.name} looks stationary around ${dets}`
+        : `cannot reject a unit root (p ${fmt(this.p, 3)}): ${this.name} is consistent with a random walk around ${dets}, which is not proof of one`) +
+      `; ${this.nobs} observations${this.nobs < 100 ? ' (few: the test has little power)' : ''}, lags ${this.autolag ? `chosen by ${this.autolag}` : 'fixed'} at ${this.usedLag}`
+    );
+  }
+  toString(): string {
+    return `adf(${this.name}, '${this.regression}') = ${fmt(this.stat)}, p = ${fmt(this.p, 3)}, lags ${this.usedLag}, n = ${this.nobs}`;
+  }
   [DISPLAY](): OutputItem[] {
-    return resultOutputs(`${this.toString()}\n${this.reading}`, [
-      { name: 'statistic', type: 'number', digits: 4 }, { name: 'p', type: 'number' }, { name: 'lags', type: 'number' }, { name: 'nobs', type: 'number' },
-      { name: '1%', type: 'number', digits: 3 }, { name: '5%', type: 'number', digits: 3 }, { name: '10%', type: 'number', digits: 3 },
-    ], [[numOrNull(this.stat), numOrNull(this.p), this.usedLag, this.nobs, numOrNull(this.crit['1%']), numOrNull(this.crit['5%']), numOrNull(this.crit['10%'])]],
-    `augmented Dickey-Fuller test of ${this.name} (H0: unit root)`, this.alignment, [this.reading]);
+    return resultOutputs(
+      `${this.toString()}\n${this.reading}`,
+      [
+        { name: 'statistic', type: 'number', digits: 4 },
+        { name: 'p', type: 'number' },
+        { name: 'lags', type: 'number' },
+        { name: 'nobs', type: 'number' },
+        { name: '1%', type: 'number', digits: 3 },
+        { name: '5%', type: 'number', digits: 3 },
+        { name: '10%', type: 'number', digits: 3 },
+      ],
+      [
+        [
+          numOrNull(this.stat),
+          numOrNull(this.p),
+          this.usedLag,
+          this.nobs,
+          numOrNull(this.crit['1%']),
+          numOrNull(this.crit['5%']),
+          numOrNull(this.crit['10%']),
+        ],
+      ],
+      `augmented Dickey-Fuller test of ${this.name} (H0: unit root)`,
+      this.alignment,
+      [this.reading],
+    );
   }
 }
 
@@ -117,7 +151,8 @@ function trendCols(regression: Trend, m: number): Float64Array[] {
 
 /** The ADF design with L lagged differences: Δx_t on [x_(t-1), Δx_(t-1..t-L)], rows t = L..T-2 of the differences. */
 function adfDesign(x: Float64Array, L: number) {
-  const T = x.length, nobs = T - 1 - L;
+  const T = x.length,
+    nobs = T - 1 - L;
   const dx = new Float64Array(T - 1);
   for (let i = 0; i < T - 1; i++) dx[i] = x[i + 1] - x[i];
   const y = dx.slice(L);
@@ -134,18 +169,33 @@ function icOf(ssr: number, n: number, k: number, ic: AutoLag): number {
 /** The ADF regression on a plain array (shared by adf and coint). */
 export function adfArrays(x: Float64Array, o: AdfOptions, fn = 'adf') {
   const regression = o.regression ?? 'c';
-  if (!(regression in NTREND)) throw new RangeError(`${fn}: regression must be 'n', 'c', 'ct' or 'ctt', got ${JSON.stringify(regression)}`);
-  const autolag = o.lags !== undefined ? null : o.autolag === undefined ? 'AIC' : o.autolag === null ? null : (String(o.autolag).toUpperCase() as AutoLag);
-  if (autolag !== null && autolag !== 'AIC' && autolag !== 'BIC') throw new RangeError(`${fn}: autolag must be 'AIC', 'BIC' or null, got ${JSON.stringify(o.autolag)}`);
-  const T = x.length, ntrend = NTREND[regression];
+  if (!(regression in NTREND))
+    throw new RangeError(`${fn}: regression must be 'n', 'c', 'ct' or 'ctt', got ${JSON.stringify(regression)}`);
+  const autolag =
+    o.lags !== undefined
+      ? null
+      : o.autolag === undefined
+        ? 'AIC'
+        : o.autolag === null
+          ? null
+          : (String(o.autolag).toUpperCase() as AutoLag);
+  if (autolag !== null && autolag !== 'AIC' && autolag !== 'BIC')
+    throw new RangeError(`${fn}: autolag must be 'AIC', 'BIC' or null, got ${JSON.stringify(o.autolag)}`);
+  const T = x.length,
+    ntrend = NTREND[regression];
   const cap = Math.floor(T / 2) - ntrend - 1;
   let maxLag = o.lags ?? o.maxLag;
   if (maxLag === undefined) {
     maxLag = Math.min(cap, Math.ceil(12 * Math.pow(T / 100, 0.25)));
     if (maxLag < 0) throw new RangeError(`${fn}: ${T} observations are too few for regression '${regression}'`);
-  } else if (!Number.isInteger(maxLag) || maxLag < 0) throw new RangeError(`${fn}: lags must be an integer >= 0, got ${maxLag}`);
-  else if (maxLag > cap) throw new RangeError(`${fn}: ${maxLag} lags is too many for ${T} observations; at most ${cap} (n/2 - 1 - trend terms)`);
-  let used = maxLag, icbest = NaN;
+  } else if (!Number.isInteger(maxLag) || maxLag < 0)
+    throw new RangeError(`${fn}: lags must be an integer >= 0, got ${maxLag}`);
+  else if (maxLag > cap)
+    throw new RangeError(
+      `${fn}: ${maxLag} lags is too many for ${T} observations; at most ${cap} (n/2 - 1 - trend terms)`,
+    );
+  let used = maxLag,
+    icbest = NaN;
   if (autolag) {
     // every candidate on the same rows (those of the largest lag), so the criteria compare
     const D = adfDesign(x, maxLag);
@@ -153,15 +203,27 @@ export function adfArrays(x: Float64Array, o: AdfOptions, fn = 'adf') {
     let best = Infinity;
     for (let L = 0; L <= maxLag; L++) {
       const cols = [...tr, ...D.cols.slice(0, L + 1)];
-      const f = olsFit(cols, D.y, cols.map((_, j) => `c${j}`), fn);
+      const f = olsFit(
+        cols,
+        D.y,
+        cols.map((_, j) => `c${j}`),
+        fn,
+      );
       const ic = icOf(f.ssr, D.nobs, cols.length, autolag);
-      if (ic < best) { best = ic; used = L; }
+      if (ic < best) {
+        best = ic;
+        used = L;
+      }
     }
     icbest = best;
   }
   const D = adfDesign(x, used);
   const cols = [...D.cols, ...trendCols(regression, D.nobs)];
-  const names = ['level', ...D.cols.slice(1).map((_, l) => `diff lag ${l + 1}`), ...['const', 'trend', 'trend²'].slice(0, ntrend)];
+  const names = [
+    'level',
+    ...D.cols.slice(1).map((_, l) => `diff lag ${l + 1}`),
+    ...['const', 'trend', 'trend²'].slice(0, ntrend),
+  ];
   const f = olsFit(cols, D.y, names, fn);
   const cov = olsCov(cols, f, 'classic');
   const stat = f.params[0] / Math.sqrt(cov[0]);
@@ -186,8 +248,18 @@ export function adf(x: SeriesLike, options: AdfOptions = {}): AdfResult {
   const s = asSeries(x, 'adf').dropna();
   const r = adfArrays(s.values, options, 'adf');
   const crit = mackinnonCrit(1, r.regression, r.nobs);
-  return new AdfResult(s.name, r.stat, mackinnonP(r.stat, r.regression, 1), r.usedLag, r.nobs, { '1%': crit[0], '5%': crit[1], '10%': crit[2] },
-    r.icbest, r.regression, r.autolag, alignmentOf('none', s.index));
+  return new AdfResult(
+    s.name,
+    r.stat,
+    mackinnonP(r.stat, r.regression, 1),
+    r.usedLag,
+    r.nobs,
+    { '1%': crit[0], '5%': crit[1], '10%': crit[2] },
+    r.icbest,
+    r.regression,
+    r.autolag,
+    alignmentOf('none', s.index),
+  );
 }
 
 export interface CointOptions {
@@ -217,21 +289,48 @@ export class CointResult {
     public trend: Trend,
     public alignment: AlignmentInfo,
   ) {}
-  valueOf(): number { return this.stat; }
-  get reading(): string {
-    return (this.p < 0.05
-      ? `rejects "no cointegration" at 5% (p ${fmt(this.p, 3)}): ${this.y} and ${this.x.join(', ')} share a stochastic trend on this sample`
-      : `cannot reject "no cointegration" (p ${fmt(this.p, 3)}): no evidence that ${this.y} and ${this.x.join(', ')} share a long-run trend`)
-      + `; assumes both are I(1) (check with adf), ${this.alignment.n} observations${this.alignment.n < 100 ? ' (few: low power)' : ''}, one cointegrating vector with ${this.y} as the dependent`;
+  valueOf(): number {
+    return this.stat;
   }
-  toString(): string { return `coint(${this.y}, ${this.x.join(', ')}) = ${fmt(this.stat)}, p = ${fmt(this.p, 3)}, n = ${this.alignment.n}`; }
+  get reading(): string {
+    return (
+      (this.p < 0.05
+        ? `rejects "no cointegration" at 5% (p ${fmt(this.p, 3)}): ${this.y} and ${this.x.join(', ')} share a stochastic trend on this sample`
+        : `cannot reject "no cointegration" (p ${fmt(this.p, 3)}): no evidence that ${this.y} and ${this.x.join(', ')} share a long-run trend`) +
+      `; assumes both are I(1) (check with adf), ${this.alignment.n} observations${this.alignment.n < 100 ? ' (few: low power)' : ''}, one cointegrating vector with ${this.y} as the dependent`
+    );
+  }
+  toString(): string {
+    return `coint(${this.y}, ${this.x.join(', ')}) = ${fmt(this.stat)}, p = ${fmt(this.p, 3)}, n = ${this.alignment.n}`;
+  }
   [DISPLAY](): OutputItem[] {
-    return resultOutputs(`${this.toString()}\n${this.reading}`, [
-      { name: 'statistic', type: 'number', digits: 4 }, { name: 'p', type: 'number' }, { name: 'lags', type: 'number' },
-      { name: '1%', type: 'number', digits: 3 }, { name: '5%', type: 'number', digits: 3 }, { name: '10%', type: 'number', digits: 3 },
-    ], [[numOrNull(this.stat), numOrNull(this.p), this.usedLag, numOrNull(this.crit['1%']), numOrNull(this.crit['5%']), numOrNull(this.crit['10%'])]],
-    `Engle-Granger cointegration test of ${this.y} on ${this.x.join(', ')} (H0: no cointegration)`, this.alignment,
-    [`cointegrating regression: ${this.y} = ${this.coef.map((c, j) => `${fmt(c)}·${j < this.x.length ? this.x[j] : ['1', 't', 't²'][j - this.x.length]}`).join(' + ')}`, this.reading]);
+    return resultOutputs(
+      `${this.toString()}\n${this.reading}`,
+      [
+        { name: 'statistic', type: 'number', digits: 4 },
+        { name: 'p', type: 'number' },
+        { name: 'lags', type: 'number' },
+        { name: '1%', type: 'number', digits: 3 },
+        { name: '5%', type: 'number', digits: 3 },
+        { name: '10%', type: 'number', digits: 3 },
+      ],
+      [
+        [
+          numOrNull(this.stat),
+          numOrNull(this.p),
+          this.usedLag,
+          numOrNull(this.crit['1%']),
+          numOrNull(this.crit['5%']),
+          numOrNull(this.crit['10%']),
+        ],
+      ],
+      `Engle-Granger cointegration test of ${this.y} on ${this.x.join(', ')} (H0: no cointegration)`,
+      this.alignment,
+      [
+        `cointegrating regression: ${this.y} = ${this.coef.map((c, j) => `${fmt(c)}·${j < this.x.length ? this.x[j] : ['1', 't', 't²'][j - this.x.length]}`).join(' + ')}`,
+        this.reading,
+      ],
+    );
   }
 }
 
@@ -252,20 +351,36 @@ export class CointResult {
 export function coint(y: SeriesLike, x: Factors, options: CointOptions = {}): CointResult {
   const D = completeDesign(y, x, options.how, 'coint');
   const trend = options.trend ?? 'c';
-  if (!(trend in NTREND)) throw new RangeError(`coint: trend must be 'n', 'c', 'ct' or 'ctt', got ${JSON.stringify(trend)}`);
+  if (!(trend in NTREND))
+    throw new RangeError(`coint: trend must be 'n', 'c', 'ct' or 'ctt', got ${JSON.stringify(trend)}`);
   const T = D.y.length;
   const cols = [...D.X, ...trendCols(trend, T)];
   const f = olsFit(cols, D.y, [...D.names, ...['const', 'trend', 'trend²'].slice(0, NTREND[trend])], 'coint');
-  let my = 0; for (let i = 0; i < T; i++) my += D.y[i]; my /= T;
-  let tss = 0; for (let i = 0; i < T; i++) tss += (D.y[i] - my) ** 2;
+  let my = 0;
+  for (let i = 0; i < T; i++) my += D.y[i];
+  my /= T;
+  let tss = 0;
+  for (let i = 0; i < T; i++) tss += (D.y[i] - my) ** 2;
   const r2 = 1 - f.ssr / tss;
   const N = D.X.length + 1;
-  let stat = -Infinity, used = 0;
+  let stat = -Infinity,
+    used = 0;
   if (r2 < 1 - 100 * Math.sqrt(2.220446049250313e-16)) {
     const autolag = options.lags !== undefined ? null : options.autolag === undefined ? 'AIC' : options.autolag;
     const a = adfArrays(f.resid, { lags: options.lags, maxLag: options.maxLag, autolag, regression: 'n' }, 'coint');
-    stat = a.stat; used = a.usedLag;
+    stat = a.stat;
+    used = a.usedLag;
   }
   const crit = trend === 'n' ? [NaN, NaN, NaN] : mackinnonCrit(N, trend, T - 1);
-  return new CointResult(D.name, D.names, stat, mackinnonP(stat, trend, N), { '1%': crit[0], '5%': crit[1], '10%': crit[2] }, Array.from(f.params), used, trend, D.alignment);
+  return new CointResult(
+    D.name,
+    D.names,
+    stat,
+    mackinnonP(stat, trend, N),
+    { '1%': crit[0], '5%': crit[1], '10%': crit[2] },
+    Array.from(f.params),
+    used,
+    trend,
+    D.alignment,
+  );
 }

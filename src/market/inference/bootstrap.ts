@@ -50,24 +50,61 @@ export class BootstrapResult {
     public replicates: Float64Array,
     public alignment: AlignmentInfo,
   ) {}
-  valueOf(): number { return this.estimate; }
+  valueOf(): number {
+    return this.estimate;
+  }
   /** true when the interval (BCa when available, else percentile) excludes `value` */
-  excludes(value: number): boolean { const [a, b] = this.bca ?? this.ci; return value < a || value > b; }
+  excludes(value: number): boolean {
+    const [a, b] = this.bca ?? this.ci;
+    return value < a || value > b;
+  }
   get reading(): string {
     const z = `${Math.round(this.level * 100)}%`;
-    const how = this.method === 'iid' ? 'iid resampling (assumes independent rows)' : `${this.method} blocks of ${this.method === 'stationary' ? 'mean ' : ''}${this.block} rows (keeps dependence up to about that lag)`;
+    const how =
+      this.method === 'iid'
+        ? 'iid resampling (assumes independent rows)'
+        : `${this.method} blocks of ${this.method === 'stationary' ? 'mean ' : ''}${this.block} rows (keeps dependence up to about that lag)`;
     return `${z} interval ${fmt(this.ci[0])} .. ${fmt(this.ci[1])} (percentile${this.bca ? `; BCa ${fmt(this.bca[0])} .. ${fmt(this.bca[1])}` : ''}) from ${this.valid} resamples, ${how}; it measures sampling noise of this period, not a change of regime`;
   }
-  toString(): string { return `bootstrap ${this.name} = ${fmt(this.estimate)} ± ${fmt(this.se, 2)}`; }
+  toString(): string {
+    return `bootstrap ${this.name} = ${fmt(this.estimate)} ± ${fmt(this.se, 2)}`;
+  }
   [DISPLAY](): OutputItem[] {
     const z = `${Math.round(this.level * 100)}%`;
     const bca = this.bca;
-    return resultOutputs(`${this.toString()}\n${this.reading}`, [
-      { name: 'estimate', type: 'number', digits: 4 }, { name: 'se', type: 'number', digits: 4 }, { name: `${z} low`, type: 'number', digits: 4 }, { name: `${z} high`, type: 'number', digits: 4 },
-      ...(bca ? [{ name: 'BCa low', type: 'number' as const, digits: 4 }, { name: 'BCa high', type: 'number' as const, digits: 4 }] : []),
-      { name: 'method', type: 'string' }, { name: 'block', type: 'number' }, { name: 'resamples', type: 'number' },
-    ], [[numOrNull(this.estimate), numOrNull(this.se), numOrNull(this.ci[0]), numOrNull(this.ci[1]), ...(bca ? [numOrNull(bca[0]), numOrNull(bca[1])] : []),
-      this.method, this.block, this.valid]], `bootstrap of ${this.name}`, this.alignment, [`seed ${this.seed}`, this.reading]);
+    return resultOutputs(
+      `${this.toString()}\n${this.reading}`,
+      [
+        { name: 'estimate', type: 'number', digits: 4 },
+        { name: 'se', type: 'number', digits: 4 },
+        { name: `${z} low`, type: 'number', digits: 4 },
+        { name: `${z} high`, type: 'number', digits: 4 },
+        ...(bca
+          ? [
+              { name: 'BCa low', type: 'number' as const, digits: 4 },
+              { name: 'BCa high', type: 'number' as const, digits: 4 },
+            ]
+          : []),
+        { name: 'method', type: 'string' },
+        { name: 'block', type: 'number' },
+        { name: 'resamples', type: 'number' },
+      ],
+      [
+        [
+          numOrNull(this.estimate),
+          numOrNull(this.se),
+          numOrNull(this.ci[0]),
+          numOrNull(this.ci[1]),
+          ...(bca ? [numOrNull(bca[0]), numOrNull(bca[1])] : []),
+          this.method,
+          this.block,
+          this.valid,
+        ],
+      ],
+      `bootstrap of ${this.name}`,
+      this.alignment,
+      [`seed ${this.seed}`, this.reading],
+    );
   }
 }
 
@@ -75,22 +112,38 @@ export class BootstrapResult {
 function quantile(sorted: Float64Array, q: number): number {
   const n = sorted.length;
   if (!n) return NaN;
-  const h = (n - 1) * Math.min(1, Math.max(0, q)), lo = Math.floor(h);
+  const h = (n - 1) * Math.min(1, Math.max(0, q)),
+    lo = Math.floor(h);
   return lo + 1 < n ? sorted[lo] + (h - lo) * (sorted[lo + 1] - sorted[lo]) : sorted[lo];
 }
 
 /** Row indices of one resample. */
-export function resampleIndices(n: number, method: BootstrapMethod, block: number, rand: () => number, out = new Uint32Array(n)): Uint32Array {
+export function resampleIndices(
+  n: number,
+  method: BootstrapMethod,
+  block: number,
+  rand: () => number,
+  out = new Uint32Array(n),
+): Uint32Array {
   const pick = () => Math.floor(rand() * n) % n;
-  if (method === 'iid') { for (let i = 0; i < n; i++) out[i] = pick(); return out; }
+  if (method === 'iid') {
+    for (let i = 0; i < n; i++) out[i] = pick();
+    return out;
+  }
   if (method === 'circular') {
-    for (let i = 0; i < n;) { const s = pick(); for (let j = 0; j < block && i < n; j++) out[i++] = (s + j) % n; }
+    for (let i = 0; i < n;) {
+      const s = pick();
+      for (let j = 0; j < block && i < n; j++) out[i++] = (s + j) % n;
+    }
     return out;
   }
   const p = 1 / block;
   let cur = pick();
   out[0] = cur;
-  for (let i = 1; i < n; i++) { cur = rand() < p ? pick() : (cur + 1) % n; out[i] = cur; }
+  for (let i = 1; i < n; i++) {
+    cur = rand() < p ? pick() : (cur + 1) % n;
+    out[i] = cur;
+  }
   return out;
 }
 
@@ -113,15 +166,29 @@ export function resampleIndices(n: number, method: BootstrapMethod, block: numbe
  * bootstrap((s) => s.values.reduce((a, v) => a + v, 0) / s.length, new Series(Array.from({ length: 50 }, (_, i) => i), Array.from({ length: 50 }, (_, i) => Math.sin(i * i))), { method: 'iid', reps: 200, seed: 1 }).estimate // => -0.101201444717
  * bootstrap((s) => s.values.reduce((a, v) => a + v, 0) / s.length, new Series(Array.from({ length: 50 }, (_, i) => i), Array.from({ length: 50 }, (_, i) => Math.sin(i * i))), { method: 'iid', reps: 200, seed: 1 }).ci[0] // => -0.286432900467
  */
-export function bootstrap(statistic: (...s: Series[]) => number | { valueOf(): number }, ...args: Array<SeriesLike | BootstrapOptions>): BootstrapResult {
-  if (typeof statistic !== 'function') throw new TypeError('bootstrap: the first argument must be a function of the series, e.g. (y, x) => beta(y, x).beta');
+export function bootstrap(
+  statistic: (...s: Series[]) => number | { valueOf(): number },
+  ...args: Array<SeriesLike | BootstrapOptions>
+): BootstrapResult {
+  if (typeof statistic !== 'function')
+    throw new TypeError(
+      'bootstrap: the first argument must be a function of the series, e.g. (y, x) => beta(y, x).beta',
+    );
   const last = args[args.length - 1];
-  const o: BootstrapOptions = last && !(last instanceof Series) && typeof last === 'object' && !('index' in last) && !('columns' in last) ? (args.pop() as BootstrapOptions) : {};
+  const o: BootstrapOptions =
+    last && !(last instanceof Series) && typeof last === 'object' && !('index' in last) && !('columns' in last)
+      ? (args.pop() as BootstrapOptions)
+      : {};
   const inputs = (args as SeriesLike[]).map((s, i) => asSeries(s, `bootstrap: series ${i + 1}`));
   if (!inputs.length) throw new RangeError('bootstrap: give at least one series after the statistic');
-  const method = o.method ?? 'stationary', reps = o.reps ?? 2000, seed = o.seed ?? 1, level = o.level ?? 0.95;
-  if (method !== 'stationary' && method !== 'circular' && method !== 'iid') throw new RangeError(`bootstrap: method must be 'stationary', 'circular' or 'iid', got ${JSON.stringify(method)}`);
-  if (!Number.isInteger(reps) || reps < 10) throw new RangeError(`bootstrap: reps must be an integer >= 10, got ${reps}`);
+  const method = o.method ?? 'stationary',
+    reps = o.reps ?? 2000,
+    seed = o.seed ?? 1,
+    level = o.level ?? 0.95;
+  if (method !== 'stationary' && method !== 'circular' && method !== 'iid')
+    throw new RangeError(`bootstrap: method must be 'stationary', 'circular' or 'iid', got ${JSON.stringify(method)}`);
+  if (!Number.isInteger(reps) || reps < 10)
+    throw new RangeError(`bootstrap: reps must be an integer >= 10, got ${reps}`);
   if (!(level > 0 && level < 1)) throw new RangeError(`bootstrap: level must be between 0 and 1, got ${level}`);
   const how = o.how ?? 'inner';
   const al = alignArrays(inputs, how);
@@ -130,8 +197,9 @@ export function bootstrap(statistic: (...s: Series[]) => number | { valueOf(): n
   for (let i = 0; i < al.index.length; i++) if (ok(i)) rows.push(i);
   const n = rows.length;
   if (n < 3) throw new RangeError(`bootstrap: ${n} complete rows; need at least 3`);
-  const block = method === 'iid' ? 1 : o.block ?? Math.max(1, Math.round(Math.cbrt(n)));
-  if (!Number.isInteger(block) || block < 1 || block > n) throw new RangeError(`bootstrap: block must be an integer in 1..${n}, got ${o.block}`);
+  const block = method === 'iid' ? 1 : (o.block ?? Math.max(1, Math.round(Math.cbrt(n))));
+  if (!Number.isInteger(block) || block < 1 || block > n)
+    throw new RangeError(`bootstrap: block must be an integer in 1..${n}, got ${o.block}`);
   const index = Float64Array.from(rows, (i) => al.index[i]);
   const cols = al.values.map((v) => Float64Array.from(rows, (i) => v[i]));
   const names = inputs.map((s) => s.name);
@@ -150,27 +218,60 @@ export function bootstrap(statistic: (...s: Series[]) => number | { valueOf(): n
   const buf = new Uint32Array(n);
   const reps_ = new Float64Array(reps);
   let m = 0;
-  for (let r = 0; r < reps; r++) { const v = evalOn(resampleIndices(n, method, block, rand, buf)); if (Number.isFinite(v)) reps_[m++] = v; }
+  for (let r = 0; r < reps; r++) {
+    const v = evalOn(resampleIndices(n, method, block, rand, buf));
+    if (Number.isFinite(v)) reps_[m++] = v;
+  }
   const sorted = reps_.slice(0, m).sort();
-  let mean = 0; for (let i = 0; i < m; i++) mean += sorted[i]; mean /= m;
-  let ss = 0; for (let i = 0; i < m; i++) ss += (sorted[i] - mean) ** 2;
+  let mean = 0;
+  for (let i = 0; i < m; i++) mean += sorted[i];
+  mean /= m;
+  let ss = 0;
+  for (let i = 0; i < m; i++) ss += (sorted[i] - mean) ** 2;
   const se = Math.sqrt(ss / (m - 1));
   const alpha = (1 - level) / 2;
   const ci: [number, number] = [quantile(sorted, alpha), quantile(sorted, 1 - alpha)];
   let bca: [number, number] | null = null;
   if (method === 'iid' && Number.isFinite(estimate)) {
     // share of replicates below the estimate, ties counted half (scipy's _percentile_of_score, 'mean' kind)
-    let below = 0; for (let i = 0; i < m; i++) below += sorted[i] < estimate ? 1 : sorted[i] === estimate ? 0.5 : 0;
+    let below = 0;
+    for (let i = 0; i < m; i++) below += sorted[i] < estimate ? 1 : sorted[i] === estimate ? 0.5 : 0;
     const z0 = normPpf(below / m);
     // jackknife: leave each row out once
-    const jk = new Float64Array(n), keep = new Uint32Array(n - 1);
-    for (let i = 0; i < n; i++) { for (let j = 0, t = 0; j < n; j++) if (j !== i) keep[t++] = j; jk[i] = evalOn(keep, n - 1); }
-    let jm = 0; for (let i = 0; i < n; i++) jm += jk[i]; jm /= n;
-    let s2 = 0, s3 = 0; for (let i = 0; i < n; i++) { const d = jm - jk[i]; s2 += d * d; s3 += d * d * d; }
+    const jk = new Float64Array(n),
+      keep = new Uint32Array(n - 1);
+    for (let i = 0; i < n; i++) {
+      for (let j = 0, t = 0; j < n; j++) if (j !== i) keep[t++] = j;
+      jk[i] = evalOn(keep, n - 1);
+    }
+    let jm = 0;
+    for (let i = 0; i < n; i++) jm += jk[i];
+    jm /= n;
+    let s2 = 0,
+      s3 = 0;
+    for (let i = 0; i < n; i++) {
+      const d = jm - jk[i];
+      s2 += d * d;
+      s3 += d * d * d;
+    }
     const a = s2 > 0 ? s3 / (6 * Math.pow(s2, 1.5)) : 0;
     const adj = (z: number) => normCdf(z0 + (z0 + z) / (1 - a * (z0 + z)));
     if (Number.isFinite(z0)) bca = [quantile(sorted, adj(normPpf(alpha))), quantile(sorted, adj(normPpf(1 - alpha)))];
   }
   const name = o.name ?? `statistic of ${names.join(', ')}`;
-  return new BootstrapResult(name, estimate, se, ci, bca, method, block, reps, m, level, seed, sorted, alignmentOf(how, al.index, ok));
+  return new BootstrapResult(
+    name,
+    estimate,
+    se,
+    ci,
+    bca,
+    method,
+    block,
+    reps,
+    m,
+    level,
+    seed,
+    sorted,
+    alignmentOf(how, al.index, ok),
+  );
 }

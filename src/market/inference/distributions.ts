@@ -21,7 +21,9 @@ import { betaincXY, gammainc, lgamma, LN_SQRT_2PI } from './special';
  * @example
  * normPdf(0) // => 0.398942280401
  */
-export function normPdf(z: number): number { return Math.exp(-0.5 * z * z - LN_SQRT_2PI); }
+export function normPdf(z: number): number {
+  return Math.exp(-0.5 * z * z - LN_SQRT_2PI);
+}
 /**
  * P(Z <= z) = ½·erfc(-z/√2) for a standard normal Z. scipy: `scipy.stats.norm.cdf(z)`.
  * @param z point
@@ -29,7 +31,9 @@ export function normPdf(z: number): number { return Math.exp(-0.5 * z * z - LN_S
  * @example
  * normCdf(-1.96) // => 0.0249978951482
  */
-export function normCdf(z: number): number { return 0.5 * erfc(-z / Math.SQRT2); }
+export function normCdf(z: number): number {
+  return 0.5 * erfc(-z / Math.SQRT2);
+}
 /**
  * P(Z > z) = ½·erfc(z/√2), computed directly (no 1 - Φ cancellation). scipy: `scipy.stats.norm.sf(z)`.
  * @param z point
@@ -37,7 +41,9 @@ export function normCdf(z: number): number { return 0.5 * erfc(-z / Math.SQRT2);
  * @example
  * normSf(1.96) // => 0.0249978951482
  */
-export function normSf(z: number): number { return 0.5 * erfc(z / Math.SQRT2); }
+export function normSf(z: number): number {
+  return 0.5 * erfc(z / Math.SQRT2);
+}
 
 /**
  * Standard normal quantile Φ⁻¹(p): Wichura's AS 241 (PPND16), ~1e-16 relative.
@@ -54,26 +60,79 @@ export function normPpf(p: number): number {
   const q = p - 0.5;
   if (Math.abs(q) <= 0.425) {
     const r = 0.180625 - q * q;
-    return (q * (((((((r * 2509.0809287301226727 + 33430.575583588128105) * r + 67265.770927008700853) * r + 45921.953931549871457) * r
-      + 13731.693765509461125) * r + 1971.5909503065514427) * r + 133.14166789178437745) * r + 3.387132872796366608))
-      / (((((((r * 5226.495278852545925 + 28729.085735721942674) * r + 39307.89580009271061) * r + 21213.794301586595867) * r
-        + 5394.1960214247511077) * r + 687.1870074920579083) * r + 42.313330701600911252) * r + 1);
+    return (
+      (q *
+        (((((((r * 2509.0809287301226727 + 33430.575583588128105) * r + 67265.770927008700853) * r +
+          45921.953931549871457) *
+          r +
+          13731.693765509461125) *
+          r +
+          1971.5909503065514427) *
+          r +
+          133.14166789178437745) *
+          r +
+          3.387132872796366608)) /
+      (((((((r * 5226.495278852545925 + 28729.085735721942674) * r + 39307.89580009271061) * r +
+        21213.794301586595867) *
+        r +
+        5394.1960214247511077) *
+        r +
+        687.1870074920579083) *
+        r +
+        42.313330701600911252) *
+        r +
+        1)
+    );
   }
   let r = q < 0 ? p : 1 - p;
   r = Math.sqrt(-Math.log(r));
   let v: number;
   if (r <= 5) {
     r -= 1.6;
-    v = (((((((r * 7.7454501427834140764e-4 + 0.0227238449892691845833) * r + 0.24178072517745061177) * r + 1.27045825245236838258) * r
-      + 3.64784832476320460504) * r + 5.7694972214606914055) * r + 4.6303378461565452959) * r + 1.42343711074968357734)
-      / (((((((r * 1.05075007164441684324e-9 + 5.475938084995344946e-4) * r + 0.0151986665636164571966) * r + 0.14810397642748007459) * r
-        + 0.68976733498510000455) * r + 1.6763848301838038494) * r + 2.05319162663775882187) * r + 1);
+    v =
+      (((((((r * 7.7454501427834140764e-4 + 0.0227238449892691845833) * r + 0.24178072517745061177) * r +
+        1.27045825245236838258) *
+        r +
+        3.64784832476320460504) *
+        r +
+        5.7694972214606914055) *
+        r +
+        4.6303378461565452959) *
+        r +
+        1.42343711074968357734) /
+      (((((((r * 1.05075007164441684324e-9 + 5.475938084995344946e-4) * r + 0.0151986665636164571966) * r +
+        0.14810397642748007459) *
+        r +
+        0.68976733498510000455) *
+        r +
+        1.6763848301838038494) *
+        r +
+        2.05319162663775882187) *
+        r +
+        1);
   } else {
     r -= 5;
-    v = (((((((r * 2.01033439929228813265e-7 + 2.71155556874348757815e-5) * r + 0.0012426609473880784386) * r + 0.026532189526576123093) * r
-      + 0.29656057182850489123) * r + 1.7848265399172913358) * r + 5.4637849111641143699) * r + 6.6579046435011037772)
-      / (((((((r * 2.04426310338993978564e-15 + 1.4215117583164458887e-7) * r + 1.8463183175100546818e-5) * r + 7.868691311456132591e-4) * r
-        + 0.0148753612908506148525) * r + 0.13692988092273580531) * r + 0.59983220655588793769) * r + 1);
+    v =
+      (((((((r * 2.01033439929228813265e-7 + 2.71155556874348757815e-5) * r + 0.0012426609473880784386) * r +
+        0.026532189526576123093) *
+        r +
+        0.29656057182850489123) *
+        r +
+        1.7848265399172913358) *
+        r +
+        5.4637849111641143699) *
+        r +
+        6.6579046435011037772) /
+      (((((((r * 2.04426310338993978564e-15 + 1.4215117583164458887e-7) * r + 1.8463183175100546818e-5) * r +
+        7.868691311456132591e-4) *
+        r +
+        0.0148753612908506148525) *
+        r +
+        0.13692988092273580531) *
+        r +
+        0.59983220655588793769) *
+        r +
+        1);
   }
   return q < 0 ? -v : v;
 }
@@ -104,7 +163,9 @@ export function tSf(t: number, df: number): number {
  * @example
  * tCdf(-2, 10) // => 0.0366940173854
  */
-export function tCdf(t: number, df: number): number { return tSf(-t, df); }
+export function tCdf(t: number, df: number): number {
+  return tSf(-t, df);
+}
 /**
  * Two-sided p-value P(|T| > |t|) = I_(df/(df+t²))(df/2, ½), without the 1 - cdf cancellation.
  * scipy: `2 * scipy.stats.t.sf(abs(t), df)`.
@@ -129,7 +190,9 @@ export function tTwoSided(t: number, df: number): number {
  * tPdf(0, 10) // => 0.389108383966
  */
 export function tPdf(t: number, df: number): number {
-  return Math.exp(lgamma((df + 1) / 2) - lgamma(df / 2) - 0.5 * Math.log(df * Math.PI) - ((df + 1) / 2) * Math.log1p((t * t) / df));
+  return Math.exp(
+    lgamma((df + 1) / 2) - lgamma(df / 2) - 0.5 * Math.log(df * Math.PI) - ((df + 1) / 2) * Math.log1p((t * t) / df),
+  );
 }
 /**
  * Student-t quantile: Newton steps on the exact tail from a normal start, bisection-guarded
@@ -149,13 +212,19 @@ export function tPpf(p: number, df: number): number {
   if (p < 0.5) return -tPpf(1 - p, df);
   const q = 1 - p; // upper tail wanted
   // bracket [lo, hi] with tSf(lo) >= q >= tSf(hi)
-  let lo = 0, hi = Math.max(1, normPpf(p));
-  while (tSf(hi, df) > q) { lo = hi; hi *= 2; if (hi > 1e300) return Infinity; }
+  let lo = 0,
+    hi = Math.max(1, normPpf(p));
+  while (tSf(hi, df) > q) {
+    lo = hi;
+    hi *= 2;
+    if (hi > 1e300) return Infinity;
+  }
   let x = hi;
   for (let it = 0; it < 200; it++) {
     const f = tSf(x, df) - q; // decreasing in x
     if (f === 0) return x;
-    if (f > 0) lo = x; else hi = x;
+    if (f > 0) lo = x;
+    else hi = x;
     let nx = x + f / tPdf(x, df);
     if (!(nx > lo && nx < hi)) nx = 0.5 * (lo + hi);
     if (Math.abs(nx - x) <= 1e-15 * Math.abs(x)) return nx;
@@ -202,7 +271,9 @@ export function fCdf(f: number, d1: number, d2: number): number {
  * @example
  * chi2Sf(3.84, 1) // => 0.0500435212487
  */
-export function chi2Sf(x: number, k: number): number { return x <= 0 ? 1 : gammainc(k / 2, x / 2, true); }
+export function chi2Sf(x: number, k: number): number {
+  return x <= 0 ? 1 : gammainc(k / 2, x / 2, true);
+}
 /**
  * P(X <= x) for chi-square with k degrees of freedom: P(k/2, x/2). scipy: `scipy.stats.chi2.cdf(x, k)`.
  * @param x point
@@ -211,7 +282,9 @@ export function chi2Sf(x: number, k: number): number { return x <= 0 ? 1 : gamma
  * @example
  * chi2Cdf(3.84, 1) // => 0.949956478751
  */
-export function chi2Cdf(x: number, k: number): number { return x <= 0 ? 0 : gammainc(k / 2, x / 2); }
+export function chi2Cdf(x: number, k: number): number {
+  return x <= 0 ? 0 : gammainc(k / 2, x / 2);
+}
 
 // ---------------------------------------------------------------------------------------
 // tests of a correlation
@@ -229,7 +302,8 @@ export function chi2Cdf(x: number, k: number): number { return x <= 0 ? 0 : gamm
 export function pearsonP(r: number, n: number): number {
   if (!Number.isFinite(r) || n < 2) return NaN;
   if (n === 2) return 1;
-  const ar = Math.min(1, Math.abs(r)), ab = n / 2 - 1;
+  const ar = Math.min(1, Math.abs(r)),
+    ab = n / 2 - 1;
   return ar === 1 ? 0 : Math.min(1, 2 * betaincXY(ab, ab, 0.5 * (1 - ar), 0.5 * (1 + ar)));
 }
 

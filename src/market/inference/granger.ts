@@ -47,18 +47,44 @@ export class GrangerResult {
   }
   get reading(): string {
     const m = this.minP;
-    const verdict = m.bonferroni < 0.05
-      ? `past ${this.x} helps predict ${this.y} (lag ${m.lag}, p ${fmt(m.p, 3)}, ${fmt(m.bonferroni, 3)} after Bonferroni for ${this.lags.length} lags)`
-      : `no lag of ${this.x} helps predict ${this.y} at 5% once ${this.lags.length} lags are tested (best lag ${m.lag}, p ${fmt(m.p, 3)})`;
+    const verdict =
+      m.bonferroni < 0.05
+        ? `past ${this.x} helps predict ${this.y} (lag ${m.lag}, p ${fmt(m.p, 3)}, ${fmt(m.bonferroni, 3)} after Bonferroni for ${this.lags.length} lags)`
+        : `no lag of ${this.x} helps predict ${this.y} at 5% once ${this.lags.length} lags are tested (best lag ${m.lag}, p ${fmt(m.p, 3)})`;
     return `${verdict}; "Granger-causes" means predicts in-sample, not causes; needs stationary inputs (pass returns, not prices)${this.alignment.n < 100 ? `; only ${this.alignment.n} observations` : ''}`;
   }
-  toString(): string { return `granger(${this.y} <- ${this.x}, ${this.lags.length} lags): min p ${fmt(this.minP.p, 3)} at lag ${this.minP.lag}`; }
+  toString(): string {
+    return `granger(${this.y} <- ${this.x}, ${this.lags.length} lags): min p ${fmt(this.minP.p, 3)} at lag ${this.minP.lag}`;
+  }
   [DISPLAY](): OutputItem[] {
-    return resultOutputs(`${this.toString()}\n${this.reading}`, [
-      { name: 'lag', type: 'number' }, { name: 'F', type: 'number', digits: 4 }, { name: 'p (F)', type: 'number' }, { name: 'chi2', type: 'number', digits: 4 },
-      { name: 'p (chi2)', type: 'number' }, { name: 'LR', type: 'number', digits: 4 }, { name: 'p (LR)', type: 'number' }, { name: 'df', type: 'string' }, { name: 'nobs', type: 'number' },
-    ], this.lags.map((l) => [l.lag, numOrNull(l.ssrF.stat), numOrNull(l.ssrF.p), numOrNull(l.ssrChi2.stat), numOrNull(l.ssrChi2.p), numOrNull(l.lr.stat), numOrNull(l.lr.p), `${l.ssrF.dfNum}, ${l.ssrF.dfDenom}`, l.nobs]),
-    `Granger causality: does ${this.x} help predict ${this.y}? (H0: no)`, this.alignment, [this.reading]);
+    return resultOutputs(
+      `${this.toString()}\n${this.reading}`,
+      [
+        { name: 'lag', type: 'number' },
+        { name: 'F', type: 'number', digits: 4 },
+        { name: 'p (F)', type: 'number' },
+        { name: 'chi2', type: 'number', digits: 4 },
+        { name: 'p (chi2)', type: 'number' },
+        { name: 'LR', type: 'number', digits: 4 },
+        { name: 'p (LR)', type: 'number' },
+        { name: 'df', type: 'string' },
+        { name: 'nobs', type: 'number' },
+      ],
+      this.lags.map((l) => [
+        l.lag,
+        numOrNull(l.ssrF.stat),
+        numOrNull(l.ssrF.p),
+        numOrNull(l.ssrChi2.stat),
+        numOrNull(l.ssrChi2.p),
+        numOrNull(l.lr.stat),
+        numOrNull(l.lr.p),
+        `${l.ssrF.dfNum}, ${l.ssrF.dfDenom}`,
+        l.nobs,
+      ]),
+      `Granger causality: does ${this.x} help predict ${this.y}? (H0: no)`,
+      this.alignment,
+      [this.reading],
+    );
   }
 }
 
@@ -78,34 +104,60 @@ export class GrangerResult {
  * granger(new Series(Array.from({ length: 30 }, (_, i) => i), Array.from({ length: 30 }, (_, i) => Math.sin(i * i))), new Series(Array.from({ length: 30 }, (_, i) => i), Array.from({ length: 30 }, (_, i) => Math.cos(i * i))), 2).at(2).ssrF.p // => 0.981707903621
  */
 export function granger(y: SeriesLike, x: SeriesLike, maxLag: number, options: { how?: AlignHow } = {}): GrangerResult {
-  if (!Number.isInteger(maxLag) || maxLag < 1) throw new RangeError(`granger: maxLag must be an integer >= 1, got ${maxLag}`);
+  if (!Number.isInteger(maxLag) || maxLag < 1)
+    throw new RangeError(`granger: maxLag must be an integer >= 1, got ${maxLag}`);
   const P = alignPair(y, x, options.how, 'granger');
   const c = completePairs(P.x, P.y);
-  const yy = c.x, xx = c.y, T = yy.length;
-  if (T <= 3 * maxLag + 1) throw new RangeError(`granger: ${T} complete pairs are too few for ${maxLag} lags; the largest allowed is ${Math.floor((T - 1) / 3) - 1}`);
+  const yy = c.x,
+    xx = c.y,
+    T = yy.length;
+  if (T <= 3 * maxLag + 1)
+    throw new RangeError(
+      `granger: ${T} complete pairs are too few for ${maxLag} lags; the largest allowed is ${Math.floor((T - 1) / 3) - 1}`,
+    );
   const out: GrangerLag[] = [];
   for (let L = 1; L <= maxLag; L++) {
     const n = T - L;
     const dep = yy.slice(L);
-    const ylags: Float64Array[] = [], xlags: Float64Array[] = [];
-    for (let l = 1; l <= L; l++) { ylags.push(yy.slice(L - l, T - l)); xlags.push(xx.slice(L - l, T - l)); }
+    const ylags: Float64Array[] = [],
+      xlags: Float64Array[] = [];
+    for (let l = 1; l <= L; l++) {
+      ylags.push(yy.slice(L - l, T - l));
+      xlags.push(xx.slice(L - l, T - l));
+    }
     const ones = new Float64Array(n).fill(1);
-    const own = [...ylags, ones], joint = [...ylags, ...xlags, ones];
-    const names = [...ylags.map((_, l) => `${P.a.name} lag ${l + 1}`), ...xlags.map((_, l) => `${P.b.name} lag ${l + 1}`), 'const'];
+    const own = [...ylags, ones],
+      joint = [...ylags, ...xlags, ones];
+    const names = [
+      ...ylags.map((_, l) => `${P.a.name} lag ${l + 1}`),
+      ...xlags.map((_, l) => `${P.b.name} lag ${l + 1}`),
+      'const',
+    ];
     const fr = olsFit(own, dep, [...names.slice(0, L), 'const'], 'granger');
     const fu = olsFit(joint, dep, names, 'granger');
     const df = n - joint.length;
     const F = ((fr.ssr - fu.ssr) / fu.ssr / L) * df;
     const chi2 = (n * (fr.ssr - fu.ssr)) / fu.ssr;
     const lr = -2 * (olsLlf(fr.ssr, n) - olsLlf(fu.ssr, n));
-    const pf = waldF(fu.params, olsCov(joint, fu, 'classic'), joint.length, xlags.map((_, l) => L + l));
+    const pf = waldF(
+      fu.params,
+      olsCov(joint, fu, 'classic'),
+      joint.length,
+      xlags.map((_, l) => L + l),
+    );
     out.push({
-      lag: L, nobs: n,
+      lag: L,
+      nobs: n,
       ssrF: { stat: F, p: fSf(F, L, df), dfDenom: df, dfNum: L },
       ssrChi2: { stat: chi2, p: chi2Sf(chi2, L), df: L },
       lr: { stat: lr, p: chi2Sf(lr, L), df: L },
       paramsF: { stat: pf, p: fSf(pf, L, df), dfDenom: df, dfNum: L },
     });
   }
-  return new GrangerResult(P.a.name, P.b.name, out, alignmentOf(P.how, P.index, c.mask ? (i) => c.mask![i] === 1 : undefined));
+  return new GrangerResult(
+    P.a.name,
+    P.b.name,
+    out,
+    alignmentOf(P.how, P.index, c.mask ? (i) => c.mask![i] === 1 : undefined),
+  );
 }

@@ -59,45 +59,90 @@ export class RegressResult {
     public alignment: AlignmentInfo,
   ) {}
   /** coefficient of a factor (or 'const') */
-  coefOf(name: string): number { return this.coef[this.idx(name)]; }
-  seOf(name: string): number { return this.se[this.idx(name)]; }
-  pOf(name: string): number { return this.p[this.idx(name)]; }
+  coefOf(name: string): number {
+    return this.coef[this.idx(name)];
+  }
+  seOf(name: string): number {
+    return this.se[this.idx(name)];
+  }
+  pOf(name: string): number {
+    return this.p[this.idx(name)];
+  }
   private idx(name: string): number {
     const i = this.names.indexOf(name);
     if (i < 0) throw new RangeError(`regress: no coefficient "${name}"; the names are: ${this.names.join(', ')}`);
     return i;
   }
-  get seLabel(): string { return this.seType === 'hac' ? `HAC (Newey-West, ${this.lags} lag${this.lags === 1 ? '' : 's'})` : this.seType === 'hc1' ? 'HC1 (White)' : 'classic'; }
+  get seLabel(): string {
+    return this.seType === 'hac'
+      ? `HAC (Newey-West, ${this.lags} lag${this.lags === 1 ? '' : 's'})`
+      : this.seType === 'hc1'
+        ? 'HC1 (White)'
+        : 'classic';
+  }
   toString(): string {
-    const slopes = this.names.slice(1).map((nm, j) => `${nm} ${fmt(this.coef[j + 1])} ± ${fmt(this.se[j + 1], 2)}${stars(this.p[j + 1])}`).join(', ');
+    const slopes = this.names
+      .slice(1)
+      .map((nm, j) => `${nm} ${fmt(this.coef[j + 1])} ± ${fmt(this.se[j + 1], 2)}${stars(this.p[j + 1])}`)
+      .join(', ');
     return `regress(${this.y}): ${slopes}; R² ${fmt(this.r2, 3)}, n = ${this.n}, ${this.seLabel} errors`;
   }
   /** one-line reading: what the numbers say and what they do not */
   get reading(): string {
     const sig = this.names.slice(1).filter((_, j) => this.p[j + 1] < 0.05);
-    const what = sig.length ? `${sig.join(', ')} ${sig.length === 1 ? 'is' : 'are'} significant at 5%` : 'no factor is significant at 5%';
-    const multi = this.names.length > 2 ? `; ${this.names.length - 1} slopes tested, no multiple-testing adjustment` : '';
-    const robust = this.seType === 'classic' ? '; classic errors assume no autocorrelation or heteroskedasticity (try se: \'hac\')' : '';
+    const what = sig.length
+      ? `${sig.join(', ')} ${sig.length === 1 ? 'is' : 'are'} significant at 5%`
+      : 'no factor is significant at 5%';
+    const multi =
+      this.names.length > 2 ? `; ${this.names.length - 1} slopes tested, no multiple-testing adjustment` : '';
+    const robust =
+      this.seType === 'classic'
+        ? "; classic errors assume no autocorrelation or heteroskedasticity (try se: 'hac')"
+        : '';
     return `${what}, R² ${fmt(this.r2, 3)}: an association over ${this.alignment.from} .. ${this.alignment.to}, not a cause${multi}${robust}`;
   }
   [DISPLAY](): OutputItem[] {
     const z = `${Math.round(this.level * 100)}%`;
-    return resultOutputs(`${this.toString()}\n${this.reading}`, [
-      { name: 'term', type: 'string' }, { name: 'coef', type: 'number', digits: 6 }, { name: 'se', type: 'number', digits: 6 },
-      { name: 't', type: 'number', digits: 3 }, { name: 'p', type: 'number' }, { name: `${z} low`, type: 'number', digits: 6 }, { name: `${z} high`, type: 'number', digits: 6 },
-    ], this.names.map((nm, j) => [nm, numOrNull(this.coef[j]), numOrNull(this.se[j]), numOrNull(this.t[j]), numOrNull(this.p[j]), numOrNull(this.ci[j][0]), numOrNull(this.ci[j][1])]),
-    `OLS of ${this.y} on ${this.names.slice(1).join(', ')}`, this.alignment,
-    [`R² ${fmt(this.r2, 4)}, adj. R² ${fmt(this.adjR2, 4)}, F ${fmt(this.f)} (p ${fmt(this.fP, 3)}), n = ${this.n}, ${this.seLabel} standard errors`, this.reading]);
+    return resultOutputs(
+      `${this.toString()}\n${this.reading}`,
+      [
+        { name: 'term', type: 'string' },
+        { name: 'coef', type: 'number', digits: 6 },
+        { name: 'se', type: 'number', digits: 6 },
+        { name: 't', type: 'number', digits: 3 },
+        { name: 'p', type: 'number' },
+        { name: `${z} low`, type: 'number', digits: 6 },
+        { name: `${z} high`, type: 'number', digits: 6 },
+      ],
+      this.names.map((nm, j) => [
+        nm,
+        numOrNull(this.coef[j]),
+        numOrNull(this.se[j]),
+        numOrNull(this.t[j]),
+        numOrNull(this.p[j]),
+        numOrNull(this.ci[j][0]),
+        numOrNull(this.ci[j][1]),
+      ]),
+      `OLS of ${this.y} on ${this.names.slice(1).join(', ')}`,
+      this.alignment,
+      [
+        `R² ${fmt(this.r2, 4)}, adj. R² ${fmt(this.adjR2, 4)}, F ${fmt(this.f)} (p ${fmt(this.fP, 3)}), n = ${this.n}, ${this.seLabel} standard errors`,
+        this.reading,
+      ],
+    );
   }
 }
 
-function stars(p: number): string { return p < 0.001 ? '***' : p < 0.01 ? '**' : p < 0.05 ? '*' : ''; }
+function stars(p: number): string {
+  return p < 0.001 ? '***' : p < 0.01 ? '**' : p < 0.05 ? '*' : '';
+}
 
 /** The factors as named series. */
 export function factorList(X: Factors, fn: string): Array<[string, Series]> {
   if (X instanceof Frame) return X.names.map((nm) => [nm, X.get(nm)]);
   if (X instanceof Series) return [[X.name, X]];
-  if (typeof X !== 'object' || X === null || Array.isArray(X)) throw new TypeError(`${fn}: factors must be a record { name: series }, a Frame or a Series`);
+  if (typeof X !== 'object' || X === null || Array.isArray(X))
+    throw new TypeError(`${fn}: factors must be a record { name: series }, a Frame or a Series`);
   const out = Object.entries(X).map(([k, v]): [string, Series] => [k, asSeries(v, `${fn}: factor "${k}"`).rename(k)]);
   if (!out.length) throw new RangeError(`${fn}: no factors given`);
   return out;
@@ -114,22 +159,43 @@ export function completeDesign(y: SeriesLike, X: Factors, how: AlignHow | undefi
   for (const v of values) for (let i = 0; i < v.length; i++) if (v[i] - v[i] !== 0) ok[i] = 0;
   let m = 0;
   for (let i = 0; i < ok.length; i++) m += ok[i];
-  const pick = (v: Float64Array) => { if (m === v.length) return v; const o = new Float64Array(m); for (let i = 0, j = 0; i < v.length; i++) if (ok[i]) o[j++] = v[i]; return o; };
+  const pick = (v: Float64Array) => {
+    if (m === v.length) return v;
+    const o = new Float64Array(m);
+    for (let i = 0, j = 0; i < v.length; i++) if (ok[i]) o[j++] = v[i];
+    return o;
+  };
   const idx = pick(index);
-  return { name: ys.name, names: facs.map(([k]) => k), y: pick(values[0]), X: values.slice(1).map(pick), index: idx, alignment: alignmentOf(h, index, (i) => ok[i] === 1) };
+  return {
+    name: ys.name,
+    names: facs.map(([k]) => k),
+    y: pick(values[0]),
+    X: values.slice(1).map(pick),
+    index: idx,
+    alignment: alignmentOf(h, index, (i) => ok[i] === 1),
+  };
 }
 
 /** OLS with a constant on complete arrays; the statistics of regress(). */
-export function regressArrays(y: Float64Array, X: Float64Array[], names: string[], o: { se?: SeKind; lags?: number; level?: number; correction?: boolean } = {}, fn = 'regress') {
+export function regressArrays(
+  y: Float64Array,
+  X: Float64Array[],
+  names: string[],
+  o: { se?: SeKind; lags?: number; level?: number; correction?: boolean } = {},
+  fn = 'regress',
+) {
   const se = o.se ?? 'classic';
-  if (se !== 'classic' && se !== 'hc1' && se !== 'hac') throw new RangeError(`${fn}: se must be 'classic', 'hc1' or 'hac', got ${JSON.stringify(se)}`);
+  if (se !== 'classic' && se !== 'hc1' && se !== 'hac')
+    throw new RangeError(`${fn}: se must be 'classic', 'hc1' or 'hac', got ${JSON.stringify(se)}`);
   const level = o.level ?? 0.95;
   if (!(level > 0 && level < 1)) throw new RangeError(`${fn}: level must be between 0 and 1, got ${level}`);
   const n = y.length;
   const ones = new Float64Array(n).fill(1);
-  const cols = [ones, ...X], allNames = ['const', ...names];
+  const cols = [ones, ...X],
+    allNames = ['const', ...names];
   const fit = olsFit(cols, y, allNames, fn);
-  const k = cols.length, df = n - k;
+  const k = cols.length,
+    df = n - k;
   const lags = se === 'hac' ? (o.lags ?? defaultHacLags(n)) : 0;
   if (!Number.isInteger(lags) || lags < 0) throw new RangeError(`${fn}: lags must be an integer >= 0, got ${o.lags}`);
   const cov = olsCov(cols, fit, se, lags, se === 'hc1' || (se === 'hac' && o.correction === true));
@@ -145,10 +211,29 @@ export function regressArrays(y: Float64Array, X: Float64Array[], names: string[
   my /= n;
   let tss = 0;
   for (let i = 0; i < n; i++) tss += (y[i] - my) ** 2;
-  const r2 = 1 - fit.ssr / tss, adjR2 = 1 - ((n - 1) / df) * (1 - r2);
+  const r2 = 1 - fit.ssr / tss,
+    adjR2 = 1 - ((n - 1) / df) * (1 - r2);
   const slopes = names.map((_, j) => j + 1);
-  const f = robust ? waldF(fit.params, cov, k, slopes) : ((tss - fit.ssr) / (k - 1)) / (fit.ssr / df);
-  return { coef, se: ses, t, p, ci, r2, adjR2, f, fP: fSf(f, k - 1, df), n, df, lags, seType: se, level, resid: fit.resid, cov, fit };
+  const f = robust ? waldF(fit.params, cov, k, slopes) : (tss - fit.ssr) / (k - 1) / (fit.ssr / df);
+  return {
+    coef,
+    se: ses,
+    t,
+    p,
+    ci,
+    r2,
+    adjR2,
+    f,
+    fP: fSf(f, k - 1, df),
+    n,
+    df,
+    lags,
+    seType: se,
+    level,
+    resid: fit.resid,
+    cov,
+    fit,
+  };
 }
 
 /**
@@ -175,6 +260,25 @@ export function regress(y: SeriesLike, X: Factors, options: RegressOptions = {})
   const D = completeDesign(y, X, options.how, 'regress');
   const r = regressArrays(D.y, D.X, D.names, options, 'regress');
   const residuals = new Series(D.index, r.resid, `residual of ${D.name}`, { alignment: D.alignment });
-  return new RegressResult(D.name, ['const', ...D.names], r.coef, r.se, r.t, r.p, r.ci, r.r2, r.adjR2, r.f, r.fP, r.n, r.df, r.seType, r.lags, r.level,
-    residuals, r.cov, D.alignment);
+  return new RegressResult(
+    D.name,
+    ['const', ...D.names],
+    r.coef,
+    r.se,
+    r.t,
+    r.p,
+    r.ci,
+    r.r2,
+    r.adjR2,
+    r.f,
+    r.fP,
+    r.n,
+    r.df,
+    r.seType,
+    r.lags,
+    r.level,
+    residuals,
+    r.cov,
+    D.alignment,
+  );
 }

@@ -63,50 +63,81 @@ export const WASM_MAX_WINDOW = 16383;
  *   'wasm' (throws when it cannot run) or 'js'; all give identical results
  * @returns the correlation of the window ending at each index
  */
-export function rollingSpearmanComplete(x: Float64Array, y: Float64Array, w: number, engine: SpearmanEngine = 'auto'): Float64Array {
+export function rollingSpearmanComplete(
+  x: Float64Array,
+  y: Float64Array,
+  w: number,
+  engine: SpearmanEngine = 'auto',
+): Float64Array {
   const n = Math.min(x.length, y.length);
   const out = new Float64Array(x.length).fill(NaN);
   if (!(w >= 2) || n < w) return out;
   const K = ranker(w, engine);
   const { rx, ry, ox: ordx, oy: ordy } = K;
-  const vx = new Float64Array(w), vy = new Float64Array(w); // window values by ring slot
-  const m = w + 1, base = w * m * m; // Σ R·S - w(w+1)² is the centred sum Σ (R - m)(S - m)
+  const vx = new Float64Array(w),
+    vy = new Float64Array(w); // window values by ring slot
+  const m = w + 1,
+    base = w * m * m; // Σ R·S - w(w+1)² is the centred sum Σ (R - m)(S - m)
   const full = w * w * w - w;
-  let tx = 0, ty = 0; // Σ (t³ - t) over the tie groups of the window
+  let tx = 0,
+    ty = 0; // Σ (t³ - t) over the tie groups of the window
   let head = 0; // ring slot of the oldest point
   let valid = false; // the ring holds the complete window ending at i-1
   let lastBad = -1; // last index with a non-finite x or y
   for (let i = 0; i < n; i++) {
-    const xn = x[i] + 0, yn = y[i] + 0; // (+0 turns -0 into 0: one key per tie group)
-    if (!(xn - xn === 0 && yn - yn === 0)) { lastBad = i; valid = false; continue; }
+    const xn = x[i] + 0,
+      yn = y[i] + 0; // (+0 turns -0 into 0: one key per tie group)
+    if (!(xn - xn === 0 && yn - yn === 0)) {
+      lastBad = i;
+      valid = false;
+      continue;
+    }
     if (i - lastBad < w) continue;
     if (!valid) {
       // (re)start: rank the window ending at i from scratch
-      for (let j = 0; j < w; j++) { vx[j] = x[i - w + 1 + j] + 0; vy[j] = y[i - w + 1 + j] + 0; }
-      tx = initRanks(vx, ordx, rx); ty = initRanks(vy, ordy, ry);
+      for (let j = 0; j < w; j++) {
+        vx[j] = x[i - w + 1 + j] + 0;
+        vy[j] = y[i - w + 1 + j] + 0;
+      }
+      tx = initRanks(vx, ordx, rx);
+      ty = initRanks(vy, ordy, ry);
       let srs = 0;
       for (let j = 0; j < w; j++) srs += rx[j] * ry[j];
-      head = 0; valid = true;
+      head = 0;
+      valid = true;
       out[i] = fromSums(srs - base, full - tx, full - ty);
       continue;
     }
-    const xo = vx[head], yo = vy[head], rxo = rx[head], ryo = ry[head];
+    const xo = vx[head],
+      yo = vy[head],
+      rxo = rx[head],
+      ryo = ry[head];
     // the newcomer among the old window: less (l) and equal (u - l) counts
-    const lx = lower(ordx, vx, w, xn), ux = lx < w && vx[ordx[lx]] === xn ? upper(ordx, vx, w, xn) : lx;
-    const ly = lower(ordy, vy, w, yn), uy = ly < w && vy[ordy[ly]] === yn ? upper(ordy, vy, w, yn) : ly;
+    const lx = lower(ordx, vx, w, xn),
+      ux = lx < w && vx[ordx[lx]] === xn ? upper(ordx, vx, w, xn) : lx;
+    const ly = lower(ordy, vy, w, yn),
+      uy = ly < w && vy[ordy[ly]] === yn ? upper(ordy, vy, w, yn) : ly;
     // the leaver: its place in the order (first of its tie group) gives its less count
-    const pox = leaverAt(ordx, vx, w, xo, rxo), poy = leaverAt(ordy, vy, w, yo, ryo);
+    const pox = leaverAt(ordx, vx, w, xo, rxo),
+      poy = leaverAt(ordy, vy, w, yo, ryo);
     // the pass: every slot's rank shifted, Σ R·S over all slots (the leaver's slot included,
     // taken off below), and the orders moved
     let srs = K.step(2 * lx + ux - lx, 2 * ly + uy - ly, rxo - 1, ryo - 1, pox, ux, poy, uy, head);
     srs -= rx[head] * ry[head];
     // tie sums: the leaver's group loses one (c -> c-1: -3c(c-1)), the newcomer's gains one
-    const cox = rxo - 1 - 2 * pox, coy = ryo - 1 - 2 * poy;
-    const cnx = ux - lx - (xo === xn ? 1 : 0), cny = uy - ly - (yo === yn ? 1 : 0);
-    tx += 3 * (cnx * (cnx + 1) - cox * (cox - 1)); ty += 3 * (cny * (cny + 1) - coy * (coy - 1));
+    const cox = rxo - 1 - 2 * pox,
+      coy = ryo - 1 - 2 * poy;
+    const cnx = ux - lx - (xo === xn ? 1 : 0),
+      cny = uy - ly - (yo === yn ? 1 : 0);
+    tx += 3 * (cnx * (cnx + 1) - cox * (cox - 1));
+    ty += 3 * (cny * (cny + 1) - coy * (coy - 1));
     // the newcomer's ranks in the new window: 2·less + equal (itself included) + 1
-    const r = 2 * (lx - (xo < xn ? 1 : 0)) + cnx + 2, q = 2 * (ly - (yo < yn ? 1 : 0)) + cny + 2;
-    rx[head] = r; ry[head] = q; vx[head] = xn; vy[head] = yn;
+    const r = 2 * (lx - (xo < xn ? 1 : 0)) + cnx + 2,
+      q = 2 * (ly - (yo < yn ? 1 : 0)) + cny + 2;
+    rx[head] = r;
+    ry[head] = q;
+    vx[head] = xn;
+    vy[head] = yn;
     head = head + 1 === w ? 0 : head + 1;
     out[i] = fromSums(srs + r * q - base, full - tx, full - ty);
   }
@@ -118,13 +149,26 @@ type Order = Uint16Array | Uint32Array;
 
 /** The per-step O(w) work and its arrays (rx, ry doubled ranks by slot; ox, oy slots by value). */
 interface Ranker {
-  rx: Ranks; ry: Ranks; ox: Order; oy: Order;
+  rx: Ranks;
+  ry: Ranks;
+  ox: Order;
+  oy: Order;
   /**
    * Shifts every slot's ranks (nx, ny: the newcomer's would-be rank - 1; ox1, oy1: the
    * leaver's rank - 1), moves the orders (drop position pox/poy, put slot at ux/uy) and
    * returns Σ R·S over all slots after the shift.
    */
-  step(nx: number, ny: number, ox1: number, oy1: number, pox: number, ux: number, poy: number, uy: number, slot: number): number;
+  step(
+    nx: number,
+    ny: number,
+    ox1: number,
+    oy1: number,
+    pox: number,
+    ux: number,
+    poy: number,
+    uy: number,
+    slot: number,
+  ): number;
 }
 
 function ranker(w: number, engine: SpearmanEngine): Ranker {
@@ -132,9 +176,11 @@ function ranker(w: number, engine: SpearmanEngine): Ranker {
   const mod = w <= WASM_MAX_WINDOW ? wasmModule() : undefined;
   if (mod) return wasmRanker(mod, w);
   if (engine === 'wasm') {
-    throw new RangeError(w > WASM_MAX_WINDOW
-      ? `rolling Spearman: the WebAssembly pass takes windows up to ${WASM_MAX_WINDOW} (got ${w}); use engine 'auto' or 'js'`
-      : 'rolling Spearman: this runtime has no WebAssembly SIMD; use engine \'auto\' or \'js\'');
+    throw new RangeError(
+      w > WASM_MAX_WINDOW
+        ? `rolling Spearman: the WebAssembly pass takes windows up to ${WASM_MAX_WINDOW} (got ${w}); use engine 'auto' or 'js'`
+        : "rolling Spearman: this runtime has no WebAssembly SIMD; use engine 'auto' or 'js'",
+    );
   }
   return jsRanker(w);
 }
@@ -151,7 +197,17 @@ interface StepExports {
   init(w: number): void;
   ordx(): number;
   ordy(): number;
-  step(nx: number, ny: number, ox1: number, oy1: number, pox: number, ux: number, poy: number, uy: number, slot: number): number;
+  step(
+    nx: number,
+    ny: number,
+    ox1: number,
+    oy1: number,
+    pox: number,
+    ux: number,
+    poy: number,
+    uy: number,
+    slot: number,
+  ): number;
 }
 
 let compiled: object | null | undefined;
@@ -162,32 +218,45 @@ function wasmModule(): object | null {
     const wa = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
     try {
       if (wa && wa.validate(RANK_STEP_WASM)) compiled = new wa.Module(RANK_STEP_WASM);
-    } catch { compiled = null; }
+    } catch {
+      compiled = null;
+    }
   }
   return compiled;
 }
 
 /** One instance per call (its own memory): see rollingSpearman.wat for the layout. */
 function wasmRanker(mod: object, w: number): Ranker {
-  const e = new (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly.Instance(mod, {}).exports as StepExports;
+  const e = new (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly.Instance(mod, {})
+    .exports as StepExports;
   e.init(w);
-  const off = ((w + 7) >> 3) * 16, end = e.ordy() + 2 * w;
+  const off = ((w + 7) >> 3) * 16,
+    end = e.ordy() + 2 * w;
   const have = e.memory.buffer.byteLength;
   if (end > have) e.memory.grow(Math.ceil((end - have) / 65536));
   const buf = e.memory.buffer; // (taken after growing: growing detaches the old buffer)
   return {
-    rx: new Int16Array(buf, 0, w), ry: new Int16Array(buf, off, w),
-    ox: new Uint16Array(buf, e.ordx(), w), oy: new Uint16Array(buf, e.ordy(), w),
+    rx: new Int16Array(buf, 0, w),
+    ry: new Int16Array(buf, off, w),
+    ox: new Uint16Array(buf, e.ordx(), w),
+    oy: new Uint16Array(buf, e.ordy(), w),
     step: e.step,
   };
 }
 
 function jsRanker(w: number): Ranker {
-  const rx = new Int32Array(w), ry = new Int32Array(w), ox = new Uint32Array(w), oy = new Uint32Array(w);
+  const rx = new Int32Array(w),
+    ry = new Int32Array(w),
+    ox = new Uint32Array(w),
+    oy = new Uint32Array(w);
   return {
-    rx, ry, ox, oy,
+    rx,
+    ry,
+    ox,
+    oy,
     step(nx, ny, ox1, oy1, pox, ux, poy, uy, slot) {
-      moveSlot(ox, pox, ux, slot); moveSlot(oy, poy, uy, slot);
+      moveSlot(ox, pox, ux, slot);
+      moveSlot(oy, poy, uy, slot);
       return jsPass(rx, ry, nx, ny, ox1, oy1);
     },
   };
@@ -199,13 +268,18 @@ function jsRanker(w: number): Ranker {
  * comparisons as sign bits ((t - R) >> 31 is -1 when R > t). Exact while Σ R·S < 2^53 (w ≤ 130,000).
  */
 function jsPass(rx: Int32Array, ry: Int32Array, nx: number, ny: number, ox1: number, oy1: number): number {
-  const nx2 = nx + 1, ny2 = ny + 1, ox2 = ox1 + 1, oy2 = oy1 + 1;
+  const nx2 = nx + 1,
+    ny2 = ny + 1,
+    ox2 = ox1 + 1,
+    oy2 = oy1 + 1;
   let srs = 0;
   for (let s = 0; s < rx.length; s++) {
-    const a = rx[s], b = ry[s];
+    const a = rx[s],
+      b = ry[s];
     const r = (a - ((nx2 - a) >> 31) - ((nx - a) >> 31) + ((ox2 - a) >> 31) + ((ox1 - a) >> 31)) | 0;
     const q = (b - ((ny2 - b) >> 31) - ((ny - b) >> 31) + ((oy2 - b) >> 31) + ((oy1 - b) >> 31)) | 0;
-    rx[s] = r; ry[s] = q;
+    rx[s] = r;
+    ry[s] = q;
     srs += r * q;
   }
   return srs;
@@ -213,7 +287,13 @@ function jsPass(rx: Int32Array, ry: Int32Array, nx: number, ny: number, ox1: num
 
 /** Drops position po (the leaver) from the order and puts slot at u (u counted with it present). */
 function moveSlot(o: Uint32Array, po: number, u: number, slot: number): void {
-  if (po < u) { o.copyWithin(po, po + 1, u); o[u - 1] = slot; } else { o.copyWithin(u + 1, u, po); o[u] = slot; }
+  if (po < u) {
+    o.copyWithin(po, po + 1, u);
+    o[u - 1] = slot;
+  } else {
+    o.copyWithin(u + 1, u, po);
+    o[u] = slot;
+  }
 }
 
 /**
@@ -221,13 +301,18 @@ function moveSlot(o: Uint32Array, po: number, u: number, slot: number): void {
  * average ranks 2·less + equal + 1; returns Σ (t³ - t) over the tie groups.
  */
 function initRanks(v: Float64Array, order: Order, ranks: Ranks): number {
-  const w = v.length, idx = argsortFloat64(v); // stable
+  const w = v.length,
+    idx = argsortFloat64(v); // stable
   let ties = 0;
   for (let i = 0; i < w;) {
     let j = i + 1;
     while (j < w && v[idx[j]] === v[idx[i]]) j++;
-    const c = j - i, r = 2 * i + c + 1;
-    for (let k = i; k < j; k++) { order[k] = idx[k]; ranks[idx[k]] = r; }
+    const c = j - i,
+      r = 2 * i + c + 1;
+    for (let k = i; k < j; k++) {
+      order[k] = idx[k];
+      ranks[idx[k]] = r;
+    }
     ties += c * c * c - c;
     i = j;
   }
@@ -236,15 +321,25 @@ function initRanks(v: Float64Array, order: Order, ranks: Ranks): number {
 
 /** First position in the order whose value is ≥ v (branch-free halving). */
 function lower(o: Order, vals: Float64Array, n: number, v: number): number {
-  let b = 0, len = n;
-  while (len > 1) { const h = len >> 1; b += h & -(+(vals[o[b + h]] < v)); len -= h; }
+  let b = 0,
+    len = n;
+  while (len > 1) {
+    const h = len >> 1;
+    b += h & -+(vals[o[b + h]] < v);
+    len -= h;
+  }
   return b + +(vals[o[b]] < v);
 }
 
 /** First position in the order whose value is > v. */
 function upper(o: Order, vals: Float64Array, n: number, v: number): number {
-  let b = 0, len = n;
-  while (len > 1) { const h = len >> 1; b += h & -(+(vals[o[b + h]] <= v)); len -= h; }
+  let b = 0,
+    len = n;
+  while (len > 1) {
+    const h = len >> 1;
+    b += h & -+(vals[o[b + h]] <= v);
+    len -= h;
+  }
   return b + +(vals[o[b]] <= v);
 }
 
@@ -264,4 +359,6 @@ function fromSums(cxy: number, cxx3: number, cyy3: number): number {
   return cxx3 > 0 && cyy3 > 0 ? clamp((3 * cxy) / Math.sqrt(cxx3 * cyy3)) : NaN;
 }
 
-function clamp(r: number): number { return r > 1 ? 1 : r < -1 ? -1 : r; }
+function clamp(r: number): number {
+  return r > 1 ? 1 : r < -1 ? -1 : r;
+}

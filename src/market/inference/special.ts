@@ -9,8 +9,10 @@
 export const LN_SQRT_2PI = 0.9189385332046728;
 
 // Lanczos approximation (g = 7, n = 9): ~1e-15 relative for x > 0
-const LANCZOS = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
-  12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
+const LANCZOS = [
+  0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
+  12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+];
 
 /**
  * ln Γ(x) for x > 0: Lanczos (g = 7) up to 15, Stirling's series above.
@@ -25,7 +27,8 @@ export function lgamma(x: number): number {
   if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - lgamma(1 - x);
   if (x > 15) {
     // Stirling: (x-½)ln x - x + ½ln 2π + 1/(12x) - 1/(360x³) + 1/(1260x⁵) - 1/(1680x⁷)
-    const r = 1 / x, r2 = r * r;
+    const r = 1 / x,
+      r2 = r * r;
     return (x - 0.5) * Math.log(x) - x + LN_SQRT_2PI + r * (1 / 12 - r2 * (1 / 360 - r2 * (1 / 1260 - r2 / 1680)));
   }
   const z = x - 1;
@@ -37,8 +40,11 @@ export function lgamma(x: number): number {
 
 /** lgamma(x) - Stirling's leading terms, for x >= 10 (the Bernoulli series, error < 1e-17). */
 function stirlingCorr(x: number): number {
-  const r = 1 / x, r2 = r * r;
-  return r * (1 / 12 - r2 * (1 / 360 - r2 * (1 / 1260 - r2 * (1 / 1680 - r2 * (1 / 1188 - r2 * (691 / 360360 - r2 / 156))))));
+  const r = 1 / x,
+    r2 = r * r;
+  return (
+    r * (1 / 12 - r2 * (1 / 360 - r2 * (1 / 1260 - r2 * (1 / 1680 - r2 * (1 / 1188 - r2 * (691 / 360360 - r2 / 156))))))
+  );
 }
 
 /**
@@ -52,7 +58,8 @@ function stirlingCorr(x: number): number {
  * lbeta(2, 3) // => -2.48490664979
  */
 export function lbeta(a: number, b: number): number {
-  const p = Math.min(a, b), q = Math.max(a, b);
+  const p = Math.min(a, b),
+    q = Math.max(a, b);
   if (!(p > 0)) return p === 0 ? Infinity : NaN;
   if (p >= 10) {
     const corr = stirlingCorr(p) + stirlingCorr(q) - stirlingCorr(p + q);
@@ -71,21 +78,30 @@ export function lbeta(a: number, b: number): number {
  * (t with df = 1e6); it is formed from y instead, (1 - b + (a+b)y)/(a+1), exact in that case.
  */
 function betacf(a: number, b: number, x: number, y: number): number {
-  const TINY = 1e-300, EPS = 1e-16;
-  const qab = a + b, qap = a + 1, qam = a - 1;
-  let c = 1, d = x > 0.5 ? (1 - b + qab * y) / qap : 1 - (qab * x) / qap;
+  const TINY = 1e-300,
+    EPS = 1e-16;
+  const qab = a + b,
+    qap = a + 1,
+    qam = a - 1;
+  let c = 1,
+    d = x > 0.5 ? (1 - b + qab * y) / qap : 1 - (qab * x) / qap;
   if (Math.abs(d) < TINY) d = TINY;
   d = 1 / d;
   let h = d;
   for (let m = 1; m <= 100000; m++) {
     const m2 = 2 * m;
     let aa = (m * (b - m) * x) / ((qam + m2) * (a + m2));
-    d = 1 + aa * d; if (Math.abs(d) < TINY) d = TINY;
-    c = 1 + aa / c; if (Math.abs(c) < TINY) c = TINY;
-    d = 1 / d; h *= d * c;
+    d = 1 + aa * d;
+    if (Math.abs(d) < TINY) d = TINY;
+    c = 1 + aa / c;
+    if (Math.abs(c) < TINY) c = TINY;
+    d = 1 / d;
+    h *= d * c;
     aa = (-(a + m) * (qab + m) * x) / ((a + m2) * (qap + m2));
-    d = 1 + aa * d; if (Math.abs(d) < TINY) d = TINY;
-    c = 1 + aa / c; if (Math.abs(c) < TINY) c = TINY;
+    d = 1 + aa * d;
+    if (Math.abs(d) < TINY) d = TINY;
+    c = 1 + aa / c;
+    if (Math.abs(c) < TINY) c = TINY;
     d = 1 / d;
     const del = d * c;
     h *= del;
@@ -105,7 +121,9 @@ function betacf(a: number, b: number, x: number, y: number): number {
  * @example
  * betainc(2, 3, 0.4) // => 0.5248
  */
-export function betainc(a: number, b: number, x: number, upper = false): number { return betaincXY(a, b, x, 1 - x, upper); }
+export function betainc(a: number, b: number, x: number, upper = false): number {
+  return betaincXY(a, b, x, 1 - x, upper);
+}
 
 /** betainc with 1 - x passed separately (y), so a caller that knows it exactly loses no digits near x = 1. */
 export function betaincXY(a: number, b: number, x: number, y: number, upper = false): number {
@@ -113,7 +131,9 @@ export function betaincXY(a: number, b: number, x: number, y: number, upper = fa
   if (x <= 0) return upper ? 1 : 0;
   if (y <= 0) return upper ? 0 : 1;
   // x^a (1-x)^b / B(a,b)
-  const front = Math.exp(a * (x < 0.5 ? Math.log(x) : Math.log1p(-y)) + b * (y < 0.5 ? Math.log(y) : Math.log1p(-x)) - lbeta(a, b));
+  const front = Math.exp(
+    a * (x < 0.5 ? Math.log(x) : Math.log1p(-y)) + b * (y < 0.5 ? Math.log(y) : Math.log1p(-x)) - lbeta(a, b),
+  );
   if (x < (a + 1) / (a + b + 2)) {
     const lo = (front * betacf(a, b, x, y)) / a;
     return upper ? 1 - lo : lo;
@@ -139,19 +159,31 @@ export function gammainc(a: number, x: number, upper = false): number {
   const lnFront = a * Math.log(x) - x - lgamma(a);
   if (x < a + 1) {
     // series: P = e^(-x) x^a / Γ(a+1) · Σ x^n / ((a+1)…(a+n))
-    let ap = a, sum = 1 / a, del = sum;
-    for (let n = 0; n < 100000; n++) { ap += 1; del *= x / ap; sum += del; if (Math.abs(del) < Math.abs(sum) * 1e-17) break; }
+    let ap = a,
+      sum = 1 / a,
+      del = sum;
+    for (let n = 0; n < 100000; n++) {
+      ap += 1;
+      del *= x / ap;
+      sum += del;
+      if (Math.abs(del) < Math.abs(sum) * 1e-17) break;
+    }
     const p = sum * Math.exp(lnFront);
     return upper ? 1 - p : p;
   }
   // continued fraction for Q (modified Lentz)
   const TINY = 1e-300;
-  let b = x + 1 - a, c = 1 / TINY, d = 1 / b, h = d;
+  let b = x + 1 - a,
+    c = 1 / TINY,
+    d = 1 / b,
+    h = d;
   for (let i = 1; i < 100000; i++) {
     const an = -i * (i - a);
     b += 2;
-    d = an * d + b; if (Math.abs(d) < TINY) d = TINY;
-    c = b + an / c; if (Math.abs(c) < TINY) c = TINY;
+    d = an * d + b;
+    if (Math.abs(d) < TINY) d = TINY;
+    c = b + an / c;
+    if (Math.abs(c) < TINY) c = TINY;
     d = 1 / d;
     const del = d * c;
     h *= del;

@@ -24,7 +24,11 @@ export interface LoadOptions {
   format?: 'csv' | 'json' | ColumnarFormat | BinanceFormat;
 }
 
-export const QUOTE = 34, CR = 13, LF = 10, SPACE = 32, TAB = 9;
+export const QUOTE = 34,
+  CR = 13,
+  LF = 10,
+  SPACE = 32,
+  TAB = 9;
 
 /**
  * Error thrown by load(); `file`, `line` and `column` are set when known. Lines are 1-based
@@ -34,7 +38,12 @@ export const QUOTE = 34, CR = 13, LF = 10, SPACE = 32, TAB = 9;
 export class LoadError extends Error {
   /** what `column` counts */
   readonly columnUnit = 'character';
-  constructor(message: string, public file: string, public line?: number, public column?: number) {
+  constructor(
+    message: string,
+    public file: string,
+    public line?: number,
+    public column?: number,
+  ) {
     super(message);
     this.name = 'LoadError';
   }
@@ -52,7 +61,26 @@ export function quoteField(text: string): string {
 
 /** Tokens read as a missing value (NaN), besides a blank field: pandas' default NA strings plus FRED's ".". */
 export const NA_TOKENS: ReadonlySet<string> = new Set([
-  '', '.', 'NaN', 'nan', '-NaN', '-nan', 'NA', 'N/A', 'n/a', '#N/A', '#N/A N/A', '#NA', 'NULL', 'null', '<NA>', 'None', '-1.#IND', '1.#IND', '-1.#QNAN', '1.#QNAN',
+  '',
+  '.',
+  'NaN',
+  'nan',
+  '-NaN',
+  '-nan',
+  'NA',
+  'N/A',
+  'n/a',
+  '#N/A',
+  '#N/A N/A',
+  '#NA',
+  'NULL',
+  'null',
+  '<NA>',
+  'None',
+  '-1.#IND',
+  '1.#IND',
+  '-1.#QNAN',
+  '1.#QNAN',
 ]);
 
 /** Column names taken as the date column, in this order (case-insensitive). */
@@ -72,10 +100,14 @@ export interface Parsed {
 
 /** 1-based line and character column of byte offset `at` (error paths only). */
 export function byteLineCol(b: Uint8Array, at: number): { line: number; column: number } {
-  let line = 1, ls = 0;
+  let line = 1,
+    ls = 0;
   for (let i = 0; i < at && i < b.length; i++) {
     const c = b[i];
-    if (c === LF || (c === CR && b[i + 1] !== LF)) { line++; ls = i + 1; }
+    if (c === LF || (c === CR && b[i + 1] !== LF)) {
+      line++;
+      ls = i + 1;
+    }
   }
   return { line, column: charColumn(b, ls, at) };
 }
@@ -88,6 +120,9 @@ export function charColumn(b: Uint8Array, lineStart: number, at: number): number
   return k + 1;
 }
 
-
-export function latin1(b: Uint8Array, s: number, e: number): string { return Buffer.prototype.latin1Slice.call(b, s, e) as string; }
-export function utf8(b: Uint8Array, s: number, e: number): string { return Buffer.prototype.utf8Slice.call(b, s, e) as string; }
+export function latin1(b: Uint8Array, s: number, e: number): string {
+  return Buffer.prototype.latin1Slice.call(b, s, e) as string;
+}
+export function utf8(b: Uint8Array, s: number, e: number): string {
+  return Buffer.prototype.utf8Slice.call(b, s, e) as string;
+}

@@ -3,11 +3,27 @@
  * for errors), numbers and dates converted in place (numbers.ts), RFC 4180 quoted fields ("" escapes,
  * line breaks inside quotes), exact "file:line:column" errors. See load.ts for why it is hand-written.
  */
-import { CR, DATE_NAMES, LF, LoadError, QUOTE, SPACE, charColumn, quoteField, utf8, type LoadOptions, type Parsed } from './common';
+import {
+  CR,
+  DATE_NAMES,
+  LF,
+  LoadError,
+  QUOTE,
+  SPACE,
+  charColumn,
+  quoteField,
+  utf8,
+  type LoadOptions,
+  type Parsed,
+} from './common';
 import { FieldParser, isIsoStart, parseIsoDate } from './numbers';
 
 /** Scanner position: byte offset, current line number and where that line starts. */
-interface Cursor { p: number; line: number; lineStart: number }
+interface Cursor {
+  p: number;
+  line: number;
+  lineStart: number;
+}
 
 export function parseCsv(buf: Buffer, file: string, options: LoadOptions): Parsed {
   const b: Uint8Array = buf;
@@ -16,7 +32,10 @@ export function parseCsv(buf: Buffer, file: string, options: LoadOptions): Parse
   if (n >= 3 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) p = 3;
   // skip leading blank lines (LF, CRLF or a lone CR ends a line)
   let line = 1;
-  while (p < n && (b[p] === LF || b[p] === CR)) { if (b[p] === LF || b[p + 1] !== LF) line++; p++; }
+  while (p < n && (b[p] === LF || b[p] === CR)) {
+    if (b[p] === LF || b[p + 1] !== LF) line++;
+    p++;
+  }
   if (p >= n) throw new LoadError(`load: ${file} is empty`, file);
 
   // the delimiter, from the header's first physical line
@@ -24,13 +43,16 @@ export function parseCsv(buf: Buffer, file: string, options: LoadOptions): Parse
   let hEnd = p;
   while (hEnd < n && b[hEnd] !== LF && b[hEnd] !== CR) hEnd++;
   const firstLine = utf8(b, p, hEnd);
-  const delim = options.delimiter ?? (firstLine.includes(',') ? ',' : firstLine.includes(';') ? ';' : firstLine.includes('\t') ? '\t' : ',');
-  if (delim.length !== 1) throw new LoadError(`load: delimiter must be one character, got ${JSON.stringify(delim)}`, file);
+  const delim =
+    options.delimiter ??
+    (firstLine.includes(',') ? ',' : firstLine.includes(';') ? ';' : firstLine.includes('\t') ? '\t' : ',');
+  if (delim.length !== 1)
+    throw new LoadError(`load: delimiter must be one character, got ${JSON.stringify(delim)}`, file);
   const D = delim.charCodeAt(0);
   // the header row: quoted names may hold the delimiter, "" and line breaks
   const hc: Cursor = { p, line, lineStart: p };
   const names: string[] = [];
-  for (; ;) {
+  for (;;) {
     if (hc.p < n && b[hc.p] === QUOTE) names.push(readQuoted(b, hc, file, D).trim());
     else {
       let q = hc.p;
@@ -38,7 +60,10 @@ export function parseCsv(buf: Buffer, file: string, options: LoadOptions): Parse
       names.push(utf8(b, hc.p, q).trim());
       hc.p = q;
     }
-    if (hc.p < n && b[hc.p] === D) { hc.p++; continue; }
+    if (hc.p < n && b[hc.p] === D) {
+      hc.p++;
+      continue;
+    }
     if (hc.p < n && b[hc.p] === CR) hc.p++;
     if (hc.p < n && b[hc.p] === LF) hc.p++;
     break;
@@ -53,32 +78,67 @@ export function parseCsv(buf: Buffer, file: string, options: LoadOptions): Parse
   if (options.dateColumn !== undefined) {
     dateIdx = header.indexOf(options.dateColumn);
     if (dateIdx < 0) dateIdx = lower.indexOf(options.dateColumn.toLowerCase());
-    if (dateIdx < 0) throw new LoadError(`${file}:${headerLine}: no date column ${quoteField(options.dateColumn)}; the columns are: ${header.map(quoteField).join(', ')}`, file, headerLine);
+    if (dateIdx < 0)
+      throw new LoadError(
+        `${file}:${headerLine}: no date column ${quoteField(options.dateColumn)}; the columns are: ${header.map(quoteField).join(', ')}`,
+        file,
+        headerLine,
+      );
   } else {
     dateIdx = -1;
-    for (const cand of DATE_NAMES) { dateIdx = lower.indexOf(cand); if (dateIdx >= 0) break; }
-    if (dateIdx < 0) throw new LoadError(`${file}:${headerLine}: no date column: looked for ${DATE_NAMES.join(', ')} in the header (${header.map(quoteField).join(', ')}); pass { dateColumn: 'name' }`, file, headerLine);
+    for (const cand of DATE_NAMES) {
+      dateIdx = lower.indexOf(cand);
+      if (dateIdx >= 0) break;
+    }
+    if (dateIdx < 0)
+      throw new LoadError(
+        `${file}:${headerLine}: no date column: looked for ${DATE_NAMES.join(', ')} in the header (${header.map(quoteField).join(', ')}); pass { dateColumn: 'name' }`,
+        file,
+        headerLine,
+      );
   }
   const ncol = header.length;
   const keep: number[] = [];
   if (options.columns) {
     for (const c of options.columns) {
       const k = header.indexOf(c);
-      if (k < 0) throw new LoadError(`${file}:${headerLine}: no column ${quoteField(c)}; the columns are: ${header.map(quoteField).join(', ')}`, file, headerLine);
+      if (k < 0)
+        throw new LoadError(
+          `${file}:${headerLine}: no column ${quoteField(c)}; the columns are: ${header.map(quoteField).join(', ')}`,
+          file,
+          headerLine,
+        );
       keep.push(k);
     }
   } else for (let k = 0; k < ncol; k++) if (k !== dateIdx) keep.push(k);
-  if (keep.length === 0) throw new LoadError(`${file}:${headerLine}: no value columns besides the date column ${quoteField(header[dateIdx])}`, file, headerLine);
+  if (keep.length === 0)
+    throw new LoadError(
+      `${file}:${headerLine}: no value columns besides the date column ${quoteField(header[dateIdx])}`,
+      file,
+      headerLine,
+    );
   // slot of each file column in the output (-1 = skipped, -2 = date)
   const slot = new Int32Array(ncol).fill(-1);
-  keep.forEach((k, j) => { slot[k] = j; });
+  keep.forEach((k, j) => {
+    slot[k] = j;
+  });
   slot[dateIdx] = -2;
 
   // capacity estimate from the first lines' length
   let cap = 16;
   {
-    let q = p, k = 0;
-    while (q < n && k < 64) { const r = b.indexOf(LF, q); if (r < 0) { q = n; k++; break; } q = r + 1; k++; }
+    let q = p,
+      k = 0;
+    while (q < n && k < 64) {
+      const r = b.indexOf(LF, q);
+      if (r < 0) {
+        q = n;
+        k++;
+        break;
+      }
+      q = r + 1;
+      k++;
+    }
     if (k > 0 && q > p) cap = Math.ceil(((n - p) / ((q - p) / k)) * 1.05) + 16;
   }
   let index = new Float64Array(cap);
@@ -92,26 +152,54 @@ export function parseCsv(buf: Buffer, file: string, options: LoadOptions): Parse
   const fp = new FieldParser();
   const cur: Cursor = { p, line, lineStart: p };
   // hot loop state in locals (cur is synced around the rare quoted fields)
-  let pos = p, lineNo = line, lineStart = p;
+  let pos = p,
+    lineNo = line,
+    lineStart = p;
   while (pos < n) {
     // blank line: skip
     const c0 = b[pos];
-    if (c0 === LF) { pos++; lineNo++; lineStart = pos; continue; }
-    if (c0 === CR) { pos += pos + 1 < n && b[pos + 1] === LF ? 2 : 1; lineNo++; lineStart = pos; continue; }
+    if (c0 === LF) {
+      pos++;
+      lineNo++;
+      lineStart = pos;
+      continue;
+    }
+    if (c0 === CR) {
+      pos += pos + 1 < n && b[pos + 1] === LF ? 2 : 1;
+      lineNo++;
+      lineStart = pos;
+      continue;
+    }
     if (rows === cap) {
       cap = cap * 2;
-      const ni = new Float64Array(cap); ni.set(index); index = ni;
-      cols = cols.map((c) => { const nc = new Float64Array(cap); nc.set(c); return nc; });
-      const nl = new Int32Array(cap); nl.set(lines); lines = nl;
+      const ni = new Float64Array(cap);
+      ni.set(index);
+      index = ni;
+      cols = cols.map((c) => {
+        const nc = new Float64Array(cap);
+        nc.set(c);
+        return nc;
+      });
+      const nl = new Int32Array(cap);
+      nl.set(lines);
+      lines = nl;
     }
     const rowLine = lineNo;
     let t = NaN;
     for (let j = 0; j < nk; j++) cols[j][rows] = NaN;
     let f = 0;
-    for (; ;) {
+    for (;;) {
       // one field
       const s = pos;
-      if (f >= ncol) { const col = charColumn(b, lineStart, s); throw new LoadError(`${file}:${rowLine}:${col}: this row has more fields than the header (${ncol}: ${header.join(', ')})`, file, rowLine, col); }
+      if (f >= ncol) {
+        const col = charColumn(b, lineStart, s);
+        throw new LoadError(
+          `${file}:${rowLine}:${col}: this row has more fields than the header (${ncol}: ${header.join(', ')})`,
+          file,
+          rowLine,
+          col,
+        );
+      }
       const sl = slot[f];
       let done = false;
       if (s < n && b[s] !== QUOTE) {
@@ -119,15 +207,28 @@ export function parseCsv(buf: Buffer, file: string, options: LoadOptions): Parse
         if (sl >= 0) {
           const v = fp.fastNum(b, s, n);
           const end = fp.end;
-          if (end >= 0 && (end === n || b[end] === D || b[end] === LF || b[end] === CR)) { cols[sl][rows] = v; pos = end; done = true; }
+          if (end >= 0 && (end === n || b[end] === D || b[end] === LF || b[end] === CR)) {
+            cols[sl][rows] = v;
+            pos = end;
+            done = true;
+          }
         } else if (sl === -2 && dateKind === 'iso') {
           const v = fp.fastDate(b, s, n);
           const end = fp.end;
-          if (end >= 0 && (end === n || b[end] === D || b[end] === LF || b[end] === CR)) { t = v; pos = end; done = true; }
+          if (end >= 0 && (end === n || b[end] === D || b[end] === LF || b[end] === CR)) {
+            t = v;
+            pos = end;
+            done = true;
+          }
         } else if (sl === -1) {
           let q = s;
-          while (q < n) { const c = b[q]; if (c === D || c === LF || c === CR) break; q++; }
-          pos = q; done = true;
+          while (q < n) {
+            const c = b[q];
+            if (c === D || c === LF || c === CR) break;
+            q++;
+          }
+          pos = q;
+          done = true;
         }
       }
       if (!done) {
@@ -136,68 +237,113 @@ export function parseCsv(buf: Buffer, file: string, options: LoadOptions): Parse
         const fieldStart = lineStart;
         const fieldLine = lineNo;
         if (s < n && b[s] === QUOTE) {
-          cur.p = pos; cur.line = lineNo; cur.lineStart = lineStart;
+          cur.p = pos;
+          cur.line = lineNo;
+          cur.lineStart = lineStart;
           quoted = readQuoted(b, cur, file, D);
-          pos = cur.p; lineNo = cur.line; lineStart = cur.lineStart;
+          pos = cur.p;
+          lineNo = cur.line;
+          lineStart = cur.lineStart;
           e = pos;
         } else {
           let q = s;
-          while (q < n) { const c = b[q]; if (c === D || c === LF || c === CR) break; q++; }
+          while (q < n) {
+            const c = b[q];
+            if (c === D || c === LF || c === CR) break;
+            q++;
+          }
           e = q;
           pos = q;
         }
         if (sl === -2) {
-          let qb = b, qs = s, qe = e;
-          if (quoted !== undefined) { qb = Buffer.from(quoted, 'utf8'); qs = 0; qe = qb.length; }
+          let qb = b,
+            qs = s,
+            qe = e;
+          if (quoted !== undefined) {
+            qb = Buffer.from(quoted, 'utf8');
+            qs = 0;
+            qe = qb.length;
+          }
           if (dateKind === undefined) dateKind = isIsoStart(qb, qs, qe) ? 'iso' : 'epoch';
           if (dateKind === 'iso') t = parseIsoDate(qb, qs, qe);
           else {
-            fp.bad = false; fp.infinite = false;
+            fp.bad = false;
+            fp.infinite = false;
             const v = fp.parseNumber(qb, qs, qe);
             if (!fp.bad && Number.isFinite(v)) {
-              if (dateUnitMul === 0) dateUnitMul = options.dateUnit === 'ms' ? 1 : options.dateUnit === 's' ? 1000 : Math.abs(v) < 1e11 ? 1000 : 1;
+              if (dateUnitMul === 0)
+                dateUnitMul =
+                  options.dateUnit === 'ms' ? 1 : options.dateUnit === 's' ? 1000 : Math.abs(v) < 1e11 ? 1000 : 1;
               t = v * dateUnitMul;
             } else t = NaN;
           }
           if (Number.isNaN(t)) {
             const text = quoted ?? utf8(b, s, e);
-            const why = text.trim() === '' ? 'missing date' : `unparsable date ${quoteField(text)} (expected YYYY-MM-DD, an ISO datetime, or epoch seconds/milliseconds${dateKind === 'epoch' ? '' : ' as in the first row'})`;
+            const why =
+              text.trim() === ''
+                ? 'missing date'
+                : `unparsable date ${quoteField(text)} (expected YYYY-MM-DD, an ISO datetime, or epoch seconds/milliseconds${dateKind === 'epoch' ? '' : ' as in the first row'})`;
             const fieldCol = charColumn(b, fieldStart, s);
-            throw new LoadError(`${file}:${fieldLine}:${fieldCol}: ${why} in column ${quoteField(header[dateIdx])}`, file, fieldLine, fieldCol);
+            throw new LoadError(
+              `${file}:${fieldLine}:${fieldCol}: ${why} in column ${quoteField(header[dateIdx])}`,
+              file,
+              fieldLine,
+              fieldCol,
+            );
           }
         } else if (sl >= 0) {
-          fp.bad = false; fp.infinite = false;
+          fp.bad = false;
+          fp.infinite = false;
           let v: number;
-          if (quoted !== undefined) { const qb = Buffer.from(quoted, 'utf8'); v = fp.parseNumber(qb, 0, qb.length); }
-          else v = fp.parseNumber(b, s, e);
+          if (quoted !== undefined) {
+            const qb = Buffer.from(quoted, 'utf8');
+            v = fp.parseNumber(qb, 0, qb.length);
+          } else v = fp.parseNumber(b, s, e);
           if (fp.bad) {
             const text = quoted ?? utf8(b, s, e);
             const fieldCol = charColumn(b, fieldStart, s);
-            throw new LoadError(`${file}:${fieldLine}:${fieldCol}: ${fp.notNumberWhy(text)} in column ${quoteField(header[f])}${options.columns ? '' : '; pass { columns: [...] } to load only numeric columns'}`, file, fieldLine, fieldCol);
+            throw new LoadError(
+              `${file}:${fieldLine}:${fieldCol}: ${fp.notNumberWhy(text)} in column ${quoteField(header[f])}${options.columns ? '' : '; pass { columns: [...] } to load only numeric columns'}`,
+              file,
+              fieldLine,
+              fieldCol,
+            );
           }
           cols[sl][rows] = v;
         }
       }
       f++;
       const c = pos < n ? b[pos] : LF;
-      if (c === D) { pos++; continue; }
+      if (c === D) {
+        pos++;
+        continue;
+      }
       // end of row
-      if (c === CR) { pos++; if (pos < n && b[pos] === LF) pos++; }
-      else if (pos < n) pos++;
+      if (c === CR) {
+        pos++;
+        if (pos < n && b[pos] === LF) pos++;
+      } else if (pos < n) pos++;
       lineNo++;
       lineStart = pos;
       break;
     }
     if (f !== ncol) {
-      throw new LoadError(`${file}:${rowLine}:1: this row has ${f} field${f === 1 ? '' : 's'} but the header has ${ncol} (${header.join(', ')})`, file, rowLine, 1);
+      throw new LoadError(
+        `${file}:${rowLine}:1: this row has ${f} field${f === 1 ? '' : 's'} but the header has ${ncol} (${header.join(', ')})`,
+        file,
+        rowLine,
+        1,
+      );
     }
     index[rows] = t;
     lines[rows] = rowLine;
     rows++;
   }
-  if (rows === 0) throw new LoadError(`${file}: has a header (${header.join(', ')}) but no data rows`, file, headerLine);
+  if (rows === 0)
+    throw new LoadError(`${file}: has a header (${header.join(', ')}) but no data rows`, file, headerLine);
   // trim to the rows read: a view when the estimate was close (saves copying ~50 MB), else a copy
-  const trim = <A extends Float64Array | Int32Array>(a: A): A => (rows > 0.8 * cap ? a.subarray(0, rows) : a.slice(0, rows)) as A;
+  const trim = <A extends Float64Array | Int32Array>(a: A): A =>
+    (rows > 0.8 * cap ? a.subarray(0, rows) : a.slice(0, rows)) as A;
   return {
     index: trim(index),
     names: keep.map((k) => header[k]),
@@ -214,20 +360,30 @@ export function parseCsv(buf: Buffer, file: string, options: LoadOptions): Parse
  * delimiter or the end of the row after the closing quote ("1"2) is an error naming it.
  */
 function readQuoted(b: Uint8Array, cur: Cursor, file: string, D: number): string {
-  const startLine = cur.line, startCol = charColumn(b, cur.lineStart, cur.p);
+  const startLine = cur.line,
+    startCol = charColumn(b, cur.lineStart, cur.p);
   let q = cur.p + 1;
   const parts: string[] = [];
   let s = q;
-  for (; ;) {
-    if (q >= b.length) throw new LoadError(`${file}:${startLine}:${startCol}: unterminated quoted field`, file, startLine, startCol);
+  for (;;) {
+    if (q >= b.length)
+      throw new LoadError(`${file}:${startLine}:${startCol}: unterminated quoted field`, file, startLine, startCol);
     const c = b[q];
     if (c === QUOTE) {
-      if (b[q + 1] === QUOTE) { parts.push(utf8(b, s, q + 1)); q += 2; s = q; continue; }
+      if (b[q + 1] === QUOTE) {
+        parts.push(utf8(b, s, q + 1));
+        q += 2;
+        s = q;
+        continue;
+      }
       parts.push(utf8(b, s, q));
       q++;
       break;
     }
-    if (c === LF || (c === CR && b[q + 1] !== LF)) { cur.line++; cur.lineStart = q + 1; }
+    if (c === LF || (c === CR && b[q + 1] !== LF)) {
+      cur.line++;
+      cur.lineStart = q + 1;
+    }
     q++;
   }
   // allow spaces after the closing quote
@@ -236,7 +392,12 @@ function readQuoted(b: Uint8Array, cur: Cursor, file: string, D: number): string
     const col = charColumn(b, cur.lineStart, q);
     let e = q;
     while (e < b.length && e - q < 20 && b[e] !== D && b[e] !== LF && b[e] !== CR) e++;
-    throw new LoadError(`${file}:${cur.line}:${col}: unexpected ${JSON.stringify(utf8(b, q, e))} after the closing quote of the field that starts at line ${startLine}, column ${startCol} (a quote inside a quoted field is written "")`, file, cur.line, col);
+    throw new LoadError(
+      `${file}:${cur.line}:${col}: unexpected ${JSON.stringify(utf8(b, q, e))} after the closing quote of the field that starts at line ${startLine}, column ${startCol} (a quote inside a quoted field is written "")`,
+      file,
+      cur.line,
+      col,
+    );
   }
   cur.p = q;
   return parts.join('');
@@ -252,7 +413,11 @@ function uniqueNames(names: string[], notes: string[]): string[] {
   const renamed: string[] = [];
   const all = new Set(names);
   for (const name of names) {
-    if (!used.has(name)) { used.add(name); out.push(name); continue; }
+    if (!used.has(name)) {
+      used.add(name);
+      out.push(name);
+      continue;
+    }
     let k = 1;
     while (used.has(`${name}.${k}`) || all.has(`${name}.${k}`)) k++;
     const nn = `${name}.${k}`;
@@ -260,6 +425,7 @@ function uniqueNames(names: string[], notes: string[]): string[] {
     out.push(nn);
     renamed.push(`"${nn}"`);
   }
-  if (renamed.length) notes.push(`duplicate column names in the header: the repeats were renamed ${renamed.join(', ')} (as pandas does)`);
+  if (renamed.length)
+    notes.push(`duplicate column names in the header: the repeats were renamed ${renamed.join(', ')} (as pandas does)`);
   return out;
 }

@@ -7,7 +7,10 @@
 import { utcTime } from '../series';
 import { NA_TOKENS, SPACE, TAB, latin1, quoteField, utf8 } from './common';
 
-const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
+const POW10 = [
+  1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20,
+  1e21, 1e22,
+];
 const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 /** Parses the fields of one file; its fields say what the last parse found. */
@@ -37,29 +40,61 @@ export class FieldParser {
     let i = s;
     let neg = false;
     let c = b[i];
-    if (c === 45) { neg = true; i++; } else if (c === 43) i++;
-    let m = 0, sig = 0, exp = 0, nd = 0, slow = false;
+    if (c === 45) {
+      neg = true;
+      i++;
+    } else if (c === 43) i++;
+    let m = 0,
+      sig = 0,
+      exp = 0,
+      nd = 0,
+      slow = false;
     while (i < e) {
       c = b[i] - 48;
       if (c < 0 || c > 9) break;
-      if (m !== 0 || c !== 0) { if (sig < 15) { m = m * 10 + c; sig++; } else { slow = true; } }
-      nd++; i++;
+      if (m !== 0 || c !== 0) {
+        if (sig < 15) {
+          m = m * 10 + c;
+          sig++;
+        } else {
+          slow = true;
+        }
+      }
+      nd++;
+      i++;
     }
     if (i < e && b[i] === 46) {
       i++;
       while (i < e) {
         c = b[i] - 48;
         if (c < 0 || c > 9) break;
-        if (m !== 0 || c !== 0) { if (sig < 15) { m = m * 10 + c; sig++; exp--; } else slow = true; } else exp--;
-        nd++; i++;
+        if (m !== 0 || c !== 0) {
+          if (sig < 15) {
+            m = m * 10 + c;
+            sig++;
+            exp--;
+          } else slow = true;
+        } else exp--;
+        nd++;
+        i++;
       }
     }
     if (nd > 0 && i < e && (b[i] === 101 || b[i] === 69)) {
       i++;
       let eneg = false;
-      if (i < e && (b[i] === 45 || b[i] === 43)) { eneg = b[i] === 45; i++; }
-      let ev = 0, en = 0;
-      while (i < e) { c = b[i] - 48; if (c < 0 || c > 9) break; ev = ev * 10 + c; en++; i++; }
+      if (i < e && (b[i] === 45 || b[i] === 43)) {
+        eneg = b[i] === 45;
+        i++;
+      }
+      let ev = 0,
+        en = 0;
+      while (i < e) {
+        c = b[i] - 48;
+        if (c < 0 || c > 9) break;
+        ev = ev * 10 + c;
+        en++;
+        i++;
+      }
       if (en === 0) i = -1; // "1e" is not a number
       exp += eneg ? -ev : ev;
     }
@@ -78,13 +113,17 @@ export class FieldParser {
     const v = Number(text); // e.g. "0x10" is refused below; keep Number's other spellings out
     if (/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text) && Number.isFinite(v)) return v;
     this.bad = true;
-    this.infinite = /^[+-]?(inf|infinity)$/i.test(text) || (/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text) && !Number.isFinite(v));
+    this.infinite =
+      /^[+-]?(inf|infinity)$/i.test(text) ||
+      (/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text) && !Number.isFinite(v));
     return NaN;
   }
 
   /** Why the last field refused by parseNumber is not a number, for the message. */
   notNumberWhy(text: string): string {
-    return this.infinite ? `value ${quoteField(text)} is not a finite number (an infinite or out-of-range value is refused, like text)` : `non-numeric value ${quoteField(text)}`;
+    return this.infinite
+      ? `value ${quoteField(text)} is not a finite number (an infinite or out-of-range value is refused, like text)`
+      : `non-numeric value ${quoteField(text)}`;
   }
 
   /**
@@ -93,15 +132,38 @@ export class FieldParser {
    * so the result is bit-identical to Number(text). Anything else sets `end` to -1.
    */
   fastNum(b: Uint8Array, p: number, n: number): number {
-    let q = p, neg = false;
-    if (q < n && b[q] === 45) { neg = true; q++; }
-    let m = 0, nd = 0, k = 0, c = 0;
-    while (q < n) { c = b[q] - 48; if (c < 0 || c > 9) break; m = m * 10 + c; nd++; q++; }
+    let q = p,
+      neg = false;
+    if (q < n && b[q] === 45) {
+      neg = true;
+      q++;
+    }
+    let m = 0,
+      nd = 0,
+      k = 0,
+      c = 0;
+    while (q < n) {
+      c = b[q] - 48;
+      if (c < 0 || c > 9) break;
+      m = m * 10 + c;
+      nd++;
+      q++;
+    }
     if (q < n && b[q] === 46) {
       q++;
-      while (q < n) { c = b[q] - 48; if (c < 0 || c > 9) break; m = m * 10 + c; nd++; k++; q++; }
+      while (q < n) {
+        c = b[q] - 48;
+        if (c < 0 || c > 9) break;
+        m = m * 10 + c;
+        nd++;
+        k++;
+        q++;
+      }
     }
-    if (nd === 0 || nd > 15) { this.end = -1; return NaN; }
+    if (nd === 0 || nd > 15) {
+      this.end = -1;
+      return NaN;
+    }
     this.end = q;
     const v = k === 0 ? m : m / POW10[k];
     return neg ? -v : v;
@@ -115,15 +177,35 @@ export class FieldParser {
   fastDate(b: Uint8Array, p: number, n: number): number {
     this.end = -1;
     if (p + 10 > n || b[p + 4] !== 45 || b[p + 7] !== 45) return NaN;
-    const y = digits(b, p, 4), mo = digits(b, p + 5, 2), d = digits(b, p + 8, 2);
-    if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > 28 && d > (mo === 2 && (y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0)) ? 29 : MONTH_DAYS[mo - 1])) return NaN;
+    const y = digits(b, p, 4),
+      mo = digits(b, p + 5, 2),
+      d = digits(b, p + 8, 2);
+    if (
+      y < 0 ||
+      mo < 1 ||
+      mo > 12 ||
+      d < 1 ||
+      (d > 28 && d > (mo === 2 && y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : MONTH_DAYS[mo - 1]))
+    )
+      return NaN;
     let day: number;
     if (y === this.lastY && mo === this.lastMo && d === this.lastD) day = this.lastDay;
-    else { day = utcTime(y, mo - 1, d); this.lastY = y; this.lastMo = mo; this.lastD = d; this.lastDay = day; }
+    else {
+      day = utcTime(y, mo - 1, d);
+      this.lastY = y;
+      this.lastMo = mo;
+      this.lastD = d;
+      this.lastDay = day;
+    }
     const q = p + 10;
-    if (q === n || (b[q] !== 84 && b[q] !== SPACE)) { this.end = q; return day; }
+    if (q === n || (b[q] !== 84 && b[q] !== SPACE)) {
+      this.end = q;
+      return day;
+    }
     if (q + 9 > n || b[q + 3] !== 58 || b[q + 6] !== 58) return NaN;
-    const hh = digits(b, q + 1, 2), mi = digits(b, q + 4, 2), ss = digits(b, q + 7, 2);
+    const hh = digits(b, q + 1, 2),
+      mi = digits(b, q + 4, 2),
+      ss = digits(b, q + 7, 2);
     if (hh < 0 || hh > 23 || mi < 0 || mi > 59 || ss < 0 || ss > 59) return NaN;
     this.end = q + 9;
     return day + hh * 3_600_000 + mi * 60_000 + ss * 1000;
@@ -149,28 +231,38 @@ export function parseIsoDate(b: Uint8Array, s: number, e: number): number {
   while (s < e && b[s] === SPACE) s++;
   while (e > s && b[e - 1] === SPACE) e--;
   if (e - s < 10) return NaN;
-  const y = digits(b, s, 4), mo = digits(b, s + 5, 2), d = digits(b, s + 8, 2);
+  const y = digits(b, s, 4),
+    mo = digits(b, s + 5, 2),
+    d = digits(b, s + 8, 2);
   const sep = b[s + 4];
   if (y < 0 || mo < 1 || mo > 12 || d < 1 || (sep !== 45 && sep !== 47) || b[s + 7] !== sep) return NaN;
-  const dim = mo === 2 && (y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0)) ? 29 : MONTH_DAYS[mo - 1];
+  const dim = mo === 2 && y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : MONTH_DAYS[mo - 1];
   if (d > dim) return NaN;
   if (e - s === 10) return utcTime(y, mo - 1, d);
   let i = s + 10;
   if (b[i] !== 84 && b[i] !== SPACE && b[i] !== 116) return NaN;
   i++;
   if (e - i < 5) return NaN;
-  const hh = digits(b, i, 2), mm = digits(b, i + 3, 2);
+  const hh = digits(b, i, 2),
+    mm = digits(b, i + 3, 2);
   if (hh < 0 || hh > 24 || mm < 0 || mm > 59 || b[i + 2] !== 58) return NaN;
   i += 5;
-  let ss = 0, ms = 0;
+  let ss = 0,
+    ms = 0;
   if (i < e && b[i] === 58) {
     ss = digits(b, i + 1, 2);
     if (ss < 0 || ss > 60 || i + 3 > e) return NaN;
     i += 3;
     if (i < e && (b[i] === 46 || b[i] === 44)) {
       i++;
-      let scale = 100, any = false;
-      while (i < e && b[i] >= 48 && b[i] <= 57) { ms += (b[i] - 48) * scale; scale /= 10; i++; any = true; }
+      let scale = 100,
+        any = false;
+      while (i < e && b[i] >= 48 && b[i] <= 57) {
+        ms += (b[i] - 48) * scale;
+        scale /= 10;
+        i++;
+        any = true;
+      }
       if (!any) return NaN;
       ms = Math.round(ms * 1000) / 1000;
     }
@@ -178,11 +270,18 @@ export function parseIsoDate(b: Uint8Array, s: number, e: number): number {
   let off = 0;
   if (i < e) {
     const c = b[i];
-    if (c === 90 || c === 122) { i++; }
-    else if (c === 43 || c === 45) {
+    if (c === 90 || c === 122) {
+      i++;
+    } else if (c === 43 || c === 45) {
       const oh = digits(b, i + 1, 2);
       let om: number;
-      if (b[i + 3] === 58) { om = digits(b, i + 4, 2); i += 6; } else { om = e - i >= 5 ? digits(b, i + 3, 2) : 0; i += e - i >= 5 ? 5 : 3; }
+      if (b[i + 3] === 58) {
+        om = digits(b, i + 4, 2);
+        i += 6;
+      } else {
+        om = e - i >= 5 ? digits(b, i + 3, 2) : 0;
+        i += e - i >= 5 ? 5 : 3;
+      }
       if (oh < 0 || om < 0) return NaN;
       off = (c === 45 ? -1 : 1) * (oh * 60 + om) * 60_000;
     } else return NaN;

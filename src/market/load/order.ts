@@ -12,11 +12,14 @@ export function finish(p: Parsed, file: string, name: string, options: LoadOptio
   let { index, cols } = p;
   const notes: string[] = [...(p.notes ?? [])];
   const n = index.length;
-  let asc = true, desc = true;
+  let asc = true,
+    desc = true;
   for (let i = 1; i < n; i++) {
     if (index[i] < index[i - 1]) asc = false;
     else if (index[i] > index[i - 1]) desc = false;
-    else { /* equal: neither breaks */ }
+    else {
+      /* equal: neither breaks */
+    }
   }
   let order: Int32Array | undefined;
   if (!asc && desc) {
@@ -28,7 +31,11 @@ export function finish(p: Parsed, file: string, name: string, options: LoadOptio
     let bad = 1;
     while (bad < n && index[bad] >= index[bad - 1]) bad++;
     if (!options.sort) {
-      throw new LoadError(`${displayPath(file)}: dates are not in ascending order: ${p.where(bad)} (${formatTime(index[bad])}) comes after ${p.where(bad - 1)} (${formatTime(index[bad - 1])}); pass { sort: true } to sort the rows by date`, file, p.lines[bad] || undefined);
+      throw new LoadError(
+        `${displayPath(file)}: dates are not in ascending order: ${p.where(bad)} (${formatTime(index[bad])}) comes after ${p.where(bad - 1)} (${formatTime(index[bad - 1])}); pass { sort: true } to sort the rows by date`,
+        file,
+        p.lines[bad] || undefined,
+      );
     }
     order = new Int32Array(n);
     for (let i = 0; i < n; i++) order[i] = i;
@@ -40,7 +47,12 @@ export function finish(p: Parsed, file: string, name: string, options: LoadOptio
     // stable for descending files: equal dates keep file order
     if (!asc && desc) {
       let i = 0;
-      while (i < n) { let j = i; while (j + 1 < n && index[order[j + 1]] === index[order[i]]) j++; order.subarray(i, j + 1).reverse(); i = j + 1; }
+      while (i < n) {
+        let j = i;
+        while (j + 1 < n && index[order[j + 1]] === index[order[i]]) j++;
+        order.subarray(i, j + 1).reverse();
+        i = j + 1;
+      }
     }
     const o = order;
     index = Float64Array.from(o, (k) => p.index[k]);
@@ -54,13 +66,19 @@ export function finish(p: Parsed, file: string, name: string, options: LoadOptio
     if (mode === 'error') {
       let i = 1;
       while (index[i] !== index[i - 1]) i++;
-      const a = order ? order[i - 1] : i - 1, b = order ? order[i] : i;
-      throw new LoadError(`${displayPath(file)}: duplicate date ${formatTime(index[i])} at ${p.where(a)} and ${p.where(b)} (${dups} duplicate${dups === 1 ? '' : 's'} in all); pass { duplicates: 'first' } or { duplicates: 'last' } to keep one row per date`, file, p.lines[a] || undefined);
+      const a = order ? order[i - 1] : i - 1,
+        b = order ? order[i] : i;
+      throw new LoadError(
+        `${displayPath(file)}: duplicate date ${formatTime(index[i])} at ${p.where(a)} and ${p.where(b)} (${dups} duplicate${dups === 1 ? '' : 's'} in all); pass { duplicates: 'first' } or { duplicates: 'last' } to keep one row per date`,
+        file,
+        p.lines[a] || undefined,
+      );
     }
     const keepIdx: number[] = [];
     for (let i = 0; i < n; i++) {
-      if (mode === 'first') { if (i === 0 || index[i] !== index[i - 1]) keepIdx.push(i); }
-      else if (i === n - 1 || index[i] !== index[i + 1]) keepIdx.push(i);
+      if (mode === 'first') {
+        if (i === 0 || index[i] !== index[i - 1]) keepIdx.push(i);
+      } else if (i === n - 1 || index[i] !== index[i + 1]) keepIdx.push(i);
     }
     const ix = index;
     index = Float64Array.from(keepIdx, (k) => ix[k]);
@@ -72,7 +90,9 @@ export function finish(p: Parsed, file: string, name: string, options: LoadOptio
   if (p.names.length === 1) return new Series(index, cols[0], name, { ...meta, column: p.names[0] });
   // keyed by header text: a null prototype, so "__proto__" or "constructor" is a column like any other
   const record: Record<string, Float64Array> = Object.create(null);
-  p.names.forEach((k, j) => { record[k] = cols[j]; });
+  p.names.forEach((k, j) => {
+    record[k] = cols[j];
+  });
   return new Frame(index, record, meta);
 }
 
@@ -91,7 +111,8 @@ export function finish(p: Parsed, file: string, name: string, options: LoadOptio
 export function detectCalendar(index: Float64Array): 'crypto' | 'exchange' | 'unknown' {
   const n = index.length;
   if (n < 10) return 'unknown';
-  let daily = 0, weekend = 0;
+  let daily = 0,
+    weekend = 0;
   for (let i = 1; i < n; i++) {
     const gap = index[i] - index[i - 1];
     if (gap <= 4 * DAY_MS) daily++;

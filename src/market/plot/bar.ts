@@ -39,24 +39,37 @@ export function bar(input: BarInput, o: BarOptions = {}): Chart {
   if (isIndexed(input)) {
     const [c] = toColumns(input);
     time = c.time;
-    labels = Array.from(c.x, (v) => xOut(v, c.time)); values = Array.from(c.y);
+    labels = Array.from(c.x, (v) => xOut(v, c.time));
+    values = Array.from(c.y);
   } else if (Array.isArray(input) && input.every((r) => typeof r === 'object' && r !== null && 'value' in r)) {
     const rows = input as Array<{ name: string; value: number }>;
-    labels = rows.map((r) => String(r.name)); values = rows.map((r) => Number(r.value));
+    labels = rows.map((r) => String(r.name));
+    values = rows.map((r) => Number(r.value));
   } else if (Array.isArray(input) || ArrayBuffer.isView(input)) {
-    values = Array.from(input as ArrayLike<number>); labels = values.map((_, i) => i);
+    values = Array.from(input as ArrayLike<number>);
+    labels = values.map((_, i) => i);
   } else if (typeof input === 'object' && input !== null && isNamedValues(input)) {
-    labels = input.names; values = Array.from(input.values);
+    labels = input.names;
+    values = Array.from(input.values);
   } else if (typeof input === 'object' && input !== null && Object.values(input).every((v) => typeof v === 'number')) {
-    labels = Object.keys(input); values = Object.values(input as Record<string, number>);
+    labels = Object.keys(input);
+    values = Object.values(input as Record<string, number>);
   } else throw new TypeError(`plot.bar: expected {name: value}, {names, values} or a Series, got ${describe(input)}`);
   if (o.sort) {
     const order = values.map((_, i) => i).sort((a, b) => values[b] - values[a]);
-    labels = order.map((i) => labels[i]); values = order.map((i) => values[i]);
+    labels = order.map((i) => labels[i]);
+    values = order.map((i) => values[i]);
   }
   const v = values.map(compact);
-  const tr: Trace = o.horizontal ? { type: 'bar', orientation: 'h', y: labels, x: v } : { type: 'bar', x: labels, y: v };
-  if (labels.length <= 40) { tr.text = values.map((x) => (Number.isFinite(x) ? (o.percent ? `${(x * 100).toFixed(1)}%` : fmtNum(x, Math.abs(x) >= 100 ? 0 : 3)) : '')); tr.textposition = 'auto'; }
+  const tr: Trace = o.horizontal
+    ? { type: 'bar', orientation: 'h', y: labels, x: v }
+    : { type: 'bar', x: labels, y: v };
+  if (labels.length <= 40) {
+    tr.text = values.map((x) =>
+      Number.isFinite(x) ? (o.percent ? `${(x * 100).toFixed(1)}%` : fmtNum(x, Math.abs(x) >= 100 ? 0 : 3)) : '',
+    );
+    tr.textposition = 'auto';
+  }
   const layout = baseLayout(o, time);
   layout.hovermode = 'closest';
   layout.showlegend = false;

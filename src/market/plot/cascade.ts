@@ -8,7 +8,8 @@ import type { CascadeResult } from '../cascade/result';
 import { Chart } from '../output';
 import { formatTime } from '../series';
 
-const LONG_COLOR = '#d62728', SHORT_COLOR = '#2ca02c';
+const LONG_COLOR = '#d62728',
+  SHORT_COLOR = '#2ca02c';
 
 function xsOf(res: CascadeResult): Array<string | number> {
   return Array.from({ length: res.raw.steps }, (_, t) => (res.raw.hasTime ? formatTime(res.raw.time[t]) : t));
@@ -24,18 +25,88 @@ export function pathChart(res: CascadeResult): Chart {
   const xs = sim ? [0, ...x] : x;
   const data: Array<Record<string, unknown>> = [];
   if (r.mode === 'replay') {
-    data.push({ type: 'scatter', mode: 'lines', name: 'historical high', x, y: Array.from(r.histHigh), line: { width: 0.5 }, showlegend: false, hoverinfo: 'skip' });
-    data.push({ type: 'scatter', mode: 'lines', name: 'historical low-high', x, y: Array.from(r.histLow), line: { width: 0.5 }, fill: 'tonexty', opacity: 0.3 });
+    data.push({
+      type: 'scatter',
+      mode: 'lines',
+      name: 'historical high',
+      x,
+      y: Array.from(r.histHigh),
+      line: { width: 0.5 },
+      showlegend: false,
+      hoverinfo: 'skip',
+    });
+    data.push({
+      type: 'scatter',
+      mode: 'lines',
+      name: 'historical low-high',
+      x,
+      y: Array.from(r.histLow),
+      line: { width: 0.5 },
+      fill: 'tonexty',
+      opacity: 0.3,
+    });
   }
-  data.push({ type: 'scatter', mode: 'lines', name: r.mode === 'replay' && !r.feedback ? 'close' : 'mark (close)', x: xs, y: withStart(r.close) });
-  if (sim) data.push({ type: 'scatter', mode: 'lines', name: 'exogenous path', x: xs, y: withStart(r.exo), line: { dash: 'dot' } });
-  else if (r.feedback) data.push({ type: 'scatter', mode: 'lines', name: 'historical close', x, y: Array.from(r.exo), line: { dash: 'dot' } });
-  data.push({ type: 'scatter', mode: 'lines', name: 'mark low', x, y: Array.from(r.low), line: { width: 1, dash: 'dash' }, visible: r.mode === 'simulate' ? true : 'legendonly' });
+  data.push({
+    type: 'scatter',
+    mode: 'lines',
+    name: r.mode === 'replay' && !r.feedback ? 'close' : 'mark (close)',
+    x: xs,
+    y: withStart(r.close),
+  });
+  if (sim)
+    data.push({
+      type: 'scatter',
+      mode: 'lines',
+      name: 'exogenous path',
+      x: xs,
+      y: withStart(r.exo),
+      line: { dash: 'dot' },
+    });
+  else if (r.feedback)
+    data.push({
+      type: 'scatter',
+      mode: 'lines',
+      name: 'historical close',
+      x,
+      y: Array.from(r.exo),
+      line: { dash: 'dot' },
+    });
+  data.push({
+    type: 'scatter',
+    mode: 'lines',
+    name: 'mark low',
+    x,
+    y: Array.from(r.low),
+    line: { width: 1, dash: 'dash' },
+    visible: r.mode === 'simulate' ? true : 'legendonly',
+  });
   const halts = [] as number[];
   for (let t = 0; t < r.steps; t++) if (r.haltTriggered[t]) halts.push(t);
-  if (halts.length) data.push({ type: 'scatter', mode: 'markers', name: 'circuit breaker halt', x: halts.map((t) => x[t]), y: halts.map((t) => r.close[t]), marker: { symbol: 'x', size: 10 } });
-  data.push({ type: 'bar', name: 'longs liquidated', x, y: Array.from(r.liqLongValue), yaxis: 'y2', marker: { color: LONG_COLOR } });
-  data.push({ type: 'bar', name: 'shorts liquidated', x, y: Array.from(r.liqShortValue), yaxis: 'y2', marker: { color: SHORT_COLOR } });
+  if (halts.length)
+    data.push({
+      type: 'scatter',
+      mode: 'markers',
+      name: 'circuit breaker halt',
+      x: halts.map((t) => x[t]),
+      y: halts.map((t) => r.close[t]),
+      marker: { symbol: 'x', size: 10 },
+    });
+  data.push({
+    type: 'bar',
+    name: 'longs liquidated',
+    x,
+    y: Array.from(r.liqLongValue),
+    yaxis: 'y2',
+    marker: { color: LONG_COLOR },
+  });
+  data.push({
+    type: 'bar',
+    name: 'shorts liquidated',
+    x,
+    y: Array.from(r.liqShortValue),
+    yaxis: 'y2',
+    marker: { color: SHORT_COLOR },
+  });
   const figure: PlotlyFigure = {
     data,
     layout: {
@@ -43,44 +114,124 @@ export function pathChart(res: CascadeResult): Chart {
       // tall enough for two panes that each keep their axis title beside them
       height: 560,
       margin: { t: 120, b: 48 },
-      xaxis: { ...(r.hasTime ? { type: 'date' } : { title: { text: sim ? 'step (0 = start)' : 'step' } }), anchor: 'y2', automargin: true },
+      xaxis: {
+        ...(r.hasTime ? { type: 'date' } : { title: { text: sim ? 'step (0 = start)' : 'step' } }),
+        anchor: 'y2',
+        automargin: true,
+      },
       yaxis: { title: { text: 'price' }, domain: [0.4, 1], automargin: true, tickformat: ',.0f' },
-      yaxis2: { title: { text: 'liquidated' }, domain: [0, 0.3], automargin: true, tickprefix: '$', exponentformat: 'B' },
-      barmode: 'stack', hovermode: 'x unified',
+      yaxis2: {
+        title: { text: 'liquidated' },
+        domain: [0, 0.3],
+        automargin: true,
+        tickprefix: '$',
+        exponentformat: 'B',
+      },
+      barmode: 'stack',
+      hovermode: 'x unified',
       legend: { orientation: 'h', x: 0, xanchor: 'left', y: 1.02, yanchor: 'bottom', traceorder: 'normal' },
     },
   };
   return new Chart(figure);
 }
 
-function levelBins(res: CascadeResult, nbins = 80): { lo: number; width: number; nbins: number; bin: Int32Array; centers: number[] } {
-  const b = res.book, r = res.raw;
-  let lo = Infinity, hi = -Infinity;
-  const floor = r.startPrice * 0.25, ceil = r.startPrice * 2.5;
-  for (let i = 0; i < b.n; i++) { const v = b.liq[i]; if (v < floor || v > ceil) continue; if (v < lo) lo = v; if (v > hi) hi = v; }
-  if (!(hi > lo)) { lo = r.startPrice * 0.8; hi = r.startPrice * 1.2; }
+function levelBins(
+  res: CascadeResult,
+  nbins = 80,
+): { lo: number; width: number; nbins: number; bin: Int32Array; centers: number[] } {
+  const b = res.book,
+    r = res.raw;
+  let lo = Infinity,
+    hi = -Infinity;
+  const floor = r.startPrice * 0.25,
+    ceil = r.startPrice * 2.5;
+  for (let i = 0; i < b.n; i++) {
+    const v = b.liq[i];
+    if (v < floor || v > ceil) continue;
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  if (!(hi > lo)) {
+    lo = r.startPrice * 0.8;
+    hi = r.startPrice * 1.2;
+  }
   const width = (hi - lo) / nbins;
   const bin = new Int32Array(b.n);
-  for (let i = 0; i < b.n; i++) { const k = Math.floor((b.liq[i] - lo) / width); bin[i] = k < 0 || k > nbins ? -1 : Math.min(k, nbins - 1); }
+  for (let i = 0; i < b.n; i++) {
+    const k = Math.floor((b.liq[i] - lo) / width);
+    bin[i] = k < 0 || k > nbins ? -1 : Math.min(k, nbins - 1);
+  }
   return { lo, width, nbins, bin, centers: Array.from({ length: nbins }, (_, k) => lo + (k + 0.5) * width) };
 }
 
 /** The liquidation-level map: entry notional by liquidation price, liquidated vs surviving, with the start, low and high marked. */
 export function levelsChart(res: CascadeResult): Chart {
-  const b = res.book, r = res.raw;
+  const b = res.book,
+    r = res.raw;
   const { nbins, bin, centers, width } = levelBins(res);
-  const longAll = new Float64Array(nbins), shortAll = new Float64Array(nbins), longLiq = new Float64Array(nbins), shortLiq = new Float64Array(nbins);
-  for (let i = 0; i < b.n; i++) { const k = bin[i]; if (k < 0) continue; (b.side[i] === 1 ? longAll : shortAll)[k] += b.size[i] * b.entry[i]; }
-  for (let e = 0; e < r.evPos.length; e++) { const i = r.evPos[e], k = bin[i]; if (k < 0) continue; (b.side[i] === 1 ? longLiq : shortLiq)[k] += r.evQty[e] * b.entry[i]; }
+  const longAll = new Float64Array(nbins),
+    shortAll = new Float64Array(nbins),
+    longLiq = new Float64Array(nbins),
+    shortLiq = new Float64Array(nbins);
+  for (let i = 0; i < b.n; i++) {
+    const k = bin[i];
+    if (k < 0) continue;
+    (b.side[i] === 1 ? longAll : shortAll)[k] += b.size[i] * b.entry[i];
+  }
+  for (let e = 0; e < r.evPos.length; e++) {
+    const i = r.evPos[e],
+      k = bin[i];
+    if (k < 0) continue;
+    (b.side[i] === 1 ? longLiq : shortLiq)[k] += r.evQty[e] * b.entry[i];
+  }
   const sub = (a: Float64Array, c: Float64Array) => Array.from(a, (v, k) => Math.max(0, v - c[k]));
   const s = res.summary;
-  const line = (x: number, name: string) => ({ type: 'line', x0: x, x1: x, yref: 'paper', y0: 0, y1: 1, line: { dash: 'dot', width: 1 }, name });
+  const line = (x: number, name: string) => ({
+    type: 'line',
+    x0: x,
+    x1: x,
+    yref: 'paper',
+    y0: 0,
+    y1: 1,
+    line: { dash: 'dot', width: 1 },
+    name,
+  });
   const figure: PlotlyFigure = {
     data: [
-      { type: 'bar', name: 'longs liquidated', x: centers, y: Array.from(longLiq), width, marker: { color: LONG_COLOR } },
-      { type: 'bar', name: 'longs surviving', x: centers, y: sub(longAll, longLiq), width, marker: { color: LONG_COLOR }, opacity: 0.35 },
-      { type: 'bar', name: 'shorts liquidated', x: centers, y: Array.from(shortLiq), width, marker: { color: SHORT_COLOR } },
-      { type: 'bar', name: 'shorts surviving', x: centers, y: sub(shortAll, shortLiq), width, marker: { color: SHORT_COLOR }, opacity: 0.35 },
+      {
+        type: 'bar',
+        name: 'longs liquidated',
+        x: centers,
+        y: Array.from(longLiq),
+        width,
+        marker: { color: LONG_COLOR },
+      },
+      {
+        type: 'bar',
+        name: 'longs surviving',
+        x: centers,
+        y: sub(longAll, longLiq),
+        width,
+        marker: { color: LONG_COLOR },
+        opacity: 0.35,
+      },
+      {
+        type: 'bar',
+        name: 'shorts liquidated',
+        x: centers,
+        y: Array.from(shortLiq),
+        width,
+        marker: { color: SHORT_COLOR },
+      },
+      {
+        type: 'bar',
+        name: 'shorts surviving',
+        x: centers,
+        y: sub(shortAll, shortLiq),
+        width,
+        marker: { color: SHORT_COLOR },
+        opacity: 0.35,
+      },
     ],
     layout: {
       title: { text: 'Liquidation-level map: entry notional by liquidation price' },
@@ -89,7 +240,8 @@ export function levelsChart(res: CascadeResult): Chart {
       xaxis: { title: { text: 'liquidation price' }, automargin: true, tickformat: ',.0f' },
       yaxis: { title: { text: 'notional at entry' }, automargin: true, tickprefix: '$', exponentformat: 'B' },
       legend: { orientation: 'h', x: 0, xanchor: 'left', y: 1.02, yanchor: 'bottom', traceorder: 'normal' },
-      barmode: 'stack', bargap: 0,
+      barmode: 'stack',
+      bargap: 0,
       shapes: [line(s.startPrice, 'start'), line(s.minPrice, 'low'), line(s.maxPrice, 'high')],
       annotations: [
         // inside the plot, beside their lines (start on the left, low and high on the right), clear of the legend
@@ -104,13 +256,15 @@ export function levelsChart(res: CascadeResult): Chart {
 
 /** Animated replay: the price path grows while the level map empties (at most `maxFrames` frames, the last always). */
 export function replayChart(res: CascadeResult, maxFrames = 120): Chart {
-  const b = res.book, r = res.raw;
+  const b = res.book,
+    r = res.raw;
   const { nbins, bin, centers, width } = levelBins(res);
   // ticks: replay = one per step; simulate = one per checkpoint (rounds inside steps)
   type Tick = { x: string | number; price: number; label: string; cp: number; step: number };
   const ticks: Tick[] = [];
   if (r.mode === 'replay') {
-    for (let t = 0; t < r.steps; t++) ticks.push({ x: res.stepLabel(t), price: r.close[t], label: res.stepLabel(t), cp: -1, step: t });
+    for (let t = 0; t < r.steps; t++)
+      ticks.push({ x: res.stepLabel(t), price: r.close[t], label: res.stepLabel(t), cp: -1, step: t });
   } else {
     // x = steps since the start (as in the price-path chart): step t's checks sit in (t, t + 1],
     // its last check at t + 1. Labels are "step 3" and "step 3, round 2", never "3.2" (a decimal?)
@@ -119,42 +273,65 @@ export function replayChart(res: CascadeResult, maxFrames = 120): Chart {
     for (let t = 0; t < r.steps; t++) {
       const mine: Array<{ price: number; round: number; cp: number }> = [];
       while (k < r.cpStep.length && r.cpStep[k] === t) {
-        if (r.cpRound[k] > 0 || k + 1 >= r.cpStep.length || r.cpStep[k + 1] !== t) mine.push({ price: r.cpMark[k], round: r.cpRound[k], cp: k });
+        if (r.cpRound[k] > 0 || k + 1 >= r.cpStep.length || r.cpStep[k + 1] !== t)
+          mine.push({ price: r.cpMark[k], round: r.cpRound[k], cp: k });
         k++;
       }
       if (!mine.length) mine.push({ price: r.close[t], round: 0, cp: -1 });
-      mine.forEach((m, j) => ticks.push({
-        x: Number((t + (j + 1) / mine.length).toFixed(6)), price: m.price, cp: m.cp, step: t,
-        label: j === mine.length - 1 ? `step ${t + 1}` : `step ${t + 1}, round ${m.round}`,
-      }));
+      mine.forEach((m, j) =>
+        ticks.push({
+          x: Number((t + (j + 1) / mine.length).toFixed(6)),
+          price: m.price,
+          cp: m.cp,
+          step: t,
+          label: j === mine.length - 1 ? `step ${t + 1}` : `step ${t + 1}, round ${m.round}`,
+        }),
+      );
     }
   }
   // choose frames (evenly, always the last)
   const nf = Math.min(maxFrames, ticks.length);
   const frameTicks: number[] = [];
-  for (let f = 0; f < nf; f++) frameTicks.push(nf === 1 ? ticks.length - 1 : Math.round((f * (ticks.length - 1)) / (nf - 1)));
-  const longRem = new Float64Array(nbins), shortRem = new Float64Array(nbins);
-  for (let i = 0; i < b.n; i++) { const k = bin[i]; if (k >= 0) (b.side[i] === 1 ? longRem : shortRem)[k] += b.size[i] * b.entry[i]; }
+  for (let f = 0; f < nf; f++)
+    frameTicks.push(nf === 1 ? ticks.length - 1 : Math.round((f * (ticks.length - 1)) / (nf - 1)));
+  const longRem = new Float64Array(nbins),
+    shortRem = new Float64Array(nbins);
+  for (let i = 0; i < b.n; i++) {
+    const k = bin[i];
+    if (k >= 0) (b.side[i] === 1 ? longRem : shortRem)[k] += b.size[i] * b.entry[i];
+  }
   let ymax = 0;
   for (let k = 0; k < nbins; k++) ymax = Math.max(ymax, longRem[k] + shortRem[k]);
   let e = 0;
   const frames: Array<Record<string, unknown>> = [];
-  const xs = ticks.map((t) => t.x), ys = ticks.map((t) => t.price);
-  let pmin = Infinity, pmax = -Infinity;
-  for (const t of ticks) { pmin = Math.min(pmin, t.price); pmax = Math.max(pmax, t.price); }
-  const done = (tick: Tick, ev: number) => (r.mode === 'replay' ? r.evStep[ev] <= tick.step : tick.cp >= 0 ? r.evCp[ev] < tick.cp : r.evStep[ev] <= tick.step);
+  const xs = ticks.map((t) => t.x),
+    ys = ticks.map((t) => t.price);
+  let pmin = Infinity,
+    pmax = -Infinity;
+  for (const t of ticks) {
+    pmin = Math.min(pmin, t.price);
+    pmax = Math.max(pmax, t.price);
+  }
+  const done = (tick: Tick, ev: number) =>
+    r.mode === 'replay' ? r.evStep[ev] <= tick.step : tick.cp >= 0 ? r.evCp[ev] < tick.cp : r.evStep[ev] <= tick.step;
   // the growing price line keeps at most ~600 points per frame (every k-th tick plus the current one)
   const stride = Math.max(1, Math.ceil(ticks.length / 600));
   const lineUpTo = (ti: number) => {
-    const x: Array<string | number> = [], y: number[] = [];
-    for (let j = 0; j < ti; j += stride) { x.push(xs[j]); y.push(ys[j]); }
-    x.push(xs[ti]); y.push(ys[ti]);
+    const x: Array<string | number> = [],
+      y: number[] = [];
+    for (let j = 0; j < ti; j += stride) {
+      x.push(xs[j]);
+      y.push(ys[j]);
+    }
+    x.push(xs[ti]);
+    y.push(ys[ti]);
     return { x, y };
   };
   const traces = (ti: number) => {
     const tick = ticks[ti];
     while (e < r.evPos.length && done(tick, e)) {
-      const i = r.evPos[e], k = bin[i];
+      const i = r.evPos[e],
+        k = bin[i];
       if (k >= 0) (b.side[i] === 1 ? longRem : shortRem)[k] -= r.evQty[e] * b.entry[i];
       e++;
     }
@@ -170,36 +347,115 @@ export function replayChart(res: CascadeResult, maxFrames = 120): Chart {
   const figure: PlotlyFigure = {
     data: [
       { type: 'scatter', mode: 'lines+markers', name: 'mark', ...first[0], xaxis: 'x', yaxis: 'y' },
-      { type: 'bar', name: 'longs still open', ...first[1], width, xaxis: 'x2', yaxis: 'y2', marker: { color: LONG_COLOR } },
-      { type: 'bar', name: 'shorts still open', ...first[2], width, xaxis: 'x2', yaxis: 'y2', marker: { color: SHORT_COLOR } },
-      { type: 'scatter', mode: 'lines', name: 'current mark', ...first[3], xaxis: 'x2', yaxis: 'y2', line: { dash: 'dot' } },
+      {
+        type: 'bar',
+        name: 'longs still open',
+        ...first[1],
+        width,
+        xaxis: 'x2',
+        yaxis: 'y2',
+        marker: { color: LONG_COLOR },
+      },
+      {
+        type: 'bar',
+        name: 'shorts still open',
+        ...first[2],
+        width,
+        xaxis: 'x2',
+        yaxis: 'y2',
+        marker: { color: SHORT_COLOR },
+      },
+      {
+        type: 'scatter',
+        mode: 'lines',
+        name: 'current mark',
+        ...first[3],
+        xaxis: 'x2',
+        yaxis: 'y2',
+        line: { dash: 'dot' },
+      },
     ],
     layout: {
-      title: { text: `Cascade replay${r.options.label ? ` (${r.options.label})` : ''}: the price path grows while the level map empties` },
+      title: {
+        text: `Cascade replay${r.options.label ? ` (${r.options.label})` : ''}: the price path grows while the level map empties`,
+      },
       // two panes with room for their own tick labels and titles; Play/Pause beside the slider
       height: 680,
       margin: { t: 96, b: 40 },
       xaxis: {
-        domain: [0, 1], anchor: 'y', automargin: true,
+        domain: [0, 1],
+        anchor: 'y',
+        automargin: true,
         ...(r.mode === 'replay'
           ? { ...(r.hasTime ? { type: 'date' } : { title: { text: 'step' } }), range: [xs[0], xs[xs.length - 1]] }
           : { title: { text: 'step (0 = start)' }, range: [0, Math.max(1, r.steps)] }),
       },
-      yaxis: { domain: [0.62, 1], title: { text: 'mark price' }, range: [pmin * 0.98, pmax * 1.02], automargin: true, tickformat: ',.0f' },
-      xaxis2: { domain: [0, 1], anchor: 'y2', title: { text: 'liquidation price' }, automargin: true, tickformat: ',.0f' },
-      yaxis2: { domain: [0.15, 0.47], title: { text: 'open notional' }, range: [0, ymax * 1.05], automargin: true, tickprefix: '$', exponentformat: 'B' },
-      barmode: 'stack', bargap: 0, showlegend: true, legend: { orientation: 'h', x: 0, xanchor: 'left', y: 1.02, yanchor: 'bottom', traceorder: 'normal' },
-      updatemenus: [{
-        type: 'buttons', showactive: false, x: 0, y: 0, xanchor: 'left', yanchor: 'top', direction: 'left', pad: { t: 36, r: 10 },
-        buttons: [
-          { label: 'Play', method: 'animate', args: [null, { fromcurrent: true, frame: { duration: 250, redraw: true }, transition: { duration: 0 } }] },
-          { label: 'Pause', method: 'animate', args: [[null], { mode: 'immediate', frame: { duration: 0, redraw: false }, transition: { duration: 0 } }] },
-        ],
-      }],
-      sliders: [{
-        active: 0, x: 0.14, len: 0.86, y: 0, yanchor: 'top', pad: { t: 20 }, currentvalue: { prefix: r.mode === 'replay' ? (r.hasTime ? '' : 'step ') : '', xanchor: 'left' },
-        steps: frames.map((f) => ({ label: f.name, method: 'animate', args: [[f.name], { mode: 'immediate', frame: { duration: 0, redraw: true }, transition: { duration: 0 } }] })),
-      }],
+      yaxis: {
+        domain: [0.62, 1],
+        title: { text: 'mark price' },
+        range: [pmin * 0.98, pmax * 1.02],
+        automargin: true,
+        tickformat: ',.0f',
+      },
+      xaxis2: {
+        domain: [0, 1],
+        anchor: 'y2',
+        title: { text: 'liquidation price' },
+        automargin: true,
+        tickformat: ',.0f',
+      },
+      yaxis2: {
+        domain: [0.15, 0.47],
+        title: { text: 'open notional' },
+        range: [0, ymax * 1.05],
+        automargin: true,
+        tickprefix: '$',
+        exponentformat: 'B',
+      },
+      barmode: 'stack',
+      bargap: 0,
+      showlegend: true,
+      legend: { orientation: 'h', x: 0, xanchor: 'left', y: 1.02, yanchor: 'bottom', traceorder: 'normal' },
+      updatemenus: [
+        {
+          type: 'buttons',
+          showactive: false,
+          x: 0,
+          y: 0,
+          xanchor: 'left',
+          yanchor: 'top',
+          direction: 'left',
+          pad: { t: 36, r: 10 },
+          buttons: [
+            {
+              label: 'Play',
+              method: 'animate',
+              args: [null, { fromcurrent: true, frame: { duration: 250, redraw: true }, transition: { duration: 0 } }],
+            },
+            {
+              label: 'Pause',
+              method: 'animate',
+              args: [[null], { mode: 'immediate', frame: { duration: 0, redraw: false }, transition: { duration: 0 } }],
+            },
+          ],
+        },
+      ],
+      sliders: [
+        {
+          active: 0,
+          x: 0.14,
+          len: 0.86,
+          y: 0,
+          yanchor: 'top',
+          pad: { t: 20 },
+          currentvalue: { prefix: r.mode === 'replay' ? (r.hasTime ? '' : 'step ') : '', xanchor: 'left' },
+          steps: frames.map((f) => ({
+            label: f.name,
+            method: 'animate',
+            args: [[f.name], { mode: 'immediate', frame: { duration: 0, redraw: true }, transition: { duration: 0 } }],
+          })),
+        },
+      ],
     },
     frames,
   };

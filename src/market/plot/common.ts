@@ -40,7 +40,17 @@ export function baseLayout(o: CommonOptions, time: boolean): Layout {
 }
 
 export function hline(y: number, yref = 'y'): Record<string, unknown> {
-  return { type: 'line', xref: 'paper', x0: 0, x1: 1, yref, y0: y, y1: y, line: { width: 1, dash: 'dot' }, layer: 'below' };
+  return {
+    type: 'line',
+    xref: 'paper',
+    x0: 0,
+    x1: 1,
+    yref,
+    y0: y,
+    y1: y,
+    line: { width: 1, dash: 'dot' },
+    layer: 'below',
+  };
 }
 
 /** Traces whose full data the kernel keeps for zooming (see Chart's `live`). */
@@ -50,14 +60,23 @@ export type LiveList = Array<{ trace: number; source: LiveSeries }>;
  * A line trace from a column, decimated; pushes a DecimationNote when points were dropped, and
  * the full column to `live` (the kernel keeps it, so a zoom can show every point).
  */
-export function lineTrace(c: Column, traceIndex: number, maxPoints: number, notes: DecimationNote[], extra: Trace = {}, live?: LiveList): Trace {
+export function lineTrace(
+  c: Column,
+  traceIndex: number,
+  maxPoints: number,
+  notes: DecimationNote[],
+  extra: Trace = {},
+  live?: LiveList,
+): Trace {
   const d: DecimatedXY = decimateSeries(c.x, c.y, maxPoints);
   if (d.decimated) {
     notes.push({ trace: traceIndex, originalPoints: c.y.length, storedPoints: d.x.length, method: 'lttb' });
     live?.push({ trace: traceIndex, source: { kind: 'series', x: c.x, y: c.y, time: c.time } });
   }
   return {
-    type: 'scatter', mode: 'lines', name: c.name,
+    type: 'scatter',
+    mode: 'lines',
+    name: c.name,
     x: d.x.map((v) => xOut(v, c.time)),
     y: d.y.map((v) => compact(v)),
     ...extra,

@@ -25,7 +25,13 @@
  * @example
  * plot.decimate.lttbIndices([0, 1, 2, 3, 4], [0, 5, 0, -5, 0], 3) // => [0, 1, 3, 4]
  */
-export function lttbIndices(x: ArrayLike<number>, y: ArrayLike<number>, threshold: number, lo = 0, hi = y.length): number[] {
+export function lttbIndices(
+  x: ArrayLike<number>,
+  y: ArrayLike<number>,
+  threshold: number,
+  lo = 0,
+  hi = y.length,
+): number[] {
   const n = hi - lo;
   if (threshold >= n || n <= 2) return Array.from({ length: n }, (_, i) => lo + i);
   if (threshold < 3) threshold = 3;
@@ -38,35 +44,53 @@ export function lttbIndices(x: ArrayLike<number>, y: ArrayLike<number>, threshol
     let avgEnd = lo + Math.floor((b + 2) * every) + 1;
     if (avgEnd > hi) avgEnd = hi;
     if (avgStart >= avgEnd) avgStart = avgEnd - 1;
-    let ax = 0, ay = 0;
-    for (let j = avgStart; j < avgEnd; j++) { ax += x[j]; ay += y[j]; }
+    let ax = 0,
+      ay = 0;
+    for (let j = avgStart; j < avgEnd; j++) {
+      ax += x[j];
+      ay += y[j];
+    }
     const len = avgEnd - avgStart;
-    ax /= len; ay /= len;
+    ax /= len;
+    ay /= len;
     // this bucket
     const start = lo + Math.floor(b * every) + 1;
     const end = Math.min(lo + Math.floor((b + 1) * every) + 1, hi - 1);
-    const px = x[a], py = y[a];
-    let best = start, bestArea = -1;
+    const px = x[a],
+      py = y[a];
+    let best = start,
+      bestArea = -1;
     for (let j = start; j < end; j++) {
       const area = Math.abs((px - ax) * (y[j] - py) - (px - x[j]) * (ay - py));
-      if (area > bestArea) { bestArea = area; best = j; }
+      if (area > bestArea) {
+        bestArea = area;
+        best = j;
+      }
     }
     out.push(best);
     a = best;
   }
   out.push(hi - 1);
   // Put the global extremes back: each replaces the kept interior point nearest to it.
-  let iMin = lo, iMax = lo;
-  for (let j = lo; j < hi; j++) { if (y[j] < y[iMin]) iMin = j; if (y[j] > y[iMax]) iMax = j; }
+  let iMin = lo,
+    iMax = lo;
+  for (let j = lo; j < hi; j++) {
+    if (y[j] < y[iMin]) iMin = j;
+    if (y[j] > y[iMax]) iMax = j;
+  }
   const fixed = new Set<number>([lo, hi - 1]);
   for (const e of [iMin, iMax]) {
-    if (out.includes(e)) { fixed.add(e); continue; }
+    if (out.includes(e)) {
+      fixed.add(e);
+      continue;
+    }
     let pick = -1;
     for (let k = 1; k < out.length - 1; k++) {
       if (fixed.has(out[k])) continue;
       if (pick < 0 || Math.abs(out[k] - e) < Math.abs(out[pick] - e)) pick = k;
     }
-    if (pick < 0) out.push(e); else out[pick] = e;
+    if (pick < 0) out.push(e);
+    else out[pick] = e;
     fixed.add(e);
     out.sort((p, q) => p - q);
   }
@@ -89,10 +113,16 @@ export function minMaxIndices(y: ArrayLike<number>, buckets: number, lo = 0, hi 
   const out: number[] = [lo];
   const every = n / buckets;
   for (let b = 0; b < buckets; b++) {
-    const s = lo + Math.floor(b * every), e = Math.min(hi, lo + Math.floor((b + 1) * every));
-    let iMin = s, iMax = s;
-    for (let j = s + 1; j < e; j++) { if (y[j] < y[iMin]) iMin = j; if (y[j] > y[iMax]) iMax = j; }
-    const p = Math.min(iMin, iMax), q = Math.max(iMin, iMax);
+    const s = lo + Math.floor(b * every),
+      e = Math.min(hi, lo + Math.floor((b + 1) * every));
+    let iMin = s,
+      iMax = s;
+    for (let j = s + 1; j < e; j++) {
+      if (y[j] < y[iMin]) iMin = j;
+      if (y[j] > y[iMax]) iMax = j;
+    }
+    const p = Math.min(iMin, iMax),
+      q = Math.max(iMin, iMax);
     if (p > out[out.length - 1]) out.push(p);
     if (q > out[out.length - 1]) out.push(q);
   }
@@ -134,28 +164,49 @@ export function decimateSeries(x: ArrayLike<number>, y: ArrayLike<number>, maxPo
   }
   const finite = runs.reduce((k, [s, e]) => k + e - s, 0);
   const total = finite + Math.max(0, runs.length - 1);
-  const outX: number[] = [], outY: (number | null)[] = [];
+  const outX: number[] = [],
+    outY: (number | null)[] = [];
   if (total <= maxPoints) {
     runs.forEach(([s, e], r) => {
-      if (r > 0) { outX.push(x[s - 1]); outY.push(null); }
-      for (let j = s; j < e; j++) { outX.push(x[j]); outY.push(y[j]); }
+      if (r > 0) {
+        outX.push(x[s - 1]);
+        outY.push(null);
+      }
+      for (let j = s; j < e; j++) {
+        outX.push(x[j]);
+        outY.push(y[j]);
+      }
     });
     return { x: outX, y: outY, decimated: false };
   }
   // Too many gaps to keep each of them within budget: draw the finite points as one line.
   const keepGaps = runs.length - 1 <= maxPoints / 4;
   if (!keepGaps) {
-    const fx = new Float64Array(finite), fy = new Float64Array(finite);
+    const fx = new Float64Array(finite),
+      fy = new Float64Array(finite);
     let k = 0;
-    for (const [s, e] of runs) for (let j = s; j < e; j++) { fx[k] = x[j]; fy[k++] = y[j]; }
-    for (const j of lttbIndices(fx, fy, maxPoints)) { outX.push(fx[j]); outY.push(fy[j]); }
+    for (const [s, e] of runs)
+      for (let j = s; j < e; j++) {
+        fx[k] = x[j];
+        fy[k++] = y[j];
+      }
+    for (const j of lttbIndices(fx, fy, maxPoints)) {
+      outX.push(fx[j]);
+      outY.push(fy[j]);
+    }
     return { x: outX, y: outY, decimated: true };
   }
   const budget = maxPoints - (runs.length - 1);
   runs.forEach(([s, e], r) => {
-    if (r > 0) { outX.push(x[s - 1]); outY.push(null); }
-    const share = Math.max(Math.min(e - s, 3), Math.floor(budget * (e - s) / finite));
-    for (const j of lttbIndices(x, y, share, s, e)) { outX.push(x[j]); outY.push(y[j]); }
+    if (r > 0) {
+      outX.push(x[s - 1]);
+      outY.push(null);
+    }
+    const share = Math.max(Math.min(e - s, 3), Math.floor((budget * (e - s)) / finite));
+    for (const j of lttbIndices(x, y, share, s, e)) {
+      outX.push(x[j]);
+      outY.push(y[j]);
+    }
   });
   return { x: outX, y: outY, decimated: true };
 }

@@ -47,16 +47,31 @@ export function drawdown(input: DrawdownInput, o: DrawdownOptions = {}): Chart {
   } else if (isIndexed(input) || Array.isArray(input) || ArrayBuffer.isView(input)) {
     col = toColumns(input as SeriesLike)[0];
     already = o.isDrawdown ?? false;
-  } else throw new TypeError(`plot.drawdown: expected prices (a Series), a Drawdown result or {drawdown}, got ${describe(input)}`);
+  } else
+    throw new TypeError(
+      `plot.drawdown: expected prices (a Series), a Drawdown result or {drawdown}, got ${describe(input)}`,
+    );
   // prices: the library's drawdown (x / running max − 1), not a second implementation of it
-  const dd: Float64Array = already ? Float64Array.from(col.y) : drawdownOf(new Series(Float64Array.from(col.x), Float64Array.from(col.y), col.name)).series.values;
+  const dd: Float64Array = already
+    ? Float64Array.from(col.y)
+    : drawdownOf(new Series(Float64Array.from(col.x), Float64Array.from(col.y), col.name)).series.values;
   let iMin = -1;
   for (let i = 0; i < dd.length; i++) if (Number.isFinite(dd[i]) && (iMin < 0 || dd[i] < dd[iMin])) iMin = i;
   const notes: DecimationNote[] = [];
   const live: LiveList = [];
   const name = col.name;
-  const trace = lineTrace({ ...col, y: dd, name: `${name} drawdown` }, 0, o.maxPoints ?? DEFAULT_MAX_POINTS, notes, { fill: 'tozeroy', hovertemplate: '%{x}: %{y:.2%}<extra></extra>' }, live);
-  const layout = baseLayout({ ...o, title: o.title ?? `Drawdown of ${name}`, yTitle: o.yTitle ?? 'drawdown' }, col.time);
+  const trace = lineTrace(
+    { ...col, y: dd, name: `${name} drawdown` },
+    0,
+    o.maxPoints ?? DEFAULT_MAX_POINTS,
+    notes,
+    { fill: 'tozeroy', hovertemplate: '%{x}: %{y:.2%}<extra></extra>' },
+    live,
+  );
+  const layout = baseLayout(
+    { ...o, title: o.title ?? `Drawdown of ${name}`, yTitle: o.yTitle ?? 'drawdown' },
+    col.time,
+  );
   (layout.yaxis as Layout).tickformat = '.0%';
   (layout.yaxis as Layout).rangemode = 'nonpositive';
   layout.showlegend = false;
@@ -64,11 +79,31 @@ export function drawdown(input: DrawdownInput, o: DrawdownOptions = {}): Chart {
     const when = col.time ? formatTime(col.x[iMin]) : col.x[iMin];
     // label on the side with more room, so it does not widen the x range
     const right = iMin < dd.length * 0.6;
-    layout.annotations = [{ x: xOut(col.x[iMin], col.time), y: compact(dd[iMin]), text: `max drawdown ${(dd[iMin] * 100).toFixed(1)}% (${when})`, showarrow: true, arrowhead: 2, ax: right ? 50 : -50, ay: -24, xanchor: right ? 'left' : 'right' }];
+    layout.annotations = [
+      {
+        x: xOut(col.x[iMin], col.time),
+        y: compact(dd[iMin]),
+        text: `max drawdown ${(dd[iMin] * 100).toFixed(1)}% (${when})`,
+        showarrow: true,
+        arrowhead: 2,
+        ax: right ? 50 : -50,
+        ay: -24,
+        xanchor: right ? 'left' : 'right',
+      },
+    ];
   }
-  return new Chart({ data: [trace], layout }, { title: (layout.title as { text?: string } | undefined)?.text, decimation: notes, live });
+  return new Chart(
+    { data: [trace], layout },
+    { title: (layout.title as { text?: string } | undefined)?.text, decimation: notes, live },
+  );
 }
 
 function isDrawdownSeries(v: unknown): v is DrawdownSeries {
-  return typeof v === 'object' && v !== null && !isIndexed(v) && 'drawdown' in v && (isIndexed(v.drawdown) || Array.isArray(v.drawdown) || ArrayBuffer.isView(v.drawdown));
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    !isIndexed(v) &&
+    'drawdown' in v &&
+    (isIndexed(v.drawdown) || Array.isArray(v.drawdown) || ArrayBuffer.isView(v.drawdown))
+  );
 }

@@ -46,15 +46,29 @@ export interface EventAggregate {
 export type EventInput = EventWindow | EventWindow[] | EventStudyResult | EventAggregate;
 
 /** A drawn path: every field resolved. */
-interface Line { label: string; offsets?: ArrayLike<number>; values: ArrayLike<number>; dates?: string[] }
+interface Line {
+  label: string;
+  offsets?: ArrayLike<number>;
+  values: ArrayLike<number>;
+  dates?: string[];
+}
 
-const isNumbers = (v: unknown): v is ArrayLike<number> => Array.isArray(v) || (ArrayBuffer.isView(v) && !(v instanceof DataView));
+const isNumbers = (v: unknown): v is ArrayLike<number> =>
+  Array.isArray(v) || (ArrayBuffer.isView(v) && !(v instanceof DataView));
 const isEventStudy = (v: object): v is EventStudyResult => 'caar' in v && 'caarSe' in v && 'events' in v;
-const isAggregate = (v: object): v is EventAggregate => isNumbers((v as EventAggregate).offsets) && isNumbers((v as EventAggregate).mean);
+const isAggregate = (v: object): v is EventAggregate =>
+  isNumbers((v as EventAggregate).offsets) && isNumbers((v as EventAggregate).mean);
 
-const windowLine = (w: EventWindow): Line => ({ label: w.eventDate, offsets: w.offsets, values: w.cumulative, dates: w.dates });
+const windowLine = (w: EventWindow): Line => ({
+  label: w.eventDate,
+  offsets: w.offsets,
+  values: w.cumulative,
+  dates: w.dates,
+});
 const pathLine = (p: EventPathInput, i: number): Line => ({
-  label: p.label ?? (typeof p.date === 'number' ? formatTime(p.date) : p.date ?? `event ${i + 1}`), offsets: p.offsets, values: p.values,
+  label: p.label ?? (typeof p.date === 'number' ? formatTime(p.date) : (p.date ?? `event ${i + 1}`)),
+  offsets: p.offsets,
+  values: p.values,
 });
 
 /** 1.96: the two-sided 95% normal quantile of eventStudy's band. */
@@ -63,8 +77,11 @@ const Z95 = 1.959963984540054;
 /** An eventStudy's chart as an aggregate: the CAAR with its 95% band, and each event's CAR. */
 function fromEventStudy(r: EventStudyResult): EventAggregate {
   return {
-    name: r.asset, offsets: r.offsets, mean: r.caar,
-    lower: r.caar.map((v, i) => v - Z95 * r.caarSe[i]), upper: r.caar.map((v, i) => v + Z95 * r.caarSe[i]),
+    name: r.asset,
+    offsets: r.offsets,
+    mean: r.caar,
+    lower: r.caar.map((v, i) => v - Z95 * r.caarSe[i]),
+    upper: r.caar.map((v, i) => v + Z95 * r.caarSe[i]),
     events: r.events.map((e) => ({ label: e.eventDate, offsets: e.offsets, values: e.car })),
   };
 }
@@ -94,13 +111,19 @@ export function event(input: EventInput, o: EventOptions = {}): Chart {
   const paths: Line[] = [];
   if (many) {
     input.forEach((w, i) => {
-      if (!(w instanceof EventWindow)) throw new TypeError(`plot.event: element ${i} is ${describe(w)}; an array must hold eventWindow results`);
+      if (!(w instanceof EventWindow))
+        throw new TypeError(`plot.event: element ${i} is ${describe(w)}; an array must hold eventWindow results`);
       paths.push(windowLine(w));
     });
   } else if (input instanceof EventWindow) single = windowLine(input);
-  else if (typeof input === 'object' && input !== null && isEventStudy(input)) { study = input; agg = fromEventStudy(input); }
-  else if (typeof input === 'object' && input !== null && isAggregate(input)) agg = input;
-  if (!many && !single && !agg) throw new TypeError(`plot.event: expected an eventWindow result, several, an eventStudy result or {offsets, mean, events}, got ${describe(input)}`);
+  else if (typeof input === 'object' && input !== null && isEventStudy(input)) {
+    study = input;
+    agg = fromEventStudy(input);
+  } else if (typeof input === 'object' && input !== null && isAggregate(input)) agg = input;
+  if (!many && !single && !agg)
+    throw new TypeError(
+      `plot.event: expected an eventWindow result, several, an eventStudy result or {offsets, mean, events}, got ${describe(input)}`,
+    );
   agg?.events?.forEach((p, i) => paths.push(pathLine(p, i)));
   let offsets: ArrayLike<number> | undefined = agg?.offsets;
   let mean: ArrayLike<number> | undefined = agg?.mean;
@@ -121,31 +144,98 @@ export function event(input: EventInput, o: EventOptions = {}): Chart {
   };
   const data: Trace[] = [];
   const showPaths = o.paths ?? paths.length <= 50;
-  if (showPaths) for (const p of paths) {
-    data.push({ type: 'scatter', mode: 'lines', name: p.label, x: xs, y: onXs(p).map(compact), line: { width: 1 }, opacity: 0.45, showlegend: paths.length <= 8, hovertemplate: `${p.label}, day %{x}: %{y}<extra></extra>` });
-  }
+  if (showPaths)
+    for (const p of paths) {
+      data.push({
+        type: 'scatter',
+        mode: 'lines',
+        name: p.label,
+        x: xs,
+        y: onXs(p).map(compact),
+        line: { width: 1 },
+        opacity: 0.45,
+        showlegend: paths.length <= 8,
+        hovertemplate: `${p.label}, day %{x}: %{y}<extra></extra>`,
+      });
+    }
   if (!mean && paths.length > 1) {
     const rows = paths.map(onXs);
-    mean = xs.map((_, k) => { let sum = 0, n = 0; for (const r of rows) if (Number.isFinite(r[k])) { sum += r[k]; n++; } return n ? sum / n : NaN; });
+    mean = xs.map((_, k) => {
+      let sum = 0,
+        n = 0;
+      for (const r of rows)
+        if (Number.isFinite(r[k])) {
+          sum += r[k];
+          n++;
+        }
+      return n ? sum / n : NaN;
+    });
   }
   const { lower, upper, std } = agg ?? {};
   const lo = lower ?? (std && mean ? xs.map((_, k) => mean![k] - std[k]) : undefined);
   const hi = upper ?? (std && mean ? xs.map((_, k) => mean![k] + std[k]) : undefined);
   if (lo && hi) {
-    data.push({ type: 'scatter', mode: 'lines', name: lower ? 'lower' : 'mean − 1 sd', x: xs, y: Array.from(lo, compact), line: { width: 0 }, showlegend: false, hoverinfo: 'skip' });
-    data.push({ type: 'scatter', mode: 'lines', name: lower ? 'band' : 'mean ± 1 sd', x: xs, y: Array.from(hi, compact), line: { width: 0 }, fill: 'tonexty', opacity: 0.3, hoverinfo: 'skip' });
+    data.push({
+      type: 'scatter',
+      mode: 'lines',
+      name: lower ? 'lower' : 'mean − 1 sd',
+      x: xs,
+      y: Array.from(lo, compact),
+      line: { width: 0 },
+      showlegend: false,
+      hoverinfo: 'skip',
+    });
+    data.push({
+      type: 'scatter',
+      mode: 'lines',
+      name: lower ? 'band' : 'mean ± 1 sd',
+      x: xs,
+      y: Array.from(hi, compact),
+      line: { width: 0 },
+      fill: 'tonexty',
+      opacity: 0.3,
+      hoverinfo: 'skip',
+    });
   }
   const count = paths.length || agg?.count || 0;
-  if (mean) data.push({ type: 'scatter', mode: 'lines+markers', name: count ? `mean of ${count} events` : 'mean', x: xs, y: Array.from(mean, compact), line: { width: 3 } });
-  if (single) data.push({ type: 'scatter', mode: 'lines+markers', name: single.label, x: xs, y: onXs(single).map(compact), line: { width: 2.5 }, ...(single.dates ? { text: single.dates, hovertemplate: 'day %{x} (%{text}): %{y:.2%}<extra></extra>' } : {}) });
+  if (mean)
+    data.push({
+      type: 'scatter',
+      mode: 'lines+markers',
+      name: count ? `mean of ${count} events` : 'mean',
+      x: xs,
+      y: Array.from(mean, compact),
+      line: { width: 3 },
+    });
+  if (single)
+    data.push({
+      type: 'scatter',
+      mode: 'lines+markers',
+      name: single.label,
+      x: xs,
+      y: onXs(single).map(compact),
+      line: { width: 2.5 },
+      ...(single.dates ? { text: single.dates, hovertemplate: 'day %{x} (%{text}): %{y:.2%}<extra></extra>' } : {}),
+    });
   const unit = o.unit ?? 'days';
   const name = single ? (input as EventWindow).name : agg?.name;
-  const defaultTitle = study ? `${study.asset}: cumulative abnormal return vs ${study.market} (95% band)`
-    : single ? `${name ?? 'Event'} around ${single.label}` : name ? `${name}: event window` : 'Event window';
+  const defaultTitle = study
+    ? `${study.asset}: cumulative abnormal return vs ${study.market} (95% band)`
+    : single
+      ? `${name ?? 'Event'} around ${single.label}`
+      : name
+        ? `${name}: event window`
+        : 'Event window';
   const yTitle = o.yTitle ?? (study ? 'CAR' : single || many ? 'since day −1' : undefined);
-  const layout = baseLayout({ ...o, title: o.title ?? defaultTitle, xTitle: o.xTitle ?? `${unit} from event`, yTitle }, false);
+  const layout = baseLayout(
+    { ...o, title: o.title ?? defaultTitle, xTitle: o.xTitle ?? `${unit} from event`, yTitle },
+    false,
+  );
   if (single || many || study) (layout.yaxis as Layout).tickformat = '.1%';
-  layout.shapes = [{ type: 'line', xref: 'x', yref: 'paper', x0: 0, x1: 0, y0: 0, y1: 1, line: { width: 1, dash: 'dot' } }, hline(0)];
+  layout.shapes = [
+    { type: 'line', xref: 'x', yref: 'paper', x0: 0, x1: 0, y0: 0, y1: 1, line: { width: 1, dash: 'dot' } },
+    hline(0),
+  ];
   layout.hovermode = 'closest';
   return new Chart({ data, layout }, { title: (layout.title as { text?: string } | undefined)?.text });
 }

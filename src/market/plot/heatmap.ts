@@ -27,9 +27,12 @@ export interface LabelledMatrix {
 export type MatrixInput = CorrMatrix | LabelledMatrix;
 
 function matrixOf(m: MatrixInput): { cols: string[]; rows: string[]; z: (number | null)[][]; method?: string } {
-  if (m instanceof CorrMatrix) return { cols: m.names, rows: m.names, z: m.r.map((r) => r.map((v) => compact(v))), method: m.method };
+  if (m instanceof CorrMatrix)
+    return { cols: m.names, rows: m.names, z: m.r.map((r) => r.map((v) => compact(v))), method: m.method };
   if (typeof m !== 'object' || m === null || !Array.isArray(m.names)) {
-    throw new TypeError(`plot.heatmap: expected a corrMatrix result or {names, values: number[][]}, got ${describe(m)}`);
+    throw new TypeError(
+      `plot.heatmap: expected a corrMatrix result or {names, values: number[][]}, got ${describe(m)}`,
+    );
   }
   const raw: unknown = m.values;
   const cols = m.names;
@@ -38,13 +41,17 @@ function matrixOf(m: MatrixInput): { cols: string[]; rows: string[]; z: (number 
     z = (raw as ArrayLike<number>[]).map((r) => Array.from(r, (v) => compact(v)));
   } else if (ArrayBuffer.isView(raw) && !(raw instanceof DataView)) {
     const flat = raw as unknown as ArrayLike<number>;
-    const k = cols.length, rowsN = flat.length / k;
+    const k = cols.length,
+      rowsN = flat.length / k;
     z = Array.from({ length: rowsN }, (_, i) => Array.from({ length: k }, (_, c) => compact(flat[i * k + c])));
   } else {
-    throw new TypeError(`plot.heatmap: expected {names, values: number[][]} (e.g. a correlation matrix), got ${describe(m)}`);
+    throw new TypeError(
+      `plot.heatmap: expected {names, values: number[][]} (e.g. a correlation matrix), got ${describe(m)}`,
+    );
   }
   const rows = m.rows ?? (z.length === cols.length ? cols : z.map((_, i) => String(i + 1)));
-  if (z.some((r) => r.length !== cols.length)) throw new RangeError(`plot.heatmap: every row must have ${cols.length} values (one per name)`);
+  if (z.some((r) => r.length !== cols.length))
+    throw new RangeError(`plot.heatmap: every row must have ${cols.length} values (one per name)`);
   return { cols, rows, z };
 }
 
@@ -62,15 +69,34 @@ function matrixOf(m: MatrixInput): { cols: string[]; rows: string[]; z: (number 
 export function heatmap(m: MatrixInput, o: HeatmapOptions = {}): Chart {
   const { cols, rows, z, method: corrMethod } = matrixOf(m);
   const digits = o.digits ?? 2;
-  let lo = Infinity, hi = -Infinity;
-  for (const r of z) for (const v of r) if (v !== null) { if (v < lo) lo = v; if (v > hi) hi = v; }
+  let lo = Infinity,
+    hi = -Infinity;
+  for (const r of z)
+    for (const v of r)
+      if (v !== null) {
+        if (v < lo) lo = v;
+        if (v > hi) hi = v;
+      }
   const corrLike = lo >= -1 && hi <= 1;
   const text = z.map((r) => r.map((v) => (v === null ? '' : fmtNum(v, digits))));
-  const data: Trace[] = [{
-    type: 'heatmap', x: cols, y: rows, z, text, texttemplate: '%{text}', hovertemplate: '%{y} / %{x}: %{text}<extra></extra>',
-    colorscale: 'RdBu', reversescale: true, zmin: o.zmin ?? (corrLike ? -1 : lo), zmax: o.zmax ?? (corrLike ? 1 : hi),
-    ...(corrLike ? { zmid: 0 } : {}), xgap: 1, ygap: 1,
-  }];
+  const data: Trace[] = [
+    {
+      type: 'heatmap',
+      x: cols,
+      y: rows,
+      z,
+      text,
+      texttemplate: '%{text}',
+      hovertemplate: '%{y} / %{x}: %{text}<extra></extra>',
+      colorscale: 'RdBu',
+      reversescale: true,
+      zmin: o.zmin ?? (corrLike ? -1 : lo),
+      zmax: o.zmax ?? (corrLike ? 1 : hi),
+      ...(corrLike ? { zmid: 0 } : {}),
+      xgap: 1,
+      ygap: 1,
+    },
+  ];
   const method = corrMethod ? corrMethod[0].toUpperCase() + corrMethod.slice(1) + ' correlation' : 'Correlation';
   const layout = baseLayout({ ...o, title: o.title ?? (corrLike ? method : undefined) }, false);
   layout.hovermode = 'closest';

@@ -12,9 +12,26 @@ import * as charts from './charts';
 import { decimateSeries, lttbIndices, minMaxIndices } from './decimate';
 
 export type {
-  BarInput, BarOptions, CommonOptions, DrawdownInput, DrawdownOptions, DrawdownSeries, EventAggregate, EventInput, EventOptions,
-  EventPathInput, FigureOptions, HeatmapOptions, LabelledMatrix, LinearFit, LineOptions, MatrixInput, NamedValues, RollingOptions,
-  RollingResult, ScatterOptions,
+  BarInput,
+  BarOptions,
+  CommonOptions,
+  DrawdownInput,
+  DrawdownOptions,
+  DrawdownSeries,
+  EventAggregate,
+  EventInput,
+  EventOptions,
+  EventPathInput,
+  FigureOptions,
+  HeatmapOptions,
+  LabelledMatrix,
+  LinearFit,
+  LineOptions,
+  MatrixInput,
+  NamedValues,
+  RollingOptions,
+  RollingResult,
+  ScatterOptions,
 } from './charts';
 export type { PlotInput, SeriesLike } from './inputs';
 
@@ -56,10 +73,18 @@ declare module '../series' {
 }
 
 Object.defineProperty(Series.prototype, 'plot', {
-  configurable: true, writable: true, enumerable: false,
-  value: function plotSeries(this: Series, opts?: charts.LineOptions): Chart { return charts.line(this, opts); },
+  configurable: true,
+  writable: true,
+  enumerable: false,
+  value: function plotSeries(this: Series, opts?: charts.LineOptions): Chart {
+    return charts.line(this, opts);
+  },
 });
 Object.defineProperty(Frame.prototype, 'plot', {
-  configurable: true, writable: true, enumerable: false,
-  value: function plotFrame(this: Frame, opts?: charts.LineOptions): Chart { return charts.line(this, opts); },
+  configurable: true,
+  writable: true,
+  enumerable: false,
+  value: function plotFrame(this: Frame, opts?: charts.LineOptions): Chart {
+    return charts.line(this, opts);
+  },
 });

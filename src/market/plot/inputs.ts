@@ -9,9 +9,7 @@ import { Frame, type Series, formatTime } from '../series';
 
 /** Something plot.* can draw as one line. */
 export type SeriesLike =
-  | Series
-  | ArrayLike<number>
-  | { index: ArrayLike<number>; values: ArrayLike<number>; name?: string };
+  Series | ArrayLike<number> | { index: ArrayLike<number>; values: ArrayLike<number>; name?: string };
 
 /** One or several lines. */
 export type PlotInput = SeriesLike | Frame | SeriesLike[] | Record<string, SeriesLike>;
@@ -43,8 +41,13 @@ function isFrameLike(v: unknown): v is { index: ArrayLike<number>; columns: Reco
   if (v instanceof Frame) return true;
   if (typeof v !== 'object' || v === null) return false;
   const o = v as { index?: unknown; columns?: unknown };
-  return isArrayLikeNumbers(o.index) && typeof o.columns === 'object' && o.columns !== null && !Array.isArray(o.columns)
-    && Object.values(o.columns).every(isArrayLikeNumbers);
+  return (
+    isArrayLikeNumbers(o.index) &&
+    typeof o.columns === 'object' &&
+    o.columns !== null &&
+    !Array.isArray(o.columns) &&
+    Object.values(o.columns).every(isArrayLikeNumbers)
+  );
 }
 
 /** Timestamps look like epoch ms from 1971 onward (a positional 0..n-1 index does not). */
@@ -63,23 +66,29 @@ export function toColumns(input: PlotInput, fallbackName = 'value'): Column[] {
   if (Array.isArray(input)) {
     return input.flatMap((s, i) => toColumns(s as PlotInput, `${fallbackName} ${i + 1}`));
   }
-  if (isIndexed(input)) return [{ name: input.name ?? fallbackName, x: input.index, y: input.values, time: looksLikeTime(input.index) }];
+  if (isIndexed(input))
+    return [{ name: input.name ?? fallbackName, x: input.index, y: input.values, time: looksLikeTime(input.index) }];
   if (typeof input === 'object' && input !== null) {
     const entries = Object.entries(input as Record<string, unknown>);
     const cols: Column[] = [];
     for (const [k, v] of entries) {
-      if (isArrayLikeNumbers(v) || isIndexed(v)) cols.push(...toColumns(v as PlotInput, k).map((c) => ({ ...c, name: k })));
+      if (isArrayLikeNumbers(v) || isIndexed(v))
+        cols.push(...toColumns(v as PlotInput, k).map((c) => ({ ...c, name: k })));
     }
     if (cols.length) return cols;
   }
-  throw new TypeError(`plot: cannot draw ${describe(input)}; pass a Series, a Frame, an array of numbers, or {name: Series}`);
+  throw new TypeError(
+    `plot: cannot draw ${describe(input)}; pass a Series, a Frame, an array of numbers, or {name: Series}`,
+  );
 }
 
 export function describe(v: unknown): string {
   if (v === null) return 'null';
   if (typeof v !== 'object') return `a ${typeof v}`;
   const ctor = (v as object).constructor?.name;
-  const keys = Object.keys(v as object).slice(0, 6).join(', ');
+  const keys = Object.keys(v as object)
+    .slice(0, 6)
+    .join(', ');
   return `${ctor && ctor !== 'Object' ? `a ${ctor}` : 'an object'}${keys ? ` with fields ${keys}` : ''}`;
 }
 
@@ -101,17 +110,33 @@ export function xOut(x: number, time: boolean): string | number {
 
 /** Inner join of two time-indexed columns on equal timestamps (both indexes increasing). */
 export function innerJoin(a: Column, b: Column): { x: number[]; ya: number[]; yb: number[] } {
-  const x: number[] = [], ya: number[] = [], yb: number[] = [];
+  const x: number[] = [],
+    ya: number[] = [],
+    yb: number[] = [];
   if (!a.time || !b.time) {
-    if (a.y.length !== b.y.length) throw new RangeError(`plot.scatter: y has ${a.y.length} points and x has ${b.y.length}; pass Series (aligned on dates) or arrays of equal length`);
-    for (let i = 0; i < a.y.length; i++) { x.push(i); ya.push(a.y[i]); yb.push(b.y[i]); }
+    if (a.y.length !== b.y.length)
+      throw new RangeError(
+        `plot.scatter: y has ${a.y.length} points and x has ${b.y.length}; pass Series (aligned on dates) or arrays of equal length`,
+      );
+    for (let i = 0; i < a.y.length; i++) {
+      x.push(i);
+      ya.push(a.y[i]);
+      yb.push(b.y[i]);
+    }
     return { x, ya, yb };
   }
-  let i = 0, j = 0;
+  let i = 0,
+    j = 0;
   while (i < a.x.length && j < b.x.length) {
     if (a.x[i] < b.x[j]) i++;
     else if (a.x[i] > b.x[j]) j++;
-    else { x.push(a.x[i]); ya.push(a.y[i]); yb.push(b.y[j]); i++; j++; }
+    else {
+      x.push(a.x[i]);
+      ya.push(a.y[i]);
+      yb.push(b.y[j]);
+      i++;
+      j++;
+    }
   }
   return { x, ya, yb };
 }

@@ -6,7 +6,15 @@ import type { DecimationNote } from '../../shared/schemas';
 import { Chart } from '../output';
 import { Series } from '../series';
 import { isIndexed, toColumns, type Column, type PlotInput, type SeriesLike } from './inputs';
-import { DEFAULT_MAX_POINTS, baseLayout, hline, lineTrace, type CommonOptions, type Layout, type LiveList } from './common';
+import {
+  DEFAULT_MAX_POINTS,
+  baseLayout,
+  hline,
+  lineTrace,
+  type CommonOptions,
+  type Layout,
+  type LiveList,
+} from './common';
 
 export interface LineOptions extends CommonOptions {
   /** Names (or positions) of the series drawn against a second y axis on the right. */
@@ -27,7 +35,11 @@ export interface LineOptions extends CommonOptions {
 
 function rebased(c: Column, base: number): Column {
   let first = NaN;
-  for (let i = 0; i < c.y.length; i++) if (Number.isFinite(c.y[i]) && c.y[i] !== 0) { first = c.y[i]; break; }
+  for (let i = 0; i < c.y.length; i++)
+    if (Number.isFinite(c.y[i]) && c.y[i] !== 0) {
+      first = c.y[i];
+      break;
+    }
   const y = new Float64Array(c.y.length);
   for (let i = 0; i < y.length; i++) y[i] = (c.y[i] / first) * base;
   return { ...c, y };
@@ -53,22 +65,53 @@ export function line(input: PlotInput, o: LineOptions = {}): Chart {
   const time = cols.some((c) => c.time);
   const sec = new Set(o.secondary ?? []);
   for (const s of sec) {
-    if (typeof s === 'string' && !cols.some((c) => c.name === s)) throw new RangeError(`plot.line: secondary "${s}" is not one of the series: ${cols.map((c) => c.name).join(', ')}`);
+    if (typeof s === 'string' && !cols.some((c) => c.name === s))
+      throw new RangeError(
+        `plot.line: secondary "${s}" is not one of the series: ${cols.map((c) => c.name).join(', ')}`,
+      );
   }
   const notes: DecimationNote[] = [];
   const live: LiveList = [];
-  const data = cols.map((c, i) => lineTrace(c, i, maxPoints, notes, {
-    ...(sec.has(c.name) || sec.has(i) ? { yaxis: 'y2' } : {}),
-    ...(o.area ? { fill: 'tozeroy' } : {}),
-  }, live));
-  const layout = baseLayout({ ...o, yTitle: o.yTitle ?? (o.rebase ? `rebased to ${o.rebase === true ? 100 : o.rebase}` : cols.length === 1 ? undefined : undefined) }, time);
+  const data = cols.map((c, i) =>
+    lineTrace(
+      c,
+      i,
+      maxPoints,
+      notes,
+      {
+        ...(sec.has(c.name) || sec.has(i) ? { yaxis: 'y2' } : {}),
+        ...(o.area ? { fill: 'tozeroy' } : {}),
+      },
+      live,
+    ),
+  );
+  const layout = baseLayout(
+    {
+      ...o,
+      yTitle:
+        o.yTitle ??
+        (o.rebase ? `rebased to ${o.rebase === true ? 100 : o.rebase}` : cols.length === 1 ? undefined : undefined),
+    },
+    time,
+  );
   const yaxis = layout.yaxis as Layout;
   if (o.log) yaxis.type = 'log';
-  if (o.percent) { yaxis.tickformat = '.1~%'; yaxis.hoverformat = '.2%'; }
+  if (o.percent) {
+    yaxis.tickformat = '.1~%';
+    yaxis.hoverformat = '.2%';
+  }
   if (data.some((t) => t.yaxis === 'y2')) {
     // tickmode 'auto': round ticks of its own (Plotly's default for an overlaying axis syncs them
     // to the left axis's grid, which gives ticks like 1492, 2280, 3068)
-    layout.yaxis2 = { overlaying: 'y', side: 'right', showgrid: false, automargin: true, tickmode: 'auto', ...(o.y2Title ? { title: { text: o.y2Title } } : {}), ...(o.percent ? { tickformat: '.1~%', hoverformat: '.2%' } : {}) };
+    layout.yaxis2 = {
+      overlaying: 'y',
+      side: 'right',
+      showgrid: false,
+      automargin: true,
+      tickmode: 'auto',
+      ...(o.y2Title ? { title: { text: o.y2Title } } : {}),
+      ...(o.percent ? { tickformat: '.1~%', hoverformat: '.2%' } : {}),
+    };
     (layout.margin as Layout).r = 56;
   }
   if (cols.length === 1 && !o.yTitle && !o.rebase) yaxis.title = { text: cols[0].name };
@@ -123,6 +166,10 @@ function isRollingResult(v: unknown): v is RollingResult {
 
 /** The Series among a plot input (one, an array, or a record of them). */
 function seriesOf(v: PlotInput): Series[] {
-  const list: unknown[] = Array.isArray(v) ? v : typeof v === 'object' && v !== null && Object.getPrototypeOf(v) === Object.prototype ? Object.values(v) : [v];
+  const list: unknown[] = Array.isArray(v)
+    ? v
+    : typeof v === 'object' && v !== null && Object.getPrototypeOf(v) === Object.prototype
+      ? Object.values(v)
+      : [v];
   return list.filter((x): x is Series => x instanceof Series);
 }

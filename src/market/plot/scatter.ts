@@ -40,10 +40,17 @@ export interface LinearFit {
  * plot.linearFit([1, 2, 3, 4], [3, 5, 7, 9]).slope // => 2
  */
 export function linearFit(x: ArrayLike<number>, y: ArrayLike<number>, digits = 4): LinearFit {
-  const px: number[] = [], py: number[] = [];
-  for (let i = 0; i < Math.min(x.length, y.length); i++) if (Number.isFinite(x[i]) && Number.isFinite(y[i])) { px.push(x[i]); py.push(y[i]); }
+  const px: number[] = [],
+    py: number[] = [];
+  for (let i = 0; i < Math.min(x.length, y.length); i++)
+    if (Number.isFinite(x[i]) && Number.isFinite(y[i])) {
+      px.push(x[i]);
+      py.push(y[i]);
+    }
   const n = px.length;
-  let slope = NaN, intercept = NaN, r2 = NaN;
+  let slope = NaN,
+    intercept = NaN,
+    r2 = NaN;
   if (n === 2 && px[0] !== px[1]) {
     // exactly determined (the least-squares core wants more rows than coefficients): the line through both
     slope = (py[1] - py[0]) / (px[1] - px[0]);
@@ -59,13 +66,14 @@ export function linearFit(x: ArrayLike<number>, y: ArrayLike<number>, digits = 4
       let syy = 0;
       for (const v of py) syy += (v - my) * (v - my);
       r2 = syy > 0 ? 1 - fit.ssr / syy : NaN;
-    } catch { /* a constant x: no line */ }
+    } catch {
+      /* a constant x: no line */
+    }
   }
   const f = (v: number) => fmtNum(v, digits);
   const equation = `y = ${f(slope)}·x ${intercept < 0 ? '−' : '+'} ${f(Math.abs(intercept))}`;
   return { intercept, slope, r2, n, equation };
 }
-
 
 /**
  * y against x as points (paired on equal dates when both are Series, else by position), with
@@ -80,27 +88,66 @@ export function scatter(y: SeriesLike, x: SeriesLike, o: ScatterOptions = {}): C
   const [cy] = toColumns(y as PlotInput, 'y');
   const [cx] = toColumns(x as PlotInput, 'x');
   const j = innerJoin(cy, cx);
-  const px: number[] = [], py: number[] = [], when: (string | number)[] = [];
+  const px: number[] = [],
+    py: number[] = [],
+    when: (string | number)[] = [];
   for (let i = 0; i < j.x.length; i++) {
-    if (Number.isFinite(j.ya[i]) && Number.isFinite(j.yb[i])) { px.push(j.yb[i]); py.push(j.ya[i]); when.push(xOut(j.x[i], cy.time && cx.time)); }
+    if (Number.isFinite(j.ya[i]) && Number.isFinite(j.yb[i])) {
+      px.push(j.yb[i]);
+      py.push(j.ya[i]);
+      when.push(xOut(j.x[i], cy.time && cx.time));
+    }
   }
   const big = px.length > 10_000;
-  const data: Trace[] = [{
-    type: big ? 'scattergl' : 'scatter', mode: 'markers', name: `${cy.name} vs ${cx.name}`,
-    x: px.map(compact), y: py.map(compact), text: when, marker: { size: 5, opacity: 0.6 },
-    hovertemplate: `${cx.name} %{x}<br>${cy.name} %{y}<br>%{text}<extra></extra>`,
-  }];
-  const layout = baseLayout({ ...o, title: o.title ?? `${cy.name} vs ${cx.name}`, xTitle: o.xTitle ?? cx.name, yTitle: o.yTitle ?? cy.name }, false);
+  const data: Trace[] = [
+    {
+      type: big ? 'scattergl' : 'scatter',
+      mode: 'markers',
+      name: `${cy.name} vs ${cx.name}`,
+      x: px.map(compact),
+      y: py.map(compact),
+      text: when,
+      marker: { size: 5, opacity: 0.6 },
+      hovertemplate: `${cx.name} %{x}<br>${cy.name} %{y}<br>%{text}<extra></extra>`,
+    },
+  ];
+  const layout = baseLayout(
+    { ...o, title: o.title ?? `${cy.name} vs ${cx.name}`, xTitle: o.xTitle ?? cx.name, yTitle: o.yTitle ?? cy.name },
+    false,
+  );
   layout.hovermode = 'closest';
   layout.showlegend = false; // the equation is written on the chart
   let fit: LinearFit | undefined;
   if (o.fit) {
     fit = linearFit(px, py, o.digits ?? 4);
-    let lo = Infinity, hi = -Infinity;
-    for (const v of px) { if (v < lo) lo = v; if (v > hi) hi = v; }
+    let lo = Infinity,
+      hi = -Infinity;
+    for (const v of px) {
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
     const label = `${fit.equation}   R² = ${fit.r2.toFixed(3)}, n = ${fit.n}`;
-    data.push({ type: 'scatter', mode: 'lines', name: `fit: ${fit.equation}`, x: [compact(lo), compact(hi)], y: [compact(fit.intercept + fit.slope * lo), compact(fit.intercept + fit.slope * hi)], hoverinfo: 'skip' });
-    layout.annotations = [{ xref: 'paper', yref: 'paper', x: 0.01, y: 0.99, xanchor: 'left', yanchor: 'top', showarrow: false, text: label, font: { size: 13 } }];
+    data.push({
+      type: 'scatter',
+      mode: 'lines',
+      name: `fit: ${fit.equation}`,
+      x: [compact(lo), compact(hi)],
+      y: [compact(fit.intercept + fit.slope * lo), compact(fit.intercept + fit.slope * hi)],
+      hoverinfo: 'skip',
+    });
+    layout.annotations = [
+      {
+        xref: 'paper',
+        yref: 'paper',
+        x: 0.01,
+        y: 0.99,
+        xanchor: 'left',
+        yanchor: 'top',
+        showarrow: false,
+        text: label,
+        font: { size: 13 },
+      },
+    ];
   }
   const chart = new Chart({ data, layout }, { title: (layout.title as { text?: string } | undefined)?.text });
   if (fit) (chart as Chart & { fit?: LinearFit }).fit = fit;

@@ -49,16 +49,30 @@ export const BASE_SETTINGS = {
  */
 export async function startCodeServer(o) {
   fs.mkdirSync(path.join(o.userDataDir, 'User'), { recursive: true });
-  fs.writeFileSync(path.join(o.userDataDir, 'User', 'settings.json'), JSON.stringify({ ...BASE_SETTINGS, ...o.settings }, null, 2));
+  fs.writeFileSync(
+    path.join(o.userDataDir, 'User', 'settings.json'),
+    JSON.stringify({ ...BASE_SETTINGS, ...o.settings }, null, 2),
+  );
   const config = path.join(o.userDataDir, 'code-server.yaml');
   fs.writeFileSync(config, 'auth: none\ncert: false\n');
   let lastErr;
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = await freePort();
     const args = [
-      CS_ENTRY, '--config', config, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`,
-      '--disable-telemetry', '--disable-update-check', '--disable-getting-started-override',
-      '--user-data-dir', o.userDataDir, '--extensions-dir', o.extensionsDir,
+      CS_ENTRY,
+      '--config',
+      config,
+      '--auth',
+      'none',
+      '--bind-addr',
+      `127.0.0.1:${port}`,
+      '--disable-telemetry',
+      '--disable-update-check',
+      '--disable-getting-started-override',
+      '--user-data-dir',
+      o.userDataDir,
+      '--extensions-dir',
+      o.extensionsDir,
       ...(o.trust ? ['--disable-workspace-trust'] : []),
     ];
     const out = fs.openSync(o.logFile, 'a');
@@ -78,21 +92,40 @@ export async function startCodeServer(o) {
         const r = await fetch(`${url}/healthz`);
         if (r.ok) {
           return {
-            url, port, pid: child.pid, logFile: o.logFile,
+            url,
+            port,
+            pid: child.pid,
+            logFile: o.logFile,
             async stop() {
               if (exited !== null) return;
               const gone = new Promise((res) => child.once('exit', res));
-              try { process.kill(-child.pid, 'SIGTERM'); } catch { /* already gone */ }
-              const t = setTimeout(() => { try { process.kill(-child.pid, 'SIGKILL'); } catch { /* gone */ } }, 5000);
+              try {
+                process.kill(-child.pid, 'SIGTERM');
+              } catch {
+                /* already gone */
+              }
+              const t = setTimeout(() => {
+                try {
+                  process.kill(-child.pid, 'SIGKILL');
+                } catch {
+                  /* gone */
+                }
+              }, 5000);
               await gone;
               clearTimeout(t);
             },
           };
         }
-      } catch { /* not listening yet */ }
+      } catch {
+        /* not listening yet */
+      }
       await new Promise((r) => setTimeout(r, 200)); // poll interval, not a wait-for-time
     }
-    try { process.kill(-child.pid, 'SIGKILL'); } catch { /* gone */ }
+    try {
+      process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
     lastErr = new Error(`code-server did not become healthy on port ${port} (exit: ${exited}); see ${o.logFile}`);
   }
   throw lastErr;

@@ -77,7 +77,11 @@ export async function closeWindows() {
 export function sampleNotebooks() {
   const dir = path.join(ROOT, 'samples');
   if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir).filter((f) => f.endsWith('.mktnb')).sort().map((f) => `samples/${f}`);
+  return fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.mktnb'))
+    .sort()
+    .map((f) => `samples/${f}`);
 }
 
 export function hasCommand(id) {
@@ -85,7 +89,9 @@ export function hasCommand(id) {
 }
 
 export function commandByTitle(title) {
-  return (ctx.manifest?.contributes?.commands ?? []).find((c) => `${c.category ? `${c.category}: ` : ''}${c.title}` === title);
+  return (ctx.manifest?.contributes?.commands ?? []).find(
+    (c) => `${c.category ? `${c.category}: ` : ''}${c.title}` === title,
+  );
 }
 
 export async function shot(name) {

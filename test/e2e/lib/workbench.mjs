@@ -5,15 +5,29 @@ import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { CHROMIUM } from '../setup.mjs';
 
-export const RESULTS_DIR = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..', '..', 'test-results', 'e2e');
+export const RESULTS_DIR = path.resolve(
+  path.dirname(new URL(import.meta.url).pathname),
+  '..',
+  '..',
+  '..',
+  'test-results',
+  'e2e',
+);
 
 export async function launchBrowser() {
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      '--disable-dev-shm-usage'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-dev-shm-usage',
+    ],
   });
 }
 
@@ -29,7 +43,9 @@ export async function openWorkbench(browser, server, folder, { trustPrompt } = {
   const page = await context.newPage();
   page.setDefaultTimeout(30_000);
   const consoleErrors = [];
-  page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+  page.on('console', (m) => {
+    if (m.type() === 'error') consoleErrors.push(m.text());
+  });
   page.on('pageerror', (e) => consoleErrors.push(String(e)));
   await page.goto(`${server.url}/?folder=${encodeURIComponent(folder)}`);
   await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 90_000 });
@@ -41,7 +57,10 @@ export async function openWorkbench(browser, server, folder, { trustPrompt } = {
     await dialog.waitFor({ state: 'hidden' });
   }
   // the explorer has resolved the folder: the workbench has restored its layout
-  await page.locator('.explorer-folders-view, .explorer-viewlet').first().waitFor({ state: 'visible', timeout: 60_000 });
+  await page
+    .locator('.explorer-folders-view, .explorer-viewlet')
+    .first()
+    .waitFor({ state: 'visible', timeout: 60_000 });
   await page.locator('.statusbar').waitFor({ state: 'visible' });
   return { context, page, consoleErrors };
 }
@@ -50,7 +69,8 @@ const reEscape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** The row of the open quick input whose label is exactly `label` (after the list filtered). */
 function exactRow(page, label) {
-  return page.locator('.quick-input-widget .quick-input-list .monaco-list-row')
+  return page
+    .locator('.quick-input-widget .quick-input-list .monaco-list-row')
     .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^\\s*${reEscape(label)}\\s*$`) }) })
     .first();
 }
@@ -98,7 +118,8 @@ export async function pickItem(page, label, { exact = true } = {}) {
   await widget.waitFor({ state: 'visible' });
   const input = widget.locator('.quick-input-box input');
   await input.fill(label);
-  const row = exact ? exactRow(page, label)
+  const row = exact
+    ? exactRow(page, label)
     : widget.locator('.quick-input-list .monaco-list-row', { hasText: label }).first();
   await row.waitFor({ state: 'visible' });
   const before = await promptNow(page);
@@ -132,13 +153,19 @@ function promptNow(page) {
 
 /** Waits until the quick input is hidden or asks something other than `before` (at most 15 s: two steps may ask alike). */
 async function promptGone(page, before) {
-  await page.waitForFunction((b) => {
-    const w = /** @type {HTMLElement | null} */ (document.querySelector('.quick-input-widget'));
-    if (!w || w.offsetParent === null || getComputedStyle(w).display === 'none') return true;
-    const box = /** @type {HTMLInputElement | null} */ (w.querySelector('.quick-input-box input'));
-    const now = `${w.querySelector('.quick-input-title')?.textContent ?? ''}|${box?.getAttribute('placeholder') ?? ''}|${w.querySelector('.quick-input-message')?.textContent ?? ''}|${box?.value ?? ''}`;
-    return now !== b;
-  }, before, { polling: 100, timeout: 15_000 }).catch(() => {});
+  await page
+    .waitForFunction(
+      (b) => {
+        const w = /** @type {HTMLElement | null} */ (document.querySelector('.quick-input-widget'));
+        if (!w || w.offsetParent === null || getComputedStyle(w).display === 'none') return true;
+        const box = /** @type {HTMLInputElement | null} */ (w.querySelector('.quick-input-box input'));
+        const now = `${w.querySelector('.quick-input-title')?.textContent ?? ''}|${box?.getAttribute('placeholder') ?? ''}|${w.querySelector('.quick-input-message')?.textContent ?? ''}|${box?.value ?? ''}`;
+        return now !== b;
+      },
+      before,
+      { polling: 100, timeout: 15_000 },
+    )
+    .catch(() => {});
 }
 
 /**
@@ -156,44 +183,94 @@ export async function answerSaveDialog(page, target, tabName, { timeout = 90_000
   const widget = page.locator('.quick-input-widget');
   const input = widget.locator('.quick-input-box input');
   const tab = page.locator('.tabs-container .tab.active', { hasText: tabName });
-  const value = () => page.evaluate(() => /** @type {HTMLInputElement | null} */ (document.querySelector('.quick-input-widget .quick-input-box input'))?.value ?? '');
-  const notBusy = () => page.waitForFunction(() => {
-    const bar = document.querySelector('.quick-input-widget .quick-input-progress');
-    return !bar || !bar.classList.contains('active');
-  }, undefined, { polling: 100, timeout: 20_000 }).catch(() => {});
+  const value = () =>
+    page.evaluate(
+      () =>
+        /** @type {HTMLInputElement | null} */ (document.querySelector('.quick-input-widget .quick-input-box input'))
+          ?.value ?? '',
+    );
+  const notBusy = () =>
+    page
+      .waitForFunction(
+        () => {
+          const bar = document.querySelector('.quick-input-widget .quick-input-progress');
+          return !bar || !bar.classList.contains('active');
+        },
+        undefined,
+        { polling: 100, timeout: 20_000 },
+      )
+      .catch(() => {});
   let tries = 0;
   while (Date.now() < deadline) {
     if (await tab.isVisible()) return;
     if (!(await widget.isVisible())) {
       // the dialog closed: either it saved (the tab is on its way) or something hid it
-      if (await tab.waitFor({ state: 'visible', timeout: 10_000 }).then(() => true, () => false)) return;
-      throw new Error(`the save dialog closed and "${tabName}" did not open: ${JSON.stringify(await quickInputState(page))}`);
+      if (
+        await tab.waitFor({ state: 'visible', timeout: 10_000 }).then(
+          () => true,
+          () => false,
+        )
+      )
+        return;
+      throw new Error(
+        `the save dialog closed and "${tabName}" did not open: ${JSON.stringify(await quickInputState(page))}`,
+      );
     }
     await notBusy();
     if ((await value()) !== target) {
       // (CI once saw fill time out here: the box was not editable for 30 s; look again)
-      const filled = await input.fill(target, { timeout: 15_000 })
-        .then(() => page.waitForFunction((t) => /** @type {HTMLInputElement | null} */ (document.querySelector('.quick-input-widget .quick-input-box input'))?.value === t, target, { polling: 100, timeout: 10_000 }))
-        .then(() => true, () => false);
+      const filled = await input
+        .fill(target, { timeout: 15_000 })
+        .then(() =>
+          page.waitForFunction(
+            (t) =>
+              /** @type {HTMLInputElement | null} */ (
+                document.querySelector('.quick-input-widget .quick-input-box input')
+              )?.value === t,
+            target,
+            { polling: 100, timeout: 10_000 },
+          ),
+        )
+        .then(
+          () => true,
+          () => false,
+        );
       if (!filled) continue;
       await notBusy();
     }
     const st = await quickInputState(page);
-    if (st?.message && /does not exist|already exists|not valid/i.test(st.message)) throw new Error(`the save dialog refused ${target}: ${st.message}`);
+    if (st?.message && /does not exist|already exists|not valid/i.test(st.message))
+      throw new Error(`the save dialog refused ${target}: ${st.message}`);
     await input.press('Enter');
     tries++;
-    if (await tab.waitFor({ state: 'visible', timeout: 10_000 }).then(() => true, () => false)) return;
+    if (
+      await tab.waitFor({ state: 'visible', timeout: 10_000 }).then(
+        () => true,
+        () => false,
+      )
+    )
+      return;
   }
-  throw new Error(`"${tabName}" did not open after ${tries} Enter(s) in the save dialog: ${JSON.stringify(await quickInputState(page))}`);
+  throw new Error(
+    `"${tabName}" did not open after ${tries} Enter(s) in the save dialog: ${JSON.stringify(await quickInputState(page))}`,
+  );
 }
 
 /** The current quick input's prompt/title text and its rows' labels (for generic pick sequences). */
 export async function quickInputState(page) {
   const widget = page.locator('.quick-input-widget');
   if (!(await widget.isVisible())) return null;
-  const title = (await widget.locator('.quick-input-title').textContent().catch(() => '')) ?? '';
+  const title =
+    (await widget
+      .locator('.quick-input-title')
+      .textContent()
+      .catch(() => '')) ?? '';
   const placeholder = (await widget.locator('.quick-input-box input').getAttribute('placeholder')) ?? '';
-  const message = (await widget.locator('.quick-input-message').textContent().catch(() => '')) ?? '';
+  const message =
+    (await widget
+      .locator('.quick-input-message')
+      .textContent()
+      .catch(() => '')) ?? '';
   const labels = await widget.locator('.quick-input-list .monaco-list-row .label-name').allTextContents();
   return { title: title.trim(), placeholder, message: message.trim(), labels: labels.map((s) => s.trim()) };
 }
@@ -206,9 +283,16 @@ export async function openFile(page, relPath) {
   await input.waitFor({ state: 'visible' });
   await input.fill(relPath);
   const base = path.basename(relPath);
-  await page.locator('.quick-input-widget .quick-input-list .monaco-list-row.focused', { hasText: base }).waitFor({ state: 'visible' });
+  await page
+    .locator('.quick-input-widget .quick-input-list .monaco-list-row.focused', { hasText: base })
+    .waitFor({ state: 'visible' });
   await input.press('Enter');
-  await page.locator(`.tabs-container .tab.active[aria-label^="${base}"], .tabs-container .tab.active[data-resource-name="${base}"]`).first().waitFor({ state: 'visible' });
+  await page
+    .locator(
+      `.tabs-container .tab.active[aria-label^="${base}"], .tabs-container .tab.active[data-resource-name="${base}"]`,
+    )
+    .first()
+    .waitFor({ state: 'visible' });
 }
 
 /** The visible notebook editor (two .notebook-editor nodes can exist; the first may be hidden). */
@@ -244,7 +328,8 @@ export async function waitForCellState(page, n, states, timeout = 90_000) {
   const want = Array.isArray(states) ? states : [states];
   const sel = want.map((s) => `.cell-statusbar-container ${STATE_SELECTOR[s]}`).join(', ');
   await codeCell(page, n).locator(sel).first().waitFor({ state: 'attached', timeout });
-  for (const s of want) if (await codeCell(page, n).locator(`.cell-statusbar-container ${STATE_SELECTOR[s]}`).count()) return s;
+  for (const s of want)
+    if (await codeCell(page, n).locator(`.cell-statusbar-container ${STATE_SELECTOR[s]}`).count()) return s;
   return want[0];
 }
 
@@ -261,7 +346,10 @@ export async function answerKernelPickerIfShown(page) {
 
 /** The notebook toolbar's "Run All" action, clicked as a user would. */
 export async function clickRunAll(page) {
-  await notebookEditor(page).locator('.notebook-toolbar-container').getByRole('button', { name: /^Run All/ }).click();
+  await notebookEditor(page)
+    .locator('.notebook-toolbar-container')
+    .getByRole('button', { name: /^Run All/ })
+    .click();
 }
 
 /**
@@ -272,21 +360,36 @@ export async function waitRunDone(page, timeout = 180_000) {
   const deadline = Date.now() + timeout;
   for (;;) {
     await answerKernelPickerIfShown(page);
-    const done = await page.waitForFunction(() => {
-      // the notebook editor a person sees: non-empty box, with cells (another one may be hidden)
-      const ed = [...document.querySelectorAll('.notebook-editor')].find((e) => {
-        const r = e.getBoundingClientRect();
-        return r.width > 0 && r.height > 0 && e.querySelector('.cell-list-container .monaco-list-row');
-      });
-      if (!ed) return false;
-      const shown = (sel) => [...ed.querySelectorAll(sel)].some((e) => e.getClientRects().length > 0);
-      const busy = shown('.cell-statusbar-container .codicon-notebook-state-executing, .cell-statusbar-container .codicon-notebook-state-pending, .notebook-toolbar-container .codicon-notebook-stop');
-      const ran = shown('.cell-statusbar-container .codicon-notebook-state-success, .cell-statusbar-container .codicon-notebook-state-error');
-      const picker = [...document.querySelectorAll('.quick-input-widget')].some((/** @type {HTMLElement} */ w) => w.offsetParent !== null
-        && getComputedStyle(w).display !== 'none'
-        && /kernel/i.test(`${w.querySelector('.quick-input-title')?.textContent ?? ''} ${w.querySelector('.quick-input-box input')?.getAttribute('placeholder') ?? ''}`));
-      return picker ? 'picker' : !busy && !!ran;
-    }, undefined, { timeout: Math.max(1000, deadline - Date.now()), polling: 100 }).then((h) => h.jsonValue());
+    const done = await page
+      .waitForFunction(
+        () => {
+          // the notebook editor a person sees: non-empty box, with cells (another one may be hidden)
+          const ed = [...document.querySelectorAll('.notebook-editor')].find((e) => {
+            const r = e.getBoundingClientRect();
+            return r.width > 0 && r.height > 0 && e.querySelector('.cell-list-container .monaco-list-row');
+          });
+          if (!ed) return false;
+          const shown = (sel) => [...ed.querySelectorAll(sel)].some((e) => e.getClientRects().length > 0);
+          const busy = shown(
+            '.cell-statusbar-container .codicon-notebook-state-executing, .cell-statusbar-container .codicon-notebook-state-pending, .notebook-toolbar-container .codicon-notebook-stop',
+          );
+          const ran = shown(
+            '.cell-statusbar-container .codicon-notebook-state-success, .cell-statusbar-container .codicon-notebook-state-error',
+          );
+          const picker = [...document.querySelectorAll('.quick-input-widget')].some(
+            (/** @type {HTMLElement} */ w) =>
+              w.offsetParent !== null &&
+              getComputedStyle(w).display !== 'none' &&
+              /kernel/i.test(
+                `${w.querySelector('.quick-input-title')?.textContent ?? ''} ${w.querySelector('.quick-input-box input')?.getAttribute('placeholder') ?? ''}`,
+              ),
+          );
+          return picker ? 'picker' : !busy && !!ran;
+        },
+        undefined,
+        { timeout: Math.max(1000, deadline - Date.now()), polling: 100 },
+      )
+      .then((h) => h.jsonValue());
     if (done === true) return;
     if (Date.now() > deadline) throw new Error('Run All did not finish');
   }
@@ -297,54 +400,76 @@ export async function runCellFromUi(page, n) {
   const cell = codeCell(page, n);
   await cell.scrollIntoViewIfNeeded();
   await cell.hover();
-  await cell.locator('.run-button-container').getByRole('button', { name: /^Execute Cell/ }).click();
+  await cell
+    .locator('.run-button-container')
+    .getByRole('button', { name: /^Execute Cell/ })
+    .click();
 }
 
 /** Clicks the n-th code cell's stop button (shown while it runs). */
 export async function stopCellFromUi(page, n) {
   const cell = codeCell(page, n);
   await cell.hover();
-  await cell.locator('.run-button-container').getByRole('button', { name: /^Stop Cell Execution/ }).click();
+  await cell
+    .locator('.run-button-container')
+    .getByRole('button', { name: /^Stop Cell Execution/ })
+    .click();
 }
 
 /** Plotly charts drawn in the output webview: trace counts (from the DOM), titles, colors. */
 export async function drawnCharts(page) {
-  return outputFrame(page).locator('.js-plotly-plot').evaluateAll((els) => els.map((el) => {
-    const svg = el.querySelector('.main-svg');
-    const bg = el.querySelector('.main-svg .bg');
-    const title = el.querySelector('.gtitle');
-    const tick = el.querySelector('.xtick text, .ytick text');
-    const r = el.getBoundingClientRect();
-    return {
-      outputId: el.closest('.output')?.id ?? null,
-      hasSvg: !!svg,
-      hasCanvas: !!el.querySelector('.gl-container canvas'),
-      svgTraces: el.querySelectorAll('.scatterlayer .trace, .barlayer .trace, .heatmaplayer .hm, .boxlayer .trace, .pielayer .trace').length,
-      dataTraces: Array.isArray(el.data) ? el.data.length : null,
-      title: title ? title.textContent : null,
-      paperBg: svg ? (svg.style.background || getComputedStyle(svg).backgroundColor) : null,
-      plotBg: bg ? (bg.style.fill || bg.getAttribute('fill')) : null,
-      fontColor: tick ? (tick.style.fill || getComputedStyle(tick).fill) : title ? (title.style.fill || getComputedStyle(title).fill) : null,
-      inView: r.height > 0 && r.bottom > 0 && r.top < innerHeight,
-    };
-  }));
+  return outputFrame(page)
+    .locator('.js-plotly-plot')
+    .evaluateAll((els) =>
+      els.map((el) => {
+        const svg = el.querySelector('.main-svg');
+        const bg = el.querySelector('.main-svg .bg');
+        const title = el.querySelector('.gtitle');
+        const tick = el.querySelector('.xtick text, .ytick text');
+        const r = el.getBoundingClientRect();
+        return {
+          outputId: el.closest('.output')?.id ?? null,
+          hasSvg: !!svg,
+          hasCanvas: !!el.querySelector('.gl-container canvas'),
+          svgTraces: el.querySelectorAll(
+            '.scatterlayer .trace, .barlayer .trace, .heatmaplayer .hm, .boxlayer .trace, .pielayer .trace',
+          ).length,
+          dataTraces: Array.isArray(el.data) ? el.data.length : null,
+          title: title ? title.textContent : null,
+          paperBg: svg ? svg.style.background || getComputedStyle(svg).backgroundColor : null,
+          plotBg: bg ? bg.style.fill || bg.getAttribute('fill') : null,
+          fontColor: tick
+            ? tick.style.fill || getComputedStyle(tick).fill
+            : title
+              ? title.style.fill || getComputedStyle(title).fill
+              : null,
+          inView: r.height > 0 && r.bottom > 0 && r.top < innerHeight,
+        };
+      }),
+    );
 }
 
 /** Waits until at least `count` charts are drawn (Plotly's SVG inside .js-plotly-plot). */
 export async function waitForCharts(page, count = 1, timeout = 60_000) {
-  await outputFrame(page).locator('.js-plotly-plot .main-svg').nth(count - 1).waitFor({ state: 'attached', timeout });
+  await outputFrame(page)
+    .locator('.js-plotly-plot .main-svg')
+    .nth(count - 1)
+    .waitFor({ state: 'attached', timeout });
 }
 
 /** True when the visible notebook's list is scrolled to its end (scrollbar slider at the bottom). */
 async function atListBottom(page) {
   // the list's own scrollbar is the tallest one (cell editors have their own, small ones)
-  return notebookEditor(page).locator('.cell-list-container .scrollbar.vertical').evaluateAll((bars) => {
-    const bar = bars.sort((a, b) => b.getBoundingClientRect().height - a.getBoundingClientRect().height)[0];
-    const slider = bar?.querySelector('.slider');
-    if (!slider) return true; // no scrollbar: everything fits
-    const b = bar.getBoundingClientRect(); const s = slider.getBoundingClientRect();
-    return s.height === 0 || s.bottom >= b.bottom - 1;
-  });
+  return notebookEditor(page)
+    .locator('.cell-list-container .scrollbar.vertical')
+    .evaluateAll((bars) => {
+      const bar = bars.sort((a, b) => b.getBoundingClientRect().height - a.getBoundingClientRect().height)[0];
+      const slider = bar?.querySelector('.slider');
+      if (!slider) return true; // no scrollbar: everything fits
+      const b = bar.getBoundingClientRect();
+      const s = slider.getBoundingClientRect();
+      return s.height === 0 || s.bottom >= b.bottom - 1;
+    });
 }
 
 /**
@@ -358,15 +483,20 @@ export async function collectChartsByScrolling(page, { timeout = 30_000 } = {}) 
   const seen = new Map();
   // a notebook that has just opened may not have laid out its cells yet: an empty list has no
   // scrollbar and would count as "at the bottom" before anything was seen
-  await page.waitForFunction(() => [...document.querySelectorAll('.notebook-editor')].some((e) => {
-    const box = e.querySelector('.cell-list-container')?.getBoundingClientRect();
-    if (!box || box.height === 0) return false;
-    const rows = [...e.querySelectorAll('.cell-list-container .monaco-list-row')];
-    if (!rows.length) return false;
-    const slider = e.querySelector('.cell-list-container .scrollbar.vertical .slider');
-    const fits = Math.max(...rows.map((r) => r.getBoundingClientRect().bottom)) <= box.bottom;
-    return (slider && slider.getBoundingClientRect().height > 0) || fits; // scrollable, or everything fits
-  }), undefined, { timeout, polling: 100 });
+  await page.waitForFunction(
+    () =>
+      [...document.querySelectorAll('.notebook-editor')].some((e) => {
+        const box = e.querySelector('.cell-list-container')?.getBoundingClientRect();
+        if (!box || box.height === 0) return false;
+        const rows = [...e.querySelectorAll('.cell-list-container .monaco-list-row')];
+        if (!rows.length) return false;
+        const slider = e.querySelector('.cell-list-container .scrollbar.vertical .slider');
+        const fits = Math.max(...rows.map((r) => r.getBoundingClientRect().bottom)) <= box.bottom;
+        return (slider && slider.getBoundingClientRect().height > 0) || fits; // scrollable, or everything fits
+      }),
+    undefined,
+    { timeout, polling: 100 },
+  );
   const list = await notebookEditor(page).locator('.cell-list-container').first().boundingBox();
   const webview = page.locator('iframe.webview.ready >> visible=true');
   // the list side reserves a slot for every output, marked with its mime type
@@ -377,19 +507,32 @@ export async function collectChartsByScrolling(page, { timeout = 30_000 } = {}) 
     // every chart slot in view has a drawn plot (or a visible error) over it in the webview
     for (;;) {
       const frameBox = await webview.boundingBox();
-      const inView = (await slots.evaluateAll((els) => els.map((e) => { const r = e.getBoundingClientRect(); return [r.top, r.bottom]; })))
-        .filter(([t, b]) => b >= list.y && t < list.y + list.height - 1); // an empty (0 px) slot counts too: it waits for its chart
+      const inView = (
+        await slots.evaluateAll((els) =>
+          els.map((e) => {
+            const r = e.getBoundingClientRect();
+            return [r.top, r.bottom];
+          }),
+        )
+      ).filter(([t, b]) => b >= list.y && t < list.y + list.height - 1); // an empty (0 px) slot counts too: it waits for its chart
       // (a slot starting exactly at the list's bottom edge is not in view: the renderer draws a chart when it
       // intersects the viewport, and a cross-origin webview's IntersectionObserver ignores rootMargin)
-      const done = await outputFrame(page).locator('.js-plotly-plot:has(.main-svg), .mktnb-error').evaluateAll((els) => els.map((e) => {
-        const r = e.getBoundingClientRect(); return [r.top, r.bottom];
-      }));
+      const done = await outputFrame(page)
+        .locator('.js-plotly-plot:has(.main-svg), .mktnb-error')
+        .evaluateAll((els) =>
+          els.map((e) => {
+            const r = e.getBoundingClientRect();
+            return [r.top, r.bottom];
+          }),
+        );
       const drawnBoxes = done.map(([t, b]) => [frameBox.y + t, frameBox.y + b]);
       // the slot marks where the output starts (it may be a 0 px marker); the plot sits just below it
       const missing = inView.filter(([t, b]) => !drawnBoxes.some(([dt, db]) => db >= t - 30 && dt <= b + 60));
       if (!missing.length) break;
       if (Date.now() > deadline) {
-        throw new Error(`${missing.length} chart output(s) in view were not drawn; slots ${JSON.stringify(missing.map((r) => r.map(Math.round)))}, drawn plots ${JSON.stringify(drawnBoxes.map((r) => r.map(Math.round)))}, list ${Math.round(list.y)}..${Math.round(list.y + list.height)}; the output webview holds:\n${await describeOutputs(page)}`);
+        throw new Error(
+          `${missing.length} chart output(s) in view were not drawn; slots ${JSON.stringify(missing.map((r) => r.map(Math.round)))}, drawn plots ${JSON.stringify(drawnBoxes.map((r) => r.map(Math.round)))}, list ${Math.round(list.y)}..${Math.round(list.y + list.height)}; the output webview holds:\n${await describeOutputs(page)}`,
+        );
       }
       await page.waitForTimeout(100); // poll interval while the charts in view draw
     }
@@ -416,7 +559,9 @@ export async function scrollChartIntoView(page, n = 0) {
   const webview = page.locator('iframe.webview.ready >> visible=true');
   await page.mouse.move(list.x + 8, list.y + list.height / 2);
   const chartTop = async () => {
-    const tops = await outputFrame(page).locator('.mktnb-chart').evaluateAll((els) => els.map((e) => e.getBoundingClientRect().top));
+    const tops = await outputFrame(page)
+      .locator('.mktnb-chart')
+      .evaluateAll((els) => els.map((e) => e.getBoundingClientRect().top));
     if (tops.length <= n) return null;
     return (await webview.boundingBox()).y + tops.sort((a, b) => a - b)[n];
   };
@@ -437,12 +582,24 @@ export async function scrollChartIntoView(page, n = 0) {
 
 /** A short description of what the output webview holds (for failure messages). */
 export async function describeOutputs(page) {
-  return outputFrame(page).locator('body').evaluate((body) => [...body.querySelectorAll('.output')].map((o) => {
-    const r = o.getBoundingClientRect();
-    const kind = o.querySelector('.js-plotly-plot') ? 'plotly' : o.querySelector('.mktnb-plot.mktnb-pending') ? 'chart-pending'
-      : o.querySelector('.mktnb-error') ? `chart-error: ${o.querySelector('.mktnb-error').textContent.slice(0, 200)}` : (o.textContent ?? '').trim().slice(0, 60);
-    return `${o.id.slice(0, 8)} h=${Math.round(r.height)} vis=${getComputedStyle(o.closest('.output_container') ?? o).visibility}: ${kind}`;
-  }).join('\n')).catch((e) => `(no output webview: ${e.message})`);
+  return outputFrame(page)
+    .locator('body')
+    .evaluate((body) =>
+      [...body.querySelectorAll('.output')]
+        .map((o) => {
+          const r = o.getBoundingClientRect();
+          const kind = o.querySelector('.js-plotly-plot')
+            ? 'plotly'
+            : o.querySelector('.mktnb-plot.mktnb-pending')
+              ? 'chart-pending'
+              : o.querySelector('.mktnb-error')
+                ? `chart-error: ${o.querySelector('.mktnb-error').textContent.slice(0, 200)}`
+                : (o.textContent ?? '').trim().slice(0, 60);
+          return `${o.id.slice(0, 8)} h=${Math.round(r.height)} vis=${getComputedStyle(o.closest('.output_container') ?? o).visibility}: ${kind}`;
+        })
+        .join('\n'),
+    )
+    .catch((e) => `(no output webview: ${e.message})`);
 }
 
 /** Plain-text and stream outputs in the webview, trimmed. */
@@ -478,7 +635,10 @@ export function notification(page, text) {
 let shotCounter = 0;
 export async function screenshot(page, name) {
   fs.mkdirSync(RESULTS_DIR, { recursive: true });
-  const file = path.join(RESULTS_DIR, `${String(++shotCounter).padStart(2, '0')}-${name.replace(/[^a-z0-9-]+/gi, '-')}.png`);
+  const file = path.join(
+    RESULTS_DIR,
+    `${String(++shotCounter).padStart(2, '0')}-${name.replace(/[^a-z0-9-]+/gi, '-')}.png`,
+  );
   await page.screenshot({ path: file });
   return file;
 }

@@ -18,7 +18,14 @@ describe('in-extension-host suite inside code-server', function () {
     const extDir = path.join(ctx.tmp, 'exthost-extensions');
     fs.cpSync(ctx.extensionsDir, extDir, { recursive: true });
     const manifest = path.join(extDir, 'extensions.json');
-    if (fs.existsSync(manifest)) fs.writeFileSync(manifest, fs.readFileSync(manifest, 'utf8').split(JSON.stringify(ctx.extensionsDir).slice(1, -1)).join(JSON.stringify(extDir).slice(1, -1)));
+    if (fs.existsSync(manifest))
+      fs.writeFileSync(
+        manifest,
+        fs
+          .readFileSync(manifest, 'utf8')
+          .split(JSON.stringify(ctx.extensionsDir).slice(1, -1))
+          .join(JSON.stringify(extDir).slice(1, -1)),
+      );
     writeRunnerExtension(extDir, result, `${ctx.manifest.publisher}.${ctx.manifest.name}`);
     await server('exthost', { trust: true, extensionsDir: extDir });
     const ws = workspace('exthost');
@@ -28,11 +35,20 @@ describe('in-extension-host suite inside code-server', function () {
     const deadline = Date.now() + 300_000;
     let r;
     for (;;) {
-      try { r = JSON.parse(fs.readFileSync(result, 'utf8')); break; } catch { /* not there yet */ }
-      if (Date.now() > deadline) throw new Error('the in-extension-host suite wrote no result (see code-server-exthost.log and the extension host log)');
+      try {
+        r = JSON.parse(fs.readFileSync(result, 'utf8'));
+        break;
+      } catch {
+        /* not there yet */
+      }
+      if (Date.now() > deadline)
+        throw new Error(
+          'the in-extension-host suite wrote no result (see code-server-exthost.log and the extension host log)',
+        );
       await new Promise((res) => setTimeout(res, 250)); // poll for the file
     }
-    for (const t of r.tests ?? []) console.log(`      [exthost] ${t.state.padEnd(7)} ${t.title}${t.ms ? ` (${t.ms} ms)` : ''}`);
+    for (const t of r.tests ?? [])
+      console.log(`      [exthost] ${t.state.padEnd(7)} ${t.title}${t.ms ? ` (${t.ms} ms)` : ''}`);
     assert.equal(r.failed, 0, `in-extension-host failures:\n${(r.failures ?? []).join('\n')}`);
     assert.ok(r.passed >= 4, `expected at least 4 passing tests, got ${r.passed}`);
   });

@@ -3,14 +3,20 @@
 import assert from 'node:assert/strict';
 import { closeWindows, openWindow, shot, workspace } from '../lib/context.mjs';
 import {
-  codeCell, openNotebook, runCellFromUi, stopCellFromUi, textOutputs, waitForCellState,
-  waitForTextOutput, answerKernelPickerIfShown,
+  codeCell,
+  openNotebook,
+  runCellFromUi,
+  stopCellFromUi,
+  textOutputs,
+  waitForCellState,
+  waitForTextOutput,
+  answerKernelPickerIfShown,
 } from '../lib/workbench.mjs';
 
 describe('Interrupting a cell', function () {
   after(closeWindows);
 
-  it('stops a busy loop from the cell\'s stop button; the next cell uses an earlier variable', async function () {
+  it("stops a busy loop from the cell's stop button; the next cell uses an earlier variable", async function () {
     const { page } = await openWindow('trusted', workspace('interrupt'));
     await openNotebook(page, 'fixtures/interrupt.mktnb');
     await runCellFromUi(page, 0); // const base = 20
@@ -24,7 +30,11 @@ describe('Interrupting a cell', function () {
     await stopCellFromUi(page, 1);
     const after = await waitForCellState(page, 1, ['error', 'success'], 30_000);
     assert.equal(after, 'error', 'the interrupted cell is marked as not successful');
-    assert.equal(await codeCell(page, 1).locator('.codicon-notebook-state-executing').count(), 0, 'the loop cell is no longer running');
+    assert.equal(
+      await codeCell(page, 1).locator('.codicon-notebook-state-executing').count(),
+      0,
+      'the loop cell is no longer running',
+    );
 
     await runCellFromUi(page, 2); // base + 22
     assert.equal(await waitForCellState(page, 2, ['success', 'error']), 'success', 'the cell after the interrupt runs');

@@ -4,8 +4,16 @@
 import assert from 'node:assert/strict';
 import { closeWindows, openWindow, shot, workspace } from '../lib/context.mjs';
 import {
-  clickRunAll, codeCell, drawnCharts, notebookEditor, openNotebook, outputFrame, runCommand, textOutputs,
-  waitForCharts, waitForTextOutput,
+  clickRunAll,
+  codeCell,
+  drawnCharts,
+  notebookEditor,
+  openNotebook,
+  outputFrame,
+  runCommand,
+  textOutputs,
+  waitForCharts,
+  waitForTextOutput,
 } from '../lib/workbench.mjs';
 
 describe('Restricted Mode (untrusted workspace)', function () {
@@ -28,22 +36,43 @@ describe('Restricted Mode (untrusted workspace)', function () {
     if (!(await toast.isVisible())) {
       await runCommand(page, 'Notifications: Show Notifications');
     }
-    await page.locator('.notifications-toasts .notification-toast, .notifications-center .notification-list-item', { hasText: /Restricted Mode/ }).first().waitFor();
+    await page
+      .locator('.notifications-toasts .notification-toast, .notifications-center .notification-list-item', {
+        hasText: /Restricted Mode/,
+      })
+      .first()
+      .waitFor();
     await shot('restricted-opened');
 
     // Run All: VS Code asks to trust the folder; the user cancels
     await clickRunAll(page);
-    const dialog = page.locator('.monaco-dialog-box', { hasText: 'Executing a notebook cell will run code from this workspace' });
+    const dialog = page.locator('.monaco-dialog-box', {
+      hasText: 'Executing a notebook cell will run code from this workspace',
+    });
     await dialog.waitFor();
     await shot('restricted-run-all-asks-trust');
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await dialog.waitFor({ state: 'hidden' });
 
-    assert.equal(await notebookEditor(page).locator('.codicon-notebook-state-executing, .codicon-notebook-state-pending').count(), 0, 'no cell is running or queued');
-    assert.equal(await codeCell(page, 2).locator('.codicon-notebook-state-success, .codicon-notebook-state-error').count(), 0, 'the cell without saved outputs did not run');
+    assert.equal(
+      await notebookEditor(page).locator('.codicon-notebook-state-executing, .codicon-notebook-state-pending').count(),
+      0,
+      'no cell is running or queued',
+    );
+    assert.equal(
+      await codeCell(page, 2).locator('.codicon-notebook-state-success, .codicon-notebook-state-error').count(),
+      0,
+      'the cell without saved outputs did not run',
+    );
     const texts = await textOutputs(page);
-    assert.ok(!texts.some((t) => t.includes('ran in restricted mode?')), `the unsaved cell produced no output: ${JSON.stringify(texts)}`);
-    assert.ok(texts.some((t) => t.includes('saved answer 42')), 'saved outputs are still shown');
+    assert.ok(
+      !texts.some((t) => t.includes('ran in restricted mode?')),
+      `the unsaved cell produced no output: ${JSON.stringify(texts)}`,
+    );
+    assert.ok(
+      texts.some((t) => t.includes('saved answer 42')),
+      'saved outputs are still shown',
+    );
     assert.equal(await outputFrame(page).locator('.js-plotly-plot').count(), 1, 'the saved chart is still shown');
     assert.ok(await page.locator('.statusbar', { hasText: 'Restricted Mode' }).isVisible(), 'still in Restricted Mode');
   });

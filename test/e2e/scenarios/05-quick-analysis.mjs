@@ -5,7 +5,15 @@
 import assert from 'node:assert/strict';
 import { closeWindows, commandByTitle, openWindow, shot, workspace } from '../lib/context.mjs';
 import {
-  answerInput, collectChartsByScrolling, describeOutputs, scrollChartIntoView, notebookEditor, pickItem, quickInputState, runCommand, waitRunDone,
+  answerInput,
+  collectChartsByScrolling,
+  describeOutputs,
+  scrollChartIntoView,
+  notebookEditor,
+  pickItem,
+  quickInputState,
+  runCommand,
+  waitRunDone,
 } from '../lib/workbench.mjs';
 
 /** @type {[RegExp, string]} */
@@ -13,12 +21,49 @@ const DATES_ALL = [/Dates/i, 'All dates'];
 /** command title → prompt → item label (files are listed by name; the workspace copy holds samples/data/). */
 /** @type {Array<[string, Array<[RegExp, string]>]>} command title and the answers to its prompts */
 const QUICK = [
-  ['Market Notebooks: Quick Analysis: Correlation', [[/First series/i, 'BTC-USD.csv'], [/Second series/i, 'AMD.csv'], [/Correlate what/i, 'Daily log returns'], [/Method/i, 'pearson'], DATES_ALL]],
-  ['Market Notebooks: Quick Analysis: Rolling Correlation', [[/First series/i, 'BTC-USD.csv'], [/Second series/i, 'QQQ.csv'], [/Correlate what/i, 'Daily log returns'], [/Method/i, 'spearman'], [/Rolling window/i, '63'], DATES_ALL]],
-  ['Market Notebooks: Quick Analysis: Beta', [[/Asset/i, 'GDX.csv'], [/Benchmark/i, 'GLD.csv'], [/Rolling window/i, '63'], DATES_ALL]],
-  ['Market Notebooks: Quick Analysis: Lead/Lag', [[/First series/i, 'BTC-USD.csv'], [/Second series/i, 'GLD.csv'], DATES_ALL]],
-  ['Market Notebooks: Quick Analysis: Drawdowns', [[/^Series/i, 'BTC-USD.csv'], [/Dates/i, 'Last 6 months']]],
-  ['Market Notebooks: Quick Analysis: Liquidation Cascade Replay', [[/^Series/i, 'BTC-USD.csv'], [/Dates/i, 'Last 90 days']]],
+  [
+    'Market Notebooks: Quick Analysis: Correlation',
+    [
+      [/First series/i, 'BTC-USD.csv'],
+      [/Second series/i, 'AMD.csv'],
+      [/Correlate what/i, 'Daily log returns'],
+      [/Method/i, 'pearson'],
+      DATES_ALL,
+    ],
+  ],
+  [
+    'Market Notebooks: Quick Analysis: Rolling Correlation',
+    [
+      [/First series/i, 'BTC-USD.csv'],
+      [/Second series/i, 'QQQ.csv'],
+      [/Correlate what/i, 'Daily log returns'],
+      [/Method/i, 'spearman'],
+      [/Rolling window/i, '63'],
+      DATES_ALL,
+    ],
+  ],
+  [
+    'Market Notebooks: Quick Analysis: Beta',
+    [[/Asset/i, 'GDX.csv'], [/Benchmark/i, 'GLD.csv'], [/Rolling window/i, '63'], DATES_ALL],
+  ],
+  [
+    'Market Notebooks: Quick Analysis: Lead/Lag',
+    [[/First series/i, 'BTC-USD.csv'], [/Second series/i, 'GLD.csv'], DATES_ALL],
+  ],
+  [
+    'Market Notebooks: Quick Analysis: Drawdowns',
+    [
+      [/^Series/i, 'BTC-USD.csv'],
+      [/Dates/i, 'Last 6 months'],
+    ],
+  ],
+  [
+    'Market Notebooks: Quick Analysis: Liquidation Cascade Replay',
+    [
+      [/^Series/i, 'BTC-USD.csv'],
+      [/Dates/i, 'Last 90 days'],
+    ],
+  ],
   ['Market Notebooks: Analyze Price File', [[/^Series/i, 'GLD.csv'], DATES_ALL]],
 ];
 
@@ -40,10 +85,16 @@ async function answerPrompts(page, PICKS) {
     else await answerInput(page, (await page.locator('.quick-input-widget .quick-input-box input').inputValue()) || '');
     answered.push(`${st.placeholder || st.title} → ${plan ? plan[1] : '(default)'}`);
     // wait for this prompt to be replaced (different placeholder) or closed
-    await page.waitForFunction((prev) => {
-      const w = [...document.querySelectorAll('.quick-input-widget')].find((e) => /** @type {HTMLElement} */ (e).offsetParent !== null);
-      return !w || w.querySelector('.quick-input-box input')?.getAttribute('placeholder') !== prev;
-    }, st.placeholder, { polling: 50 });
+    await page.waitForFunction(
+      (prev) => {
+        const w = [...document.querySelectorAll('.quick-input-widget')].find(
+          (e) => /** @type {HTMLElement} */ (e).offsetParent !== null,
+        );
+        return !w || w.querySelector('.quick-input-box input')?.getAttribute('placeholder') !== prev;
+      },
+      st.placeholder,
+      { polling: 50 },
+    );
   }
   return answered;
 }
@@ -62,11 +113,25 @@ describe('Quick analyses from the command palette', function () {
       await notebookEditor(page).waitFor();
       await page.locator('.tabs-container .tab.active', { hasText: /Untitled/ }).waitFor();
       await waitRunDone(page, 180_000);
-      assert.equal(await notebookEditor(page).locator('.cell-statusbar-container .codicon-notebook-state-error').count(), 0, 'no cell failed');
+      assert.equal(
+        await notebookEditor(page).locator('.cell-statusbar-container .codicon-notebook-state-error').count(),
+        0,
+        'no cell failed',
+      );
       const charts = await collectChartsByScrolling(page);
-      const slots = await notebookEditor(page).locator('[output-mime-type]').evaluateAll((els) => els.map((e) => `${e.getAttribute('output-mime-type')} h=${Math.round(e.getBoundingClientRect().height)}`));
-      assert.ok(charts.length >= 1, `a chart is drawn; the output webview holds:\n${await describeOutputs(page)}\nlist output slots: ${slots.join(', ')}\nconsole errors: ${consoleErrors.slice(-5).join('\n')}`);
-      assert.ok(charts.every((c) => c.svgTraces >= 1 || c.hasCanvas), `every drawn chart has traces: ${JSON.stringify(charts)}`);
+      const slots = await notebookEditor(page)
+        .locator('[output-mime-type]')
+        .evaluateAll((els) =>
+          els.map((e) => `${e.getAttribute('output-mime-type')} h=${Math.round(e.getBoundingClientRect().height)}`),
+        );
+      assert.ok(
+        charts.length >= 1,
+        `a chart is drawn; the output webview holds:\n${await describeOutputs(page)}\nlist output slots: ${slots.join(', ')}\nconsole errors: ${consoleErrors.slice(-5).join('\n')}`,
+      );
+      assert.ok(
+        charts.every((c) => c.svgTraces >= 1 || c.hasCanvas),
+        `every drawn chart has traces: ${JSON.stringify(charts)}`,
+      );
       await scrollChartIntoView(page, 0);
       await shot(`quick-${COMMAND.split(': ').pop().replace(/\W+/g, '-').toLowerCase()}`);
       await closeWindows();
@@ -78,9 +143,16 @@ describe('Quick analyses from the command palette', function () {
     await runCommand(page, 'Market Notebooks: New Market Notebook');
     await page.locator('.tabs-container .tab.active', { hasText: /Untitled/ }).waitFor();
     await notebookEditor(page).waitFor();
-    await notebookEditor(page).locator('.notebook-toolbar-container').getByRole('button', { name: /^Run All/ }).click();
+    await notebookEditor(page)
+      .locator('.notebook-toolbar-container')
+      .getByRole('button', { name: /^Run All/ })
+      .click();
     await waitRunDone(page, 120_000);
-    assert.equal(await notebookEditor(page).locator('.cell-statusbar-container .codicon-notebook-state-error').count(), 0, 'no cell failed');
+    assert.equal(
+      await notebookEditor(page).locator('.cell-statusbar-container .codicon-notebook-state-error').count(),
+      0,
+      'no cell failed',
+    );
     await shot('new-notebook');
     await closeWindows();
   });
@@ -89,8 +161,18 @@ describe('Quick analyses from the command palette', function () {
     const { page } = await openWindow('trusted', workspace('open-sample'));
     await runCommand(page, 'Market Notebooks: Open Sample Notebook');
     // the command reads the samples' titles before it shows its pick
-    await page.waitForFunction(() => [...document.querySelectorAll('.quick-input-widget')].some((w) => /** @type {HTMLElement} */ (w).offsetParent !== null
-      && /bundled real daily data/.test(w.querySelector('.quick-input-box input')?.getAttribute('placeholder') ?? '')), undefined, { timeout: 60_000, polling: 100 });
+    await page.waitForFunction(
+      () =>
+        [...document.querySelectorAll('.quick-input-widget')].some(
+          (w) =>
+            /** @type {HTMLElement} */ (w).offsetParent !== null &&
+            /bundled real daily data/.test(
+              w.querySelector('.quick-input-box input')?.getAttribute('placeholder') ?? '',
+            ),
+        ),
+      undefined,
+      { timeout: 60_000, polling: 100 },
+    );
     const st = await quickInputState(page);
     assert.ok(st && st.labels.length >= 3, `three samples are offered: ${JSON.stringify(st)}`);
     await pickItem(page, 'Gold miners and Bitcoin falling together');

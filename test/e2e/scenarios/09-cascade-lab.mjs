@@ -4,7 +4,14 @@
 import assert from 'node:assert/strict';
 import { closeWindows, openWindow, shot, workspace } from '../lib/context.mjs';
 import {
-  clickRunAll, collectChartsByScrolling, openNotebook, outputFrame, runCommand, scrollChartIntoView, waitForTextOutput, waitRunDone,
+  clickRunAll,
+  collectChartsByScrolling,
+  openNotebook,
+  outputFrame,
+  runCommand,
+  scrollChartIntoView,
+  waitForTextOutput,
+  waitRunDone,
 } from '../lib/workbench.mjs';
 
 describe('Cascade lab', function () {
@@ -20,7 +27,11 @@ describe('Cascade lab', function () {
     await openNotebook(page, 'samples/05-october-2025-cascade.mktnb');
     const drawn = await collectChartsByScrolling(page, { timeout: 300_000 });
     const titles = drawn.map((d) => d.title);
-    for (const t of ['Resting depth over time (high, no breaker, ADL queue)', 'Resting depth over time (high, breaker, ADL queue)']) assert.ok(titles.includes(t), `${t} drawn: ${JSON.stringify(titles)}`);
+    for (const t of [
+      'Resting depth over time (high, no breaker, ADL queue)',
+      'Resting depth over time (high, breaker, ADL queue)',
+    ])
+      assert.ok(titles.includes(t), `${t} drawn: ${JSON.stringify(titles)}`);
     const k = titles.indexOf('Resting depth over time (high, no breaker, ADL queue)');
     assert.ok(drawn[k].svgTraces >= 3, 'bid, ask and withdrawn traces drawn');
     await scrollChartIntoView(page, k);
@@ -51,5 +62,4 @@ describe('Cascade lab', function () {
     assert.match(text, /20x\s+short/);
     await shot('cascade-lab-cell');
   });
-
 });

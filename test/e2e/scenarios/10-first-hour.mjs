@@ -12,7 +12,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { closeWindows, openWindow, shot, workspace } from '../lib/context.mjs';
 import {
-  answerKernelPickerIfShown, answerSaveDialog, codeCell, notebookEditor, notification, openNotebook, runCellFromUi, runCommand, waitForCellState,
+  answerKernelPickerIfShown,
+  answerSaveDialog,
+  codeCell,
+  notebookEditor,
+  notification,
+  openNotebook,
+  runCellFromUi,
+  runCommand,
+  waitForCellState,
 } from '../lib/workbench.mjs';
 
 /** Focuses the last code cell, inserts a code cell below it and types `text` (one line); returns its index among code cells. */
@@ -52,7 +60,10 @@ async function waitForOutputText(page, re, timeout = 30_000) {
   const deadline = Date.now() + timeout;
   for (;;) {
     for (const f of page.frames()) {
-      const texts = await f.locator('.output-plaintext, .output-stream').allTextContents().catch(() => []);
+      const texts = await f
+        .locator('.output-plaintext, .output-stream')
+        .allTextContents()
+        .catch(() => []);
       if (texts.some((t) => re.test(t.trim()))) return;
     }
     if (Date.now() > deadline) throw new Error(`no output matches ${re}`);
@@ -75,7 +86,11 @@ async function suggestionsUntil(page, n, want, timeout = 90_000) {
       await page.keyboard.press('End');
       await page.keyboard.press('Control+Space');
     }
-    try { await widget.locator('.monaco-list-row').first().waitFor({ state: 'visible', timeout: 10_000 }); } catch { continue; }
+    try {
+      await widget.locator('.monaco-list-row').first().waitFor({ state: 'visible', timeout: 10_000 });
+    } catch {
+      continue;
+    }
     labels = await widget.locator('.monaco-list-row .label-name').allTextContents();
     if (labels.includes(want)) return labels;
     await page.keyboard.press('Escape'); // closes the list; the cell editor keeps the focus
@@ -113,9 +128,19 @@ describe('First hour in an untitled notebook', function () {
     const errCell = await addCell(page, 'const c = corr(btcHere);');
     const squiggle = codeCell(page, errCell).locator('.squiggly-error');
     await squiggle.first().waitFor({ state: 'attached', timeout: 90_000 });
-    assert.equal(await codeCell(page, errCell).locator('.cell-statusbar-container .codicon-notebook-state-success, .cell-statusbar-container .codicon-notebook-state-error').count(), 0, 'the cell has not run');
+    assert.equal(
+      await codeCell(page, errCell)
+        .locator(
+          '.cell-statusbar-container .codicon-notebook-state-success, .cell-statusbar-container .codicon-notebook-state-error',
+        )
+        .count(),
+      0,
+      'the cell has not run',
+    );
     await page.keyboard.press('Control+Shift+M'); // Problems panel
-    const problem = page.locator('.markers-panel .monaco-list-row', { hasText: /Expected 2-3 arguments, but got 1/ }).first();
+    const problem = page
+      .locator('.markers-panel .monaco-list-row', { hasText: /Expected 2-3 arguments, but got 1/ })
+      .first();
     await problem.waitFor({ state: 'visible', timeout: 30_000 });
     await shot('first-hour-type-error-before-run');
 
@@ -132,7 +157,15 @@ describe('First hour in an untitled notebook', function () {
     // VS Code's own (simple) save dialog: a path box that fills in the suggested name first
     const input = page.locator('.quick-input-widget .quick-input-box input');
     await input.waitFor({ state: 'visible' });
-    await page.waitForFunction(() => /Untitled-1\.mktnb$/.test(/** @type {HTMLInputElement | null} */ (document.querySelector('.quick-input-widget .quick-input-box input'))?.value ?? ''), undefined, { polling: 100 });
+    await page.waitForFunction(
+      () =>
+        /Untitled-1\.mktnb$/.test(
+          /** @type {HTMLInputElement | null} */ (document.querySelector('.quick-input-widget .quick-input-box input'))
+            ?.value ?? '',
+        ),
+      undefined,
+      { polling: 100 },
+    );
     await shot('first-hour-save-as-dialog');
     await answerSaveDialog(page, target, 'first-hour.mktnb');
     await notebookEditor(page).waitFor();
@@ -140,7 +173,7 @@ describe('First hour in an untitled notebook', function () {
     await runCellFromUi(page, next);
     const state = await waitForCellState(page, next, ['success', 'error']);
     await shot('first-hour-saved-as-keeps-variables');
-    assert.equal(state, 'success', 'the cell after Save As sees the earlier cells\' variables (no ReferenceError)');
+    assert.equal(state, 'success', "the cell after Save As sees the earlier cells' variables (no ReferenceError)");
     // the output "42" (two output webviews exist now: the untitled editor's and the file's)
     await waitForOutputText(page, /^\s*42\s*$/);
 
@@ -149,12 +182,22 @@ describe('First hour in an untitled notebook', function () {
     await runCommand(page, 'Market Notebooks: Show Variables');
     // the panel tab "Notebook Variables" holds the one view
     await page.locator('.panel .composite-bar .action-item.checked', { hasText: /Notebook Variables/i }).waitFor();
-    const view = page.locator('.panel .pane-body').filter({ has: page.locator('.monaco-list') }).first();
-    const row = (name) => view.locator('.monaco-list-row', { has: page.locator('.label-name', { hasText: new RegExp(`^${name}$`) }) }).first();
+    const view = page
+      .locator('.panel .pane-body')
+      .filter({ has: page.locator('.monaco-list') })
+      .first();
+    const row = (name) =>
+      view
+        .locator('.monaco-list-row', { has: page.locator('.label-name', { hasText: new RegExp(`^${name}$`) }) })
+        .first();
     await row('btcHere').waitFor({ state: 'visible', timeout: 30_000 });
     await row('x').waitFor({ state: 'visible' });
     const btcRow = (await row('btcHere').textContent()) ?? '';
-    assert.match(btcRow, /Frame\s+\d{3,} × 5 · open, high, low, close, volume/, `type, shape and columns of btcHere: ${btcRow}`);
+    assert.match(
+      btcRow,
+      /Frame\s+\d{3,} × 5 · open, high, low, close, volume/,
+      `type, shape and columns of btcHere: ${btcRow}`,
+    );
     assert.match(btcRow, /\d{4}-\d{2}-\d{2} \.\. \d{4}-\d{2}-\d{2}/, `its date range: ${btcRow}`);
     assert.match((await row('x').textContent()) ?? '', /number\s*·\s*2/);
     await shot('first-hour-variables-view');
@@ -170,12 +213,23 @@ describe('First hour in an untitled notebook', function () {
     // --- Save a Copy without Outputs says where it saved; the copy has no outputs
     await runCommand(page, 'Market Notebooks: Save a Copy without Outputs');
     await input.waitFor({ state: 'visible' });
-    await page.waitForFunction(() => /first-hour\.clean\.mktnb$/.test(/** @type {HTMLInputElement | null} */ (document.querySelector('.quick-input-widget .quick-input-box input'))?.value ?? ''), undefined, { polling: 100 });
+    await page.waitForFunction(
+      () =>
+        /first-hour\.clean\.mktnb$/.test(
+          /** @type {HTMLInputElement | null} */ (document.querySelector('.quick-input-widget .quick-input-box input'))
+            ?.value ?? '',
+        ),
+      undefined,
+      { polling: 100 },
+    );
     await input.press('Enter');
     await notification(page, 'Saved a copy without outputs: first-hour.clean.mktnb').waitFor({ timeout: 30_000 });
     await shot('first-hour-saved-copy-feedback');
     const copy = JSON.parse(fs.readFileSync(path.join(ws, 'first-hour.clean.mktnb'), 'utf8'));
-    assert.ok(copy.cells.length >= 6 && copy.cells.every((c) => !c.outputs?.length), 'the copy holds the cells and no outputs');
+    assert.ok(
+      copy.cells.length >= 6 && copy.cells.every((c) => !c.outputs?.length),
+      'the copy holds the cells and no outputs',
+    );
     await page.keyboard.press('Escape');
 
     // --- Restart Kernel asks first; Cancel keeps the variables, Restart clears them

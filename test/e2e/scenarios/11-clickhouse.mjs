@@ -11,7 +11,17 @@ import { pathToFileURL, fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { closeWindows, openWindow, shot, workspace } from '../lib/context.mjs';
 import {
-  answerInput, answerKernelPickerIfShown, codeCell, notebookEditor, openNotebook, outputFrame, pickItem, runCellFromUi, runCommand, waitForCellState, waitForTextOutput,
+  answerInput,
+  answerKernelPickerIfShown,
+  codeCell,
+  notebookEditor,
+  openNotebook,
+  outputFrame,
+  pickItem,
+  runCellFromUi,
+  runCommand,
+  waitForCellState,
+  waitForTextOutput,
 } from '../lib/workbench.mjs';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
@@ -20,16 +30,35 @@ const root = fileURLToPath(new URL('../../..', import.meta.url));
 async function serverHelper() {
   const dir = fs.mkdtempSync(path.join(root, 'node_modules', '.cache-e2e-ch-'));
   const out = path.join(dir, 'server.cjs');
-  await build({ entryPoints: [path.join(root, 'test/unit/data/clickhouse-server.ts')], bundle: true, format: 'cjs', platform: 'node', outfile: out, logLevel: 'error' });
+  await build({
+    entryPoints: [path.join(root, 'test/unit/data/clickhouse-server.ts')],
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    outfile: out,
+    logLevel: 'error',
+  });
   const mod = (await import(pathToFileURL(out).href)).default;
   return { ...mod, cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
 
 function notebook(cells) {
-  return JSON.stringify({
-    format: 'mktnb', version: '1.0', metadata: {},
-    cells: cells.map(([language, source]) => ({ kind: 'code', language, source: source.split('\n'), metadata: {}, outputs: [] })),
-  }, null, 1);
+  return JSON.stringify(
+    {
+      format: 'mktnb',
+      version: '1.0',
+      metadata: {},
+      cells: cells.map(([language, source]) => ({
+        kind: 'code',
+        language,
+        source: source.split('\n'),
+        metadata: {},
+        outputs: [],
+      })),
+    },
+    null,
+    1,
+  );
 }
 
 describe('ClickHouse connections', function () {
@@ -48,10 +77,16 @@ describe('ClickHouse connections', function () {
 
   it('Add Connection writes the connection, asks the password once; a "-- on desk" cell runs on the server and a TypeScript cell uses its Frame', async function () {
     const ws = workspace('clickhouse');
-    fs.writeFileSync(path.join(ws, 'desk.mktnb'), notebook([
-      ['sql', '-- as h on desk\nSELECT toStartOfHour(ts) AS hour, max(high) AS hi, sum(volume) AS vol\nFROM bars GROUP BY hour ORDER BY hour'],
-      ['typescript', '`h has ${h.length} hours from ClickHouse`'],
-    ]));
+    fs.writeFileSync(
+      path.join(ws, 'desk.mktnb'),
+      notebook([
+        [
+          'sql',
+          '-- as h on desk\nSELECT toStartOfHour(ts) AS hour, max(high) AS hi, sum(volume) AS vol\nFROM bars GROUP BY hour ORDER BY hour',
+        ],
+        ['typescript', '`h has ${h.length} hours from ClickHouse`'],
+      ]),
+    );
     const { page } = await openWindow('trusted', ws);
     await openNotebook(page, 'desk.mktnb');
 
@@ -61,19 +96,29 @@ describe('ClickHouse connections', function () {
     await answerInput(page, server.url);
     await answerInput(page, 'default');
     await answerInput(page, helper.CH_USER);
-    await pickItem(page, 'Ask me now, keep it in VS Code\'s SecretStorage');
+    await pickItem(page, "Ask me now, keep it in VS Code's SecretStorage");
     const pw = page.locator('.quick-input-widget .quick-input-box input[type="password"]');
     await pw.waitFor({ state: 'visible', timeout: 60_000 });
-    assert.match(await page.locator('.quick-input-widget').textContent(), /Password for the ClickHouse connection "desk"/);
+    assert.match(
+      await page.locator('.quick-input-widget').textContent(),
+      /Password for the ClickHouse connection "desk"/,
+    );
     await answerInput(page, helper.CH_PASSWORD);
     await shot('clickhouse-connection-added');
 
     await runCellFromUi(page, 0);
     await answerKernelPickerIfShown(page);
-    assert.equal(await waitForCellState(page, 0, ['success', 'error'], 120_000), 'success', 'the SQL cell runs on the server');
+    assert.equal(
+      await waitForCellState(page, 0, ['success', 'error'], 120_000),
+      'success',
+      'the SQL cell runs on the server',
+    );
     const table = outputFrame(page).locator('.mktnb-table-wrap', { hasText: 'h: Frame' }).first();
     await table.waitFor({ state: 'attached', timeout: 60_000 });
-    assert.match(await table.locator('.mktnb-table-title').textContent(), /^h: Frame \[1667 rows x 2 columns\], indexed by hour \(on desk\)/);
+    assert.match(
+      await table.locator('.mktnb-table-title').textContent(),
+      /^h: Frame \[1667 rows x 2 columns\], indexed by hour \(on desk\)/,
+    );
     assert.match(await table.locator('tbody tr').first().textContent(), /2024-01-01/);
 
     // the status bar names the selected SQL cell's connection

@@ -4,9 +4,20 @@
 // Restart Kernel both fall back to what the notebook stored, and say so.
 import assert from 'node:assert/strict';
 import { closeWindows, openWindow, shot, workspace } from '../lib/context.mjs';
-import { answerKernelPickerIfShown, openNotebook, outputFrame, runCellFromUi, runCommand, scrollChartIntoView, waitForCellState, waitForCharts } from '../lib/workbench.mjs';
+import {
+  answerKernelPickerIfShown,
+  openNotebook,
+  outputFrame,
+  runCellFromUi,
+  runCommand,
+  scrollChartIntoView,
+  waitForCellState,
+  waitForCharts,
+} from '../lib/workbench.mjs';
 
-const T0 = Date.UTC(2020, 0, 1), MIN = 60_000, N = 10_000_000;
+const T0 = Date.UTC(2020, 0, 1),
+  MIN = 60_000,
+  N = 10_000_000;
 /** the series the fixture's cell makes (computed here from its definition) */
 const value = (i) => Math.round(Math.sin(i / 50_000) * 1000) + (i % 1000);
 
@@ -30,7 +41,11 @@ async function dragX(page, plot, fx0, fx1) {
   await page.mouse.up();
 }
 
-const xSpan = (plot) => plot.evaluate((gd) => { const xa = gd._fullLayout.xaxis; return [xa.r2l(xa.range[0]), xa.r2l(xa.range[1])]; });
+const xSpan = (plot) =>
+  plot.evaluate((gd) => {
+    const xa = gd._fullLayout.xaxis;
+    return [xa.r2l(xa.range[0]), xa.r2l(xa.range[1])];
+  });
 
 describe('Outputs that ask the kernel', function () {
   this.timeout(600_000);
@@ -47,21 +62,36 @@ describe('Outputs that ask the kernel', function () {
     const root = outputFrame(page).locator('.mktnb-chart').first();
     const plot = root.locator('.js-plotly-plot');
     assert.equal(await root.getAttribute('data-live'), '1', 'the chart carries a handle to the kernel series');
-    assert.match(await root.locator('.mktnb-note').textContent(), /3,000 of 10,000,000 points stored.*Zoom asks the kernel for full detail/);
+    assert.match(
+      await root.locator('.mktnb-note').textContent(),
+      /3,000 of 10,000,000 points stored.*Zoom asks the kernel for full detail/,
+    );
     await shot('zoom-full-range');
 
     // three drag-zooms: 2% of the range, 2% of that, then a quarter of that ≈ 0.01%
     const [a0, b0] = await xSpan(plot);
     await dragX(page, plot, 0.49, 0.51);
-    await until(async () => (await root.getAttribute('data-detail')) === 'kernel', 'detail from the kernel after the first zoom');
+    await until(
+      async () => (await root.getAttribute('data-detail')) === 'kernel',
+      'detail from the kernel after the first zoom',
+    );
     await dragX(page, plot, 0.49, 0.51);
-    await until(async () => { const [a, b] = await xSpan(plot); return (b - a) < (b0 - a0) * 0.001; }, 'the second zoom');
+    await until(async () => {
+      const [a, b] = await xSpan(plot);
+      return b - a < (b0 - a0) * 0.001;
+    }, 'the second zoom');
     await dragX(page, plot, 0.375, 0.625);
-    await until(async () => { const [a, b] = await xSpan(plot); return (b - a) < (b0 - a0) * 0.00015 && (await root.getAttribute('data-detail')) === 'raw'; }, 'the raw points of 0.01% of the range');
+    await until(async () => {
+      const [a, b] = await xSpan(plot);
+      return b - a < (b0 - a0) * 0.00015 && (await root.getAttribute('data-detail')) === 'raw';
+    }, 'the raw points of 0.01% of the range');
     const [a, b] = await xSpan(plot);
     const fraction = (b - a) / (b0 - a0);
     assert.ok(fraction > 0.00005 && fraction < 0.00015, `zoomed to ${(fraction * 100).toFixed(4)}% of the range`);
-    const drawn = await plot.evaluate((gd) => ({ x: gd.data[0].x.map((s) => gd._fullLayout.xaxis.d2l(s)), y: Array.from(gd.data[0].y) }));
+    const drawn = await plot.evaluate((gd) => ({
+      x: gd.data[0].x.map((s) => gd._fullLayout.xaxis.d2l(s)),
+      y: Array.from(gd.data[0].y),
+    }));
     // every minute of the range is drawn with its own value: the raw points, not a reduction
     const first = Math.round((drawn.x[0] - T0) / MIN);
     assert.ok(drawn.x.length >= 0.00005 * N && drawn.x.length < 0.0002 * N, `${drawn.x.length} points drawn`);
@@ -89,28 +119,45 @@ describe('Outputs that ask the kernel', function () {
     await shot('zoom-table-middle');
     await table.locator('th button[title="Sort by value"]').click();
     await table.locator('th button[title="Sort by value"]').click();
-    await until(async () => /sorted by value descending/.test(await table.locator('.mktnb-table-footer').last().textContent()), 'the kernel to sort all rows');
+    await until(
+      async () => /sorted by value descending/.test(await table.locator('.mktnb-table-footer').last().textContent()),
+      'the kernel to sort all rows',
+    );
     const top = Number((await table.locator('tbody tr').first().locator('td').nth(2).textContent()).replace(/,/g, ''));
     let max = -Infinity;
-    for (let i = 0; i < N; i += 1) { const v = value(i); if (v > max) max = v; }
+    for (let i = 0; i < N; i += 1) {
+      const v = value(i);
+      if (v > max) max = v;
+    }
     assert.equal(top, max, 'the largest value of all 10^7 rows is first');
 
     // Restart Kernel: the data is gone; both outputs fall back to what the notebook stored
     await runCommand(page, 'Market Notebooks: Restart Kernel');
     const dialog = page.locator('.monaco-dialog-box');
-    if (await dialog.waitFor({ state: 'visible', timeout: 5000 }).then(() => true, () => false)) {
+    if (
+      await dialog.waitFor({ state: 'visible', timeout: 5000 }).then(
+        () => true,
+        () => false,
+      )
+    ) {
       await dialog.getByRole('button', { name: 'Restart', exact: true }).click();
     }
     await new Promise((r) => setTimeout(r, 3000));
     await table.locator('button[aria-label="Next page"]').press('Enter'); // below the fold of the webview: by keyboard
-    await until(async () => /no longer has its rows/.test(await table.locator('.mktnb-table-footer').last().textContent()), 'the table to fall back');
+    await until(
+      async () => /no longer has its rows/.test(await table.locator('.mktnb-table-footer').last().textContent()),
+      'the table to fall back',
+    );
     assert.equal(await table.locator('.mktnb-pager').isHidden(), true);
     assert.match(await table.locator('tr.gap').textContent(), /… 9,999,980 rows …/);
     await shot('zoom-table-after-restart');
     await scrollChartIntoView(page, 0);
     await dragX(page, plot, 0.1, 0.4);
     await until(async () => (await root.getAttribute('data-detail')) === 'stored', 'the chart to fall back');
-    assert.match(await root.locator('.mktnb-note').textContent(), /no longer has its data.*zoom shows the stored points/);
+    assert.match(
+      await root.locator('.mktnb-note').textContent(),
+      /no longer has its data.*zoom shows the stored points/,
+    );
     assert.equal(await plot.evaluate((gd) => gd.data[0].y.length), 3000, 'the stored points are drawn again');
     assert.equal(await root.locator('.mktnb-status').textContent(), '');
     await shot('zoom-chart-after-restart');

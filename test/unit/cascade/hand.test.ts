@@ -7,23 +7,31 @@
 import assert from 'node:assert/strict';
 import { Frame, Series } from '../../../src/market/series';
 import {
-  bankruptcyPrice, cascade, DEFAULT_TIERS, liquidationPrice, maintenanceRate, positionBook, tierFor,
+  bankruptcyPrice,
+  cascade,
+  DEFAULT_TIERS,
+  liquidationPrice,
+  maintenanceRate,
+  positionBook,
+  tierFor,
 } from '../../../src/market/cascade';
 import { Book2 as ImpactBook, piecewiseCurve, sqrtCurve } from '../../../src/market/cascade/impact';
 
-const close = (a: number, b: number, tol = 1e-6) => assert.ok(Math.abs(a - b) <= tol * Math.max(1, Math.abs(b)), `${a} != ${b}`);
+const close = (a: number, b: number, tol = 1e-6) =>
+  assert.ok(Math.abs(a - b) <= tol * Math.max(1, Math.abs(b)), `${a} != ${b}`);
 const thin = { model: 'depth' as const, perPct: 1_000_000, halfLife: 0 };
 
 // A: long 1 BTC @ 100,000, 10x, m 0.5%  -> liq = 100000 * 0.9 / 0.995  = 90452.26130653266
 // B: long 2 BTC @  95,000, 20x, m 0.5%  -> liq =  95000 * 0.95 / 0.995 = 90703.5175879397
 // C: long 1 BTC @ 100,000,  5x, m 1%    -> liq = 100000 * 0.8 / 0.99   = 80808.0808080808
 // D: short 1 BTC @ 90,000, 10x, m 0.5%  -> liq =  90000 * 1.1 / 1.005  = 98507.46268656719
-const positions = () => positionBook([
-  { side: 'long', size: 1, entry: 100_000, leverage: 10, mmr: 0.005 },
-  { side: 'long', size: 2, entry: 95_000, leverage: 20, mmr: 0.005 },
-  { side: 'long', size: 1, entry: 100_000, leverage: 5, mmr: 0.01 },
-  { side: 'short', size: 1, entry: 90_000, leverage: 10, mmr: 0.005 },
-]);
+const positions = () =>
+  positionBook([
+    { side: 'long', size: 1, entry: 100_000, leverage: 10, mmr: 0.005 },
+    { side: 'long', size: 2, entry: 95_000, leverage: 20, mmr: 0.005 },
+    { side: 'long', size: 1, entry: 100_000, leverage: 5, mmr: 0.01 },
+    { side: 'short', size: 1, entry: 90_000, leverage: 10, mmr: 0.005 },
+  ]);
 
 describe('cascade: liquidation prices and tiers', () => {
   it('uses the exact isolated formulas, not the E(1 - 1/L + m) shortcut', () => {
@@ -36,8 +44,10 @@ describe('cascade: liquidation prices and tiers', () => {
     close(bankruptcyPrice('long', 100_000, 10), 90_000, 1e-12);
     close(bankruptcyPrice('short', 100_000, 10), 110_000, 1e-12);
     const b = positions();
-    close(b.liq[0], 90452.26130653266, 1e-12); close(b.liq[1], 90703.5175879397, 1e-12);
-    close(b.liq[2], 80808.0808080808, 1e-12); close(b.liq[3], 98507.46268656719, 1e-12);
+    close(b.liq[0], 90452.26130653266, 1e-12);
+    close(b.liq[1], 90703.5175879397, 1e-12);
+    close(b.liq[2], 80808.0808080808, 1e-12);
+    close(b.liq[3], 98507.46268656719, 1e-12);
   });
   it('rejects a leverage that is liquidated at entry (1/L <= m)', () => {
     assert.throws(() => liquidationPrice('long', 100, 200, 0.005), /needs 1\/L > m/);
@@ -59,15 +69,23 @@ describe('cascade: liquidation prices and tiers', () => {
 describe('cascade: impact curves', () => {
   it('square-root impact: Q = V moves the price by Y*sigma', () => {
     const c = sqrtCurve(1, 0.03, 1e9);
-    close(c.pctAt(1e9), 3, 1e-12);          // 3%
-    close(c.pctAt(0.25e9), 1.5, 1e-12);     // sqrt(1/4) * 3%
+    close(c.pctAt(1e9), 3, 1e-12); // 3%
+    close(c.pctAt(0.25e9), 1.5, 1e-12); // sqrt(1/4) * 3%
     close(c.depthAt(1.5), 0.25e9, 1e-9);
     // mean distance over [0, Q] of k sqrt(q) is (2/3) k sqrt(Q): 2% for Q = V
     close(c.integral(1e9) / 1e9, 2, 1e-12);
   });
   it('piecewise depth: $1m within 0.5%, $3m within 1.5%, then $4m per 1%', () => {
-    const c = piecewiseCurve([[0.5, 1e6], [1.5, 3e6]], 4e6);
-    close(c.pctAt(1e6), 0.5); close(c.pctAt(2e6), 1.0); close(c.pctAt(7e6), 2.5);
+    const c = piecewiseCurve(
+      [
+        [0.5, 1e6],
+        [1.5, 3e6],
+      ],
+      4e6,
+    );
+    close(c.pctAt(1e6), 0.5);
+    close(c.pctAt(2e6), 1.0);
+    close(c.pctAt(7e6), 2.5);
     close(c.depthAt(1.0), 2e6);
     // integral of x dq over [0, 1e6] = 1e6 * 0.25; over [1e6, 3e6] = 2e6 * 1.0
     close(c.integral(3e6), 0.25e6 + 2e6);
@@ -76,7 +94,8 @@ describe('cascade: impact curves', () => {
     const b = new ImpactBook({ model: 'depth', perPct: 1e6, halfLife: 1 });
     // sell 2e6 from 100: moves 2% -> 100 exp(-0.02) = 98.01986733, fill at 1% -> 99.00498337
     let w = b.walk(100, 2e6, -1);
-    close(w.price, 98.01986733067553, 1e-12); close(w.fill, 99.00498337491681, 1e-12);
+    close(w.price, 98.01986733067553, 1e-12);
+    close(w.fill, 99.00498337491681, 1e-12);
     assert.equal(b.ub, 2e6);
     b.refill(); // half-life 1 step: 2e6 -> 1e6 still consumed
     assert.equal(b.ub, 1e6);
@@ -117,7 +136,15 @@ describe('cascade: simulate on a 4-position book', () => {
   });
 
   it('-20% gap: all longs in one round, losses beyond margin go to the fund then ADL', () => {
-    const r = cascade({ book: positions(), mode: 'simulate', start: 100_000, shock: -0.2, steps: 1, impact: thin, insuranceFund: 25_000 });
+    const r = cascade({
+      book: positions(),
+      mode: 'simulate',
+      start: 100_000,
+      shock: -0.2,
+      steps: 1,
+      impact: thin,
+      insuranceFund: 25_000,
+    });
     // mark 80,000 <= all three long liqs: sell 4 BTC x 80,000 = 320,000 -> 0.32%
     // mark 79744.40916344263, fill 80000 exp(-0.0016) = 79872.10234540851
     close(r.raw.evFill[0], 79872.10234540851, 1e-12);
@@ -145,22 +172,40 @@ describe('cascade: simulate on a 4-position book', () => {
   it('partial liquidation: 40% of a large position per step while the mark stays beyond its price', () => {
     const book = positionBook([{ side: 'long', size: 10, entry: 100_000, leverage: 10, mmr: 0.005 }]);
     // liq 90452.26; mark 90,000 every step (huge depth so the price does not move)
-    const r = cascade({ book, mode: 'simulate', start: 100_000, shock: -0.1, steps: 4, impact: { model: 'depth', perPct: 1e15 }, partial: { above: 500_000, fraction: 0.4 } });
+    const r = cascade({
+      book,
+      mode: 'simulate',
+      start: 100_000,
+      shock: -0.1,
+      steps: 4,
+      impact: { model: 'depth', perPct: 1e15 },
+      partial: { above: 500_000, fraction: 0.4 },
+    });
     // step 0: 4 BTC, step 1: 4 BTC, step 2: the last 2 BTC, step 3: nothing left
     assert.deepEqual(Array.from(r.raw.evStep), [0, 1, 2]);
-    assert.deepEqual(Array.from(r.raw.evQty).map((q) => +q.toFixed(12)), [4, 4, 2]);
+    assert.deepEqual(
+      Array.from(r.raw.evQty).map((q) => +q.toFixed(12)),
+      [4, 4, 2],
+    );
     assert.equal(r.raw.remaining[0], 0);
   });
 
   it('a circuit breaker stops the rounds; liquidations resume into a refilled book', () => {
     // 5 longs at 1 BTC @ 100k, 10x, m 0.5%: liq 90452.26 each ... stacked closer: entries 100k, 99.9k, ...
-    const ps = [100_000, 99_900, 99_800, 99_700, 99_600].map((e) => ({ side: 'long' as const, size: 1, entry: e, leverage: 10, mmr: 0.005 }));
+    const ps = [100_000, 99_900, 99_800, 99_700, 99_600].map((e) => ({
+      side: 'long' as const,
+      size: 1,
+      entry: e,
+      leverage: 10,
+      mmr: 0.005,
+    }));
     const book = positionBook(ps); // liqs 90452.26, 90361.81, 90271.36, 90180.90, 90090.45
     const impact = { model: 'depth' as const, perPct: 1e6, halfLife: 1 };
     const free = cascade({ book, mode: 'simulate', start: 100_000, shock: -0.095, steps: 6, impact });
     // 90,500 > every liq: the shock alone liquidates nothing; use -0.0955 -> 90,450 <= 90452.26
     assert.equal(free.summary.positionsLiquidated, 0);
-    const run = (cb?: any) => cascade({ book, mode: 'simulate', start: 100_000, shock: -0.0955, steps: 6, impact, circuitBreaker: cb });
+    const run = (cb?: any) =>
+      cascade({ book, mode: 'simulate', start: 100_000, shock: -0.0955, steps: 6, impact, circuitBreaker: cb });
     const a = run();
     // round 1 sells 1 x 90450 (0.09045%) -> 90368.23 <= 90361.81? no: 90368.23 > 90361.81, the cascade stops at one
     close(a.summary.finalPrice, 90450 * Math.exp(-0.0009045), 1e-12);
@@ -171,7 +216,15 @@ describe('cascade: simulate on a 4-position book', () => {
     assert.equal(b.summary.positionsLiquidated, 5);
     assert.equal(b.summary.cascadeSteps, 1);
     // breaker: halt 2 steps when the mark is > 9.6% below the previous close (start 100,000 -> below 90,400)
-    const c = cascade({ book, mode: 'simulate', start: 100_000, shock: -0.0955, steps: 6, impact: thin2, circuitBreaker: { move: 0.096, within: 1, halt: 2 } });
+    const c = cascade({
+      book,
+      mode: 'simulate',
+      start: 100_000,
+      shock: -0.0955,
+      steps: 6,
+      impact: thin2,
+      circuitBreaker: { move: 0.096, within: 1, halt: 2 },
+    });
     // round 1: 90450 -> 90450 exp(-0.201%) = 90268.38 < 90400 -> halt after the first round (one position)
     assert.equal(c.raw.haltTriggered[0], 1);
     assert.deepEqual(Array.from(c.raw.halted), [1, 1, 1, 0, 0, 0]);
@@ -183,9 +236,23 @@ describe('cascade: simulate on a 4-position book', () => {
     // step 0: 1 position (mark 90268.38); step 1: the book refilled to 90450/2 consumed, the two
     // at 90361.81 and 90271.36 sell 180,536.8 USDT: 0.1005% -> 0.5017% of depth, mark 89907.0;
     // step 2: the last two (90180.90, 90090.45)
-    const d = cascade({ book, mode: 'simulate', start: 100_000, shock: -0.0955, steps: 6, impact: thin2, maxRoundsPerStep: 1 });
+    const d = cascade({
+      book,
+      mode: 'simulate',
+      start: 100_000,
+      shock: -0.0955,
+      steps: 6,
+      impact: thin2,
+      maxRoundsPerStep: 1,
+    });
     assert.deepEqual(Array.from(d.raw.liqLongCount), [1, 2, 2, 0, 0, 0]);
-    close(d.raw.close[1], 90450 * Math.exp(-0.0020100) * Math.exp(-((45225 + 2 * 90450 * Math.exp(-0.00201)) / 0.45e6 - 45225 / 0.45e6) / 100), 1e-9);
+    close(
+      d.raw.close[1],
+      90450 *
+        Math.exp(-0.00201) *
+        Math.exp(-((45225 + 2 * 90450 * Math.exp(-0.00201)) / 0.45e6 - 45225 / 0.45e6) / 100),
+      1e-9,
+    );
     assert.equal(d.summary.cascadeSteps, 3);
   });
 });
@@ -193,14 +260,17 @@ describe('cascade: simulate on a 4-position book', () => {
 describe('cascade: replay on a 3-day path', () => {
   it('the low triggers longs, the high triggers shorts, on the day they are reached', () => {
     const book = positionBook([
-      { side: 'long', size: 1, entry: 100_000, leverage: 10, mmr: 0.005 },  // liq 90452.26
-      { side: 'long', size: 2, entry: 95_000, leverage: 20, mmr: 0.005 },   // liq 90703.52
-      { side: 'long', size: 1, entry: 100_000, leverage: 5, mmr: 0.01 },    // liq 80808.08
-      { side: 'short', size: 1, entry: 99_000, leverage: 10, mmr: 0.005 },  // liq 99000*1.1/1.005 = 108358.21
+      { side: 'long', size: 1, entry: 100_000, leverage: 10, mmr: 0.005 }, // liq 90452.26
+      { side: 'long', size: 2, entry: 95_000, leverage: 20, mmr: 0.005 }, // liq 90703.52
+      { side: 'long', size: 1, entry: 100_000, leverage: 5, mmr: 0.01 }, // liq 80808.08
+      { side: 'short', size: 1, entry: 99_000, leverage: 10, mmr: 0.005 }, // liq 99000*1.1/1.005 = 108358.21
     ]);
     const path = {
       time: ['2026-01-01', '2026-01-02', '2026-01-03'],
-      open: [100_000, 100_500, 91_000], high: [101_000, 100_800, 109_000], low: [99_000, 90_000, 90_500], close: [100_500, 91_000, 108_000],
+      open: [100_000, 100_500, 91_000],
+      high: [101_000, 100_800, 109_000],
+      low: [99_000, 90_000, 90_500],
+      close: [100_500, 91_000, 108_000],
     };
     const r = cascade({ book, mode: 'replay', path, impact: thin });
     // day 2 (down): low 90,000 takes A and B in one round: sell 3 x 90,000 = 270,000 -> fill 90000 exp(-0.00135) = 89878.58
@@ -220,8 +290,14 @@ describe('cascade: replay on a 3-day path', () => {
     assert.equal(r.raw.remaining[2], 1); // C (liq 80808) survives
     // the same path as a Frame gives the same run; a close-only Series uses the close as high and low
     const idx = path.time.map((d) => Date.parse(d + 'T00:00:00Z'));
-    const f = cascade({ book, mode: 'replay', path: new Frame(idx, { open: path.open, high: path.high, low: path.low, close: path.close }), impact: thin });
-    assert.deepEqual(f.raw.evPos, r.raw.evPos); assert.deepEqual(f.raw.evFill, r.raw.evFill);
+    const f = cascade({
+      book,
+      mode: 'replay',
+      path: new Frame(idx, { open: path.open, high: path.high, low: path.low, close: path.close }),
+      impact: thin,
+    });
+    assert.deepEqual(f.raw.evPos, r.raw.evPos);
+    assert.deepEqual(f.raw.evFill, r.raw.evFill);
     assert.equal(f.stepLabel(1), '2026-01-02');
     const sr = cascade({ book, mode: 'replay', path: new Series(idx, path.close, 'close'), impact: thin });
     // closes 100,500 / 91,000 / 108,000: B (90703.5) and A (90452.3) survive 91,000; D (108358.2) survives 108,000

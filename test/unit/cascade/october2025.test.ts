@@ -9,7 +9,9 @@ import { join } from 'node:path';
 import { october2025, OCTOBER_2025_PUBLIC, tiersPerAccount, DEFAULT_TIERS } from '../../../src/market/cascade';
 
 function btc(): { time: string[]; open: number[]; high: number[]; low: number[]; close: number[] } {
-  const [head, ...lines] = readFileSync(join(__dirname, '../../../samples/data/BTC-USD.csv'), 'utf8').trim().split(/\r?\n/);
+  const [head, ...lines] = readFileSync(join(__dirname, '../../../samples/data/BTC-USD.csv'), 'utf8')
+    .trim()
+    .split(/\r?\n/);
   const cols = head.split(',');
   const rows = lines.map((l) => l.split(',')).filter((f) => f[0] >= '2025-06-01' && f[0] <= '2025-10-31');
   const col = (n: string) => rows.map((f) => +f[cols.indexOf(n)]);
@@ -24,11 +26,17 @@ describe('cascade: the October 2025 preset', function () {
   const P = OCTOBER_2025_PUBLIC;
 
   it('matches the long liquidations and the accounts, recomputed from the book and the daily low', () => {
-    const book = oct.books.high, k = oct.calibration[0];
+    const book = oct.books.high,
+      k = oct.calibration[0];
     // independently: a long is liquidated in the daily replay iff the low of 10 or 11 October reaches it
     const low = Math.min(path.low![path.time!.indexOf('2025-10-10')], path.low![path.time!.indexOf('2025-10-11')]);
-    let liqLong = 0, positions = 0;
-    for (let i = 0; i < book.n; i++) if (book.side[i] === 1 && book.liq[i] >= low) { liqLong += book.size[i] * book.entry[i]; positions++; }
+    let liqLong = 0,
+      positions = 0;
+    for (let i = 0; i < book.n; i++)
+      if (book.side[i] === 1 && book.liq[i] >= low) {
+        liqLong += book.size[i] * book.entry[i];
+        positions++;
+      }
     assert.ok(Math.abs(liqLong / P.liquidatedLong - 1) < 0.005, `long liquidated ${liqLong}`);
     assert.ok(Math.abs(k.liquidatedLong - liqLong) <= 1e-6 * liqLong);
     // accounts: liquidated positions (long and short) x accounts per position
@@ -44,7 +52,10 @@ describe('cascade: the October 2025 preset', function () {
   it('reports where it does not match: shorts, and the trough jump around the calibrated depth', () => {
     const k = oct.calibration[0];
     assert.ok(k.liquidatedShort < P.liquidatedShort);
-    assert.ok(k.troughThinner <= k.troughHistory && k.troughHistory <= k.troughModel, `${k.troughThinner} ${k.troughHistory} ${k.troughModel}`);
+    assert.ok(
+      k.troughThinner <= k.troughHistory && k.troughHistory <= k.troughModel,
+      `${k.troughThinner} ${k.troughHistory} ${k.troughModel}`,
+    );
     // the historical trough is the 10 October low against its open
     const d = path.time!.indexOf('2025-10-10');
     assert.ok(Math.abs(k.troughHistory - (path.low![d] / path.open![d] - 1)) < 1e-12);
@@ -54,18 +65,43 @@ describe('cascade: the October 2025 preset', function () {
 
   it('states every figure and assumption it used', () => {
     const text = oct.assumptions.join(' ');
-    for (const s of ['$19.20bn', '$16.70bn', '$2.50bn', '1.6m accounts', 'depth down 98%', 'news shock of -5.0%', 'Insurance fund $25.0m', 'One market']) assert.ok(text.includes(s), s);
+    for (const s of [
+      '$19.20bn',
+      '$16.70bn',
+      '$2.50bn',
+      '1.6m accounts',
+      'depth down 98%',
+      'news shock of -5.0%',
+      'Insurance fund $25.0m',
+      'One market',
+    ])
+      assert.ok(text.includes(s), s);
     assert.ok(oct.calibrationTable().options.footer!.includes('Public figures'));
   });
 
   it('queue and pro-rata socialise the same loss on different positions; the breaker halts', () => {
-    const q = oct.run('high', { adl: 'queue' }), p = oct.run('high', { adl: 'pro-rata' }), b = oct.run('high', { breaker: true });
+    const q = oct.run('high', { adl: 'queue' }),
+      p = oct.run('high', { adl: 'pro-rata' }),
+      b = oct.run('high', { breaker: true });
     assert.ok(q.summary.adlHaircut > 0);
     assert.ok(Math.abs(q.summary.adlHaircut / p.summary.adlHaircut - 1) < 1e-9);
     assert.ok(p.summary.adlPositions > q.summary.adlPositions);
     assert.equal(q.summary.troughMove, p.summary.troughMove);
     assert.ok(b.summary.halts >= 1);
     assert.throws(() => oct.run('nope'), /unknown mix/);
-    assert.throws(() => october2025({ btc: { ...path, close: path.close.slice(0, 10), open: path.open!.slice(0, 10), high: path.high!.slice(0, 10), low: path.low!.slice(0, 10), time: path.time!.slice(0, 10) } }), /every day/);
+    assert.throws(
+      () =>
+        october2025({
+          btc: {
+            ...path,
+            close: path.close.slice(0, 10),
+            open: path.open!.slice(0, 10),
+            high: path.high!.slice(0, 10),
+            low: path.low!.slice(0, 10),
+            time: path.time!.slice(0, 10),
+          },
+        }),
+      /every day/,
+    );
   });
 });

@@ -34,24 +34,54 @@ describe('npm package: packed, installed into a fresh project, used', function (
     files = info.files.map((f: { path: string }) => f.path);
     project = path.join(tmp, 'user-project');
     fs.mkdirSync(project);
-    fs.writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'user-project', version: '1.0.0', private: true }));
-    const inst = sh('npm', ['install', tarball, '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: project });
+    fs.writeFileSync(
+      path.join(project, 'package.json'),
+      JSON.stringify({ name: 'user-project', version: '1.0.0', private: true }),
+    );
+    const inst = sh('npm', ['install', tarball, '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], {
+      cwd: project,
+    });
     assert.equal(inst.status, 0, `npm install of the tarball failed:\n${inst.stderr.slice(-3000)}`);
   });
-  after(() => { if (tmp) fs.rmSync(tmp, { recursive: true, force: true }); });
+  after(() => {
+    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+  });
 
   it('ships what runs (CLI, kernel, library, types, samples) and no sources or tests', () => {
-    for (const f of ['bin/mktnb.js', 'dist/cli.js', 'dist/kernel.js', 'dist/mktnb.js', 'dist/plotly.min.js', 'dist/types/market/index.d.ts', 'samples/01-gold-miners-and-bitcoin.mktnb', 'samples/data/BTC-USD.csv', 'package.json', 'README.md']) {
+    for (const f of [
+      'bin/mktnb.js',
+      'dist/cli.js',
+      'dist/kernel.js',
+      'dist/mktnb.js',
+      'dist/plotly.min.js',
+      'dist/types/market/index.d.ts',
+      'samples/01-gold-miners-and-bitcoin.mktnb',
+      'samples/data/BTC-USD.csv',
+      'package.json',
+      'README.md',
+    ]) {
       assert.ok(files.includes(f), `${f} is in the package`);
     }
-    assert.ok(!files.some((f) => /^(src|test|bench|scripts)\//.test(f) || f.endsWith('.map')), `no sources, tests or maps: ${files.filter((f) => /^(src|test|bench|scripts)\/|\.map$/.test(f)).slice(0, 5)}`);
+    assert.ok(
+      !files.some((f) => /^(src|test|bench|scripts)\//.test(f) || f.endsWith('.map')),
+      `no sources, tests or maps: ${files.filter((f) => /^(src|test|bench|scripts)\/|\.map$/.test(f)).slice(0, 5)}`,
+    );
     const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
-    assert.ok(pkg.dependencies?.esbuild, 'esbuild (the kernel compiles TypeScript cells with it) is a runtime dependency');
+    assert.ok(
+      pkg.dependencies?.esbuild,
+      'esbuild (the kernel compiles TypeScript cells with it) is a runtime dependency',
+    );
     assert.ok(fs.existsSync(path.join(project, 'node_modules', 'esbuild')), 'and is installed with the package');
   });
 
   it('npx mktnb run runs a shipped sample and writes its outputs', () => {
-    const sample = path.join(project, 'node_modules', 'market-notebooks', 'samples', '01-gold-miners-and-bitcoin.mktnb');
+    const sample = path.join(
+      project,
+      'node_modules',
+      'market-notebooks',
+      'samples',
+      '01-gold-miners-and-bitcoin.mktnb',
+    );
     const out = path.join(project, 'out.mktnb');
     const r = sh('npx', ['--no-install', 'mktnb', 'run', sample, '--out', out, '--quiet'], { cwd: project });
     assert.equal(r.status, 0, `mktnb run failed:\n${r.stderr.slice(-3000)}`);
@@ -63,7 +93,9 @@ describe('npm package: packed, installed into a fresh project, used', function (
 
   it("import { corr, load } from 'market-notebooks' works from ESM and CommonJS", () => {
     const data = path.join(project, 'node_modules', 'market-notebooks', 'samples', 'data');
-    const script = (mod: 'esm' | 'cjs') => `${mod === 'esm' ? "import { corr, load, returns } from 'market-notebooks';" : "const { corr, load, returns } = require('market-notebooks');"}
+    const script = (
+      mod: 'esm' | 'cjs',
+    ) => `${mod === 'esm' ? "import { corr, load, returns } from 'market-notebooks';" : "const { corr, load, returns } = require('market-notebooks');"}
 const px = (f) => { const x = load(${JSON.stringify(data)} + '/' + f); return x.get ? x.get('close') : x; };
 const c = corr(returns(px('GLD.csv'), 'log'), returns(px('GDX.csv'), 'log'));
 console.log(JSON.stringify({ r: c.r, n: c.n }));`;
@@ -73,19 +105,54 @@ console.log(JSON.stringify({ r: c.r, n: c.n }));`;
     const cjs = sh(process.execPath, ['a.cjs'], { cwd: project });
     assert.equal(esm.status, 0, esm.stderr);
     assert.equal(cjs.status, 0, cjs.stderr);
-    const a = JSON.parse(esm.stdout), b = JSON.parse(cjs.stdout);
+    const a = JSON.parse(esm.stdout),
+      b = JSON.parse(cjs.stdout);
     assert.deepEqual(a, b);
     assert.ok(a.n > 100 && a.r > 0 && a.r < 1, `gold miners move with gold: ${esm.stdout}`);
   });
 
   it('its type declarations type-check a user program, and catch a wrong call', () => {
-    fs.writeFileSync(path.join(project, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', noEmit: true, skipLibCheck: false, types: [] }, files: ['ok.ts'] }));
-    fs.writeFileSync(path.join(project, 'ok.ts'), "import { corr, load, type CorrResult } from 'market-notebooks';\nconst x = load('a.csv');\nconst c: CorrResult = corr(x, x);\nconst r: number = c.r;\nexport { r };\n");
-    fs.writeFileSync(path.join(project, 'bad.ts'), "import { corr, load } from 'market-notebooks';\nconst x = load('a.csv');\nexport const c = corr(x);\n");
+    fs.writeFileSync(
+      path.join(project, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          strict: true,
+          module: 'nodenext',
+          moduleResolution: 'nodenext',
+          target: 'es2022',
+          noEmit: true,
+          skipLibCheck: false,
+          types: [],
+        },
+        files: ['ok.ts'],
+      }),
+    );
+    fs.writeFileSync(
+      path.join(project, 'ok.ts'),
+      "import { corr, load, type CorrResult } from 'market-notebooks';\nconst x = load('a.csv');\nconst c: CorrResult = corr(x, x);\nconst r: number = c.r;\nexport { r };\n",
+    );
+    fs.writeFileSync(
+      path.join(project, 'bad.ts'),
+      "import { corr, load } from 'market-notebooks';\nconst x = load('a.csv');\nexport const c = corr(x);\n",
+    );
     const tsc = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
     const ok = sh(process.execPath, [tsc, '-p', '.'], { cwd: project });
     assert.equal(ok.status, 0, `a correct program type-checks:\n${ok.stdout}${ok.stderr}`);
-    const bad = sh(process.execPath, [tsc, '--ignoreConfig', '--strict', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--noEmit', 'bad.ts'], { cwd: project });
+    const bad = sh(
+      process.execPath,
+      [
+        tsc,
+        '--ignoreConfig',
+        '--strict',
+        '--module',
+        'nodenext',
+        '--moduleResolution',
+        'nodenext',
+        '--noEmit',
+        'bad.ts',
+      ],
+      { cwd: project },
+    );
     assert.notEqual(bad.status, 0, 'a wrong call is an error');
     assert.match(bad.stdout + bad.stderr, /bad\.ts\(3,\d+\).*Expected 2-3 arguments, but got 1/);
   });

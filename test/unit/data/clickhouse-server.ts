@@ -14,7 +14,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 export const CH_USER = 'mktnb_test';
-export const CH_PASSWORD = 'pw with spaces & quote\'s';
+export const CH_PASSWORD = "pw with spaces & quote's";
 const CANDIDATES = ['/usr/sbin/clickhouse-server', '/usr/bin/clickhouse-server'];
 
 export interface TestServer {
@@ -33,23 +33,46 @@ export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = net.createServer();
     s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => { const p = (s.address() as net.AddressInfo).port; s.close(() => resolve(p)); });
+    s.listen(0, '127.0.0.1', () => {
+      const p = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(p));
+    });
   });
 }
 
 const live = new Set<ChildProcess>();
-process.once('exit', () => { for (const c of live) { try { process.kill(c.pid!, 'SIGKILL'); } catch { /* gone */ } } });
+process.once('exit', () => {
+  for (const c of live) {
+    try {
+      process.kill(c.pid!, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
+  }
+});
 
-function xmlEscape(s: string): string { return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/'/g, '&apos;').replace(/"/g, '&quot;'); }
+function xmlEscape(s: string): string {
+  return s
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/'/g, '&apos;')
+    .replace(/"/g, '&quot;');
+}
 
 /** Starts a server; throws (never skips) when the binary is missing or it does not come up. */
 export async function startClickHouse(): Promise<TestServer> {
   const bin = CANDIDATES.find((c) => fs.existsSync(c));
-  if (!bin) throw new Error(`clickhouse-server is not installed (looked for ${CANDIDATES.join(', ')}): apt-get install clickhouse-server clickhouse-client (.ci/run does)`);
+  if (!bin)
+    throw new Error(
+      `clickhouse-server is not installed (looked for ${CANDIDATES.join(', ')}): apt-get install clickhouse-server clickhouse-client (.ci/run does)`,
+    );
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mktnb-ch-'));
   const [httpPort, tcpPort] = [await freePort(), await freePort()];
   for (const d of ['data', 'tmp', 'files', 'schemas']) fs.mkdirSync(path.join(dir, d));
-  fs.writeFileSync(path.join(dir, 'config.xml'), `<?xml version="1.0"?>
+  fs.writeFileSync(
+    path.join(dir, 'config.xml'),
+    `<?xml version="1.0"?>
 <yandex>
   <logger><level>warning</level><log>${dir}/server.log</log><errorlog>${dir}/error.log</errorlog><console>0</console></logger>
   <http_port>${httpPort}</http_port>
@@ -67,8 +90,11 @@ export async function startClickHouse(): Promise<TestServer> {
   <max_concurrent_queries>50</max_concurrent_queries>
   <query_log><database>system</database><table>query_log</table><flush_interval_milliseconds>300</flush_interval_milliseconds></query_log>
 </yandex>
-`);
-  fs.writeFileSync(path.join(dir, 'users.xml'), `<?xml version="1.0"?>
+`,
+  );
+  fs.writeFileSync(
+    path.join(dir, 'users.xml'),
+    `<?xml version="1.0"?>
 <yandex>
   <profiles><default><log_queries>1</log_queries><max_threads>2</max_threads></default></profiles>
   <users>
@@ -76,17 +102,32 @@ export async function startClickHouse(): Promise<TestServer> {
   </users>
   <quotas><default><interval><duration>3600</duration><queries>0</queries><errors>0</errors><result_rows>0</result_rows><read_rows>0</read_rows><execution_time>0</execution_time></interval></default></quotas>
 </yandex>
-`);
-  const child = spawn(bin, [`--config-file=${path.join(dir, 'config.xml')}`], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+`,
+  );
+  const child = spawn(bin, [`--config-file=${path.join(dir, 'config.xml')}`], {
+    cwd: dir,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   live.add(child);
   let stderr = '';
-  child.stderr!.on('data', (d: Buffer) => { stderr = (stderr + d.toString()).slice(-4000); });
+  child.stderr!.on('data', (d: Buffer) => {
+    stderr = (stderr + d.toString()).slice(-4000);
+  });
   let exited: string | undefined;
-  const exit = new Promise<void>((r) => child.once('exit', (code, sig) => { exited = `exited with ${code ?? sig}`; live.delete(child); r(); }));
+  const exit = new Promise<void>((r) =>
+    child.once('exit', (code, sig) => {
+      exited = `exited with ${code ?? sig}`;
+      live.delete(child);
+      r();
+    }),
+  );
   const url = `http://127.0.0.1:${httpPort}`;
   const auth = `Basic ${Buffer.from(`${CH_USER}:${CH_PASSWORD}`).toString('base64')}`;
   const server: TestServer = {
-    url, httpPort, pid: child.pid!, dir,
+    url,
+    httpPort,
+    pid: child.pid!,
+    dir,
     async sql(query: string): Promise<string> {
       const r = await fetch(url, { method: 'POST', body: query, headers: { Authorization: auth } });
       const t = await r.text();
@@ -95,9 +136,19 @@ export async function startClickHouse(): Promise<TestServer> {
     },
     async stop(): Promise<void> {
       if (!exited) {
-        try { process.kill(child.pid!, 'SIGTERM'); } catch { /* gone */ }
+        try {
+          process.kill(child.pid!, 'SIGTERM');
+        } catch {
+          /* gone */
+        }
         // its data directory is thrown away: no need to wait out a graceful shutdown
-        const t = setTimeout(() => { try { process.kill(child.pid!, 'SIGKILL'); } catch { /* gone */ } }, 2_000);
+        const t = setTimeout(() => {
+          try {
+            process.kill(child.pid!, 'SIGKILL');
+          } catch {
+            /* gone */
+          }
+        }, 2_000);
         await exit;
         clearTimeout(t);
       }
@@ -107,15 +158,22 @@ export async function startClickHouse(): Promise<TestServer> {
   const deadline = Date.now() + 90_000;
   for (;;) {
     if (exited) {
-      const log = fs.existsSync(path.join(dir, 'error.log')) ? fs.readFileSync(path.join(dir, 'error.log'), 'utf8').slice(-2000) : '';
+      const log = fs.existsSync(path.join(dir, 'error.log'))
+        ? fs.readFileSync(path.join(dir, 'error.log'), 'utf8').slice(-2000)
+        : '';
       fs.rmSync(dir, { recursive: true, force: true });
       throw new Error(`clickhouse-server ${exited} before it answered: ${stderr}${log}`);
     }
     try {
       server.version = (await server.sql('SELECT version()')).trim();
       return server;
-    } catch { /* not up yet */ }
-    if (Date.now() > deadline) { await server.stop(); throw new Error(`clickhouse-server did not answer on ${url} within 90 s: ${stderr}`); }
+    } catch {
+      /* not up yet */
+    }
+    if (Date.now() > deadline) {
+      await server.stop();
+      throw new Error(`clickhouse-server did not answer on ${url} within 90 s: ${stderr}`);
+    }
     await new Promise((r) => setTimeout(r, 200));
   }
 }

@@ -24,7 +24,10 @@ describe('data: load() of Parquet and Arrow files', function () {
     engine = await Engine.open();
     setRuntime({ baseDir: dir });
   });
-  after(() => { engine.close(); setRuntime(saved); });
+  after(() => {
+    engine.close();
+    setRuntime(saved);
+  });
 
   it('round-trips a daily OHLCV file CSV → Parquet → load() to the same Frame', async () => {
     const csv = path.join(SAMPLES, 'data', 'BTC-USD.csv');
@@ -44,7 +47,9 @@ describe('data: load() of Parquet and Arrow files', function () {
 
   it('reads epoch-number dates by magnitude and says which unit; a date,value file gives a Series', async () => {
     const out = path.join(dir, 'us.parquet');
-    await engine.query(`COPY (SELECT (1704067200000 + range * 60000) * 1000 AS open_time, range * 1.5 AS v FROM range(5)) TO '${out}' (FORMAT parquet)`);
+    await engine.query(
+      `COPY (SELECT (1704067200000 + range * 60000) * 1000 AS open_time, range * 1.5 AS v FROM range(5)) TO '${out}' (FORMAT parquet)`,
+    );
     const s = load(out) as Series;
     assert.ok(s instanceof Series);
     assert.equal(s.index[1], 1704067200000 + 60000);
@@ -54,8 +59,16 @@ describe('data: load() of Parquet and Arrow files', function () {
 
   it('refuses text columns, files without a date column and broken files, naming file and column', async () => {
     const t = path.join(dir, 'text.parquet');
-    await engine.query(`COPY (SELECT DATE '2024-01-01' + range::INT AS date, 'x' AS sym, range AS v FROM range(3)) TO '${t}' (FORMAT parquet)`);
-    assert.throws(() => load(t), (e: unknown) => e instanceof LoadError && /column "sym" is VARCHAR, not numeric; pass \{ columns/.test(e.message) && e.file === t);
+    await engine.query(
+      `COPY (SELECT DATE '2024-01-01' + range::INT AS date, 'x' AS sym, range AS v FROM range(3)) TO '${t}' (FORMAT parquet)`,
+    );
+    assert.throws(
+      () => load(t),
+      (e: unknown) =>
+        e instanceof LoadError &&
+        /column "sym" is VARCHAR, not numeric; pass \{ columns/.test(e.message) &&
+        e.file === t,
+    );
     assert.deepEqual(Array.from((load(t, { columns: ['v'] }) as Series).values), [0, 1, 2]);
     const nd = path.join(dir, 'nodate.parquet');
     await engine.query(`COPY (SELECT range AS a, range AS b FROM range(3)) TO '${nd}' (FORMAT parquet)`);
@@ -69,7 +82,10 @@ describe('data: load() of Parquet and Arrow files', function () {
   it('round-trips Arrow IPC / Feather files with timestamps of every unit, dates, ints and nulls', () => {
     const days = [Date.UTC(2024, 0, 1), Date.UTC(2024, 0, 2), Date.UTC(2024, 0, 3)];
     const t = arrow.tableFromArrays(<any>{
-      date: arrow.vectorFromArray(days.map((d) => new Date(d)), new arrow.TimestampMicrosecond()),
+      date: arrow.vectorFromArray(
+        days.map((d) => new Date(d)),
+        new arrow.TimestampMicrosecond(),
+      ),
       close: Float64Array.from([1.5, 2.5, 3.5]),
       volume: arrow.vectorFromArray([10n, null, 30n], new arrow.Int64()),
       n: Int32Array.from([1, 2, 3]),
@@ -82,19 +98,38 @@ describe('data: load() of Parquet and Arrow files', function () {
     assert.ok(Number.isNaN(f.columns.volume[1]));
     assert.equal(f.columns.volume[2], 30);
     assert.deepEqual(Array.from(f.columns.n), [1, 2, 3]);
-    for (const [Type, name] of [[arrow.TimestampSecond, 's'], [arrow.TimestampMillisecond, 'ms'], [arrow.TimestampNanosecond, 'ns'], [arrow.DateDay, 'day']] as const) {
-      const u = arrow.tableFromArrays(<any>{ date: arrow.vectorFromArray(days.map((d) => new Date(d)), new (Type as any)()), v: Float64Array.from([1, 2, 3]) });
+    for (const [Type, name] of [
+      [arrow.TimestampSecond, 's'],
+      [arrow.TimestampMillisecond, 'ms'],
+      [arrow.TimestampNanosecond, 'ns'],
+      [arrow.DateDay, 'day'],
+    ] as const) {
+      const u = arrow.tableFromArrays(<any>{
+        date: arrow.vectorFromArray(
+          days.map((d) => new Date(d)),
+          new (Type as any)(),
+        ),
+        v: Float64Array.from([1, 2, 3]),
+      });
       fs.writeFileSync(path.join(dir, `u-${name}.arrow`), arrow.tableToIPC(u, 'file'));
       assert.deepEqual(Array.from((load(`u-${name}.arrow`) as Series).index), days, name);
     }
-    const sym = arrow.tableFromArrays(<any>{ date: arrow.vectorFromArray(days.map((d) => new Date(d)), new arrow.DateDay()), s: ['a', 'b', 'c'] });
+    const sym = arrow.tableFromArrays(<any>{
+      date: arrow.vectorFromArray(
+        days.map((d) => new Date(d)),
+        new arrow.DateDay(),
+      ),
+      s: ['a', 'b', 'c'],
+    });
     fs.writeFileSync(path.join(dir, 'sym.arrow'), arrow.tableToIPC(sym, 'file'));
     assert.throws(() => load('sym.arrow'), /sym\.arrow: column "s" is Dictionary<Int32, Utf8>, not numeric/);
   });
 
   it('unsorted or duplicated dates are handled as for CSV', async () => {
     const out = path.join(dir, 'desc.parquet');
-    await engine.query(`COPY (SELECT DATE '2024-01-10' - range::INT AS date, range AS v FROM range(4)) TO '${out}' (FORMAT parquet)`);
+    await engine.query(
+      `COPY (SELECT DATE '2024-01-10' - range::INT AS date, range AS v FROM range(4)) TO '${out}' (FORMAT parquet)`,
+    );
     const s = load(out) as Series;
     assert.deepEqual(s.dates(), ['2024-01-07', '2024-01-08', '2024-01-09', '2024-01-10']);
     assert.match(String((s.meta.notes as string[]).join()), /descending order; rows were reversed/);

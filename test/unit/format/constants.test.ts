@@ -9,9 +9,15 @@ const manifest = JSON.parse(readFileSync(path.resolve(__dirname, '../../../packa
 
 describe('NOTEBOOK_TYPE and FORMAT_NAME', () => {
   it('package.json registers NOTEBOOK_TYPE and every when-clause and activation event names it', () => {
-    assert.deepEqual(manifest.contributes.notebooks.map((n: { type: string }) => n.type), [NOTEBOOK_TYPE]);
+    assert.deepEqual(
+      manifest.contributes.notebooks.map((n: { type: string }) => n.type),
+      [NOTEBOOK_TYPE],
+    );
     assert.ok(manifest.activationEvents.includes(`onNotebook:${NOTEBOOK_TYPE}`));
-    const whens = Object.values<Array<{ when?: string }>>(manifest.contributes.menus).flat().map((m) => m.when ?? '').filter((w) => w.includes('notebookType'));
+    const whens = Object.values<Array<{ when?: string }>>(manifest.contributes.menus)
+      .flat()
+      .map((m) => m.when ?? '')
+      .filter((w) => w.includes('notebookType'));
     assert.ok(whens.length > 0);
     for (const w of whens) assert.match(w, new RegExp(`^notebookType == ${NOTEBOOK_TYPE}$`));
   });

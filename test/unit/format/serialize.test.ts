@@ -12,9 +12,23 @@ const sample: MktnbFile = {
   cells: [
     { kind: 'markdown', language: 'markdown', source: ['# Title', '', 'Some *text*.'] },
     {
-      kind: 'code', language: 'typescript', source: ['const x = 1;', 'x + 1'], metadata: { tags: ['setup'] },
+      kind: 'code',
+      language: 'typescript',
+      source: ['const x = 1;', 'x + 1'],
+      metadata: { tags: ['setup'] },
       execution: { order: 1, success: true, durationMs: 3 },
-      outputs: [{ kind: 'display', items: [{ mime: 'text/plain', data: '2' }, { mime: 'application/vnd.mktnb.chart+json', data: { kind: 'chart', version: 1, figure: { data: [{ y: [1, 2, 3], type: 'scatter' }] } } }] }],
+      outputs: [
+        {
+          kind: 'display',
+          items: [
+            { mime: 'text/plain', data: '2' },
+            {
+              mime: 'application/vnd.mktnb.chart+json',
+              data: { kind: 'chart', version: 1, figure: { data: [{ y: [1, 2, 3], type: 'scatter' }] } },
+            },
+          ],
+        },
+      ],
     },
   ],
 };
@@ -77,15 +91,18 @@ describe('format: parse errors', () => {
 
   it('invalid JSON names the file, line and column', () => {
     const text = '{\n  "format": "mktnb",\n  "version": "1.0",\n  "cells": [,]\n}\n';
-    assert.throws(() => parseNotebook(text, 'broken.mktnb'), (e: unknown) => {
-      assert.ok(e instanceof NotebookFormatError);
-      assert.equal(e.file, 'broken.mktnb');
-      assert.equal(e.line, 4);
-      assert.equal(e.column, 13);
-      assert.match(e.message, /^broken\.mktnb: not valid JSON at line 4, column 13/);
-      assert.match(e.message, /not changed/);
-      return true;
-    });
+    assert.throws(
+      () => parseNotebook(text, 'broken.mktnb'),
+      (e: unknown) => {
+        assert.ok(e instanceof NotebookFormatError);
+        assert.equal(e.file, 'broken.mktnb');
+        assert.equal(e.line, 4);
+        assert.equal(e.column, 13);
+        assert.match(e.message, /^broken\.mktnb: not valid JSON at line 4, column 13/);
+        assert.match(e.message, /not changed/);
+        return true;
+      },
+    );
   });
 
   it('truncated JSON points at the end', () => {
@@ -94,12 +111,18 @@ describe('format: parse errors', () => {
   });
 
   it('refuses JSON that is not a .mktnb (an .ipynb, say)', () => {
-    assert.throws(() => parseNotebook('{"nbformat": 4, "cells": []}', 'x.mktnb'), /x\.mktnb: not a Market Notebook.*Jupyter/);
+    assert.throws(
+      () => parseNotebook('{"nbformat": 4, "cells": []}', 'x.mktnb'),
+      /x\.mktnb: not a Market Notebook.*Jupyter/,
+    );
     assert.throws(() => parseNotebook('[1,2]', 'x.mktnb'), /not a Market Notebook/);
   });
 
   it('refuses a newer major version with a clear message', () => {
-    assert.throws(() => parseNotebook('{"format":"mktnb","version":"2.0","cells":[]}', 'new.mktnb'), /new\.mktnb: format version 2\.0 is newer .*update the extension/);
+    assert.throws(
+      () => parseNotebook('{"format":"mktnb","version":"2.0","cells":[]}', 'new.mktnb'),
+      /new\.mktnb: format version 2\.0 is newer .*update the extension/,
+    );
   });
 
   it('accepts a newer minor version', () => {
@@ -107,28 +130,65 @@ describe('format: parse errors', () => {
   });
 
   it('names the bad cell field', () => {
-    assert.throws(() => parseNotebook('{"format":"mktnb","version":"1.0","cells":[{"kind":"code","language":"typescript","source":[1]}]}', 'c.mktnb'), /c\.mktnb: cells\[0\]\.source must be an array of lines/);
-    assert.throws(() => parseNotebook('{"format":"mktnb","version":"1.0","cells":[{"kind":"raw","language":"x","source":[]}]}', 'c.mktnb'), /cells\[0\]\.kind must be "code" or "markdown"/);
+    assert.throws(
+      () =>
+        parseNotebook(
+          '{"format":"mktnb","version":"1.0","cells":[{"kind":"code","language":"typescript","source":[1]}]}',
+          'c.mktnb',
+        ),
+      /c\.mktnb: cells\[0\]\.source must be an array of lines/,
+    );
+    assert.throws(
+      () =>
+        parseNotebook(
+          '{"format":"mktnb","version":"1.0","cells":[{"kind":"raw","language":"x","source":[]}]}',
+          'c.mktnb',
+        ),
+      /cells\[0\]\.kind must be "code" or "markdown"/,
+    );
   });
 });
 
 describe('format: output items', () => {
   it('stores JSON mimes as JSON, text as text, binary as base64', () => {
     const enc = new TextEncoder();
-    assert.deepEqual(itemFromBytes('application/vnd.mktnb.chart+json', enc.encode('{"a":1}')), { mime: 'application/vnd.mktnb.chart+json', data: { a: 1 } });
+    assert.deepEqual(itemFromBytes('application/vnd.mktnb.chart+json', enc.encode('{"a":1}')), {
+      mime: 'application/vnd.mktnb.chart+json',
+      data: { a: 1 },
+    });
     assert.deepEqual(itemFromBytes('text/plain', enc.encode('hé')), { mime: 'text/plain', data: 'hé' });
     const png = new Uint8Array([137, 80, 78, 71, 0, 255]);
     const stored = itemFromBytes('image/png', png);
     assert.equal((stored as any).encoding, 'base64');
     assert.deepEqual(Array.from(itemToBytes(stored)), Array.from(png));
-    assert.equal(new TextDecoder().decode(itemToBytes({ mime: 'application/vnd.mktnb.chart+json', data: { a: 1 } })), '{"a":1}');
+    assert.equal(
+      new TextDecoder().decode(itemToBytes({ mime: 'application/vnd.mktnb.chart+json', data: { a: 1 } })),
+      '{"a":1}',
+    );
   });
 });
 
 describe('format: script-capable outputs', () => {
   it('recognises the mimes whose renderers run script', () => {
-    for (const m of ['text/html', 'TEXT/HTML', 'application/javascript', 'text/javascript', 'application/x-javascript', 'image/svg+xml', 'application/xhtml+xml']) assert.ok(isScriptCapable(m), m);
-    for (const m of ['text/plain', 'text/markdown', 'application/vnd.mktnb.chart+json', 'application/vnd.mktnb.table+json', 'image/png', 'application/vnd.code.notebook.stdout']) assert.ok(!isScriptCapable(m), m);
+    for (const m of [
+      'text/html',
+      'TEXT/HTML',
+      'application/javascript',
+      'text/javascript',
+      'application/x-javascript',
+      'image/svg+xml',
+      'application/xhtml+xml',
+    ])
+      assert.ok(isScriptCapable(m), m);
+    for (const m of [
+      'text/plain',
+      'text/markdown',
+      'application/vnd.mktnb.chart+json',
+      'application/vnd.mktnb.table+json',
+      'image/png',
+      'application/vnd.code.notebook.stdout',
+    ])
+      assert.ok(!isScriptCapable(m), m);
   });
 });
 

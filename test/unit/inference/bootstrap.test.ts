@@ -10,14 +10,25 @@ import { mulberry32, normals } from '../../../src/market/cascade/rng';
 const DAY = 86_400_000;
 function sample(n: number, seed: number, mu = 0): Series {
   const g = normals(mulberry32(seed));
-  return new Series(Float64Array.from({ length: n }, (_, i) => i * DAY), Float64Array.from({ length: n }, () => mu + g()), 'x');
+  return new Series(
+    Float64Array.from({ length: n }, (_, i) => i * DAY),
+    Float64Array.from({ length: n }, () => mu + g()),
+    'x',
+  );
 }
-const mean = (s: Series) => { let t = 0; const v = s.values; for (let i = 0; i < v.length; i++) t += v[i]; return t / v.length; };
+const mean = (s: Series) => {
+  let t = 0;
+  const v = s.values;
+  for (let i = 0; i < v.length; i++) t += v[i];
+  return t / v.length;
+};
 
 describe('bootstrap', () => {
   it('gives the same interval for the same seed and a different one for another seed', () => {
     const x = sample(200, 3);
-    const a = bootstrap(mean, x, { seed: 11, reps: 500 }), b = bootstrap(mean, x, { seed: 11, reps: 500 }), c = bootstrap(mean, x, { seed: 12, reps: 500 });
+    const a = bootstrap(mean, x, { seed: 11, reps: 500 }),
+      b = bootstrap(mean, x, { seed: 11, reps: 500 }),
+      c = bootstrap(mean, x, { seed: 12, reps: 500 });
     assert.deepEqual(a.ci, b.ci);
     assert.deepEqual(Array.from(a.replicates), Array.from(b.replicates));
     assert.notDeepEqual(a.ci, c.ci);
@@ -44,7 +55,8 @@ describe('bootstrap', () => {
   it('the 95% interval of a mean covers the true mean in 93-97% of 400 seeded simulations (iid percentile, iid BCa, stationary)', function () {
     this.timeout(60_000);
     for (const method of ['iid', 'stationary'] as const) {
-      let cover = 0, coverBca = 0;
+      let cover = 0,
+        coverBca = 0;
       for (let s = 0; s < 400; s++) {
         const x = sample(100, 1000 + s, 0.3);
         const b = bootstrap(mean, x, { method, reps: 499, seed: s + 1, block: 4 });
@@ -59,7 +71,10 @@ describe('bootstrap', () => {
 
   it('rejects bad options with a clear message', () => {
     const x = sample(50, 1);
-    assert.throws(() => bootstrap(mean, x, { method: 'moving' as any }), /method must be 'stationary', 'circular' or 'iid'/);
+    assert.throws(
+      () => bootstrap(mean, x, { method: 'moving' as any }),
+      /method must be 'stationary', 'circular' or 'iid'/,
+    );
     assert.throws(() => bootstrap(mean, x, { reps: 3 }), /reps must be an integer >= 10/);
     assert.throws(() => bootstrap(mean, x, { block: 0 }), /block must be an integer in 1..50/);
     assert.throws(() => (bootstrap as any)(x), /first argument must be a function/);

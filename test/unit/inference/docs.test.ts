@@ -13,9 +13,14 @@ describe('docs/analysis.md statistics examples', function () {
     const ex = runDocExamples(ROOT);
     assert.ok(ex.length >= 15, `only ${ex.length} examples found`);
     for (const e of ex) {
-      assert.ok(e.expected !== '?', `docs/analysis.md:${e.line}: ${e.expr} has no value written (it evaluates to ${e.value})`);
-      assert.ok(Math.abs(e.value - Number(e.expected)) <= tolerance(e.expected) * (1 + 1e-12),
-        `docs/analysis.md:${e.line}: ${e.expr} evaluates to ${e.value}, the doc says ${e.expected}`);
+      assert.ok(
+        e.expected !== '?',
+        `docs/analysis.md:${e.line}: ${e.expr} has no value written (it evaluates to ${e.value})`,
+      );
+      assert.ok(
+        Math.abs(e.value - Number(e.expected)) <= tolerance(e.expected) * (1 + 1e-12),
+        `docs/analysis.md:${e.line}: ${e.expr} evaluates to ${e.value}, the doc says ${e.expected}`,
+      );
     }
   });
 });

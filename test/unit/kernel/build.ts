@@ -22,24 +22,39 @@ export function buildKernel(): Promise<string> {
     const marketDir = path.join(ROOT, 'src', 'market');
     const missing: string[] = [];
     await esbuild.build({
-      entryPoints: { kernel: path.join(ROOT, 'src/kernel/main.ts'), 'kernel-watchdog': path.join(ROOT, 'src/kernel/watchdog.ts') }, outdir, bundle: true, sourcemap: true,
-      platform: 'node', target: 'node20', format: 'cjs', logLevel: 'error', legalComments: 'none',
+      entryPoints: {
+        kernel: path.join(ROOT, 'src/kernel/main.ts'),
+        'kernel-watchdog': path.join(ROOT, 'src/kernel/watchdog.ts'),
+      },
+      outdir,
+      bundle: true,
+      sourcemap: true,
+      platform: 'node',
+      target: 'node20',
+      format: 'cjs',
+      logLevel: 'error',
+      legalComments: 'none',
       external: ['@duckdb/node-bindings-*'], // DuckDB's native addon, as in esbuild.mjs
-      plugins: [{
-        name: 'missing-market-modules',
-        setup(b) {
-          b.onResolve({ filter: /^\.\/[\w-]+$/ }, (args) => {
-            if (path.join(args.resolveDir) !== marketDir || !args.importer.endsWith('index.ts')) return undefined;
-            const base = path.join(marketDir, args.path);
-            if (['.ts', '/index.ts'].some((e) => fs.existsSync(base + e))) return undefined;
-            missing.push(args.path);
-            return { path: base, namespace: 'missing' };
-          });
-          b.onLoad({ filter: /.*/, namespace: 'missing' }, () => ({ contents: 'export {}', loader: 'ts' }));
+      plugins: [
+        {
+          name: 'missing-market-modules',
+          setup(b) {
+            b.onResolve({ filter: /^\.\/[\w-]+$/ }, (args) => {
+              if (path.join(args.resolveDir) !== marketDir || !args.importer.endsWith('index.ts')) return undefined;
+              const base = path.join(marketDir, args.path);
+              if (['.ts', '/index.ts'].some((e) => fs.existsSync(base + e))) return undefined;
+              missing.push(args.path);
+              return { path: base, namespace: 'missing' };
+            });
+            b.onLoad({ filter: /.*/, namespace: 'missing' }, () => ({ contents: 'export {}', loader: 'ts' }));
+          },
         },
-      }],
+      ],
     });
-    if (missing.length) console.warn(`    (kernel test build: src/market/index.ts re-exports missing files ${missing.join(', ')}; left empty)`);
+    if (missing.length)
+      console.warn(
+        `    (kernel test build: src/market/index.ts re-exports missing files ${missing.join(', ')}; left empty)`,
+      );
     return outfile;
   })();
   return built;

@@ -8,18 +8,43 @@ import * as assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { KernelClient, type BackgroundEvent, type ExecuteResult, type KernelExitInfo, type KernelOutputEvent } from '../../../src/kernel/client';
+import {
+  KernelClient,
+  type BackgroundEvent,
+  type ExecuteResult,
+  type KernelExitInfo,
+  type KernelOutputEvent,
+} from '../../../src/kernel/client';
 import { groupMembers } from '../../../src/kernel/procgroup';
 import { TEXT_MIME } from '../../../src/shared/schemas';
 import { buildKernel, FIXTURES, ROOT } from './build';
 
-interface Ran extends ExecuteResult { out: KernelOutputEvent[]; text: string; stdout: string; stderr: string }
+interface Ran extends ExecuteResult {
+  out: KernelOutputEvent[];
+  text: string;
+  stdout: string;
+  stderr: string;
+}
 
-async function run(k: KernelClient, code: string, opts: { timeoutMs?: number; language?: 'typescript' | 'javascript' } = {}): Promise<Ran> {
+async function run(
+  k: KernelClient,
+  code: string,
+  opts: { timeoutMs?: number; language?: 'typescript' | 'javascript' } = {},
+): Promise<Ran> {
   const out: KernelOutputEvent[] = [];
-  const r = await k.execute(code, opts.language ?? 'typescript', { cellLabel: 'cell 1', onOutput: (e) => out.push(e), timeoutMs: opts.timeoutMs });
-  const texts = out.flatMap((e) => (e.kind === 'display' ? e.items.filter((i) => i.mime === TEXT_MIME).map((i) => String(i.data)) : []));
-  const stream = (n: string) => out.filter((e) => e.kind === 'stream' && e.name === n).map((e: any) => e.text).join('');
+  const r = await k.execute(code, opts.language ?? 'typescript', {
+    cellLabel: 'cell 1',
+    onOutput: (e) => out.push(e),
+    timeoutMs: opts.timeoutMs,
+  });
+  const texts = out.flatMap((e) =>
+    e.kind === 'display' ? e.items.filter((i) => i.mime === TEXT_MIME).map((i) => String(i.data)) : [],
+  );
+  const stream = (n: string) =>
+    out
+      .filter((e) => e.kind === 'stream' && e.name === n)
+      .map((e: any) => e.text)
+      .join('');
   return { ...r, out, text: texts.join('\n'), stdout: stream('stdout'), stderr: stream('stderr') };
 }
 
@@ -31,11 +56,17 @@ async function ok(k: KernelClient, code: string): Promise<string> {
 
 /** Alive and not a zombie (a zombie has ended; only its exit status is left). */
 function alive(pid: number): boolean {
-  try { process.kill(pid, 0); } catch { return false; }
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'latin1');
     return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch { return process.platform !== 'linux'; }
+  } catch {
+    return process.platform !== 'linux';
+  }
 }
 
 async function waitGone(pids: number[], ms = 8000): Promise<number[]> {
@@ -59,7 +90,13 @@ describe('kernel faults (process)', function () {
   });
   after(async () => {
     await k?.dispose();
-    for (const pid of leftovers) { try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ } }
+    for (const pid of leftovers) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
+    }
   });
 
   describe('time limit per cell', () => {
@@ -92,7 +129,10 @@ describe('kernel faults (process)', function () {
 
   describe('errors land in the cell that caused them', () => {
     it('an un-awaited throwing async call fails its cell', async () => {
-      const r = await run(k, 'async function work(): Promise<void> { await null; throw new Error("async boom"); }\nwork();\n"returned"');
+      const r = await run(
+        k,
+        'async function work(): Promise<void> { await null; throw new Error("async boom"); }\nwork();\n"returned"',
+      );
       assert.equal(r.ok, false);
       assert.match(r.error!.stack, /^Uncaught \(in promise\) Error: async boom/);
       assert.match(r.error!.stack, /at work \(cell 1:1:/);
@@ -100,7 +140,10 @@ describe('kernel faults (process)', function () {
 
     it('a timer that throws while its cell awaits fails that cell at once', async () => {
       const t0 = Date.now();
-      const r = await run(k, 'setTimeout(() => { throw new Error("timer boom"); }, 20);\nawait new Promise((r) => setTimeout(r, 5000));');
+      const r = await run(
+        k,
+        'setTimeout(() => { throw new Error("timer boom"); }, 20);\nawait new Promise((r) => setTimeout(r, 5000));',
+      );
       assert.equal(r.ok, false);
       assert.match(r.error!.stack, /^Uncaught Error: timer boom/);
       assert.ok(Date.now() - t0 < 4000, 'the cell ended with the error, not after its await');
@@ -109,7 +152,10 @@ describe('kernel faults (process)', function () {
     it('a timer that throws after its cell ended is reported for that cell, not the running one', async () => {
       const got: BackgroundEvent[] = [];
       k.onBackgroundOutput((e) => got.push(e));
-      const a = await run(k, 'setTimeout(() => { throw new Error("late boom"); }, 150);\nsetTimeout(() => console.log("late log"), 100);\n"a"');
+      const a = await run(
+        k,
+        'setTimeout(() => { throw new Error("late boom"); }, 150);\nsetTimeout(() => console.log("late log"), 100);\n"a"',
+      );
       assert.equal(a.ok, true);
       const b = await run(k, 'await new Promise((r) => setTimeout(r, 500)); "b"');
       assert.equal(b.ok, true, 'the innocent later cell does not fail');
@@ -125,12 +171,16 @@ describe('kernel faults (process)', function () {
 
     it("process.kill(process.pid, 'SIGINT') reaches the cell's listener and does not fail the next cell", async () => {
       const pid = k.pid;
-      const r = await run(k, "let got = '';\nprocess.once('SIGINT', (s) => { got = s; });\nprocess.kill(process.pid, 'SIGINT');\nawait new Promise((r) => setTimeout(r, 20));\ngot");
+      const r = await run(
+        k,
+        "let got = '';\nprocess.once('SIGINT', (s) => { got = s; });\nprocess.kill(process.pid, 'SIGINT');\nawait new Promise((r) => setTimeout(r, 20));\ngot",
+      );
       assert.equal(r.ok, true, r.error?.stack);
       assert.equal(r.text, "'SIGINT'");
       const loud = await run(k, "process.kill(process.pid, 'SIGINT'); 1");
       assert.equal(loud.ok, true, loud.error?.stack);
-      for (let i = 0; i < 3; i++) assert.equal(await ok(k, 'let spin = 0; for (let j = 0; j < 1e6; j++) spin += j; spin > 0'), 'true');
+      for (let i = 0; i < 3; i++)
+        assert.equal(await ok(k, 'let spin = 0; for (let j = 0; j < 1e6; j++) spin += j; spin > 0'), 'true');
       assert.equal(k.pid, pid);
     });
   });
@@ -140,7 +190,10 @@ describe('kernel faults (process)', function () {
       const r = await run(k, "process.stdin.on('data', () => {});\nawait new Promise((r) => setTimeout(r, 2000));");
       assert.equal(r.ok, false);
       assert.match(r.error!.message, /this kernel has no input/);
-      const rl = await run(k, "const rl = require('node:readline').createInterface({ input: process.stdin });\nfor await (const line of rl) console.log(line);");
+      const rl = await run(
+        k,
+        "const rl = require('node:readline').createInterface({ input: process.stdin });\nfor await (const line of rl) console.log(line);",
+      );
       assert.equal(rl.ok, false);
       assert.match(rl.error!.message, /this kernel has no input/);
     });
@@ -148,7 +201,10 @@ describe('kernel faults (process)', function () {
 
   describe('outputs at scale', () => {
     it('keeps at most the cap of a cell printing 24 MB, with a note saying how much was dropped', async () => {
-      const r = await run(k, "const line = 'x'.repeat(1023);\nfor (let i = 0; i < 24 * 1024; i++) console.log(line);\n'done'");
+      const r = await run(
+        k,
+        "const line = 'x'.repeat(1023);\nfor (let i = 0; i < 24 * 1024; i++) console.log(line);\n'done'",
+      );
       assert.equal(r.ok, true, r.error?.stack);
       assert.equal(r.text, "'done'");
       const kept = r.stdout.length;
@@ -162,21 +218,30 @@ describe('kernel faults (process)', function () {
     it('neither the protocol nor the TypeScript transform break', async () => {
       const p = await KernelClient.start({ cwd: FIXTURES, kernelScript });
       try {
-        const r = await run(p, [
-          "Object.prototype.toJSON = function () { return 'POISON'; };",
-          'Object.prototype.x = 1;',
-          "Object.prototype.cmd = 'NODE_HANDLE';",
-          "Object.prototype.keepOpen = 'yes';",
-          '"polluted"',
-        ].join('\n'));
+        const r = await run(
+          p,
+          [
+            "Object.prototype.toJSON = function () { return 'POISON'; };",
+            'Object.prototype.x = 1;',
+            "Object.prototype.cmd = 'NODE_HANDLE';",
+            "Object.prototype.keepOpen = 'yes';",
+            '"polluted"',
+          ].join('\n'),
+        );
         assert.equal(r.ok, true, r.error?.stack);
         assert.equal(r.text, "'polluted'");
-        const ts = await run(p, 'const q: number = 2;\ninterface P { a: number }\nconst pt: P = { a: q };\nconsole.log("log", pt.a);\ndisplay(new Date(0));\n[q, pt]');
+        const ts = await run(
+          p,
+          'const q: number = 2;\ninterface P { a: number }\nconst pt: P = { a: q };\nconsole.log("log", pt.a);\ndisplay(new Date(0));\n[q, pt]',
+        );
         assert.equal(ts.ok, true, ts.error?.stack);
         assert.equal(ts.stdout, 'log 2\n');
         assert.match(ts.text, /1970-01-01T00:00:00\.000Z/);
         assert.match(ts.text, /\[ 2, \{ a: 2 \} \]/);
-        const chart = await run(p, 'new Chart({ data: [{ type: "scatter", x: [1, 2], y: new Float64Array([3, 4]) }], layout: {} })');
+        const chart = await run(
+          p,
+          'new Chart({ data: [{ type: "scatter", x: [1, 2], y: new Float64Array([3, 4]) }], layout: {} })',
+        );
         assert.equal(chart.ok, true, chart.error?.stack);
         const item = chart.out.flatMap((e) => (e.kind === 'display' ? e.items : [])).find((i) => i.mime !== TEXT_MIME)!;
         assert.equal((item.data as any).kind, 'chart');
@@ -194,7 +259,11 @@ describe('kernel faults (process)', function () {
     it('are ended with the session, and the exit info names them', async () => {
       const p = await KernelClient.start({ cwd: FIXTURES, kernelScript });
       const kpid = p.pid;
-      const r = await run(p, "const { spawn } = require('node:child_process');\nconst c = spawn('sleep', ['1000'], { stdio: 'ignore' });\nc.pid", { language: 'javascript' });
+      const r = await run(
+        p,
+        "const { spawn } = require('node:child_process');\nconst c = spawn('sleep', ['1000'], { stdio: 'ignore' });\nc.pid",
+        { language: 'javascript' },
+      );
       const child = Number(r.text);
       leftovers.push(child);
       assert.ok(child > 0 && alive(child));
@@ -218,7 +287,7 @@ describe('kernel faults (process)', function () {
       });
     }
 
-    it('an idle kernel and its cell\'s child die with the parent too', async () => {
+    it("an idle kernel and its cell's child die with the parent too", async () => {
       const parent = spawnParent(kernelScript, 'idle');
       const pids = await firstLine(parent);
       leftovers.push(pids.kernel, pids.child, ...pids.helpers);
@@ -235,7 +304,13 @@ describe('kernel faults (process)', function () {
       const p = await KernelClient.start({ cwd: FIXTURES, kernelScript });
       assert.equal(await ok(p, 'const typed: number = 1;\ntyped'), '1');
       const [helper] = await reportedHelpers(p);
-      const child = Number((await run(p, "require('node:child_process').spawn('sleep', ['1000'], { stdio: 'ignore' }).pid", { language: 'javascript' })).text);
+      const child = Number(
+        (
+          await run(p, "require('node:child_process').spawn('sleep', ['1000'], { stdio: 'ignore' }).pid", {
+            language: 'javascript',
+          })
+        ).text,
+      );
       leftovers.push(p.pid, helper, child);
       assertEsbuildService([helper], p.pid);
       assert.ok(alive(child));
@@ -296,7 +371,10 @@ describe('kernel faults (process)', function () {
         leftovers.push(next);
         assert.notEqual(next, helper);
         assertEsbuildService([next], p.pid);
-        assert.deepEqual((await p.dispose())?.endedProcesses.filter((x) => x === next), []);
+        assert.deepEqual(
+          (await p.dispose())?.endedProcesses.filter((x) => x === next),
+          [],
+        );
         assert.deepEqual(await waitGone([next]), []);
       } finally {
         await p.dispose();
@@ -306,7 +384,11 @@ describe('kernel faults (process)', function () {
 });
 
 function spawnParent(kernelScript: string, mode: 'busy' | 'idle'): ChildProcess {
-  return spawn(process.execPath, ['-r', 'tsx/cjs', path.join(__dirname, 'parent-fixture.ts'), kernelScript, FIXTURES, mode], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  return spawn(
+    process.execPath,
+    ['-r', 'tsx/cjs', path.join(__dirname, 'parent-fixture.ts'), kernelScript, FIXTURES, mode],
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
 }
 
 /** The helpers the client knows of, once the kernel has reported at least one. */

@@ -6,19 +6,39 @@ import { KernelClient, type ExecuteResult, type KernelOutputEvent } from '../../
 import { CHART_MIME, TEXT_MIME } from '../../../src/shared/schemas';
 import { buildKernel, FIXTURES } from './build';
 
-interface Ran extends ExecuteResult { out: KernelOutputEvent[]; text: string; stdout: string; stderr: string }
+interface Ran extends ExecuteResult {
+  out: KernelOutputEvent[];
+  text: string;
+  stdout: string;
+  stderr: string;
+}
 
 let cellNo = 0;
-async function run(k: KernelClient, code: string, language: 'typescript' | 'javascript' = 'typescript', cellLabel = `cell ${++cellNo}`): Promise<Ran> {
+async function run(
+  k: KernelClient,
+  code: string,
+  language: 'typescript' | 'javascript' = 'typescript',
+  cellLabel = `cell ${++cellNo}`,
+): Promise<Ran> {
   const out: KernelOutputEvent[] = [];
   const r = await k.execute(code, language, { cellLabel, onOutput: (e) => out.push(e) });
-  const texts = out.flatMap((e) => (e.kind === 'display' ? e.items.filter((i) => i.mime === TEXT_MIME).map((i) => String(i.data)) : []));
-  const stream = (n: string) => out.filter((e) => e.kind === 'stream' && e.name === n).map((e: any) => e.text).join('');
+  const texts = out.flatMap((e) =>
+    e.kind === 'display' ? e.items.filter((i) => i.mime === TEXT_MIME).map((i) => String(i.data)) : [],
+  );
+  const stream = (n: string) =>
+    out
+      .filter((e) => e.kind === 'stream' && e.name === n)
+      .map((e: any) => e.text)
+      .join('');
   return { ...r, out, text: texts.join('\n'), stdout: stream('stdout'), stderr: stream('stderr') };
 }
 
 /** Runs a cell that must succeed and returns the text of its displayed value. */
-async function value(k: KernelClient, code: string, language: 'typescript' | 'javascript' = 'typescript'): Promise<string> {
+async function value(
+  k: KernelClient,
+  code: string,
+  language: 'typescript' | 'javascript' = 'typescript',
+): Promise<string> {
   const r = await run(k, code, language);
   assert.equal(r.ok, true, `cell failed: ${r.error?.stack}`);
   return r.text;
@@ -57,25 +77,35 @@ describe('kernel (process)', function () {
     });
 
     it('keeps const, let, function, class and imports for later cells', async () => {
-      await value(k, [
-        'const c1 = 10;',
-        'let l1: string = "a";',
-        'function fn1(n: number): number { return n + c1 }',
-        'class K1 { constructor(public v: number) {} twice() { return this.v * 2 } }',
-        'import { add } from "cjs-pkg";',
-      ].join('\n'));
-      assert.equal(await value(k, 'l1 += "b"; [c1, l1, fn1(1), new K1(4).twice(), add(2, 3)]'), "[ 10, 'ab', 11, 8, 5 ]");
+      await value(
+        k,
+        [
+          'const c1 = 10;',
+          'let l1: string = "a";',
+          'function fn1(n: number): number { return n + c1 }',
+          'class K1 { constructor(public v: number) {} twice() { return this.v * 2 } }',
+          'import { add } from "cjs-pkg";',
+        ].join('\n'),
+      );
+      assert.equal(
+        await value(k, 'l1 += "b"; [c1, l1, fn1(1), new K1(4).twice(), add(2, 3)]'),
+        "[ 10, 'ab', 11, 8, 5 ]",
+      );
     });
 
     it('keeps TypeScript enums and namespaces, and re-runs them', async () => {
-      const code = 'enum Side { Long = 1, Short = -1 }\nnamespace Fees { export const taker = 0.0005; }\n[Side.Short, Side[1], Fees.taker]';
+      const code =
+        'enum Side { Long = 1, Short = -1 }\nnamespace Fees { export const taker = 0.0005; }\n[Side.Short, Side[1], Fees.taker]';
       assert.equal(await value(k, code), "[ -1, 'Long', 0.0005 ]");
       assert.equal(await value(k, code), "[ -1, 'Long', 0.0005 ]");
       assert.equal(await value(k, 'Side.Long'), '1');
     });
 
     it('supports top-level await', async () => {
-      assert.equal(await value(k, 'const t1 = await new Promise<number>((r) => setTimeout(() => r(5), 20)); t1 + 1'), '6');
+      assert.equal(
+        await value(k, 'const t1 = await new Promise<number>((r) => setTimeout(() => r(5), 20)); t1 + 1'),
+        '6',
+      );
       assert.equal(await value(k, 'await Promise.resolve("done")'), "'done'");
     });
 
@@ -94,29 +124,49 @@ describe('kernel (process)', function () {
 
   describe('imports', () => {
     it('imports a CommonJS package from the notebook folder', async () => {
-      assert.equal(await value(k, 'import cjs, { add as plus, kind } from "cjs-pkg"; [plus(1, 1), kind, cjs.kind]'), "[ 2, 'cjs', 'cjs' ]");
+      assert.equal(
+        await value(k, 'import cjs, { add as plus, kind } from "cjs-pkg"; [plus(1, 1), kind, cjs.kind]'),
+        "[ 2, 'cjs', 'cjs' ]",
+      );
     });
 
     it('imports an ES-module-only package (with top-level await) from the notebook folder', async () => {
-      assert.equal(await value(k, 'import greet, { mul, kind as k2 } from "esm-only"; [greet("you"), mul(3, 4), k2]'), "[ 'hello you (ready)', 12, 'esm' ]");
+      assert.equal(
+        await value(k, 'import greet, { mul, kind as k2 } from "esm-only"; [greet("you"), mul(3, 4), k2]'),
+        "[ 'hello you (ready)', 12, 'esm' ]",
+      );
       assert.equal(await value(k, 'import { extra } from "esm-only/extra"; extra'), '42');
       assert.equal(await value(k, 'const dyn = await import("esm-only"); dyn.mul(2, 2)'), '4');
     });
 
     it('imports relative TypeScript files and JSON against the notebook folder', async () => {
-      assert.equal(await value(k, 'import { area, greeting, twice } from "./helpers"; [area({ x: 2, y: 3 }), greeting, twice(5)]'), "[ 6, 'hello helper (ready)', 10 ]");
+      assert.equal(
+        await value(k, 'import { area, greeting, twice } from "./helpers"; [area({ x: 2, y: 3 }), greeting, twice(5)]'),
+        "[ 6, 'hello helper (ready)', 10 ]",
+      );
       assert.equal(await value(k, 'import data from "./data.json"; data.symbol'), "'BTC'");
     });
 
     it("gives the analysis library as 'mktnb' and as globals, with paths resolved against the notebook", async () => {
-      assert.equal(await value(k, 'import * as m from "mktnb"; import { runtime } from "mktnb"; [typeof m.Table, typeof Table, runtime.baseDir === process.cwd(), runtime.baseDir]'),
-        `[ 'function', 'function', true, '${FIXTURES}' ]`);
+      assert.equal(
+        await value(
+          k,
+          'import * as m from "mktnb"; import { runtime } from "mktnb"; [typeof m.Table, typeof Table, runtime.baseDir === process.cwd(), runtime.baseDir]',
+        ),
+        `[ 'function', 'function', true, '${FIXTURES}' ]`,
+      );
     });
 
     it('finds packages in a node_modules above the notebook (the workspace)', async () => {
       const sub = await KernelClient.start({ cwd: path.join(FIXTURES, 'lib'), kernelScript });
       try {
-        assert.equal(await value(sub, 'import { add } from "cjs-pkg"; import { mul } from "esm-only"; import { twice } from "./util"; [add(1, 2), mul(2, 5), twice(4)]'), '[ 3, 10, 8 ]');
+        assert.equal(
+          await value(
+            sub,
+            'import { add } from "cjs-pkg"; import { mul } from "esm-only"; import { twice } from "./util"; [add(1, 2), mul(2, 5), twice(4)]',
+          ),
+          '[ 3, 10, 8 ]',
+        );
       } finally {
         await sub.dispose();
       }
@@ -132,15 +182,15 @@ describe('kernel (process)', function () {
   describe('errors', () => {
     it('maps the stack to the TypeScript source of the cell', async () => {
       const code = [
-        'interface Quote {',            // 1  (TS only: gone from the JavaScript)
-        '  price: number;',             // 2
-        '}',                            // 3
-        'type Px = Quote["price"];',    // 4
-        'const q: Quote = { price: 1 };',  // 5
-        'function check(p: Px): void {',   // 6
+        'interface Quote {', // 1  (TS only: gone from the JavaScript)
+        '  price: number;', // 2
+        '}', // 3
+        'type Px = Quote["price"];', // 4
+        'const q: Quote = { price: 1 };', // 5
+        'function check(p: Px): void {', // 6
         '  if (p > 0) throw new RangeError(`bad price ${p}`);', // 7
-        '}',                            // 8
-        'check(q.price as Px);',        // 9
+        '}', // 8
+        'check(q.price as Px);', // 9
       ].join('\n');
       const r = await run(k, code, 'typescript', 'Cell 42');
       assert.equal(r.ok, false);
@@ -185,7 +235,10 @@ describe('kernel (process)', function () {
 
     it('fails the cell with an unhandled rejection, without ending the kernel', async () => {
       const pid = k.pid;
-      const r = await run(k, 'Promise.reject(new Error("nobody listens")); await new Promise((r) => setTimeout(r, 50)); "after"');
+      const r = await run(
+        k,
+        'Promise.reject(new Error("nobody listens")); await new Promise((r) => setTimeout(r, 50)); "after"',
+      );
       assert.equal(r.ok, false);
       assert.match(r.error!.stack, /^Uncaught \(in promise\) Error: nobody listens/);
       assert.equal(k.pid, pid);
@@ -207,22 +260,33 @@ describe('kernel (process)', function () {
       let settled = false;
       let sawBeforeEnd = false;
       const out: KernelOutputEvent[] = [];
-      const p = k.execute(
-        `import * as fs from 'node:fs';\nconsole.log('first');\nwhile (!fs.existsSync(${JSON.stringify(flag)})) await new Promise((r) => setTimeout(r, 5));\nconsole.error('second');`,
-        'typescript',
-        {
-          cellLabel: 'stream',
-          onOutput: (e) => {
-            out.push(e);
-            if (e.kind === 'stream' && e.text === 'first\n') { sawBeforeEnd = !settled; fs.writeFileSync(flag, ''); }
+      const p = k
+        .execute(
+          `import * as fs from 'node:fs';\nconsole.log('first');\nwhile (!fs.existsSync(${JSON.stringify(flag)})) await new Promise((r) => setTimeout(r, 5));\nconsole.error('second');`,
+          'typescript',
+          {
+            cellLabel: 'stream',
+            onOutput: (e) => {
+              out.push(e);
+              if (e.kind === 'stream' && e.text === 'first\n') {
+                sawBeforeEnd = !settled;
+                fs.writeFileSync(flag, '');
+              }
+            },
           },
-        },
-      ).then((r) => { settled = true; return r; });
+        )
+        .then((r) => {
+          settled = true;
+          return r;
+        });
       const r = await p;
       fs.rmSync(flag, { force: true });
       assert.equal(r.ok, true, r.error?.stack);
       assert.equal(sawBeforeEnd, true);
-      assert.deepEqual(out, [{ kind: 'stream', name: 'stdout', text: 'first\n' }, { kind: 'stream', name: 'stderr', text: 'second\n' }]);
+      assert.deepEqual(out, [
+        { kind: 'stream', name: 'stdout', text: 'first\n' },
+        { kind: 'stream', name: 'stderr', text: 'second\n' },
+      ]);
     });
 
     it('merges many console writes into few events, in order with displays', async () => {
@@ -231,7 +295,13 @@ describe('kernel (process)', function () {
       const expected = Array.from({ length: 2000 }, (_, i) => `${i}\n`).join('');
       const kinds = r.out.map((e) => e.kind);
       const mid = kinds.indexOf('display');
-      assert.equal(r.out.slice(0, mid).map((e: any) => e.text).join(''), expected);
+      assert.equal(
+        r.out
+          .slice(0, mid)
+          .map((e: any) => e.text)
+          .join(''),
+        expected,
+      );
       assert.ok(mid < 2000 / 10, `${mid} stream events before the display`);
       assert.deepEqual(r.out.slice(mid + 1), [{ kind: 'stream', name: 'stdout', text: 'end\n' }]);
     });
@@ -239,8 +309,15 @@ describe('kernel (process)', function () {
     it('gives output of a finished cell to background listeners when no cell runs', async () => {
       const got: Array<{ cellId: number; text?: string }> = [];
       let resolve!: () => void;
-      const arrived = new Promise<void>((r) => { resolve = r; });
-      k.onBackgroundOutput((e) => { if (e.kind === 'stream') { got.push({ cellId: e.cellId, text: e.text }); resolve(); } });
+      const arrived = new Promise<void>((r) => {
+        resolve = r;
+      });
+      k.onBackgroundOutput((e) => {
+        if (e.kind === 'stream') {
+          got.push({ cellId: e.cellId, text: e.text });
+          resolve();
+        }
+      });
       const r = await run(k, 'setTimeout(() => console.log("later"), 50); "returned"');
       assert.equal(r.text, "'returned'");
       await arrived;
@@ -250,18 +327,27 @@ describe('kernel (process)', function () {
     });
 
     it('displays values through the DISPLAY protocol, and display() shows more', async () => {
-      const r = await run(k, [
-        'const chart = { [Symbol.for("mktnb.display")]() { return [',
-        `  { mime: ${JSON.stringify(CHART_MIME)}, data: { kind: "chart", version: 1, figure: { data: [] } } },`,
-        '  { mime: "text/plain", data: "a chart" }] } };',
-        'display("shown", 2);',
-        'chart',
-      ].join('\n'));
+      const r = await run(
+        k,
+        [
+          'const chart = { [Symbol.for("mktnb.display")]() { return [',
+          `  { mime: ${JSON.stringify(CHART_MIME)}, data: { kind: "chart", version: 1, figure: { data: [] } } },`,
+          '  { mime: "text/plain", data: "a chart" }] } };',
+          'display("shown", 2);',
+          'chart',
+        ].join('\n'),
+      );
       assert.equal(r.ok, true, r.error?.stack);
       assert.deepEqual(r.out, [
         { kind: 'display', items: [{ mime: TEXT_MIME, data: "'shown'" }] },
         { kind: 'display', items: [{ mime: TEXT_MIME, data: '2' }] },
-        { kind: 'display', items: [{ mime: CHART_MIME, data: { kind: 'chart', version: 1, figure: { data: [] } } }, { mime: TEXT_MIME, data: 'a chart' }] },
+        {
+          kind: 'display',
+          items: [
+            { mime: CHART_MIME, data: { kind: 'chart', version: 1, figure: { data: [] } } },
+            { mime: TEXT_MIME, data: 'a chart' },
+          ],
+        },
       ]);
     });
 
@@ -269,7 +355,13 @@ describe('kernel (process)', function () {
       const r = await run(k, 'display.markdown("# Title");\ndisplay.text("raw");\ntypeof (display as any).html');
       assert.equal(r.ok, true, r.error?.stack);
       assert.deepEqual(r.out, [
-        { kind: 'display', items: [{ mime: 'text/markdown', data: '# Title' }, { mime: TEXT_MIME, data: '# Title' }] },
+        {
+          kind: 'display',
+          items: [
+            { mime: 'text/markdown', data: '# Title' },
+            { mime: TEXT_MIME, data: '# Title' },
+          ],
+        },
         { kind: 'display', items: [{ mime: TEXT_MIME, data: 'raw' }] },
         { kind: 'display', items: [{ mime: TEXT_MIME, data: "'undefined'" }] },
       ]);
@@ -279,7 +371,10 @@ describe('kernel (process)', function () {
       const r = await run(k, 'new Table([{ name: "a", type: "number" }], [[1], [2]])');
       assert.equal(r.ok, true, r.error?.stack);
       const items = (r.out[0] as any).items as Array<{ mime: string }>;
-      assert.deepEqual(items.map((i) => i.mime), ['application/vnd.mktnb.table+json', TEXT_MIME]);
+      assert.deepEqual(
+        items.map((i) => i.mime),
+        ['application/vnd.mktnb.table+json', TEXT_MIME],
+      );
     });
 
     it('reports a duration for each cell', async () => {
@@ -329,9 +424,17 @@ describe('kernel (process)', function () {
     it('stops a loop that runs after an await, or in a timer callback, keeping state', async () => {
       const pid = k.pid;
       // breakOnSigint cannot reach these: the loop runs in a callback of the event loop
-      const r = await runAndInterrupt(k, 'let laps = 0;\nawait new Promise((r) => setTimeout(r, 10));\nwhile (true) { laps++; }', 200);
+      const r = await runAndInterrupt(
+        k,
+        'let laps = 0;\nawait new Promise((r) => setTimeout(r, 10));\nwhile (true) { laps++; }',
+        200,
+      );
       assertInterruptedInPlace(k, r, pid);
-      const r2 = await runAndInterrupt(k, 'await new Promise<void>((done) => setTimeout(() => { for (;;) laps++; }, 10)); "never"', 200);
+      const r2 = await runAndInterrupt(
+        k,
+        'await new Promise<void>((done) => setTimeout(() => { for (;;) laps++; }, 10)); "never"',
+        200,
+      );
       assertInterruptedInPlace(k, r2, pid);
       assert.equal(await value(k, 'kept'), "'still here'");
     });
@@ -396,7 +499,10 @@ describe('kernel (process)', function () {
         const r = await run(small, 'const hog: number[][] = [];\nwhile (true) hog.push(new Array(100_000).fill(1));');
         assert.equal(r.ok, false);
         assert.equal(r.error!.name, 'OutOfMemory');
-        assert.equal(r.error!.message, 'the kernel ran out of memory (limit 128 MB) and was restarted; variables were lost');
+        assert.equal(
+          r.error!.message,
+          'the kernel ran out of memory (limit 128 MB) and was restarted; variables were lost',
+        );
         assert.match(r.restarted ?? '', /ran out of memory/);
         assert.equal(exits[0]?.kind, 'oom');
         assert.notEqual(small.pid, pid);
@@ -409,7 +515,10 @@ describe('kernel (process)', function () {
     });
 
     it('fails clearly when the kernel script cannot start', async () => {
-      await assert.rejects(KernelClient.start({ cwd: FIXTURES, kernelScript: path.join(FIXTURES, 'no-such-kernel.js') }), /ended before it was ready/);
+      await assert.rejects(
+        KernelClient.start({ cwd: FIXTURES, kernelScript: path.join(FIXTURES, 'no-such-kernel.js') }),
+        /ended before it was ready/,
+      );
     });
   });
 });

@@ -14,7 +14,16 @@ import { tempDirPerSuite } from '../helpers';
 
 async function run(k: KernelClient, code: string, n: number) {
   let text = '';
-  const r = await k.execute(code, 'typescript', { cellLabel: cellLabel(n), onOutput: (e) => { if (e.kind === 'display') text += e.items.filter((i) => i.mime === TEXT_MIME).map((i) => String(i.data)).join(''); } });
+  const r = await k.execute(code, 'typescript', {
+    cellLabel: cellLabel(n),
+    onOutput: (e) => {
+      if (e.kind === 'display')
+        text += e.items
+          .filter((i) => i.mime === TEXT_MIME)
+          .map((i) => String(i.data))
+          .join('');
+    },
+  });
   return { ...r, text };
 }
 
@@ -31,20 +40,42 @@ describe('kernel session: variables, save as, runtime code frames', function () 
     // an untitled notebook: no notebook path, the workspace folder as cwd
     k = await KernelClient.start({ cwd: path.join(dir, 'ws'), kernelScript: await buildKernel() });
   });
-  after(async () => { await k?.dispose(); });
+  after(async () => {
+    await k?.dispose();
+  });
 
   it('lists the names cells declared, in order, with type, shape and summary', async () => {
-    assert.equal((await run(k, "const n: number = 42;\nconst s = new Series([Date.UTC(2024,0,1), Date.UTC(2024,0,2)], [1, 2.5], 'px');\nfunction f(a: number) { return a; }", 1)).ok, true);
+    assert.equal(
+      (
+        await run(
+          k,
+          "const n: number = 42;\nconst s = new Series([Date.UTC(2024,0,1), Date.UTC(2024,0,2)], [1, 2.5], 'px');\nfunction f(a: number) { return a; }",
+          1,
+        )
+      ).ok,
+      true,
+    );
     const vars = await k.variables();
-    assert.deepEqual(vars?.map((v) => [v.name, v.type, v.shape]), [['n', 'number', ''], ['s', 'Series', '2'], ['f', 'function', '']]);
+    assert.deepEqual(
+      vars?.map((v) => [v.name, v.type, v.shape]),
+      [
+        ['n', 'number', ''],
+        ['s', 'Series', '2'],
+        ['f', 'function', ''],
+      ],
+    );
     assert.equal(vars?.[1].summary, 'px, 2024-01-01 .. 2024-01-02, last 2.5');
     assert.ok(!vars?.some((v) => v.name === 'load' || v.name === 'display'), 'library globals are not variables');
   });
 
-  it('after setNotebook the variables stay and relative paths resolve from the saved file\'s folder', async () => {
+  it("after setNotebook the variables stay and relative paths resolve from the saved file's folder", async () => {
     assert.equal((await run(k, "require('fs').readFileSync('where.txt', 'utf8')", 2)).text, "'workspace'");
     k.setNotebook(path.join(dir, 'ws', 'sub', 'saved.mktnb'));
-    const r = await run(k, "[n, require('fs').readFileSync('where.txt', 'utf8'), __filename.endsWith('saved.mktnb'), import.meta.dirname ?? '']", 3);
+    const r = await run(
+      k,
+      "[n, require('fs').readFileSync('where.txt', 'utf8'), __filename.endsWith('saved.mktnb'), import.meta.dirname ?? '']",
+      3,
+    );
     assert.equal(r.ok, true, r.error?.stack);
     assert.match(r.text, /^\[ 42, 'notebook folder', true/);
   });

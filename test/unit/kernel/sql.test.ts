@@ -13,8 +13,10 @@ import { boundName, sqlCellScript } from '../../../src/kernel/sql';
 import { buildKernel } from './build';
 import { tempDirPerSuite } from '../helpers';
 
-const run = (k: KernelClient, code: string, language: 'typescript' | 'sql', label = 'cell 1'): Promise<Ran> => runCell(k, code, language, label);
-const ok = (k: KernelClient, code: string, language: 'typescript' | 'sql' = 'typescript'): Promise<Ran> => okCell(k, code, language, 'cell 1');
+const run = (k: KernelClient, code: string, language: 'typescript' | 'sql', label = 'cell 1'): Promise<Ran> =>
+  runCell(k, code, language, label);
+const ok = (k: KernelClient, code: string, language: 'typescript' | 'sql' = 'typescript'): Promise<Ran> =>
+  okCell(k, code, language, 'cell 1');
 
 describe('kernel: SQL cells', function () {
   this.timeout(60_000);
@@ -26,11 +28,21 @@ describe('kernel: SQL cells', function () {
   before(async () => {
     kernelScript = await buildKernel();
     fs.mkdirSync(path.join(dir, 'data'));
-    const rows = ['date,close', ...Array.from({ length: 30 }, (_, i) => `2024-01-${String(i + 1).padStart(2, '0')},${100 + i}`)];
+    const rows = [
+      'date,close',
+      ...Array.from({ length: 30 }, (_, i) => `2024-01-${String(i + 1).padStart(2, '0')},${100 + i}`),
+    ];
     fs.writeFileSync(path.join(dir, 'data', 'px.csv'), rows.join('\n') + '\n');
-    k = await KernelClient.start({ cwd: dir, notebookPath: path.join(dir, 'nb.mktnb'), kernelScript, maxOldSpaceMb: 512 });
+    k = await KernelClient.start({
+      cwd: dir,
+      notebookPath: path.join(dir, 'nb.mktnb'),
+      kernelScript,
+      maxOldSpaceMb: 512,
+    });
   });
-  after(async () => { await k?.dispose(); });
+  after(async () => {
+    await k?.dispose();
+  });
 
   it('reads the first line "-- as NAME" and nothing else as a binding', () => {
     assert.equal(boundName('-- as bars\nSELECT 1'), 'bars');
@@ -49,7 +61,13 @@ describe('kernel: SQL cells', function () {
     assert.equal(t.rows.length, 20);
     assert.deepEqual(t.rows[0], ['2024-01-01', 100]);
     assert.deepEqual(t.rows[19], ['2024-01-30', 129]);
-    assert.deepEqual(t.columns.map((c) => [c.name, c.type]), [['date', 'date'], ['close', 'number']]);
+    assert.deepEqual(
+      t.columns.map((c) => [c.name, c.type]),
+      [
+        ['date', 'date'],
+        ['close', 'number'],
+      ],
+    );
     assert.match(t.title ?? '', /^px: Frame \[30 rows x 1 columns\], indexed by date/);
     const v = await ok(k, "[px instanceof Frame, px.length, px.close.at('2024-01-03'), px.meta.indexColumn]");
     assert.equal(v.text, "[ true, 30, 102, 'date' ]");
@@ -58,29 +76,49 @@ describe('kernel: SQL cells', function () {
   it('queries cell variables by name, and a TypeScript cell uses sql`` with parameters', async () => {
     await ok(k, "const gld = new Series([Date.UTC(2024,0,2), Date.UTC(2024,0,3)], [5, 6], 'g')");
     const r = await ok(k, 'SELECT date, close, g FROM px JOIN gld USING (date) ORDER BY date', 'sql');
-    assert.deepEqual(r.tables[0].rows, [['2024-01-02', 101, 5], ['2024-01-03', 102, 6]]);
-    const v = await ok(k, "const hi = await sql`SELECT max(close) AS m FROM px WHERE date <= ${'2024-01-05'}`; hi.columns.m[0]");
+    assert.deepEqual(r.tables[0].rows, [
+      ['2024-01-02', 101, 5],
+      ['2024-01-03', 102, 6],
+    ]);
+    const v = await ok(
+      k,
+      "const hi = await sql`SELECT max(close) AS m FROM px WHERE date <= ${'2024-01-05'}`; hi.columns.m[0]",
+    );
     assert.equal(v.text, '104');
   });
 
   it('shows any column type (text too) when nothing is bound; DDL and DML say what they did', async () => {
     assert.equal((await ok(k, 'CREATE TABLE notes AS SELECT range AS i FROM range(3)', 'sql')).text, '3 rows written');
-    assert.equal((await ok(k, "INSERT INTO notes VALUES (9)", 'sql')).text, '1 row inserted');
+    assert.equal((await ok(k, 'INSERT INTO notes VALUES (9)', 'sql')).text, '1 row inserted');
     const r = await ok(k, "SELECT 'a' || i AS label, i FROM notes ORDER BY i", 'sql');
-    assert.deepEqual(r.tables[0].rows, [['a0', 0], ['a1', 1], ['a2', 2], ['a9', 9]]);
+    assert.deepEqual(r.tables[0].rows, [
+      ['a0', 0],
+      ['a1', 1],
+      ['a2', 2],
+      ['a9', 9],
+    ]);
     const bad = await run(k, "-- as lab\nSELECT 'a' AS label", 'sql');
     assert.equal(bad.ok, false);
     assert.match(bad.error!.message, /column "label" is VARCHAR/);
   });
 
   it('shows a 10^7-row result by its first and last rows and its count, and binds all of it', async () => {
-    const t = (await ok(k, '-- as tenm\nSELECT make_timestamp(range * 60000000) AS ts, range * 2.0 AS v FROM range(10000000)', 'sql')).tables[0];
+    const t = (
+      await ok(
+        k,
+        '-- as tenm\nSELECT make_timestamp(range * 60000000) AS ts, range * 2.0 AS v FROM range(10000000)',
+        'sql',
+      )
+    ).tables[0];
     assert.equal(t.totalRows, 10_000_000);
     assert.equal(t.headRows, 10);
     assert.equal(t.rows.length, 20);
     assert.deepEqual(t.rows[0], ['1970-01-01', 0]);
     assert.deepEqual(t.rows[19], ['1989-01-05T10:39:00Z', 19_999_998]);
-    assert.equal((await ok(k, '[tenm.length, tenm.columns.v[9_999_999], tenm.index[9_999_999]]')).text, '[ 10000000, 19999998, 599999940000 ]');
+    assert.equal(
+      (await ok(k, '[tenm.length, tenm.columns.v[9_999_999], tenm.index[9_999_999]]')).text,
+      '[ 10000000, 19999998, 599999940000 ]',
+    );
     const text = (await ok(k, "SELECT 'row ' || range AS label FROM range(10000000)", 'sql')).tables[0];
     assert.deepEqual([text.totalRows, text.rows[0][0], text.rows[19][0]], [10_000_000, 'row 0', 'row 9999999']);
   });
@@ -115,9 +153,13 @@ describe('kernel: SQL cells', function () {
     const out: KernelOutputEvent[] = [];
     // a table scan with work on every row (md5): DuckDB reports a scan's progress
     const r = await k.execute('SELECT sum(hash(md5(x::VARCHAR))) FROM big', 'sql', {
-      cellLabel: 'cell 9', onOutput: (e) => out.push(e),
+      cellLabel: 'cell 9',
+      onOutput: (e) => out.push(e),
       // stop once DuckDB has said how far it is: the test does not wait for the whole query
-      onProgress: (p) => { seen.push(p); if (seen.length === 2) k.interrupt(); },
+      onProgress: (p) => {
+        seen.push(p);
+        if (seen.length === 2) k.interrupt();
+      },
     });
     assert.ok(seen.length >= 2, `progress reports: ${JSON.stringify(seen)}`);
     assert.ok(seen.every((p) => p >= 0 && p <= 100));
@@ -129,7 +171,9 @@ describe('kernel: SQL cells', function () {
   it("sets DuckDB's memory_limit from the kernel's memory setting; a query beyond it fails and the kernel lives", async () => {
     const pid = k.pid;
     await ok(k, 'const kept = 41');
-    assert.deepEqual((await ok(k, "SELECT current_setting('memory_limit') AS m", 'sql')).tables[0].rows, [['512.0 MiB']]);
+    assert.deepEqual((await ok(k, "SELECT current_setting('memory_limit') AS m", 'sql')).tables[0].rows, [
+      ['512.0 MiB'],
+    ]);
     const r = await run(k, "SET temp_directory = ''; SELECT list(range) FROM range(100000000)", 'sql');
     assert.equal(r.ok, false);
     assert.match(r.error!.message, /Out of Memory Error/);
@@ -140,10 +184,18 @@ describe('kernel: SQL cells', function () {
   it('opens the .duckdb file the notebook names and keeps its tables across kernels', async () => {
     const opts = { cwd: dir, notebookPath: path.join(dir, 'nb.mktnb'), kernelScript, database: 'data/nb.duckdb' };
     const k1 = await KernelClient.start(opts);
-    try { await ok(k1, 'CREATE TABLE saved AS SELECT 5 AS v', 'sql'); } finally { await k1.dispose(); }
+    try {
+      await ok(k1, 'CREATE TABLE saved AS SELECT 5 AS v', 'sql');
+    } finally {
+      await k1.dispose();
+    }
     await new Promise((r) => setTimeout(r, 300));
     assert.ok(fs.existsSync(path.join(dir, 'data', 'nb.duckdb')));
     const k2 = await KernelClient.start(opts);
-    try { assert.deepEqual((await ok(k2, 'SELECT v FROM saved', 'sql')).tables[0].rows, [[5]]); } finally { await k2.dispose(); }
+    try {
+      assert.deepEqual((await ok(k2, 'SELECT v FROM saved', 'sql')).tables[0].rows, [[5]]);
+    } finally {
+      await k2.dispose();
+    }
   });
 });

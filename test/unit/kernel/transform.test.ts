@@ -7,15 +7,23 @@ function session() {
   const modules: Record<string, any> = { m: { default: 'D', a: 1, 'b-c': 2 } };
   const ctx = vm.createContext({ __mktnb_f: new Int32Array(1) });
   ctx.__mktnb = {
-    imp: async (s: string) => { if (!(s in modules)) throw new Error(`no module ${s}`); return modules[s]; },
-    pre: (s: string) => { if (!(s in modules)) throw new Error(`no module ${s}`); return modules[s]; },
+    imp: async (s: string) => {
+      if (!(s in modules)) throw new Error(`no module ${s}`);
+      return modules[s];
+    },
+    pre: (s: string) => {
+      if (!(s in modules)) throw new Error(`no module ${s}`);
+      return modules[s];
+    },
     named: (ns: any, n: string, spec: string, strict: boolean) => {
       if (n in ns) return ns[n];
       if (strict) throw new SyntaxError(`The requested module '${spec}' does not provide an export named '${n}'`);
       return undefined;
     },
     ck: (v: unknown) => v,
-    stop: () => { throw new Error('stopped'); },
+    stop: () => {
+      throw new Error('stopped');
+    },
     meta: { url: 'file:///nb.mktnb' },
   };
   return {
@@ -32,7 +40,12 @@ describe('kernel cell rewrite', () => {
   it('lets a cell re-declare const, let, var, function and class', async () => {
     const s = session();
     for (let i = 0; i < 2; i++) {
-      assert.equal(await s.run(`const x = ${i}; let y = x + 1; var z = y; function f() { return z } class A { v = f() }\nnew A().v`), i + 1);
+      assert.equal(
+        await s.run(
+          `const x = ${i}; let y = x + 1; var z = y; function f() { return z } class A { v = f() }\nnew A().v`,
+        ),
+        i + 1,
+      );
     }
   });
 
@@ -81,12 +94,16 @@ describe('kernel cell rewrite', () => {
 
   it('drops export keywords', async () => {
     const s = session();
-    assert.equal(await s.run('export const e1 = 3; export function ef() { return e1 } export default class Named {}\nef()'), 3);
+    assert.equal(
+      await s.run('export const e1 = 3; export function ef() { return e1 } export default class Named {}\nef()'),
+      3,
+    );
   });
 
   it('puts an interrupt check into every loop, also around single-statement bodies', async () => {
     const s = session();
-    const code = 'let n = 0;\nfor (let i = 0; i < 3; i++) n++;\nwhile (n < 5) { n++ }\ndo n++; while (n < 6)\nfor (const v of [1]) for (const k in { a: 1 }) n += v;\nn';
+    const code =
+      'let n = 0;\nfor (let i = 0; i < 3; i++) n++;\nwhile (n < 5) { n++ }\ndo n++; while (n < 6)\nfor (const v of [1]) for (const k in { a: 1 }) n += v;\nn';
     const rw = rewriteCell(code);
     assert.equal(rw.code.split('__mktnb.stop()').length - 1, 5);
     assert.equal(await s.run(code), 7);
@@ -109,6 +126,9 @@ describe('kernel cell rewrite', () => {
   });
 
   it('reports syntax errors with line and column', () => {
-    assert.throws(() => rewriteCell('const a = 1;\nconst b = (;'), (e: unknown) => e instanceof CellSyntaxError && e.line === 2 && e.column === 11);
+    assert.throws(
+      () => rewriteCell('const a = 1;\nconst b = (;'),
+      (e: unknown) => e instanceof CellSyntaxError && e.line === 2 && e.column === 11,
+    );
   });
 });

@@ -44,7 +44,13 @@ export function parseExamples(text: string): ExampleBlock[] {
   let block: ExampleBlock | undefined;
   /** blocks of the comment being read (their commentEnd is known at its end) */
   let ofComment: ExampleBlock[] = [];
-  const close = (): void => { if (block) { blocks.push(block); ofComment.push(block); } block = undefined; };
+  const close = (): void => {
+    if (block) {
+      blocks.push(block);
+      ofComment.push(block);
+    }
+    block = undefined;
+  };
   for (let i = 0; i < lines.length; i++) {
     let s = lines[i];
     if (!inDoc) {
@@ -87,13 +93,19 @@ export function parseExamples(text: string): ExampleBlock[] {
 export function documentedName(text: string, block: ExampleBlock): string | undefined {
   const lines = text.split('\n');
   const next = lines.slice(block.commentEnd).find((l) => l.trim() !== '');
-  return next && /^\s*export\s+(?:declare\s+)?(?:default\s+)?(?:async\s+)?(?:function\*?|class|const|let)\s+([\w$]+)/.exec(next)?.[1];
+  return (
+    next &&
+    /^\s*export\s+(?:declare\s+)?(?:default\s+)?(?:async\s+)?(?:function\*?|class|const|let)\s+([\w$]+)/.exec(next)?.[1]
+  );
 }
 
 function addLine(block: ExampleBlock, s: string, line: number): void {
   block.code.push(s.trim());
   const k = s.lastIndexOf(ARROW);
-  if (k < 0) { block.steps.push(s); return; }
+  if (k < 0) {
+    block.steps.push(s);
+    return;
+  }
   const a: Assertion = { line, expression: s.slice(0, k).trim(), expected: s.slice(k + ARROW.length).trim() };
   block.assertions.push(a);
   block.steps.push(a);
@@ -105,9 +117,13 @@ function addLine(block: ExampleBlock, s: string, line: number): void {
  */
 export function parseExpected(text: string): unknown {
   const sentinel = { NaN: '\u0000NaN', Infinity: '\u0000+Inf', '-Infinity': '\u0000-Inf' } as Record<string, string>;
-  const json = text.replace(/"(?:[^"\\]|\\.)*"|-?Infinity\b|\bNaN\b/g, (m) => (m in sentinel ? JSON.stringify(sentinel[m]) : m));
+  const json = text.replace(/"(?:[^"\\]|\\.)*"|-?Infinity\b|\bNaN\b/g, (m) =>
+    m in sentinel ? JSON.stringify(sentinel[m]) : m,
+  );
   let v: unknown;
-  try { v = JSON.parse(json); } catch (e) {
+  try {
+    v = JSON.parse(json);
+  } catch (e) {
     throw new SyntaxError(`the expected value after "// =>" is not a JSON literal: ${text} (${(e as Error).message})`);
   }
   const back: Record<string, number> = { '\u0000NaN': NaN, '\u0000+Inf': Infinity, '\u0000-Inf': -Infinity };
@@ -130,20 +146,27 @@ export const REL_TOL = 1e-9;
  * instances included); an expected array needs the same length.
  */
 export function mismatch(actual: unknown, expected: unknown, at = 'value'): string | undefined {
-  if (ArrayBuffer.isView(actual) && !(actual instanceof DataView)) actual = Array.from(actual as unknown as ArrayLike<number>);
+  if (ArrayBuffer.isView(actual) && !(actual instanceof DataView))
+    actual = Array.from(actual as unknown as ArrayLike<number>);
   if (typeof expected === 'number') {
     if (typeof actual !== 'number') return `${at}: expected the number ${expected}, got ${show(actual)}`;
-    if (Number.isNaN(expected) || Number.isNaN(actual)) return Number.isNaN(expected) && Number.isNaN(actual) ? undefined : `${at}: expected ${expected}, got ${actual}`;
+    if (Number.isNaN(expected) || Number.isNaN(actual))
+      return Number.isNaN(expected) && Number.isNaN(actual) ? undefined : `${at}: expected ${expected}, got ${actual}`;
     if (actual === expected) return undefined;
     const tol = Math.max(REL_TOL * Math.max(Math.abs(actual), Math.abs(expected)), 1e-12);
-    return Math.abs(actual - expected) <= tol ? undefined : `${at}: expected ${expected}, got ${actual} (relative difference ${(Math.abs(actual - expected) / Math.abs(expected)).toExponential(2)})`;
+    return Math.abs(actual - expected) <= tol
+      ? undefined
+      : `${at}: expected ${expected}, got ${actual} (relative difference ${(Math.abs(actual - expected) / Math.abs(expected)).toExponential(2)})`;
   }
   if (expected === null) {
-    return actual === null || actual === undefined || (typeof actual === 'number' && Number.isNaN(actual)) ? undefined : `${at}: expected null (or NaN), got ${show(actual)}`;
+    return actual === null || actual === undefined || (typeof actual === 'number' && Number.isNaN(actual))
+      ? undefined
+      : `${at}: expected null (or NaN), got ${show(actual)}`;
   }
   if (Array.isArray(expected)) {
     if (!Array.isArray(actual)) return `${at}: expected an array of ${expected.length}, got ${show(actual)}`;
-    if (actual.length !== expected.length) return `${at}: expected ${expected.length} elements, got ${actual.length}: ${show(actual)}`;
+    if (actual.length !== expected.length)
+      return `${at}: expected ${expected.length} elements, got ${actual.length}: ${show(actual)}`;
     for (let i = 0; i < expected.length; i++) {
       const m = mismatch(actual[i], expected[i], `${at}[${i}]`);
       if (m) return m;
@@ -151,7 +174,8 @@ export function mismatch(actual: unknown, expected: unknown, at = 'value'): stri
     return undefined;
   }
   if (typeof expected === 'object') {
-    if (actual === null || (typeof actual !== 'object' && typeof actual !== 'function')) return `${at}: expected an object, got ${show(actual)}`;
+    if (actual === null || (typeof actual !== 'object' && typeof actual !== 'function'))
+      return `${at}: expected an object, got ${show(actual)}`;
     for (const [k, e] of Object.entries(expected)) {
       const m = mismatch((actual as Record<string, unknown>)[k], e, `${at}.${k}`);
       if (m) return m;
@@ -163,7 +187,11 @@ export function mismatch(actual: unknown, expected: unknown, at = 'value'): stri
 
 function show(v: unknown): string {
   if (typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean' || v === undefined) return String(v);
-  try { return JSON.stringify(v)?.slice(0, 200) ?? String(v); } catch { return Object.prototype.toString.call(v); }
+  try {
+    return JSON.stringify(v)?.slice(0, 200) ?? String(v);
+  } catch {
+    return Object.prototype.toString.call(v);
+  }
 }
 
 /** The folder relative paths in examples resolve from: load('data/BTC-USD.csv') reads samples/data, as the sample notebooks do. */
@@ -181,8 +209,13 @@ export type Outcome = { value: unknown } | { error: unknown };
  * own. A setup line that throws fails every assertion of the block with that error.
  */
 export function runBlock(block: ExampleBlock): Map<Assertion, Outcome> {
-  const src = block.steps.map((s) => (typeof s === 'string' ? s
-    : `try { __out[${block.assertions.indexOf(s)}] = { value: (${s.expression}) }; } catch (e) { __out[${block.assertions.indexOf(s)}] = { error: e }; }`)).join('\n');
+  const src = block.steps
+    .map((s) =>
+      typeof s === 'string'
+        ? s
+        : `try { __out[${block.assertions.indexOf(s)}] = { value: (${s.expression}) }; } catch (e) { __out[${block.assertions.indexOf(s)}] = { error: e }; }`,
+    )
+    .join('\n');
   const results = new Map<Assertion, Outcome>();
   const out: Outcome[] = [];
   const saved = { baseDir: runtime.baseDir, notebookPath: runtime.notebookPath };
@@ -191,7 +224,8 @@ export function runBlock(block: ExampleBlock): Map<Assertion, Outcome> {
     const js = transformSync(src, { loader: 'ts', format: 'esm' }).code;
     new Function(...NAMES, '__out', `'use strict';\n${js}`)(...VALUES, out);
   } catch (e) {
-    for (const a of block.assertions) if (!out[block.assertions.indexOf(a)]) out[block.assertions.indexOf(a)] = { error: e };
+    for (const a of block.assertions)
+      if (!out[block.assertions.indexOf(a)]) out[block.assertions.indexOf(a)] = { error: e };
   } finally {
     setRuntime(saved);
   }
@@ -204,7 +238,7 @@ export function check(a: Assertion, outcome: Outcome, where: string): void {
   const expected = parseExpected(a.expected);
   if ('error' in outcome) {
     const e = outcome.error;
-    throw new Error(`${where}: ${a.expression} threw ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+    throw new Error(`${where}: ${a.expression} threw ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
   }
   const m = mismatch(outcome.value, expected);
   if (m) throw new Error(`${where}: ${a.expression}\n  ${m}`);

@@ -7,7 +7,19 @@
 import { strict as assert } from 'node:assert';
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { crossCorr, Frame, load, type LoadError, returns, rollingBeta, rollingCorr, runtime, Series, Table, toTime } from '../../../src/market/index';
+import {
+  crossCorr,
+  Frame,
+  load,
+  type LoadError,
+  returns,
+  rollingBeta,
+  rollingCorr,
+  runtime,
+  Series,
+  Table,
+  toTime,
+} from '../../../src/market/index';
 import { setRuntime } from '../../../src/market/context';
 import { DISPLAY } from '../../../src/shared/schemas';
 import { tempDirPerSuite, throwsWith } from '../helpers';
@@ -25,13 +37,21 @@ const D = (s: string) => toTime(s);
 
 describe('load: hostile CSV files', () => {
   tempDirPerSuite('mktnb-faults-', (d) => (dir = d));
-  before(() => { setRuntime({ baseDir: dir, notebookPath: path.join(dir, 'x.mktnb') }); });
-  after(() => { setRuntime(saved); });
+  before(() => {
+    setRuntime({ baseDir: dir, notebookPath: path.join(dir, 'x.mktnb') });
+  });
+  after(() => {
+    setRuntime(saved);
+  });
 
   it('a quoted header name with a line break (and a delimiter) is one name; later lines count right', () => {
     const f = load(csv('date,"close\nprice","a,b"\n2024-01-01,1,2\n2024-01-02,x,3\n'.replace('x', '2'))) as Frame;
     assert.deepEqual(f.names, ['close\nprice', 'a,b']);
-    fails(() => load(csv('date,"close\nprice"\n2024-01-01,1\n2024-01-02,oops\n')), ':4:12:', 'non-numeric value "oops"');
+    fails(
+      () => load(csv('date,"close\nprice"\n2024-01-01,1\n2024-01-02,oops\n')),
+      ':4:12:',
+      'non-numeric value "oops"',
+    );
   });
 
   it('lone-CR line endings (old Mac files) and a lone CR inside a quoted field', () => {
@@ -40,7 +60,10 @@ describe('load: hostile CSV files', () => {
     const f = load(csv('date,note,close\r2024-01-01,"a\rb",1\r2024-01-02,"c",2\r'), { columns: ['close'] }) as Series;
     assert.deepEqual(Array.from(f.values), [1, 2]);
     fails(() => load(csv('date,close\r2024-01-01,1\r2024-01-02,zz\r')), ':3:12:');
-    fails(() => load(csv('date,note,close\r2024-01-01,"a\rb",1\r2024-01-02,"c",zz\r'), { columns: ['close'] }), ':4:16:');
+    fails(
+      () => load(csv('date,note,close\r2024-01-01,"a\rb",1\r2024-01-02,"c",zz\r'), { columns: ['close'] }),
+      ':4:16:',
+    );
   });
 
   it('duplicate header names are kept as close, close.1 (as pandas) and meta.notes says so', () => {
@@ -48,7 +71,10 @@ describe('load: hostile CSV files', () => {
     assert.deepEqual(f.names, ['close', 'close.2', 'close.1']);
     assert.deepEqual(Array.from(f.get('close').values), [1, 4]);
     assert.deepEqual(Array.from(f.get('close.2').values), [2, 5]);
-    assert.ok((f.meta.notes as string[]).some((n) => /duplicate column names.*"close\.2"/.test(n)), JSON.stringify(f.meta.notes));
+    assert.ok(
+      (f.meta.notes as string[]).some((n) => /duplicate column names.*"close\.2"/.test(n)),
+      JSON.stringify(f.meta.notes),
+    );
   });
 
   it('columns named __proto__ and constructor are columns like any other (CSV and JSON)', () => {
@@ -58,15 +84,26 @@ describe('load: hostile CSV files', () => {
     assert.deepEqual(Array.from(f.get('constructor').values), [2, 5]);
     assert.equal(Object.getPrototypeOf(f.columns), null);
     assert.throws(() => new Frame([1], { a: [1] }).get('constructor'), /no column "constructor"/);
-    const j = load(csv('[{"date":"2024-01-01","__proto__":1,"close":2},{"date":"2024-01-02","__proto__":3,"close":4}]', 'json')) as Frame;
+    const j = load(
+      csv('[{"date":"2024-01-01","__proto__":1,"close":2},{"date":"2024-01-02","__proto__":3,"close":4}]', 'json'),
+    ) as Frame;
     assert.deepEqual(j.names, ['__proto__', 'close']);
     assert.deepEqual(Array.from(j.get('__proto__').values), [1, 3]);
     // a record without a "constructor" key has no such value (NaN), not Object's constructor
-    assert.ok(Number.isNaN((load(csv('[{"date":"2024-01-01","close":2}]', 'json'), { columns: ['constructor'] }) as Series).values[0]));
+    assert.ok(
+      Number.isNaN(
+        (load(csv('[{"date":"2024-01-01","close":2}]', 'json'), { columns: ['constructor'] }) as Series).values[0],
+      ),
+    );
   });
 
   it('junk after a closing quote is an error naming line and column', () => {
-    const e = fails(() => load(csv('date,close\n2024-01-01,"1"2\n')), ':2:15:', 'unexpected "2" after the closing quote', 'line 2, column 12');
+    const e = fails(
+      () => load(csv('date,close\n2024-01-01,"1"2\n')),
+      ':2:15:',
+      'unexpected "2" after the closing quote',
+      'line 2, column 12',
+    );
     assert.equal(e.line, 2);
     assert.equal(e.column, 15);
     fails(() => load(csv('"date"x,close\n2024-01-01,1\n')), ':1:7:', 'unexpected "x"');
@@ -75,7 +112,10 @@ describe('load: hostile CSV files', () => {
   });
 
   it('error columns count characters, not bytes', () => {
-    const e = fails(() => load(csv('date,note,close\n2024-01-01,€€€ ünïcödé,abc\n'), { columns: ['close'], dateColumn: 'date' }), ':2:24:');
+    const e = fails(
+      () => load(csv('date,note,close\n2024-01-01,€€€ ünïcödé,abc\n'), { columns: ['close'], dateColumn: 'date' }),
+      ':2:24:',
+    );
     assert.equal(e.column, 24, 'characters (the byte offset would be 34)');
     assert.equal(e.columnUnit, 'character');
     fails(() => load(csv('date,close\n2024-01-01,"日本"x\n')), ':2:16:');
@@ -88,7 +128,11 @@ describe('load: hostile CSV files', () => {
     assert.deepEqual(Array.from(s.values), [1.5, 2.5]);
     assert.ok((s.meta.notes as string[]).includes('decoded from UTF-16LE (byte-order mark)'));
     const be = Buffer.from(le);
-    for (let i = 0; i < be.length; i += 2) { const t = be[i]; be[i] = be[i + 1]; be[i + 1] = t; }
+    for (let i = 0; i < be.length; i += 2) {
+      const t = be[i];
+      be[i] = be[i + 1];
+      be[i + 1] = t;
+    }
     assert.deepEqual(Array.from((load(csv(be)) as Series).values), [1.5, 2.5]);
     fails(() => load(csv(Buffer.from([0xff, 0xfe, 0, 0, 0x64, 0, 0, 0]))), 'UTF-32');
   });
@@ -111,7 +155,11 @@ describe('load: hostile CSV files', () => {
 
   it('one rule for the infinite: "Infinity", "-inf" and "1e400" are all refused, naming the field', () => {
     for (const v of ['Infinity', '-inf', '1e400', '-1e400']) {
-      const e = fails(() => load(csv(`date,close\n2024-01-01,1\n2024-01-02,${v}\n`)), ':3:12:', `value "${v}" is not a finite number`);
+      const e = fails(
+        () => load(csv(`date,close\n2024-01-01,1\n2024-01-02,${v}\n`)),
+        ':3:12:',
+        `value "${v}" is not a finite number`,
+      );
       assert.equal(e.line, 3);
     }
     fails(() => load(csv('[{"date":"2024-01-01","close":1e400}]', 'json')), 'not a finite number');
@@ -125,7 +173,10 @@ describe('analysis library: bad inputs', () => {
   const idx = (n: number) => Array.from({ length: n }, (_, i) => Date.UTC(2024, 0, 1) + i * day);
 
   it('new Series refuses an unsorted or NaN index; Frame too', () => {
-    assert.throws(() => new Series([D('2024-01-02'), D('2024-01-01')], [1, 2], 'p'), /Series "p": the index is not in ascending order: index\[1\] \(2024-01-01\) comes before index\[0\] \(2024-01-02\)/);
+    assert.throws(
+      () => new Series([D('2024-01-02'), D('2024-01-01')], [1, 2], 'p'),
+      /Series "p": the index is not in ascending order: index\[1\] \(2024-01-01\) comes before index\[0\] \(2024-01-02\)/,
+    );
     assert.throws(() => new Series([D('2024-01-01'), NaN], [1, 2]), /index\[1\] is NaN, not a time/);
     assert.throws(() => new Frame([2, 1], { a: [1, 2] }), /Frame: the index is not in ascending order/);
     const ok = new Series(idx(3), [1, 2, 3]);
@@ -133,8 +184,14 @@ describe('analysis library: bad inputs', () => {
   });
 
   it('minPeriods greater than the window is an error, as in pandas', () => {
-    const a = new Series(idx(30), Array.from({ length: 30 }, (_, i) => Math.sin(i)));
-    const b = new Series(idx(30), Array.from({ length: 30 }, (_, i) => Math.cos(i * 1.3)));
+    const a = new Series(
+      idx(30),
+      Array.from({ length: 30 }, (_, i) => Math.sin(i)),
+    );
+    const b = new Series(
+      idx(30),
+      Array.from({ length: 30 }, (_, i) => Math.cos(i * 1.3)),
+    );
     assert.throws(() => rollingCorr(a, b, 5, { minPeriods: 6 }), /rollingCorr: minPeriods 6 must be <= window 5/);
     assert.throws(() => rollingBeta(a, b, 5, { minPeriods: 9 }), /rollingBeta: minPeriods 9 must be <= window 5/);
     assert.throws(() => rollingCorr(a, b, 5, { minPeriods: 0 }), /minPeriods must be an integer >= 1/);
@@ -145,7 +202,7 @@ describe('analysis library: bad inputs', () => {
     const p = new Series(idx(5), [10, 0, 5, -2, 4], 'px');
     for (const kind of ['simple', 'log'] as const) {
       const r = returns(p, kind);
-      assert.ok(Array.from(r.values).every((v) => !Number.isFinite(v) ? Number.isNaN(v) : true));
+      assert.ok(Array.from(r.values).every((v) => (!Number.isFinite(v) ? Number.isNaN(v) : true)));
       assert.deepEqual(Array.from(r.values).slice(1).map(Number.isNaN), [true, true, true, true]);
       assert.match((r.meta.notes as string[]).join(), /4 returns from or to a price <= 0 left NaN/);
     }
@@ -165,8 +222,14 @@ describe('analysis library: bad inputs', () => {
     }
     const loose = crossCorr(x, y, 11, { minPairs: 2 });
     assert.ok(loose.values.every((v) => Number.isNaN(v) || Math.abs(v) <= 1));
-    assert.ok(loose.notes.some((s) => /limited to ±1/.test(s)), JSON.stringify(loose.notes));
-    assert.ok(c.notes.some((s) => /lags with fewer than 10 pairs \(of 12\) left NaN/.test(s)), JSON.stringify(c.notes));
+    assert.ok(
+      loose.notes.some((s) => /limited to ±1/.test(s)),
+      JSON.stringify(loose.notes),
+    );
+    assert.ok(
+      c.notes.some((s) => /lags with fewer than 10 pairs \(of 12\) left NaN/.test(s)),
+      JSON.stringify(c.notes),
+    );
     assert.throws(() => crossCorr(x, y, 2, { minPairs: 1 }), /minPairs must be an integer >= 2/);
   });
 
@@ -183,7 +246,13 @@ describe('analysis library: bad inputs', () => {
     assert.equal(t.rows[19][0], new Date((n - 1) * 1000).toISOString().replace('.000Z', 'Z'));
     // row() is asked for exactly the shown rows
     let made = 0;
-    const lazy = new Table([{ name: 'i', type: 'number' }], { length: n, row: (i) => { made++; return [i]; } });
+    const lazy = new Table([{ name: 'i', type: 'number' }], {
+      length: n,
+      row: (i) => {
+        made++;
+        return [i];
+      },
+    });
     lazy.toJSON();
     assert.equal(made, 20);
   });

@@ -14,10 +14,13 @@ const ROOT = path.resolve(__dirname, '../../..');
 const MARKET = path.join(ROOT, 'src/market');
 
 function tsFiles(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const p = path.join(dir, e.name);
-    return e.isDirectory() ? tsFiles(p) : e.name.endsWith('.ts') && !e.name.endsWith('.d.ts') ? [p] : [];
-  }).sort();
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => {
+      const p = path.join(dir, e.name);
+      return e.isDirectory() ? tsFiles(p) : e.name.endsWith('.ts') && !e.name.endsWith('.d.ts') ? [p] : [];
+    })
+    .sort();
 }
 
 const isClass = (f: unknown) => typeof f === 'function' && /^class\b/.test(Function.prototype.toString.call(f));
@@ -42,7 +45,8 @@ describe('JSDoc @example coverage of the public API', () => {
   for (const f of files) {
     for (const b of parseExamples(f.text)) {
       const name = documentedName(f.text, b);
-      if (name && !b.illustration && b.assertions.length > 0) documented.set(name, [...(documented.get(name) ?? []), f.rel]);
+      if (name && !b.illustration && b.assertions.length > 0)
+        documented.set(name, [...(documented.get(name) ?? []), f.rel]);
     }
   }
 
@@ -50,17 +54,32 @@ describe('JSDoc @example coverage of the public API', () => {
     const missing: string[] = [];
     for (const [name, reached] of publicFunctions()) {
       // every declaration of that name (plot.drawdown and drawdown are both public)
-      const declaring = files.filter((f) => new RegExp(`^export (?:async )?function\\*? ${name.replace(/\$/g, '\\$')}\\b`, 'm').test(f.text));
-      for (const f of declaring) if (!documented.get(name)?.includes(f.rel)) missing.push(`${f.rel}: ${name} (${reached.join(', ')})`);
+      const declaring = files.filter((f) =>
+        new RegExp(`^export (?:async )?function\\*? ${name.replace(/\$/g, '\\$')}\\b`, 'm').test(f.text),
+      );
+      for (const f of declaring)
+        if (!documented.get(name)?.includes(f.rel)) missing.push(`${f.rel}: ${name} (${reached.join(', ')})`);
     }
     assert.deepEqual(missing, []);
   });
 
   it('finds the declaration each example documents (the parser the runner uses)', () => {
-    const text = ['/**', ' * Doubles.', ' * @example', ' * twice(2) // => 4', ' * @returns 2x', ' */', '', 'export function twice(x: number) { return 2 * x; }'].join('\n');
+    const text = [
+      '/**',
+      ' * Doubles.',
+      ' * @example',
+      ' * twice(2) // => 4',
+      ' * @returns 2x',
+      ' */',
+      '',
+      'export function twice(x: number) { return 2 * x; }',
+    ].join('\n');
     const [b] = parseExamples(text);
     assert.equal(b.commentEnd, 6);
     assert.equal(documentedName(text, b), 'twice');
-    assert.ok(documented.get('corr')?.includes(path.join('src', 'market', 'corr.ts')), 'corr is documented in src/market/corr.ts');
+    assert.ok(
+      documented.get('corr')?.includes(path.join('src', 'market', 'corr.ts')),
+      'corr is documented in src/market/corr.ts',
+    );
   });
 });

@@ -17,8 +17,12 @@ function file(name: string, text: string | Buffer): string {
 
 describe('load', () => {
   tempDirPerSuite('mktnb-load-', (d) => (dir = d));
-  before(() => { setRuntime({ baseDir: dir, notebookPath: path.join(dir, 'study.mktnb') }); });
-  after(() => { setRuntime(saved); });
+  before(() => {
+    setRuntime({ baseDir: dir, notebookPath: path.join(dir, 'study.mktnb') });
+  });
+  after(() => {
+    setRuntime(saved);
+  });
 
   it('reads date,value as a Series named after the file and OHLCV as a Frame whose default series is the close', () => {
     file('M2.csv', 'date,value\n2024-01-01,100\n2024-02-01,101.5\n');
@@ -46,7 +50,12 @@ describe('load', () => {
   });
 
   it('a missing file names the absolute path tried and the notebook it was relative to', () => {
-    const e = fails(() => load('data/BTC-USD.csv'), path.join(dir, 'data/BTC-USD.csv'), path.join(dir, 'study.mktnb'), 'data/BTC-USD.csv');
+    const e = fails(
+      () => load('data/BTC-USD.csv'),
+      path.join(dir, 'data/BTC-USD.csv'),
+      path.join(dir, 'study.mktnb'),
+      'data/BTC-USD.csv',
+    );
     assert.ok(e instanceof LoadError);
     setRuntime({ baseDir: dir });
     fails(() => load('nope.csv'), 'working directory', path.join(dir, 'nope.csv'));
@@ -57,24 +66,47 @@ describe('load', () => {
     fails(() => load(file('e.csv', '')), 'e.csv', 'is empty');
     fails(() => load(file('e2.csv', '\n\n')), 'is empty');
     fails(() => load(file('h.csv', 'date,close\n')), 'h.csv', 'header', 'no data rows');
-    fails(() => load(file('nd.csv', 'when,close\n2024-01-01,1\n')), 'nd.csv:1', 'no date column', '"when", "close"', 'dateColumn');
+    fails(
+      () => load(file('nd.csv', 'when,close\n2024-01-01,1\n')),
+      'nd.csv:1',
+      'no date column',
+      '"when", "close"',
+      'dateColumn',
+    );
     const s = load(file('nd2.csv', 'when,close\n2024-01-01,1\n'), { dateColumn: 'when' }) as Series;
     assert.equal(s.length, 1);
   });
 
   it('exact errors: unparsable date at file:line:column, non-numeric value at file:line:column', () => {
-    const e = fails(() => load(file('d.csv', 'date,close\n2024-01-01,1\n2024-13-01,2\n')), 'd.csv:3:1', 'unparsable date "2024-13-01"');
-    assert.equal(e.line, 3); assert.equal(e.column, 1);
+    const e = fails(
+      () => load(file('d.csv', 'date,close\n2024-01-01,1\n2024-13-01,2\n')),
+      'd.csv:3:1',
+      'unparsable date "2024-13-01"',
+    );
+    assert.equal(e.line, 3);
+    assert.equal(e.column, 1);
     fails(() => load(file('d2.csv', 'date,close\n2024-02-30,1\n')), 'd2.csv:2:1', '2024-02-30');
     fails(() => load(file('d3.csv', 'date,close\n,1\n')), 'd3.csv:2:1', 'missing date');
-    const n = fails(() => load(file('n.csv', 'date,open,close\n2024-01-01,1,2\n2024-01-02,1,abc\n')), 'n.csv:3:14', 'non-numeric value "abc"', 'column "close"');
-    assert.equal(n.line, 3); assert.equal(n.column, 14);
+    const n = fails(
+      () => load(file('n.csv', 'date,open,close\n2024-01-01,1,2\n2024-01-02,1,abc\n')),
+      'n.csv:3:14',
+      'non-numeric value "abc"',
+      'column "close"',
+    );
+    assert.equal(n.line, 3);
+    assert.equal(n.column, 14);
     fails(() => load(file('n2.csv', 'date,close\n2024-01-01,1,2\n')), 'n2.csv:2', 'more fields than the header');
-    fails(() => load(file('n3.csv', 'date,open,close\n2024-01-01,1\n')), 'n3.csv:2', 'has 2 fields but the header has 3');
+    fails(
+      () => load(file('n3.csv', 'date,open,close\n2024-01-01,1\n')),
+      'n3.csv:2',
+      'has 2 fields but the header has 3',
+    );
   });
 
   it('blank fields and NA tokens are NaN, never zero', () => {
-    const f = load(file('b.csv', 'date,open,close\n2024-01-01,,1\n2024-01-02,2,\n2024-01-03,NA,NaN\n2024-01-04,.,null\n')) as Frame;
+    const f = load(
+      file('b.csv', 'date,open,close\n2024-01-01,,1\n2024-01-02,2,\n2024-01-03,NA,NaN\n2024-01-04,.,null\n'),
+    ) as Frame;
     assert.ok(Array.from(f.columns.open).every((v, i) => (i === 1 ? v === 2 : Number.isNaN(v))));
     assert.ok(Array.from(f.columns.close).every((v, i) => (i === 0 ? v === 1 : Number.isNaN(v))));
   });
@@ -90,7 +122,12 @@ describe('load', () => {
 
   it('unsorted dates: an error naming the lines unless { sort: true }; a descending file is reversed and says so', () => {
     const t = 'date,value\n2024-01-01,1\n2024-01-03,3\n2024-01-02,2\n';
-    fails(() => load(file('u.csv', t)), 'not in ascending order', 'line 4 (2024-01-02) comes after line 3 (2024-01-03)', 'sort: true');
+    fails(
+      () => load(file('u.csv', t)),
+      'not in ascending order',
+      'line 4 (2024-01-02) comes after line 3 (2024-01-03)',
+      'sort: true',
+    );
     const s = load('u.csv', { sort: true }) as Series;
     assert.deepEqual(Array.from(s.values), [1, 2, 3]);
     const d = load(file('desc.csv', 'date,value\n2024-01-03,3\n2024-01-02,2\n2024-01-01,1\n')) as Series;
@@ -99,8 +136,14 @@ describe('load', () => {
   });
 
   it('dates: ISO datetimes with offsets, epoch seconds and milliseconds, slashes', () => {
-    const s = load(file('dt.csv', 'timestamp,value\n2024-01-01T00:00:00Z,1\n2024-01-01 01:30,2\n2024-01-01T03:00:00.250+01:00,3\n')) as Series;
-    assert.deepEqual(Array.from(s.index), [Date.UTC(2024, 0, 1), Date.UTC(2024, 0, 1, 1, 30), Date.UTC(2024, 0, 1, 2, 0, 0, 250)]);
+    const s = load(
+      file('dt.csv', 'timestamp,value\n2024-01-01T00:00:00Z,1\n2024-01-01 01:30,2\n2024-01-01T03:00:00.250+01:00,3\n'),
+    ) as Series;
+    assert.deepEqual(Array.from(s.index), [
+      Date.UTC(2024, 0, 1),
+      Date.UTC(2024, 0, 1, 1, 30),
+      Date.UTC(2024, 0, 1, 2, 0, 0, 250),
+    ]);
     const e = load(file('ep.csv', 'time,value\n1704067200,1\n1704153600,2\n')) as Series;
     assert.deepEqual(e.dates(), ['2024-01-01', '2024-01-02']);
     const m = load(file('ms.csv', 'time,value\n1704067200000,1\n')) as Series;
@@ -116,7 +159,11 @@ describe('load', () => {
     assert.deepEqual(s.dates(), ['2024-01-01', '2024-01-02']);
     assert.deepEqual(Array.from(s.values), [1.5, 2]);
     // a quoted field spanning lines keeps the line count right for later errors
-    fails(() => load(file('ml.csv', 'date,note,close\n2024-01-01,"a\nb",1\n2024-01-02,"c",x\n'), { columns: ['close'] }), 'ml.csv:4:', 'non-numeric value "x"');
+    fails(
+      () => load(file('ml.csv', 'date,note,close\n2024-01-01,"a\nb",1\n2024-01-02,"c",x\n'), { columns: ['close'] }),
+      'ml.csv:4:',
+      'non-numeric value "x"',
+    );
   });
 
   it('quoted numbers parse; a quoted comma is reported as non-numeric', () => {
@@ -135,21 +182,55 @@ describe('load', () => {
       const v = (x / 233280 - 0.5) * 10 ** ((i % 30) - 10);
       vals.push(i % 3 === 0 ? String(v) : i % 3 === 1 ? v.toFixed(i % 12) : v.toExponential(i % 17));
     }
-    vals.push('0.1', '-0', '123456789012345678901234567890', '1e-400', '9007199254740993', '0.30000000000000004', '+7', '.5', '5.');
-    const text = 'date,value\n' + vals.map((v, i) => `${new Date(Date.UTC(2000, 0, 1) + i * 86_400_000).toISOString().slice(0, 10)},${v}`).join('\n');
+    vals.push(
+      '0.1',
+      '-0',
+      '123456789012345678901234567890',
+      '1e-400',
+      '9007199254740993',
+      '0.30000000000000004',
+      '+7',
+      '.5',
+      '5.',
+    );
+    const text =
+      'date,value\n' +
+      vals
+        .map((v, i) => `${new Date(Date.UTC(2000, 0, 1) + i * 86_400_000).toISOString().slice(0, 10)},${v}`)
+        .join('\n');
     const s = load(file('num.csv', text)) as Series;
     vals.forEach((v, i) => assert.ok(Object.is(s.values[i], Number(v)), `${v}: ${s.values[i]} vs ${Number(v)}`));
   });
 
   it('JSON: an array of records; errors name the line', () => {
-    const s = load(file('j.json', JSON.stringify([{ date: '2024-01-01', close: 1, open: 0.5 }, { date: '2024-01-02', close: null, open: '0.7' }], null, 2)));
+    const s = load(
+      file(
+        'j.json',
+        JSON.stringify(
+          [
+            { date: '2024-01-01', close: 1, open: 0.5 },
+            { date: '2024-01-02', close: null, open: '0.7' },
+          ],
+          null,
+          2,
+        ),
+      ),
+    );
     assert.ok(s instanceof Frame);
     assert.ok(Number.isNaN(s.close.values[1]));
     assert.equal(s.get('open').values[1], 0.7);
     const v = load(file('v.json', '[{"time": 1704067200, "value": 3}]')) as Series;
     assert.deepEqual(v.dates(), ['2024-01-01']);
-    fails(() => load(file('bad.json', '[\n  {"date": "2024-01-01", "close": 1},\n  {"date": "nope", "close": 2}\n]')), 'bad.json:3:3', 'unparsable date "nope"');
-    fails(() => load(file('bad2.json', '[\n  {"date": "2024-01-01", "close": "x"}\n]')), 'bad2.json:2:3', 'non-numeric value "x"');
+    fails(
+      () => load(file('bad.json', '[\n  {"date": "2024-01-01", "close": 1},\n  {"date": "nope", "close": 2}\n]')),
+      'bad.json:3:3',
+      'unparsable date "nope"',
+    );
+    fails(
+      () => load(file('bad2.json', '[\n  {"date": "2024-01-01", "close": "x"}\n]')),
+      'bad2.json:2:3',
+      'non-numeric value "x"',
+    );
     fails(() => load(file('bad3.json', '{"date": 1}')), 'expected a JSON array');
     fails(() => load(file('bad4.json', '[]')), 'no records');
     fails(() => load(file('bad5.json', '[{"close": 1}]')), 'no date field');
@@ -158,17 +239,23 @@ describe('load', () => {
 });
 
 describe('load: one way to get the default series', () => {
-  it('series() and close work on both Series and Frame, so the union load() returns needs no cast', () => withTempDir('mktnb-load2-', (dir2) => {
-    const saved2 = { ...runtime };
-    try {
-      setRuntime({ baseDir: dir2 });
-      writeFileSync(path.join(dir2, 'v.csv'), 'date,value\n2024-01-01,3\n');
-      writeFileSync(path.join(dir2, 'o.csv'), 'date,open,close\n2024-01-01,1,2\n');
-      for (const [f, want] of [['v.csv', 3], ['o.csv', 2]] as const) {
-        const l = load(f);
-        assert.equal(l.series().values[0], want);
-        assert.equal(l.close.values[0], want);
+  it('series() and close work on both Series and Frame, so the union load() returns needs no cast', () =>
+    withTempDir('mktnb-load2-', (dir2) => {
+      const saved2 = { ...runtime };
+      try {
+        setRuntime({ baseDir: dir2 });
+        writeFileSync(path.join(dir2, 'v.csv'), 'date,value\n2024-01-01,3\n');
+        writeFileSync(path.join(dir2, 'o.csv'), 'date,open,close\n2024-01-01,1,2\n');
+        for (const [f, want] of [
+          ['v.csv', 3],
+          ['o.csv', 2],
+        ] as const) {
+          const l = load(f);
+          assert.equal(l.series().values[0], want);
+          assert.equal(l.close.values[0], want);
+        }
+      } finally {
+        setRuntime(saved2);
       }
-    } finally { setRuntime(saved2); }
-  }));
+    }));
 });

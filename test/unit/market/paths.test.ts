@@ -24,19 +24,26 @@ describe('paths in outputs', () => {
     assert.equal(displayPath('D:\\data\\BTC.csv'), 'BTC.csv');
   });
 
-  it('a loaded Frame and Series are shown "from data/…", and load errors name the file the same way', () => withTempDir('mktnb-paths-', (root) => {
-    fs.mkdirSync(path.join(root, 'data'));
-    fs.writeFileSync(path.join(root, 'data', 'px.csv'), 'date,open,high,low,close\n2024-01-01,1,2,0.5,1.5\n2024-01-02,1.5,2,1,1.8\n');
-    fs.writeFileSync(path.join(root, 'data', 'one.csv'), 'date,value\n2024-01-01,1\n2024-01-02,2\n');
-    fs.writeFileSync(path.join(root, 'data', 'bad.csv'), 'date,value\n2024-01-02,1\n2024-01-01,2\n2024-01-03,2\n');
-    setRuntime({ baseDir: root, notebookPath: path.join(root, 'a.mktnb') });
-    for (const v of [load('data/px.csv') as Frame, load('data/one.csv')]) {
-      const items = (v as any)[DISPLAY]() as { mime: string; data: any }[];
-      const title = items.find((i) => i.mime === TABLE_MIME)!.data.title as string;
-      const text = items.find((i) => i.mime === TEXT_MIME)!.data as string;
-      assert.match(title, / from data\/(px|one)\.csv$/);
-      assert.ok(!title.includes(root) && !text.includes(root), `${title}\n${text}`);
-    }
-    assert.throws(() => load('data/bad.csv'), (e: Error) => /^data\/bad\.csv: dates are not in ascending order/.test(e.message) && !e.message.includes(root));
-  }));
+  it('a loaded Frame and Series are shown "from data/…", and load errors name the file the same way', () =>
+    withTempDir('mktnb-paths-', (root) => {
+      fs.mkdirSync(path.join(root, 'data'));
+      fs.writeFileSync(
+        path.join(root, 'data', 'px.csv'),
+        'date,open,high,low,close\n2024-01-01,1,2,0.5,1.5\n2024-01-02,1.5,2,1,1.8\n',
+      );
+      fs.writeFileSync(path.join(root, 'data', 'one.csv'), 'date,value\n2024-01-01,1\n2024-01-02,2\n');
+      fs.writeFileSync(path.join(root, 'data', 'bad.csv'), 'date,value\n2024-01-02,1\n2024-01-01,2\n2024-01-03,2\n');
+      setRuntime({ baseDir: root, notebookPath: path.join(root, 'a.mktnb') });
+      for (const v of [load('data/px.csv') as Frame, load('data/one.csv')]) {
+        const items = (v as any)[DISPLAY]() as { mime: string; data: any }[];
+        const title = items.find((i) => i.mime === TABLE_MIME)!.data.title as string;
+        const text = items.find((i) => i.mime === TEXT_MIME)!.data as string;
+        assert.match(title, / from data\/(px|one)\.csv$/);
+        assert.ok(!title.includes(root) && !text.includes(root), `${title}\n${text}`);
+      }
+      assert.throws(
+        () => load('data/bad.csv'),
+        (e: Error) => /^data\/bad\.csv: dates are not in ascending order/.test(e.message) && !e.message.includes(root),
+      );
+    }));
 });

@@ -5,7 +5,22 @@
  */
 import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
-import { adf, align, beta, bootstrap, coint, eventStudy, granger, load, regress, resample, returns, rollingRegress, Frame, Series } from '../../../src/market/index';
+import {
+  adf,
+  align,
+  beta,
+  bootstrap,
+  coint,
+  eventStudy,
+  granger,
+  load,
+  regress,
+  resample,
+  returns,
+  rollingRegress,
+  Frame,
+  Series,
+} from '../../../src/market/index';
 import { setRuntime } from '../../../src/market/context';
 import { ROOT, check, referenceData } from './referenceData';
 
@@ -13,7 +28,9 @@ let ref: any;
 let S: Record<string, Series>;
 
 /** Prices aligned (inner) first, then simple returns, as reference_stats.rets. */
-function rets(names: string[]): Series[] { return [...align(...names.map((n) => S[n]))].map((s) => returns(s)); }
+function rets(names: string[]): Series[] {
+  return [...align(...names.map((n) => S[n]))].map((s) => returns(s));
+}
 const logS = (s: Series) => s.map(Math.log);
 
 describe('reference comparison of the statistics with statsmodels / scipy (real sample data)', function () {
@@ -32,7 +49,9 @@ describe('reference comparison of the statistics with statsmodels / scipy (real 
     for (const e of ref.regress) {
       const [ry, ...rx] = rets([e.y, ...e.x]);
       const X: Record<string, Series> = {};
-      e.x.forEach((nm: string, j: number) => { X[nm] = rx[j]; });
+      e.x.forEach((nm: string, j: number) => {
+        X[nm] = rx[j];
+      });
       const r = regress(ry, X, { se: e.se, lags: e.lags ?? undefined });
       const what = `${e.y} ~ ${e.x.join(' + ')} (${e.se}${e.lags ? ` ${e.lags}` : ''})`;
       assert.equal(r.n, e.n, what);
@@ -41,8 +60,16 @@ describe('reference comparison of the statistics with statsmodels / scipy (real 
       check(`${what} bse`, r.se, e.bse);
       check(`${what} t`, r.t, e.t);
       check(`${what} p`, r.p, e.p);
-      check(`${what} ci low`, r.ci.map((c) => c[0]), e.lo);
-      check(`${what} ci high`, r.ci.map((c) => c[1]), e.hi);
+      check(
+        `${what} ci low`,
+        r.ci.map((c) => c[0]),
+        e.lo,
+      );
+      check(
+        `${what} ci high`,
+        r.ci.map((c) => c[1]),
+        e.hi,
+      );
       check(`${what} r2`, r.r2, e.r2);
       check(`${what} adj r2`, r.adjR2, e.adj);
       check(`${what} F`, r.f, e.f);
@@ -65,7 +92,9 @@ describe('reference comparison of the statistics with statsmodels / scipy (real 
     for (const e of ref.rollregress) {
       const [ry, ...rx] = rets([e.y, ...e.x]);
       const X: Record<string, Series> = {};
-      e.x.forEach((nm: string, j: number) => { X[nm] = rx[j]; });
+      e.x.forEach((nm: string, j: number) => {
+        X[nm] = rx[j];
+      });
       const r = rollingRegress(ry, X, e.window);
       // RollingOLS was fitted on the complete rows (without the first, NaN, return)
       assert.deepEqual(r.coef('const').dates().slice(1), e.dates);
@@ -80,19 +109,30 @@ describe('reference comparison of the statistics with statsmodels / scipy (real 
 
   it('granger: statsmodels grangercausalitytests ssr F, ssr chi², LR and params F for lags 1-6', () => {
     const [rb, rq] = rets(['BTC-USD', 'QQQ']);
-    const mb = resample(S['BTC-USD'], 'M'), mm = resample(S.M2SL, 'M');
+    const mb = resample(S['BTC-USD'], 'M'),
+      mm = resample(S.M2SL, 'M');
     const [ab, am] = [...align(mb, mm)];
-    const gb = diffLog(ab), gm = diffLog(am);
-    const cases: Array<[string, Series, Series]> = [['qqq_btc', rb, rq], ['btc_qqq', rq, rb], ['m2_btc_monthly', gb, gm]];
+    const gb = diffLog(ab),
+      gm = diffLog(am);
+    const cases: Array<[string, Series, Series]> = [
+      ['qqq_btc', rb, rq],
+      ['btc_qqq', rq, rb],
+      ['m2_btc_monthly', gb, gm],
+    ];
     for (const [key, y, x] of cases) {
-      const g = granger(y, x, 6), e = ref[`granger_${key}`];
+      const g = granger(y, x, 6),
+        e = ref[`granger_${key}`];
       assert.equal(g.lags.length, e.length);
       e.forEach((l: any, i: number) => {
         const o = g.lags[i];
         check(`${key} lag ${l.lag} ssr F`, [o.ssrF.stat, o.ssrF.p, o.ssrF.dfDenom, o.ssrF.dfNum], l.ssr_f);
         check(`${key} lag ${l.lag} ssr chi2`, [o.ssrChi2.stat, o.ssrChi2.p, o.ssrChi2.df], l.ssr_chi2);
         check(`${key} lag ${l.lag} LR`, [o.lr.stat, o.lr.p, o.lr.df], l.lr);
-        check(`${key} lag ${l.lag} params F`, [o.paramsF.stat, o.paramsF.p, o.paramsF.dfDenom, o.paramsF.dfNum], l.params_f);
+        check(
+          `${key} lag ${l.lag} params F`,
+          [o.paramsF.stat, o.paramsF.p, o.paramsF.dfDenom, o.paramsF.dfNum],
+          l.params_f,
+        );
       });
     }
   });
@@ -100,10 +140,16 @@ describe('reference comparison of the statistics with statsmodels / scipy (real 
   it('adf: statsmodels adfuller statistic, MacKinnon p, used lag, nobs, critical values, icbest (c, ct, n, ctt; fixed lags and AIC/BIC)', () => {
     const [mb] = [...align(resample(S['BTC-USD'], 'M'), resample(S.M2SL, 'M'))];
     const series: Record<string, Series> = {
-      'log BTC daily': logS(S['BTC-USD']), 'log BTC monthly': logS(mb), 'log M2 monthly': logS(S.M2SL), 'BTC returns daily': returns(S['BTC-USD']),
+      'log BTC daily': logS(S['BTC-USD']),
+      'log BTC monthly': logS(mb),
+      'log M2 monthly': logS(S.M2SL),
+      'BTC returns daily': returns(S['BTC-USD']),
     };
     for (const e of ref.adf) {
-      const r = adf(series[e.label], e.autolag ? { autolag: e.autolag, regression: e.regression } : { lags: e.maxlag, regression: e.regression });
+      const r = adf(
+        series[e.label],
+        e.autolag ? { autolag: e.autolag, regression: e.regression } : { lags: e.maxlag, regression: e.regression },
+      );
       const what = `${e.label} ${e.regression} ${e.autolag ?? `lags ${e.maxlag}`}`;
       assert.equal(r.usedLag, e.usedlag, `${what} used lag`);
       assert.equal(r.nobs, e.nobs, `${what} nobs`);
@@ -134,7 +180,11 @@ describe('reference comparison of the statistics with statsmodels / scipy (real 
 
   it('eventStudy: market model (statsmodels OLS) AR, CAR and their standard errors for three ORCL results days, and the average', () => {
     const [ro, rs] = rets(['ORCL', 'SPY']);
-    const es = eventStudy(ro, rs, ref.event_study.events.map((e: any) => e.date));
+    const es = eventStudy(
+      ro,
+      rs,
+      ref.event_study.events.map((e: any) => e.date),
+    );
     ref.event_study.events.forEach((e: any, i: number) => {
       const o = es.events[i];
       assert.equal(o.eventDate, e.event);
@@ -153,7 +203,12 @@ describe('reference comparison of the statistics with statsmodels / scipy (real 
   it('bootstrap: on the same resamples (our generator), percentile interval as np.percentile, BCa as scipy _bca_interval, se as np.std(ddof=1)', () => {
     const [ry, rx] = rets(['BTC-USD', 'QQQ']);
     for (const e of ref.bootstrap) {
-      const b = bootstrap((y, x) => beta(y, x).beta, ry, rx, { method: e.method, block: e.method === 'iid' ? undefined : e.block, reps: e.reps, seed: e.seed });
+      const b = bootstrap((y, x) => beta(y, x).beta, ry, rx, {
+        method: e.method,
+        block: e.method === 'iid' ? undefined : e.block,
+        reps: e.reps,
+        seed: e.seed,
+      });
       const what = `bootstrap ${e.method} block ${e.block} seed ${e.seed}`;
       assert.equal(b.valid, e.reps, what);
       check(`${what} estimate`, b.estimate, e.estimate);
@@ -167,7 +222,8 @@ describe('reference comparison of the statistics with statsmodels / scipy (real 
 
 /** log(x_t) - log(x_(t-1)), as numpy np.log(x).diff() */
 function diffLog(s: Series): Series {
-  const v = s.values, out = new Float64Array(v.length).fill(NaN);
+  const v = s.values,
+    out = new Float64Array(v.length).fill(NaN);
   for (let i = 1; i < v.length; i++) out[i] = Math.log(v[i]) - Math.log(v[i - 1]);
   return new Series(s.index, out, s.name, s.meta);
 }

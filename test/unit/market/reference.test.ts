@@ -5,7 +5,30 @@
  */
 import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
-import { align, beta, corr, fisher, corrMatrix, crossCorr, cumulative, drawdown, etfFlows, eventWindow, load, pctChange, rebase, resample, returns, rollingBeta, rollingCorr, upDownBeta, volatility, Frame, type Series, type Loaded } from '../../../src/market/index';
+import {
+  align,
+  beta,
+  corr,
+  fisher,
+  corrMatrix,
+  crossCorr,
+  cumulative,
+  drawdown,
+  etfFlows,
+  eventWindow,
+  load,
+  pctChange,
+  rebase,
+  resample,
+  returns,
+  rollingBeta,
+  rollingCorr,
+  upDownBeta,
+  volatility,
+  Frame,
+  type Series,
+  type Loaded,
+} from '../../../src/market/index';
 import { setRuntime } from '../../../src/market/context';
 
 import { ROOT, check, referenceData, type Num } from './referenceData';
@@ -16,7 +39,8 @@ let ref: any;
 function worst(a: ArrayLike<number>, b: Num[]): number {
   let w = 0;
   for (let i = 0; i < b.length; i++) {
-    const x = a[i], y = b[i];
+    const x = a[i],
+      y = b[i];
     if (y === null || !Number.isFinite(x)) continue;
     if (x !== y) w = Math.max(w, Math.abs(x - y) / Math.max(Math.abs(x), Math.abs(y)));
   }
@@ -101,7 +125,8 @@ describe('reference comparison with pandas / statsmodels / scipy (real sample da
       const [, x, y] = /^corr_(.+)_([^_]+)$/.exec(key)!;
       const e = ref[key];
       const [a, b] = ar(x, y);
-      const p = corr(a, b), s = corr(a, b, { method: 'spearman' });
+      const p = corr(a, b),
+        s = corr(a, b, { method: 'spearman' });
       assert.equal(p.n, e.n, `${key} n`);
       check(`${key} pearson`, p.r, e.pearson);
       check(`${key} ci`, p.ci, e.ci);
@@ -135,8 +160,14 @@ describe('reference comparison with pandas / statsmodels / scipy (real sample da
       const L = ref[`rollcorr_levels_${x}_${y}_${w}`];
       check(`${key} levels vs two-pass`, lv, L.twopass);
       check(`${key} levels vs pandas`, lv, L.pandas);
-      const pandasErr = worst(Float64Array.from(L.pandas, (v: Num) => (v === null ? NaN : v)), L.twopass);
-      assert.ok(worst(lv, L.twopass) <= pandasErr, `${key}: our error vs two-pass ${worst(lv, L.twopass)} should not exceed pandas' ${pandasErr}`);
+      const pandasErr = worst(
+        Float64Array.from(L.pandas, (v: Num) => (v === null ? NaN : v)),
+        L.twopass,
+      );
+      assert.ok(
+        worst(lv, L.twopass) <= pandasErr,
+        `${key}: our error vs two-pass ${worst(lv, L.twopass)} should not exceed pandas' ${pandasErr}`,
+      );
     }
   });
 
@@ -145,7 +176,8 @@ describe('reference comparison with pandas / statsmodels / scipy (real sample da
     const fr = align(...names.map((n) => S[n]));
     const rets: Record<string, Series> = {};
     for (const s of fr) rets[s.name] = returns(s);
-    const p = corrMatrix(rets), s = corrMatrix(rets, { method: 'spearman' });
+    const p = corrMatrix(rets),
+      s = corrMatrix(rets, { method: 'spearman' });
     assert.deepEqual(p.names, names);
     names.forEach((_, i) => {
       check(`pearson row ${i}`, p.r[i], ref.corrmatrix_pearson.r[i]);
@@ -158,14 +190,16 @@ describe('reference comparison with pandas / statsmodels / scipy (real sample da
     for (const key of Object.keys(ref).filter((k) => k.startsWith('beta_'))) {
       const [, y, x] = /^beta_(.+)_([^_]+)$/.exec(key)!;
       const [ry, rx] = ar(y, x);
-      const b = beta(ry, rx), e = ref[key];
+      const b = beta(ry, rx),
+        e = ref[key];
       assert.equal(b.n, e.n);
       check(`${key} beta`, b.beta, e.beta);
       check(`${key} alpha`, b.alpha, e.alpha);
       check(`${key} r2`, b.r2, e.r2);
       check(`${key} stderr`, b.stderr, e.stderr);
       check(`${key} alpha stderr`, b.alphaStderr, e.alphaStderr);
-      const ud = upDownBeta(ry, rx), u = ref[`updown_${y}_${x}`];
+      const ud = upDownBeta(ry, rx),
+        u = ref[`updown_${y}_${x}`];
       for (const side of ['up', 'down'] as const) {
         assert.equal(ud[side].n, u[side].n);
         check(`${key} ${side} beta`, ud[side].beta, u[side].beta);
@@ -192,7 +226,8 @@ describe('reference comparison with pandas / statsmodels / scipy (real sample da
     const c = crossCorr(a, b, 5);
     assert.deepEqual(c.lags, [-5, -4, -3, -2, -1, 0, 1, 2, 3, 4, 5]);
     check('ccf BTC QQQ', c.values, ref.crosscorr_btc_qqq_5);
-    const bm = returns(resample(S['BTC-USD'], 'M')), m2 = returns(resample(S.M2SL, 'M'));
+    const bm = returns(resample(S['BTC-USD'], 'M')),
+      m2 = returns(resample(S.M2SL, 'M'));
     const cm = crossCorr(bm, m2, 6);
     assert.equal(cm.alignment.n, ref.crosscorr_btc_m2_6.n);
     check('ccf BTC M2 monthly', cm.values, ref.crosscorr_btc_m2_6.values);
@@ -202,7 +237,8 @@ describe('reference comparison with pandas / statsmodels / scipy (real sample da
 
   it('drawdown: series, depth, peak, trough, recovery', () => {
     for (const k of ['BTC-USD', 'NVDA', 'GLD', 'ORCL']) {
-      const d = drawdown(S[k]), e = ref[`drawdown_${k}`];
+      const d = drawdown(S[k]),
+        e = ref[`drawdown_${k}`];
       check(`${k} drawdown series`, d.series.values, e.series, 0);
       check(`${k} depth`, d.max.depth, e.depth, 0);
       assert.equal(d.max.peak, e.peak);

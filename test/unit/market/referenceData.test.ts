@@ -21,8 +21,15 @@ describe('reference values fixture (test/reference/fixtures)', () => {
       const ref = require(${JSON.stringify(path.join(__dirname, 'referenceData.ts'))}).referenceData();
       process.stdout.write(JSON.stringify({ keys: Object.keys(ref).length, btc: ref.load['BTC-USD'].values.length, adf: ref.adf.length }));`;
     return withTempDir('mktnb-nopython-', (empty) => {
-      assert.ok(spawnSync('python3', ['--version'], { env: { PATH: empty } }).error, 'python3 must not be reachable from the probe PATH');
-      const r = spawnSync(process.execPath, ['-r', require.resolve('tsx/cjs'), '-e', probe], { cwd: ROOT, encoding: 'utf8', env: { PATH: empty, HOME: empty } });
+      assert.ok(
+        spawnSync('python3', ['--version'], { env: { PATH: empty } }).error,
+        'python3 must not be reachable from the probe PATH',
+      );
+      const r = spawnSync(process.execPath, ['-r', require.resolve('tsx/cjs'), '-e', probe], {
+        cwd: ROOT,
+        encoding: 'utf8',
+        env: { PATH: empty, HOME: empty },
+      });
       assert.equal(r.status, 0, `probe failed: ${r.stderr}`);
       const got = JSON.parse(r.stdout) as { keys: number; btc: number; adf: number };
       assert.ok(got.keys > 50, `${got.keys} top-level reference values`);
@@ -35,6 +42,9 @@ describe('reference values fixture (test/reference/fixtures)', () => {
   });
 
   it('names a value the fixture lacks instead of returning undefined', () => {
-    assert.throws(() => referenceData().no_such_case, /reference value 'no_such_case' is not in test\/reference\/fixtures\/reference\.json: regenerate/);
+    assert.throws(
+      () => referenceData().no_such_case,
+      /reference value 'no_such_case' is not in test\/reference\/fixtures\/reference\.json: regenerate/,
+    );
   });
 });

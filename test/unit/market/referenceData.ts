@@ -10,14 +10,22 @@ import * as path from 'node:path';
 
 export const ROOT = path.resolve(__dirname, '../../..');
 export const FIXTURE_DIR = path.join(ROOT, 'test/reference/fixtures');
-const REGENERATE = 'regenerate it with `npm run reference:fixtures` (Debian python3-pandas, python3-statsmodels, python3-scipy) and commit test/reference/fixtures';
+const REGENERATE =
+  'regenerate it with `npm run reference:fixtures` (Debian python3-pandas, python3-statsmodels, python3-scipy) and commit test/reference/fixtures';
 let cached: any;
 
 /** The .py files whose sha256 sources.json records; a change to either makes the fixture stale. */
 export function staleSources(): string[] {
-  const sources = JSON.parse(readFileSync(path.join(FIXTURE_DIR, 'sources.json'), 'utf8')) as { sha256: Record<string, string> };
+  const sources = JSON.parse(readFileSync(path.join(FIXTURE_DIR, 'sources.json'), 'utf8')) as {
+    sha256: Record<string, string>;
+  };
   return Object.entries(sources.sha256)
-    .filter(([file, sha]) => createHash('sha256').update(readFileSync(path.join(ROOT, 'test/reference', file))).digest('hex') !== sha)
+    .filter(
+      ([file, sha]) =>
+        createHash('sha256')
+          .update(readFileSync(path.join(ROOT, 'test/reference', file)))
+          .digest('hex') !== sha,
+    )
     .map(([file]) => file);
 }
 
@@ -28,7 +36,8 @@ export function staleSources(): string[] {
 export function referenceData(): any {
   if (cached) return cached;
   const stale = staleSources();
-  if (stale.length) throw new Error(`test/reference/fixtures/reference.json is older than ${stale.join(' and ')}: ${REGENERATE}`);
+  if (stale.length)
+    throw new Error(`test/reference/fixtures/reference.json is older than ${stale.join(' and ')}: ${REGENERATE}`);
   const data = JSON.parse(readFileSync(path.join(FIXTURE_DIR, 'reference.json'), 'utf8')) as Record<string, unknown>;
   cached = new Proxy(data, {
     get(target, key, receiver) {
@@ -46,7 +55,6 @@ import { strict as assert } from 'node:assert';
 export type Num = number | null;
 export const REL = 1e-9;
 
-
 export function same(ours: number, theirs: Num, rel: number): boolean {
   if (theirs === null) return Number.isNaN(ours);
   if (!Number.isFinite(ours)) return false;
@@ -63,7 +71,7 @@ export function check(what: string, ours: number | ArrayLike<number>, theirs: Nu
   const t = theirs as Num[];
   assert.equal(ours.length, t.length, `${what}: ${ours.length} values, reference has ${t.length}`);
   for (let i = 0; i < t.length; i++) {
-    if (!same(ours[i], t[i], rel)) assert.fail(`${what}[${i}]: ours ${ours[i]}, reference ${t[i]} (relative tolerance ${rel})`);
+    if (!same(ours[i], t[i], rel))
+      assert.fail(`${what}[${i}]: ours ${ours[i]}, reference ${t[i]} (relative tolerance ${rel})`);
   }
 }
-

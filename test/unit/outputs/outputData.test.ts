@@ -18,17 +18,40 @@ import type { LiveTable } from '../../../src/market/output';
 import { buildKernel, FIXTURES } from '../kernel/build';
 
 const NONCE = 'ab'.repeat(16);
-const series = (n: number, f: (i: number) => number) => ({ kind: 'series' as const, x: Float64Array.from({ length: n }, (_, i) => i * 10), y: Float64Array.from({ length: n }, (_, i) => f(i)), time: false });
-const ok = (r: OutputReply) => { if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`); return r.result; };
+const series = (n: number, f: (i: number) => number) => ({
+  kind: 'series' as const,
+  x: Float64Array.from({ length: n }, (_, i) => i * 10),
+  y: Float64Array.from({ length: n }, (_, i) => f(i)),
+  time: false,
+});
+const ok = (r: OutputReply) => {
+  if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
+  return r.result;
+};
 
 describe('outputs that ask the kernel', () => {
   describe('protocol validation (parseOutputRequest)', () => {
     const h = `h1.${NONCE}.1`;
     it('accepts well-formed requests and rebuilds them from known fields only', () => {
-      const r = parseOutputRequest({ op: 'series-range', handles: [h], x0: 1, x1: 2, columns: 800, extra: '../../etc/passwd' });
+      const r = parseOutputRequest({
+        op: 'series-range',
+        handles: [h],
+        x0: 1,
+        x1: 2,
+        columns: 800,
+        extra: '../../etc/passwd',
+      });
       assert.deepEqual(r, { request: { op: 'series-range', handles: [h], x0: 1, x1: 2, columns: 800 } });
-      assert.deepEqual(parseOutputRequest({ op: 'table-page', handle: h, offset: 0, limit: 50, sort: { column: 1, descending: true, x: 1 } }),
-        { request: { op: 'table-page', handle: h, offset: 0, limit: 50, sort: { column: 1, descending: true } } });
+      assert.deepEqual(
+        parseOutputRequest({
+          op: 'table-page',
+          handle: h,
+          offset: 0,
+          limit: 50,
+          sort: { column: 1, descending: true, x: 1 },
+        }),
+        { request: { op: 'table-page', handle: h, offset: 0, limit: 50, sort: { column: 1, descending: true } } },
+      );
     });
     for (const [what, v] of [
       ['a path as handle', { op: 'table-page', handle: '/home/u/data.csv', offset: 0, limit: 5 }],
@@ -41,12 +64,14 @@ describe('outputs that ask the kernel', () => {
       ['no handles', { op: 'series-range', handles: [], x0: 0, x1: 1, columns: 10 }],
       ['an unknown op', { op: 'eval', code: 'process.exit()' }],
       ['not an object', 'series-range'],
-    ] as const) it(`refuses ${what}`, () => assert.ok('problem' in parseOutputRequest(v)));
+    ] as const)
+      it(`refuses ${what}`, () => assert.ok('problem' in parseOutputRequest(v)));
   });
 
   describe('OutputStore', () => {
     it('answers only handles of its own session; others are "gone", never data', () => {
-      const a = new OutputStore(1e9, NONCE), b = new OutputStore(1e9, 'cd'.repeat(16));
+      const a = new OutputStore(1e9, NONCE),
+        b = new OutputStore(1e9, 'cd'.repeat(16));
       const ha = a.register(series(10, (i) => i))!;
       assert.match(ha, /^h1\.(ab){16}\.1$/);
       const r = b.answer({ op: 'series-range', handles: [ha], x0: null, x1: null, columns: 100 });
@@ -59,10 +84,14 @@ describe('outputs that ask the kernel', () => {
 
     it('drops the least recently used entry past its limit, never the one just added, and releases on request', () => {
       const s = new OutputStore(2 * 16 * 1000, NONCE); // room for two 1000-point series (x and y: 16 kB each)
-      const h1 = s.register(series(1000, (i) => i))!, h2 = s.register(series(1000, (i) => i))!;
+      const h1 = s.register(series(1000, (i) => i))!,
+        h2 = s.register(series(1000, (i) => i))!;
       s.answer({ op: 'series-range', handles: [h1], x0: null, x1: null, columns: 10 }); // h1 used: h2 is now the oldest
       const h3 = s.register(series(1000, (i) => i))!;
-      const code = (h: string) => { const r = s.answer({ op: 'series-range', handles: [h], x0: null, x1: null, columns: 10 }); return r.ok ? 'ok' : r.error.code; };
+      const code = (h: string) => {
+        const r = s.answer({ op: 'series-range', handles: [h], x0: null, x1: null, columns: 10 });
+        return r.ok ? 'ok' : r.error.code;
+      };
       assert.deepEqual([code(h1), code(h2), code(h3)], ['ok', 'gone', 'ok']);
       const big = s.register(series(5000, (i) => i))!; // bigger than the whole cache: kept alone
       assert.deepEqual([code(h1), code(h3), code(big)], ['gone', 'gone', 'ok']);
@@ -82,7 +111,8 @@ describe('outputs that ask the kernel', () => {
     // a sine with one spike and a run of missing values
     const n = 1_000_000;
     const y = Float64Array.from({ length: n }, (_, i) => Math.sin(i / 5000));
-    y[123_457] = 50; y[800_001] = -40;
+    y[123_457] = 50;
+    y[800_001] = -40;
     for (let i = 600_000; i < 600_010; i++) y[i] = NaN;
     const x = Float64Array.from({ length: n }, (_, i) => 1e12 + i * 60_000);
     const s = new OutputStore(1e10, NONCE);
@@ -94,7 +124,8 @@ describe('outputs that ask the kernel', () => {
     };
 
     it('returns every point of a small range, with one neighbour each side', () => {
-      const lo = 400_000, hi = 400_099; // 100 points = 0.01% of the series
+      const lo = 400_000,
+        hi = 400_099; // 100 points = 0.01% of the series
       const t = range(x[lo], x[hi], 900);
       assert.equal(t.raw, true);
       assert.equal(t.visible, 100);
@@ -114,9 +145,16 @@ describe('outputs that ask the kernel', () => {
       for (let k = 1; k < t.x.length; k++) assert.ok(t.x[k] >= t.x[k - 1]);
       // per column, the min and max agree with a direct scan (the block index is only a shortcut)
       const span = x[n - 1] - x[0];
-      const col = 137, a = x[0] + (span * col) / 1000, b = x[0] + (span * (col + 1)) / 1000;
-      let mn = Infinity, mx = -Infinity;
-      for (let i = 0; i < n; i++) if (x[i] >= a && x[i] < b && !Number.isNaN(y[i])) { mn = Math.min(mn, y[i]); mx = Math.max(mx, y[i]); }
+      const col = 137,
+        a = x[0] + (span * col) / 1000,
+        b = x[0] + (span * (col + 1)) / 1000;
+      let mn = Infinity,
+        mx = -Infinity;
+      for (let i = 0; i < n; i++)
+        if (x[i] >= a && x[i] < b && !Number.isNaN(y[i])) {
+          mn = Math.min(mn, y[i]);
+          mx = Math.max(mx, y[i]);
+        }
       const inCol = t.y.filter((_, k) => t.x[k] >= a && t.x[k] < b) as number[];
       assert.deepEqual([Math.min(...inCol), Math.max(...inCol)], [mn, mx]);
     });
@@ -131,26 +169,48 @@ describe('outputs that ask the kernel', () => {
   describe('table pages', () => {
     const n = 100_000;
     const a = Float64Array.from({ length: n }, (_, i) => ((i * 7919) % 1000) - 500 + (i % 3 === 0 ? 0.5 : 0));
-    a[10] = NaN; a[20] = NaN; a[30] = -0;
-    const table: LiveTable = { kind: 'table', length: n, row: (i) => [i, Number.isNaN(a[i]) ? null : a[i]], sortKey: (j) => (j === 1 ? a : undefined) };
+    a[10] = NaN;
+    a[20] = NaN;
+    a[30] = -0;
+    const table: LiveTable = {
+      kind: 'table',
+      length: n,
+      row: (i) => [i, Number.isNaN(a[i]) ? null : a[i]],
+      sortKey: (j) => (j === 1 ? a : undefined),
+    };
     const s = new OutputStore(1e9, NONCE);
     const h = s.register(table)!;
 
     it('pages in the data order', () => {
       const r = ok(s.answer({ op: 'table-page', handle: h, offset: 50_000, limit: 3 }));
-      assert.deepEqual(r, { op: 'table-page', rows: [[50_000, a[50_000]], [50_001, a[50_001]], [50_002, a[50_002]]], offset: 50_000, totalRows: n });
+      assert.deepEqual(r, {
+        op: 'table-page',
+        rows: [
+          [50_000, a[50_000]],
+          [50_001, a[50_001]],
+          [50_002, a[50_002]],
+        ],
+        offset: 50_000,
+        totalRows: n,
+      });
     });
 
     for (const descending of [false, true]) {
       it(`sorts all rows ${descending ? 'descending' : 'ascending'} (stable, missing last), as a comparator sort would`, () => {
         const idx = Array.from({ length: n }, (_, i) => i).sort((p, q) => {
-          const mp = Number.isNaN(a[p]), mq = Number.isNaN(a[q]);
+          const mp = Number.isNaN(a[p]),
+            mq = Number.isNaN(a[q]);
           if (mp || mq) return mp && mq ? p - q : mp ? 1 : -1;
           return (descending ? a[q] - a[p] : a[p] - a[q]) || p - q;
         });
         assert.deepEqual(Array.from(sortOrder(table, 1, descending)), idx);
-        const page = ok(s.answer({ op: 'table-page', handle: h, offset: n - 2, limit: 10, sort: { column: 1, descending } }));
-        assert.deepEqual((page as { rows: unknown[][] }).rows.map((r) => r[0]), [10, 20]);
+        const page = ok(
+          s.answer({ op: 'table-page', handle: h, offset: n - 2, limit: 10, sort: { column: 1, descending } }),
+        );
+        assert.deepEqual(
+          (page as { rows: unknown[][] }).rows.map((r) => r[0]),
+          [10, 20],
+        );
       });
     }
 
@@ -162,23 +222,68 @@ describe('outputs that ask the kernel', () => {
 
   describe('the extension forwards validated requests', () => {
     const deps = (over: Partial<RendererRequestDeps>, replies: unknown[], logs: string[]): RendererRequestDeps => ({
-      notebookFolder: () => undefined, chartFigures: () => [], showSaveDialog: async () => undefined,
-      writeFile: async () => { throw new Error('no'); }, writeClipboard: async () => { throw new Error('no'); },
-      info: () => undefined, log: (m) => logs.push(m), reply: (m) => replies.push(m), join: path.join, ...over,
+      notebookFolder: () => undefined,
+      chartFigures: () => [],
+      showSaveDialog: async () => undefined,
+      writeFile: async () => {
+        throw new Error('no');
+      },
+      writeClipboard: async () => {
+        throw new Error('no');
+      },
+      info: () => undefined,
+      log: (m) => logs.push(m),
+      reply: (m) => replies.push(m),
+      join: path.join,
+      ...over,
     });
     it('sends a valid request to the kernel and the reply back; refuses a malformed one without asking the kernel', async () => {
-      const replies: any[] = [], logs: string[] = [], asked: unknown[] = [];
-      const d = deps({ kernelRequest: async (r) => { asked.push(r); return { ok: true, result: { op: 'table-page', rows: [], offset: 0, totalRows: 0 } }; } }, replies, logs);
+      const replies: any[] = [],
+        logs: string[] = [],
+        asked: unknown[] = [];
+      const d = deps(
+        {
+          kernelRequest: async (r) => {
+            asked.push(r);
+            return { ok: true, result: { op: 'table-page', rows: [], offset: 0, totalRows: 0 } };
+          },
+        },
+        replies,
+        logs,
+      );
       const h = `h1.${NONCE}.3`;
-      await handleRendererMessage({ type: 'kernel-request', requestId: 'r1', request: { op: 'table-page', handle: h, offset: 0, limit: 5 } }, d);
-      await handleRendererMessage({ type: 'kernel-request', requestId: 'r2', request: { op: 'table-page', handle: '../x.csv', offset: 0, limit: 5 } }, d);
+      await handleRendererMessage(
+        { type: 'kernel-request', requestId: 'r1', request: { op: 'table-page', handle: h, offset: 0, limit: 5 } },
+        d,
+      );
+      await handleRendererMessage(
+        {
+          type: 'kernel-request',
+          requestId: 'r2',
+          request: { op: 'table-page', handle: '../x.csv', offset: 0, limit: 5 },
+        },
+        d,
+      );
       assert.deepEqual(asked, [{ op: 'table-page', handle: h, offset: 0, limit: 5 }]);
-      assert.deepEqual(replies.map((r) => [r.requestId, r.reply.ok, r.reply.error?.code]), [['r1', true, undefined], ['r2', false, 'invalid']]);
+      assert.deepEqual(
+        replies.map((r) => [r.requestId, r.reply.ok, r.reply.error?.code]),
+        [
+          ['r1', true, undefined],
+          ['r2', false, 'invalid'],
+        ],
+      );
       assert.equal(logs.length, 1);
     });
     it('answers no-kernel when the notebook has none', async () => {
       const replies: any[] = [];
-      await handleRendererMessage({ type: 'kernel-request', requestId: 'r', request: { op: 'series-range', handles: [`h1.${NONCE}.1`], x0: null, x1: null, columns: 5 } }, deps({}, replies, []));
+      await handleRendererMessage(
+        {
+          type: 'kernel-request',
+          requestId: 'r',
+          request: { op: 'series-range', handles: [`h1.${NONCE}.1`], x0: null, x1: null, columns: 5 },
+        },
+        deps({}, replies, []),
+      );
       assert.equal(replies[0].reply.error.code, 'no-kernel');
     });
     it('releases the handles of outputs that left the notebook', () => {
@@ -195,7 +300,14 @@ describe('outputs that ask the kernel', () => {
   describe('a real kernel process', function () {
     this.timeout(120_000);
     let k: KernelClient;
-    before(async () => { k = await KernelClient.start({ cwd: FIXTURES, notebookPath: path.join(FIXTURES, 'test.mktnb'), kernelScript: await buildKernel(), outputCacheMb: 64 }); });
+    before(async () => {
+      k = await KernelClient.start({
+        cwd: FIXTURES,
+        notebookPath: path.join(FIXTURES, 'test.mktnb'),
+        kernelScript: await buildKernel(),
+        outputCacheMb: 64,
+      });
+    });
     after(() => k?.dispose());
     const displayed = async (code: string) => {
       const out: KernelOutputEvent[] = [];
@@ -205,7 +317,9 @@ describe('outputs that ask the kernel', () => {
     };
 
     it('a chart of a long series carries a handle; a zoom is answered while a later cell awaits; a restart makes it gone', async () => {
-      const items = await displayed('const s = new Series(Float64Array.from({length: 200000}, (_, i) => 1.7e12 + i * 60000), Float64Array.from({length: 200000}, (_, i) => i % 977)); plot.line(s)');
+      const items = await displayed(
+        'const s = new Series(Float64Array.from({length: 200000}, (_, i) => 1.7e12 + i * 60000), Float64Array.from({length: 200000}, (_, i) => i % 977)); plot.line(s)',
+      );
       const chart = items.find((i) => i.mime === CHART_MIME)!.data as any;
       assert.equal(chart.live.length, 1);
       assert.equal(chart.live[0].points, 200000);
@@ -213,31 +327,61 @@ describe('outputs that ask the kernel', () => {
       assert.doesNotMatch(JSON.stringify(chart.live), /\//, 'no paths in the output');
       // a cell that awaits for 1.5 s: the zoom is answered long before it ends
       const t0 = Date.now();
-      const cell = k.execute('await new Promise((r) => setTimeout(r, 1500)); 1', 'typescript', { cellLabel: 'wait', onOutput: () => undefined });
+      const cell = k.execute('await new Promise((r) => setTimeout(r, 1500)); 1', 'typescript', {
+        cellLabel: 'wait',
+        onOutput: () => undefined,
+      });
       await new Promise((r) => setTimeout(r, 100));
-      const reply = await k.outputRequest({ op: 'series-range', handles: [handle], x0: 1.7e12 + 1000 * 60000, x1: 1.7e12 + 1019 * 60000, columns: 500 }).reply;
+      const reply = await k.outputRequest({
+        op: 'series-range',
+        handles: [handle],
+        x0: 1.7e12 + 1000 * 60000,
+        x1: 1.7e12 + 1019 * 60000,
+        columns: 500,
+      }).reply;
       const answeredAfter = Date.now() - t0;
       const r = ok(reply) as any;
-      assert.deepEqual(r.traces[0].y, Array.from({ length: 22 }, (_, i) => (999 + i) % 977));
+      assert.deepEqual(
+        r.traces[0].y,
+        Array.from({ length: 22 }, (_, i) => (999 + i) % 977),
+      );
       assert.ok(answeredAfter < 1400, `answered after ${answeredAfter} ms, while the cell still awaited`);
       assert.equal((await cell).ok, true);
       // the table of a long Series is paged from the kernel, sorted by value
       const table = (await displayed('s')).find((i) => i.mime === TABLE_MIME)!.data as any;
-      const page = ok(await k.outputRequest({ op: 'table-page', handle: table.live.handle, offset: 0, limit: 3, sort: { column: 1, descending: true } }).reply) as any;
-      assert.deepEqual(page.rows.map((row: unknown[]) => row[1]), [976, 976, 976]);
+      const page = ok(
+        await k.outputRequest({
+          op: 'table-page',
+          handle: table.live.handle,
+          offset: 0,
+          limit: 3,
+          sort: { column: 1, descending: true },
+        }).reply,
+      ) as any;
+      assert.deepEqual(
+        page.rows.map((row: unknown[]) => row[1]),
+        [976, 976, 976],
+      );
       assert.equal(page.totalRows, 200000);
       // Clear All Outputs: released
       k.releaseOutputs();
       const gone = await k.outputRequest({ op: 'table-page', handle: table.live.handle, offset: 0, limit: 3 }).reply;
       assert.equal(!gone.ok && gone.error.code, 'gone');
       await k.restart();
-      const after = await k.outputRequest({ op: 'series-range', handles: [handle], x0: null, x1: null, columns: 10 }).reply;
+      const after = await k.outputRequest({ op: 'series-range', handles: [handle], x0: null, x1: null, columns: 10 })
+        .reply;
       assert.equal(!after.ok && after.error.code, 'gone');
       assert.match(!after.ok ? after.error.message : '', /another kernel session/);
     });
 
     it('a cancelled request is answered "cancelled"', async () => {
-      const { reply, cancel } = k.outputRequest({ op: 'series-range', handles: [`h1.${NONCE}.1`], x0: null, x1: null, columns: 10 });
+      const { reply, cancel } = k.outputRequest({
+        op: 'series-range',
+        handles: [`h1.${NONCE}.1`],
+        x0: null,
+        x1: null,
+        columns: 10,
+      });
       cancel();
       const r = await reply;
       assert.equal(!r.ok && r.error.code, 'cancelled');

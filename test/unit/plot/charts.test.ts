@@ -55,7 +55,8 @@ describe('plot.line and Series/Frame.plot', () => {
     const n = 200_000;
     const idx = Array.from({ length: n }, (_, i) => D('2000-01-01') + i * 3_600_000);
     const vals = Array.from({ length: n }, (_, i) => 100 + Math.sin(i / 500) * 10 + (i % 97) / 100);
-    vals[123_457] = 500; vals[54_321] = -50;
+    vals[123_457] = 500;
+    vals[54_321] = -50;
     const s = new Series(idx, vals, 'hourly');
     const out = stored(s.plot());
     const t = out.figure.data[0] as any;
@@ -72,7 +73,10 @@ describe('plot.line and Series/Frame.plot', () => {
   it('Frame.plot draws every column; plain arrays use positions', () => {
     const f = new Frame(days(3), { open: [1, 2, 3], close: [2, 3, 4] });
     const out = stored(f.plot({ secondary: ['close'] }));
-    assert.deepEqual(out.figure.data.map((t: any) => t.name), ['open', 'close']);
+    assert.deepEqual(
+      out.figure.data.map((t: any) => t.name),
+      ['open', 'close'],
+    );
     assert.equal((out.figure.data[1] as any).yaxis, 'y2');
     const arr = stored(plot.line(new Float64Array([3, 1, 2])));
     assert.deepEqual((arr.figure.data[0] as any).x, [0, 1, 2]);
@@ -125,17 +129,41 @@ describe('plot.scatter', () => {
 
 describe('plot.heatmap, drawdown, rolling, event, bar', () => {
   it('heatmap writes the values in the cells on a fixed −1..1 scale for correlations', () => {
-    const out = stored(plot.heatmap({ names: ['BTC', 'ETH', 'SPX'], values: [[1, 0.8123, 0.2], [0.8123, 1, 0.25], [0.2, 0.25, 1]] }));
+    const out = stored(
+      plot.heatmap({
+        names: ['BTC', 'ETH', 'SPX'],
+        values: [
+          [1, 0.8123, 0.2],
+          [0.8123, 1, 0.25],
+          [0.2, 0.25, 1],
+        ],
+      }),
+    );
     const t = out.figure.data[0] as any;
     assert.equal(t.type, 'heatmap');
     assert.deepEqual(t.x, ['BTC', 'ETH', 'SPX']);
     assert.deepEqual(t.text[0], ['1.00', '0.81', '0.20']);
     assert.equal(t.texttemplate, '%{text}');
-    assert.equal(t.zmin, -1); assert.equal(t.zmax, 1); assert.equal(t.zmid, 0);
+    assert.equal(t.zmin, -1);
+    assert.equal(t.zmax, 1);
+    assert.equal(t.zmid, 0);
     assert.equal((out.figure.layout as any).yaxis.autorange, 'reversed');
-    assert.throws(() => plot.heatmap({ names: ['a', 'b'], values: [[1, 2, 3], [1, 2, 3]] }), /every row must have 2 values/);
+    assert.throws(
+      () =>
+        plot.heatmap({
+          names: ['a', 'b'],
+          values: [
+            [1, 2, 3],
+            [1, 2, 3],
+          ],
+        }),
+      /every row must have 2 values/,
+    );
     const flat = stored(plot.heatmap({ names: ['a', 'b'], values: new Float64Array([1, 2, 3, 4]) } as any));
-    assert.deepEqual((flat.figure.data[0] as any).z, [[1, 2], [3, 4]]);
+    assert.deepEqual((flat.figure.data[0] as any).z, [
+      [1, 2],
+      [3, 4],
+    ]);
     assert.equal((flat.figure.data[0] as any).zmax, 4);
   });
 
@@ -169,7 +197,14 @@ describe('plot.heatmap, drawdown, rolling, event, bar', () => {
   });
 
   it('event draws each path, the mean and a vertical line at 0', () => {
-    const res = { offsets: [-1, 0, 1], mean: [0, 0.01, 0.03], events: [{ date: D('2024-03-01'), values: [0, 0.02, 0.04] }, { date: '2024-06-01', values: [0, 0, 0.02] }] };
+    const res = {
+      offsets: [-1, 0, 1],
+      mean: [0, 0.01, 0.03],
+      events: [
+        { date: D('2024-03-01'), values: [0, 0.02, 0.04] },
+        { date: '2024-06-01', values: [0, 0, 0.02] },
+      ],
+    };
     const out = stored(plot.event(res));
     assert.equal(out.figure.data.length, 3);
     assert.equal((out.figure.data[0] as any).name, '2024-03-01');
@@ -193,13 +228,15 @@ describe('plot.figure (escape hatch)', () => {
     const n = 50_000;
     const y = new Float64Array(n).map((_, i) => Math.sin(i / 1000));
     y[100] = NaN;
-    const out = stored(plot.figure({
-      data: [
-        { type: 'scatter', mode: 'lines', y },
-        { type: 'scatter', mode: 'markers', x: [new Date(Date.UTC(2024, 0, 1))], y: new Float32Array([1.5]) },
-      ],
-      layout: { title: { text: 'raw' } },
-    }));
+    const out = stored(
+      plot.figure({
+        data: [
+          { type: 'scatter', mode: 'lines', y },
+          { type: 'scatter', mode: 'markers', x: [new Date(Date.UTC(2024, 0, 1))], y: new Float32Array([1.5]) },
+        ],
+        layout: { title: { text: 'raw' } },
+      }),
+    );
     const [t0, t1] = out.figure.data as any[];
     assert.ok(t0.y.length <= 3000);
     assert.equal(out.decimation![0].originalPoints, n);
@@ -211,22 +248,46 @@ describe('plot.figure (escape hatch)', () => {
   });
 
   it('leaves colors to the theme: no figure sets a background or font color', () => {
-    const s = new Series(days(30), Array.from({ length: 30 }, (_, i) => 100 + i), 'x');
-    for (const c of [s.plot(), plot.drawdown(s), plot.scatter(s, s, { fit: true }), plot.heatmap({ names: ['a'], values: [[1]] })]) {
+    const s = new Series(
+      days(30),
+      Array.from({ length: 30 }, (_, i) => 100 + i),
+      'x',
+    );
+    for (const c of [
+      s.plot(),
+      plot.drawdown(s),
+      plot.scatter(s, s, { fit: true }),
+      plot.heatmap({ names: ['a'], values: [[1]] }),
+    ]) {
       const j = JSON.stringify(stored(c).figure.layout);
       assert.doesNotMatch(j, /bgcolor|"color"|template/);
     }
   });
 });
 
-function compactish(v: number): number { return Number(v.toPrecision(8)); }
+function compactish(v: number): number {
+  return Number(v.toPrecision(8));
+}
 
-describe('plot with the analysis library\'s results (by their plain fields)', () => {
+describe("plot with the analysis library's results (by their plain fields)", () => {
   // imported lazily so a change in those modules shows up here as a clear failure
-  const lib = () => ({ ...require('../../../src/market/corr'), ...require('../../../src/market/drawdown'), ...require('../../../src/market/events'), ...require('../../../src/market/beta') });
+  const lib = () => ({
+    ...require('../../../src/market/corr'),
+    ...require('../../../src/market/drawdown'),
+    ...require('../../../src/market/events'),
+    ...require('../../../src/market/beta'),
+  });
   const idx = days(60);
-  const a = new Series(idx, idx.map((_, i) => 100 + i + 5 * Math.sin(i / 3)), 'BTC');
-  const b = new Series(idx, idx.map((_, i) => 50 + 0.4 * i + 3 * Math.cos(i / 4)), 'ETH');
+  const a = new Series(
+    idx,
+    idx.map((_, i) => 100 + i + 5 * Math.sin(i / 3)),
+    'BTC',
+  );
+  const b = new Series(
+    idx,
+    idx.map((_, i) => 50 + 0.4 * i + 3 * Math.cos(i / 4)),
+    'ETH',
+  );
 
   it('heatmap of a corrMatrix (values in its r field)', () => {
     const m = lib().corrMatrix([a, b]);
@@ -252,7 +313,10 @@ describe('plot with the analysis library\'s results (by their plain fields)', ()
     const one = stored(plot.event(e1));
     const t = one.figure.data[0] as any;
     assert.deepEqual(t.x, e1.offsets);
-    assert.deepEqual(t.y, e1.cumulative.map((v: number) => (Number.isFinite(v) ? Number(v.toPrecision(8)) || 0 : null)));
+    assert.deepEqual(
+      t.y,
+      e1.cumulative.map((v: number) => (Number.isFinite(v) ? Number(v.toPrecision(8)) || 0 : null)),
+    );
     assert.match((one.figure.layout as any).title.text, /BTC around 2024-01-20/);
     const e2 = lib().eventWindow(a, '2024-02-10', 3, 5);
     const two = stored(plot.event([e1, e2]));

@@ -3,16 +3,20 @@ import { decimateSeries, lttbIndices, minMaxIndices } from '../../../src/market/
 
 /** A deterministic noisy walk with one big spike and one big dip in the middle of buckets. */
 function walk(n: number): { x: Float64Array; y: Float64Array; iMax: number; iMin: number } {
-  const x = new Float64Array(n), y = new Float64Array(n);
-  let v = 100, seed = 7;
+  const x = new Float64Array(n),
+    y = new Float64Array(n);
+  let v = 100,
+    seed = 7;
   for (let i = 0; i < n; i++) {
     seed = (seed * 1103515245 + 12345) % 2147483648;
-    v += (seed / 2147483648 - 0.5);
+    v += seed / 2147483648 - 0.5;
     x[i] = Date.UTC(2020, 0, 1) + i * 60_000;
     y[i] = v;
   }
-  const iMax = Math.floor(n * 0.3137), iMin = Math.floor(n * 0.7771);
-  y[iMax] = 1e4; y[iMin] = -1e4;
+  const iMax = Math.floor(n * 0.3137),
+    iMin = Math.floor(n * 0.7771);
+  y[iMax] = 1e4;
+  y[iMin] = -1e4;
   return { x, y, iMax, iMin };
 }
 
@@ -51,8 +55,10 @@ describe('plot decimation', () => {
     assert.ok(idx.length <= 202);
     assert.ok(idx.includes(4321));
     for (let b = 0; b < 100; b++) {
-      const s = b * 100, e = s + 100;
-      let iMax = s; for (let j = s; j < e; j++) if (y[j] > y[iMax]) iMax = j;
+      const s = b * 100,
+        e = s + 100;
+      let iMax = s;
+      for (let j = s; j < e; j++) if (y[j] > y[iMax]) iMax = j;
       assert.ok(idx.includes(iMax), `bucket ${b} max`);
     }
   });
@@ -60,7 +66,9 @@ describe('plot decimation', () => {
   it('keeps gaps of missing values as null points and drops leading NaNs', () => {
     const n = 20_000;
     const x = Float64Array.from({ length: n }, (_, i) => i);
-    const y = Float64Array.from({ length: n }, (_, i) => (i < 30 || (i >= 10_000 && i < 10_050) ? NaN : Math.cos(i / 100)));
+    const y = Float64Array.from({ length: n }, (_, i) =>
+      i < 30 || (i >= 10_000 && i < 10_050) ? NaN : Math.cos(i / 100),
+    );
     const d = decimateSeries(x, y, 1000);
     assert.ok(d.decimated);
     assert.ok(d.x.length <= 1000);

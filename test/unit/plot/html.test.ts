@@ -8,23 +8,45 @@ import { Table } from '../../../src/market/output';
 import { plot } from '../../../src/market/plot';
 
 const EVIL = '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2">';
-const PLOTLY = '/* fake plotly */ window.Plotly = { newPlot: () => Promise.resolve() }; var s = "</script><script>bad()</script>";';
+const PLOTLY =
+  '/* fake plotly */ window.Plotly = { newPlot: () => Promise.resolve() }; var s = "</script><script>bad()</script>";';
 
 function nb(): MktnbFile {
   const chart = plot.line([1, 2, 3], { title: `Title ${EVIL}` });
-  const table = new Table([{ name: `col ${EVIL}`, type: 'string' }, { name: 'v', type: 'number', percent: true }], [[EVIL, 0.0123]]);
+  const table = new Table(
+    [
+      { name: `col ${EVIL}`, type: 'string' },
+      { name: 'v', type: 'number', percent: true },
+    ],
+    [[EVIL, 0.0123]],
+  );
   return {
-    format: 'mktnb', version: '1.0',
+    format: 'mktnb',
+    version: '1.0',
     cells: [
-      { kind: 'markdown', language: 'markdown', source: ['# Report', '', `Some ${EVIL} text and [a link](javascript:alert(1)) and **bold**.`] },
       {
-        kind: 'code', language: 'typescript', source: [`const s = "${EVIL}";`, 'plot.line(x)'], execution: { order: 3, success: true },
+        kind: 'markdown',
+        language: 'markdown',
+        source: ['# Report', '', `Some ${EVIL} text and [a link](javascript:alert(1)) and **bold**.`],
+      },
+      {
+        kind: 'code',
+        language: 'typescript',
+        source: [`const s = "${EVIL}";`, 'plot.line(x)'],
+        execution: { order: 3, success: true },
         outputs: [
           { items: [{ mime: 'text/plain', data: `text ${EVIL}` }] },
           { items: chart[DISPLAY]().map((i) => ({ mime: i.mime, data: JSON.parse(JSON.stringify(i.data)) })) },
           { items: table[DISPLAY]().map((i) => ({ mime: i.mime, data: JSON.parse(JSON.stringify(i.data)) })) },
           { items: [{ mime: 'application/vnd.code.notebook.stdout', data: `out ${EVIL}\n` }] },
-          { items: [{ mime: 'application/vnd.code.notebook.error', data: { name: 'Error', message: EVIL, stack: `Error: ${EVIL}\n    at cell 2:1:1` } }] },
+          {
+            items: [
+              {
+                mime: 'application/vnd.code.notebook.error',
+                data: { name: 'Error', message: EVIL, stack: `Error: ${EVIL}\n    at cell 2:1:1` },
+              },
+            ],
+          },
           { items: [{ mime: 'text/html', data: `<p>hi</p>${EVIL}` }] },
           { items: [{ mime: CHART_MIME, data: { kind: 'chart', version: 1 } }] },
         ],
@@ -67,14 +89,20 @@ describe('notebookToHtml', () => {
   });
 
   it('puts text/html outputs in a sandboxed frame, escaped', () => {
-    assert.match(html, /<iframe class="output html" sandbox="" referrerpolicy="no-referrer" srcdoc="&lt;p&gt;hi&lt;\/p&gt;&lt;script&gt;/);
+    assert.match(
+      html,
+      /<iframe class="output html" sandbox="" referrerpolicy="no-referrer" srcdoc="&lt;p&gt;hi&lt;\/p&gt;&lt;script&gt;/,
+    );
   });
 
   it('embeds chart JSON that cannot close its script element, with sanitized strings', () => {
     const m = /<script type="application\/json" class="figure-data">([^<]*)<\/script>/.exec(html);
     assert.ok(m, 'chart data block present and free of "<"');
     const fig = JSON.parse(m![1]);
-    assert.equal(fig.layout.title.text, 'Title &lt;script>window.__pwned=1&lt;/script>&lt;img src=x onerror="window.__pwned=2">');
+    assert.equal(
+      fig.layout.title.text,
+      'Title &lt;script>window.__pwned=1&lt;/script>&lt;img src=x onerror="window.__pwned=2">',
+    );
     assert.equal(fig.data.length, 1);
   });
 
@@ -90,13 +118,25 @@ describe('notebookToHtml', () => {
   it('shows long tables with the elision row and total', () => {
     const rows = Array.from({ length: 100 }, (_, i) => [i]);
     const t = new Table([{ name: 'i', type: 'number' }], rows).toJSON();
-    const h = notebookToHtml({ format: 'mktnb', version: '1.0', cells: [{ kind: 'code', language: 'typescript', source: [], outputs: [{ items: [{ mime: TABLE_MIME, data: t }] }] }] }, { title: 't', plotlySource: '' });
+    const h = notebookToHtml(
+      {
+        format: 'mktnb',
+        version: '1.0',
+        cells: [
+          { kind: 'code', language: 'typescript', source: [], outputs: [{ items: [{ mime: TABLE_MIME, data: t }] }] },
+        ],
+      },
+      { title: 't', plotlySource: '' },
+    );
     assert.match(h, /… 80 rows …/);
     assert.match(h, /100 rows/);
   });
 
   it('json and text helpers', () => {
     assert.equal(jsonForScript({ a: '</script>&' }), '{"a":"\\u003c/script\\u003e\\u0026"}');
-    assert.equal(sanitizePlotlyText('<b>bold</b> <B onclick=x>b</B> <a href="javascript:x">l</a> <br/> x<5'), '<b>bold</b> <b>b</b> &lt;a href="javascript:x">l&lt;/a> <br> x&lt;5');
+    assert.equal(
+      sanitizePlotlyText('<b>bold</b> <B onclick=x>b</B> <a href="javascript:x">l</a> <br/> x<5'),
+      '<b>bold</b> <b>b</b> &lt;a href="javascript:x">l&lt;/a> <br> x&lt;5',
+    );
   });
 });

@@ -1,5 +1,10 @@
 import { strict as assert } from 'node:assert';
-import { dataUrlToBytes, isExtensionToRenderer, isRendererToExtension, safeFileName } from '../../../src/shared/renderer-messages';
+import {
+  dataUrlToBytes,
+  isExtensionToRenderer,
+  isRendererToExtension,
+  safeFileName,
+} from '../../../src/shared/renderer-messages';
 
 describe('renderer messages', () => {
   it('decodes base64 and URI-encoded data URLs', () => {
@@ -10,9 +15,33 @@ describe('renderer messages', () => {
   });
 
   it('validates incoming renderer messages', () => {
-    assert.ok(isRendererToExtension({ type: 'save-image', requestId: 'a:1', format: 'png', dataUrl: 'data:image/png;base64,AA==', suggestedName: 'x.png' }));
-    assert.ok(!isRendererToExtension({ type: 'save-image', requestId: 'a:1', format: 'png', dataUrl: 'data:text/html,<script>', suggestedName: 'x.png' }));
-    assert.ok(!isRendererToExtension({ type: 'save-image', requestId: 'a:1', format: 'gif', dataUrl: 'data:image/gif;base64,AA==', suggestedName: 'x.gif' }));
+    assert.ok(
+      isRendererToExtension({
+        type: 'save-image',
+        requestId: 'a:1',
+        format: 'png',
+        dataUrl: 'data:image/png;base64,AA==',
+        suggestedName: 'x.png',
+      }),
+    );
+    assert.ok(
+      !isRendererToExtension({
+        type: 'save-image',
+        requestId: 'a:1',
+        format: 'png',
+        dataUrl: 'data:text/html,<script>',
+        suggestedName: 'x.png',
+      }),
+    );
+    assert.ok(
+      !isRendererToExtension({
+        type: 'save-image',
+        requestId: 'a:1',
+        format: 'gif',
+        dataUrl: 'data:image/gif;base64,AA==',
+        suggestedName: 'x.gif',
+      }),
+    );
     assert.ok(isRendererToExtension({ type: 'copy-text', requestId: 'b', what: 'figure-json', text: '{}' }));
     assert.ok(!isRendererToExtension({ type: 'copy-text', what: 'figure-json', text: '{}' }));
     assert.ok(isExtensionToRenderer({ type: 'save-image-result', requestId: 'a:1', ok: true, path: '/tmp/x.png' }));

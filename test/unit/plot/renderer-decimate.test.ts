@@ -32,7 +32,14 @@ describe('renderer decimation (renderers/decimate.ts)', () => {
 
   it('leaves markers-only and decreasing traces alone', () => {
     assert.equal(prepareBigTrace({ type: 'scatter', mode: 'markers', y: new Array(10_000).fill(1) }, 0, 1000), null);
-    assert.equal(prepareBigTrace({ type: 'scatter', x: Array.from({ length: 5000 }, (_, i) => -i), y: new Array(5000).fill(1) }, 0, 1000), null);
+    assert.equal(
+      prepareBigTrace(
+        { type: 'scatter', x: Array.from({ length: 5000 }, (_, i) => -i), y: new Array(5000).fill(1) },
+        0,
+        1000,
+      ),
+      null,
+    );
     assert.equal(prepareBigTrace({ type: 'bar', y: new Array(10_000).fill(1) }, 0, 1000), null);
   });
 

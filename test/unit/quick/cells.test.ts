@@ -39,11 +39,30 @@ describe('quick analyses: generated notebooks run on the sample data', function 
     it(`${c.kind} (${c.series.map((s) => s.name).join(', ')}) runs and draws a chart`, async () => {
       const cells = generateCells(c);
       assert.equal(cells[0].kind, 'markdown');
-      const nb: MktnbFile = { format: 'mktnb', version: '1.0', metadata: {}, cells: cells.map((x) => ({ kind: x.kind, language: x.kind === 'code' ? 'typescript' : 'markdown', source: x.source.split('\n') })) };
-      const res = await runNotebook(nb, { cwd: SAMPLES, notebookPath: path.join(SAMPLES, 'quick.mktnb'), kernelScript: KERNEL });
+      const nb: MktnbFile = {
+        format: 'mktnb',
+        version: '1.0',
+        metadata: {},
+        cells: cells.map((x) => ({
+          kind: x.kind,
+          language: x.kind === 'code' ? 'typescript' : 'markdown',
+          source: x.source.split('\n'),
+        })),
+      };
+      const res = await runNotebook(nb, {
+        cwd: SAMPLES,
+        notebookPath: path.join(SAMPLES, 'quick.mktnb'),
+        kernelScript: KERNEL,
+      });
       const err = res.failedCell?.error;
-      assert.ok(res.ok, `cell ${res.failedCell?.number} failed: ${err?.stack ?? err?.message}\n--- source:\n${cells[(res.failedCell?.index ?? 0)]?.source}`);
-      const charts = res.notebook.cells.flatMap((x) => x.outputs ?? []).flatMap((o) => o.items).filter((i) => i.mime === CHART_MIME);
+      assert.ok(
+        res.ok,
+        `cell ${res.failedCell?.number} failed: ${err?.stack ?? err?.message}\n--- source:\n${cells[res.failedCell?.index ?? 0]?.source}`,
+      );
+      const charts = res.notebook.cells
+        .flatMap((x) => x.outputs ?? [])
+        .flatMap((o) => o.items)
+        .filter((i) => i.mime === CHART_MIME);
       assert.ok(charts.length >= 1, 'no chart output');
     });
   }

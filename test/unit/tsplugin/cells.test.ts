@@ -1,5 +1,12 @@
 import assert from 'node:assert/strict';
-import { decodeHandle, footerFor, orderCells, parseCellFileName, topLevelNames, type NotebookCell } from '../../../src/tsplugin/cells';
+import {
+  decodeHandle,
+  footerFor,
+  orderCells,
+  parseCellFileName,
+  topLevelNames,
+  type NotebookCell,
+} from '../../../src/tsplugin/cells';
 import { loadTs5 } from './ts5';
 
 const base = '^/vscode-notebook-cell/127.0.0.1:8080/ws/a b/nb.mktnb#';
@@ -27,33 +34,60 @@ describe('tsplugin: cell file names', () => {
 
 describe('tsplugin: top-level names and footers', function () {
   const ts = loadTs5();
-  before(() => { if (!ts) throw new Error('these tests need TypeScript\'s JS API (npm ci installs the typescript5 devDependency)'); });
+  before(() => {
+    if (!ts) throw new Error("these tests need TypeScript's JS API (npm ci installs the typescript5 devDependency)");
+  });
 
   it('collects what the kernel makes global, and nothing nested', () => {
-    const t = topLevelNames(ts, [
-      "import d, { a as b, type T } from 'x';",
-      "import * as ns from 'y';",
-      'const { p, q: [r, , s = 1], ...rest } = o, z = 2;',
-      'let u; var v;',
-      'function f() { const inner = 1; }',
-      'class C {}',
-      'enum E { A }',
-      'interface I {}',
-      'type A2 = number;',
-      'namespace N { export const w = 1; }',
-      'declare global { const g: number }',
-      'export const ex = 1;',
-      'export { z as zz };',
-      'for (const loopVar of []) {}',
-      'if (true) { const block = 1; }',
-    ].join('\n'));
-    assert.deepEqual(t.names, ['d', 'b', 'T', 'ns', 'p', 'r', 's', 'rest', 'z', 'u', 'v', 'f', 'C', 'E', 'I', 'A2', 'N', 'ex']);
+    const t = topLevelNames(
+      ts,
+      [
+        "import d, { a as b, type T } from 'x';",
+        "import * as ns from 'y';",
+        'const { p, q: [r, , s = 1], ...rest } = o, z = 2;',
+        'let u; var v;',
+        'function f() { const inner = 1; }',
+        'class C {}',
+        'enum E { A }',
+        'interface I {}',
+        'type A2 = number;',
+        'namespace N { export const w = 1; }',
+        'declare global { const g: number }',
+        'export const ex = 1;',
+        'export { z as zz };',
+        'for (const loopVar of []) {}',
+        'if (true) { const block = 1; }',
+      ].join('\n'),
+    );
+    assert.deepEqual(t.names, [
+      'd',
+      'b',
+      'T',
+      'ns',
+      'p',
+      'r',
+      's',
+      'rest',
+      'z',
+      'u',
+      'v',
+      'f',
+      'C',
+      'E',
+      'I',
+      'A2',
+      'N',
+      'ex',
+    ]);
     assert.deepEqual([...t.typeOnly].sort(), ['A2', 'I', 'T']);
     assert.deepEqual([...t.exported].sort(), ['ex', 'zz']);
   });
 
   it('imports each other name from the nearest cell above (else below) and exports its own', () => {
-    const cell = (frag: string, src: string): NotebookCell => ({ ref: parseCellFileName(base + frag)!, top: topLevelNames(ts, src) });
+    const cell = (frag: string, src: string): NotebookCell => ({
+      ref: parseCellFileName(base + frag)!,
+      top: topLevelNames(ts, src),
+    });
     const cells = [
       cell('W0s', 'const a = 1; let x = 1;'),
       cell('W1s', 'const x = "s"; interface Row { v: number }'),
@@ -70,13 +104,19 @@ describe('tsplugin: top-level names and footers', function () {
     const f1 = footerFor(cells, 1);
     assert.match(f1.text, /export \{ x \};/);
     assert.match(f1.text, /export type \{ Row \};/);
-    assert.doesNotMatch(f1.text, /import \{[^}]*\bx\b/, 'a cell\'s own declaration wins');
+    assert.doesNotMatch(f1.text, /import \{[^}]*\bx\b/, "a cell's own declaration wins");
   });
 
   it('orders cells by the order the extension reported, else by handle', () => {
     const mk = (frag: string) => ({ ref: parseCellFileName(base + frag)! });
     const cells = [mk('W2sZg=='), mk('W0sZg=='), mk('W1sZg==')];
-    assert.deepEqual(orderCells(cells).map((c) => c.ref.handle), [0, 1, 2]);
-    assert.deepEqual(orderCells(cells, ['W2sZg==', 'W0sZg==', 'W1sZg==']).map((c) => c.ref.handle), [2, 0, 1]);
+    assert.deepEqual(
+      orderCells(cells).map((c) => c.ref.handle),
+      [0, 1, 2],
+    );
+    assert.deepEqual(
+      orderCells(cells, ['W2sZg==', 'W0sZg==', 'W1sZg==']).map((c) => c.ref.handle),
+      [2, 0, 1],
+    );
   });
 });

@@ -13,8 +13,17 @@ import path from 'node:path';
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const CANDIDATES = [
   process.env.MKTNB_TS5,
-  (() => { try { return require.resolve('typescript5'); } catch { return undefined; } })(),
-  path.join(ROOT, '.vscode-test/code-server/node_modules/code-server/lib/vscode/extensions/node_modules/typescript/lib/typescript.js'),
+  (() => {
+    try {
+      return require.resolve('typescript5');
+    } catch {
+      return undefined;
+    }
+  })(),
+  path.join(
+    ROOT,
+    '.vscode-test/code-server/node_modules/code-server/lib/vscode/extensions/node_modules/typescript/lib/typescript.js',
+  ),
 ];
 
 let cached: any;
@@ -23,7 +32,10 @@ export function loadTs5(): any {
   for (const c of CANDIDATES) {
     if (!c || !fs.existsSync(c)) continue;
     const ts = require(c);
-    if (typeof ts.createLanguageService === 'function' && /^5\./.test(ts.version)) { cached = ts; return ts; }
+    if (typeof ts.createLanguageService === 'function' && /^5\./.test(ts.version)) {
+      cached = ts;
+      return ts;
+    }
   }
   cached = false;
   console.warn('      (tsplugin tests skipped: no TypeScript 5 with a JS language service; set MKTNB_TS5)');
