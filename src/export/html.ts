@@ -124,14 +124,9 @@ class Exporter {
     const code =
       this.opts.includeCode === false
         ? ''
-        : html`<div class="source">
-            <span class="prompt">[${order}]${duration}</span>
-            <pre><code class="language-${lang}">${src}</code></pre>
-          </div>`;
+        : html`<div class="source"><span class="prompt">[${order}]${duration}</span><pre><code class="language-${lang}">${src}</code></pre></div>`;
     const outs = (Array.isArray(c.outputs) ? c.outputs : []).map((o) => this.output(o)).filter((m) => m.html !== '');
-    return html`<section class="cell code${ex.success === false ? ' failed' : ''}" id="cell-${i + 1}">
-      ${code}${outs.length ? html`<div class="outputs">${outs.map((m) => html`${m} `)}</div>` : ''}
-    </section>`;
+    return html`<section class="cell code${ex.success === false ? ' failed' : ''}" id="cell-${i + 1}">${code}${outs.length ? html`<div class="outputs">${outs.map((m) => html`${m}\n`)}</div>` : ''}</section>`;
   }
 
   output(o: MktnbOutput): Markup {
@@ -161,17 +156,12 @@ class Exporter {
         return html`<div class="output markdown">${this.markdown(asText(d))}</div>`;
       case HTML_MIME:
         // untrusted HTML: shown in a sandboxed frame that cannot run scripts or reach the page
-        return html`<iframe
-          class="output html"
-          sandbox=""
-          referrerpolicy="no-referrer"
-          srcdoc="${asText(d)}"
-        ></iframe>`;
+        return html`<iframe class="output html" sandbox="" referrerpolicy="no-referrer" srcdoc="${asText(d)}"></iframe>`;
       case 'image/png':
       case 'image/jpeg': {
         const b64 = typeof d === 'string' ? d.replace(/\s+/g, '') : '';
         return /^[A-Za-z0-9+/]*={0,2}$/.test(b64) && b64
-          ? html`<img class="output image" alt="" src="data:${it.mime};base64,${b64}" />`
+          ? html`<img class="output image" alt="" src="data:${it.mime};base64,${b64}">`
           : html``;
       }
       case 'image/svg+xml': {
@@ -180,7 +170,7 @@ class Exporter {
           typeof d === 'string'
             ? btoa(Array.from(new TextEncoder().encode(d), (x) => String.fromCharCode(x)).join(''))
             : '';
-        return b64 ? html`<img class="output image" alt="" src="data:image/svg+xml;base64,${b64}" />` : html``;
+        return b64 ? html`<img class="output image" alt="" src="data:image/svg+xml;base64,${b64}">` : html``;
       }
       default:
         return html`<pre class="output text">${stripAnsi(asText(d))}</pre>`;
@@ -188,12 +178,7 @@ class Exporter {
   }
 
   private invalid(what: string, errs: string[]): Markup {
-    return html`<div class="output invalid" role="alert">
-      <b>This ${what} output cannot be shown:</b>
-      <ul>
-        ${errs.map((e) => html`<li>${e}</li>`)}
-      </ul>
-    </div>`;
+    return html`<div class="output invalid" role="alert"><b>This ${what} output cannot be shown:</b><ul>${errs.map((e) => html`<li>${e}</li>`)}</ul></div>`;
   }
 
   chart(v: unknown): Markup {
@@ -216,14 +201,7 @@ class Exporter {
         `${asText(d?.storedPoints)} of ${asText(d?.originalPoints)} points stored (${asText(d?.method).toUpperCase()})`,
     );
     // the page script finds a chart's data as the <script> child of its own <figure>, never by a global id
-    return html`<figure class="output chart">
-      <div class="plot" style="min-height:${h}px" aria-label="${asText(c.title ?? 'chart')}"></div>
-      ${''}
-      <script type="application/json" class="figure-data">
-        ${new Markup(jsonForScript(fig))}
-      </script>
-      ${''}${notes.length ? html`<figcaption>Reduced for storage: ${notes.join('; ')}</figcaption>` : ''}
-    </figure>`;
+    return html`<figure class="output chart"><div class="plot" style="min-height:${h}px" aria-label="${asText(c.title ?? 'chart')}"></div>${''}<script type="application/json" class="figure-data">${new Markup(jsonForScript(fig))}</script>${''}${notes.length ? html`<figcaption>Reduced for storage: ${notes.join('; ')}</figcaption>` : ''}</figure>`;
   }
 
   table(v: unknown): Markup {
@@ -238,32 +216,15 @@ class Exporter {
     t.rows.forEach((r, k) => {
       if (t.headRows !== undefined && k === t.headRows && t.rows.length < total) {
         rows.push(
-          html`<tr class="gap">
-            <td colspan="${t.columns.length}">… ${(total - t.rows.length).toLocaleString('en-US')} rows …</td>
-          </tr>`,
+          html`<tr class="gap"><td colspan="${t.columns.length}">… ${(total - t.rows.length).toLocaleString('en-US')} rows …</td></tr>`,
         );
       }
       rows.push(
-        html`<tr>
-          ${r.map((x, j) => html`<td${num(j) ? new Markup(' class="num"') : ''}>${fmt[j](x)}</td>`)}
-        </tr>`,
+        html`<tr>${r.map((x, j) => html`<td${num(j) ? new Markup(' class="num"') : ''}>${fmt[j](x)}</td>`)}</tr>`,
       );
     });
     const foot = `${total.toLocaleString('en-US')} row${total === 1 ? '' : 's'}${t.footer ? ` · ${asText(t.footer)}` : ''}`;
-    return html`<div class="output table">
-      ${t.title ? html`<div class="table-title">${asText(t.title)}</div>` : ''}${''}
-      <table>
-        <thead>
-          <tr>
-            ${head}
-          </tr>
-        </thead>
-        <tbody>
-          ${rows}
-        </tbody>
-      </table>
-      <div class="table-footer">${foot}</div>
-    </div>`;
+    return html`<div class="output table">${t.title ? html`<div class="table-title">${asText(t.title)}</div>` : ''}${''}<table><thead><tr>${head}</tr></thead><tbody>${rows}</tbody></table><div class="table-footer">${foot}</div></div>`;
   }
 }
 
@@ -272,7 +233,7 @@ export function notebookToHtml(nb: MktnbFile, opts: HtmlExportOptions): string {
   const n = nonce();
   const ex = new Exporter(opts, n);
   const list = Array.isArray(nb.cells) ? nb.cells : [];
-  const cells = list.map((c, i) => html`${ex.cell(c, i)} `);
+  const cells = list.map((c, i) => html`${ex.cell(c, i)}\n`);
   const csp = [
     "default-src 'none'",
     `script-src 'nonce-${n}' 'unsafe-eval'`,
@@ -283,32 +244,24 @@ export function notebookToHtml(nb: MktnbFile, opts: HtmlExportOptions): string {
     "base-uri 'none'",
     "form-action 'none'",
   ].join('; ');
-  const script = (js: string) =>
-    html`<script nonce="${n}">
-      ${new Markup(inlineScript(js))};
-    </script>`;
+  const script = (js: string) => html`<script nonce="${n}">${new Markup(inlineScript(js))}</script>`;
   return html`<!doctype html>
-    <html lang="en">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <meta http-equiv="Content-Security-Policy" content="${new Markup(csp)}" />
-        <meta name="generator" content="Market Notebooks" />
-        <title>${opts.title}</title>
-        <style>
-          ${new Markup(CSS)}
-        </style>
-        ${script(opts.plotlySource)}
-      </head>
-      <body>
-        <main>
-          <header class="doc">
-            <h1>${opts.title}</h1>
-            <p class="meta">Exported from a Market Notebook · ${list.length} cells</p>
-          </header>
-          ${cells}
-        </main>
-        ${script(PAGE_SCRIPT)}
-      </body>
-    </html> `.html;
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="${new Markup(csp)}">
+<meta name="generator" content="Market Notebooks">
+<title>${opts.title}</title>
+<style>${new Markup(CSS)}</style>
+${script(opts.plotlySource)}
+</head>
+<body>
+<main>
+<header class="doc"><h1>${opts.title}</h1><p class="meta">Exported from a Market Notebook · ${list.length} cells</p></header>
+${cells}</main>
+${script(PAGE_SCRIPT)}
+</body>
+</html>
+`.html;
 }
