@@ -23,7 +23,8 @@
  *     sensitivity set so that the depth withdrawn at that trough is the reported 98%.
  * The leverage mix is not identified by these totals: it is an assumption, and the preset
  * runs for several mixes so a notebook can say which conclusions depend on it.
- * (Just over 300 lines: one preset, its three calibration steps read in order in october2025().)
+ * (Over 300 lines on purpose: one preset; october2025() (~270 lines) runs its three calibration
+ * steps in order on shared locals, then builds the preset's methods and tables on them.)
  */
 import { formatTime } from '../series';
 import { Table } from '../output';
