@@ -7,6 +7,8 @@
  * QR rather than the normal equations: it keeps the digits of an ill-conditioned design (a
  * level next to a constant in adf) and shows collinearity as a vanishing diagonal of R, which
  * lets the error name the columns involved.
+ * (Over 300 lines on purpose, barely: one least-squares kernel (the QR fit, the covariances of
+ * its coefficients and the Wald F and log-likelihood on them), read best in one place.)
  */
 
 export type SeKind = 'classic' | 'hc1' | 'hac';
