@@ -8,7 +8,8 @@ import { alignmentOf, asSeries, type SeriesLike } from '../align';
 import { fmt, numOrNull, resultOutputs } from '../stats';
 import { normCdf } from './distributions';
 import { TAU_2010, TAU_LARGEP, TAU_MAX, TAU_MIN, TAU_SMALLP, TAU_STAR, type Trend } from './mackinnon';
-import { olsCov, olsFit } from './ols';
+import { olsFit } from './ols';
+import { olsCov } from './olsCov';
 
 export type { Trend } from './mackinnon';
 export type AutoLag = 'AIC' | 'BIC';
