@@ -2,6 +2,9 @@
  * A synthetic position book from stated assumptions (buildBook): entries along a historical
  * path weighted by open-interest growth, a leverage mix, log-normal sizes, survivorship (no
  * position the path would already have liquidated), stored in the engine's sweep order.
+ * (Over 300 lines on purpose: one function, buildBook (~290 lines), whose steps (day weights,
+ * survivorship tables, draws, scaling, the sweep-order gather) share its typed arrays and
+ * run once per position at a million positions; split, they would pass a dozen arrays around.)
  */
 import { formatTime, Frame, Series, toTime } from '../series';
 import { fmtUsd, PositionBook } from './book';

@@ -7,9 +7,10 @@
  *  - the naive scan in reference.ts, which tests every position at every check, for checking.
  *
  * What a run takes and returns is run.ts; the book state the selectors share is state.ts;
- * books, impact, liquidity, marks and ADL are their own modules. runEngine is one driver loop
- * (~215 lines) whose parts share a dozen mutable locals of a step (mark, legs, rounds, halts,
- * insurance fund, impact and depth state); it stays whole so a step reads top to bottom.
+ * books, impact, liquidity, marks and ADL are their own modules.
+ * (Over 300 lines on purpose: runEngine is one driver loop (~410 lines) whose parts share a
+ * dozen mutable locals of a step (mark, legs, rounds, halts, insurance fund, impact and depth
+ * state); it stays whole so a step reads top to bottom.)
  *
  * Semantics (both selectors give the same liquidations):
  *  - A step is a list of legs: simulate = one leg per step (the exogenous price); replay =

@@ -23,10 +23,12 @@
  *     sensitivity set so that the depth withdrawn at that trough is the reported 98%.
  * The leverage mix is not identified by these totals: it is an assumption, and the preset
  * runs for several mixes so a notebook can say which conclusions depend on it.
- * (Just over 300 lines: one preset, its three calibration steps read in order in october2025().)
+ * (Over 300 lines on purpose: one preset, its public figures, options and result types, and
+ * october2025() (~200 lines), which runs the three calibration steps in order on shared locals
+ * and builds the preset's methods on them; its tables are october2025Tables.ts.)
  */
 import { formatTime } from '../series';
-import { Table } from '../output';
+import type { Table } from '../output';
 import { fmtUsd, type PositionBook } from './book';
 import { buildBook, type BuildBookOptions } from './build';
 import { DEFAULT_TIERS, type MaintenanceTier } from './tiers';
@@ -35,6 +37,7 @@ import type { CascadeOptions, CircuitBreaker } from './run';
 import type { AdlRule } from './adl';
 import { CascadeResult } from './result';
 import { runEngine } from './engine';
+import { calibrationTable, comparisonTable } from './october2025Tables';
 
 export const OCTOBER_2025_PUBLIC = Object.freeze({
   /** USD liquidated in 24 hours (approximate, as reported) */
@@ -339,96 +342,11 @@ export function october2025(o: October2025Options): October2025Preset {
       return out;
     },
     calibrationTable() {
-      const rows = calibration.map((c) => [
-        c.mix,
-        c.totalOI,
-        c.accountsPerPosition,
-        c.liquidatedLong,
-        c.liquidatedLong / P.liquidatedLong - 1,
-        c.liquidatedShort,
-        c.liquidatedShort / P.liquidatedShort - 1,
-        c.accounts,
-        c.hourlyVolume,
-        c.troughModel,
-        c.troughThinner,
-        c.troughHistory,
-        c.withdrawnAtTrough,
-      ]);
-      return new Table(
-        [
-          { name: 'leverage mix', type: 'string' },
-          { name: 'total OI', type: 'number', digits: 0 },
-          { name: 'accounts per position', type: 'number', digits: 1 },
-          { name: 'long liquidated', type: 'number', digits: 0 },
-          { name: 'vs reported', type: 'number', percent: true },
-          { name: 'short liquidated', type: 'number', digits: 0 },
-          { name: 'vs reported ', type: 'number', percent: true },
-          { name: 'accounts liquidated', type: 'number', digits: 0 },
-          { name: 'hourly volume (depth)', type: 'number', digits: 0 },
-          { name: 'trough (model)', type: 'number', percent: true },
-          { name: 'trough, 0.1% thinner', type: 'number', percent: true },
-          { name: 'trough (history)', type: 'number', percent: true },
-          { name: 'depth withdrawn at trough', type: 'number', percent: true },
-        ],
-        rows,
-        { title: 'October 2025 preset: calibration to the public totals', footer: assumptions.join(' ') },
-      );
+      return calibrationTable(calibration, P, assumptions.join(' '));
     },
     comparisonTable(runs = preset.compare()) {
-      const rows = runs.map((x) => {
-        const s = x.result.summary;
-        return [
-          x.mix,
-          x.breaker ? 'yes' : 'no',
-          x.adl,
-          s.troughMove,
-          s.finalMove,
-          s.liquidatedLong + s.liquidatedShort,
-          s.badDebt,
-          s.adl,
-          s.adlPositions,
-          s.adlHaircut,
-          topShare(x.result, 0.01),
-          s.maxWithdrawn,
-          s.halts,
-        ];
-      });
-      return new Table(
-        [
-          { name: 'leverage mix', type: 'string' },
-          { name: 'breaker', type: 'string' },
-          { name: 'ADL rule', type: 'string' },
-          { name: 'trough', type: 'number', percent: true },
-          { name: 'after 24h', type: 'number', percent: true },
-          { name: 'liquidated', type: 'number', digits: 0 },
-          { name: 'bad debt', type: 'number', digits: 0 },
-          { name: 'fund could not pay', type: 'number', digits: 0 },
-          { name: 'positions ADL-closed', type: 'number' },
-          { name: 'ADL haircut', type: 'number', digits: 0 },
-          { name: 'haircut on top 1% of ADL-closed', type: 'number', percent: true },
-          { name: 'max depth withdrawn', type: 'number', percent: true },
-          { name: 'halts', type: 'number' },
-        ],
-        rows,
-        { title: 'October 2025 preset: with / without the breaker, queue / pro-rata ADL' },
-      );
+      return comparisonTable(runs);
     },
   };
   return preset;
-}
-
-/** Share of the total ADL haircut borne by the top `q` fraction of the ADL-closed positions (by haircut). */
-export function topShare(r: CascadeResult, q: number): number {
-  const h = Array.from(r.raw.adlLog.haircut)
-    .filter((v) => v > 0)
-    .sort((a, b) => b - a);
-  if (!h.length) return 0;
-  const k = Math.max(1, Math.ceil(q * h.length));
-  let top = 0,
-    tot = 0;
-  for (let i = 0; i < h.length; i++) {
-    tot += h[i];
-    if (i < k) top += h[i];
-  }
-  return top / tot;
 }

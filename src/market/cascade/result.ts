@@ -1,4 +1,8 @@
-/** What cascade(...) returns: numbers, tables and Plotly charts; displays itself in a notebook. */
+/**
+ * What cascade(...) returns: numbers, tables and Plotly charts; displays itself in a notebook.
+ * (Over 300 lines on purpose, barely: one class, CascadeResult, its tables and display; the
+ * numbers are summary.ts and the charts panels.ts already.)
+ */
 import { DISPLAY, type OutputItem, type TableValue } from '../../shared/schemas';
 import { formatTime } from '../series';
 import { formatFixed } from '../../shared/format';

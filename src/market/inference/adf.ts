@@ -1,15 +1,15 @@
 /**
- * Unit-root and cointegration tests: adf() as statsmodels adfuller, coint() (Engle-Granger) as
- * statsmodels.tsa.stattools.coint, with MacKinnon (1994) p-values and (2010) critical values.
+ * Unit-root test: adf() as statsmodels adfuller, with MacKinnon (1994) p-values and (2010)
+ * critical values; its ADF regression (adfArrays) is shared with coint() in coint.ts.
  */
-import { DISPLAY, type OutputItem } from '../../shared/schemas';
+import { DISPLAY, type OutputItem, type TableColumn, type TableValue } from '../../shared/schemas';
 import { type AlignmentInfo } from '../series';
-import { alignmentOf, asSeries, type AlignHow, type SeriesLike } from '../align';
+import { alignmentOf, asSeries, type SeriesLike } from '../align';
 import { fmt, numOrNull, resultOutputs } from '../stats';
 import { normCdf } from './distributions';
 import { TAU_2010, TAU_LARGEP, TAU_MAX, TAU_MIN, TAU_SMALLP, TAU_STAR, type Trend } from './mackinnon';
-import { olsCov, olsFit } from './ols';
-import { completeDesign, type Factors } from './regress';
+import { olsFit } from './ols';
+import { olsCov } from './olsCov';
 
 export type { Trend } from './mackinnon';
 export type AutoLag = 'AIC' | 'BIC';
@@ -66,6 +66,42 @@ export interface AdfOptions {
   regression?: Trend;
 }
 
+/** Critical values of a unit-root statistic at 1%, 5%, 10%. */
+export type UnitRootCrit = { '1%': number; '5%': number; '10%': number };
+
+/**
+ * The one-row table that adf and coint results display: statistic, p, lags, nobs (adf only:
+ * coint omits it, its n is in the alignment footer), and the 1%, 5%, 10% critical values.
+ */
+export function unitRootTable(
+  stat: number,
+  p: number,
+  lags: number,
+  crit: UnitRootCrit,
+  nobs?: number,
+): [TableColumn[], TableValue[][]] {
+  const withN = nobs !== undefined;
+  const columns: TableColumn[] = [
+    { name: 'statistic', type: 'number', digits: 4 },
+    { name: 'p', type: 'number' },
+    { name: 'lags', type: 'number' },
+    ...(withN ? [{ name: 'nobs', type: 'number' } as TableColumn] : []),
+    { name: '1%', type: 'number', digits: 3 },
+    { name: '5%', type: 'number', digits: 3 },
+    { name: '10%', type: 'number', digits: 3 },
+  ];
+  const row: TableValue[] = [
+    numOrNull(stat),
+    numOrNull(p),
+    lags,
+    ...(withN ? [nobs] : []),
+    numOrNull(crit['1%']),
+    numOrNull(crit['5%']),
+    numOrNull(crit['10%']),
+  ];
+  return [columns, [row]];
+}
+
 /** Result of adf(). */
 export class AdfResult {
   constructor(
@@ -110,26 +146,7 @@ export class AdfResult {
   [DISPLAY](): OutputItem[] {
     return resultOutputs(
       `${this.toString()}\n${this.reading}`,
-      [
-        { name: 'statistic', type: 'number', digits: 4 },
-        { name: 'p', type: 'number' },
-        { name: 'lags', type: 'number' },
-        { name: 'nobs', type: 'number' },
-        { name: '1%', type: 'number', digits: 3 },
-        { name: '5%', type: 'number', digits: 3 },
-        { name: '10%', type: 'number', digits: 3 },
-      ],
-      [
-        [
-          numOrNull(this.stat),
-          numOrNull(this.p),
-          this.usedLag,
-          this.nobs,
-          numOrNull(this.crit['1%']),
-          numOrNull(this.crit['5%']),
-          numOrNull(this.crit['10%']),
-        ],
-      ],
+      ...unitRootTable(this.stat, this.p, this.usedLag, this.crit, this.nobs),
       `augmented Dickey-Fuller test of ${this.name} (H0: unit root)`,
       this.alignment,
       [this.reading],
@@ -137,10 +154,10 @@ export class AdfResult {
   }
 }
 
-const NTREND: Record<Trend, number> = { n: 0, c: 1, ct: 2, ctt: 3 };
+export const NTREND: Record<Trend, number> = { n: 0, c: 1, ct: 2, ctt: 3 };
 
 /** Trend columns (constant, t, t²; t = 1..m) as statsmodels add_trend. */
-function trendCols(regression: Trend, m: number): Float64Array[] {
+export function trendCols(regression: Trend, m: number): Float64Array[] {
   const out: Float64Array[] = [];
   if (regression === 'n') return out;
   out.push(new Float64Array(m).fill(1));
@@ -259,128 +276,5 @@ export function adf(x: SeriesLike, options: AdfOptions = {}): AdfResult {
     r.regression,
     r.autolag,
     alignmentOf('none', s.index),
-  );
-}
-
-export interface CointOptions {
-  /** deterministic terms of the cointegrating regression: 'c' (default), 'ct', 'ctt', 'n' */
-  trend?: Trend;
-  /** fixed lags of the residual ADF (no search), as statsmodels maxlag with autolag=None */
-  lags?: number;
-  maxLag?: number;
-  /** lag search of the residual ADF: 'AIC' (default), 'BIC' */
-  autolag?: AutoLag | null;
-  how?: AlignHow;
-}
-
-/** Result of coint(). */
-export class CointResult {
-  constructor(
-    public y: string,
-    public x: string[],
-    /** ADF t statistic of the cointegrating residuals */
-    public stat: number,
-    /** MacKinnon p-value for N = 1 + number of x */
-    public p: number,
-    public crit: { '1%': number; '5%': number; '10%': number },
-    /** the cointegrating regression's coefficients (x..., then the trend terms) */
-    public coef: number[],
-    public usedLag: number,
-    public trend: Trend,
-    public alignment: AlignmentInfo,
-  ) {}
-  valueOf(): number {
-    return this.stat;
-  }
-  get reading(): string {
-    return (
-      (this.p < 0.05
-        ? `rejects "no cointegration" at 5% (p ${fmt(this.p, 3)}): ${this.y} and ${this.x.join(', ')} share a stochastic trend on this sample`
-        : `cannot reject "no cointegration" (p ${fmt(this.p, 3)}): no evidence that ${this.y} and ${this.x.join(', ')} share a long-run trend`) +
-      `; assumes both are I(1) (check with adf), ${this.alignment.n} observations${this.alignment.n < 100 ? ' (few: low power)' : ''}, one cointegrating vector with ${this.y} as the dependent`
-    );
-  }
-  toString(): string {
-    return `coint(${this.y}, ${this.x.join(', ')}) = ${fmt(this.stat)}, p = ${fmt(this.p, 3)}, n = ${this.alignment.n}`;
-  }
-  [DISPLAY](): OutputItem[] {
-    return resultOutputs(
-      `${this.toString()}\n${this.reading}`,
-      [
-        { name: 'statistic', type: 'number', digits: 4 },
-        { name: 'p', type: 'number' },
-        { name: 'lags', type: 'number' },
-        { name: '1%', type: 'number', digits: 3 },
-        { name: '5%', type: 'number', digits: 3 },
-        { name: '10%', type: 'number', digits: 3 },
-      ],
-      [
-        [
-          numOrNull(this.stat),
-          numOrNull(this.p),
-          this.usedLag,
-          numOrNull(this.crit['1%']),
-          numOrNull(this.crit['5%']),
-          numOrNull(this.crit['10%']),
-        ],
-      ],
-      `Engle-Granger cointegration test of ${this.y} on ${this.x.join(', ')} (H0: no cointegration)`,
-      this.alignment,
-      [
-        `cointegrating regression: ${this.y} = ${this.coef.map((c, j) => `${fmt(c)}·${j < this.x.length ? this.x[j] : ['1', 't', 't²'][j - this.x.length]}`).join(' + ')}`,
-        this.reading,
-      ],
-    );
-  }
-}
-
-/**
- * coint(y, x, { trend, lags | autolag, maxLag }): augmented Engle-Granger test of no
- * cointegration, as statsmodels `coint(y, x, trend='c', autolag='aic')`.
- *
- * Formula: OLS y = b'x + trend terms + u; ADF (no deterministic terms) on the residuals u; the
- * statistic is compared with MacKinnon's cointegration distribution for N = 1 + dim(x)
- * (p-value 1994, critical values 2010 at nobs - 1, as statsmodels).
- *
- * @param y levels (e.g. log prices), @param x one series or a record of them
- * @returns CointResult: stat, p, crit, coef, usedLag, reading
- * statsmodels: `statsmodels.tsa.stattools.coint(y, x)`
- * @example
- * coint(new Series(Array.from({ length: 40 }, (_, i) => i), Array.from({ length: 40 }, (_, i) => i / 10 + Math.sin(i * i))), new Series(Array.from({ length: 40 }, (_, i) => i), Array.from({ length: 40 }, (_, i) => i / 10 + Math.cos(i * i)))).stat // => -2.58600611088
- */
-export function coint(y: SeriesLike, x: Factors, options: CointOptions = {}): CointResult {
-  const D = completeDesign(y, x, options.how, 'coint');
-  const trend = options.trend ?? 'c';
-  if (!(trend in NTREND))
-    throw new RangeError(`coint: trend must be 'n', 'c', 'ct' or 'ctt', got ${JSON.stringify(trend)}`);
-  const T = D.y.length;
-  const cols = [...D.X, ...trendCols(trend, T)];
-  const f = olsFit(cols, D.y, [...D.names, ...['const', 'trend', 'trend²'].slice(0, NTREND[trend])], 'coint');
-  let my = 0;
-  for (let i = 0; i < T; i++) my += D.y[i];
-  my /= T;
-  let tss = 0;
-  for (let i = 0; i < T; i++) tss += (D.y[i] - my) ** 2;
-  const r2 = 1 - f.ssr / tss;
-  const N = D.X.length + 1;
-  let stat = -Infinity,
-    used = 0;
-  if (r2 < 1 - 100 * Math.sqrt(2.220446049250313e-16)) {
-    const autolag = options.lags !== undefined ? null : options.autolag === undefined ? 'AIC' : options.autolag;
-    const a = adfArrays(f.resid, { lags: options.lags, maxLag: options.maxLag, autolag, regression: 'n' }, 'coint');
-    stat = a.stat;
-    used = a.usedLag;
-  }
-  const crit = trend === 'n' ? [NaN, NaN, NaN] : mackinnonCrit(N, trend, T - 1);
-  return new CointResult(
-    D.name,
-    D.names,
-    stat,
-    mackinnonP(stat, trend, N),
-    { '1%': crit[0], '5%': crit[1], '10%': crit[2] },
-    Array.from(f.params),
-    used,
-    trend,
-    D.alignment,
   );
 }

@@ -7,6 +7,8 @@
  *
  * Hand-written because no maintained npm package gives these tails to ~1e-14 relative with
  * types and no dependencies (jstat's ibeta stops at ~1e-10 and its tails lose digits).
+ * (Over 300 lines on purpose: the four families a p-value needs (normal, t, F, chi-square), each
+ * a few short functions with their JSDoc and examples, read best side by side in one place.)
  */
 import { erfc } from '../stats';
 import { betaincXY, gammainc, lgamma, LN_SQRT_2PI } from './special';

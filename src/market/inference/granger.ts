@@ -7,7 +7,8 @@ import { type AlignmentInfo } from '../series';
 import { alignPair, alignmentOf, type AlignHow, type SeriesLike } from '../align';
 import { completePairs, fmt, numOrNull, resultOutputs } from '../stats';
 import { chi2Sf, fSf } from './distributions';
-import { olsCov, olsFit, olsLlf, waldF } from './ols';
+import { olsFit, olsLlf } from './ols';
+import { olsCov, waldF } from './olsCov';
 
 /** The four tests at one lag. */
 export interface GrangerLag {

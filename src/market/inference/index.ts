@@ -25,17 +25,7 @@ export { regress, RegressResult, type RegressOptions, type Factors, type SeKind 
 export { CollinearityError } from './ols';
 export { rollingRegress, RollingRegressResult } from './rollingRegress';
 export { granger, GrangerResult, type GrangerLag } from './granger';
-export {
-  adf,
-  coint,
-  mackinnonP,
-  mackinnonCrit,
-  AdfResult,
-  CointResult,
-  type AdfOptions,
-  type CointOptions,
-  type AutoLag,
-  type Trend,
-} from './adf';
+export { adf, mackinnonP, mackinnonCrit, AdfResult, type AdfOptions, type AutoLag, type Trend } from './adf';
+export { coint, CointResult, type CointOptions } from './coint';
 export { eventStudy, EventStudyResult, type EventStudyEvent, type EventStudyOptions } from './eventStudy';
 export { bootstrap, BootstrapResult, resampleIndices, type BootstrapMethod, type BootstrapOptions } from './bootstrap';

@@ -7,7 +7,8 @@ import { Frame, Series, type AlignmentInfo } from '../series';
 import { alignArrays, alignmentOf, asSeries, type AlignHow, type SeriesLike } from '../align';
 import { fmt, numOrNull, resultOutputs } from '../stats';
 import { fSf, normPpf, normSf, tPpf, tTwoSided } from './distributions';
-import { defaultHacLags, olsCov, olsFit, waldF, type SeKind } from './ols';
+import { olsFit, type SeKind } from './ols';
+import { defaultHacLags, olsCov, waldF } from './olsCov';
 
 export type { SeKind } from './ols';
 export interface RegressOptions {

@@ -88,23 +88,22 @@ function betacf(a: number, b: number, x: number, y: number): number {
   if (Math.abs(d) < TINY) d = TINY;
   d = 1 / d;
   let h = d;
+  // Each m is two Lentz half-steps, the even coefficient d_(2m) then the odd d_(2m+1);
+  // convergence is tested after the odd one.
+  let del = 1;
   for (let m = 1; m <= 100000; m++) {
     const m2 = 2 * m;
-    let aa = (m * (b - m) * x) / ((qam + m2) * (a + m2));
-    d = 1 + aa * d;
-    if (Math.abs(d) < TINY) d = TINY;
-    c = 1 + aa / c;
-    if (Math.abs(c) < TINY) c = TINY;
-    d = 1 / d;
-    h *= d * c;
-    aa = (-(a + m) * (qab + m) * x) / ((a + m2) * (qap + m2));
-    d = 1 + aa * d;
-    if (Math.abs(d) < TINY) d = TINY;
-    c = 1 + aa / c;
-    if (Math.abs(c) < TINY) c = TINY;
-    d = 1 / d;
-    const del = d * c;
-    h *= del;
+    for (let half = 0; half < 2; half++) {
+      const aa =
+        half === 0 ? (m * (b - m) * x) / ((qam + m2) * (a + m2)) : (-(a + m) * (qab + m) * x) / ((a + m2) * (qap + m2));
+      d = 1 + aa * d;
+      if (Math.abs(d) < TINY) d = TINY;
+      c = 1 + aa / c;
+      if (Math.abs(c) < TINY) c = TINY;
+      d = 1 / d;
+      del = d * c;
+      h *= del;
+    }
     if (Math.abs(del - 1) < EPS) break;
   }
   return h;
