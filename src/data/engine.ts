@@ -19,7 +19,8 @@ import type {
 import { bindings, nodeApi } from './native';
 import { Frame, Series, type SeriesMeta } from '../market/series';
 import { runtime } from '../market/context';
-import { resultColumns, UnsupportedTypeError, type Columns } from './convert';
+import { resultColumns, type Columns } from './convert';
+import { UnsupportedTypeError } from './plan';
 import { expectedRows, STREAM_BUFFER, streamColumns } from './stream';
 import { installScan, SCAN_FUNCTION, type ScanSource } from './scan';
 import { errorPosition, explainError, identifiers, quoteIdent, quoteLiteral, splitStatements } from './sqlText';
