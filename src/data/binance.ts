@@ -13,6 +13,9 @@
  *   trades:    id, price, qty, quote_qty, time, is_buyer_maker, [is_best_match: spot only]
  * Spot files from 2025-01-01 on carry times in microseconds, older ones and futures in
  * milliseconds: the unit is detected per file (by magnitude) and said in meta.notes.
+ *
+ * (Over 300 lines on purpose: one file format's loader, recognising its files by name and shape
+ * and reading them, with the layouts table it needs in both.)
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';

@@ -22,8 +22,11 @@
  * becomes a typed literal made by chLiteral(), the one escaping function (fuzz-tested).
  *
  * This file is the connection (client, statements, progress, interrupt, its errors in words);
- * clickhouseLiterals.ts binds values, clickhouseTsv.ts parses results, clickhouseErrors.ts reads
- * the server's errors.
+ * clickhouseLiterals.ts binds values, clickhouseTsv.ts parses results (clickhouseFields.ts their
+ * fields), clickhouseErrors.ts reads the server's errors.
+ *
+ * (Over 300 lines on purpose: the rest is one class, the connection, whose statements share its
+ * client, the server's version and features asked once, progress, interrupt and the timeout.)
  */
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { Frame } from '../market/series';

@@ -6,6 +6,9 @@
  * Why DuckDB (@duckdb/node-api): an embedded columnar engine that reads Parquet, CSV and JSON
  * itself (both extensions are statically linked in the npm build: no download at first use),
  * streams larger-than-memory scans, and ships its native binary in npm packages per platform.
+ *
+ * (Over 300 lines on purpose: most of it is one class, the Engine, whose query(), run() and
+ * register() of Frames for scans share one connection, its memory limit, interrupt and progress.)
  */
 import * as path from 'node:path';
 import type * as Bindings from '@duckdb/node-bindings';
@@ -19,7 +22,8 @@ import type {
 import { bindings, nodeApi } from './native';
 import { Frame, Series, type SeriesMeta } from '../market/series';
 import { runtime } from '../market/context';
-import { resultColumns, UnsupportedTypeError, type Columns } from './convert';
+import { resultColumns, type Columns } from './convert';
+import { UnsupportedTypeError } from './plan';
 import { expectedRows, STREAM_BUFFER, streamColumns } from './stream';
 import { installScan, SCAN_FUNCTION, type ScanSource } from './scan';
 import { errorPosition, explainError, identifiers, quoteIdent, quoteLiteral, splitStatements } from './sqlText';

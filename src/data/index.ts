@@ -17,7 +17,7 @@ import { interruptConnections, on } from './connections';
 export { Engine, SqlError, toFrame } from './engine';
 export { explainError, errorPosition, identifiers } from './sqlText';
 export type { EngineOptions, QueryOptions, TableLookup } from './engine';
-export { UnsupportedTypeError } from './convert';
+export { UnsupportedTypeError } from './plan';
 
 let options: EngineOptions = {};
 let lookup: TableLookup | undefined;

@@ -5,7 +5,8 @@
  */
 import type * as Bindings from '@duckdb/node-bindings';
 import { bindings } from './native';
-import { convertChunk, planColumn, type Columns } from './convert';
+import { convertChunk, type Columns } from './convert';
+import { planColumn } from './plan';
 
 /** The largest resizable ArrayBuffer Node 20 allows (2^32 bytes: 536,870,912 doubles); beyond it a column grows by copying. */
 const MAX_RESIZABLE = 2 ** 32;

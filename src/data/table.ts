@@ -7,7 +7,8 @@ import type { DuckDBMaterializedResult } from '@duckdb/node-api';
 import type { TableColumn, TableOutput, TableValue } from '../shared/schemas';
 import { Table, TABLE_EDGE_ROWS } from '../market/output';
 import { formatTime, numOrNull, type Frame } from '../market/series';
-import { convertVector, planColumn, type ColumnPlan } from './convert';
+import { convertVector } from './convert';
+import { KIND_BYTES, planColumn, type ColumnPlan } from './plan';
 import { bindings } from './native';
 
 /** A Table whose rows are already the shown ones (head, then tail) of `total` rows. */
@@ -68,21 +69,7 @@ export function resultTable(
       const p = plans[j];
       if (p) {
         const v = duckdb.data_chunk_get_vector(chunk.chunk, j);
-        const bytes = {
-          f64: 8,
-          f32: 4,
-          i8: 1,
-          i16: 2,
-          i32: 4,
-          u8: 1,
-          u16: 2,
-          u32: 4,
-          i64: 8,
-          u64: 8,
-          i128: 16,
-          u128: 16,
-          bool: 1,
-        }[p.kind];
+        const bytes = KIND_BYTES[p.kind];
         const out = new Float64Array(n);
         convertVector(
           p,

@@ -11,11 +11,12 @@
  * cell's first synchronous part) it is killed and restarted, and the result says so in `restarted`.
  * A kernel that dies (out of memory, crash) is restarted automatically as well.
  *
- * Longer than ~300 lines on purpose: what is left is one state machine, the queue of cells and
- * the ways the running one ends (done, interrupt, restart, time limit, the kernel's death, which
- * race each other) over `current`, `queue` and `proc`; split, its invariants would be in two
- * places. The rest has its own files: one process (kernelProcess.ts), requests besides cells
- * (replies.ts), merged stream output (streamMerge.ts), the types users see (clientTypes.ts).
+ * Longer than 300 lines on purpose (about 570, nearly all of it the KernelClient class): what is
+ * left is one state machine, the queue of cells and the ways the running one ends (done,
+ * interrupt, restart, time limit, the kernel's death, which race each other) over `current`,
+ * `queue` and `proc`; split, its invariants would be in two places. The rest has its own files:
+ * one process (kernelProcess.ts), requests besides cells (replies.ts), merged stream output
+ * (streamMerge.ts), the types users see (clientTypes.ts).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';

@@ -8,6 +8,9 @@
  * and opens the saved file as a new one (two separate events, in either order), so a closing
  * untitled notebook's session is held for a few seconds and handed to the file notebook that
  * opens with the same cells (see SessionHandover).
+ *
+ * (Over 300 lines on purpose: one class, the controller, owning the sessions map that starting,
+ * running, interrupting, restarting, closing and the untitled-to-saved handover all update.)
  */
 import * as vscode from 'vscode';
 import { OutputHandles } from './outputHandles';

@@ -15,32 +15,23 @@ interface TsApi {
 export function registerCellOrder(context: vscode.ExtensionContext): void {
   let api: TsApi | undefined;
   let pending: NodeJS.Timeout | undefined;
+  /** notebook key → f(its code cells), for every open Market Notebook */
+  const perNotebook = <T>(f: (cells: vscode.NotebookCell[]) => T): Record<string, T> =>
+    Object.fromEntries(
+      vscode.workspace.notebookDocuments
+        .filter((nb) => nb.notebookType === NOTEBOOK_TYPE)
+        .map((nb) => [notebookKey(nb.uri), f(nb.getCells().filter((c) => c.kind === vscode.NotebookCellKind.Code))]),
+    );
   const send = () =>
     api?.configurePlugin('mktnb-tsserver-plugin', {
-      cellOrder: Object.fromEntries(
-        vscode.workspace.notebookDocuments
-          .filter((nb) => nb.notebookType === NOTEBOOK_TYPE)
-          .map((nb) => [
-            notebookKey(nb.uri),
-            nb
-              .getCells()
-              .filter((c) => c.kind === vscode.NotebookCellKind.Code)
-              .map((c) => c.document.uri.fragment),
-          ]),
-      ),
+      cellOrder: perNotebook((cells) => cells.map((c) => c.document.uri.fragment)),
       // names SQL cells bind with `-- as NAME`: Frames in the kernel, declared for the TypeScript cells
-      sqlNames: Object.fromEntries(
-        vscode.workspace.notebookDocuments
-          .filter((nb) => nb.notebookType === NOTEBOOK_TYPE)
-          .map((nb) => [
-            notebookKey(nb.uri),
-            nb
-              .getCells()
-              .filter((c) => c.kind === vscode.NotebookCellKind.Code && c.document.languageId === 'sql')
-              .map((c) => sqlBinding(c.document.getText()))
-              .filter((b) => b?.valid)
-              .map((b) => b!.name),
-          ]),
+      sqlNames: perNotebook((cells) =>
+        cells
+          .filter((c) => c.document.languageId === 'sql')
+          .map((c) => sqlBinding(c.document.getText()))
+          .filter((b) => b?.valid)
+          .map((b) => b!.name),
       ),
     });
   const schedule = () => {

@@ -6,6 +6,9 @@
  * untitled notebook of readable cells and run it with progress that can be cancelled.
  * The VS Code side only: what the choices need, loading and checking them, and the cells they
  * make live in src/quick (no vscode, unit-tested).
+ *
+ * (Over 300 lines on purpose: most of it is one dialog, quickAnalysis, a sequence of quick picks in
+ * which each step's choices depend on the ones before; the rest is done in src/quick already.)
  */
 import * as path from 'path';
 import * as vscode from 'vscode';

@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { ClickHouse } from '../../../src/data/clickhouse';
 import { type ClickHouseQueryError, parseServerError } from '../../../src/data/clickhouseErrors';
 import { bindValues, chLiteral, chParam } from '../../../src/data/clickhouseLiterals';
-import { columnType, zonedToEpoch } from '../../../src/data/clickhouseTsv';
+import { columnType, zonedToEpoch } from '../../../src/data/clickhouseFields';
 import { configureConnections, on } from '../../../src/data/connections';
 import { Engine } from '../../../src/data/engine';
 import { sqlBinding, sqlConnection, sqlDirectives } from '../../../src/shared/sqlcell';
