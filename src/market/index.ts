@@ -17,16 +17,8 @@ export { load, resolveDataPath, detectCalendar, LoadError, NA_TOKENS, type LoadO
 export { align, asSeries, reindex, describeAlignment, type AlignHow, type AlignOptions } from './align';
 export { ffill, resample, type ResampleAgg, type ResampleRule } from './resample';
 export { returns, cumulative, rebase, pctChange, valueAsOf, PctChange, type ReturnKind } from './returns';
-export {
-  corr,
-  rollingCorr,
-  corrMatrix,
-  CorrResult,
-  CorrMatrix,
-  type CorrMethod,
-  type CorrOptions,
-  type RollingCorrOptions,
-} from './corr';
+export { corr, rollingCorr, CorrResult, type CorrMethod, type CorrOptions, type RollingCorrOptions } from './corr';
+export { corrMatrix, CorrMatrix } from './corrMatrix';
 export { crossCorr, CrossCorr } from './crossCorr';
 export { beta, rollingBeta, upDownBeta, BetaResult, UpDownBeta } from './beta';
 export { drawdown, volatility, Drawdown, type MaxDrawdown, type VolatilityOptions } from './drawdown';

@@ -53,12 +53,7 @@ function argsortFloat64Full(keys: Float64Array, descending = false, subset?: Uin
     const shift = (pass & 1) * 16;
     count.fill(0);
     for (let j = 0; j < n; j++) count[(src[j] >>> shift) & 0xffff]++;
-    let sum = 0;
-    for (let k = 0; k < 65536; k++) {
-      const c = count[k];
-      count[k] = sum;
-      sum += c;
-    }
+    exclusivePrefixSum(count);
     for (let j = 0; j < n; j++) {
       const d = count[(src[j] >>> shift) & 0xffff]++;
       b[d] = a[j];
@@ -70,6 +65,16 @@ function argsortFloat64Full(keys: Float64Array, descending = false, subset?: Uin
     [la, lb] = [lb, la];
   }
   return a;
+}
+
+/** Turns digit counts into start offsets in place: count[k] becomes the sum of count[0..k-1] (one radix pass's buckets). */
+function exclusivePrefixSum(count: Uint32Array): void {
+  let sum = 0;
+  for (let k = 0; k < count.length; k++) {
+    const c = count[k];
+    count[k] = sum;
+    sum += c;
+  }
 }
 
 /**
@@ -107,12 +112,7 @@ export function argsortFloat64(keys: Float64Array, descending = false, subset?: 
     const count = pass === 0 ? c0 : c1,
       shift = pass * 16;
     if (count[(ka[0] >>> shift) & 0xffff] === n) continue;
-    let sum = 0;
-    for (let k = 0; k < 65536; k++) {
-      const c = count[k];
-      count[k] = sum;
-      sum += c;
-    }
+    exclusivePrefixSum(count);
     for (let j = 0; j < n; j++) {
       const d = count[(ka[j] >>> shift) & 0xffff]++;
       b[d] = a[j];

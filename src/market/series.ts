@@ -6,8 +6,9 @@
  * values; NaN is a missing value. A Frame is several columns on one
  * index. Both are immutable by convention: operations return new objects.
  *
- * (Just over 300 lines: the two types, their time helpers and the index searches every module
- * imports from here; splitting the searches off would only move imports around.)
+ * (Over 300 lines on purpose: the two core types, whose methods are most of the file, with the
+ * time helpers and index searches every module imports from here; splitting those off would only
+ * move imports around.)
  */
 import { displayPath } from './context';
 import { DISPLAY, TEXT_MIME, type OutputItem, type TableColumn, type TableValue } from '../shared/schemas';

@@ -12,7 +12,8 @@ import { describeImpact, DEFAULT_IMPACT } from './impact';
 import type { RawRun } from './run';
 import { layersOf, summarise, type CascadeSummary, type LayerRow } from './summary';
 import { adlPositionsTable, adlTable, depthChart } from './panels';
-import { levelsChart, pathChart, replayChart } from '../plot/cascade';
+import { levelsChart, pathChart } from '../plot/cascade';
+import { replayChart } from '../plot/cascadeReplay';
 import { describeLiquidity } from './liquidity';
 import { describeMark } from './mark';
 

@@ -2,7 +2,7 @@
  * plot.heatmap: a labelled matrix with the values written in the cells.
  * No DOM, no Node, no vscode. Conventions: src/market/plot/charts.ts.
  */
-import { CorrMatrix } from '../corr';
+import { CorrMatrix } from '../corrMatrix';
 import { Chart } from '../output';
 import { compact, describe } from './inputs';
 import { baseLayout, fmtNum, type CommonOptions, type Layout, type Trace } from './common';

@@ -273,6 +273,7 @@ describe("plot with the analysis library's results (by their plain fields)", () 
   // imported lazily so a change in those modules shows up here as a clear failure
   const lib = () => ({
     ...require('../../../src/market/corr'),
+    ...require('../../../src/market/corrMatrix'),
     ...require('../../../src/market/drawdown'),
     ...require('../../../src/market/events'),
     ...require('../../../src/market/beta'),
