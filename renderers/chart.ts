@@ -8,7 +8,7 @@
  *    (MutationObserver on body class / html style), and are purged on dispose.
  *  - Long line traces are drawn decimated (min/max per pixel column) and re-decimated for the
  *    visible range when the user zooms.
- *  - Strings are sanitized (renderers/sanitize.ts); DOM text outside Plotly uses textContent.
+ *  - Strings are sanitized (src/shared/sanitize.ts); DOM text outside Plotly uses textContent.
  *  - A toolbar (PNG, SVG, JSON) asks the extension to save images (a download does not work in
  *    a webview) and copies the figure JSON; messages are in src/shared/renderer-messages.ts.
  *
@@ -17,9 +17,11 @@
  * (liveDetail.ts), decimation (decimate.ts), layout helpers (chartLayout.ts), the theme
  * (theme.ts) and the DOM pieces (dom.ts).
  *
- * (Over 300 lines on purpose: ChartView is one chart's lifecycle, and its zoom handling
- * (re-decimation, y fitting, the box-zoom toggle) reads and sets the same view state as draw,
- * resize, re-theme and dispose; it stays whole so that state has one owner.)
+ * (Over 300 lines on purpose: ChartView, about 300 lines by itself, is one chart's lifecycle, and
+ * its zoom handling (re-decimation, y fitting, the box-zoom toggle) reads and sets the same view
+ * state as draw, resize, re-theme and dispose; it stays whole so that state has one owner. The
+ * activation at the end (about 70 lines) owns the registries ChartView posts through: the
+ * renderer context, the live views and the requests in flight.)
  */
 import Plotly from 'plotly.js-dist-min';
 import { validateChart, type ChartOutput } from '../src/shared/schemas';
@@ -27,7 +29,7 @@ import { LiveDetail, liveTracesOf } from './liveDetail';
 import { isExtensionToRenderer, type RendererToExtension } from '../src/shared/renderer-messages';
 import type { ActivationFunction, OutputItem, RendererContext } from 'vscode-notebook-renderer';
 import { prepareBigTrace, type BigTrace } from './decimate';
-import { droppedNote, sanitizeConfig, sanitizeFigureReport } from '../src/shared/sanitize';
+import { droppedNote, MAP_TRACE, sanitizeConfig, sanitizeFigureReport } from '../src/shared/sanitize';
 import { withAlpha } from './theme';
 import { installStyle } from './style';
 import { el, button, showError, scrubSvgText } from './dom';
@@ -67,9 +69,6 @@ export const rendererOptions = {
   /** ms after the last zoom/pan event before the kernel is asked for that range */
   zoomDebounceMs: 120,
 };
-
-const MAP_TRACES =
-  /^(scattergeo|choropleth|scattermap|choroplethmap|densitymap|scattermapbox|choroplethmapbox|densitymapbox)$/;
 
 let ctxRef: RendererContext<unknown> | undefined;
 const views = new Map<string, ChartView>();
@@ -392,7 +391,7 @@ function parseOutput(item: OutputItem): { chart?: ChartOutput; problems: string[
   if (!problems.length) {
     const c = v as ChartOutput;
     c.figure.data.forEach((t, i) => {
-      if (typeof t.type === 'string' && MAP_TRACES.test(t.type))
+      if (typeof t.type === 'string' && MAP_TRACE.test(t.type))
         problems.push(
           `figure.data[${i}]: "${t.type}" traces need map data from the internet, which this renderer does not load`,
         );

@@ -11,7 +11,8 @@
  *    \u003c etc., and its strings are sanitized before Plotly sees them (src/shared/sanitize.ts, the same code as the renderer);
  *  - a Content-Security-Policy allows only the page's own scripts (a per-file nonce) and no
  *    network at all.
- * The escaping template tag is markup.ts; the page's own CSS and script are page.ts.
+ * The escaping template tag is markup.ts; the page's own CSS and script are page.ts; charts and
+ * tables are richOutputs.ts.
  * Pure: no Node or vscode APIs (the CLI and the VS Code command both call it).
  */
 import MarkdownIt from 'markdown-it';
@@ -25,15 +26,10 @@ import {
   STDOUT_MIME,
   TABLE_MIME,
   TEXT_MIME,
-  validateChart,
-  validateTable,
-  type ChartOutput,
-  type TableOutput,
 } from '../shared/schemas';
-import { sanitizeFigure } from '../shared/sanitize';
-import { hoverFormats, tableFormatters } from '../shared/format';
-import { html, inlineScript, jsonForScript, Markup } from './markup';
+import { html, inlineScript, Markup } from './markup';
 import { CSS, PAGE_SCRIPT } from './page';
+import { asText, chartHtml, tableHtml } from './richOutputs';
 
 export interface HtmlExportOptions {
   /** Page title and heading. */
@@ -72,10 +68,6 @@ function pickItem(o: MktnbOutput): MktnbOutputItem | undefined {
     if (it) return it;
   }
   return items[0];
-}
-
-function asText(d: unknown): string {
-  return typeof d === 'string' ? d : d === undefined ? '' : (JSON.stringify(d, null, 2) ?? String(d));
 }
 
 function asJson(d: unknown): unknown {
@@ -135,9 +127,9 @@ class Exporter {
     const d = it.data;
     switch (it.mime) {
       case CHART_MIME:
-        return this.chart(asJson(d));
+        return chartHtml(asJson(d));
       case TABLE_MIME:
-        return this.table(asJson(d));
+        return tableHtml(asJson(d));
       case ERROR_MIME: {
         const e = asJson(d) as { name?: unknown; message?: unknown; stack?: unknown };
         const text =
@@ -175,56 +167,6 @@ class Exporter {
       default:
         return html`<pre class="output text">${stripAnsi(asText(d))}</pre>`;
     }
-  }
-
-  private invalid(what: string, errs: string[]): Markup {
-    return html`<div class="output invalid" role="alert"><b>This ${what} output cannot be shown:</b><ul>${errs.map((e) => html`<li>${e}</li>`)}</ul></div>`;
-  }
-
-  chart(v: unknown): Markup {
-    const errs = validateChart(v);
-    if (errs.length) return this.invalid('chart', errs);
-    const c = v as ChartOutput;
-    const fig = sanitizeFigure(c.figure);
-    // hover numbers as the renderer shows them (the shared per-column rules)
-    const hover = hoverFormats(fig.data, (fig.layout ?? {}) as Record<string, unknown>);
-    if (Object.keys(hover).length)
-      fig.layout = {
-        ...fig.layout,
-        ...Object.fromEntries(
-          Object.entries(hover).map(([k, f]) => [k, { ...(fig.layout as any)?.[k], hoverformat: f }]),
-        ),
-      };
-    const h = Math.min(Math.max(Number((fig.layout as any)?.height) || 420, 100), 4000);
-    const notes = (Array.isArray(c.decimation) ? c.decimation : []).map(
-      (d) =>
-        `${asText(d?.storedPoints)} of ${asText(d?.originalPoints)} points stored (${asText(d?.method).toUpperCase()})`,
-    );
-    // the page script finds a chart's data as the <script> child of its own <figure>, never by a global id
-    return html`<figure class="output chart"><div class="plot" style="min-height:${h}px" aria-label="${asText(c.title ?? 'chart')}"></div>${''}<script type="application/json" class="figure-data">${new Markup(jsonForScript(fig))}</script>${''}${notes.length ? html`<figcaption>Reduced for storage: ${notes.join('; ')}</figcaption>` : ''}</figure>`;
-  }
-
-  table(v: unknown): Markup {
-    const errs = validateTable(v);
-    if (errs.length) return this.invalid('table', errs);
-    const t = v as TableOutput;
-    const num = (j: number) => t.columns[j]?.type === 'number';
-    const head = t.columns.map((c, j) => html`<th${num(j) ? new Markup(' class="num"') : ''}>${c?.name}</th>`);
-    const rows: Markup[] = [];
-    const total = Number.isFinite(t.totalRows) ? t.totalRows : t.rows.length;
-    const fmt = tableFormatters(t.columns, t.rows);
-    t.rows.forEach((r, k) => {
-      if (t.headRows !== undefined && k === t.headRows && t.rows.length < total) {
-        rows.push(
-          html`<tr class="gap"><td colspan="${t.columns.length}">… ${(total - t.rows.length).toLocaleString('en-US')} rows …</td></tr>`,
-        );
-      }
-      rows.push(
-        html`<tr>${r.map((x, j) => html`<td${num(j) ? new Markup(' class="num"') : ''}>${fmt[j](x)}</td>`)}</tr>`,
-      );
-    });
-    const foot = `${total.toLocaleString('en-US')} row${total === 1 ? '' : 's'}${t.footer ? ` · ${asText(t.footer)}` : ''}`;
-    return html`<div class="output table">${t.title ? html`<div class="table-title">${asText(t.title)}</div>` : ''}${''}<table><thead><tr>${head}</tr></thead><tbody>${rows}</tbody></table><div class="table-footer">${foot}</div></div>`;
   }
 }
 

@@ -14,8 +14,13 @@
  * from the network is dropped wherever it appears (in traces, layout, frames, templates and in
  * the args of updatemenus/sliders buttons): map/geo/mapbox subplots and their styles, geojson,
  * non-data: images, and button args that set them or switch a trace to a map type.
- * sanitizeFigureReport says what it dropped, so the renderer can tell the user.
+ * sanitizeFigureReport says what it dropped, so the renderer can tell the user. The lists
+ * themselves are plotlyAllowlist.ts.
  */
+import { ARG_PATH, CONFIG_KEYS, LAYOUT_KEYS, MAP_TRACE, NETWORK_KEYS, NUMBERED } from './plotlyAllowlist';
+
+export { MAP_TRACE };
+
 const KEEP = new Set(['b', 'i', 'em', 'sup', 'sub', 'br', 's']);
 /** An allowed tag (`<b>`, `</b>`, `<br/>`, `<B onclick=x>`), re-written without its attributes; any other '<' is escaped. */
 const ALLOWED_TAG = /^<(\/?)(b|i|em|sup|sub|br|s)(?=[\s/>])[^<>]*>/i;
@@ -38,22 +43,6 @@ export function sanitizeText(s: string): string {
   return out;
 }
 
-/** Config keys a notebook may set; the rest (server URLs, link text, topojson URLs …) is dropped. */
-const CONFIG_KEYS = new Set([
-  'displayModeBar',
-  'scrollZoom',
-  'doubleClick',
-  'showAxisDragHandles',
-  'showAxisRangeEntryBoxes',
-  'showTips',
-  'staticPlot',
-  'editable',
-  'modeBarButtonsToRemove',
-  'displaylogo',
-  'responsive',
-  'frameMargins',
-]);
-
 export function sanitizeConfig(c: unknown): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   if (typeof c !== 'object' || c === null) return out;
@@ -67,106 +56,6 @@ export function sanitizeConfig(c: unknown): Record<string, unknown> {
   }
   return out;
 }
-
-/** Layout attributes a figure may set (Plotly's non-map layout). Numbered axes are matched by pattern. */
-const LAYOUT_KEYS = new Set([
-  'title',
-  'font',
-  'height',
-  'width',
-  'autosize',
-  'margin',
-  'paper_bgcolor',
-  'plot_bgcolor',
-  'separators',
-  'hidesources',
-  'showlegend',
-  'legend',
-  'colorway',
-  'colorscale',
-  'coloraxis',
-  'datarevision',
-  'uirevision',
-  'editrevision',
-  'selectionrevision',
-  'template',
-  'modebar',
-  'newshape',
-  'activeshape',
-  'newselection',
-  'activeselection',
-  'meta',
-  'transition',
-  'clickmode',
-  'dragmode',
-  'hovermode',
-  'hoverdistance',
-  'spikedistance',
-  'hoverlabel',
-  'selectdirection',
-  'grid',
-  'calendar',
-  'xaxis',
-  'yaxis',
-  'ternary',
-  'scene',
-  'polar',
-  'smith',
-  'annotations',
-  'shapes',
-  'selections',
-  'images',
-  'updatemenus',
-  'sliders',
-  'barmode',
-  'barnorm',
-  'bargap',
-  'bargroupgap',
-  'boxmode',
-  'boxgap',
-  'boxgroupgap',
-  'violinmode',
-  'violingap',
-  'violingroupgap',
-  'waterfallmode',
-  'waterfallgap',
-  'waterfallgroupgap',
-  'funnelmode',
-  'funnelgap',
-  'funnelgroupgap',
-  'piecolorway',
-  'extendpiecolors',
-  'hiddenlabels',
-  'sunburstcolorway',
-  'extendsunburstcolors',
-  'treemapcolorway',
-  'extendtreemapcolors',
-  'iciclecolorway',
-  'extendiciclecolors',
-  'funnelareacolorway',
-  'extendfunnelareacolors',
-  'minreducedwidth',
-  'minreducedheight',
-  'computed',
-  'annotationdefaults',
-  'shapedefaults',
-]);
-const NUMBERED = /^(xaxis|yaxis|scene|polar|ternary|smith|coloraxis)\d+$/;
-/** Keys that make Plotly load from the network wherever they appear (subplots, styles, shapes from URLs). */
-const NETWORK_KEYS = new Set([
-  'geo',
-  'mapbox',
-  'map',
-  'geojson',
-  'topojson',
-  'topojsonURL',
-  'mapboxAccessToken',
-  'accesstoken',
-  'layers',
-]);
-/** Trace types that draw map tiles or geography fetched from the internet. */
-export const MAP_TRACE =
-  /^(scattergeo|choropleth|scattermap|choroplethmap|densitymap|scattermapbox|choroplethmapbox|densitymapbox)$/;
 
 /** What the sanitizer changed, in words for the note under a chart. */
 type Report = Set<string>;
@@ -220,9 +109,6 @@ export function sanitizeDeep(v: unknown, report: Report = new Set()): unknown {
   }
   return out;
 }
-
-/** Dotted attribute paths in button args ("images[0].source", "mapbox.style", "type") that may not be set. */
-const ARG_PATH = /(^|[.[\]])(images|geo\d*|mapbox\d*|map\d*|geojson|topojson|layers|template|source)($|[.[\]\d])/;
 
 function sanitizeArgs(args: unknown, report: Report): unknown {
   if (!Array.isArray(args)) return sanitizeDeep(args, report);

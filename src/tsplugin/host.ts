@@ -5,8 +5,7 @@
  *
  *  - getScriptFileNames: adds types/globals.d.ts (generated at build time from src/market/index.ts:
  *    every runtime export of the library as a global, plus `display`), while the project holds a cell;
- *  - resolveModuleNameLiterals: 'mktnb' in a cell resolves to types/market/index.d.ts (declarations
- *    emitted by tsc from src/market), 'mktnb-cell:<fragment>' to a sibling cell;
+ *  - resolveModuleNameLiterals: 'mktnb' and 'mktnb-cell:<fragment>' in a cell (resolve.ts);
  *  - getScriptSnapshot/getScriptVersion: a cell's text + its footer, versioned by both;
  *  - getProjectVersion: also changes when a sibling cell open in another project changes.
  *
@@ -15,7 +14,6 @@
  */
 import * as path from 'node:path';
 import {
-  CELL_SPECIFIER_PREFIX,
   LIBRARY_MODULE,
   footerFor,
   hash,
@@ -27,14 +25,8 @@ import {
   type TopLevel,
 } from './cells';
 import { shared } from './state';
-import type {
-  IScriptSnapshot,
-  PluginCreateInfo,
-  ResolvedModuleWithFailedLookupLocations,
-  ScriptKind,
-  StringLiteralLike,
-  TS,
-} from './tsapi';
+import { patchModuleResolution } from './resolve';
+import type { IScriptSnapshot, PluginCreateInfo, ScriptKind, TS } from './tsapi';
 
 export interface Footer {
   text: string;
@@ -85,7 +77,6 @@ export function patchHost(ts: TS, info: PluginCreateInfo): CellView {
     getScriptFileNames: host.getScriptFileNames.bind(host),
     getScriptVersion: host.getScriptVersion.bind(host),
     getScriptSnapshot: host.getScriptSnapshot.bind(host),
-    resolveModuleNameLiterals: host.resolveModuleNameLiterals?.bind(host),
   };
 
   // --- cells and their footers -----------------------------------------------------------------
@@ -246,56 +237,7 @@ export function patchHost(ts: TS, info: PluginCreateInfo): CellView {
     };
   }
 
-  type Literals = readonly StringLiteralLike[];
-  type Resolved = ResolvedModuleWithFailedLookupLocations;
-  const resolved = (resolvedFileName: string, extension: string, isExternalLibraryImport: boolean): Resolved => ({
-    resolvedModule: { resolvedFileName, extension, isExternalLibraryImport, resolvedUsingTsExtension: false },
-  });
-  host.resolveModuleNameLiterals = (
-    literals,
-    containingFile,
-    redirectedReference,
-    options,
-    containingSourceFile,
-    reusedNames,
-  ) => {
-    const resolveRest = (lits: Literals): readonly Resolved[] =>
-      orig.resolveModuleNameLiterals
-        ? orig.resolveModuleNameLiterals(
-            lits,
-            containingFile,
-            redirectedReference,
-            options,
-            containingSourceFile,
-            reusedNames,
-          )
-        : lits.map((lit) =>
-            ts.resolveModuleName(lit.text, containingFile, options, {
-              fileExists: (f: string) => (host.fileExists ? host.fileExists(f) : ts.sys.fileExists(f)),
-              readFile,
-            }),
-          );
-    const ref = parseCellFileName(containingFile);
-    if (!ref) return resolveRest(literals);
-    const out: Resolved[] = new Array<Resolved>(literals.length);
-    const rest: StringLiteralLike[] = [];
-    const restIdx: number[] = [];
-    literals.forEach((lit, i) => {
-      const name = lit.text;
-      if (name === LIBRARY_MODULE) out[i] = resolved(libraryEntry, '.d.ts', true);
-      else if (name.startsWith(CELL_SPECIFIER_PREFIX))
-        out[i] = resolved(ref.base + name.slice(CELL_SPECIFIER_PREFIX.length), '.ts', false);
-      else {
-        rest.push(lit);
-        restIdx.push(i);
-      }
-    });
-    if (rest.length)
-      resolveRest(rest).forEach((r, k) => {
-        out[restIdx[k]] = r;
-      });
-    return out;
-  };
+  patchModuleResolution(ts, host, libraryEntry, readFile);
 
   const scriptKind = (fileName: string) => host.getScriptKind?.(fileName);
   return {
