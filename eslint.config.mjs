@@ -42,6 +42,18 @@ const nodeOnly = (where) => ({
   patterns: [{ group: ['node:*', 'fs/*'], message: `${where} may not import Node built-ins (see ARCHITECTURE.md)` }],
 });
 
+// Everything above the analysis library: the adapters, the kernel, the CLI and the export. The
+// zones below forbid it (plus what else each one may not see) to the lower layers.
+const ABOVE_LIBRARY = [
+  './src/notebook',
+  './src/kernel',
+  './src/cli',
+  './src/export',
+  './src/quick',
+  './src/tsplugin',
+  './src/extension.ts',
+];
+
 export default tseslint.config(
   {
     ignores: [
@@ -84,46 +96,18 @@ export default tseslint.config(
           zones: [
             {
               target: './src/market',
-              from: [
-                './src/notebook',
-                './src/kernel',
-                './src/cli',
-                './src/export',
-                './src/quick',
-                './src/tsplugin',
-                './src/extension.ts',
-                './renderers',
-              ],
+              from: [...ABOVE_LIBRARY, './renderers'],
               message: 'src/market is the analysis library: it may import only src/market and src/shared.',
             },
             {
               target: './src/shared',
-              from: [
-                './src/notebook',
-                './src/kernel',
-                './src/cli',
-                './src/export',
-                './src/quick',
-                './src/tsplugin',
-                './src/market',
-                './src/extension.ts',
-                './renderers',
-              ],
+              from: [...ABOVE_LIBRARY, './src/market', './renderers'],
               message:
                 'src/shared holds schemas and protocols shared by both sides: it imports nothing of the project.',
             },
             {
               target: './renderers',
-              from: [
-                './src/notebook',
-                './src/kernel',
-                './src/cli',
-                './src/export',
-                './src/quick',
-                './src/tsplugin',
-                './src/market',
-                './src/extension.ts',
-              ],
+              from: [...ABOVE_LIBRARY, './src/market'],
               message: 'renderers are browser code: they share only src/shared with the rest.',
             },
             {
@@ -133,30 +117,12 @@ export default tseslint.config(
             },
             {
               target: './src/format',
-              from: [
-                './src/notebook',
-                './src/kernel',
-                './src/cli',
-                './src/export',
-                './src/quick',
-                './src/market',
-                './src/extension.ts',
-                './renderers',
-              ],
+              from: [...ABOVE_LIBRARY, './src/market', './renderers'],
               message: 'src/format is the pure file format.',
             },
             {
               target: './src/data',
-              from: [
-                './src/notebook',
-                './src/kernel',
-                './src/cli',
-                './src/export',
-                './src/quick',
-                './src/tsplugin',
-                './src/extension.ts',
-                './renderers',
-              ],
+              from: [...ABOVE_LIBRARY, './renderers'],
               message:
                 'src/data is the data layer under the library: it may import only src/market, src/shared and its engines.',
             },

@@ -199,17 +199,8 @@ interface StepExports {
   init(w: number): void;
   ordx(): number;
   ordy(): number;
-  step(
-    nx: number,
-    ny: number,
-    ox1: number,
-    oy1: number,
-    pox: number,
-    ux: number,
-    poy: number,
-    uy: number,
-    slot: number,
-  ): number;
+  /** the same pass as Ranker.step, on the module's memory */
+  step: Ranker['step'];
 }
 
 let compiled: object | null | undefined;
