@@ -35,6 +35,21 @@ export function corrWasmAvailable(w: number, L: number): boolean {
   return 2 * L + w - 1 <= WASM_MAX_VALUES && wasmModule(ROLLING_CORR_WASM) !== null;
 }
 
+/** Memory the kept instance may grow to (chunks of usual windows need ~1.5 MB). */
+const KEEP_BYTES = 1 << 25;
+let kept: CorrExports | undefined;
+
+/**
+ * The module's instance for a pass needing `bytes` of memory: one instance is kept and reused
+ * (a new instance and its memory cost ~1 ms, more than the whole pass on 10^4 points; the pass
+ * is synchronous, so no two calls share it at once); a pass needing more than KEEP_BYTES gets an
+ * instance of its own, so that the kept one never holds on to a large memory.
+ */
+function instance(bytes: number): CorrExports {
+  if (bytes > KEEP_BYTES) return wasmInstance<CorrExports>(wasmModule(ROLLING_CORR_WASM)!);
+  return (kept ??= wasmInstance<CorrExports>(wasmModule(ROLLING_CORR_WASM)!));
+}
+
 /**
  * The outputs of the first 2·pairs whole blocks of the complete-data Pearson pass into out
  * (block b: outputs w-1+b·L .. w-1+(b+1)·L-1); returns each block's status (BLOCK_*). The
@@ -48,13 +63,13 @@ export function corrPairsWasm(
   pairs: number,
   out: Float64Array,
 ): Int32Array {
-  const e = wasmInstance<CorrExports>(wasmModule(ROLLING_CORR_WASM)!);
-  const per = Math.max(1, Math.floor(CHUNK / (2 * L))); // pairs per chunk
+  const per = Math.min(pairs, Math.max(1, Math.floor(CHUNK / (2 * L)))); // pairs per chunk
   const M = 2 * per * L + w - 1; // input values per chunk
   const xOff = 0,
     yOff = 8 * M,
     oOff = 16 * M,
     sOff = oOff + 16 * per * L;
+  const e = instance(sOff + 8 * per);
   const buf = ensureMemory(e.memory, sOff + 8 * per);
   const mx = new Float64Array(buf, xOff, M),
     my = new Float64Array(buf, yOff, M),
