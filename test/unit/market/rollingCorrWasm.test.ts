@@ -160,6 +160,19 @@ describe('rolling Pearson in WebAssembly SIMD (rollingCorr.wat)', () => {
     assert.ok(worst < 1e-9, `max abs difference ${worst}`);
   });
 
+  it('calls in a row share one instance: a larger window grows its memory, a smaller one after it still agrees', () => {
+    // w = 20,000: 4.3 MB for a pair of blocks (the memory grows); w = 200,000: 43 MB (an instance of its own)
+    for (const [w, n] of [
+      [5, 1000],
+      [20_000, 20_000 * 9],
+      [7, 3000],
+      [200_000, 200_000 * 9],
+      [5, 1000],
+    ]) {
+      bothEngines(walk(n, w), walk(n, w + 1), w);
+    }
+  });
+
   it("windows too large for the pass: 'auto' runs the JS pass, 'wasm' says why", () => {
     const w = WASM_MAX_VALUES / 2; // 2·L + w - 1 > WASM_MAX_VALUES
     const n = w + 10;
