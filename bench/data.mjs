@@ -5,7 +5,7 @@
 //      conversion overhead as a ratio;
 //   2. peak memory of the Frame query (alone in a fresh process) against the size of its two arrays;
 //   3. a 1-minute → 1-hour resample (last close) in SQL (time_bucket) against the library's resample('H');
-//   4. rollingCorr(close, volume, 60) on all the points;
+//   4. rollingCorr(close, volume, 60) on all the points, and its kernel with each engine (WebAssembly SIMD, plain JS);
 //   5. load() of a CSV of the same bars against DuckDB's read_csv (DuckDB alone, and into a Frame);
 //   and the Frame as a table (db.register: a view over a scan of its arrays, no copy) against the
 //   same aggregate over the Parquet file.
@@ -35,7 +35,17 @@ await build({
   logLevel: 'error',
   external: ['@duckdb/node-bindings-*'],
 });
+// the rolling kernel alone too, for step 4's two engines (WebAssembly SIMD and plain JS)
+await build({
+  entryPoints: [join(root, 'src/market/rollingComplete.ts')],
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  outfile: join(bundleDir, 'rolling.cjs'),
+  logLevel: 'error',
+});
 const lib = (await import(pathToFileURL(join(bundleDir, 'mktnb.cjs')).href)).default;
+const kernel = (await import(pathToFileURL(join(bundleDir, 'rolling.cjs')).href)).default;
 const { db, load, resample, rollingCorr, Series } = lib;
 
 // child mode (step 2): a fresh process runs only the Frame query and reports its peak RSS
@@ -152,9 +162,19 @@ try {
   // --- 4: rollingCorr on all points
   const vol = await db.query(`SELECT ts, volume FROM '${pq}'`);
   const volume = new Series(vol.index, vol.columns.volume, 'volume');
-  const [tRc, rc] = await time(() => rollingCorr(close, volume, 60));
+  const [tRc, cRc, rc] = await timeCpu(() => rollingCorr(close, volume, 60));
+  // its kernel with each engine (the same bits): the WebAssembly SIMD pass it runs, and the plain-JS one
+  const Corr = kernel.RollKind.Corr;
+  const [tW, cW, kw] = await timeCpu(() => kernel.rollingComplete(close.values, volume.values, 60, Corr, 'wasm'));
+  const [tJ, cJ, kj] = await timeCpu(() => kernel.rollingComplete(close.values, volume.values, 60, Corr, 'js'));
+  let sameBits = kw.out.length === kj.out.length && kw.out.length === rc.length;
+  for (let i = 0; sameBits && i < kw.out.length; i++)
+    sameBits = Object.is(kw.out[i], kj.out[i]) && Object.is(kw.out[i], rc.values[i]);
   console.log(
-    `4. rollingCorr(close, volume, 60) on ${ROWS.toExponential(0)} points: ${s(tRc)} (last value ${rc.last().toFixed(4)})`,
+    `4. rollingCorr(close, volume, 60) on ${ROWS.toExponential(0)} points: ${s(tRc)} (CPU ${s(cRc)}; last value ${rc.last().toFixed(4)})`,
+  );
+  console.log(
+    `   its kernel: WebAssembly SIMD ${s(tW)} (CPU ${s(cW)}), plain JS ${s(tJ)} (CPU ${s(cJ)}): ${(cJ / cW).toFixed(2)}x; identical bits: ${sameBits}`,
   );
 
   // --- 4b: a Frame as a table: a view over the scan of its arrays (copied one chunk at a time while a query reads them)

@@ -17,6 +17,11 @@ export const WASM_SOURCES = [
     out: 'src/market/inference/rollingSpearman.wasm.ts',
     name: 'RANK_STEP_WASM',
   },
+  {
+    wat: 'src/market/rollingCorr.wat',
+    out: 'src/market/rollingCorr.wasm.ts',
+    name: 'ROLLING_CORR_WASM',
+  },
 ];
 
 /** The module's bytes, as wabt's wat2wasm makes them (SIMD and bulk memory enabled, no names). */

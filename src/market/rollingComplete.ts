@@ -3,6 +3,8 @@
  * shifted window sums slide in lean, branch-free loops, one per statistic, restarted every
  * RESTART windows. The general kernel in rolling.ts runs whenever this path returns null.
  */
+import { BLOCK_CONSTANT, BLOCK_NONFINITE, WASM_MAX_VALUES, corrPairsWasm, corrWasmAvailable } from './rollingCorrWasm';
+
 /** The statistic a rolling kernel computes. */
 export const RollKind = { Corr: 0, Beta: 1, Cov: 2, Std: 3 } as const;
 export type RollKind = (typeof RollKind)[keyof typeof RollKind];
@@ -19,6 +21,9 @@ export function allFinite(x: Float64Array): boolean {
  */
 export const RESTART = 4;
 
+/** Which implementation runs Pearson's blocks: WebAssembly SIMD where it can (default), or plain JS; the outputs are identical. */
+export type RollEngine = 'auto' | 'wasm' | 'js';
+
 /**
  * rollingKernel for complete data (no NaN, minPeriods = w): the same shifted sums in a lean
  * loop; returns null as soon as a block meets a non-finite value (the general kernel then runs).
@@ -29,25 +34,48 @@ export const RESTART = 4;
  * of its shifted sum of squares is taken as constant (NaN): the fast loop (Pearson) only flags
  * a block where some window is at or below that margin (Beta: tracks the smallest margin), and
  * such a block is redone with the check on every window (keeps the hot loop free of NaN writes).
+ * Pearson's whole blocks run two at a time in WebAssembly SIMD (rollingCorrWasm.ts) unless
+ * engine is 'js'; 'wasm' throws where that pass cannot run. Every engine gives the same bits.
  */
 export function rollingComplete(
   x: Float64Array,
   y: Float64Array,
   w: number,
   kind: RollKind,
+  engine: RollEngine = 'auto',
 ): { out: Float64Array; finite: number } | null {
   const n = x.length;
   const out = new Float64Array(n);
   for (let i = 0; i < Math.min(w - 1, n); i++) out[i] = NaN;
   let finite = Math.max(0, n - (w - 1));
-  for (let e0 = w - 1; e0 < n; e0 += RESTART * w) {
-    const end = Math.min(e0 + RESTART * w, n);
+  const L = RESTART * w;
+  // the redo of a block with a (near-)constant window: the check on every window, NaN counted
+  const redo = (e0: number, end: number): void => {
+    completeBlock(x, y, w, e0, end, kind, out, true);
+    for (let i = e0; i < end; i++) if (out[i] !== out[i]) finite--;
+  };
+  let first = w - 1;
+  if (kind === RollKind.Corr && engine !== 'js') {
+    // Pearson: whole blocks two at a time in WebAssembly SIMD (rollingCorrWasm.ts), the rest below
+    const pairs = Math.floor(Math.max(0, n - (w - 1)) / L / 2);
+    if (corrWasmAvailable(w, L)) {
+      const status = pairs > 0 ? corrPairsWasm(x, y, w, L, pairs, out) : new Int32Array(0);
+      for (let b = 0; b < status.length; b++) {
+        if (status[b] === BLOCK_NONFINITE) return null;
+        if (status[b] === BLOCK_CONSTANT) redo(w - 1 + b * L, w - 1 + (b + 1) * L);
+      }
+      first += 2 * pairs * L;
+    } else if (engine === 'wasm') {
+      throw new RangeError(
+        `rolling correlation: the WebAssembly pass cannot run here (no WebAssembly SIMD, or a window of ${w} needs more than ${WASM_MAX_VALUES} values per pair of blocks); use engine 'auto' or 'js'`,
+      );
+    }
+  }
+  for (let e0 = first; e0 < n; e0 += L) {
+    const end = Math.min(e0 + L, n);
     const margin = completeBlock(x, y, w, e0, end, kind, out, false);
     if (margin !== margin) return null; // NaN: a non-finite value in the data
-    if (margin <= 0) {
-      completeBlock(x, y, w, e0, end, kind, out, true);
-      for (let i = e0; i < end; i++) if (out[i] !== out[i]) finite--;
-    }
+    if (margin <= 0) redo(e0, end);
   }
   if (n < w && (!allFinite(x) || !allFinite(y))) return null;
   return { out, finite };

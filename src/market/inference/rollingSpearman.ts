@@ -45,6 +45,7 @@
  */
 import { argsortFloat64 } from '../ranks';
 import { RANK_STEP_WASM } from './rollingSpearman.wasm';
+import { ensureMemory, wasmInstance, wasmModule, type WasmMemory } from '../wasm';
 
 /** Which implementation of the per-step pass: WebAssembly SIMD (default when it can) or plain JS. */
 export type SpearmanEngine = 'auto' | 'wasm' | 'js';
@@ -175,7 +176,7 @@ interface Ranker {
 
 function ranker(w: number, engine: SpearmanEngine): Ranker {
   if (engine === 'js') return jsRanker(w);
-  const mod = w <= WASM_MAX_WINDOW ? wasmModule() : undefined;
+  const mod = w <= WASM_MAX_WINDOW ? wasmModule(RANK_STEP_WASM) : undefined;
   if (mod) return wasmRanker(mod, w);
   if (engine === 'wasm') {
     throw new RangeError(
@@ -187,15 +188,8 @@ function ranker(w: number, engine: SpearmanEngine): Ranker {
   return jsRanker(w);
 }
 
-// The WebAssembly API as far as it is used here (this library's TypeScript lib has no DOM types,
-// and the library also runs outside Node); absent where a runtime has no WebAssembly.
-interface WasmApi {
-  validate(bytes: Uint8Array): boolean;
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: unknown };
-}
 interface StepExports {
-  memory: { buffer: ArrayBuffer; grow(pages: number): number };
+  memory: WasmMemory;
   init(w: number): void;
   ordx(): number;
   ordy(): number;
@@ -203,31 +197,12 @@ interface StepExports {
   step: Ranker['step'];
 }
 
-let compiled: object | null | undefined;
-/** The compiled module, or null where WebAssembly (with SIMD) is missing. */
-function wasmModule(): object | null {
-  if (compiled === undefined) {
-    compiled = null;
-    const wa = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
-    try {
-      if (wa && wa.validate(RANK_STEP_WASM)) compiled = new wa.Module(RANK_STEP_WASM);
-    } catch {
-      compiled = null;
-    }
-  }
-  return compiled;
-}
-
 /** One instance per call (its own memory): see rollingSpearman.wat for the layout. */
 function wasmRanker(mod: object, w: number): Ranker {
-  const e = new (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly.Instance(mod, {})
-    .exports as StepExports;
+  const e = wasmInstance<StepExports>(mod);
   e.init(w);
-  const off = ((w + 7) >> 3) * 16,
-    end = e.ordy() + 2 * w;
-  const have = e.memory.buffer.byteLength;
-  if (end > have) e.memory.grow(Math.ceil((end - have) / 65536));
-  const buf = e.memory.buffer; // (taken after growing: growing detaches the old buffer)
+  const off = ((w + 7) >> 3) * 16;
+  const buf = ensureMemory(e.memory, e.ordy() + 2 * w);
   return {
     rx: new Int16Array(buf, 0, w),
     ry: new Int16Array(buf, off, w),
