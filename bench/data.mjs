@@ -23,6 +23,7 @@ import { performance } from 'node:perf_hooks';
 import { spawnSync } from 'node:child_process';
 import { pathToFileURL, fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { createRequire } from 'node:module';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bundleDir = mkdtempSync(join(root, 'node_modules', '.cache-bench-data-'));
@@ -113,6 +114,21 @@ try {
   });
   if (child.status !== 0) throw new Error(`peak-memory run failed: ${child.stderr}`);
   const { rss0, peak, arrays } = JSON.parse(child.stdout.trim().split('\n').pop());
+  // the bindings' floor: the same query streamed through @duckdb/node-bindings, every chunk
+  // fetched and nothing read from it (what any conversion of a streamed result pays first)
+  const duckdb = createRequire(import.meta.url)('@duckdb/node-bindings');
+  const bare = async () => {
+    const raw = (await c.stream(`SELECT ts, close FROM '${pq}'`)).result;
+    let rows = 0;
+    for (;;) {
+      const chunk = await duckdb.fetch_chunk(raw);
+      const n = chunk ? duckdb.data_chunk_get_size(chunk) : 0;
+      if (n === 0) break;
+      rows += n;
+    }
+    if (rows !== ROWS) throw new Error(`the bare stream gave ${rows} rows`);
+  };
+  let [tBare, cBare] = await timeCpu(bare);
   let [tDuck, cDuck, res] = await timeCpu(() => c.run(`SELECT ts, close FROM '${pq}'`));
   let tFrame = tFrame0,
     cFrame = cFrame0,
@@ -122,7 +138,10 @@ try {
     res = undefined;
     frame = undefined; // one result of each side alive at a time
     const [tf, cf, f] = await timeCpu(() => db.query(`SELECT ts, close FROM '${pq}'`));
+    const [tb, cb] = await timeCpu(bare);
     const [td, cd, r] = await timeCpu(() => c.run(`SELECT ts, close FROM '${pq}'`));
+    tBare = Math.min(tBare, tb);
+    cBare = Math.min(cBare, cb);
     frame = f;
     res = r;
     walls.push([td, tf]);
@@ -138,6 +157,9 @@ try {
   console.log(`   DuckDB alone (materialized in DuckDB): ${s(tDuck)}   (CPU of all threads ${s(cDuck)})`);
   console.log(
     `   into a Frame (streamed, Float64Array): ${s(tFrame)}   ratio ${(tFrame / tDuck).toFixed(2)}x   (CPU ${s(cFrame)}: ${(cFrame / cDuck).toFixed(2)}x)`,
+  );
+  console.log(
+    `   the bindings' floor (the same stream fetched, nothing converted): ${s(tBare)} (${(tBare / tDuck).toFixed(2)}x)   (CPU ${s(cBare)}: ${(cBare / cDuck).toFixed(2)}x)`,
   );
   console.log(
     `2. peak RSS of the query in a fresh process, over its RSS with DuckDB open: ${mb(peak - rss0)} for ${mb(arrays)} of arrays (${((peak - rss0) / arrays).toFixed(2)}x)`,
