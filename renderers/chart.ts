@@ -52,7 +52,7 @@ export { el, showError, scrubSvgText } from './dom';
 export { isoTime, timeSeriesAxes } from './chartLayout';
 import { hoverFormats } from '../src/shared/format';
 
-const P = Plotly as any;
+const P = Plotly;
 
 /** Tunables; exported for the browser tests and the benchmark. */
 export const rendererOptions = {
