@@ -23,7 +23,17 @@
  * activation at the end (about 70 lines) owns the registries ChartView posts through: the
  * renderer context, the live views and the requests in flight.)
  */
-import Plotly from 'plotly.js-dist-min';
+import Plotly, {
+  type Config,
+  type Data,
+  type Datum,
+  type Frame,
+  type Layout,
+  type PlotlyDataLayoutConfig,
+  type PlotlyHTMLElement,
+  type PlotRelayoutEvent,
+  type Root,
+} from 'plotly.js-dist-min';
 import { validateChart, type ChartOutput } from '../src/shared/schemas';
 import { LiveDetail, liveTracesOf } from './liveDetail';
 import { isExtensionToRenderer, type RendererToExtension } from '../src/shared/renderer-messages';
@@ -52,7 +62,13 @@ export { el, showError, scrubSvgText } from './dom';
 export { isoTime, timeSeriesAxes } from './chartLayout';
 import { hoverFormats } from '../src/shared/format';
 
-const P = Plotly as any;
+// plotly.js's react takes the whole figure (data, layout, config, frames) as newPlot does; its d.ts
+// declares only react(root, data, layout, config), which would drop the frames of an animated chart
+declare module 'plotly.js-dist-min/src/types/core/api' {
+  export function react(root: Root, figure: PlotlyDataLayoutConfig): Promise<PlotlyHTMLElement>;
+}
+
+const P = Plotly;
 
 /** Tunables; exported for the browser tests and the benchmark. */
 export const rendererOptions = {
@@ -119,7 +135,7 @@ class ChartView {
       button('JSON', 'Copy the figure JSON to the clipboard', () => this.exporter.copyJson()),
     );
     this.plotEl = el('div', 'mktnb-plot');
-    const h = Number((output.figure.layout as any)?.height) || DEFAULT_HEIGHT;
+    const h = Number(output.figure.layout?.height) || DEFAULT_HEIGHT;
     this.plotEl.style.minHeight = `${h}px`;
     this.plotEl.classList.add('mktnb-pending');
     this.note = el('div', 'mktnb-note');
@@ -251,9 +267,9 @@ class ChartView {
       }
       this.plotEl.classList.remove('mktnb-pending');
       this.plotEl.style.minHeight = '';
-      (this.plotEl as any).on?.('plotly_relayout', (ev: Record<string, unknown>) => this.onRelayout(ev));
+      this.gd.on?.('plotly_relayout', (ev: PlotRelayoutEvent) => this.onRelayout(ev));
       scrubSvgText(this.plotEl);
-      (this.plotEl as any).on?.('plotly_afterplot', () => scrubSvgText(this.plotEl));
+      this.gd.on?.('plotly_afterplot', () => scrubSvgText(this.plotEl));
       if (typeof ResizeObserver !== 'undefined') {
         this.ro = new ResizeObserver(() => this.onResize());
         this.ro.observe(this.root);
@@ -276,7 +292,7 @@ class ChartView {
    * a resize). The range is read from Plotly's resolved axis, so events arriving in any order
    * (a resize's {autosize} after a zoom) end with the right points.
    */
-  private onRelayout(ev: Record<string, unknown>): void {
+  private onRelayout(ev: PlotRelayoutEvent): void {
     if (this.disposed) return;
     const keys = Object.keys(ev);
     if (!keys.some((k) => k.startsWith('xaxis') || k === 'autosize' || k === 'width')) return;
@@ -295,14 +311,16 @@ class ChartView {
     if (key === this.lastRange) return;
     this.lastRange = key;
     const { xs, ys, traces } = decimatedXY(this.big, cols, a, z);
-    P.restyle(this.plotEl, { x: xs, y: ys }, traces);
+    // x: the big traces' own x values (numbers or date strings), in the columns kept
+    void P.restyle(this.plotEl, { x: xs as Datum[][], y: ys }, traces);
     this.root.dataset.visiblePoints = String(ys.reduce((k, y) => k + y.length, 0));
   }
 
   /** Fits each time-series y axis to the points a zoom of the dates shows (chartFigure.ts). */
   private fitY(): void {
     const update = fittedY(this.plotEl, this.timeY);
-    if (Object.keys(update).length) void P.relayout(this.plotEl, update);
+    // attribute strings ('yaxis2.range'), which relayout takes and its d.ts does not spell out
+    if (Object.keys(update).length) void P.relayout(this.plotEl, update as Partial<Layout>);
   }
 
   /** The modebar button: box zoom (x and y) on, or back to dates-only zoom with y fitted. */
@@ -310,7 +328,7 @@ class ChartView {
     this.boxZoom = !this.boxZoom;
     this.root.dataset.boxZoom = String(this.boxZoom);
     // keep the x zoom; y: free in box mode, fitted again when leaving it
-    const l = keepZoom(this.fullLayout(), (this.plotEl as any).layout, /^xaxis\d*$/);
+    const l = keepZoom(this.fullLayout(), this.gd.layout, /^xaxis\d*$/);
     l.dragmode = 'zoom';
     void P.react(this.plotEl, this.figure(this.currentData(), l)).then(() => {
       if (!this.boxZoom) this.fitY();
@@ -335,21 +353,35 @@ class ChartView {
     });
   }
 
-  /** The figure object Plotly takes: with the frames, so the figure's Play button and slider animate. */
-  private figure(data: Record<string, unknown>[], layout: Record<string, unknown>): Record<string, unknown> {
-    return { data, layout, config: this.fullConfig(), ...(this.frames ? { frames: this.frames } : {}) };
+  /**
+   * The figure object Plotly takes: with the frames, so the figure's Play button and slider animate.
+   * The figure is the output's JSON, checked (validateChart) and sanitized (prepare): Plotly's types
+   * name its attributes.
+   */
+  private figure(data: Record<string, unknown>[] | Data[], layout: Record<string, unknown>): PlotlyDataLayoutConfig {
+    return {
+      data: data as Data[],
+      layout: layout as Partial<Layout>,
+      config: this.fullConfig() as Partial<Config>,
+      ...(this.frames ? { frames: this.frames as unknown as Frame[] } : {}),
+    };
+  }
+
+  /** The plot element, which Plotly's newPlot made its graph div (event methods, data, layout). */
+  private get gd(): Partial<PlotlyHTMLElement> {
+    return this.plotEl;
   }
 
   /** What is drawn now (keeps the zoomed decimation). */
-  private currentData(): Record<string, unknown>[] {
-    const gd = this.plotEl as any;
+  private currentData(): Record<string, unknown>[] | Data[] {
+    const gd = this.gd;
     return Array.isArray(gd.data) ? gd.data : this.drawData();
   }
 
   retheme(): void {
     if (!this.drawn || this.disposed) return;
     // keep the user's zoom: copy the current axis ranges into the new layout
-    const l = keepZoom(this.fullLayout(), (this.plotEl as any).layout, /^[xy]axis\d*$/);
+    const l = keepZoom(this.fullLayout(), this.gd.layout, /^[xy]axis\d*$/);
     void P.react(this.plotEl, this.figure(this.currentData(), l));
     this.root.dataset.theme = theme().kind;
   }

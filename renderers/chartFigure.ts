@@ -12,6 +12,41 @@ import { minMaxColumns, pointsFor, type BigTrace } from './decimate';
 
 export const DEFAULT_HEIGHT = 420;
 
+/**
+ * A cartesian axis as Plotly resolved it on a drawn plot (`gd._fullLayout.xaxis2` …), with its
+ * converters of range and data values to linear numbers (epoch ms for dates). Plotly's d.ts keeps
+ * the resolved layout internal and does not type the converters, so this names what is read.
+ */
+export interface ResolvedAxis {
+  autorange?: unknown;
+  range?: unknown[];
+  type?: unknown;
+  r2l(v: unknown): number;
+  d2l(v: unknown): number;
+}
+
+/** A trace as Plotly resolved it (`gd._fullData[i]`): the fields fittedY reads. */
+interface ResolvedTrace {
+  visible?: unknown;
+  type?: unknown;
+  fill?: unknown;
+  xaxis?: string;
+  yaxis?: string;
+  x?: ArrayLike<unknown>;
+  y?: ArrayLike<unknown>;
+}
+
+/** Plotly's resolved state on the element of a drawn plot (`_fullLayout`: axis id -> axis). */
+export interface DrawnPlot {
+  _fullLayout?: Record<string, ResolvedAxis | undefined>;
+  _fullData?: ResolvedTrace[];
+}
+
+/** The resolved state Plotly keeps on a plot element it drew into (nothing before it drew). */
+export function drawnPlot(plotEl: HTMLElement): DrawnPlot {
+  return plotEl as DrawnPlot;
+}
+
 /** The traces to draw: each big trace as min and max per pixel column over its whole x range. */
 export function decimatedData(
   data: Record<string, unknown>[],
@@ -32,8 +67,8 @@ export function decimatedData(
  * The x range the plot shows, low to high, read from Plotly's resolved axis (so events arriving
  * in any order end with the right range); the whole axis (-Infinity, Infinity) when autoranged.
  */
-export function xRangeShown(gd: any, isDate: boolean): [number, number] {
-  const ax = gd._fullLayout?.xaxis;
+export function xRangeShown(plotEl: HTMLElement, isDate: boolean): [number, number] {
+  const ax = drawnPlot(plotEl)._fullLayout?.xaxis;
   let a = -Infinity,
     z = Infinity;
   if (ax && ax.autorange !== true && Array.isArray(ax.range)) {
@@ -54,9 +89,9 @@ export function decimatedXY(
   columns: number,
   lo: number,
   hi: number,
-): { xs: unknown[][]; ys: unknown[][]; traces: number[] } {
+): { xs: unknown[][]; ys: (number | null)[][]; traces: number[] } {
   const xs: unknown[][] = [],
-    ys: unknown[][] = [],
+    ys: (number | null)[][] = [],
     traces: number[] = [];
   for (const b of big) {
     const pts = pointsFor(b, minMaxColumns(b, columns, lo, hi));
@@ -151,12 +186,14 @@ export function storedPointsNotes(output: ChartOutput, data: Record<string, unkn
   return notes;
 }
 
-/** Copies into `l` the ranges the user zoomed to (axes of `gdLayout` whose id matches `axes`, not autoranged). */
+/** Copies into `l` the ranges the user zoomed to (axes of `plotLayout` whose id matches `axes`, not autoranged). */
 export function keepZoom(
   l: Record<string, unknown>,
-  gdLayout: Record<string, { range?: unknown; autorange?: unknown } | undefined> | undefined,
+  plotLayout: object | undefined,
   axes: RegExp,
 ): Record<string, unknown> {
+  // the drawn plot's layout: axis ids to the axes' settings
+  const gdLayout = plotLayout as Record<string, { range?: unknown; autorange?: unknown } | undefined> | undefined;
   for (const k of Object.keys(gdLayout ?? {}))
     if (axes.test(k) && gdLayout![k]?.range && gdLayout![k]?.autorange === false)
       l[k] = { ...((l[k] as object) ?? {}), range: gdLayout![k].range, autorange: false };
@@ -169,7 +206,8 @@ export function keepZoom(
  * autorange of x (double-click, "reset axes") gives y its autorange back. Returns the relayout
  * update (empty when nothing is to change). `gd` is the drawn plot (Plotly's resolved axes).
  */
-export function fittedY(gd: any, timeY: Map<string, string>): Record<string, unknown> {
+export function fittedY(plotEl: HTMLElement, timeY: Map<string, string>): Record<string, unknown> {
+  const gd = drawnPlot(plotEl);
   const fl = gd._fullLayout;
   const update: Record<string, unknown> = {};
   if (!fl) return update;

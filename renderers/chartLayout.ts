@@ -57,9 +57,9 @@ export function timeSeriesAxes(data: Record<string, unknown>[], layout: Record<s
  * the font size; the modebar is given 190 px.
  */
 export function fitTitle(l: Record<string, unknown>, width: number): void {
-  const raw = l.title as any;
-  const text = typeof raw === 'string' ? raw : typeof raw?.text === 'string' ? raw.text : undefined;
+  const text = titleText(l);
   if (!text || text.includes('<br>')) return;
+  const raw = titleObject(l.title);
   const size = Number(raw?.font?.size) || 17;
   // Plotly centres a title unless it says otherwise (x 0.5)
   const centered = raw?.x === undefined || raw?.x === 0.5 || raw?.xanchor === 'center';
@@ -76,14 +76,24 @@ export function fitTitle(l: Record<string, unknown>, width: number): void {
     } else cur = cur ? `${cur} ${w}` : w;
   }
   if (cur) lines.push(cur);
-  l.title = { ...(typeof raw === 'object' ? raw : {}), text: lines.join('<br>') };
+  l.title = { ...raw, text: lines.join('<br>') };
   const m = (l.margin ?? {}) as Record<string, unknown>;
   l.margin = { ...m, t: Math.max(Number(m.t ?? 80), 48) + (lines.length - 1) * Math.round(size * 1.25) };
 }
 
+/** Plotly's title object ({ text, font, x, xanchor }) of a layout's `title`; undefined for a string or nothing. */
+function titleObject(
+  title: unknown,
+): { text?: unknown; font?: { size?: unknown } | null; x?: unknown; xanchor?: unknown } | undefined {
+  return typeof title === 'object' && title !== null ? title : undefined;
+}
+
+/** The text of a layout's title: the string, or the title object's `text`. */
 export function titleText(layout: Record<string, unknown>): string | undefined {
-  const t = layout.title as any;
-  return typeof t === 'string' ? t : typeof t?.text === 'string' ? t.text : undefined;
+  const t = layout.title;
+  if (typeof t === 'string') return t;
+  const text = titleObject(t)?.text;
+  return typeof text === 'string' ? text : undefined;
 }
 
 export function mergeDeep(a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> {

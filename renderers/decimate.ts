@@ -33,12 +33,12 @@ export function parseDate(s: string): number {
 }
 
 /** Prepares a trace for decimation, or returns null when it is not a long, increasing line. */
-export function prepareBigTrace(t: Record<string, any>, i: number, minPoints: number): BigTrace | null {
+export function prepareBigTrace(t: Record<string, unknown>, i: number, minPoints: number): BigTrace | null {
   const type = t.type ?? 'scatter';
   if (type !== 'scatter' && type !== 'scattergl') return null;
   if (typeof t.mode === 'string' && !t.mode.includes('lines')) return null;
   if (t.fill && t.fill !== 'none' && t.fill !== 'tozeroy' && t.fill !== 'tozerox') return null;
-  const y = t.y;
+  const y = t.y as ArrayLike<unknown> | null | undefined;
   if (!y || typeof y.length !== 'number' || y.length < minPoints) return null;
   const n = y.length;
   const ys = new Float64Array(n);

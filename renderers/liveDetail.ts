@@ -10,6 +10,7 @@ import type { ChartOutput, LiveTrace } from '../src/shared/schemas';
 import { isOutputHandle, type OutputReply } from '../src/shared/output-requests';
 import type { RendererToExtension } from '../src/shared/renderer-messages';
 import { isoTime } from './chartLayout';
+import { drawnPlot, type ResolvedAxis } from './chartFigure';
 
 /** What the chart view lends: its elements, data, Plotly and a few of its actions. */
 export interface LiveHost {
@@ -28,8 +29,6 @@ export interface LiveHost {
   /** request id -> the detail that asked (the renderer's reply router) */
   pending: Map<string, LiveDetail>;
 }
-
-type Axis = { autorange?: unknown; range?: unknown[]; r2l(v: unknown): number };
 
 /** The output's live traces whose handle has the kernel's form and whose trace exists. */
 export function liveTracesOf(output: ChartOutput, data: Record<string, unknown>[]): LiveTrace[] {
@@ -68,8 +67,8 @@ export class LiveDetail {
     return !this.gone && !this.disposed && this.live.length > 0;
   }
 
-  private axis(): Axis | undefined {
-    const fl = (this.h.plotEl as unknown as { _fullLayout?: Record<string, Axis | undefined> })._fullLayout;
+  private axis(): ResolvedAxis | undefined {
+    const fl = drawnPlot(this.h.plotEl)._fullLayout;
     return fl?.[`xaxis${String(this.h.data[this.live[0].trace].xaxis ?? 'x').slice(1)}`];
   }
 

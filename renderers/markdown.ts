@@ -22,7 +22,7 @@ interface MarkdownItLike {
 /** Whether markdown-it's env belongs to a markdown cell (or output) read from a .mktnb file. */
 export function fromNotebookFile(env: unknown): boolean {
   const m = (env as { outputItem?: { metadata?: unknown } } | undefined)?.outputItem?.metadata as
-    Record<string, any> | undefined;
+    { mktnb?: { inertHtml?: unknown } | null } | undefined;
   return !!m && typeof m === 'object' && typeof m.mktnb === 'object' && m.mktnb !== null && m.mktnb.inertHtml === true;
 }
 

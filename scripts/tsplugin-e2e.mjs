@@ -4,6 +4,9 @@
 //
 //   node esbuild.mjs && node scripts/build-tsplugin.mjs && node scripts/tsplugin-e2e.mjs [--out DIR] [--no-plugin] [--cell-order] [--port N]
 //
+// code-server is the one test/e2e/setup.mjs installs (MKTNB_CODE_SERVER_DIR to use another copy);
+// Chromium is launched by test/lib/chromium.mjs.
+//
 // --no-plugin leaves the TypeScript server plugin out of the installed copy (shows the problem).
 // --cell-order also installs a helper extension that sends the cell order to the plugin (the
 // snippet in docs/intellisense.md), then moves a cell and checks which declaration a later cell sees.
@@ -16,10 +19,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { launchChromium } from '../test/lib/chromium.mjs';
+import { CS_ENTRY } from '../test/e2e/setup.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const CS_ENTRY = path.join(ROOT, '.vscode-test/code-server/node_modules/code-server/out/node/entry.js');
 const argv = process.argv.slice(2);
 const opt = (name, dflt) => {
   const i = argv.indexOf(name);
@@ -190,20 +193,7 @@ try {
     if (i > 300) throw new Error('code-server did not start');
     await new Promise((r) => setTimeout(r, 200));
   }
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--disable-dev-shm-usage',
-    ],
-  });
+  browser = await launchChromium();
   const page = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
   page.setDefaultTimeout(60_000);
   await page.goto(`${url}/?folder=${encodeURIComponent(ws)}`);

@@ -128,7 +128,7 @@ export function readParquet(file: string, options: LoadOptions): Parsed {
   const notes: string[] = [];
   let index = r.cols[0];
   if (!date.time) {
-    const e = epochToMs(index, options.dateUnit as any);
+    const e = epochToMs(index, options.dateUnit);
     index = e.index;
     notes.push(
       `dates from the epoch numbers of "${date.name}" in ${e.unit === 'us' ? 'microseconds' : e.unit === 'ns' ? 'nanoseconds' : e.unit === 's' ? 'seconds' : 'milliseconds'}`,
@@ -154,7 +154,7 @@ export function readArrow(file: string, options: LoadOptions): Parsed {
     throw new LoadError(`${file}: not an Arrow IPC (Feather v2) file: ${(e as Error).message}`, file);
   }
   const T = arrow.Type;
-  const typeOf = (t: any): Col['type'] => String(t);
+  const typeOf = (t: import('apache-arrow').DataType): Col['type'] => String(t);
   const cols: Col[] = table.schema.fields.map((f) => {
     const id = f.type.typeId;
     return {
@@ -167,7 +167,8 @@ export function readArrow(file: string, options: LoadOptions): Parsed {
   const { date, keep } = pickColumns(file, cols, options);
   const read = (c: Col): Float64Array => {
     const v = table.getChild(c.name)!;
-    const type: any = v.type;
+    // the fields of the Int (bitWidth, isSigned) and Timestamp (unit) types that typeId selects
+    const type = v.type as import('apache-arrow').DataType & { bitWidth?: number; isSigned?: boolean; unit?: number };
     const n = v.length;
     const out = new Float64Array(n);
     const id = type.typeId;
@@ -195,7 +196,7 @@ export function readArrow(file: string, options: LoadOptions): Parsed {
   const notes: string[] = [];
   let index = read(date);
   if (!date.time) {
-    const e = epochToMs(index, options.dateUnit as any);
+    const e = epochToMs(index, options.dateUnit);
     index = e.index;
     notes.push(`dates from the epoch numbers of "${date.name}" in ${e.unit}`);
   }

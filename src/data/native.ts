@@ -25,7 +25,8 @@ export function bindings(): typeof Bindings {
       throw explain(e);
     }
     // the CommonJS module's default export under esModuleInterop
-    if ((b as any).default && !(b as any).query) b = (b as any).default;
+    const m = b as typeof Bindings & { default?: typeof Bindings };
+    if (m.default && !m.query) b = m.default;
   }
   return b!;
 }

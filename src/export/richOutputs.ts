@@ -30,10 +30,10 @@ export function chartHtml(v: unknown): Markup {
     fig.layout = {
       ...fig.layout,
       ...Object.fromEntries(
-        Object.entries(hover).map(([k, f]) => [k, { ...(fig.layout as any)?.[k], hoverformat: f }]),
+        Object.entries(hover).map(([k, f]) => [k, { ...(fig.layout?.[k] as object | undefined), hoverformat: f }]),
       ),
     };
-  const h = Math.min(Math.max(Number((fig.layout as any)?.height) || 420, 100), 4000);
+  const h = Math.min(Math.max(Number(fig.layout?.height) || 420, 100), 4000);
   const notes = (Array.isArray(c.decimation) ? c.decimation : []).map(
     (d) =>
       `${asText(d?.storedPoints)} of ${asText(d?.originalPoints)} points stored (${asText(d?.method).toUpperCase()})`,

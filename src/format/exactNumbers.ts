@@ -16,12 +16,9 @@ const NUMBER_TOKEN = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/;
 export function isRawNumber(v: unknown): v is RawNumber {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
   const keys = Object.keys(v);
-  return (
-    keys.length === 1 &&
-    keys[0] === RAW_NUMBER_KEY &&
-    typeof (v as any)[RAW_NUMBER_KEY] === 'string' &&
-    NUMBER_TOKEN.test((v as any)[RAW_NUMBER_KEY])
-  );
+  if (keys.length !== 1 || keys[0] !== RAW_NUMBER_KEY) return false;
+  const text = (v as Partial<RawNumber>)[RAW_NUMBER_KEY];
+  return typeof text === 'string' && NUMBER_TOKEN.test(text);
 }
 
 /** A number token whose value a double does not hold: what JSON.parse would silently change. */
@@ -81,7 +78,7 @@ export function parseExact(text: string): unknown {
     i += tok.length;
     return inexact(tok) ? { [RAW_NUMBER_KEY]: tok } : Number(tok);
   };
-  type Frame = { c: any[] | Record<string, unknown>; key?: string };
+  type Frame = { c: unknown[] | Record<string, unknown>; key?: string };
   const stack: Frame[] = [];
   let result: unknown;
   const put = (v: unknown): void => {
@@ -154,14 +151,18 @@ export function parseExact(text: string): unknown {
 
 /** Output items are data for renderers: numbers there are plain numbers, as JSON.parse gives them. */
 export function keepOutputNumbers(raw: unknown): unknown {
-  const cells = (raw as any)?.cells;
+  type Parts = { cells?: unknown; outputs?: unknown; items?: unknown } | null | undefined;
+  const cells = (raw as Parts)?.cells;
   if (!Array.isArray(cells)) return raw;
-  for (const c of cells)
-    for (const o of Array.isArray(c?.outputs) ? c.outputs : []) {
-      if (!Array.isArray(o?.items)) continue;
-      const stack: any[] = [o.items];
+  for (const c of cells as unknown[]) {
+    const outputs = (c as Parts)?.outputs;
+    for (const o of Array.isArray(outputs) ? (outputs as unknown[]) : []) {
+      const items = (o as Parts)?.items;
+      if (!Array.isArray(items)) continue;
+      // arrays and objects below the items: their entries by index or key
+      const stack: object[] = [items];
       while (stack.length) {
-        const v = stack.pop();
+        const v = stack.pop() as Record<string, unknown>;
         for (const k of Object.keys(v)) {
           const x = v[k];
           if (isRawNumber(x)) v[k] = Number(x[RAW_NUMBER_KEY]);
@@ -169,5 +170,6 @@ export function keepOutputNumbers(raw: unknown): unknown {
         }
       }
     }
+  }
   return raw;
 }

@@ -181,7 +181,9 @@ export function itemFromBytes(mime: string, bytes: Uint8Array): MktnbOutputItem 
 
 /** Stored form to bytes. */
 export function itemToBytes(item: MktnbOutputItem): Uint8Array {
-  if ((item as any).encoding === 'base64' && typeof item.data === 'string') return fromBase64(item.data);
+  // a binary item is stored as base64 text with `encoding: 'base64'` beside its mime and data
+  if ((item as { encoding?: unknown }).encoding === 'base64' && typeof item.data === 'string')
+    return fromBase64(item.data);
   if (typeof item.data === 'string' && !isJsonMime(item.mime)) return enc.encode(item.data);
   return enc.encode(JSON.stringify(item.data));
 }

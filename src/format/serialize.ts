@@ -138,10 +138,9 @@ function validateCell(c: unknown, i: number, fail: (m: string) => never): void {
   if (cell.outputs !== undefined) {
     if (!Array.isArray(cell.outputs)) fail(`${at}.outputs must be an array`);
     (cell.outputs as unknown[]).forEach((o, j) => {
-      if (!isObject(o) || !Array.isArray((o as any).items))
-        fail(`${at}.outputs[${j}] must be an object with an "items" array`);
-      ((o as any).items as unknown[]).forEach((it, k) => {
-        if (!isObject(it) || typeof (it as any).mime !== 'string')
+      if (!isObject(o) || !Array.isArray(o.items)) fail(`${at}.outputs[${j}] must be an object with an "items" array`);
+      (o as { items: unknown[] }).items.forEach((it, k) => {
+        if (!isObject(it) || typeof it.mime !== 'string')
           fail(`${at}.outputs[${j}].items[${k}] must have a "mime" string`);
       });
     });

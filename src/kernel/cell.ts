@@ -12,8 +12,8 @@ export interface CellContext {
   [inspect.custom]?: () => string;
   interrupted: boolean;
   done: boolean;
-  /** pending timers the cell created while running: cleared when it is interrupted */
-  timers: Set<{ handle: any; clear: (h: any) => void }>;
+  /** pending timers the cell created while running: cancelled when it is interrupted */
+  timers: Set<{ cancel: () => void }>;
   /** the first error the cell's un-awaited code raised while it ran (a rejection, a timer's throw) */
   failure?: { error: CellError };
   /** ends the running cell with that error */

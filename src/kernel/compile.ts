@@ -7,6 +7,7 @@ import type { ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import * as vm from 'node:vm';
 import { TraceMap, originalPositionFor } from '@jridgewell/trace-mapping';
+import type { TransformFailure } from 'esbuild';
 import { KERNEL_ENV, type CellError, type CellLanguage } from './protocol';
 import { registerScript, syntaxError } from './errors';
 import { sqlCellScript } from './sql';
@@ -150,8 +151,9 @@ export function cellCompiler(
         const r = await getEsbuild().transform(code, record({ ...TRANSFORM_OPTIONS, sourcefile: label }));
         js = r.code;
         map = new TraceMap(r.map);
-      } catch (e: any) {
-        const first = e?.errors?.[0];
+      } catch (e) {
+        // esbuild rejects with a TransformFailure: an Error with its messages
+        const first = (e as Partial<TransformFailure> | null | undefined)?.errors?.[0];
         if (!first?.location) throw e;
         throw new CompileError(syntaxError(label, code, first.text, first.location.line, first.location.column));
       }
@@ -192,11 +194,12 @@ export function cellCompiler(
     let script: vm.Script;
     try {
       script = new vm.Script(rw.code, { filename });
-    } catch (e: any) {
+    } catch (e) {
       // the rewrite parsed with acorn, but V8 may still refuse (early errors acorn does not check)
-      const m = new RegExp(`${filename}:(\\d+)`).exec(String(e?.stack));
+      const err = e as Partial<Error> | null | undefined;
+      const m = new RegExp(`${filename}:(\\d+)`).exec(String(err?.stack));
       const p = toCell(m ? Number(m[1]) : 1, 1) ?? { line: 1, column: 1 };
-      throw new CompileError(syntaxError(label, code, e?.message ?? String(e), p.line, p.column - 1));
+      throw new CompileError(syntaxError(label, code, err?.message ?? String(e), p.line, p.column - 1));
     }
     const c = { script, imports: rw.imports, declared: rw.declared };
     if (compiled.size >= COMPILE_CACHE) compiled.delete(compiled.keys().next().value!);

@@ -57,7 +57,7 @@ export function toOutputItems(value: unknown): OutputItem[] {
   if (isDisplayable(value)) {
     let items: unknown;
     try {
-      items = (value as any)[DISPLAY]();
+      items = value[DISPLAY]();
     } catch (e) {
       return [
         {
@@ -68,7 +68,7 @@ export function toOutputItems(value: unknown): OutputItem[] {
     }
     if (Array.isArray(items)) {
       const ok = items.filter(
-        (i): i is OutputItem => !!i && typeof i === 'object' && typeof (i as any).mime === 'string',
+        (i): i is OutputItem => !!i && typeof i === 'object' && typeof (i as Partial<OutputItem>).mime === 'string',
       );
       for (const i of ok) if (i.mime.startsWith('text/') && typeof i.data !== 'string') i.data = String(i.data);
       if (ok.length) {

@@ -63,11 +63,13 @@ function emit(size: number, make: (id: number) => FromKernel, isResult = false):
 }
 
 function streamWrite(name: 'stdout' | 'stderr') {
-  return function write(chunk: any, encoding?: any, cb?: any): boolean {
+  return function write(
+    chunk: string | Uint8Array,
+    encoding?: BufferEncoding | ((err?: Error | null) => void),
+    cb?: (err?: Error | null) => void,
+  ): boolean {
     const textOut =
-      typeof chunk === 'string'
-        ? chunk
-        : Buffer.from(chunk).toString(typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8');
+      typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString(typeof encoding === 'string' ? encoding : 'utf8');
     if (textOut) emit(textOut.length, (id) => ({ type: 'stream', id, name, text: textOut }));
     const done = typeof encoding === 'function' ? encoding : cb;
     if (typeof done === 'function') proc.nextTick(done);
@@ -77,8 +79,8 @@ function streamWrite(name: 'stdout' | 'stderr') {
 
 /** process.stdout / process.stderr writes become stream messages of the cell that wrote them. */
 export function installStreams(): void {
-  process.stdout.write = streamWrite('stdout') as any;
-  process.stderr.write = streamWrite('stderr') as any;
+  process.stdout.write = streamWrite('stdout');
+  process.stderr.write = streamWrite('stderr');
 }
 
 /** Sends output items of the cell (a displayed value, or with `isResult` its last expression's). */

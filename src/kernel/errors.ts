@@ -93,15 +93,15 @@ export function toCellError(e: unknown): CellError {
     e instanceof Error ||
     (typeof e === 'object' &&
       e !== null &&
-      typeof (e as any).message === 'string' &&
-      typeof (e as any).stack === 'string')
+      typeof (e as Partial<Error>).message === 'string' &&
+      typeof (e as Partial<Error>).stack === 'string')
   ) {
     const err = e as Error;
     const name = typeof err.name === 'string' && err.name ? err.name : 'Error';
     const message = String(err.message);
     const frames = mapFrames(err.stack);
     let stack = [`${name}: ${message}`, ...frames].join('\n');
-    const cause = (err as any).cause;
+    const cause: unknown = err.cause;
     if (cause !== undefined)
       stack += `\n[cause]: ${cause instanceof Error ? toCellError(cause).stack : inspect(cause)}`;
     return { name, message, stack };

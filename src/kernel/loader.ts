@@ -11,51 +11,57 @@ import * as vm from 'node:vm';
 import { createRequire, isBuiltin } from 'node:module';
 import { pathToFileURL, fileURLToPath } from 'node:url';
 import { TraceMap, originalPositionFor } from '@jridgewell/trace-mapping';
+import type { BuildFailure } from 'esbuild';
 import { registerScript } from './errors';
 import { instrumentLoops, lineStarts, offsetToLineCol } from './transform';
 import { EXTENSIONS, moduleNotFound, packageType, resolveFile, resolvePackage } from './resolve';
 
-export type Loaded = { kind: 'cjs'; exports: any; file?: string } | { kind: 'esm'; ns: any; file?: string };
+/** A module namespace as a cell sees it (`import * as ns`): export names to their values. */
+export type Namespace = Record<string, unknown>;
+
+/** A CommonJS module's `module.exports` (whatever it assigned), or an ES module's namespace. */
+export type Loaded = { kind: 'cjs'; exports: unknown; file?: string } | { kind: 'esm'; ns: Namespace; file?: string };
 
 type EsbuildApi = typeof import('esbuild');
 
 export class ModuleLoader {
-  private cjsNs = new WeakMap<object, any>();
-  private local = new Map<string, { stamps: Array<[string, number]>; ns: any }>();
-  private inflight = new Map<string, Promise<any>>();
+  private cjsNs = new WeakMap<object, Namespace>();
+  private local = new Map<string, { stamps: Array<[string, number]>; ns: Namespace }>();
+  private inflight = new Map<string, Promise<Namespace>>();
 
   constructor(
     /** the notebook's folder; changes when an untitled notebook is saved under a name */
     public baseDir: string,
-    private readonly builtins: Record<string, any>,
+    private readonly builtins: Record<string, Namespace>,
     private readonly esbuild: () => EsbuildApi,
   ) {}
 
   /** What `import … from spec` / `import(spec)` gives a cell: a namespace object. */
-  async import(spec: string, fromDir = this.baseDir): Promise<any> {
+  async import(spec: string, fromDir = this.baseDir): Promise<Namespace> {
     if (typeof spec !== 'string') spec = String(spec);
     return this.namespace(await this.load(spec, fromDir));
   }
 
-  namespace(l: Loaded): any {
+  namespace(l: Loaded): Namespace {
     if (l.kind === 'esm') return l.ns;
     return this.cjsNamespace(l.exports);
   }
 
   /** CommonJS interop as TypeScript's esModuleInterop and bundlers do it. */
-  cjsNamespace(exp: any): any {
+  cjsNamespace(exp: unknown): Namespace {
     if ((typeof exp !== 'object' && typeof exp !== 'function') || exp === null) return { default: exp };
     let ns = this.cjsNs.get(exp);
     if (!ns) {
+      const fields = exp as Namespace;
       ns = {};
-      for (const k of Object.keys(exp)) {
+      for (const k of Object.keys(fields)) {
         try {
-          ns[k] = exp[k];
+          ns[k] = fields[k];
         } catch {
           /* throwing getter */
         }
       }
-      ns.default = exp.__esModule && 'default' in exp ? exp.default : exp;
+      ns.default = fields.__esModule && 'default' in fields ? fields.default : exp;
       this.cjsNs.set(exp, ns);
     }
     return ns;
@@ -90,7 +96,7 @@ export class ModuleLoader {
     return { kind: 'esm', ns: await this.loadLocal(file), file };
   }
 
-  private async loadLocal(file: string): Promise<any> {
+  private async loadLocal(file: string): Promise<Namespace> {
     const cached = this.local.get(file);
     if (cached && cached.stamps.every(([f, t]) => mtime(f) === t)) return cached.ns;
     let p = this.inflight.get(file);
@@ -101,7 +107,7 @@ export class ModuleLoader {
     return p;
   }
 
-  private async compileLocal(file: string): Promise<any> {
+  private async compileLocal(file: string): Promise<Namespace> {
     const esbuild = this.esbuild();
     const dir = path.dirname(file);
     const outfile = path.join(dir, '__mktnb_bundle__.js');
@@ -120,12 +126,14 @@ export class ModuleLoader {
         absWorkingDir: dir,
         logLevel: 'silent',
       })
-      .catch((e: any) => {
-        const first = e?.errors?.[0];
+      .catch((e: unknown) => {
+        // esbuild rejects with a BuildFailure (an Error with the messages); anything else has a message at most
+        const failure = e as Partial<BuildFailure> | null | undefined;
+        const first = failure?.errors?.[0];
         const where = first?.location
           ? `${first.location.file}:${first.location.line}:${first.location.column + 1}: `
           : '';
-        const err = new SyntaxError(`${where}${first?.text ?? e.message}`);
+        const err = new SyntaxError(`${where}${first?.text ?? failure?.message}`);
         throw err;
       });
     const js = result.outputFiles!.find((o) => o.path.endsWith('.js'))!.text;
@@ -135,13 +143,15 @@ export class ModuleLoader {
     const externals = new Set<string>();
     for (const inp of Object.values(result.metafile!.inputs))
       for (const im of inp.imports) if (im.external) externals.add(im.path);
-    const preloaded = new Map<string, any>();
+    const preloaded = new Map<string, unknown>();
     for (const spec of externals) {
       try {
         const l = await this.load(spec, dir);
         preloaded.set(spec, l.kind === 'cjs' ? l.exports : { ...l.ns, __esModule: true });
       } catch (e) {
-        if (!(e as any)?.code?.startsWith?.('MODULE_NOT_FOUND') && (e as any)?.code !== 'ERR_MODULE_NOT_FOUND') throw e;
+        const code = (e as NodeJS.ErrnoException | null | undefined)?.code;
+        if (!(typeof code === 'string' && code.startsWith('MODULE_NOT_FOUND')) && code !== 'ERR_MODULE_NOT_FOUND')
+          throw e;
         // a require() inside a try block may name an optional package: leave it to require()
       }
     }
@@ -171,10 +181,11 @@ export class ModuleLoader {
       });
     }
     const fn = vm.runInThisContext(`${WRAP}${code}\n})`, { filename });
-    const mod = { exports: {} as any };
+    const mod: { exports: unknown } = { exports: {} };
     fn(mod.exports, req, mod, file, dir);
-    const exp = mod.exports;
-    const ns: any = {};
+    // what the bundle left in module.exports (esbuild's CommonJS output: an object of its exports)
+    const exp = mod.exports as Namespace;
+    const ns: Namespace = {};
     for (const k of Object.keys(exp)) ns[k] = exp[k];
     if (!('default' in ns)) ns.default = exp;
     this.local.set(file, { stamps: inputs.map((f) => [f, mtime(f)]), ns });

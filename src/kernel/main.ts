@@ -88,7 +88,7 @@ async function execute(msg: Extract<ToKernel, { type: 'execute' }>): Promise<voi
   const stop = (): void => {
     ctx.interrupted = true;
     interruptQueries(); // a running DuckDB query stops too (SQL cells, sql``); the database keeps its state
-    for (const t of ctx.timers) t.clear(t.handle);
+    for (const t of ctx.timers) t.cancel();
     ctx.timers.clear();
     rejectInterrupt(INTERRUPTED);
   };
@@ -137,10 +137,14 @@ async function execute(msg: Extract<ToKernel, { type: 'execute' }>): Promise<voi
     // awaiting: a rejected promise or a throwing async call fails this cell, not a later one
     await Promise.race([new Promise<void>((r) => origSetTimeout(() => origSetImmediate(r), 0)), interrupted]);
     ok = true;
-  } catch (e: any) {
+  } catch (e) {
     let error: CellError;
     if (ctx.failure) error = ctx.failure.error;
-    else if (ctx.interrupted || e === INTERRUPTED || e?.code === 'ERR_SCRIPT_EXECUTION_INTERRUPTED') {
+    else if (
+      ctx.interrupted ||
+      e === INTERRUPTED ||
+      (e as NodeJS.ErrnoException | null | undefined)?.code === 'ERR_SCRIPT_EXECUTION_INTERRUPTED'
+    ) {
       running.interrupt();
       error = interruptedError();
     } else if (e instanceof CompileError || e instanceof SqlCellError) error = e.cellError;

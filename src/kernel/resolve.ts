@@ -32,9 +32,9 @@ export function resolveFile(abs: string): string | undefined {
 }
 
 export function moduleNotFound(spec: string, fromDir: string, detail: string): Error {
-  const e = new Error(`Cannot find module '${spec}' from ${fromDir}: ${detail}`);
-  (e as any).code = 'MODULE_NOT_FOUND';
-  return e;
+  return Object.assign(new Error(`Cannot find module '${spec}' from ${fromDir}: ${detail}`), {
+    code: 'MODULE_NOT_FOUND',
+  });
 }
 
 /** "type" of the nearest package.json above a file. */
@@ -107,11 +107,13 @@ export function resolvePackage(spec: string, fromDir: string): string {
 }
 
 /** The "exports" field resolution of the Node.js docs (subpaths, patterns, nested conditions). */
-export function resolveExports(exports: any, subpath: string, conditions: string[]): string | null {
-  let map: any = exports;
+export function resolveExports(exports: unknown, subpath: string, conditions: string[]): string | null {
   const isSubpathMap =
-    typeof exports === 'object' && !Array.isArray(exports) && Object.keys(exports).some((k) => k.startsWith('.'));
-  if (!isSubpathMap) map = { '.': exports };
+    typeof exports === 'object' &&
+    exports !== null &&
+    !Array.isArray(exports) &&
+    Object.keys(exports).some((k) => k.startsWith('.'));
+  const map = isSubpathMap ? (exports as Record<string, unknown>) : { '.': exports };
   if (Object.prototype.hasOwnProperty.call(map, subpath) && !subpath.includes('*'))
     return target(map[subpath], '', conditions);
   let best: string | null = null;
@@ -132,19 +134,21 @@ export function resolveExports(exports: any, subpath: string, conditions: string
   return null;
 }
 
-function target(t: any, match: string, conditions: string[]): string | null {
+/** A target of "exports": a path (a pattern's `*` replaced by `match`), a list of fallbacks, or conditions to targets. */
+function target(t: unknown, match: string, conditions: string[]): string | null {
   if (typeof t === 'string') return t.replace(/\*/g, match);
   if (Array.isArray(t)) {
-    for (const x of t) {
+    for (const x of t as unknown[]) {
       const r = target(x, match, conditions);
       if (r) return r;
     }
     return null;
   }
   if (t && typeof t === 'object') {
-    for (const k of Object.keys(t))
+    const byCondition = t as Record<string, unknown>;
+    for (const k of Object.keys(byCondition))
       if (conditions.includes(k)) {
-        const r = target(t[k], match, conditions);
+        const r = target(byCondition[k], match, conditions);
         if (r) return r;
       }
   }

@@ -68,20 +68,29 @@ export function installStdin(): void {
   });
 }
 
-function tracked<F extends (...a: any[]) => any>(orig: F, clear: (h: any) => void, once: boolean): F {
-  const wrapped = function (this: unknown, fn: any, ...rest: any[]) {
+/** setTimeout/setInterval/setImmediate as tracked() calls them: a callback (or whatever a cell passed), then the rest */
+type Scheduler<H> = (this: unknown, callback: unknown, ...rest: unknown[]) => H;
+
+/**
+ * `orig` (a timer function returning handles H, cancelled by `clear`) wrapped so that a timer a
+ * running cell sets is in that cell's `timers` until it fires (once) or is cancelled.
+ */
+function tracked<F extends object, H>(orig: F, clear: (h: H) => void, once: boolean): F {
+  const schedule = orig as unknown as Scheduler<H>;
+  const wrapped = function (this: unknown, fn: unknown, ...rest: unknown[]) {
     const ctx = als.getStore();
-    if (!ctx || ctx.done || typeof fn !== 'function') return orig.call(this, fn, ...rest);
-    const entry = { handle: undefined as any, clear };
+    if (!ctx || ctx.done || typeof fn !== 'function') return schedule.call(this, fn, ...rest);
+    // cancel runs only once the timer is set (the entry joins the cell's timers after that)
+    const entry = { cancel: () => clear(handle) };
     const cb = once
-      ? function (this: unknown, ...args: any[]) {
+      ? function (this: unknown, ...args: unknown[]) {
           ctx.timers.delete(entry);
           return fn.apply(this, args);
         }
       : fn;
-    entry.handle = orig.call(this, cb, ...rest);
+    const handle = schedule.call(this, cb, ...rest);
     ctx.timers.add(entry);
-    return entry.handle;
+    return handle;
   } as unknown as F;
   for (const k of Reflect.ownKeys(orig))
     if (k !== 'length' && k !== 'name' && k !== 'prototype') {
@@ -133,7 +142,13 @@ export function installSandbox(where: NotebookPlace, getEsbuild: () => EsbuildAp
       if (!preloaded.has(spec)) throw new Error(`internal: the import of '${spec}' was not loaded before the cell ran`);
       return preloaded.get(spec);
     },
-    named(ns: any, name: string, spec: string, strict: boolean): any {
+    /** `import { name } from spec`: the export of a loaded namespace (an object, or nothing) */
+    named(
+      ns: Readonly<Record<string, unknown>> | null | undefined,
+      name: string,
+      spec: string,
+      strict: boolean,
+    ): unknown {
       if (ns != null && name in ns) return ns[name];
       if (strict) throw new SyntaxError(`The requested module '${spec}' does not provide an export named '${name}'`);
       return undefined;
@@ -154,7 +169,7 @@ export function installSandbox(where: NotebookPlace, getEsbuild: () => EsbuildAp
   };
   Object.defineProperty(globalThis, HELPER, { value: helper, enumerable: false, writable: false, configurable: false });
 
-  const g = globalThis as any;
+  const g = globalThis as unknown as Record<string, unknown>;
   for (const [k, v] of Object.entries(mktnb)) if (!(k in g)) g[k] = v;
   g.display = Object.assign(
     (...values: unknown[]) => {
@@ -180,11 +195,11 @@ export function installSandbox(where: NotebookPlace, getEsbuild: () => EsbuildAp
   }
   placeNotebook();
   g.console = new Console({ stdout: process.stdout, stderr: process.stderr, colorMode: false });
-  process.exit = ((code?: number) => {
+  process.exit = (code?: number | string | null) => {
     throw new Error(
       `process.exit(${code ?? ''}) was called: the kernel keeps running (use Restart Kernel to start afresh)`,
     );
-  }) as any;
+  };
   installUncaught();
   installKill();
   return {
@@ -245,7 +260,7 @@ function installKill(): void {
           ? Object.entries(osConstants.signals).find(([, n]) => n === signal)?.[0]
           : String(signal);
     if (!self || name === undefined || name === 'SIGKILL' || name === 'SIGSTOP' || signal === 0)
-      return realKill(pid, signal as any);
+      return realKill(pid, signal);
     proc.nextTick(() => {
       const listeners = proc.listeners(name as NodeJS.Signals).filter((l) => l !== onSigint);
       for (const l of listeners) (l as (s: string) => void)(name);

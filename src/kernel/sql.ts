@@ -114,15 +114,16 @@ export function installSql(opts: {
   // the notebook's named connections with the credentials the client found (never in a file)
   const conns = process.env[KERNEL_ENV.connections];
   if (conns) setConnections(conns);
+  // a cell's top-level names are properties of the global object
+  const lookup = (n: string): unknown =>
+    Object.prototype.hasOwnProperty.call(globalThis, n) ? (globalThis as Record<string, unknown>)[n] : undefined;
   configureEngine({
     baseDir: opts.baseDir,
     ...(opts.memoryLimitMb ? { memoryLimitMb: opts.memoryLimitMb } : {}),
     ...(opts.database ? { path: opts.database } : {}),
-    lookup: (name) => (Object.prototype.hasOwnProperty.call(globalThis, name) ? (globalThis as any)[name] : undefined),
+    lookup,
     ...(opts.progress ? { onProgress: opts.progress } : {}),
   });
-  const lookup = (n: string) =>
-    Object.prototype.hasOwnProperty.call(globalThis, n) ? (globalThis as any)[n] : undefined;
   let shown: unknown;
   const frameTitle = (name: string, frame: Frame, on?: string): string =>
     `${name}: Frame [${frame.length} rows x ${frame.names.length} columns]${frame.meta.indexColumn ? `, indexed by ${String(frame.meta.indexColumn)}` : ', indexed by row number'}${on ? ` (on ${on})` : ''}`;

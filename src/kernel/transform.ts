@@ -79,6 +79,12 @@ export interface RewriteOptions {
 }
 
 const LOOPS = new Set(['WhileStatement', 'DoWhileStatement', 'ForStatement', 'ForInStatement', 'ForOfStatement']);
+type Loop =
+  acorn.WhileStatement | acorn.DoWhileStatement | acorn.ForStatement | acorn.ForInStatement | acorn.ForOfStatement;
+const isLoop = (node: acorn.AnyNode): node is Loop => LOOPS.has(node.type);
+
+/** What acorn throws on a syntax error: a SyntaxError with the offset and line/column (acorn's d.ts leaves them out). */
+type AcornSyntaxError = SyntaxError & { pos: number; loc: { line: number; column: number } };
 
 export function rewriteCell(src: string, opts: RewriteOptions = {}): CellRewrite {
   let ast: acorn.Program;
@@ -90,10 +96,10 @@ export function rewriteCell(src: string, opts: RewriteOptions = {}): CellRewrite
       allowHashBang: true,
       allowReturnOutsideFunction: false,
     });
-  } catch (e: any) {
-    if (e instanceof SyntaxError && typeof (e as any).pos === 'number') {
-      const loc = (e as any).loc as { line: number; column: number };
-      throw new CellSyntaxError(e.message.replace(/ \(\d+:\d+\)$/, ''), (e as any).pos, loc.line, loc.column);
+  } catch (e) {
+    if (e instanceof SyntaxError && typeof (e as Partial<AcornSyntaxError>).pos === 'number') {
+      const { pos, loc } = e as AcornSyntaxError;
+      throw new CellSyntaxError(e.message.replace(/ \(\d+:\d+\)$/, ''), pos, loc.line, loc.column);
     }
     throw e;
   }
@@ -110,7 +116,7 @@ export function rewriteCell(src: string, opts: RewriteOptions = {}): CellRewrite
   let importCount = 0;
 
   // bindings in a declaration pattern become global properties
-  const rewritePattern = (p: any): void => {
+  const rewritePattern = (p: acorn.Pattern): void => {
     switch (p.type) {
       case 'Identifier':
         declared.push(p.name);
@@ -123,7 +129,8 @@ export function rewriteCell(src: string, opts: RewriteOptions = {}): CellRewrite
             continue;
           }
           if (prop.shorthand) {
-            const id = prop.value.type === 'AssignmentPattern' ? prop.value.left : prop.value;
+            // `{ a }` or `{ a = 1 }`: the value is the key's identifier (with its default)
+            const id = (prop.value.type === 'AssignmentPattern' ? prop.value.left : prop.value) as acorn.Identifier;
             declared.push(id.name);
             replace(id.start, id.end, `${id.name}: ${G}${id.name}`);
           } else rewritePattern(prop.value);
@@ -143,10 +150,10 @@ export function rewriteCell(src: string, opts: RewriteOptions = {}): CellRewrite
     }
   };
 
-  const rewriteDeclaration = (node: any, stmtStart: number): void => {
+  const rewriteDeclaration = (node: acorn.Declaration, stmtStart: number): void => {
     switch (node.type) {
       case 'VariableDeclaration': {
-        const decls = node.declarations as any[];
+        const decls = node.declarations;
         const before = declared.length;
         replace(stmtStart, decls[0].start, ';(');
         for (const d of decls) {
@@ -180,12 +187,14 @@ export function rewriteCell(src: string, opts: RewriteOptions = {}): CellRewrite
         insert(node.start, `;${G}${node.id.name} = `);
         insert(node.end, ';');
         break;
-      default:
-        if (stmtStart !== node.start) replace(stmtStart, node.start, '');
+      default: {
+        const other: acorn.Node = node; // a kind of declaration acorn may add later: only the `export` goes
+        if (stmtStart !== other.start) replace(stmtStart, other.start, '');
+      }
     }
   };
 
-  const body = ast.body as any[];
+  const body = ast.body;
   /** the range of the last expression statement (parentheses included, final `;` excluded) */
   let lastExpr: { start: number; end: number } | null = null;
   const exprRange = (start: number, end: number) => ({ start, end: src[end - 1] === ';' ? end - 1 : end });
@@ -199,10 +208,11 @@ export function rewriteCell(src: string, opts: RewriteOptions = {}): CellRewrite
         break;
       case 'ImportDeclaration': {
         const m = `__mk${importCount++}`;
-        const spec = JSON.stringify(stmt.source.value);
+        const source = stmt.source.value as string; // an import's source is a string literal
+        const spec = JSON.stringify(source);
         // loaded before the cell runs (imports are hoisted, as in a module), so the cell's code up
         // to its first own await runs synchronously, where breakOnSigint can stop it
-        imports.push(stmt.source.value);
+        imports.push(source);
         const parts = [`const ${m} = ${HELPER}.pre(${spec});`];
         for (const s of stmt.specifiers) {
           const local = s.local.name;
@@ -233,8 +243,7 @@ export function rewriteCell(src: string, opts: RewriteOptions = {}): CellRewrite
           insert(d.end, ')');
         } else {
           replace(stmt.start, d.start, '');
-          if (i === body.length - 1 && d.type !== 'FunctionDeclaration' && d.type !== 'ClassDeclaration')
-            lastExpr = exprRange(d.start, stmt.end);
+          if (i === body.length - 1) lastExpr = exprRange(d.start, stmt.end);
         }
         break;
       }
@@ -250,14 +259,14 @@ export function rewriteCell(src: string, opts: RewriteOptions = {}): CellRewrite
   }
 
   // expressions anywhere: dynamic import, import.meta, await
-  walk.full(ast as any, (node: any) => {
+  walk.full(ast, (node) => {
     if (node.type === 'ImportExpression') replace(node.start, node.start + 'import'.length, `${HELPER}.imp`);
     else if (node.type === 'MetaProperty' && node.meta.name === 'import')
       replace(node.start, node.end, `${HELPER}.meta`);
     else if (node.type === 'AwaitExpression') {
       insert(node.start, `${HELPER}.ck(`);
       insert(node.end, ')');
-    } else if (LOOPS.has(node.type) && opts.instrumentLoops !== false) {
+    } else if (isLoop(node) && opts.instrumentLoops !== false) {
       const b = node.body;
       // openers before any other insertion at the same offset, closers after
       if (b.type === 'BlockStatement')
@@ -299,8 +308,8 @@ export function instrumentLoops(js: string): { code: string; toInput(offset: num
     return undefined;
   }
   const edits: Edit[] = [];
-  walk.full(ast as any, (node: any) => {
-    if (!LOOPS.has(node.type)) return;
+  walk.full(ast, (node) => {
+    if (!isLoop(node)) return;
     const b = node.body;
     if (b.type === 'BlockStatement') edits.push({ start: b.start + 1, end: b.start + 1, text: LOOP_CHECK, order: -1 });
     else {

@@ -38,7 +38,12 @@ const call = Function.prototype.call.bind(Function.prototype.call) as (
 export function record<T extends object>(fields: T): T {
   const out = create(null);
   for (const k of objectKeys(fields))
-    defineProperty(out, k, { value: (fields as any)[k], enumerable: true, writable: true, configurable: true });
+    defineProperty(out, k, {
+      value: (fields as Record<string, unknown>)[k],
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   return out;
 }
 
@@ -89,7 +94,7 @@ export function toWire(value: unknown): WireResult {
       size += 4;
       return null;
     }
-    const o: any = v;
+    const o = v as Record<string, unknown>;
     // toJSON of the value's own class (Date, Chart, …), never one planted on Object.prototype
     let tj: unknown;
     try {
@@ -97,11 +102,15 @@ export function toWire(value: unknown): WireResult {
     } catch {
       tj = undefined;
     }
-    if (typeof tj === 'function' && !(hasOwn(ObjectProto, 'toJSON') && tj === (ObjectProto as any).toJSON)) {
+    if (
+      typeof tj === 'function' &&
+      !(hasOwn(ObjectProto, 'toJSON') && tj === (ObjectProto as Record<string, unknown>).toJSON)
+    ) {
       if (getProto(o) === DateProto) {
-        const t = dateValue(o);
+        const date = v as Date;
+        const t = dateValue(date);
         size += 26;
-        return numberIsFinite(t) ? dateToISO(o) : null;
+        return numberIsFinite(t) ? dateToISO(date) : null;
       }
       return walk(call(tj as Function, o, ''), inArray);
     }
@@ -109,7 +118,7 @@ export function toWire(value: unknown): WireResult {
     if (depth >= MAX_DEPTH) throw new RangeError(`the value is nested more than ${MAX_DEPTH} levels deep`);
     stack[depth++] = o;
     try {
-      if (isArray(o) || (isView(o) && typeof (o as any).length === 'number')) {
+      if (isArray(o) || (isView(o) && typeof (o as { length?: unknown }).length === 'number')) {
         const arr = v as ArrayLike<unknown>;
         const n = arr.length;
         const out = new ArrayCtor(n);

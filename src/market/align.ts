@@ -13,9 +13,7 @@
  *  - 'outer': the union of dates, NaN where an input has no observation (no filling).
  */
 import { Frame, Series, formatTime, type AlignmentInfo, type SeriesMeta } from './series';
-import { alignmentOf, alignmentOfFinite, describeAlignment } from './alignment';
-
-export { alignmentOf, alignmentOfFinite, describeAlignment };
+import { alignmentOf } from './alignment';
 
 /** Anything an analysis accepts: a Series, or a Frame (whose default series, the close, is used). */
 export type SeriesLike = Series | Frame;

@@ -6,7 +6,8 @@
  */
 import { DISPLAY, type OutputItem } from '../shared/schemas';
 import { Series, type AlignmentInfo } from './series';
-import { alignPair, alignmentOf, alignmentOfFinite, type AlignHow, type SeriesLike } from './align';
+import { alignPair, type AlignHow, type SeriesLike } from './align';
+import { alignmentOf, alignmentOfFinite } from './alignment';
 import { pearsonP, spearmanP } from './inference/distributions';
 import { rollingSpearmanComplete } from './inference/rollingSpearman';
 import {

@@ -4,7 +4,8 @@
  */
 import { DISPLAY, type OutputItem, type TableValue } from '../shared/schemas';
 import { Frame, type Series, type AlignmentInfo } from './series';
-import { alignArrays, alignmentOf, asSeries, type SeriesLike } from './align';
+import { alignArrays, asSeries, type SeriesLike } from './align';
+import { alignmentOf } from './alignment';
 import { checkMethod, type CorrMethod, type CorrOptions } from './corr';
 import { completePairs, numOrNull, pearsonArrays, rankAverage, resultOutputs } from './stats';
 

@@ -4,7 +4,8 @@
  */
 import { DISPLAY, type OutputItem } from '../shared/schemas';
 import type { AlignmentInfo } from './series';
-import { alignPair, alignmentOf, type AlignHow, type SeriesLike } from './align';
+import { alignPair, type AlignHow, type SeriesLike } from './align';
+import { alignmentOf } from './alignment';
 import { completePairs, fmt, numOrNull, resultOutputs } from './stats';
 
 /** Result of crossCorr(). */

@@ -6,7 +6,7 @@
 import { DISPLAY, TEXT_MIME, type OutputItem, type TableColumn, type TableValue } from '../shared/schemas';
 import { Table } from './output';
 import { numOrNull, type AlignmentInfo } from './series';
-import { describeAlignment } from './align';
+import { describeAlignment } from './alignment';
 
 /** Outputs of a result object: its table (rich) and a text rendering led by a one-line summary. */
 export function resultOutputs(

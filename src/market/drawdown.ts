@@ -3,7 +3,8 @@
  */
 import { DISPLAY, type OutputItem } from '../shared/schemas';
 import { Series, formatTime, DAY_MS, type AlignmentInfo } from './series';
-import { alignmentOf, alignmentOfFinite, asSeries, type SeriesLike } from './align';
+import { asSeries, type SeriesLike } from './align';
+import { alignmentOf, alignmentOfFinite } from './alignment';
 import { checkWindow, numOrNull, pct, resultOutputs, rollingStd } from './stats';
 
 export interface MaxDrawdown {

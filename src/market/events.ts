@@ -3,7 +3,8 @@
  */
 import { DISPLAY, type OutputItem } from '../shared/schemas';
 import { Series, formatTime, lowerBound, toTime, type AlignmentInfo } from './series';
-import { alignmentOf, asSeries, type SeriesLike } from './align';
+import { asSeries, type SeriesLike } from './align';
+import { alignmentOf } from './alignment';
 import { fmt, numOrNull, pct, resultOutputs } from './stats';
 
 /** Result of eventWindow(): one entry per observation from offset -before to +after. */

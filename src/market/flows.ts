@@ -4,7 +4,8 @@
  */
 import { DISPLAY, type OutputItem } from '../shared/schemas';
 import { Series, formatTime, type AlignmentInfo } from './series';
-import { alignArrays, alignmentOf, asSeries, type SeriesLike } from './align';
+import { alignArrays, asSeries, type SeriesLike } from './align';
+import { alignmentOf } from './alignment';
 import { fmt, pct, resultOutputs } from './stats';
 
 export interface OutflowRun {

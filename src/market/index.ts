@@ -14,7 +14,8 @@ export { Chart, Table } from './output';
 export { runtime } from './context';
 // loading, aligning, returns, correlation, beta, drawdowns, events, flows
 export { load, resolveDataPath, detectCalendar, LoadError, NA_TOKENS, type LoadOptions, type Loaded } from './load';
-export { align, asSeries, reindex, describeAlignment, type AlignHow, type AlignOptions } from './align';
+export { align, asSeries, reindex, type AlignHow, type AlignOptions } from './align';
+export { describeAlignment } from './alignment';
 export { ffill, resample, type ResampleAgg, type ResampleRule } from './resample';
 export { returns, cumulative, rebase, pctChange, valueAsOf, PctChange, type ReturnKind } from './returns';
 export { corr, rollingCorr, CorrResult, type CorrMethod, type CorrOptions, type RollingCorrOptions } from './corr';

@@ -98,10 +98,10 @@ export class Chart {
 }
 
 function titleOf(f: PlotlyFigure): string | undefined {
-  const t = (f.layout as any)?.title;
+  const t = f.layout?.title;
   if (typeof t === 'string') return t;
-  if (t && typeof t.text === 'string') return t.text;
-  return undefined;
+  const text = (t as { text?: unknown } | null | undefined)?.text;
+  return typeof text === 'string' ? text : undefined;
 }
 
 /** Rows shown at each end of a long table. */

@@ -5,8 +5,6 @@
  */
 import { RESTART, RollKind, allFinite, rollingComplete } from './rollingComplete';
 
-export { RollKind, allFinite };
-
 /**
  * Rolling statistics over the last `w` points in O(n) whatever w, numerically stable.
  *

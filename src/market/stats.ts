@@ -10,5 +10,6 @@
 export { erfc, normalSf, Z_975, fisher } from './normal';
 export { argsortFloat64, rankAverage } from './ranks';
 export { completePairs, pearsonArrays, pearsonIfComplete } from './pearson';
-export { RollKind, rollingKernel, rollingStats, allFinite, rollingStd, checkWindow, checkMinPeriods } from './rolling';
+export { rollingKernel, rollingStats, rollingStd, checkWindow, checkMinPeriods } from './rolling';
+export { RollKind, allFinite } from './rollingComplete';
 export { resultOutputs, numOrNull, fmt, pct } from './display';

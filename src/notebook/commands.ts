@@ -30,7 +30,7 @@ export function codeCell(text: string): vscode.NotebookCellData {
 }
 
 export function registerCommands(context: vscode.ExtensionContext, controller: MarketController): void {
-  const reg = (id: string, fn: (...a: any[]) => unknown) =>
+  const reg = (id: string, fn: Parameters<typeof vscode.commands.registerCommand>[1]) =>
     context.subscriptions.push(vscode.commands.registerCommand(id, fn));
 
   reg('mktnb.newNotebook', () =>

@@ -16,13 +16,13 @@ import {
   CASCADE_BOOK_DAYS,
   datePresets,
   generateCells,
-  identifier,
   QUICK_TITLES,
   shiftDate,
   type QuickChoices,
   type QuickKind,
   type QuickSeries,
 } from '../quick/cells';
+import { identifier } from '../quick/names';
 import { codeCell, markdownCell, openNewNotebook } from './commands';
 import { CONTROLLER_ID } from './controller';
 import { loadChosen, looksLikePriceFile, quickNeeds, sharedRange, unionRange, validateChoice } from '../quick/choices';

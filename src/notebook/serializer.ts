@@ -81,7 +81,7 @@ export function fileToNotebookData(nb: MktnbFile): vscode.NotebookData {
 
 /** Converts VS Code's notebook data (or a live document's cells) into the file model. */
 export function notebookDataToFile(data: {
-  metadata?: Record<string, any>;
+  metadata?: Record<string, unknown>;
   cells: ReadonlyArray<CellLike>;
 }): MktnbFile {
   const meta = { ...(data.metadata ?? {}) };
@@ -130,7 +130,7 @@ export interface CellLike {
   kind: vscode.NotebookCellKind;
   value: string;
   languageId: string;
-  metadata?: Record<string, any>;
+  metadata?: Record<string, unknown>;
   outputs?: ReadonlyArray<vscode.NotebookCellOutput>;
   executionSummary?: vscode.NotebookCellExecutionSummary;
 }

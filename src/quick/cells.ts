@@ -3,9 +3,7 @@
  * user gets is unit-tested. Generated code is meant to be read and edited: one idea per cell,
  * names from the series (names.ts), no hidden helpers.
  */
-import { LIBRARY_GLOBALS, identifier, isReservedName } from './names';
-
-export { LIBRARY_GLOBALS, identifier, isReservedName };
+import { identifier, isReservedName } from './names';
 
 export type QuickKind = 'correlation' | 'rolling' | 'beta' | 'leadlag' | 'drawdown' | 'cascade' | 'analyze';
 

@@ -138,7 +138,11 @@ export function splitOutputs(items: OutputItem[]): OutputItem[][] {
 }
 
 export function isDisplayable(v: unknown): v is Displayable {
-  return (typeof v === 'object' || typeof v === 'function') && v !== null && typeof (v as any)[DISPLAY] === 'function';
+  return (
+    (typeof v === 'object' || typeof v === 'function') &&
+    v !== null &&
+    typeof (v as Partial<Displayable>)[DISPLAY] === 'function'
+  );
 }
 
 /** Checks a chart output, returning a list of problems (empty when valid). Used by renderers and tests. */

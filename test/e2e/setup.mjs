@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CHROMIUM } from '../lib/chromium.mjs';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const CODE_SERVER_VERSION = '4.100.3'; // VS Code 1.100.3, runs on Node 20
@@ -18,7 +19,6 @@ export const CS_DIR = process.env.MKTNB_CODE_SERVER_DIR
   : path.join(ROOT, '.vscode-test', 'code-server');
 export const CS_PKG = path.join(CS_DIR, 'node_modules', 'code-server');
 export const CS_ENTRY = path.join(CS_PKG, 'out', 'node', 'entry.js');
-export const CHROMIUM = process.env.MKTNB_CHROMIUM || '/usr/bin/chromium';
 const RIPGREP_VERSION = '1.15.11'; // @vscode/ripgrep pinned by VS Code 1.100
 const RIPGREP_ASSET = 'ripgrep-v13.0.0-10-x86_64-unknown-linux-musl.tar.gz';
 

@@ -6,7 +6,7 @@
 import { strict as assert } from 'node:assert';
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { notebookToHtml } from '../../src/export/html';
 import { DISPLAY } from '../../src/shared/schemas';
 import { Table } from '../../src/market/output';
@@ -14,6 +14,7 @@ import { Series } from '../../src/market/series';
 import { plot } from '../../src/market/plot';
 import type { MktnbFile, MktnbOutput } from '../../src/format/types';
 import { sampleFigures } from './figures';
+import { launchChromium } from '../lib/chromium.mjs';
 
 const EVIL = '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2">';
 const out = (d: { [DISPLAY](): { mime: string; data: unknown }[] }): MktnbOutput => ({
@@ -23,19 +24,7 @@ const out = (d: { [DISPLAY](): { mime: string; data: unknown }[] }): MktnbOutput
 describe('HTML export (Chromium)', function () {
   let browser: Browser;
   before(async () => {
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();

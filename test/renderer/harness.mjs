@@ -4,7 +4,7 @@
 // <body>, a fake renderer context), and opens it in Debian's Chromium via playwright-core.
 // Used by test/renderer/*.test.ts and bench/render.mjs.
 import * as esbuild from 'esbuild';
-import { chromium } from 'playwright-core';
+import { launchChromium } from '../lib/chromium.mjs';
 import http from 'node:http';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -154,16 +154,6 @@ export async function buildRenderers(dir) {
   });
 }
 
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
 /** Starts the harness: { browser, url, newPage(theme?), dir, close() }. */
 export async function startHarness() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mktnb-renderer-'));
@@ -187,7 +177,7 @@ export async function startHarness() {
   });
   await new Promise((r) => server.listen(0, '127.0.0.1', () => r(undefined)));
   const url = `http://127.0.0.1:${/** @type {import('node:net').AddressInfo} */ (server.address()).port}/`;
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+  const browser = await launchChromium();
   const requests = [];
   async function newPage(theme = 'light', viewport = { width: 1000, height: 800 }) {
     const page = await browser.newPage({ viewport, permissions: ['clipboard-read', 'clipboard-write'] });

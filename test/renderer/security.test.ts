@@ -11,13 +11,14 @@ import { strict as assert } from 'node:assert';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { notebookToHtml } from '../../src/export/html';
 import { decodeNotebookBytes, NotebookFormatError, parseNotebook } from '../../src/format/serialize';
 import { storedOutputForDisplay } from '../../src/format/items';
 import { handleRendererMessage } from '../../src/notebook/rendererRequests';
 import { CHART_MIME, TABLE_MIME } from '../../src/shared/schemas';
 import type { MktnbFile } from '../../src/format/types';
+import { launchChromium } from '../lib/chromium.mjs';
 
 type Listener = { url: string; requests: string[]; close(): Promise<void> };
 type Harness = {
@@ -196,19 +197,7 @@ describe('security: hostile corpus in Chromium', function () {
   describe('HTML export', () => {
     let browser: Browser;
     before(async () => {
-      browser = await chromium.launch({
-        executablePath: '/usr/bin/chromium',
-        headless: true,
-        args: [
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-quic',
-          '--no-first-run',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-        ],
-      });
+      browser = await launchChromium();
     });
     after(async () => {
       await browser?.close();

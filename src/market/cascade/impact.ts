@@ -164,7 +164,7 @@ export class Book2 {
       if (!bid) throw new RangeError("depth impact needs 'bid' points or 'perPct'");
       this.bid = piecewiseCurve(bid, spec.tailPerPct ?? (spec.perPct && !spec.bid ? spec.perPct : undefined));
       this.ask = spec.ask ? piecewiseCurve(spec.ask, spec.tailPerPct) : this.bid;
-    } else throw new RangeError(`unknown impact model ${(spec as any).model}`);
+    } else throw new RangeError(`unknown impact model ${(spec as { model?: unknown }).model}`);
     const h = spec.halfLife ?? 1;
     if (!(h >= 0)) throw new RangeError('halfLife must be >= 0');
     this.decay = h === 0 ? 0 : h === Infinity ? 1 : Math.pow(2, -1 / h);

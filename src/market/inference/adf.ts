@@ -4,7 +4,8 @@
  */
 import { DISPLAY, type OutputItem, type TableColumn, type TableValue } from '../../shared/schemas';
 import { type AlignmentInfo } from '../series';
-import { alignmentOf, asSeries, type SeriesLike } from '../align';
+import { asSeries, type SeriesLike } from '../align';
+import { alignmentOf } from '../alignment';
 import { fmt, numOrNull, resultOutputs } from '../stats';
 import { normCdf } from './distributions';
 import { TAU_2010, TAU_LARGEP, TAU_MAX, TAU_MIN, TAU_SMALLP, TAU_STAR, type Trend } from './mackinnon';

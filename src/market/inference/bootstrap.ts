@@ -5,7 +5,8 @@
  */
 import { DISPLAY, type OutputItem } from '../../shared/schemas';
 import { Series, type AlignmentInfo } from '../series';
-import { alignArrays, alignmentOf, asSeries, type AlignHow, type SeriesLike } from '../align';
+import { alignArrays, asSeries, type AlignHow, type SeriesLike } from '../align';
+import { alignmentOf } from '../alignment';
 import { fmt, numOrNull, resultOutputs } from '../stats';
 import { mulberry32 } from '../cascade/rng';
 import { normCdf, normPpf } from './distributions';

@@ -4,7 +4,8 @@
  */
 import { DISPLAY, type OutputItem } from '../../shared/schemas';
 import { Frame, Series, type AlignmentInfo } from '../series';
-import { alignArrays, alignmentOf, asSeries, type AlignHow, type SeriesLike } from '../align';
+import { alignArrays, asSeries, type AlignHow, type SeriesLike } from '../align';
+import { alignmentOf } from '../alignment';
 import { fmt, numOrNull, resultOutputs } from '../stats';
 import { fSf, normPpf, normSf, tPpf, tTwoSided } from './distributions';
 import { olsFit, type SeKind } from './ols';

@@ -4,7 +4,8 @@
  */
 import { DISPLAY, type OutputItem, type TableValue } from '../../shared/schemas';
 import { Series, formatTime, type AlignmentInfo } from '../series';
-import { alignArrays, alignmentOfFinite, asSeries, type AlignHow, type SeriesLike } from '../align';
+import { alignArrays, asSeries, type AlignHow, type SeriesLike } from '../align';
+import { alignmentOfFinite } from '../alignment';
 import { checkWindow, fmt, numOrNull, resultOutputs } from '../stats';
 import { factorList, type Factors } from './regress';
 

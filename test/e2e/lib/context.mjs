@@ -3,7 +3,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { startCodeServer } from './codeserver.mjs';
-import { launchBrowser, openWorkbench, screenshot } from './workbench.mjs';
+import { openWorkbench, screenshot } from './workbench.mjs';
+import { launchChromium } from '../../lib/chromium.mjs';
 
 export const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..', '..');
 export const FIXTURES = path.join(ROOT, 'test', 'e2e', 'fixtures');
@@ -22,7 +23,7 @@ export const ctx = {
 };
 
 export async function browser() {
-  ctx.browser ??= await launchBrowser();
+  ctx.browser ??= await launchChromium();
   return ctx.browser;
 }
 

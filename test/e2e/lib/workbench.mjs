@@ -2,8 +2,6 @@
 // Every wait here is on a condition in the page, never a fixed sleep.
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
-import { CHROMIUM } from '../setup.mjs';
 
 export const RESULTS_DIR = path.resolve(
   path.dirname(new URL(import.meta.url).pathname),
@@ -13,23 +11,6 @@ export const RESULTS_DIR = path.resolve(
   'test-results',
   'e2e',
 );
-
-export async function launchBrowser() {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--disable-dev-shm-usage',
-    ],
-  });
-}
 
 /**
  * Opens the workbench on `folder` in a fresh page; resolves when the workbench is usable.

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { generateCells, identifier, type QuickChoices } from '../../../src/quick/cells';
+import { generateCells, type QuickChoices } from '../../../src/quick/cells';
+import { identifier } from '../../../src/quick/names';
 import { runNotebook } from '../../../src/cli/run';
 import { CHART_MIME } from '../../../src/shared/schemas';
 import type { MktnbFile } from '../../../src/format/types';

@@ -7,16 +7,8 @@ import assert from 'node:assert/strict';
 import MarkdownIt from 'markdown-it';
 import * as acorn from 'acorn';
 import * as market from '../../../src/market/index';
-import {
-  generateCells,
-  identifier,
-  isReservedName,
-  LIBRARY_GLOBALS,
-  mdCode,
-  mdText,
-  QUICK_TITLES,
-  type QuickKind,
-} from '../../../src/quick/cells';
+import { generateCells, mdCode, mdText, QUICK_TITLES, type QuickKind } from '../../../src/quick/cells';
+import { identifier, isReservedName, LIBRARY_GLOBALS } from '../../../src/quick/names';
 
 const EVIL_PATH =
   'data/x`](http://127.0.0.1:9/a) ![t](http://127.0.0.1:9/p.png) <img src=x onerror=alert(1)> ``` $x$ "\\\';alert(1)//.csv';
