@@ -17,7 +17,7 @@ type duckdbNS = typeof Bindings;
 let duckdb: duckdbNS = new Proxy({} as duckdbNS, {
   get: (_, k) => {
     duckdb = bindings();
-    return (duckdb as any)[k];
+    return Reflect.get(duckdb, k);
   },
 });
 const TWO32 = 4294967296;
