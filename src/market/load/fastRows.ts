@@ -21,16 +21,15 @@ export interface RowState {
   rows: number;
 }
 
-/** Columns the rows go to: the date index, the value columns by slot, each row's line. */
+/** Columns the rows go to: the date index and the value columns by slot. */
 export interface RowSink {
   index: Float64Array;
   cols: Float64Array[];
-  lines: Int32Array;
 }
 
 /**
  * Parses rows from st.pos while they have the common shape and st.rows < the arrays' length;
- * advances st past the rows it stored.
+ * advances st past the rows it stored (row k of them on line st.line + k: one physical line each).
  * @param slot per file column: its value column, -1 skipped, -2 the date
  * @param D the delimiter's byte
  * @param dateMul 0: ISO dates; else epoch numbers times this (1000 for seconds, 1 for ms)
@@ -44,7 +43,7 @@ export function fastRows(
   dateMul: number,
 ): void {
   const n = b.length;
-  const { index, cols, lines } = out;
+  const { index, cols } = out;
   const cap = index.length;
   const ncol = slot.length;
   const last = ncol - 1;
@@ -163,7 +162,6 @@ export function fastRows(
       else break;
     }
     index[rows] = t;
-    lines[rows] = line;
     rows++;
     line++;
     pos = q;

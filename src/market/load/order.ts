@@ -5,7 +5,7 @@
  */
 import { Frame, Series, formatTime, DAY_MS, type SeriesMeta } from '../series';
 import { displayPath } from '../context';
-import { LoadError, type LoadOptions, type Parsed } from './common';
+import { LoadError, rowLine, type LoadOptions, type Parsed } from './common';
 
 /** The Series (one value column) or Frame of parsed rows, in ascending date order with the duplicates policy applied. */
 export function finish(p: Parsed, file: string, name: string, options: LoadOptions): Series | Frame {
@@ -33,7 +33,7 @@ export function finish(p: Parsed, file: string, name: string, options: LoadOptio
       throw new LoadError(
         `${displayPath(file)}: dates are not in ascending order: ${p.where(bad)} (${formatTime(index[bad])}) comes after ${p.where(bad - 1)} (${formatTime(index[bad - 1])}); pass { sort: true } to sort the rows by date`,
         file,
-        p.lines[bad] || undefined,
+        rowLine(p, bad),
       );
     }
     order = new Int32Array(n);
@@ -70,7 +70,7 @@ export function finish(p: Parsed, file: string, name: string, options: LoadOptio
       throw new LoadError(
         `${displayPath(file)}: duplicate date ${formatTime(index[i])} at ${p.where(a)} and ${p.where(b)} (${dups} duplicate${dups === 1 ? '' : 's'} in all); pass { duplicates: 'first' } or { duplicates: 'last' } to keep one row per date`,
         file,
-        p.lines[a] || undefined,
+        rowLine(p, a),
       );
     }
     const keepIdx: number[] = [];

@@ -4,7 +4,8 @@
  * files mixing rows of the common shape with every way a row can leave it (quoted fields, blank and
  * NA values, numbers of other spellings, invalid and other-layout dates, wrong field counts, blank
  * lines, LF/CRLF/CR) must give the same values bit for bit, or the same error at the same
- * file:line:column. Files of valid rows are also checked against Date.UTC and Number() of the text.
+ * file:line:column. Files of valid rows are also checked against Date.UTC and Number() of the text,
+ * and their rows' line numbers against the lines written.
  */
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
@@ -138,8 +139,9 @@ describe('load: the CSV fast row loop reads what the general row parser reads', 
         if (f.skip) header.push('note');
         const lines: string[] = [header.join(f.delim) + '\n'];
         let t = f.start,
-          plain = true;
-        const want: { t: number; v: number[] }[] = [];
+          plain = true,
+          line = 2;
+        const want: { t: number; v: number[]; line: number }[] = [];
         for (const r of f.rows) {
           t += r.step;
           const d = new Date(t * 1000);
@@ -155,12 +157,14 @@ describe('load: the CSV fast row loop reads what the general row parser reads', 
             .map((x) => (typeof x === 'string' ? x : (x[0] / 10 ** x[1]).toFixed(x[1])));
           const fields = [...nums];
           fields.splice(datePos, 0, dateText);
-          if (f.skip) fields.push(r.nums[3] === '' ? '"a, b"' : 'x');
+          const spans = f.skip && r.nums[3] === '.'; // a quoted line break: the row takes two lines
+          if (f.skip) fields.push(r.nums[3] === '' ? '"a, b"' : spans ? '"x\ny"' : 'x');
           if (r.fields < 0) fields.pop();
           if (r.fields > 0) fields.push('9');
           if (r.date !== 'next' || r.nums.slice(0, f.ncol).some((x) => typeof x === 'string') || r.fields !== 0)
             plain = false;
-          want.push({ t: t * 1000, v: nums.map(Number) });
+          want.push({ t: t * 1000, v: nums.map(Number), line });
+          line += 1 + (spans ? 1 : 0) + (r.blank ? 1 : 0);
           lines.push(fields.join(f.delim) + r.eol + (r.blank ? r.eol : ''));
         }
         let text = lines.join('');
@@ -178,7 +182,9 @@ describe('load: the CSV fast row loop reads what the general row parser reads', 
         same(a.ok.index, b.ok.index, 'index');
         assert.deepEqual(a.ok.names, b.ok.names);
         a.ok.cols.forEach((c, j) => same(c, b.ok.cols[j], `column ${j}`));
-        assert.deepEqual(Array.from(a.ok.lines), Array.from(b.ok.lines));
+        const lineA = a.ok.line!,
+          lineB = b.ok.line!;
+        for (let i = 0; i < a.ok.index.length; i++) assert.equal(lineA(i), lineB(i), `line of row ${i}`);
         assert.deepEqual(a.ok.notes, b.ok.notes);
         if (plain) {
           // independent of both: the dates from Date.UTC's seconds, the values from Number(text)
@@ -186,6 +192,7 @@ describe('load: the CSV fast row loop reads what the general row parser reads', 
           assert.equal(a.ok.index.length, want.length);
           want.forEach((w, i) => {
             assert.equal(a.ok.index[i], w.t, `row ${i} date`);
+            assert.equal(a.ok.where(i), `line ${w.line}`);
             w.v.forEach((v, j) =>
               assert.ok(Object.is(a.ok.cols[j][i], v), `row ${i} v${j}: ${a.ok.cols[j][i]} vs ${v}`),
             );
@@ -203,7 +210,7 @@ describe('load: the CSV fast row loop reads what the general row parser reads', 
       'date,close,note\n2020-01-01 00:00:00,1,a\n2020-01-01 00:01:00,2,"x\ny"\n2020-01-01 00:02:00,3,b\n2020-01-01 00:03:00,bad,c\n';
     const buf = Buffer.from(text);
     const ok = parseCsv(Buffer.from(text.replace(',bad,', ',4,')), 'f.csv', { columns: ['close'] });
-    assert.deepEqual(Array.from(ok.lines), [2, 3, 5, 6]);
+    assert.deepEqual([0, 1, 2, 3].map(ok.line!), [2, 3, 5, 6]);
     assert.deepEqual(Array.from(ok.cols[0]), [1, 2, 3, 4]);
     assert.throws(
       () => parseCsv(buf, 'f.csv', { columns: ['close'] }),
