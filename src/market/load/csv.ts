@@ -204,7 +204,7 @@ export function parseCsv(buf: Buffer, file: string, options: LoadOptions, fast =
       st.pos = pos;
       st.line = lineNo;
       st.rows = rows;
-      fastRows(b, st, { index, cols }, slot, D, dateKind === 'iso' ? 0 : dateUnitMul);
+      fastRows(b, st, { index, cols }, slot, D, dateKind === 'iso' ? 0 : dateUnitMul, fp);
       if (st.rows !== rows) {
         pos = lineStart = st.pos;
         lineNo = st.line;

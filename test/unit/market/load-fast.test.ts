@@ -11,6 +11,7 @@ import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
 import { parseCsv } from '../../../src/market/load/csv';
 import { LoadError, type LoadOptions, type Parsed } from '../../../src/market/load/common';
+import { FieldParser, parseIsoDate } from '../../../src/market/load/numbers';
 import { fuzzParams } from '../helpers';
 
 const pad = (v: number, w: number): string => String(v).padStart(w, '0');
@@ -216,5 +217,43 @@ describe('load: the CSV fast row loop reads what the general row parser reads', 
       () => parseCsv(buf, 'f.csv', { columns: ['close'] }),
       (e: LoadError) => e.message.startsWith('f.csv:6:21: non-numeric value "bad" in column "close"') && e.line === 6,
     );
+  });
+
+  it('FieldParser.fastDate accepts only what parseIsoDate reads, with its value, across its day cache', () => {
+    // near misses of a valid datetime: a few bytes changed, so the day cache sees equal and unequal days
+    const base = fc.record({
+      y: fc.integer({ min: 0, max: 9999 }),
+      mo: fc.integer({ min: 0, max: 13 }),
+      d: fc.integer({ min: 0, max: 32 }),
+      h: fc.integer({ min: 0, max: 25 }),
+      mi: fc.integer({ min: 0, max: 61 }),
+      s: fc.integer({ min: 0, max: 61 }),
+      sep: fc.constantFrom(' ', 'T', 't', '', ','),
+    });
+    const edit = fc.tuple(fc.nat({ max: 18 }), fc.constantFrom('0', '9', '-', ':', ' ', 'T', '/', 'x', '\u00ff', '.'));
+    let accepted = 0;
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(base, fc.array(edit, { maxLength: 2 })), { minLength: 1, maxLength: 30 }),
+        (rows) => {
+          const fp = new FieldParser();
+          for (const [r, edits] of rows) {
+            const chars = [
+              ...`${pad(r.y, 4)}-${pad(r.mo, 2)}-${pad(r.d, 2)}${r.sep}${r.sep ? `${pad(r.h, 2)}:${pad(r.mi, 2)}:${pad(r.s, 2)}` : ''}`,
+            ];
+            for (const [at, c] of edits) if (at < chars.length) chars[at] = c;
+            const b = Buffer.from(chars.join('') + ',', 'latin1');
+            const t = fp.fastDate(b, 0, b.length);
+            if (fp.end < 0) continue;
+            accepted++;
+            const want = parseIsoDate(b, 0, fp.end);
+            assert.ok(!Number.isNaN(want), `fastDate read ${JSON.stringify(chars.join(''))}, parseIsoDate refuses it`);
+            assert.equal(t, want, chars.join(''));
+          }
+        },
+      ),
+      fuzzParams(1000),
+    );
+    assert.ok(accepted > 1000, `accepted ${accepted}`);
   });
 });
