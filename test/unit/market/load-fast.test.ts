@@ -256,4 +256,25 @@ describe('load: the CSV fast row loop reads what the general row parser reads', 
     );
     assert.ok(accepted > 1000, `accepted ${accepted}`);
   });
+
+  it('grows its arrays when the first rows made the row estimate too small', () => {
+    // 64 long rows, then 20,000 short ones: the capacity guessed from the first rows is ~1,000
+    const rows: string[] = ['date,close,note'];
+    const t0 = Date.UTC(2021, 0, 1);
+    for (let i = 0; i < 20_064; i++) {
+      const d = new Date(t0 + i * 60_000).toISOString();
+      rows.push(`${d.slice(0, 10)} ${d.slice(11, 19)},${(i / 100).toFixed(2)},${i < 64 ? 'x'.repeat(2000) : ''}`);
+    }
+    const buf = Buffer.from(rows.join('\n') + '\n');
+    const a = parseCsv(buf, 'f.csv', { columns: ['close'] }),
+      b = parseCsv(buf, 'f.csv', { columns: ['close'] }, false);
+    assert.equal(a.index.length, 20_064);
+    for (let i = 0; i < 20_064; i++) {
+      assert.equal(a.index[i], t0 + i * 60_000);
+      assert.equal(a.cols[0][i], Number((i / 100).toFixed(2)));
+      assert.equal(a.line!(i), i + 2);
+    }
+    same(a.index, b.index, 'index');
+    same(a.cols[0], b.cols[0], 'close');
+  });
 });
