@@ -28,8 +28,9 @@ import { parseCsv } from './load/csv';
 import { parseJson } from './load/json';
 import { finish } from './load/order';
 
-// the readers live in ./load/: common.ts (options, errors), csv.ts (the scanner), numbers.ts
-// (numbers and dates from bytes), json.ts, order.ts (order and duplicates policy, the result)
+// the readers live in ./load/: common.ts (options, errors), csv.ts (the scanner), fastRows.ts (its
+// loop for rows of the common shape), numbers.ts (numbers from bytes, the fast paths), dates.ts (ISO
+// dates from bytes), json.ts, order.ts (order and duplicates policy, the result)
 export { LoadError, NA_TOKENS, quoteField, type LoadOptions, type Parsed } from './load/common';
 export { detectCalendar } from './load/order';
 

@@ -90,12 +90,19 @@ export interface Parsed {
   index: Float64Array;
   names: string[];
   cols: Float64Array[];
-  /** source line of each row (for errors about order and duplicates) */
-  lines: Int32Array;
+  /** source line of each row (for errors about order and duplicates); 0 when unknown */
+  lines?: Int32Array;
+  /** source line of row i, for readers that keep no array of them (the CSV reader) */
+  line?: (i: number) => number;
   /** textual description of where row i is, e.g. "line 12" or "record 3" */
   where: (i: number) => string;
   /** what the reader changed or decided, for meta.notes (duplicate column names renamed, encoding) */
   notes?: string[];
+}
+
+/** Source line of row i of a reader's rows, or undefined when the reader does not know it. */
+export function rowLine(p: Parsed, i: number): number | undefined {
+  return (p.line ? p.line(i) : p.lines?.[i]) || undefined;
 }
 
 /** 1-based line and character column of byte offset `at` (error paths only). */

@@ -1,17 +1,20 @@
 /**
  * Numbers and dates from bytes, in place (no string per field): the exact Clinger fast path for
- * numbers (bit-identical to Number(text)), ISO dates and datetimes, and the fast paths of the CSV
- * scanner. The state a parse leaves (why a field was refused, where a fast path stopped, the last
+ * numbers (bit-identical to Number(text)) and the fast paths of the CSV scanner (numbers, fixed-layout
+ * ISO datetimes; the general ISO date parser is in dates.ts). The state a parse leaves (why a field was refused, where a fast path stopped, the last
  * day converted) lives in a FieldParser object, one per file read, not in module variables.
  */
 import { utcTime } from '../series';
 import { NA_TOKENS, SPACE, TAB, latin1, quoteField, utf8 } from './common';
+import { MONTH_DAYS } from './dates';
+
+// the general ISO date parser lives in dates.ts; kept importable from here
+export { isIsoStart, parseIsoDate } from './dates';
 
 const POW10 = [
   1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20,
   1e21, 1e22,
 ];
-const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 /** Parses the fields of one file; its fields say what the last parse found. */
 export class FieldParser {
@@ -21,11 +24,12 @@ export class FieldParser {
   infinite = false;
   /** position after the value parsed by fastNum/fastDate, or -1 when the fast path does not apply */
   end = 0;
-  // the day fastDate converted last (consecutive rows mostly share it)
-  private lastY = -1;
-  private lastMo = -1;
-  private lastD = -1;
-  private lastDay = 0;
+  // the day fastDate converted last (consecutive rows mostly share it): its ten bytes as three
+  // integers (k3 = -1 matches no bytes) and its epoch ms
+  private k1 = 0;
+  private k2 = 0;
+  private k3 = -1;
+  private day = 0;
 
   /**
    * Parses the bytes b[s..e) as a number; NaN for blank/NA tokens; sets `bad` when not a
@@ -173,127 +177,56 @@ export class FieldParser {
 
   /**
    * Fast path for YYYY-MM-DD and YYYY-MM-DD[T ]HH:MM:SS (UTC, no fraction or offset): digits
-   * read in place, the day's epoch from Date.UTC (cached while consecutive rows share the day).
+   * read in place at their fixed positions, the day's epoch from Date.UTC, cached while consecutive
+   * rows share the day's ten bytes (compared as three integers, not digit by digit).
    * Anything else (or an invalid date) sets `end` to -1 and the caller uses parseIsoDate.
    */
   fastDate(b: Uint8Array, p: number, n: number): number {
     this.end = -1;
-    if (p + 10 > n || b[p + 4] !== 45 || b[p + 7] !== 45) return NaN;
-    const y = digits(b, p, 4),
-      mo = digits(b, p + 5, 2),
-      d = digits(b, p + 8, 2);
-    if (
-      y < 0 ||
-      mo < 1 ||
-      mo > 12 ||
-      d < 1 ||
-      (d > 28 && d > (mo === 2 && y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : MONTH_DAYS[mo - 1]))
-    )
-      return NaN;
-    let day: number;
-    if (y === this.lastY && mo === this.lastMo && d === this.lastD) day = this.lastDay;
-    else {
-      day = utcTime(y, mo - 1, d);
-      this.lastY = y;
-      this.lastMo = mo;
-      this.lastD = d;
-      this.lastDay = day;
+    if (p + 10 > n) return NaN;
+    // the ten date bytes as three integers: the same as the last day's, that day (already checked)
+    const a1 = (b[p] << 24) | (b[p + 1] << 16) | (b[p + 2] << 8) | b[p + 3],
+      a2 = (b[p + 4] << 24) | (b[p + 5] << 16) | (b[p + 6] << 8) | b[p + 7],
+      a3 = (b[p + 8] << 8) | b[p + 9];
+    if (a3 !== this.k3 || a1 !== this.k1 || a2 !== this.k2) {
+      if (b[p + 4] !== 45 || b[p + 7] !== 45) return NaN;
+      const y0 = b[p] - 48,
+        y1 = b[p + 1] - 48,
+        y2 = b[p + 2] - 48,
+        y3 = b[p + 3] - 48,
+        m0 = b[p + 5] - 48,
+        m1 = b[p + 6] - 48,
+        d0 = b[p + 8] - 48,
+        d1 = b[p + 9] - 48;
+      if ((y0 | y1 | y2 | y3 | m0 | m1 | d0 | d1) < 0 || y0 > 9 || y1 > 9 || y2 > 9 || y3 > 9) return NaN;
+      if (m0 > 9 || m1 > 9 || d0 > 9 || d1 > 9) return NaN;
+      const y = y0 * 1000 + y1 * 100 + y2 * 10 + y3,
+        mo = m0 * 10 + m1,
+        d = d0 * 10 + d1;
+      if (mo < 1 || mo > 12 || d < 1) return NaN;
+      if (d > 28 && d > (mo === 2 && y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : MONTH_DAYS[mo - 1]))
+        return NaN;
+      this.day = utcTime(y, mo - 1, d);
+      this.k1 = a1;
+      this.k2 = a2;
+      this.k3 = a3;
     }
     const q = p + 10;
     if (q === n || (b[q] !== 84 && b[q] !== SPACE)) {
       this.end = q;
-      return day;
+      return this.day;
     }
     if (q + 9 > n || b[q + 3] !== 58 || b[q + 6] !== 58) return NaN;
-    const hh = digits(b, q + 1, 2),
-      mi = digits(b, q + 4, 2),
-      ss = digits(b, q + 7, 2);
-    if (hh < 0 || hh > 23 || mi < 0 || mi > 59 || ss < 0 || ss > 59) return NaN;
+    const h0 = b[q + 1] - 48,
+      h1 = b[q + 2] - 48,
+      i0 = b[q + 4] - 48,
+      i1 = b[q + 5] - 48,
+      s0 = b[q + 7] - 48,
+      s1 = b[q + 8] - 48;
+    if ((h0 | h1 | i0 | i1 | s0 | s1) < 0 || h0 > 2 || h1 > 9 || i0 > 5 || i1 > 9 || s0 > 5 || s1 > 9) return NaN;
+    const hh = h0 * 10 + h1;
+    if (hh > 23) return NaN;
     this.end = q + 9;
-    return day + hh * 3_600_000 + mi * 60_000 + ss * 1000;
+    return this.day + hh * 3_600_000 + (i0 * 10 + i1) * 60_000 + (s0 * 10 + s1) * 1000;
   }
-}
-
-function digits(b: Uint8Array, i: number, n: number): number {
-  let v = 0;
-  for (let k = 0; k < n; k++) {
-    const c = b[i + k] - 48;
-    if (c < 0 || c > 9) return -1;
-    v = v * 10 + c;
-  }
-  return v;
-}
-
-/**
- * Parses an ISO date or datetime from bytes: YYYY-MM-DD, optionally followed by T or space
- * and HH:MM[:SS[.fraction]] and Z or ±HH[:]MM. Slashes are accepted as date separators.
- * Returns NaN when the text is not such a date. Times without an offset are UTC.
- */
-export function parseIsoDate(b: Uint8Array, s: number, e: number): number {
-  while (s < e && b[s] === SPACE) s++;
-  while (e > s && b[e - 1] === SPACE) e--;
-  if (e - s < 10) return NaN;
-  const y = digits(b, s, 4),
-    mo = digits(b, s + 5, 2),
-    d = digits(b, s + 8, 2);
-  const sep = b[s + 4];
-  if (y < 0 || mo < 1 || mo > 12 || d < 1 || (sep !== 45 && sep !== 47) || b[s + 7] !== sep) return NaN;
-  const dim = mo === 2 && y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : MONTH_DAYS[mo - 1];
-  if (d > dim) return NaN;
-  if (e - s === 10) return utcTime(y, mo - 1, d);
-  let i = s + 10;
-  if (b[i] !== 84 && b[i] !== SPACE && b[i] !== 116) return NaN;
-  i++;
-  if (e - i < 5) return NaN;
-  const hh = digits(b, i, 2),
-    mm = digits(b, i + 3, 2);
-  if (hh < 0 || hh > 24 || mm < 0 || mm > 59 || b[i + 2] !== 58) return NaN;
-  i += 5;
-  let ss = 0,
-    ms = 0;
-  if (i < e && b[i] === 58) {
-    ss = digits(b, i + 1, 2);
-    if (ss < 0 || ss > 60 || i + 3 > e) return NaN;
-    i += 3;
-    if (i < e && (b[i] === 46 || b[i] === 44)) {
-      i++;
-      let scale = 100,
-        any = false;
-      while (i < e && b[i] >= 48 && b[i] <= 57) {
-        ms += (b[i] - 48) * scale;
-        scale /= 10;
-        i++;
-        any = true;
-      }
-      if (!any) return NaN;
-      ms = Math.round(ms * 1000) / 1000;
-    }
-  }
-  let off = 0;
-  if (i < e) {
-    const c = b[i];
-    if (c === 90 || c === 122) {
-      i++;
-    } else if (c === 43 || c === 45) {
-      const oh = digits(b, i + 1, 2);
-      let om: number;
-      if (b[i + 3] === 58) {
-        om = digits(b, i + 4, 2);
-        i += 6;
-      } else {
-        om = e - i >= 5 ? digits(b, i + 3, 2) : 0;
-        i += e - i >= 5 ? 5 : 3;
-      }
-      if (oh < 0 || om < 0) return NaN;
-      off = (c === 45 ? -1 : 1) * (oh * 60 + om) * 60_000;
-    } else return NaN;
-  }
-  if (i !== e) return NaN;
-  return utcTime(y, mo - 1, d, hh, mm, ss, ms) - off;
-}
-
-/** Whether a date field looks like an ISO date (else the file's dates are epoch numbers). */
-export function isIsoStart(b: Uint8Array, s: number, e: number): boolean {
-  while (s < e && b[s] === SPACE) s++;
-  return e - s >= 10 && (b[s + 4] === 45 || b[s + 4] === 47);
 }

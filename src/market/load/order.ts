@@ -5,7 +5,7 @@
  */
 import { Frame, Series, formatTime, DAY_MS, type SeriesMeta } from '../series';
 import { displayPath } from '../context';
-import { LoadError, type LoadOptions, type Parsed } from './common';
+import { LoadError, rowLine, type LoadOptions, type Parsed } from './common';
 
 /** The Series (one value column) or Frame of parsed rows, in ascending date order with the duplicates policy applied. */
 export function finish(p: Parsed, file: string, name: string, options: LoadOptions): Series | Frame {
@@ -13,13 +13,12 @@ export function finish(p: Parsed, file: string, name: string, options: LoadOptio
   const notes: string[] = [...(p.notes ?? [])];
   const n = index.length;
   let asc = true,
-    desc = true;
+    desc = true,
+    equal = 0; // equal neighbours: the duplicates when the file is in ascending order
   for (let i = 1; i < n; i++) {
     if (index[i] < index[i - 1]) asc = false;
     else if (index[i] > index[i - 1]) desc = false;
-    else {
-      /* equal: neither breaks */
-    }
+    else if (index[i] === index[i - 1]) equal++;
   }
   let order: Int32Array | undefined;
   if (!asc && desc) {
@@ -34,7 +33,7 @@ export function finish(p: Parsed, file: string, name: string, options: LoadOptio
       throw new LoadError(
         `${displayPath(file)}: dates are not in ascending order: ${p.where(bad)} (${formatTime(index[bad])}) comes after ${p.where(bad - 1)} (${formatTime(index[bad - 1])}); pass { sort: true } to sort the rows by date`,
         file,
-        p.lines[bad] || undefined,
+        rowLine(p, bad),
       );
     }
     order = new Int32Array(n);
@@ -59,8 +58,8 @@ export function finish(p: Parsed, file: string, name: string, options: LoadOptio
     cols = cols.map((c) => Float64Array.from(o, (k) => c[k]));
   }
   // duplicates
-  let dups = 0;
-  for (let i = 1; i < n; i++) if (index[i] === index[i - 1]) dups++;
+  let dups = order ? 0 : equal;
+  if (order) for (let i = 1; i < n; i++) if (index[i] === index[i - 1]) dups++;
   if (dups > 0) {
     const mode = options.duplicates ?? 'error';
     if (mode === 'error') {
@@ -71,7 +70,7 @@ export function finish(p: Parsed, file: string, name: string, options: LoadOptio
       throw new LoadError(
         `${displayPath(file)}: duplicate date ${formatTime(index[i])} at ${p.where(a)} and ${p.where(b)} (${dups} duplicate${dups === 1 ? '' : 's'} in all); pass { duplicates: 'first' } or { duplicates: 'last' } to keep one row per date`,
         file,
-        p.lines[a] || undefined,
+        rowLine(p, a),
       );
     }
     const keepIdx: number[] = [];
@@ -113,13 +112,18 @@ export function detectCalendar(index: Float64Array): 'crypto' | 'exchange' | 'un
   if (n < 10) return 'unknown';
   let daily = 0,
     weekend = 0;
-  for (let i = 1; i < n; i++) {
-    const gap = index[i] - index[i - 1];
-    if (gap <= 4 * DAY_MS) daily++;
-  }
+  // one pass; the weekday (a floating-point remainder, slow) once per day, not per row: intraday files have many rows a day
+  let last = NaN,
+    we = false;
   for (let i = 0; i < n; i++) {
-    const wd = (Math.floor(index[i] / DAY_MS) + 4) % 7; // 0 = Sunday
-    if (wd === 0 || wd === 6) weekend++;
+    if (i > 0 && index[i] - index[i - 1] <= 4 * DAY_MS) daily++;
+    const day = Math.floor(index[i] / DAY_MS);
+    if (day !== last) {
+      const wd = (day + 4) % 7; // 0 = Sunday
+      we = wd === 0 || wd === 6;
+      last = day;
+    }
+    if (we) weekend++;
   }
   if (daily < 0.8 * (n - 1)) return 'unknown';
   return weekend > 0.1 * n ? 'crypto' : 'exchange';
