@@ -65,7 +65,8 @@ export function parseJson(buf: Buffer, file: string, options: LoadOptions): Pars
     const r = data[i];
     if (typeof r !== 'object' || r === null || Array.isArray(r))
       throw new LoadError(`${at(i)}: record ${i} is not an object`, file);
-    const field = (k: string): unknown => (Object.prototype.hasOwnProperty.call(r, k) ? (r as any)[k] : undefined);
+    const field = (k: string): unknown =>
+      Object.prototype.hasOwnProperty.call(r, k) ? (r as Record<string, unknown>)[k] : undefined;
     const dv = field(dateKey);
     let t = NaN;
     if (typeof dv === 'string') {
