@@ -21,7 +21,8 @@ import {
   type Parsed,
 } from './common';
 import { fastRows, type RowState } from './fastRows';
-import { FieldParser, isIsoStart, parseIsoDate } from './numbers';
+import { FieldParser } from './numbers';
+import { isIsoStart, parseIsoDate } from './dates';
 
 /** Scanner position: byte offset, current line number and where that line starts. */
 interface Cursor {

@@ -3,7 +3,8 @@
  * where it can be found, its line and column.
  */
 import { DATE_NAMES, LoadError, quoteField, type LoadOptions, type Parsed } from './common';
-import { FieldParser, parseIsoDate } from './numbers';
+import { FieldParser } from './numbers';
+import { parseIsoDate } from './dates';
 
 export function parseJson(buf: Buffer, file: string, options: LoadOptions): Parsed {
   const text = buf.toString('utf8').replace(/^\uFEFF/, '');

@@ -8,9 +8,6 @@ import { utcTime } from '../series';
 import { NA_TOKENS, SPACE, TAB, latin1, quoteField, utf8 } from './common';
 import { MONTH_DAYS } from './dates';
 
-// the general ISO date parser lives in dates.ts; kept importable from here
-export { isIsoStart, parseIsoDate } from './dates';
-
 const POW10 = [
   1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20,
   1e21, 1e22,

@@ -11,7 +11,8 @@ import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
 import { parseCsv } from '../../../src/market/load/csv';
 import { LoadError, type LoadOptions, type Parsed } from '../../../src/market/load/common';
-import { FieldParser, parseIsoDate } from '../../../src/market/load/numbers';
+import { FieldParser } from '../../../src/market/load/numbers';
+import { parseIsoDate } from '../../../src/market/load/dates';
 import { fuzzParams } from '../helpers';
 
 const pad = (v: number, w: number): string => String(v).padStart(w, '0');
