@@ -18,9 +18,9 @@ export const WASM_SOURCES = [
     name: 'RANK_STEP_WASM',
   },
   {
-    wat: 'src/market/rollingCorr.wat',
-    out: 'src/market/rollingCorr.wasm.ts',
-    name: 'ROLLING_CORR_WASM',
+    wat: 'src/market/rollingComplete.wat',
+    out: 'src/market/rollingComplete.wasm.ts',
+    name: 'ROLLING_COMPLETE_WASM',
   },
 ];
 

@@ -3,7 +3,13 @@
  * shifted window sums slide in lean, branch-free loops, one per statistic, restarted every
  * RESTART windows. The general kernel in rolling.ts runs whenever this path returns null.
  */
-import { BLOCK_CONSTANT, BLOCK_NONFINITE, WASM_MAX_VALUES, corrPairsWasm, corrWasmAvailable } from './rollingCorrWasm';
+import {
+  BLOCK_CONSTANT,
+  BLOCK_NONFINITE,
+  WASM_MAX_VALUES,
+  rollPairsWasm,
+  rollWasmAvailable,
+} from './rollingCompleteWasm';
 
 /** The statistic a rolling kernel computes. */
 export const RollKind = { Corr: 0, Beta: 1, Cov: 2, Std: 3 } as const;
@@ -21,7 +27,7 @@ export function allFinite(x: Float64Array): boolean {
  */
 export const RESTART = 4;
 
-/** Which implementation runs Pearson's blocks: WebAssembly SIMD where it can (default), or plain JS; the outputs are identical. */
+/** Which implementation runs the blocks (Pearson, beta, covariance): WebAssembly SIMD where it can (default), or plain JS; the outputs are identical. */
 export type RollEngine = 'auto' | 'wasm' | 'js';
 
 /**
@@ -34,8 +40,9 @@ export type RollEngine = 'auto' | 'wasm' | 'js';
  * of its shifted sum of squares is taken as constant (NaN): the fast loop (Pearson) only flags
  * a block where some window is at or below that margin (Beta: tracks the smallest margin), and
  * such a block is redone with the check on every window (keeps the hot loop free of NaN writes).
- * Pearson's whole blocks run two at a time in WebAssembly SIMD (rollingCorrWasm.ts) unless
- * engine is 'js'; 'wasm' throws where that pass cannot run. Every engine gives the same bits.
+ * The whole blocks of Pearson, beta and covariance run two at a time in WebAssembly SIMD
+ * (rollingCompleteWasm.ts) unless engine is 'js'; 'wasm' throws where that pass cannot run.
+ * Every engine gives the same bits.
  */
 export function rollingComplete(
   x: Float64Array,
@@ -55,11 +62,11 @@ export function rollingComplete(
     for (let i = e0; i < end; i++) if (out[i] !== out[i]) finite--;
   };
   let first = w - 1;
-  if (kind === RollKind.Corr && engine !== 'js') {
-    // Pearson: whole blocks two at a time in WebAssembly SIMD (rollingCorrWasm.ts), the rest below
+  if ((kind === RollKind.Corr || kind === RollKind.Beta || kind === RollKind.Cov) && engine !== 'js') {
+    // whole blocks two at a time in WebAssembly SIMD (rollingCompleteWasm.ts), the rest below
     const pairs = Math.floor(Math.max(0, n - (w - 1)) / L / 2);
-    if (corrWasmAvailable(w, L)) {
-      const status = pairs > 0 ? corrPairsWasm(x, y, w, L, pairs, out) : new Int32Array(0);
+    if (rollWasmAvailable(w, L)) {
+      const status = pairs > 0 ? rollPairsWasm(x, y, w, L, pairs, out, kind) : new Int32Array(0);
       for (let b = 0; b < status.length; b++) {
         if (status[b] === BLOCK_NONFINITE) return null;
         if (status[b] === BLOCK_CONSTANT) redo(w - 1 + b * L, w - 1 + (b + 1) * L);
@@ -67,7 +74,7 @@ export function rollingComplete(
       first += 2 * pairs * L;
     } else if (engine === 'wasm') {
       throw new RangeError(
-        `rolling correlation: the WebAssembly pass cannot run here (no WebAssembly SIMD, or a window of ${w} needs more than ${WASM_MAX_VALUES} values per pair of blocks); use engine 'auto' or 'js'`,
+        `rolling statistics: the WebAssembly pass cannot run here (no WebAssembly SIMD, or a window of ${w} needs more than ${WASM_MAX_VALUES} values per pair of blocks); use engine 'auto' or 'js'`,
       );
     }
   }

@@ -1,13 +1,16 @@
-// The WebAssembly SIMD pass of complete-data rolling Pearson (src/market/rollingCorr.wat) against
-// the plain-JS pass it replaces (bit for bit, including which blocks are redone and when the
-// general kernel must take over), and both against the per-window definition.
+// The WebAssembly SIMD passes of complete-data rolling Pearson, beta and covariance
+// (src/market/rollingComplete.wat) against the plain-JS passes they replace (bit for bit,
+// including which blocks are redone and when the general kernel must take over), and against the
+// per-window definitions.
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
 import { RollKind, rollingComplete, RESTART } from '../../../src/market/rollingComplete';
-import { ROLLING_CORR_WASM } from '../../../src/market/rollingCorr.wasm';
-import { WASM_MAX_VALUES } from '../../../src/market/rollingCorrWasm';
+import { ROLLING_COMPLETE_WASM } from '../../../src/market/rollingComplete.wasm';
+import { WASM_MAX_VALUES } from '../../../src/market/rollingCompleteWasm';
 
 const Corr = RollKind.Corr;
+const KINDS = [RollKind.Corr, RollKind.Beta, RollKind.Cov] as const;
+const KIND_NAME = ['corr', 'beta', 'cov'];
 
 /** Same bits everywhere (NaN equals NaN), or the first index that differs. */
 function sameBits(a: Float64Array, b: Float64Array): number {
@@ -16,16 +19,45 @@ function sameBits(a: Float64Array, b: Float64Array): number {
   return -1;
 }
 
-function bothEngines(x: Float64Array, y: Float64Array, w: number): void {
-  const js = rollingComplete(x, y, w, Corr, 'js');
-  const wasm = rollingComplete(x, y, w, Corr, 'wasm');
-  if (js === null || wasm === null) {
-    assert.equal(wasm, js, `one engine gave up on the data, the other did not (n ${x.length}, w ${w})`);
-    return;
+/** Both engines, for each statistic (or the one given): the same bits, the same finite count, or both give up. */
+function bothEngines(x: Float64Array, y: Float64Array, w: number, kinds: readonly RollKind[] = KINDS): void {
+  for (const kind of kinds) {
+    const what = `${KIND_NAME[kind]}, n ${x.length}, w ${w}`;
+    const js = rollingComplete(x, y, w, kind, 'js');
+    const wasm = rollingComplete(x, y, w, kind, 'wasm');
+    if (js === null || wasm === null) {
+      assert.equal(wasm, js, `${what}: one engine gave up on the data, the other did not`);
+      continue;
+    }
+    const at = sameBits(js.out, wasm.out);
+    assert.equal(at, -1, `${what}: first difference at ${at}: js ${js.out[at]}, wasm ${wasm.out[at]}`);
+    assert.equal(wasm.finite, js.finite, what);
   }
-  const at = sameBits(js.out, wasm.out);
-  assert.equal(at, -1, `n ${x.length}, w ${w}: first difference at ${at}: js ${js.out[at]}, wasm ${wasm.out[at]}`);
-  assert.equal(wasm.finite, js.finite);
+}
+
+/**
+ * Beta (cov/var of x) and covariance (n - 1) of one window by two passes, each with its scale (the
+ * value it would have at correlation 1: sd(y)/sd(x) and sd(x)·sd(y)), which errors are measured
+ * against, since both pass through 0.
+ */
+function windowBetaCov(x: Float64Array, y: Float64Array, e: number, w: number): [number, number, number, number] {
+  let mx = 0,
+    my = 0;
+  for (let j = e - w + 1; j <= e; j++) {
+    mx += x[j];
+    my += y[j];
+  }
+  mx /= w;
+  my /= w;
+  let sxx = 0,
+    syy = 0,
+    sxy = 0;
+  for (let j = e - w + 1; j <= e; j++) {
+    sxx += (x[j] - mx) ** 2;
+    syy += (y[j] - my) ** 2;
+    sxy += (x[j] - mx) * (y[j] - my);
+  }
+  return [sxy / sxx, Math.sqrt(syy / sxx), sxy / (w - 1), Math.sqrt(sxx * syy) / (w - 1)];
 }
 
 /** Pearson of one window by two passes (means first), clamped as the kernels clamp. */
@@ -62,24 +94,24 @@ function walk(n: number, seed: number, level = 100, step = 0.01): Float64Array {
   return a;
 }
 
-describe('rolling Pearson in WebAssembly SIMD (rollingCorr.wat)', () => {
-  it('the embedded WebAssembly is the compiled rollingCorr.wat (scripts/wasm.mjs), and this runtime runs it', async () => {
+describe('rolling Pearson, beta and covariance in WebAssembly SIMD (rollingComplete.wat)', () => {
+  it('the embedded WebAssembly is the compiled rollingComplete.wat (scripts/wasm.mjs), and this runtime runs it', async () => {
     const { compileWat, WASM_SOURCES } = await import('../../../scripts/wasm.mjs');
-    const src = WASM_SOURCES.find((s) => s.name === 'ROLLING_CORR_WASM');
-    assert.ok(src, 'scripts/wasm.mjs lists rollingCorr.wat');
+    const src = WASM_SOURCES.find((s) => s.name === 'ROLLING_COMPLETE_WASM');
+    assert.ok(src, 'scripts/wasm.mjs lists rollingComplete.wat');
     const bytes = await compileWat(src.wat);
     assert.deepEqual(
-      Array.from(ROLLING_CORR_WASM),
+      Array.from(ROLLING_COMPLETE_WASM),
       Array.from(bytes),
-      'rollingCorr.wasm.ts is stale: run node scripts/wasm.mjs',
+      'rollingComplete.wasm.ts is stale: run node scripts/wasm.mjs',
     );
     // Node 20 has WebAssembly SIMD: 'wasm' must run, not throw
     const x = walk(5000, 1),
       y = walk(5000, 2);
-    assert.ok(rollingComplete(x, y, 10, Corr, 'wasm'));
+    for (const kind of KINDS) assert.ok(rollingComplete(x, y, 10, kind, 'wasm'));
   });
 
-  it('gives the JS pass bit for bit: random walks, lengths around the pairs of blocks, windows 1..60', () => {
+  it('gives the JS passes bit for bit: random walks, lengths around the pairs of blocks, windows 1..60', () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 1, max: 60 }),
@@ -95,7 +127,7 @@ describe('rolling Pearson in WebAssembly SIMD (rollingCorr.wat)', () => {
     );
   });
 
-  it('gives the JS pass bit for bit with constant stretches, NaN and ±Infinity in either lane of a pair', () => {
+  it('gives the JS passes bit for bit with constant stretches, NaN and ±Infinity in either lane of a pair', () => {
     const w = 5,
       L = RESTART * w;
     // blocks of L outputs start at w - 1; a pair is blocks 2k, 2k+1 (lane 0, lane 1)
@@ -146,6 +178,10 @@ describe('rolling Pearson in WebAssembly SIMD (rollingCorr.wat)', () => {
       else assert.ok(Math.abs(r.out[i] - want) < 1e-9, `${i}: ${r.out[i]} vs ${want}`);
     }
     assert.equal(r.finite, n - (w - 1) - 1);
+    // beta: the same flat x window has no variance (NaN); covariance is defined (0 where x is flat)
+    const b = rollingComplete(x, y, w, RollKind.Beta, 'wasm')!;
+    assert.ok(Number.isNaN(b.out[e]));
+    assert.equal(b.finite, n - (w - 1) - 1);
     bothEngines(x, y, w);
   });
 
@@ -155,9 +191,20 @@ describe('rolling Pearson in WebAssembly SIMD (rollingCorr.wat)', () => {
     const x = walk(n, 21, 40000, 0.002),
       y = walk(n, 22, 2000, 0.004);
     const r = rollingComplete(x, y, w, Corr)!;
-    let worst = 0;
-    for (let i = w - 1; i < n; i += 7) worst = Math.max(worst, Math.abs(r.out[i] - windowCorr(x, y, i, w)));
-    assert.ok(worst < 1e-9, `max abs difference ${worst}`);
+    const b = rollingComplete(x, y, w, RollKind.Beta)!;
+    const c = rollingComplete(x, y, w, RollKind.Cov)!;
+    let worst = 0,
+      worstB = 0,
+      worstC = 0;
+    for (let i = w - 1; i < n; i += 7) {
+      worst = Math.max(worst, Math.abs(r.out[i] - windowCorr(x, y, i, w)));
+      const [bb, bScale, cc, cScale] = windowBetaCov(x, y, i, w);
+      worstB = Math.max(worstB, Math.abs(b.out[i] - bb) / bScale);
+      worstC = Math.max(worstC, Math.abs(c.out[i] - cc) / cScale);
+    }
+    assert.ok(worst < 1e-9, `corr: max abs difference ${worst}`);
+    assert.ok(worstB < 1e-9, `beta: max difference ${worstB} of sd(y)/sd(x)`);
+    assert.ok(worstC < 1e-9, `cov: max difference ${worstC} of sd(x)·sd(y)`);
   });
 
   it('calls in a row share one instance: a larger window grows its memory, a smaller one after it still agrees', () => {
@@ -178,9 +225,14 @@ describe('rolling Pearson in WebAssembly SIMD (rollingCorr.wat)', () => {
     const n = w + 10;
     const x = walk(n, 5),
       y = walk(n, 6);
-    assert.throws(() => rollingComplete(x, y, w, Corr, 'wasm'), /WebAssembly pass cannot run here.*window of 2097152/);
-    const auto = rollingComplete(x, y, w, Corr)!,
-      js = rollingComplete(x, y, w, Corr, 'js')!;
-    assert.equal(sameBits(auto.out, js.out), -1);
+    for (const kind of KINDS) {
+      assert.throws(
+        () => rollingComplete(x, y, w, kind, 'wasm'),
+        /WebAssembly pass cannot run here.*window of 2097152/,
+      );
+      const auto = rollingComplete(x, y, w, kind)!,
+        js = rollingComplete(x, y, w, kind, 'js')!;
+      assert.equal(sameBits(auto.out, js.out), -1);
+    }
   });
 });

@@ -1,21 +1,23 @@
 /**
- * The complete-data rolling Pearson pass of rollingComplete.ts in WebAssembly SIMD
- * (rollingCorr.wat): the JS pass restarts its sums every L = RESTART·w outputs, so its blocks are
- * independent, and the two f64 lanes of a vector run two neighbouring blocks at once, each lane
- * doing exactly the JS operations in the JS order: the outputs are bit for bit the JS pass's.
+ * The complete-data rolling passes of rollingComplete.ts (Pearson, beta, covariance) in
+ * WebAssembly SIMD (rollingComplete.wat): the JS pass restarts its sums every L = RESTART·w
+ * outputs, so its blocks are independent, and the two f64 lanes of a vector run two neighbouring
+ * blocks at once, each lane doing exactly the JS operations in the JS order: the outputs are bit
+ * for bit the JS pass's.
  *
- * Why: the JS pass costs ~20 ns a point in V8 (bench/data.mjs, 10^8 points: 2.2 s unloaded), most
- * of it the division and square root of each output, which V8 does not vectorise; two lanes
- * halve them, and the loop keeps its sums in registers. The data are copied into the module's
+ * Why: the JS Pearson pass costs ~20 ns a point in V8 (bench/data.mjs, 10^8 points: 1.9 s of user
+ * CPU), most of it the division and square root of each output, which V8 does not vectorise; two
+ * lanes halve them, and the loop keeps its sums in registers (0.9 s). The data are copied into the module's
  * memory a chunk of blocks at a time (~2^16 outputs: x, y and the outputs stay in L2), so
  * memory beside the output stays small whatever the length.
  */
-import { ROLLING_CORR_WASM } from './rollingCorr.wasm';
+import { ROLLING_COMPLETE_WASM } from './rollingComplete.wasm';
 import { ensureMemory, wasmInstance, wasmModule, type WasmMemory } from './wasm';
 
-interface CorrExports {
+interface RollExports {
   memory: WasmMemory;
-  corr(x: number, y: number, out: number, st: number, w: number, L: number, pairs: number): void;
+  /** kind: RollKind.Corr (0), Beta (1) or Cov (2) */
+  roll(x: number, y: number, out: number, st: number, w: number, L: number, pairs: number, kind: number): void;
 }
 
 /** Outputs per call into the module (a chunk): its x, y and outputs are ~1.5 MB in all. */
@@ -31,13 +33,13 @@ export const BLOCK_CONSTANT = 1;
 export const BLOCK_NONFINITE = 2;
 
 /** True when the WebAssembly pass can run windows of w (SIMD present, a pair of blocks fits). */
-export function corrWasmAvailable(w: number, L: number): boolean {
-  return 2 * L + w - 1 <= WASM_MAX_VALUES && wasmModule(ROLLING_CORR_WASM) !== null;
+export function rollWasmAvailable(w: number, L: number): boolean {
+  return 2 * L + w - 1 <= WASM_MAX_VALUES && wasmModule(ROLLING_COMPLETE_WASM) !== null;
 }
 
 /** Memory the kept instance may grow to (chunks of usual windows need ~1.5 MB). */
 const KEEP_BYTES = 1 << 25;
-let kept: CorrExports | undefined;
+let kept: RollExports | undefined;
 
 /**
  * The module's instance for a pass needing `bytes` of memory: one instance is kept and reused
@@ -45,23 +47,25 @@ let kept: CorrExports | undefined;
  * is synchronous, so no two calls share it at once); a pass needing more than KEEP_BYTES gets an
  * instance of its own, so that the kept one never holds on to a large memory.
  */
-function instance(bytes: number): CorrExports {
-  if (bytes > KEEP_BYTES) return wasmInstance<CorrExports>(wasmModule(ROLLING_CORR_WASM)!);
-  return (kept ??= wasmInstance<CorrExports>(wasmModule(ROLLING_CORR_WASM)!));
+function instance(bytes: number): RollExports {
+  if (bytes > KEEP_BYTES) return wasmInstance<RollExports>(wasmModule(ROLLING_COMPLETE_WASM)!);
+  return (kept ??= wasmInstance<RollExports>(wasmModule(ROLLING_COMPLETE_WASM)!));
 }
 
 /**
- * The outputs of the first 2·pairs whole blocks of the complete-data Pearson pass into out
+ * The outputs of the first 2·pairs whole blocks of the complete-data pass of `kind` (RollKind
+ * Corr, Beta or Cov) into out
  * (block b: outputs w-1+b·L .. w-1+(b+1)·L-1); returns each block's status (BLOCK_*). The
- * caller checks corrWasmAvailable first.
+ * caller checks rollWasmAvailable first.
  */
-export function corrPairsWasm(
+export function rollPairsWasm(
   x: Float64Array,
   y: Float64Array,
   w: number,
   L: number,
   pairs: number,
   out: Float64Array,
+  kind: number,
 ): Int32Array {
   const per = Math.min(pairs, Math.max(1, Math.floor(CHUNK / (2 * L)))); // pairs per chunk
   const M = 2 * per * L + w - 1; // input values per chunk
@@ -82,7 +86,7 @@ export function corrPairsWasm(
     const m = 2 * pc * L + w - 1;
     mx.set(x.subarray(row, row + m));
     my.set(y.subarray(row, row + m));
-    e.corr(xOff, yOff, oOff, sOff, w, L, pc);
+    e.roll(xOff, yOff, oOff, sOff, w, L, pc, kind);
     out.set(mo.subarray(0, 2 * pc * L), row + w - 1);
     status.set(ms.subarray(0, 2 * pc), 2 * c);
   }
