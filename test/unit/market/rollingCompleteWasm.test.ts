@@ -35,12 +35,8 @@ function bothEngines(x: Float64Array, y: Float64Array, w: number, kinds: readonl
   }
 }
 
-/**
- * Beta (cov/var of x) and covariance (n - 1) of one window by two passes, each with its scale (the
- * value it would have at correlation 1: sd(y)/sd(x) and sd(x)·sd(y)), which errors are measured
- * against, since both pass through 0.
- */
-function windowBetaCov(x: Float64Array, y: Float64Array, e: number, w: number): [number, number, number, number] {
+/** The centred sums of squares and cross-products of one window, by two passes (means first). */
+function windowSums(x: Float64Array, y: Float64Array, e: number, w: number): { sxx: number; syy: number; sxy: number } {
   let mx = 0,
     my = 0;
   for (let j = e - w + 1; j <= e; j++) {
@@ -57,28 +53,23 @@ function windowBetaCov(x: Float64Array, y: Float64Array, e: number, w: number): 
     syy += (y[j] - my) ** 2;
     sxy += (x[j] - mx) * (y[j] - my);
   }
-  return [sxy / sxx, Math.sqrt(syy / sxx), sxy / (w - 1), Math.sqrt(sxx * syy) / (w - 1)];
+  return { sxx, syy, sxy };
 }
 
-/** Pearson of one window by two passes (means first), clamped as the kernels clamp. */
+/** Pearson of one window, clamped as the kernels clamp. */
 function windowCorr(x: Float64Array, y: Float64Array, e: number, w: number): number {
-  let mx = 0,
-    my = 0;
-  for (let j = e - w + 1; j <= e; j++) {
-    mx += x[j];
-    my += y[j];
-  }
-  mx /= w;
-  my /= w;
-  let sxx = 0,
-    syy = 0,
-    sxy = 0;
-  for (let j = e - w + 1; j <= e; j++) {
-    sxx += (x[j] - mx) ** 2;
-    syy += (y[j] - my) ** 2;
-    sxy += (x[j] - mx) * (y[j] - my);
-  }
+  const { sxx, syy, sxy } = windowSums(x, y, e, w);
   return Math.max(-1, Math.min(1, sxy / Math.sqrt(sxx * syy)));
+}
+
+/**
+ * Beta (cov/var of x) and covariance (n - 1) of one window, each with its scale (the value it
+ * would have at correlation 1: sd(y)/sd(x) and sd(x)·sd(y)), which errors are measured against,
+ * since both pass through 0.
+ */
+function windowBetaCov(x: Float64Array, y: Float64Array, e: number, w: number): [number, number, number, number] {
+  const { sxx, syy, sxy } = windowSums(x, y, e, w);
+  return [sxy / sxx, Math.sqrt(syy / sxx), sxy / (w - 1), Math.sqrt(sxx * syy) / (w - 1)];
 }
 
 /** A random walk of n prices from a seed (values near `level`, steps of `step`). */
