@@ -16,22 +16,9 @@ import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { pathToFileURL, fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { bundled } from './bundle.mjs';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-const bundleDir = mkdtempSync(join(tmpdir(), 'mktnb-bench-lib-'));
-await build({
-  entryPoints: [join(root, 'src/market/index.ts')],
-  bundle: true,
-  format: 'esm',
-  platform: 'node',
-  outfile: join(bundleDir, 'lib.mjs'),
-  logLevel: 'error',
-  external: ['@duckdb/node-bindings-*'], // the SQL layer's native addon (index.ts exports sql/db); not used here
-});
-const M = await import(pathToFileURL(join(bundleDir, 'lib.mjs')).href);
-rmSync(bundleDir, { recursive: true, force: true });
+const [M] = await bundled('analytics', ['src/market/index.ts']);
 const { Series } = M;
 
 const N = Number(process.env.N ?? 1_000_000),

@@ -11,20 +11,17 @@
 //   ROWS=1000000 FETCH=100000 node bench/clickhouse.mjs
 //
 // Figures only, no thresholds. Best of REPEAT (default 3) runs.
-import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { pathToFileURL, fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { bundled, benchDir, root } from './bundle.mjs';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
 const ROWS = Number(process.env.ROWS ?? 1e7);
 const FETCH = Number(process.env.FETCH ?? 1e6);
 const REPEAT = Number(process.env.REPEAT ?? 3);
 
-const bundleDir = mkdtempSync(join(root, 'node_modules', '.cache-bench-ch-'));
-const entry = join(bundleDir, 'entry.ts');
+// one bundle of the three modules, so that they share one copy of what they import
+const entry = join(benchDir('ch'), 'entry.ts');
 await import('node:fs').then((fs) =>
   fs.writeFileSync(
     entry,
@@ -35,18 +32,9 @@ export * from ${JSON.stringify(join(root, 'test/unit/data/clickhouse-server.ts')
 `,
   ),
 );
-await build({
-  entryPoints: [entry],
-  bundle: true,
-  format: 'cjs',
-  platform: 'node',
-  outfile: join(bundleDir, 'bench.cjs'),
-  logLevel: 'error',
-  external: ['@duckdb/node-bindings-*'],
-});
-const { ClickHouse, Engine, startClickHouse, loadBars, duckdbBarsSql, CH_USER, CH_PASSWORD } = (
-  await import(pathToFileURL(join(bundleDir, 'bench.cjs')).href)
-).default;
+const [{ ClickHouse, Engine, startClickHouse, loadBars, duckdbBarsSql, CH_USER, CH_PASSWORD }] = await bundled('ch', [
+  entry,
+]);
 
 const fmt = (ms) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(0)} ms`);
 const mb = (b) => `${(b / 1e6).toFixed(1)} MB`;
@@ -157,5 +145,4 @@ try {
   await ch?.close();
   duck?.close();
   await server.stop();
-  rmSync(bundleDir, { recursive: true, force: true });
 }

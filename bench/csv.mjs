@@ -13,21 +13,9 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir, loadavg, cpus } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { pathToFileURL, fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { bundled } from './bundle.mjs';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-const bundleDir = mkdtempSync(join(root, 'node_modules', '.cache-bench-csv-'));
-await build({
-  entryPoints: [join(root, 'src/market/index.ts')],
-  bundle: true,
-  format: 'cjs',
-  platform: 'node',
-  outfile: join(bundleDir, 'mktnb.cjs'),
-  logLevel: 'error',
-  external: ['@duckdb/node-bindings-*'],
-});
-const { db, load } = (await import(pathToFileURL(join(bundleDir, 'mktnb.cjs')).href)).default;
+const [{ db, load }] = await bundled('csv', ['src/market/index.ts']);
 const ROWS = Number(process.env.ROWS ?? 1e7);
 const REPS = Number(process.env.REPS ?? 3);
 const dir = mkdtempSync(join(tmpdir(), 'mktnb-bench-csv-'));
@@ -70,5 +58,4 @@ try {
   );
 } finally {
   rmSync(dir, { recursive: true, force: true });
-  rmSync(bundleDir, { recursive: true, force: true });
 }

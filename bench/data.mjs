@@ -21,32 +21,12 @@ import { tmpdir, loadavg, cpus } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { spawnSync } from 'node:child_process';
-import { pathToFileURL, fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { fileURLToPath } from 'node:url';
+import { bundled } from './bundle.mjs';
 import { createRequire } from 'node:module';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-const bundleDir = mkdtempSync(join(root, 'node_modules', '.cache-bench-data-'));
-await build({
-  entryPoints: [join(root, 'src/market/index.ts')],
-  bundle: true,
-  format: 'cjs',
-  platform: 'node',
-  outfile: join(bundleDir, 'mktnb.cjs'),
-  logLevel: 'error',
-  external: ['@duckdb/node-bindings-*'],
-});
-// the rolling kernel alone too, for step 4's two engines (WebAssembly SIMD and plain JS)
-await build({
-  entryPoints: [join(root, 'src/market/rollingComplete.ts')],
-  bundle: true,
-  format: 'cjs',
-  platform: 'node',
-  outfile: join(bundleDir, 'rolling.cjs'),
-  logLevel: 'error',
-});
-const lib = (await import(pathToFileURL(join(bundleDir, 'mktnb.cjs')).href)).default;
-const kernel = (await import(pathToFileURL(join(bundleDir, 'rolling.cjs')).href)).default;
+// the library, and the rolling kernel alone for step 4's two engines (WebAssembly SIMD and plain JS)
+const [lib, kernel] = await bundled('data', ['src/market/index.ts', 'src/market/rollingComplete.ts']);
 const { db, load, resample, rollingCorr, Series } = lib;
 
 const time = async (f) => {
@@ -85,7 +65,6 @@ if (process.env.MKTNB_BENCH_ROLL) {
   for (let i = 0; sameBits && i < kw.out.length; i++)
     sameBits = Object.is(kw.out[i], kj.out[i]) && Object.is(kw.out[i], rc.values[i]);
   console.log(JSON.stringify({ Rc, last: rc.last(), W, J, sameBits }));
-  rmSync(bundleDir, { recursive: true, force: true });
   process.exit(0);
 }
 
@@ -101,7 +80,6 @@ if (process.env.MKTNB_BENCH_PEAK) {
   clearInterval(sampler);
   peak = Math.max(peak, process.memoryUsage().rss, process.resourceUsage().maxRSS * 1024);
   console.log(JSON.stringify({ rss0, peak, arrays: f.index.byteLength + f.columns.close.byteLength }));
-  rmSync(bundleDir, { recursive: true, force: true });
   process.exit(0);
 }
 const ROWS = Number(process.env.ROWS ?? 1e8);
@@ -249,5 +227,4 @@ try {
   );
 } finally {
   rmSync(dir, { recursive: true, force: true });
-  rmSync(bundleDir, { recursive: true, force: true });
 }

@@ -8,26 +8,12 @@
 // Before issue 11 the Frame built a JS array per row for all 10,000,000 rows (36 s, 4.8 GB);
 // now its table makes only the 20 rows it shows. Figures only, no thresholds.
 // Python: Debian's /usr/bin/python3 with pandas.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
-import { pathToFileURL, fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { bundled } from './bundle.mjs';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-const bundleDir = mkdtempSync(join(tmpdir(), 'mktnb-bench-display-'));
-await build({
-  entryPoints: [join(root, 'src/market/index.ts')],
-  bundle: true,
-  format: 'esm',
-  platform: 'node',
-  outfile: join(bundleDir, 'm.mjs'),
-  logLevel: 'error',
-});
-const { Frame } = await import(pathToFileURL(join(bundleDir, 'm.mjs')).href);
-rmSync(bundleDir, { recursive: true, force: true });
+const [{ Frame }] = await bundled('display', ['src/market/index.ts']);
 const DISPLAY = Symbol.for('mktnb.display');
 const ROWS = Number(process.env.ROWS ?? 10_000_000);
 

@@ -13,23 +13,11 @@ import { tmpdir, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
-import { pathToFileURL, fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { bundled } from './bundle.mjs';
 import * as udsv from 'udsv';
 import Papa from 'papaparse';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-const bundleDir = mkdtempSync(join(tmpdir(), 'mktnb-bench-lib-'));
-await build({
-  entryPoints: [join(root, 'src/market/load.ts')],
-  bundle: true,
-  format: 'esm',
-  platform: 'node',
-  outfile: join(bundleDir, 'load.mjs'),
-  logLevel: 'error',
-});
-const { load } = await import(pathToFileURL(join(bundleDir, 'load.mjs')).href);
-rmSync(bundleDir, { recursive: true, force: true });
+const [{ load }] = await bundled('load', ['src/market/load.ts']);
 const ROWS = Number(process.env.ROWS ?? 1_000_000);
 const REPEAT = 3;
 
