@@ -8,7 +8,6 @@
 // Before issue 11 the Frame built a JS array per row for all 10,000,000 rows (36 s, 4.8 GB);
 // now its table makes only the 20 rows it shows. Figures only, no thresholds.
 // Python: Debian's /usr/bin/python3 with pandas.
-import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { bundled } from './bundle.mjs';
