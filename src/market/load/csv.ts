@@ -23,6 +23,7 @@ import {
 import { fastRows, type RowState } from './fastRows';
 import { FieldParser } from './numbers';
 import { isIsoStart, parseIsoDate } from './dates';
+import { upperBound } from '../series';
 
 /** Scanner position: byte offset, current line number and where that line starts. */
 interface Cursor {
@@ -376,17 +377,9 @@ export function parseCsv(buf: Buffer, file: string, options: LoadOptions, fast =
     throw new LoadError(`${file}: has a header (${header.join(', ')}) but no data rows`, file, headerLine);
   // trim to the rows read: a view when the estimate was close (saves copying ~50 MB), else a copy
   const trim = (a: Float64Array): Float64Array => (rows > 0.8 * cap ? a.subarray(0, rows) : a.slice(0, rows));
-  const lineOf = (i: number): number => {
-    // the last jump at or before row i
-    let lo = 0,
-      hi = jumpRow.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (jumpRow[mid] <= i) lo = mid;
-      else hi = mid - 1;
-    }
-    return i + jumpOff[lo];
-  };
+  // row i's line: i plus the offset of the last jump at or before it (series.ts's upperBound)
+  const jumps = Float64Array.from(jumpRow);
+  const lineOf = (i: number): number => i + jumpOff[upperBound(jumps, i) - 1];
   return {
     index: trim(index),
     names: keep.map((k) => header[k]),
